@@ -1,0 +1,36 @@
+import { loadProfileFiles, plan, planSummary } from '@jdcast/core';
+import { helpOption, jsonOption, type Command } from './command.js';
+import { printDiagnostics } from '../output/diagnostics.js';
+
+export const planCommand: Command = {
+	name: 'plan',
+	summary: 'Show the one ffmpeg command each profile runs, and which streams and recordings each encoder feeds.',
+	usage: 'jdcast plan [--json] FILES...',
+	options: { ...jsonOption, ...helpOption },
+	details: ['No password and no server address ever appears in the ffmpeg command.'],
+	needsFiles: true,
+	async run({ values, positionals }) {
+		const loaded = await loadProfileFiles(positionals);
+		printDiagnostics(loaded.diagnostics);
+		if (!loaded.ok) return 1;
+		const plans = loaded.profiles.map((p) => plan(p));
+		if (values.json) {
+			process.stdout.write(`${JSON.stringify({ profiles: plans.map(planSummary) }, null, 2)}\n`);
+			return 0;
+		}
+		for (const p of plans) {
+			process.stdout.write(`profile ${p.profile}\n  ${p.argv.map(shellQuote).join(' ')}\n`);
+			for (const e of p.encoders) {
+				const rate = e.samplerate ? `${e.samplerate} Hz` : 'input rate';
+				process.stdout.write(`  pipe:${e.fd}  ${e.format} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`);
+				for (const s of e.streams) process.stdout.write(`    -> ${s.server} ${s.mount}\n`);
+				for (const r of e.recordings) process.stdout.write(`    -> record ${r}\n`);
+			}
+		}
+		return 0;
+	},
+};
+
+function shellQuote(arg: string): string {
+	return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

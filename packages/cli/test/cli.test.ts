@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+const bin = new URL('../dist/bin.js', import.meta.url).pathname;
+const root = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-cli-'));
+
+async function jdcast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+	try {
+		const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root });
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		const e = error as { code: number; stdout: string; stderr: string };
+		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+	}
+}
+
+function file(name: string, text: string): string {
+	const p = path.join(dir, name);
+	writeFileSync(p, text, { mode: 0o600 });
+	return p;
+}
+
+describe('jdcast validate', () => {
+	it('accepts every shipped example profile', async () => {
+		const { code, stderr } = await jdcast('validate', ...['single-opus', 'studio', 'dj-anna', 'dj-ben', 'jackdaw'].map((n) => `profiles/${n}.yaml`));
+		assert.equal(code, 0, stderr);
+		assert.match(stderr, /5 files valid/);
+	});
+
+	it('exits 1 and prints every problem as FILE:LINE:COL: message, without a stack', async () => {
+		const bad = file('bad.yaml', 'servers:\n  main: { host: h, password: x }\nstreams:\n  - mount: /a\n    format: aac\n  - mount: b\n    format: opus\n');
+		const { code, stderr } = await jdcast('validate', bad);
+		assert.equal(code, 1);
+		assert.equal(stderr, `${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, '?', '#' or '..'\n`);
+	});
+
+	it('warnings do not change the exit code', async () => {
+		const warn = file('warn.yaml', 'servers:\n  main: { host: h, password: x }\nstreams:\n  - { mount: /a, format: flac, bitrate: 9 }\n');
+		const { code, stderr } = await jdcast('validate', warn);
+		assert.equal(code, 0);
+		assert.match(stderr, new RegExp(`^${warn}:4:41: warning: streams\\[0\\]\\.bitrate: flac is lossless; bitrate is ignored\\n`));
+	});
+
+	it('reads a Jackdaw config', async () => {
+		const ok = file('va.json', JSON.stringify({ plugins: { icecast_streamer: { enabled: true, format: 'opus', bitrate: 96 } } }));
+		assert.equal((await jdcast('validate', '--jackdaw', ok)).code, 0);
+		const bad = file('va-bad.json', '{"plugins": {"icecast_streamer": {"format": "wav"}}}');
+		const { code, stderr } = await jdcast('validate', '--jackdaw', bad);
+		assert.equal(code, 1);
+		assert.equal(stderr, `${bad}:1:45: plugins.icecast_streamer.format: "wav" is not one of ogg, opus, flac, mp3\n`);
+	});
+
+	it('usage errors exit 2', async () => {
+		assert.equal((await jdcast('validate')).code, 2);
+		assert.equal((await jdcast('validate', '--nope', 'x.yaml')).code, 2);
+		const unknown = await jdcast('frobnicate');
+		assert.equal(unknown.code, 2);
+		assert.match(unknown.stderr, /unknown command "frobnicate"/);
+	});
+
+	it('--help describes every flag', async () => {
+		const { code, stdout } = await jdcast('validate', '--help');
+		assert.equal(code, 0);
+		assert.match(stdout, /--jackdaw FILE/);
+		assert.match((await jdcast('--help')).stdout, /validate .*\n.*plan/);
+	});
+});
+
+describe('jdcast plan', () => {
+	it('--json: Opus 96 to three servers, FLAC to one and a FLAC recording: two encoders, no password', async () => {
+		const p = file('three.yaml', `name: three
+servers:
+  a: { host: a.example, password: pw-alpha-123 }
+  b: { host: b.example, password: pw-bravo-456 }
+  c: { host: c.example, password: pw-charlie-789 }
+streams:
+  - { mount: /live.opus, format: opus, bitrate: 96 }
+  - { mount: /live.flac, format: flac, servers: [a] }
+record:
+  - { path: "rec-{date}.ogg", format: flac }
+`);
+		const { code, stdout } = await jdcast('plan', '--json', p);
+		assert.equal(code, 0);
+		for (const pw of ['pw-alpha-123', 'pw-bravo-456', 'pw-charlie-789']) assert.ok(!stdout.includes(pw));
+		const json = JSON.parse(stdout) as { profiles: { name: string; argv: string[]; encoders: { fd: number; format: string; bitrate: number | null; streams: { server: string; mount: string }[]; recordings: string[] }[] }[] };
+		assert.equal(json.profiles.length, 1);
+		const [profile] = json.profiles;
+		assert.equal(profile!.name, 'three');
+		assert.equal(profile!.argv[0], 'ffmpeg');
+		assert.deepEqual(profile!.encoders.map((e) => [e.fd, e.format, e.bitrate, e.streams.length, e.recordings]), [
+			[3, 'opus', 96, 3, []],
+			[4, 'flac', null, 1, ['rec-{date}.ogg']],
+		]);
+	});
+
+	it('refuses invalid files', async () => {
+		const bad = file('bad-plan.yaml', 'servers: {}\nstreams: []\n');
+		assert.equal((await jdcast('plan', bad)).code, 1);
+	});
+});

@@ -1,0 +1,36 @@
+import type { Diagnostic } from '../profile/diagnostic.js';
+
+/** Every error jdcast raises on purpose: `code` is what a program switches on. */
+export class JdcastError extends Error {
+	readonly code: string;
+	/** True when the cause is the user's input or environment, not a bug: print the message, no stack. */
+	readonly userFacing: boolean;
+
+	constructor(code: string, message: string, options: { cause?: unknown; userFacing?: boolean } = {}) {
+		super(message, options.cause === undefined ? undefined : { cause: options.cause });
+		this.name = new.target.name;
+		this.code = code;
+		this.userFacing = options.userFacing ?? true;
+	}
+}
+
+/** One or more profile files are invalid; `diagnostics` holds every problem with its FILE:LINE:COL. */
+export class ProfileError extends JdcastError {
+	readonly diagnostics: readonly Diagnostic[];
+
+	constructor(diagnostics: readonly Diagnostic[]) {
+		const errors = diagnostics.filter((d) => d.severity === 'error');
+		super('E_PROFILE_INVALID', `${errors.length} problem${errors.length === 1 ? '' : 's'} in profiles`);
+		this.diagnostics = diagnostics;
+	}
+}
+
+/** A password could not be resolved (missing variable, unreadable file). Never carries the secret. */
+export class SecretError extends JdcastError {
+	readonly diagnostic: Diagnostic;
+
+	constructor(diagnostic: Diagnostic) {
+		super('E_SECRET_UNRESOLVED', diagnostic.message);
+		this.diagnostic = diagnostic;
+	}
+}

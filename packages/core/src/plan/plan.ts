@@ -1,0 +1,94 @@
+import type { Encoding, Profile, StreamInfo } from '../profile/types.js';
+import { CONTAINER, CONTENT_TYPE, codecArgs, encodingKey, type Container } from './codecs.js';
+import { inputArgs } from './input.js';
+
+export interface StreamTarget {
+	server: string;
+	mount: string;
+	info: StreamInfo;
+}
+
+export interface EncoderPlan extends Encoding {
+	/** The file descriptor ffmpeg writes this encoding to (3, 4, ...). */
+	fd: number;
+	container: Container;
+	contentType: string;
+	streams: StreamTarget[];
+	/** Recording paths as written in the profile ({profile}, {date} not expanded). */
+	recordings: string[];
+}
+
+export interface EncodePlan {
+	profile: string;
+	/** The whole ffmpeg command line, argv[0] included. No password or server URL is ever in it. */
+	argv: string[];
+	env: Record<string, string>;
+	encoders: EncoderPlan[];
+}
+
+const FIRST_FD = 3;
+
+/** One ffmpeg per profile, one encoder per distinct encoding. Pure: no I/O. */
+export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
+	const byKey = new Map<string, EncoderPlan>();
+	const encoderFor = (e: Encoding): EncoderPlan => {
+		const key = encodingKey(e);
+		let encoder = byKey.get(key);
+		if (!encoder) {
+			const container = CONTAINER[e.format];
+			encoder = {
+				fd: FIRST_FD + byKey.size,
+				format: e.format,
+				bitrate: e.bitrate,
+				channels: e.channels,
+				samplerate: e.samplerate,
+				container,
+				contentType: CONTENT_TYPE[container],
+				streams: [],
+				recordings: [],
+			};
+			byKey.set(key, encoder);
+		}
+		return encoder;
+	};
+	for (const stream of profile.streams) {
+		const encoder = encoderFor(stream);
+		for (const server of stream.servers) encoder.streams.push({ server, mount: stream.mount, info: stream.info });
+	}
+	for (const recording of profile.recordings) encoderFor(recording).recordings.push(recording.path);
+
+	const encoders = [...byKey.values()];
+	const input = inputArgs(profile.input, profile.baseDir);
+	const argv = [
+		ffmpeg,
+		'-hide_banner',
+		'-nostdin',
+		'-nostats',
+		'-loglevel',
+		'level+warning',
+		...input.args,
+		...encoders.flatMap((e) => ['-map', '0:a:0', ...codecArgs(e), `pipe:${e.fd}`]),
+	];
+	return { profile: profile.name, argv, env: input.env, encoders };
+}
+
+/** The JSON form of `jdcast plan --json`. */
+export function planSummary(p: EncodePlan): {
+	name: string;
+	argv: string[];
+	encoders: { fd: number; format: string; bitrate: number | null; channels: number; samplerate: number | null; streams: { server: string; mount: string }[]; recordings: string[] }[];
+} {
+	return {
+		name: p.profile,
+		argv: p.argv,
+		encoders: p.encoders.map((e) => ({
+			fd: e.fd,
+			format: e.format,
+			bitrate: e.bitrate,
+			channels: e.channels,
+			samplerate: e.samplerate,
+			streams: e.streams.map(({ server, mount }) => ({ server, mount })),
+			recordings: e.recordings,
+		})),
+	};
+}

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import type { LoadResult } from './load.js';
+import { validateData } from './load.js';
+import type { PathView } from './messages.js';
+import { YamlSource, type InstancePath, type PathSegment } from './source.js';
+
+/** The old Jackdaw streaming plugin's defaults (plugins/icecast_streamer.py). */
+export const JACKDAW_DEFAULTS = {
+	host: 'localhost',
+	port: 8000,
+	password: 'hackme',
+	mount: '/jackdaw.ogg',
+	bitrate: 128,
+	format: 'ogg',
+} as const;
+
+const JACKDAW_FORMATS = ['ogg', 'opus', 'flac', 'mp3'];
+const PLUGIN_PATH = ['plugins', 'icecast_streamer'] as const;
+
+/** Where each key of the old plugin's config lands in the equivalent profile. */
+const KEY_MAP: Record<string, InstancePath> = {
+	host: ['servers', 'jackdaw', 'host'],
+	port: ['servers', 'jackdaw', 'port'],
+	password: ['servers', 'jackdaw', 'password'],
+	mount: ['streams', 0, 'mount'],
+	bitrate: ['streams', 0, 'bitrate'],
+	format: ['streams', 0, 'format'],
+};
+
+/**
+ * The profile equivalent to a Jackdaw `voice_assistant_config.json`: one jack input `jd_stream`,
+ * one server, one stream, with the old plugin's defaults. Errors point into the JSON file and use
+ * its key names. An unknown format is an error here, not the old plugin's silent fallback.
+ */
+export function fromJackdawConfig(text: string, file = 'voice_assistant_config.json'): LoadResult {
+	const source = new YamlSource(file, text);
+	if (source.syntaxDiagnostics.some((d) => d.severity === 'error')) return { diagnostics: source.syntaxDiagnostics };
+	const root = source.data as Record<string, unknown> | undefined;
+	const plugins = root?.plugins as Record<string, unknown> | undefined;
+	const hasSection = plugins !== undefined && typeof plugins === 'object' && 'icecast_streamer' in plugins;
+	// Accept either the whole Jackdaw config or the plugin's own dict.
+	const inWhole = hasSection || (root !== undefined && typeof root === 'object' && 'plugins' in root);
+	const config = ((inWhole ? plugins?.icecast_streamer : root) ?? {}) as Record<string, unknown>;
+	const prefix: PathSegment[] = inWhole ? [...PLUGIN_PATH] : [];
+	if (typeof config !== 'object' || Array.isArray(config)) {
+		return { diagnostics: [{ file, ...source.position(prefix), severity: 'error', message: `${prefix.join('.') || 'config'}: must be a mapping of keys` }] };
+	}
+
+	const value = <K extends keyof typeof JACKDAW_DEFAULTS>(key: K): unknown => config[key] ?? JACKDAW_DEFAULTS[key];
+	const format = value('format');
+	if (typeof format !== 'string' || !JACKDAW_FORMATS.includes(format)) {
+		return {
+			diagnostics: [{ file, ...source.position([...prefix, 'format']), severity: 'error', message: `${[...prefix, 'format'].join('.')}: ${JSON.stringify(format)} is not one of ${JACKDAW_FORMATS.join(', ')}` }],
+		};
+	}
+	const profile = {
+		name: 'jackdaw',
+		input: { jack: { client: 'jd_stream', channels: 2 } },
+		servers: { jackdaw: { host: value('host'), port: value('port'), password: value('password') } },
+		streams: [{ mount: value('mount'), format, ...(format === 'flac' ? {} : { bitrate: value('bitrate') }) }],
+	};
+	const view: PathView = (p) => {
+		const entry = Object.entries(KEY_MAP).find(([, mapped]) => mapped.every((s, i) => p[i] === s));
+		const shown = entry ? [...prefix, entry[0], ...p.slice(entry[1].length)] : [...prefix, ...p];
+		return { shown, located: shown };
+	};
+	return validateData(profile, source, [], view);
+}
+
+export async function fromJackdawConfigFile(file: string): Promise<LoadResult> {
+	return fromJackdawConfig(await readFile(file, 'utf8'), file);
+}

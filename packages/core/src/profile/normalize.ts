@@ -1,0 +1,173 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { formatPosition, type Diagnostic } from './diagnostic.js';
+import {
+	canonicalFormat,
+	DEFAULT_BITRATE,
+	DEFAULT_CHANNELS,
+	DEFAULT_JACK_CLIENT,
+	DEFAULT_PORT,
+	DEFAULT_TONE_HZ,
+	DEFAULT_USER,
+	RECORDING_EXTENSIONS,
+} from './defaults.js';
+import { displayPath, type InstancePath, type YamlSource } from './source.js';
+import { didYouMean } from './suggest.js';
+import type { ConnectRule, Encoding, Input, PasswordSource, Profile, RawEncoding, RawProfile, ServerConfig } from './types.js';
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * A schema-valid profile with every default applied, plus the problems the schema cannot see
+ * (references between keys, limits that depend on the input, file permissions).
+ */
+export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile: Profile; diagnostics: Diagnostic[] } {
+	const diagnostics: Diagnostic[] = [];
+	const at = (p: InstancePath, key: 'key' | 'value' = 'value') => formatPosition(source.file, source.position(p, key));
+	const report = (severity: Diagnostic['severity'], p: InstancePath, message: string, key: 'key' | 'value' = 'value') =>
+		diagnostics.push({ file: source.file, ...source.position(p, key), severity, message });
+
+	const name = raw.name ?? path.basename(source.file).replace(/\.[^.]*$/, '');
+	if (raw.name === undefined && !NAME_PATTERN.test(name)) {
+		report('error', [], `profile name ${JSON.stringify(name)} (from the file name) is not valid: add a \`name:\` of lower-case letters, digits, - and _`);
+	}
+
+	const input = normalizeInput(raw, report, at);
+	const servers: Record<string, ServerConfig> = {};
+	for (const [serverName, s] of Object.entries(raw.servers)) {
+		const embedded = s.embedded === true;
+		servers[serverName] = {
+			name: serverName,
+			host: embedded ? '127.0.0.1' : s.host!,
+			port: s.port ?? DEFAULT_PORT,
+			user: s.user ?? DEFAULT_USER,
+			password: passwordSource(s, embedded),
+			tls: s.tls ?? false,
+			embedded,
+			at: at(['servers', serverName], 'key'),
+		};
+		if (s.password !== undefined) warnReadablePassword(source.file, ['servers', serverName, 'password'], report);
+	}
+
+	const serverNames = Object.keys(servers);
+	const streams = raw.streams.map((s, i) => {
+		const where: InstancePath = ['streams', i];
+		for (const [j, ref] of (s.servers ?? []).entries()) {
+			if (!servers[ref]) {
+				report('error', [...where, 'servers', j], `${displayPath(where)}.servers[${j}]: no server named ${JSON.stringify(ref)}; servers are ${serverNames.join(', ')}${didYouMean(ref, serverNames)}`);
+			}
+		}
+		return {
+			mount: s.mount,
+			servers: s.servers ?? serverNames,
+			info: { ...raw.info, ...s.info },
+			at: at([...where, 'mount']),
+			...encoding(s, input.channels, where, report),
+		};
+	});
+
+	const seenMounts = new Map<string, string>();
+	for (const [i, s] of streams.entries()) {
+		for (const server of s.servers) {
+			const key = `${server}\u0000${s.mount}`;
+			const first = seenMounts.get(key);
+			if (first) report('error', ['streams', i, 'mount'], `streams[${i}].mount: ${s.mount} on server ${server} is already fed at ${first}`);
+			else seenMounts.set(key, s.at);
+		}
+	}
+
+	const seenPaths = new Map<string, string>();
+	const recordings = (raw.record ?? []).map((r, i) => {
+		const where: InstancePath = ['record', i];
+		const spec = { path: r.path, at: at([...where, 'path']), ...encoding(r, input.channels, where, report) };
+		const first = seenPaths.get(r.path);
+		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
+		else seenPaths.set(r.path, spec.at);
+		const ext = path.extname(r.path).toLowerCase();
+		const expected = RECORDING_EXTENSIONS[spec.format];
+		if (!expected.includes(ext)) {
+			report('warning', [...where, 'path'], `record[${i}].path: a ${spec.format} recording is ${spec.format === 'mp3' ? 'an MP3 file' : 'an Ogg file'}; expected a name ending in ${expected.join(' or ')}`);
+		}
+		return spec;
+	});
+
+	const profile: Profile = {
+		name: raw.name ?? name,
+		at: at(raw.name !== undefined ? ['name'] : []),
+		file: source.file,
+		baseDir: path.dirname(path.resolve(source.file)),
+		input,
+		servers,
+		info: raw.info ?? {},
+		streams,
+		recordings,
+	};
+	return { profile, diagnostics };
+}
+
+type Report = (severity: Diagnostic['severity'], p: InstancePath, message: string, key?: 'key' | 'value') => void;
+
+function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => string): Input {
+	const { jack, tone, file } = raw.input ?? {};
+	if (tone) return { kind: 'tone', frequency: tone.frequency ?? DEFAULT_TONE_HZ, channels: tone.channels ?? DEFAULT_CHANNELS };
+	if (file) return { kind: 'file', path: file.path, loop: file.loop ?? false, channels: file.channels ?? DEFAULT_CHANNELS };
+	const channels = jack?.channels ?? DEFAULT_CHANNELS;
+	const connect: ConnectRule[] = (jack?.connect ?? []).map((rule, i) => {
+		if (typeof rule === 'string') return { client: rule };
+		const [from, to] = rule;
+		const port = Number(to.slice('input_'.length));
+		if (port > channels) {
+			report('error', ['input', 'jack', 'connect', i, 1], `input.jack.connect[${i}]: ${to} does not exist: the client has ${channels} input${channels === 1 ? '' : 's'} (input_1..input_${channels})`);
+		}
+		return { from, to };
+	});
+	return {
+		kind: 'jack',
+		client: jack?.client ?? DEFAULT_JACK_CLIENT,
+		...(jack?.server !== undefined && jack.server !== 'default' ? { server: jack.server } : {}),
+		channels,
+		connect,
+		at: at(['input', 'jack', 'client']),
+	};
+}
+
+function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, report: Report): Encoding {
+	const format = canonicalFormat(raw.format);
+	const label = displayPath(where);
+	if (format === 'flac' && raw.bitrate !== undefined) {
+		report('warning', [...where, 'bitrate'], `${label}.bitrate: flac is lossless; bitrate is ignored`);
+	}
+	if (format === 'opus' && raw.samplerate !== undefined && raw.samplerate !== 48000) {
+		report('warning', [...where, 'samplerate'], `${label}.samplerate: opus always encodes at 48000 Hz; ${raw.samplerate} is ignored`);
+	}
+	const channels = raw.channels ?? inputChannels;
+	if (format === 'mp3' && raw.channels === undefined && channels > 2) {
+		report('error', [...where, 'format'], `${label}: mp3 carries at most 2 channels but the input has ${channels}; add \`channels: 2\``);
+	}
+	return {
+		format,
+		bitrate: format === 'flac' ? null : (raw.bitrate ?? DEFAULT_BITRATE[format]),
+		channels,
+		samplerate: format === 'opus' ? 48000 : (raw.samplerate ?? null),
+	};
+}
+
+function passwordSource(s: RawProfile['servers'][string], embedded: boolean): PasswordSource {
+	if (embedded) return { kind: 'generated' };
+	if (s.password !== undefined) return { kind: 'inline', value: s.password };
+	if (s.password_env !== undefined) return { kind: 'env', name: s.password_env };
+	return { kind: 'file', path: s.password_file! };
+}
+
+/** A password written in a file others can read is a leak waiting to happen: say so. */
+function warnReadablePassword(file: string, where: InstancePath, report: Report): void {
+	let mode: number;
+	try {
+		mode = statSync(file).mode;
+	} catch {
+		return;
+	}
+	if ((mode & 0o044) !== 0) {
+		report('warning', where, `${displayPath(where)}: a password written in a file that group or others can read (mode ${(mode & 0o777).toString(8)}); use password_env or password_file, or chmod 600 ${file}`);
+	}
+}

@@ -1,0 +1,112 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Diagnostic, Position } from './diagnostic.js';
+
+export type PathSegment = string | number;
+export type InstancePath = readonly PathSegment[];
+
+/** A YAML (or JSON) text with the means to point back at any key or value in it. */
+export class YamlSource {
+	readonly file: string;
+	readonly data: unknown;
+	readonly syntaxDiagnostics: Diagnostic[];
+	private readonly lines = new LineCounter();
+	private readonly doc: Document.Parsed;
+
+	constructor(file: string, text: string) {
+		this.file = file;
+		this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+		this.syntaxDiagnostics = [
+			...this.doc.errors.map((e) => this.syntaxDiagnostic('error', e.message, e.pos[0])),
+			...this.doc.warnings.map((e) => this.syntaxDiagnostic('warning', e.message, e.pos[0])),
+		];
+		this.data = this.doc.errors.length > 0 ? undefined : this.toData();
+	}
+
+	/** The plain data; an alias without its anchor (or an alias bomb) becomes a syntax error. */
+	private toData(): unknown {
+		try {
+			return this.doc.toJS({ maxAliasCount: 100 }) as unknown;
+		} catch (error) {
+			let offset = 0;
+			visit(this.doc, {
+				Alias: (_key, node) => {
+					if (node.resolve(this.doc) === undefined && node.range) {
+						offset = node.range[0];
+						return visit.BREAK;
+					}
+					return undefined;
+				},
+			});
+			this.syntaxDiagnostics.push(this.syntaxDiagnostic('error', (error as Error).message, offset));
+			return undefined;
+		}
+	}
+
+	/** Where the value at `path` is written; `key` points at the key instead (for unknown keys). */
+	position(path: InstancePath, at: 'key' | 'value' = 'value'): Position {
+		let node: unknown = this.doc.contents;
+		let last: Position = { line: 1, col: 1 };
+		for (const [i, segment] of path.entries()) {
+			const here = startOf(node, this.lines);
+			if (here) last = here;
+			if (isMap(node)) {
+				const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+				if (!pair) return last;
+				const keyAt = startOf(pair.key, this.lines);
+				if (i === path.length - 1 && at === 'key') return keyAt ?? last;
+				if (pair.value === null || pair.value === undefined) return keyAt ?? last;
+				if (keyAt) last = keyAt;
+				node = pair.value;
+			} else if (isSeq(node) && typeof segment === 'number') {
+				node = node.items[segment];
+				if (node === undefined) return last;
+			} else {
+				return last;
+			}
+		}
+		return startOf(node, this.lines) ?? last;
+	}
+
+	private syntaxDiagnostic(severity: Diagnostic['severity'], message: string, offset: number): Diagnostic {
+		const { line, col } = this.lines.linePos(offset);
+		const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+		return { file: this.file, line, col, severity, message: `YAML: ${text}` };
+	}
+}
+
+function startOf(node: unknown, lines: LineCounter): Position | undefined {
+	const range = (node as Node | null | undefined)?.range;
+	if (!range) return undefined;
+	const { line, col } = lines.linePos(range[0]);
+	return { line, col };
+}
+
+/** `streams[1].format` from ['streams', 1, 'format']. */
+export function displayPath(path: InstancePath): string {
+	let out = '';
+	for (const segment of path) {
+		if (typeof segment === 'number') out += `[${segment}]`;
+		else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+		else out += `[${JSON.stringify(segment)}]`;
+	}
+	return out;
+}
+
+/** Ajv's `/streams/1/format` as path segments, array indexes as numbers. */
+export function parsePointer(pointer: string, data: unknown): PathSegment[] {
+	if (pointer === '') return [];
+	const segments: PathSegment[] = [];
+	let node = data;
+	for (const raw of pointer.slice(1).split('/')) {
+		const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+		if (Array.isArray(node)) {
+			const index = Number(key);
+			segments.push(index);
+			node = node[index];
+		} else {
+			segments.push(key);
+			node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+		}
+	}
+	return segments;
+}

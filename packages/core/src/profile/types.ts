@@ -1,0 +1,128 @@
+/** The profile language as written (after schema validation), and as jdcast runs it (defaults applied). */
+
+export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3';
+export type FormatName = Format | 'ogg';
+
+export interface StreamInfo {
+	name?: string;
+	description?: string;
+	genre?: string;
+	url?: string;
+	public?: boolean;
+}
+
+/** A JACK connection into our client: a whole client (its outputs in order) or one explicit pair. */
+export type ConnectRule = { client: string } | { from: string; to: string };
+
+export interface JackInput {
+	kind: 'jack';
+	client: string;
+	/** JACK server name; undefined: the environment's default. */
+	server?: string;
+	channels: number;
+	connect: ConnectRule[];
+	/** FILE:LINE:COL of the client name (or of the input), for messages. */
+	at: string;
+}
+
+export interface ToneInput {
+	kind: 'tone';
+	frequency: number;
+	channels: number;
+}
+
+export interface FileInput {
+	kind: 'file';
+	path: string;
+	loop: boolean;
+	channels: number;
+}
+
+export type Input = JackInput | ToneInput | FileInput;
+
+/** Where the password comes from; the password itself is only read by resolvePasswords(). */
+export type PasswordSource =
+	| { kind: 'inline'; value: string }
+	| { kind: 'env'; name: string }
+	| { kind: 'file'; path: string }
+	| { kind: 'generated' };
+
+export interface ServerConfig {
+	name: string;
+	host: string;
+	port: number;
+	user: string;
+	password: PasswordSource;
+	tls: boolean;
+	/** A private icecast2 that jdcast starts on 127.0.0.1:port. */
+	embedded: boolean;
+	/** FILE:LINE:COL of the server's entry, for messages. */
+	at: string;
+}
+
+export interface Encoding {
+	format: Format;
+	/** kbps; null for flac (lossless). */
+	bitrate: number | null;
+	channels: number;
+	/** Hz; null: the input's rate. */
+	samplerate: number | null;
+}
+
+export interface StreamSpec extends Encoding {
+	mount: string;
+	servers: string[];
+	info: StreamInfo;
+	at: string;
+}
+
+export interface RecordingSpec extends Encoding {
+	/** The path as written, with {profile} and {date} not yet expanded. */
+	path: string;
+	at: string;
+}
+
+export interface Profile {
+	name: string;
+	/** FILE:LINE:COL of the name (or of the file's start when the name comes from the file name). */
+	at: string;
+	/** The file the profile came from ('' when built in memory). */
+	file: string;
+	/** Folder that relative recording and password-file paths are read from. */
+	baseDir: string;
+	input: Input;
+	servers: Record<string, ServerConfig>;
+	info: StreamInfo;
+	streams: StreamSpec[];
+	recordings: RecordingSpec[];
+}
+
+/** The profile object as the schema accepts it. */
+export interface RawProfile {
+	name?: string;
+	input?: {
+		jack?: { client?: string; server?: string; channels?: number; connect?: (string | [string, string])[] };
+		tone?: { frequency?: number; channels?: number };
+		file?: { path: string; loop?: boolean; channels?: number };
+	};
+	servers: Record<string, {
+		host?: string;
+		port?: number;
+		user?: string;
+		password?: string;
+		password_env?: string;
+		password_file?: string;
+		tls?: boolean;
+		embedded?: boolean;
+	}>;
+	info?: StreamInfo;
+	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo })[];
+	record?: (RawEncoding & { path: string })[];
+}
+
+export interface RawEncoding {
+	format: FormatName;
+	bitrate?: number;
+	channels?: number;
+	samplerate?: number;
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadProfileText, plan, type Profile } from '../src/index.js';
+
+function profileOf(text: string): Profile {
+	const { profile, diagnostics } = loadProfileText(text, '/studio/p.yaml');
+	assert.ok(profile, diagnostics.map((d) => d.message).join('\n'));
+	return profile;
+}
+
+const THREE_SERVERS = `
+servers:
+  a: { host: a.example, password: secret-a }
+  b: { host: b.example, password_env: PW_B }
+  c: { host: c.example, port: 8443, tls: true, password_file: pw }
+`;
+
+describe('plan', () => {
+	it('encodes each distinct encoding once, however many targets use it', () => {
+		const p = plan(profileOf(`${THREE_SERVERS}streams:
+  - { mount: /live.opus, format: opus, bitrate: 96 }
+  - { mount: /live.flac, format: flac, servers: [a] }
+record:
+  - { path: rec.ogg, format: flac }
+`));
+		assert.equal(p.encoders.length, 2);
+		const [opus, flac] = p.encoders;
+		assert.deepEqual(opus!.streams.map((s) => `${s.server}${s.mount}`), ['a/live.opus', 'b/live.opus', 'c/live.opus']);
+		assert.equal(opus!.fd, 3);
+		assert.equal(flac!.fd, 4);
+		assert.deepEqual(flac!.streams.map((s) => s.mount), ['/live.flac']);
+		assert.deepEqual(flac!.recordings, ['rec.ogg']);
+		assert.equal(p.argv.filter((a) => a === '-map').length, 2);
+		assert.deepEqual(p.argv.filter((a) => a.startsWith('pipe:')), ['pipe:3', 'pipe:4']);
+	});
+
+	it('puts no password and no server address in the argv', () => {
+		const p = plan(profileOf(`${THREE_SERVERS}streams:\n  - { mount: /x, format: mp3 }\n`));
+		const argv = p.argv.join(' ');
+		for (const secret of ['secret-a', 'PW_B', 'a.example', 'icecast://', '8443']) assert.ok(!argv.includes(secret), `${secret} in ${argv}`);
+	});
+
+	it('streams of one format but another bitrate get their own encoder', () => {
+		const p = plan(profileOf(`${THREE_SERVERS}streams:
+  - { mount: /hi.opus, format: opus, bitrate: 128 }
+  - { mount: /lo.opus, format: opus, bitrate: 48 }
+  - { mount: /mono.opus, format: opus, bitrate: 48, channels: 1 }
+  - { mount: /lo2.opus, format: opus, bitrate: 48, servers: [a] }
+`));
+		assert.deepEqual(p.encoders.map((e) => [e.bitrate, e.channels, e.streams.length]), [[128, 2, 3], [48, 2, 4], [48, 1, 3]]);
+	});
+
+	it('writes Ogg pages of 20 ms for every Ogg format and plain MP3 frames for mp3', () => {
+		const p = plan(profileOf(`${THREE_SERVERS}streams:
+  - { mount: /a, format: opus }
+  - { mount: /b, format: vorbis }
+  - { mount: /c, format: flac }
+  - { mount: /d, format: mp3 }
+`));
+		const outputs = splitOutputs(p.argv);
+		assert.equal(outputs.length, 4);
+		for (const out of outputs.slice(0, 3)) {
+			assert.deepEqual(valueOf(out, '-f'), 'ogg');
+			assert.deepEqual(valueOf(out, '-page_duration'), '20000');
+			assert.deepEqual(valueOf(out, '-flush_packets'), '1');
+		}
+		assert.deepEqual(outputs.map((o) => valueOf(o, '-c:a')), ['libopus', 'libvorbis', 'flac', 'libmp3lame']);
+		assert.equal(valueOf(outputs[3]!, '-f'), 'mp3');
+		assert.deepEqual(p.encoders.map((e) => e.contentType), ['audio/ogg', 'audio/ogg', 'audio/ogg', 'audio/mpeg']);
+	});
+
+	it('reads the JACK client named in the profile, on its JACK server, never starting one', () => {
+		const p = plan(profileOf(`input:\n  jack: { client: studio_out, server: night, channels: 4 }\n${THREE_SERVERS}streams:\n  - { mount: /a, format: flac }\n`));
+		const i = p.argv.indexOf('-f');
+		assert.deepEqual(p.argv.slice(i, i + 6), ['-f', 'jack', '-channels', '4', '-i', 'studio_out']);
+		assert.deepEqual(p.env, { JACK_NO_START_SERVER: '1', JACK_DEFAULT_SERVER: 'night' });
+		assert.equal(p.encoders[0]!.channels, 4);
+	});
+
+	it('is pure: the same profile gives the same plan', () => {
+		const profile = profileOf(`${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n`);
+		assert.deepEqual(plan(profile), plan(profile));
+	});
+});
+
+function splitOutputs(argv: string[]): string[][] {
+	const outputs: string[][] = [];
+	let current: string[] | undefined;
+	for (const arg of argv) {
+		if (arg === '-map') outputs.push((current = []));
+		current?.push(arg);
+	}
+	return outputs;
+}
+
+function valueOf(args: string[], flag: string): string | undefined {
+	const i = args.indexOf(flag);
+	return i < 0 ? undefined : args[i + 1];
+}

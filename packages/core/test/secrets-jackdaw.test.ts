@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { describe, it } from 'node:test';
+import { formatDiagnostic, fromJackdawConfig, loadProfileText, plan, resolvePassword, Secret, SecretError } from '../src/index.js';
+
+describe('passwords resolve late and never print', () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-secret-'));
+	writeFileSync(path.join(dir, 'pw'), 'from-file\n', { mode: 0o600 });
+	const { profile } = loadProfileText(
+		'servers:\n  e: { host: h, password_env: JD_TEST_PW }\n  f: { host: h, password_file: pw }\n  g: { host: h, password_file: nope }\nstreams:\n  - { mount: /a, format: opus }\n',
+		path.join(dir, 'p.yaml'),
+	);
+	assert.ok(profile);
+
+	it('reads an environment variable', async () => {
+		assert.equal((await resolvePassword(profile, profile.servers.e!, { JD_TEST_PW: 'from-env' })).reveal(), 'from-env');
+	});
+
+	it('names a missing variable, with its place in the file', async () => {
+		await assert.rejects(resolvePassword(profile, profile.servers.e!, {}), (error: SecretError) => {
+			assert.equal(error.code, 'E_SECRET_UNRESOLVED');
+			assert.equal(formatDiagnostic(error.diagnostic), `${path.join(dir, 'p.yaml')}:2:3: servers.e: environment variable JD_TEST_PW is not set`);
+			return true;
+		});
+	});
+
+	it('reads a file relative to the profile, without its final newline', async () => {
+		assert.equal((await resolvePassword(profile, profile.servers.f!)).reveal(), 'from-file');
+	});
+
+	it('names an unreadable file', async () => {
+		await assert.rejects(resolvePassword(profile, profile.servers.g!), /servers\.g: cannot read password file .*nope: ENOENT/);
+	});
+
+	it('a Secret shows as [redacted] in strings, JSON and inspect', () => {
+		const s = new Secret('hunter2');
+		assert.equal(`${s}`, '[redacted]');
+		assert.equal(JSON.stringify({ s }), '{"s":"[redacted]"}');
+		assert.equal(inspect({ s }), '{ s: [redacted] }');
+	});
+});
+
+describe('fromJackdawConfig', () => {
+	it('gives the old plugin\'s defaults for an empty section', () => {
+		const { profile, diagnostics } = fromJackdawConfig('{"plugins": {"icecast_streamer": {"enabled": true}}}');
+		assert.deepEqual(diagnostics, []);
+		assert.ok(profile);
+		assert.equal(profile.input.kind === 'jack' && profile.input.client, 'jd_stream');
+		const server = profile.servers.jackdaw!;
+		assert.deepEqual([server.host, server.port, server.password], ['localhost', 8000, { kind: 'inline', value: 'hackme' }]);
+		assert.deepEqual(profile.streams.map((s) => [s.mount, s.format, s.bitrate]), [['/jackdaw.ogg', 'vorbis', 128]]);
+	});
+
+	it('maps every old key', () => {
+		const { profile } = fromJackdawConfig(JSON.stringify({ plugins: { icecast_streamer: { host: 'radio.lan', port: 8010, password: 'pw', mount: '/j.flac', bitrate: 128, format: 'flac' } } }));
+		assert.ok(profile);
+		assert.deepEqual(profile.streams.map((s) => [s.mount, s.format, s.bitrate]), [['/j.flac', 'flac', null]]);
+		assert.equal(profile.servers.jackdaw!.host, 'radio.lan');
+		assert.equal(plan(profile).encoders[0]!.container, 'ogg');
+	});
+
+	it('an unknown format is an error in the config\'s own words and place', () => {
+		const text = '{\n  "plugins": {\n    "icecast_streamer": {\n      "format": "aac"\n    }\n  }\n}\n';
+		assert.deepEqual(fromJackdawConfig(text, 'va.json').diagnostics.map(formatDiagnostic), ['va.json:4:17: plugins.icecast_streamer.format: "aac" is not one of ogg, opus, flac, mp3']);
+	});
+
+	it('a bad port is reported at the port', () => {
+		const text = '{"plugins": {"icecast_streamer": {"port": 99999, "format": "mp3", "bitrate": 100}}}';
+		assert.deepEqual(fromJackdawConfig(text, 'va.json').diagnostics.map(formatDiagnostic), [
+			'va.json:1:43: plugins.icecast_streamer.port: 99999 is above the maximum 65535',
+			'va.json:1:78: plugins.icecast_streamer.bitrate: 100 is not one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 for mp3',
+		]);
+	});
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every test file with node's test runner (TypeScript through tsx).
+// Unit tests: packages/*/test; integration tests (real icecast2, jackd, ffmpeg): test/.
+// Each integration test owns its ports, JACK server and temp dir, so files run in parallel.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const only = process.argv.slice(2);
+
+function testFiles(dir) {
+	let out = [];
+	let entries;
+	try {
+		entries = readdirSync(dir);
+	} catch {
+		return out;
+	}
+	for (const name of entries) {
+		const full = path.join(dir, name);
+		if (name === 'node_modules' || name === 'fixtures') continue;
+		if (statSync(full).isDirectory()) out = out.concat(testFiles(full));
+		else if (/\.test\.(ts|mjs)$/.test(name)) out.push(full);
+	}
+	return out;
+}
+
+const dirs = ['packages/core/test', 'packages/cli/test', 'test'].map((d) => path.join(root, d));
+let files = dirs.flatMap(testFiles).sort();
+if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
+const concurrency = process.env.JDCAST_TEST_CONCURRENCY ?? '6';
+const result = spawnSync(
+	process.execPath,
+	['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+	{ stdio: 'inherit', cwd: root },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up jdcast on a fresh Debian/Ubuntu machine with Node 20: the system packages it runs
+# (ffmpeg, icecast2, jackd2, python3), the npm dependencies, and the build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v icecast2 >/dev/null 2>&1 || need+=(icecast2)
+{ command -v jackd >/dev/null 2>&1 && command -v jack_simple_client >/dev/null 2>&1; } || need+=(jackd2)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "jdcast setup: installing ${need[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+	echo "jdcast setup: Node.js 20 or newer is needed (found $(node --version 2>/dev/null || echo none))" >&2
+	exit 1
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+npx turbo run build --output-logs=errors-only
+echo "jdcast setup: ready"
