@@ -15,10 +15,12 @@ export class YamlSource {
 	constructor(file: string, text: string) {
 		this.file = file;
 		this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+		// One syntax slip makes the parser complain about every token after it on the line: keep the first.
+		const lines = new Set<number>();
 		this.syntaxDiagnostics = [
 			...this.doc.errors.map((e) => this.syntaxDiagnostic('error', e.message, e.pos[0])),
 			...this.doc.warnings.map((e) => this.syntaxDiagnostic('warning', e.message, e.pos[0])),
-		];
+		].filter((d) => !lines.has(d.line) && lines.add(d.line));
 		this.data = this.doc.errors.length > 0 ? undefined : this.toData();
 	}
 

@@ -1,0 +1,112 @@
+import net from 'node:net';
+import { loadProfileText, readGraph, startDummyJack, startTestSignal, type DummyJack, type Orchestrator } from '@jdcast/core';
+import getPort from 'get-port';
+import { UsageError } from '../args.js';
+import { printDiagnostics } from '../output/diagnostics.js';
+import { runForeground } from '../run/foreground.js';
+import { helpOption, jsonOption, type Command } from './command.js';
+import { secondsOption } from './up.js';
+
+const FORMATS = [
+	['/demo.opus', 'opus'],
+	['/demo.ogg', 'vorbis'],
+	['/demo.flac', 'flac'],
+	['/demo.mp3', 'mp3'],
+] as const;
+
+export const demo: Command = {
+	name: 'demo',
+	summary: 'A real broadcast on this machine: private Icecast, JACK test signal, Opus, Vorbis, FLAC and MP3 mounts.',
+	usage: 'jdcast demo [--port N] [--seconds N] [--json]',
+	options: {
+		port: { type: 'string', description: 'port of the private Icecast (default 8000, or a free one when taken)', placeholder: 'N' },
+		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
+		...jsonOption,
+		...helpOption,
+	},
+	details: [
+		'Uses the running JACK server (JACK_DEFAULT_SERVER or the default one), or starts jackd',
+		'with the dummy backend; plays jack_simple_client into the JACK client jd_stream.',
+		'Ctrl-C stops and removes everything it started.',
+	],
+	async run({ values }) {
+		const port = await demoPort(values.port);
+		let jack: DummyJack | undefined;
+		let server = process.env.JACK_DEFAULT_SERVER;
+		if (!(await readGraph(server))) {
+			server = 'jdcast-demo';
+			// Another demo's JACK server may be running: share it rather than fail.
+			if (!(await readGraph(server))) jack = await startDummyJack(server);
+		}
+		const signal = await startTestSignal(server);
+		const text = demoProfile(port, server);
+		const { profile, diagnostics } = loadProfileText(text, 'demo.yaml');
+		if (!profile) {
+			printDiagnostics(diagnostics);
+			await signal.stop();
+			await jack?.stop();
+			return 1;
+		}
+		return runForeground([profile], {
+			json: values.json === true,
+			...secondsOption(values.seconds),
+			banner: (orchestrator: Orchestrator) => banner(orchestrator, port, jack ? server : undefined),
+			afterStop: async () => {
+				await signal.stop();
+				await jack?.stop();
+			},
+		});
+	},
+};
+
+function demoProfile(port: number, server: string | undefined): string {
+	return [
+		'name: demo',
+		'input:',
+		'  jack:',
+		'    client: jd_stream',
+		...(server ? [`    server: ${JSON.stringify(server)}`] : []),
+		'    connect: [jack_simple_client]',
+		'servers:',
+		'  demo:',
+		'    embedded: true',
+		`    port: ${port}`,
+		'info:',
+		'  name: jdcast demo',
+		'  description: A test tone from JACK, four formats, one encoder each',
+		'streams:',
+		...FORMATS.map(([mount, format]) => `  - { mount: ${mount}, format: ${format} }`),
+		'',
+	].join('\n');
+}
+
+function banner(orchestrator: Orchestrator, port: number, startedJack: string | undefined): string {
+	const embedded = orchestrator.embeddedServer(port);
+	const lines = [
+		'',
+		embedded ? `jdcast demo: private Icecast on http://127.0.0.1:${port}/ (status: http://127.0.0.1:${port}/status-json.xsl)` : `jdcast demo: the private Icecast on port ${port} did not start`,
+		startedJack ? `JACK: started jackd -n ${startedJack} (dummy backend)` : 'JACK: using the running JACK server',
+		'Signal: jack_simple_client -> jd_stream. Listen with any player, e.g.:',
+		...FORMATS.map(([mount, format]) => `  ${format.padEnd(6)}  ffplay -nodisp http://127.0.0.1:${port}${mount}`),
+		'Ctrl-C stops it all.',
+		'',
+	];
+	return `${lines.join('\n')}\n`;
+}
+
+async function demoPort(value: unknown): Promise<number> {
+	if (value !== undefined) {
+		const port = Number(value);
+		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('jdcast demo: --port takes a port number 1-65535');
+		return port;
+	}
+	return (await isFree(8000)) ? 8000 : getPort({ host: '127.0.0.1' });
+}
+
+function isFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen({ port, host: '127.0.0.1' }, () => server.close(() => resolve(true)));
+	});
+}

@@ -1,0 +1,22 @@
+import type { JdcastEvents, Orchestrator } from '@jdcast/core';
+
+const EVENTS = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'log'] as const satisfies readonly (keyof JdcastEvents)[];
+
+/** One JSON object per line per event: `{"event", "time", "profile", ...}`; stats: one line per output. */
+export function writeJsonLines(orchestrator: Orchestrator, out: NodeJS.WritableStream = process.stdout): () => void {
+	const write = (event: string, payload: object) => out.write(`${JSON.stringify({ event, time: new Date().toISOString(), ...payload })}\n`);
+	const handlers = EVENTS.map((event) => {
+		const handler = (payload: object) => write(event, payload);
+		orchestrator.on(event, handler);
+		return () => orchestrator.off(event, handler);
+	});
+	const onStats: (...args: JdcastEvents['stats']) => void = ({ profile, outputs, recordings }) => {
+		for (const o of outputs) write('stats', { profile, ...o });
+		for (const r of recordings) write('stats', { profile, recording: r.path, state: r.state, bytes: r.bytes });
+	};
+	orchestrator.on('stats', onStats);
+	return () => {
+		handlers.forEach((off) => off());
+		orchestrator.off('stats', onStats);
+	};
+}

@@ -1,0 +1,82 @@
+import type { Readable } from 'node:stream';
+import { execa, type ResultPromise } from 'execa';
+import type { EncodePlan } from '../plan/plan.js';
+import { terminate } from '../util/process.js';
+
+export interface EncoderExit {
+	code: number | null;
+	signal: string | null;
+	/** ffmpeg's last words, for the user: the reason it stopped, in its own terms. */
+	reason: string;
+}
+
+export interface RunningEncoder {
+	pid: number;
+	/** The readable end of each encoder's pipe, by fd. */
+	pipes: Map<number, Readable>;
+	exited: Promise<EncoderExit>;
+	/** Ends ffmpeg cleanly (SIGTERM lets it close its Ogg streams), SIGKILL after a grace period. */
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts the planned ffmpeg. Its encoders write to pipes 3, 4, ...: nothing but audio bytes
+ * leaves the process, and no password or server address is in its argv. If jdcast dies, ffmpeg's
+ * next write fails and it exits, so no orphan is left behind.
+ */
+export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): RunningEncoder {
+	const [file, ...args] = plan.argv;
+	const maxFd = Math.max(2, ...plan.encoders.map((e) => e.fd));
+	const extra: 'pipe'[] = [];
+	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');
+	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
+	const child: ResultPromise = execa(file!, args, {
+		stdio,
+		env: plan.env,
+		buffer: false,
+		reject: false,
+		cleanup: true,
+		stripFinalNewline: false,
+	});
+	child.catch(() => {});
+
+	const lastLines: string[] = [];
+	let partial = '';
+	child.stderr?.setEncoding('utf8');
+	child.stderr?.on('data', (text: string) => {
+		const lines = (partial + text).split(/\r?\n/);
+		partial = lines.pop() ?? '';
+		for (const line of lines) {
+			if (!line.trim()) continue;
+			lastLines.push(line);
+			if (lastLines.length > 8) lastLines.shift();
+			onLog(line);
+		}
+	});
+
+	const pipes = new Map<number, Readable>();
+	for (const e of plan.encoders) {
+		const pipe = child.stdio[e.fd] as Readable | undefined;
+		if (pipe) pipes.set(e.fd, pipe);
+	}
+
+	const exited = child.then((result) => ({
+		code: typeof result.exitCode === 'number' ? result.exitCode : null,
+		signal: result.signal ?? null,
+		reason: explain(lastLines),
+	}));
+
+	return { pid: child.pid ?? 0, pipes, exited, stop: () => terminate(child, 'SIGTERM', 3000) };
+}
+
+/** ffmpeg's last lines, turned into the cause a person can act on. */
+function explain(lines: string[]): string {
+	const text = lines.join('\n');
+	if (/Unable to register as a JACK client|jack_client_open\(\) failed|cannot connect to JACK|server is not running/i.test(text)) {
+		return 'JACK server not running or not reachable';
+	}
+	if (/JACK server shutdown|jack.*shut ?down|zombified/i.test(text)) return 'JACK server went away';
+	if (/No such file or directory/.test(text)) return lines.find((l) => /No such file/.test(l)) ?? 'input file not found';
+	if (/Broken pipe/.test(text)) return 'output pipe closed';
+	return lines[lines.length - 1]?.replace(/^\[[^\]]+\]\s*/, '') ?? 'ffmpeg exited';
+}

@@ -1,0 +1,72 @@
+import type { Container } from '../plan/codecs.js';
+import { Mp3FrameReader } from '../mp3/frame-reader.js';
+import { OggHeaderCache } from '../ogg/headers.js';
+import { OggPageReader } from '../ogg/page-reader.js';
+
+export type Subscriber = (unit: Buffer) => void;
+
+/**
+ * One encoder's output, cut at unit boundaries (Ogg pages, MP3 frames) and handed to every
+ * subscriber as it comes: a page is forwarded the moment it is complete, which is what keeps
+ * JACK-to-listener latency at a page's duration. A subscriber that joins later first gets the
+ * stream's header pages, then continues at the next boundary, so it decodes cleanly.
+ */
+export class Tap {
+	readonly container: Container;
+	bytesIn = 0;
+	private readonly subscribers = new Set<Subscriber>();
+	private ogg?: { reader: OggPageReader; headers: OggHeaderCache };
+	private mp3?: Mp3FrameReader;
+
+	constructor(container: Container) {
+		this.container = container;
+		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache() };
+		else this.mp3 = new Mp3FrameReader();
+	}
+
+	push(chunk: Buffer): void {
+		this.bytesIn += chunk.length;
+		if (this.ogg) {
+			for (const page of this.ogg.reader.push(chunk)) {
+				this.ogg.headers.observe(page);
+				this.deliver(page.bytes);
+			}
+		} else {
+			const frames = this.mp3!.push(chunk);
+			if (frames.length > 0) this.deliver(frames);
+		}
+	}
+
+	/**
+	 * A new encoder process starts writing: drop the half unit the old one left. The header cache
+	 * stays until the new stream's first page replaces it.
+	 */
+	restart(): void {
+		if (this.ogg) this.ogg = { reader: new OggPageReader(), headers: this.ogg.headers };
+		else this.mp3 = new Mp3FrameReader();
+	}
+
+	/** Subscribes; the header pages so far are delivered at once. Returns the unsubscribe function. */
+	subscribe(subscriber: Subscriber): () => void {
+		for (const page of this.headerPages) subscriber(page);
+		this.subscribers.add(subscriber);
+		return () => this.subscribers.delete(subscriber);
+	}
+
+	get headerPages(): readonly Buffer[] {
+		return this.ogg?.headers.pages ?? [];
+	}
+
+	/** True once a subscriber would get a decodable start (Ogg headers complete; MP3: always). */
+	get ready(): boolean {
+		return this.ogg ? this.ogg.headers.complete : true;
+	}
+
+	get skippedBytes(): number {
+		return this.ogg ? this.ogg.reader.skippedBytes : this.mp3!.skippedBytes;
+	}
+
+	private deliver(unit: Buffer): void {
+		for (const subscriber of this.subscribers) subscriber(unit);
+	}
+}

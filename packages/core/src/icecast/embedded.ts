@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { JdcastError } from '../errors/index.js';
+import { Secret } from '../profile/secret.js';
+import { terminate as terminate_ } from '../util/process.js';
+import { waitFor } from '../util/wait.js';
+
+export interface EmbeddedIcecastOptions {
+	port: number;
+	/** Icecast's default is on: a new listener first gets ~64 KiB of past audio. Off for latency measurements. */
+	burstOnConnect?: boolean;
+	sourcePassword?: string;
+	adminPassword?: string;
+	/** icecast2 binary. */
+	command?: string;
+}
+
+export interface EmbeddedIcecast {
+	host: string;
+	port: number;
+	pid: number;
+	sourceUser: string;
+	sourcePassword: Secret;
+	adminUser: string;
+	adminPassword: Secret;
+	dir: string;
+	/** Stops icecast2 (SIGTERM, then SIGKILL) and removes its directory. */
+	stop(): Promise<void>;
+	/** Kills it hard, keeping the directory: for tests of an outage. */
+	kill(): Promise<void>;
+	/** Starts it again on the same port with the same config. */
+	restart(): Promise<void>;
+}
+
+/**
+ * A private icecast2 on 127.0.0.1: generated config, random passwords, own temp dir. Used by
+ * `embedded: true` servers, by `jdcast demo`, and by the integration tests.
+ */
+export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Promise<EmbeddedIcecast> {
+	const dir = await mkdtemp(path.join(tmpdir(), 'jdcast-icecast-'));
+	// icecast2 refuses to run as root, so as root it switches to nobody: it must reach its log dir.
+	await chmod(dir, 0o755);
+	const logs = path.join(dir, 'log');
+	await mkdir(logs, { mode: 0o777 });
+	await chmod(logs, 0o777);
+	const sourcePassword = options.sourcePassword ?? randomBytes(16).toString('hex');
+	const adminPassword = options.adminPassword ?? randomBytes(16).toString('hex');
+	const config = path.join(dir, 'icecast.xml');
+	await writeFile(config, icecastConfig({ ...options, sourcePassword, adminPassword, logs }), { mode: 0o600 });
+
+	let child: ResultPromise | undefined;
+	const command = options.command ?? 'icecast2';
+	const launch = async () => {
+		child = execa(command, ['-c', config], { stdio: 'ignore', reject: false, cleanup: true });
+		child.catch(() => {});
+		const spawned = child;
+		let exited = false;
+		void spawned.then(() => (exited = true));
+		await waitFor(
+			async () => {
+				if (exited) throw new JdcastError('E_ICECAST_EMBEDDED', `icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`);
+				return acceptsConnections(options.port);
+			},
+			{ timeoutMs: 10_000, intervalMs: 25, what: `icecast2 to listen on 127.0.0.1:${options.port}` },
+		);
+	};
+	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal, 400);
+	await launch();
+
+	return {
+		host: '127.0.0.1',
+		port: options.port,
+		get pid() {
+			return child?.pid ?? 0;
+		},
+		sourceUser: 'source',
+		sourcePassword: new Secret(sourcePassword),
+		adminUser: 'admin',
+		adminPassword: new Secret(adminPassword),
+		dir,
+		async stop() {
+			await terminate('SIGTERM');
+			await rm(dir, { recursive: true, force: true });
+		},
+		kill: () => terminate('SIGKILL'),
+		restart: launch,
+	};
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = net.connect({ host: '127.0.0.1', port });
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
+}
+
+function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adminPassword: string; logs: string }): string {
+	const runsAsRoot = process.getuid?.() === 0;
+	return `<icecast>
+  <location>jdcast</location>
+  <admin>jdcast@localhost</admin>
+  <limits>
+    <clients>200</clients>
+    <sources>100</sources>
+    <queue-size>1048576</queue-size>
+    <client-timeout>30</client-timeout>
+    <header-timeout>15</header-timeout>
+    <source-timeout>10</source-timeout>
+    <burst-on-connect>${o.burstOnConnect === false ? 0 : 1}</burst-on-connect>
+    <burst-size>65535</burst-size>
+  </limits>
+  <authentication>
+    <source-password>${o.sourcePassword}</source-password>
+    <relay-password>${o.sourcePassword}</relay-password>
+    <admin-user>admin</admin-user>
+    <admin-password>${o.adminPassword}</admin-password>
+  </authentication>
+  <hostname>127.0.0.1</hostname>
+  <listen-socket>
+    <port>${o.port}</port>
+    <bind-address>127.0.0.1</bind-address>
+  </listen-socket>
+  <fileserve>1</fileserve>
+  <paths>
+    <basedir>/usr/share/icecast2</basedir>
+    <logdir>${o.logs}</logdir>
+    <webroot>/usr/share/icecast2/web</webroot>
+    <adminroot>/usr/share/icecast2/admin</adminroot>
+  </paths>
+  <logging>
+    <accesslog>access.log</accesslog>
+    <errorlog>error.log</errorlog>
+    <loglevel>2</loglevel>
+    <logsize>10000</logsize>
+  </logging>
+  <security>
+    <chroot>0</chroot>${runsAsRoot ? '\n    <changeowner><user>nobody</user><group>nogroup</group></changeowner>' : ''}
+  </security>
+</icecast>
+`;
+}

@@ -1,0 +1,137 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { EventEmitter } from 'eventemitter3';
+import { fromSocketError, fromStatus, IcecastError, type Where } from './errors.js';
+
+export interface SourceConnectionOptions extends Where {
+	tls: boolean;
+	headers: Record<string, string>;
+	/** How long to wait for Icecast's answer; a server that accepts and never answers is dropped after it. */
+	answerTimeoutMs: number;
+	/** Bytes that may wait in the socket before the server counts as stalled. */
+	maxQueuedBytes: number;
+}
+
+export interface SourceConnectionEvents {
+	/** The connection ended; `error` says why (undefined when we closed it). */
+	close: [error: IcecastError | undefined];
+}
+
+const MAX_ANSWER_BYTES = 16 * 1024;
+
+/**
+ * One live source connection to one Icecast mount: an HTTP PUT whose body is the stream itself.
+ *
+ * Written on a plain socket, not with node:http: Node sends a body of unknown length with
+ * chunked transfer encoding, and Icecast 2.4 does not decode it: the chunk-size lines end up in
+ * the listeners' audio (measured: MP3 listeners get "Header missing" errors). Here the request
+ * head is sent once and then only audio bytes, as every source client does.
+ *
+ * `write` never blocks: what the server does not take waits in the socket up to
+ * `maxQueuedBytes`; beyond that the connection is dropped as stalled, so a slow server never
+ * holds up the encoder, the other targets or the recordings.
+ */
+export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
+	private closed = false;
+
+	private constructor(
+		private readonly socket: net.Socket,
+		private readonly options: SourceConnectionOptions,
+	) {
+		super();
+		socket.on('error', (error: NodeJS.ErrnoException) => this.finish(fromSocketError(error, options)));
+		socket.on('close', () => this.finish(new IcecastError('E_ICECAST_CLOSED', `${options.host}:${options.port} closed the connection for ${options.mount}`)));
+		socket.on('data', () => {}); // Icecast says nothing more; keep the socket flowing.
+	}
+
+	static open(options: SourceConnectionOptions): Promise<SourceConnection> {
+		return new Promise((resolve, reject) => {
+			const socket = options.tls
+				? tls.connect({ host: options.host, port: options.port, servername: net.isIP(options.host) ? undefined : options.host })
+				: net.connect({ host: options.host, port: options.port });
+			let settled = false;
+			let answer = Buffer.alloc(0);
+			const settle = (result: IcecastError | 'live') => {
+				if (settled) return;
+				settled = true;
+				clearTimeout(timer);
+				socket.removeAllListeners();
+				if (result === 'live') {
+					resolve(new SourceConnection(socket, options));
+				} else {
+					socket.destroy();
+					reject(result);
+				}
+			};
+			const timer = setTimeout(
+				() => settle(new IcecastError('E_ICECAST_TIMEOUT', `${options.host}:${options.port} did not answer within ${options.answerTimeoutMs / 1000} s`)),
+				options.answerTimeoutMs,
+			);
+			socket.setNoDelay(true);
+			socket.once(options.tls ? 'secureConnect' : 'connect', () => socket.write(requestHead(options)));
+			socket.on('error', (error: NodeJS.ErrnoException) => settle(fromSocketError(error, options)));
+			socket.on('data', (chunk: Buffer) => {
+				answer = Buffer.concat([answer, chunk]);
+				const parsed = parseAnswer(answer);
+				if (parsed === undefined) {
+					if (answer.length > MAX_ANSWER_BYTES) settle(new IcecastError('E_ICECAST_HTTP', `${options.host}:${options.port} sent an answer that is not HTTP`));
+					return;
+				}
+				if (parsed.status === 200) return settle('live');
+				// Wait briefly for the body: it tells "Mountpoint in use" from other 403s.
+				if (parsed.body.length < parsed.contentLength && answer.length < MAX_ANSWER_BYTES) return;
+				settle(fromStatus(parsed.status, parsed.body.toString('utf8'), options));
+			});
+			socket.on('end', () => {
+				const parsed = parseAnswer(answer);
+				settle(parsed ? fromStatus(parsed.status, parsed.body.toString('utf8'), options) : new IcecastError('E_ICECAST_CLOSED', `${options.host}:${options.port} closed the connection without an answer`));
+			});
+		});
+	}
+
+	/** Sends one unit (whole pages or frames). Returns false when the connection has been dropped. */
+	write(unit: Buffer): boolean {
+		if (this.closed) return false;
+		if (this.socket.writableLength > this.options.maxQueuedBytes) {
+			this.finish(new IcecastError('E_ICECAST_STALLED', `${this.options.host}:${this.options.port} stopped taking data for ${this.options.mount} (${Math.round(this.socket.writableLength / 1024)} KiB waiting)`));
+			return false;
+		}
+		this.socket.write(unit);
+		return true;
+	}
+
+	get queuedBytes(): number {
+		return this.socket.writableLength;
+	}
+
+	/** Ends the stream cleanly (the mount goes away on the server). */
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.socket.end();
+		setTimeout(() => this.socket.destroy(), 1000).unref();
+		this.emit('close', undefined);
+	}
+
+	private finish(error: IcecastError): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.socket.destroy();
+		this.emit('close', error);
+	}
+}
+
+function requestHead(o: SourceConnectionOptions): string {
+	const host = o.port === (o.tls ? 443 : 80) ? o.host : `${o.host}:${o.port}`;
+	const lines = [`PUT ${encodeURI(o.mount)} HTTP/1.1`, `Host: ${host}`, ...Object.entries(o.headers).map(([k, v]) => `${k}: ${v}`)];
+	return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+function parseAnswer(bytes: Buffer): { status: number; contentLength: number; body: Buffer } | undefined {
+	const end = bytes.indexOf('\r\n\r\n');
+	if (end < 0) return undefined;
+	const head = bytes.subarray(0, end).toString('latin1');
+	const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head)?.[1] ?? 0);
+	const contentLength = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+	return { status, contentLength, body: bytes.subarray(end + 4) };
+}

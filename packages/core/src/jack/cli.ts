@@ -1,0 +1,42 @@
+import { execa } from 'execa';
+
+export interface JackPort {
+	name: string;
+	client: string;
+	direction: 'input' | 'output';
+	audio: boolean;
+	connections: string[];
+}
+
+/** The JACK server a command talks to: the named one, or the environment's default. */
+export function jackEnv(server: string | undefined): Record<string, string> {
+	return { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) };
+}
+
+/** Every port with its connections, in JACK's order; undefined when the server is not running. */
+export async function readGraph(server: string | undefined): Promise<JackPort[] | undefined> {
+	const result = await execa('jack_lsp', ['-c', '-p', '-t'], { env: jackEnv(server), reject: false, timeout: 5000 });
+	if (result.exitCode !== 0) return undefined;
+	const ports: JackPort[] = [];
+	for (const line of result.stdout.split('\n')) {
+		if (line.startsWith('\tproperties:')) {
+			const port = ports[ports.length - 1];
+			if (port) port.direction = line.includes('input') ? 'input' : 'output';
+		} else if (line.startsWith('\t')) {
+			const port = ports[ports.length - 1];
+			if (port) port.audio = line.includes('audio');
+		} else if (line.startsWith('   ')) {
+			ports[ports.length - 1]?.connections.push(line.trim());
+		} else if (line.trim()) {
+			const name = line.trim();
+			ports.push({ name, client: name.slice(0, name.indexOf(':')), direction: 'output', audio: false, connections: [] });
+		}
+	}
+	return ports;
+}
+
+/** Connects two ports; true when they are connected afterwards (already connected counts). */
+export async function connectPorts(from: string, to: string, server: string | undefined): Promise<boolean> {
+	const result = await execa('jack_connect', [from, to], { env: jackEnv(server), reject: false, timeout: 5000 });
+	return result.exitCode === 0 || /already connected/.test(result.stderr);
+}

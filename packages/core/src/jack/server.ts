@@ -1,0 +1,107 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa, type ResultPromise } from 'execa';
+import { JdcastError } from '../errors/index.js';
+import { terminate as terminate_ } from '../util/process.js';
+import { waitFor } from '../util/wait.js';
+import { readGraph } from './cli.js';
+
+export interface DummyJack {
+	name: string;
+	pid: number;
+	/** Stops jackd (SIGTERM, then SIGKILL). */
+	stop(): Promise<void>;
+	/** Kills it hard: for tests of a JACK outage. */
+	kill(): Promise<void>;
+	/** Starts it again under the same name. */
+	restart(): Promise<void>;
+}
+
+/**
+ * A jackd with the dummy backend (no audio hardware): for `jdcast demo` and the integration
+ * tests. Clients reach it with JACK_DEFAULT_SERVER=name.
+ */
+export async function startDummyJack(name: string, options: { rate?: number; period?: number } = {}): Promise<DummyJack> {
+	let child: ResultPromise | undefined;
+	let stderr = '';
+	const launch = async () => {
+		stderr = '';
+		child = execa('jackd', ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(options.rate ?? 48000), '-p', String(options.period ?? 1024)], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+			buffer: false,
+			reject: false,
+			cleanup: true,
+			env: { JACK_NO_START_SERVER: '1' },
+		});
+		child.catch(() => {});
+		child.stdout?.resume();
+		child.stderr?.on('data', (chunk: Buffer) => {
+			if (stderr.length < 4096) stderr += chunk.toString();
+		});
+		let exited = false;
+		void child.then(() => (exited = true));
+		await waitFor(
+			async () => {
+				if (exited) throw new JdcastError('E_JACK_START', `jackd -n ${name} exited at start${stderr ? `: ${stderr.trim().split('\n').at(-2) ?? ''}` : ''}`);
+				return (await readGraph(name)) !== undefined;
+			},
+			{ timeoutMs: 10_000, intervalMs: 50, what: `jackd -n ${name}` },
+		);
+	};
+	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal);
+	await launchWithRetry(launch);
+	return {
+		name,
+		get pid() {
+			return child?.pid ?? 0;
+		},
+		stop: async () => {
+			await terminate('SIGTERM');
+			await removeLeftovers(name);
+		},
+		kill: () => terminate('SIGKILL'),
+		restart: () => launchWithRetry(launch),
+	};
+}
+
+/**
+ * Two jackd starting at the same moment can trip over JACK's shared registry; a second try a
+ * moment later succeeds. A server name in use, or all of JACK's 8 server slots taken, fails on.
+ */
+async function launchWithRetry(launch: () => Promise<void>): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await launch();
+		} catch (error) {
+			if (attempt >= 3) throw error;
+			await sleep(100 + Math.random() * 400);
+		}
+	}
+}
+
+/** jackd leaves its semaphores and sockets in /dev/shm; ours go with the server. */
+async function removeLeftovers(name: string): Promise<void> {
+	const entries = await readdir('/dev/shm').catch(() => [] as string[]);
+	const ours = entries.filter((e) => e.startsWith(`jack_sem.0_${name}_`) || e.startsWith(`jack_${name}_`));
+	await Promise.all(ours.map((e) => rm(path.join('/dev/shm', e), { force: true })));
+}
+
+/**
+ * A test signal in the JACK graph: `jack_simple_client` (from jackd2) registers
+ * `jack_simple_client:output1/2` and plays a sine. Returns a function that stops it.
+ */
+export async function startTestSignal(server: string | undefined): Promise<{ client: string; stop: () => Promise<void> }> {
+	const child = execa('jack_simple_client', [], { env: { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }, stdio: 'ignore', reject: false, cleanup: true });
+	child.catch(() => {});
+	let exited = false;
+	void child.then(() => (exited = true));
+	await waitFor(
+		async () => {
+			if (exited) throw new JdcastError('E_JACK_SIGNAL', 'jack_simple_client exited at start: is the JACK server running?');
+			return (await readGraph(server))?.some((p) => p.client === 'jack_simple_client');
+		},
+		{ timeoutMs: 10_000, intervalMs: 50, what: 'jack_simple_client' },
+	);
+	return { client: 'jack_simple_client', stop: () => terminate_(child, 'SIGTERM') };
+}

@@ -1,0 +1,187 @@
+import { EventEmitter } from 'eventemitter3';
+import pRetry, { AbortError } from 'p-retry';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Tap } from '../fanout/tap.js';
+import { IcecastError } from '../icecast/errors.js';
+import { sourceHeaders } from '../icecast/headers.js';
+import { SourceConnection } from '../icecast/source-connection.js';
+import type { EncoderPlan } from '../plan/plan.js';
+import type { Secret } from '../profile/secret.js';
+import type { ServerConfig, StreamInfo } from '../profile/types.js';
+import type { OutputState, OutputStatus } from '../status/types.js';
+import { backoffDelay } from '../util/backoff.js';
+import { RateMeter } from './rate.js';
+
+/** Transient faults: back within about a second of the server accepting again. */
+const RETRY = { firstMs: 100, capMs: 1000 };
+/** "Mountpoint in use": another source may let go, but knocking every second is rude. */
+const RETRY_MOUNT_IN_USE = { firstMs: 1000, capMs: 5000 };
+const ANSWER_TIMEOUT_MS = 5000;
+/** Seconds of audio that may wait for a slow server before it counts as stalled. */
+const QUEUE_SECONDS = 10;
+const MIN_QUEUE_BYTES = 256 * 1024;
+
+export interface IcecastOutputEvents {
+	state: [state: OutputState, error: IcecastError | undefined];
+	retry: [info: { attempt: number; delayMs: number; error: IcecastError }];
+}
+
+/**
+ * One stream target: a mount on a server, fed from its encoder's tap. Connects, stays live,
+ * and reconnects on its own with p-retry; a wrong password stops it at once. Nothing here
+ * ever touches the encoder: a network fault costs only this target.
+ */
+export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
+	state: OutputState = 'connecting';
+	bytesSent = 0;
+	reconnects = 0;
+	lastError: string | null = null;
+	/** Listener count from the server's status page, when known. */
+	audience: number | null = null;
+	liveSince: Date | null = null;
+	private kbps = 0;
+	private readonly rate = new RateMeter();
+	private readonly abort = new AbortController();
+	private connection: SourceConnection | undefined;
+	private unsubscribe: (() => void) | undefined;
+	private running: Promise<void> | undefined;
+
+	constructor(
+		readonly server: ServerConfig,
+		readonly mount: string,
+		private readonly info: StreamInfo,
+		private readonly encoder: EncoderPlan,
+		private readonly tap: Tap,
+		/** Undefined when it could not be resolved: the output is then failed, never started. */
+		private readonly password: Secret | undefined,
+	) {
+		super();
+	}
+
+	start(): void {
+		this.running ??= this.run();
+	}
+
+	async stop(): Promise<void> {
+		this.abort.abort();
+		this.unsubscribe?.();
+		this.connection?.close();
+		await this.running?.catch(() => {});
+		this.setState('stopped');
+	}
+
+	/** Marks the target failed before it ever connects (e.g. its password could not be read). */
+	fail(message: string): void {
+		this.lastError = message;
+		this.setState('failed');
+	}
+
+	status(): OutputStatus {
+		return {
+			server: this.server.name,
+			mount: this.mount,
+			format: this.encoder.format,
+			state: this.state,
+			bytesSent: this.bytesSent,
+			kbps: this.kbps,
+			reconnects: this.reconnects,
+			lastError: this.lastError,
+			listeners: this.audience,
+			liveSince: this.liveSince?.toISOString() ?? null,
+			url: `${this.server.tls ? 'https' : 'http'}://${this.server.host}:${this.server.port}${this.mount}`,
+		};
+	}
+
+	/** Called once a second by the supervisor. */
+	sampleRate(): void {
+		this.kbps = this.rate.sample(this.bytesSent);
+	}
+
+	private async run(): Promise<void> {
+		const signal = this.abort.signal;
+		while (!signal.aborted) {
+			let connection: SourceConnection;
+			try {
+				connection = await pRetry(() => this.attempt(), {
+					retries: Number.POSITIVE_INFINITY,
+					minTimeout: 0,
+					factor: 1,
+					signal,
+					// p-retry's own delay is 0: the wait, and the event saying how long it is, are here.
+					onFailedAttempt: async ({ error, attemptNumber }) => {
+						const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);
+						const delayMs = backoffDelay(attemptNumber + 1, cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY);
+						this.lastError = cause.message;
+						this.setState('retrying', cause);
+						this.emit('retry', { attempt: attemptNumber, delayMs, error: cause });
+						await sleep(delayMs, undefined, { signal }).catch(() => {});
+					},
+				});
+			} catch (error) {
+				if (signal.aborted) return;
+				const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', String(error));
+				this.lastError = cause.message;
+				this.setState('failed', cause);
+				return;
+			}
+			const closed = await this.stayLive(connection);
+			if (signal.aborted) return;
+			this.reconnects++;
+			this.lastError = closed?.message ?? 'connection closed';
+			this.setState('retrying', closed);
+		}
+	}
+
+	private async attempt(): Promise<SourceConnection> {
+		if (this.abort.signal.aborted) throw new AbortError('stopped');
+		const password = this.password;
+		if (!password) throw new AbortError('no password');
+		try {
+			return await SourceConnection.open({
+				host: this.server.host,
+				port: this.server.port,
+				tls: this.server.tls,
+				user: this.server.user,
+				mount: this.mount,
+				answerTimeoutMs: ANSWER_TIMEOUT_MS,
+				maxQueuedBytes: Math.max(MIN_QUEUE_BYTES, ((this.encoder.bitrate ?? 1411) * 1000 * QUEUE_SECONDS) / 8),
+				headers: sourceHeaders({
+					user: this.server.user,
+					password,
+					contentType: this.encoder.contentType,
+					info: this.info,
+					audioInfo: { channels: this.encoder.channels, samplerate: this.encoder.samplerate, bitrate: this.encoder.bitrate },
+				}),
+			});
+		} catch (error) {
+			if (error instanceof IcecastError && !error.transient) throw new AbortError(error);
+			throw error;
+		}
+	}
+
+	/** Feeds the connection from the tap until it closes; resolves with the reason. */
+	private stayLive(connection: SourceConnection): Promise<IcecastError | undefined> {
+		this.connection = connection;
+		this.liveSince = new Date();
+		this.lastError = null;
+		this.setState('live');
+		return new Promise((resolve) => {
+			connection.once('close', (error) => {
+				this.unsubscribe?.();
+				this.unsubscribe = undefined;
+				this.connection = undefined;
+				this.liveSince = null;
+				resolve(error);
+			});
+			this.unsubscribe = this.tap.subscribe((unit) => {
+				if (connection.write(unit)) this.bytesSent += unit.length;
+			});
+		});
+	}
+
+	private setState(state: OutputState, error?: IcecastError): void {
+		if (state === this.state) return;
+		this.state = state;
+		this.emit('state', state, error);
+	}
+}

@@ -1,0 +1,271 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter } from 'eventemitter3';
+import pRetry, { AbortError } from 'p-retry';
+import { startEncoder, type RunningEncoder } from '../encoder/ffmpeg.js';
+import { SecretError } from '../errors/index.js';
+import { Tap } from '../fanout/tap.js';
+import { readGraph } from '../jack/cli.js';
+import { JackRouter } from '../jack/router.js';
+import { IcecastOutput } from '../outputs/icecast-output.js';
+import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
+import { plan, type EncodePlan } from '../plan/plan.js';
+import type { Secret } from '../profile/secret.js';
+import { resolvePassword } from '../profile/secrets.js';
+import type { Profile } from '../profile/types.js';
+import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
+import { backoffDelay } from '../util/backoff.js';
+import { waitFor } from '../util/wait.js';
+
+export interface SupervisorOptions {
+	/** ffmpeg binary; default `ffmpeg` from PATH. */
+	ffmpeg?: string;
+	env?: NodeJS.ProcessEnv;
+	/** Passwords of embedded servers by server name (jdcast generated them). */
+	embeddedPasswords?: Map<string, Secret>;
+	/** Why an embedded server of this profile could not start, by server name. */
+	embeddedFailures?: Map<string, string>;
+	/** How often stats events are emitted. */
+	statsIntervalMs?: number;
+}
+
+const ENCODER_RETRY = { firstMs: 250, capMs: 3000 };
+/** An encoder that ran this long before exiting starts its backoff afresh. */
+const STABLE_RUN_MS = 10_000;
+/** A non-JACK input that fails this often in a row without producing audio is given up. */
+const MAX_QUICK_FAILURES = 5;
+const ROUTE_POLL_MS = 2000;
+
+class EncoderExit extends Error {
+	constructor(
+		readonly reason: string,
+		readonly producedAudio: boolean,
+		readonly ranMs: number,
+	) {
+		super(reason);
+	}
+}
+
+/**
+ * One profile at work: one supervised ffmpeg, a tap per encoder, an Icecast output per target,
+ * a sink per recording, and the JACK routing. Everything inside fails alone: a target that cannot
+ * connect does not touch the encoder; an encoder restart does not drop a connection.
+ */
+export class Supervisor extends EventEmitter<JdcastEvents> {
+	state: ProfileState = 'stopped';
+	restarts = 0;
+	lastError: string | null = null;
+	readonly plan: EncodePlan;
+	private readonly taps = new Map<number, Tap>();
+	private readonly outputs: IcecastOutput[] = [];
+	private readonly recordings: RecordingSink[] = [];
+	private readonly router: JackRouter | undefined;
+	private encoder: RunningEncoder | undefined;
+	private encoderLoop: Promise<void> | undefined;
+	private readonly abort = new AbortController();
+	private timers: NodeJS.Timeout[] = [];
+
+	constructor(
+		readonly profile: Profile,
+		private readonly options: SupervisorOptions = {},
+	) {
+		super();
+		this.plan = plan(profile, options.ffmpeg);
+		if (profile.input.kind === 'jack') {
+			this.router = new JackRouter(profile.input);
+			this.router.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
+			this.router.on('server', (running) => {
+				if (!running) this.log('warning', 'JACK server not running');
+				this.emit('jack', { profile: this.profile.name, ...this.router!.state, serverRunning: running });
+			});
+		}
+	}
+
+	get name(): string {
+		return this.profile.name;
+	}
+
+	get encoderPid(): number | null {
+		return this.encoder?.pid ?? null;
+	}
+
+	async start(): Promise<void> {
+		this.setState('starting');
+		const passwords = await this.resolvePasswords();
+		for (const encoder of this.plan.encoders) {
+			const tap = new Tap(encoder.container);
+			this.taps.set(encoder.fd, tap);
+			for (const target of encoder.streams) {
+				const server = this.profile.servers[target.server]!;
+				const password = passwords.get(target.server);
+				const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, typeof password === 'string' ? undefined : password);
+				this.watchOutput(output);
+				this.outputs.push(output);
+				if (typeof password === 'string') output.fail(password);
+			}
+			for (const template of encoder.recordings) {
+				const sink = new RecordingSink(expandRecordingPath(template, this.profile.name, this.profile.baseDir), tap);
+				sink.on('state', (state, error) => this.emit('recording', { profile: this.name, path: sink.path, state, error }));
+				this.recordings.push(sink);
+			}
+		}
+		await Promise.all(this.recordings.map((r) => r.start()));
+		for (const output of this.outputs) if (output.state !== 'failed') output.start();
+		this.encoderLoop = this.superviseEncoder();
+		const stats = this.options.statsIntervalMs ?? 2000;
+		this.timers.push(setInterval(() => this.outputs.forEach((o) => o.sampleRate()), 1000));
+		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
+		if (this.router) this.timers.push(setInterval(() => void this.route(), ROUTE_POLL_MS));
+	}
+
+	async stop(): Promise<void> {
+		if (this.state === 'stopped' && !this.encoderLoop) return;
+		this.abort.abort();
+		for (const timer of this.timers) clearInterval(timer);
+		this.timers = [];
+		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
+		await this.encoder?.stop();
+		await this.encoderLoop?.catch(() => {});
+		this.encoderLoop = undefined;
+		await Promise.all([...this.outputs.map((o) => o.stop()), ...this.recordings.map((r) => r.stop())]);
+		this.setState('stopped');
+	}
+
+	status(): ProfileStatus {
+		return {
+			name: this.name,
+			state: this.state,
+			lastError: this.lastError,
+			encoder: { pid: this.encoderPid, restarts: this.restarts },
+			jack: this.router ? this.router.state : null,
+			...this.statusParts(),
+		};
+	}
+
+	private statusParts(): Pick<ProfileStatus, 'outputs' | 'recordings'> {
+		return { outputs: this.outputs.map((o) => o.status()), recordings: this.recordings.map((r) => r.status()) };
+	}
+
+	/** A server whose password cannot be read fails its own outputs, not the profile. */
+	private async resolvePasswords(): Promise<Map<string, Secret | string>> {
+		const result = new Map<string, Secret | string>();
+		for (const server of Object.values(this.profile.servers)) {
+			const failure = this.options.embeddedFailures?.get(server.name);
+			if (failure) {
+				result.set(server.name, failure);
+				continue;
+			}
+			try {
+				result.set(server.name, await resolvePassword(this.profile, server, this.options.env, this.options.embeddedPasswords?.get(server.name)));
+			} catch (error) {
+				const message = error instanceof SecretError ? `${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}` : String(error);
+				this.log('error', message);
+				result.set(server.name, error instanceof SecretError ? error.message : message);
+			}
+		}
+		return result;
+	}
+
+	private watchOutput(output: IcecastOutput): void {
+		const base = { profile: this.name, server: output.server.name, mount: output.mount, format: output.status().format };
+		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError }));
+		output.on('retry', ({ attempt, delayMs, error }) => this.emit('retry', { profile: this.name, server: base.server, mount: base.mount, attempt, delayMs, code: error.code, cause: error.message }));
+	}
+
+	/** Runs ffmpeg, and again after every unexpected exit, with backoff (p-retry). */
+	private async superviseEncoder(): Promise<void> {
+		const signal = this.abort.signal;
+		let quickFailures = 0;
+		let streak = 0;
+		await pRetry(() => this.runEncoderOnce(), {
+			retries: Number.POSITIVE_INFINITY,
+			minTimeout: 0,
+			factor: 1,
+			signal,
+			onFailedAttempt: async ({ error }) => {
+				if (signal.aborted) return;
+				const exit = error instanceof EncoderExit ? error : new EncoderExit(error.message, false, 0);
+				this.restarts++;
+				this.lastError = exit.reason;
+				streak = exit.ranMs > STABLE_RUN_MS ? 1 : streak + 1;
+				quickFailures = exit.producedAudio ? 0 : quickFailures + 1;
+				if (this.profile.input.kind !== 'jack' && quickFailures >= MAX_QUICK_FAILURES) {
+					this.setState('failed');
+					throw new AbortError(`ffmpeg keeps failing: ${exit.reason}`);
+				}
+				this.setState('restarting');
+				this.emit('encoder', { profile: this.name, pid: null, restarts: this.restarts, running: false, reason: exit.reason });
+				this.log('warning', `ffmpeg exited (${exit.reason}); restarting`);
+				await sleep(backoffDelay(streak + 1, ENCODER_RETRY), undefined, { signal }).catch(() => {});
+				await this.waitForJackServer(signal);
+			},
+		}).catch((error: unknown) => {
+			if (!signal.aborted) this.log('error', error instanceof Error ? error.message : String(error));
+		});
+	}
+
+	private async runEncoderOnce(): Promise<void> {
+		const started = performance.now();
+		let producedAudio = false;
+		const encoder = startEncoder(this.plan, (line) => {
+			// What ffmpeg says while we stop it, or about a channel layout it rightly guessed, is noise.
+			if (!this.abort.signal.aborted && !line.includes('Guessed Channel Layout')) this.log('warning', `ffmpeg: ${line}`);
+		});
+		this.encoder = encoder;
+		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restarts, running: true, reason: null });
+		for (const [fd, pipe] of encoder.pipes) {
+			const tap = this.taps.get(fd)!;
+			tap.restart();
+			pipe.on('data', (chunk: Buffer) => {
+				tap.push(chunk);
+				if (!producedAudio) {
+					producedAudio = true;
+					this.lastError = null;
+					this.setState('running');
+				}
+			});
+		}
+		if (this.router) void this.routeWhenClientAppears(encoder);
+		const exit = await encoder.exited;
+		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
+		if (this.encoder === encoder) this.encoder = undefined;
+		if (this.abort.signal.aborted) return;
+		throw new EncoderExit(exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason, producedAudio, performance.now() - started);
+	}
+
+	/** Right after ffmpeg starts, look often: its JACK client appears within a fraction of a second. */
+	private async routeWhenClientAppears(encoder: RunningEncoder): Promise<void> {
+		await waitFor(async () => this.encoder !== encoder || this.abort.signal.aborted || (await this.route()), {
+			timeoutMs: 10_000,
+			intervalMs: 100,
+			what: 'the JACK client',
+		}).catch(() => {});
+	}
+
+	private async route(): Promise<boolean> {
+		if (!this.router || this.abort.signal.aborted) return false;
+		const before = JSON.stringify(this.router.state.connections);
+		const present = await this.router.refresh().catch(() => false);
+		if (JSON.stringify(this.router.state.connections) !== before) {
+			this.emit('jack', { profile: this.name, ...this.router.state, serverRunning: true });
+		}
+		return present;
+	}
+
+	private async waitForJackServer(signal: AbortSignal): Promise<void> {
+		if (this.profile.input.kind !== 'jack') return;
+		const server = this.profile.input.server;
+		if (await readGraph(server)) return;
+		this.log('warning', 'waiting for the JACK server to come back');
+		await waitFor(async () => signal.aborted || (await readGraph(server)) !== undefined, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: 250, what: 'the JACK server' }).catch(() => {});
+	}
+
+	private setState(state: ProfileState): void {
+		if (state === this.state) return;
+		this.state = state;
+		this.emit('profile', { profile: this.name, state, error: this.lastError });
+	}
+
+	private log(level: 'info' | 'warning' | 'error', message: string): void {
+		this.emit('log', { profile: this.name, level, message });
+	}
+}

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { eventually } from './env.js';
+
+const bin = new URL('../../packages/cli/dist/bin.js', import.meta.url).pathname;
+
+export type JdcastEvent = { event: string; profile?: string; server?: string; mount?: string; state?: string; [key: string]: unknown };
+
+export interface RunningJdcast {
+	child: ChildProcess;
+	events: JdcastEvent[];
+	stderr: () => string;
+	/** Resolves with the first event (past or future) that matches. */
+	waitForEvent(match: (e: JdcastEvent) => boolean, what: string, timeoutMs?: number): Promise<JdcastEvent>;
+	/** Waits until every listed mount has an `output` event with state live (latest state). */
+	waitLive(mounts: string[], timeoutMs?: number): Promise<void>;
+	/** The latest state of an output. */
+	outputState(mount: string, server?: string): string | undefined;
+	/** Sends a signal and resolves with the exit code. */
+	stop(signal?: NodeJS.Signals): Promise<number | null>;
+	exited: Promise<number | null>;
+}
+
+/** `jdcast up --json FILES...` as a real child process; killed after the test whatever happens. */
+export function runUp(t: TestContext, files: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
+	return runJdcast(t, ['up', '--json', ...files], env);
+}
+
+export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
+	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const events: JdcastEvent[] = [];
+	let err = '';
+	let partial = '';
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', (text: string) => {
+		const lines = (partial + text).split('\n');
+		partial = lines.pop() ?? '';
+		for (const line of lines) if (line.trim()) events.push(JSON.parse(line) as JdcastEvent);
+	});
+	child.stderr!.setEncoding('utf8');
+	child.stderr!.on('data', (text: string) => (err += text));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	t.after(async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			child.kill('SIGKILL');
+			await exited;
+		}
+	});
+	const outputState = (mount: string, server?: string) =>
+		events.filter((e) => e.event === 'output' && e.mount === mount && (server === undefined || e.server === server)).at(-1)?.state;
+	return {
+		child,
+		events,
+		stderr: () => err,
+		exited,
+		waitForEvent: (match, what, timeoutMs = 20_000) =>
+			eventually(() => {
+				if (child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
+				return events.find(match);
+			}, what, timeoutMs),
+		waitLive: async (mounts, timeoutMs = 20_000) => {
+			await eventually(() => {
+				if (child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
+				return mounts.every((m) => outputState(m) === 'live');
+			}, `${mounts.join(', ')} live`, timeoutMs);
+		},
+		outputState,
+		stop: async (signal = 'SIGINT') => {
+			child.kill(signal);
+			return exited;
+		},
+	};
+}
+
+/** Writes a profile file (mode 600) into `dir` and returns its path. */
+export function writeProfile(dir: string, name: string, text: string): string {
+	const file = path.join(dir, `${name}.yaml`);
+	writeFileSync(file, text, { mode: 0o600 });
+	return file;
+}

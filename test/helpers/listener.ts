@@ -1,0 +1,100 @@
+import { createWriteStream } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { execa } from 'execa';
+
+/** Listens to a mount like a player would, for `seconds`, saving the bytes to a file. */
+export function capture(url: string, seconds: number, file: string): Promise<{ file: string; bytes: number }> {
+	return new Promise((resolve, reject) => {
+		const out = createWriteStream(file);
+		let bytes = 0;
+		const request = http.get(url, (response) => {
+			if (response.statusCode !== 200) {
+				reject(new Error(`${url} answered ${response.statusCode}`));
+				response.resume();
+				return;
+			}
+			response.on('data', (chunk: Buffer) => {
+				bytes += chunk.length;
+				out.write(chunk);
+			});
+			setTimeout(() => {
+				request.destroy();
+				out.end(() => resolve({ file, bytes }));
+			}, seconds * 1000);
+		});
+		request.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ECONNRESET') reject(error);
+		});
+	});
+}
+
+export interface AudioReport {
+	codec: string;
+	/** Lines the decoder printed at level error: a clean stream has none. */
+	decodeErrors: string[];
+	/** Seconds of decoded audio. */
+	duration: number;
+	/** RMS of the first channel, 0..1. */
+	rms: number;
+	/** Dominant frequency of the first channel, from zero crossings of the audible part. */
+	frequency: number;
+	/** The longest run of near-silence in the first channel, in seconds. */
+	longestSilence: number;
+}
+
+/** What a listener's decoder makes of a captured file: codec, errors, duration, level and pitch. */
+export async function analyze(file: string): Promise<AudioReport> {
+	const probe = await execa('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { reject: false });
+	const streams = (JSON.parse(probe.stdout || '{}') as { streams?: { codec_name: string }[] }).streams ?? [];
+	const decode = await execa('ffmpeg', ['-v', 'error', '-i', file, '-af', 'pan=mono|c0=c0', '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], {
+		encoding: 'buffer',
+		reject: false,
+		maxBuffer: 512 * 1024 * 1024,
+	});
+	const pcm = Buffer.from(decode.stdout as Uint8Array);
+	const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
+	return {
+		codec: streams[0]?.codec_name ?? 'none',
+		decodeErrors: Buffer.from(decode.stderr as Uint8Array).toString('utf8').split('\n').filter((l) => l.trim()),
+		duration: samples.length / 48000,
+		...measure(samples, 48000),
+	};
+}
+
+function measure(samples: Int16Array, rate: number): { rms: number; frequency: number; longestSilence: number } {
+	let sum = 0;
+	let crossings = 0;
+	let audible = 0;
+	let silentRun = 0;
+	let side = 0;
+	let longest = 0;
+	const threshold = 0.01 * 32768;
+	const hysteresis = threshold / 4;
+	for (let i = 0; i < samples.length; i++) {
+		const x = samples[i]!;
+		sum += x * x;
+		if (Math.abs(x) < threshold) silentRun++;
+		else silentRun = 0;
+		longest = Math.max(longest, silentRun);
+		// Sign changes with a little hysteresis, so that noise around zero does not count.
+		const now = x > hysteresis ? 1 : x < -hysteresis ? -1 : side;
+		if (side !== 0 && now !== side) crossings++;
+		side = now;
+	}
+	// A sine crosses zero twice a period; short silent runs inside each period are normal, so count them in.
+	for (let i = 0; i < samples.length; i += rate / 100) {
+		let peak = 0;
+		for (let j = i; j < Math.min(samples.length, i + rate / 100); j++) peak = Math.max(peak, Math.abs(samples[j]!));
+		if (peak > threshold) audible += Math.min(rate / 100, samples.length - i);
+	}
+	return {
+		rms: samples.length ? Math.sqrt(sum / samples.length) / 32768 : 0,
+		frequency: audible ? crossings / 2 / (audible / rate) : 0,
+		longestSilence: longest / rate,
+	};
+}
+
+export function inDir(dir: string, name: string): string {
+	return path.join(dir, name);
+}

@@ -1,0 +1,77 @@
+import type { TestContext } from 'node:test';
+import { readGraph, startDummyJack, startEmbeddedIcecast, startTestSignal, type DummyJack, type EmbeddedIcecast } from '@jdcast/core';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './env.js';
+import { isAlive } from './proc.js';
+
+const SLOTS = 6;
+const slotDir = path.join(tmpdir(), 'jdcast-test-jack-slots');
+
+/**
+ * A JACK server name no running test uses, from a small fixed pool. JACK keeps at most 8 servers
+ * in its registry and reclaims the entry of a dead server only for a server of the same name, so
+ * tests reuse names instead of inventing new ones (a killed jackd would otherwise leak a slot).
+ */
+async function acquireJackName(): Promise<{ name: string; release: () => void }> {
+	mkdirSync(slotDir, { recursive: true });
+	for (;;) {
+		for (let i = 0; i < SLOTS; i++) {
+			const lock = path.join(slotDir, `slot-${i}`);
+			try {
+				writeFileSync(lock, String(process.pid), { flag: 'wx' });
+				return { name: `jdtest-${i}`, release: () => rmSync(lock, { force: true }) };
+			} catch {
+				const owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || 0);
+				if (owner && owner !== process.pid && !isAlive(owner)) rmSync(lock, { force: true });
+			}
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+/** A real jackd (dummy backend) under a name of its own, stopped after the test. */
+export async function startJack(t: TestContext): Promise<DummyJack> {
+	const slot = await acquireJackName();
+	try {
+		const jack = await startDummyJack(slot.name);
+		t.after(async () => {
+			await jack.stop();
+			slot.release();
+		});
+		return jack;
+	} catch (error) {
+		slot.release();
+		throw error;
+	}
+}
+
+/** A real icecast2 on its own port, stopped after the test. */
+export async function startIcecast(t: TestContext, options: { port?: number; burstOnConnect?: boolean; sourcePassword?: string } = {}): Promise<EmbeddedIcecast> {
+	const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
+	t.after(() => icecast.stop());
+	return icecast;
+}
+
+/** jack_simple_client playing its sines (240 Hz left, 720 Hz right) on the given JACK server. */
+export async function startSignal(t: TestContext, server: string): Promise<void> {
+	const signal = await startTestSignal(server);
+	t.after(() => signal.stop());
+}
+
+/** Connections into a JACK client, as [from, to] pairs, sorted. */
+export async function connectionsOf(server: string, client: string): Promise<[string, string][]> {
+	const graph = (await readGraph(server)) ?? [];
+	return graph
+		.filter((p) => p.client === client && p.direction === 'input')
+		.flatMap((p) => p.connections.map((c): [string, string] => [c, p.name]))
+		.sort();
+}
+
+export async function clientExists(server: string, client: string): Promise<boolean> {
+	return ((await readGraph(server)) ?? []).some((p) => p.client === client);
+}
+
+/** The sine jack_simple_client plays on its first output: 48000 Hz / a 200-sample table. */
+export const SIGNAL_LEFT_HZ = 240;
