@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 
 const TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+/**
+ * CPU seconds (user + system) a process has used so far, including its children that have ended
+ * (jdcast's short-lived jack_lsp and jack_connect count against it); 0 once it is gone.
+ */
 export function cpuSeconds(pid: number): number {
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / TICKS;
+		return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS;
 	} catch {
 		return 0;
 	}

@@ -4,7 +4,6 @@ export { loadProfileText, loadProfileFiles, type LoadResult, type LoadManyResult
 export { fromJackdawConfig, fromJackdawConfigFile, JACKDAW_DEFAULTS } from './profile/jackdaw.js';
 export { resolvePassword } from './profile/secrets.js';
 export { Secret } from './profile/secret.js';
-export { schemaUrl } from './profile/schema.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';

@@ -1,8 +1,9 @@
 import type { Orchestrator, OutputStatus, StatusSnapshot } from '@jdcast/core';
-import { createLogUpdate } from 'log-update';
 
 /** The live table of `jdcast up` on a terminal: one line per output, redrawn in place. */
-export function showLiveView(orchestrator: Orchestrator, out: NodeJS.WriteStream = process.stdout): () => void {
+export async function showLiveView(orchestrator: Orchestrator, out: NodeJS.WriteStream = process.stdout): Promise<() => void> {
+	// Loaded only for a terminal: JSON mode and scripts start faster without it.
+	const { createLogUpdate } = await import('log-update');
 	const update = createLogUpdate(out);
 	const draw = () => update(renderTable(orchestrator.status()));
 	const printAbove = (line: string) => {

@@ -32,7 +32,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	process.on('SIGINT', () => {}); // a second Ctrl-C must not kill us half-way through stopping
 	await orchestrator.start(profiles);
 	if (options.banner) process.stderr.write(options.banner(orchestrator));
-	const closeView = json ? undefined : showLiveView(orchestrator);
+	const closeView = json ? undefined : await showLiveView(orchestrator);
 	await stopped;
 	closeView?.();
 	detach?.();

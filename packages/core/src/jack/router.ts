@@ -14,18 +14,28 @@ export interface JackRouterEvents {
 	server: [running: boolean];
 }
 
+/** A person who disconnects by hand is believed once our client is still there this much later. */
+const CONFIRM_REMOVAL_MS = 500;
+
+const key = (from: string, to: string) => `${from}\u0000${to}`;
+const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
+
 /**
- * Keeps the connections into our JACK client: the profile's `connect` rules, applied when the
- * client (re)appears or a named source client appears, and every connection a person made by
- * hand while it ran, remembered from the last look at the graph and restored after the client
- * comes back (ffmpeg restarted, jackd restarted).
+ * Keeps the connections into our JACK client: the profile's `connect` rules, and every
+ * connection a person made by hand while it ran. Both are (re)applied when our client appears
+ * (ffmpeg or jackd restarted) and when a source client appears (the DJ software started again).
+ *
+ * What is remembered follows the graph, with one care: when our client dies, JACK first drops
+ * its connections and only then its ports, so a removal is only believed once our client is
+ * still there a moment later. A connection whose source client went away stays remembered.
  */
 export class JackRouter extends EventEmitter<JackRouterEvents> {
-	private remembered: [string, string][] = [];
+	private remembered = new Map<string, [string, string]>();
 	private current: JackState;
 	private clientPresent = false;
 	private serverRunning: boolean | undefined;
 	private knownClients = new Set<string>();
+	private confirmTimer: NodeJS.Timeout | undefined;
 
 	constructor(private readonly input: JackInput) {
 		super();
@@ -36,56 +46,93 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		return this.current;
 	}
 
+	get serverIsRunning(): boolean {
+		return this.serverRunning === true;
+	}
+
 	/** Looks at the graph once and connects what is missing. Returns whether our client is there. */
 	async refresh(): Promise<boolean> {
 		const graph = await readGraph(this.input.server);
-		const running = graph !== undefined;
-		const previous = this.serverRunning;
-		this.serverRunning = running;
-		if (previous === undefined ? !running : previous !== running) this.emit('server', running);
+		this.noteServer(graph !== undefined);
 		if (!graph) {
 			this.clientPresent = false;
 			this.knownClients.clear();
-			this.current = { ...this.current, ports: [] };
-			return false;
-		}
-		const ours = graph.filter((p) => p.client === this.input.client && p.direction === 'input');
-		if (ours.length === 0) {
-			this.clientPresent = false;
-			this.current = { ...this.current, ports: [] };
+			this.current = { client: this.input.client, ports: [], connections: [] };
 			return false;
 		}
 		const clients = new Set(graph.map((p) => p.client));
-		const appeared = !this.clientPresent;
-		const newSources = [...clients].filter((c) => !this.knownClients.has(c));
-		this.clientPresent = true;
+		const appearedClients = new Set([...clients].filter((c) => !this.knownClients.has(c)));
 		this.knownClients = clients;
+		const ours = this.ourPorts(graph);
+		if (ours.length === 0) {
+			this.clientPresent = false;
+			this.current = { client: this.input.client, ports: [], connections: [] };
+			return false;
+		}
+		const appeared = !this.clientPresent;
+		this.clientPresent = true;
 
 		const wanted: [string, string][] = [];
-		if (appeared) wanted.push(...this.remembered);
+		for (const pair of this.remembered.values()) if (appeared || appearedClients.has(clientOf(pair[0]))) wanted.push(pair);
 		for (const rule of this.input.connect) {
 			if ('from' in rule) {
-				if (appeared || newSources.includes(rule.from.slice(0, rule.from.indexOf(':')))) wanted.push([rule.from, `${this.input.client}:${rule.to}`]);
-			} else if (appeared || newSources.includes(rule.client)) {
+				if (appeared || appearedClients.has(clientOf(rule.from))) wanted.push([rule.from, `${this.input.client}:${rule.to}`]);
+			} else if (appeared || appearedClients.has(rule.client)) {
 				wanted.push(...clientPairs(graph, rule.client, ours));
 			}
 		}
-		const have = new Set(ours.flatMap((p) => p.connections.map((c) => `${c}\u0000${p.name}`)));
+		const names = new Set(graph.map((p) => p.name));
+		const have = new Set(ours.flatMap((p) => p.connections.map((c) => key(c, p.name))));
 		let changed = false;
 		for (const [from, to] of wanted) {
-			if (have.has(`${from}\u0000${to}`)) continue;
+			if (have.has(key(from, to)) || !names.has(from) || !names.has(to)) continue;
 			if (await connectPorts(from, to, this.input.server)) {
-				have.add(`${from}\u0000${to}`);
+				have.add(key(from, to));
 				changed = true;
 				this.emit('connected', from, to);
 			}
 		}
 		const after = changed ? ((await readGraph(this.input.server)) ?? graph) : graph;
-		const ports = after.filter((p) => p.client === this.input.client && p.direction === 'input');
-		const connections = ports.flatMap((p) => p.connections.map((c): [string, string] => [c, p.name]));
-		this.current = { client: this.input.client, ports: ports.map((p) => p.name), connections };
-		this.remembered = connections;
+		const connections = this.connectionsOf(after);
+		this.current = { client: this.input.client, ports: this.ourPorts(after).map((p) => p.name), connections };
+		for (const [from, to] of connections) this.remembered.set(key(from, to), [from, to]);
+		if (connections.length < this.remembered.size) this.scheduleConfirm();
 		return true;
+	}
+
+	stop(): void {
+		clearTimeout(this.confirmTimer);
+	}
+
+	private scheduleConfirm(): void {
+		clearTimeout(this.confirmTimer);
+		this.confirmTimer = setTimeout(() => void this.confirmRemovals(), CONFIRM_REMOVAL_MS);
+		this.confirmTimer.unref();
+	}
+
+	/** Forget what a person disconnected on purpose: both ports still exist, the connection does not. */
+	private async confirmRemovals(): Promise<void> {
+		const graph = await readGraph(this.input.server);
+		if (!graph || this.ourPorts(graph).length === 0) return;
+		const names = new Set(graph.map((p) => p.name));
+		const connected = new Set(this.connectionsOf(graph).map(([from, to]) => key(from, to)));
+		for (const [k, [from, to]] of this.remembered) {
+			if (!connected.has(k) && names.has(from) && names.has(to)) this.remembered.delete(k);
+		}
+	}
+
+	private ourPorts(graph: JackPort[]): JackPort[] {
+		return graph.filter((p) => p.client === this.input.client && p.direction === 'input');
+	}
+
+	private connectionsOf(graph: JackPort[]): [string, string][] {
+		return this.ourPorts(graph).flatMap((p) => p.connections.map((c): [string, string] => [c, p.name]));
+	}
+
+	private noteServer(running: boolean): void {
+		const previous = this.serverRunning;
+		this.serverRunning = running;
+		if (previous === undefined ? !running : previous !== running) this.emit('server', running);
 	}
 }
 
@@ -93,5 +140,8 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 function clientPairs(graph: JackPort[], client: string, ours: JackPort[]): [string, string][] {
 	const outputs = graph.filter((p) => p.client === client && p.direction === 'output' && p.audio);
 	if (outputs.length === 0) return [];
-	return ours.map((input, i) => [outputs[outputs.length === 1 ? 0 : i]?.name ?? '', input.name] as [string, string]).filter(([from]) => from !== '');
+	return ours.flatMap((input, i): [string, string][] => {
+		const source = outputs[outputs.length === 1 ? 0 : i];
+		return source ? [[source.name, input.name]] : [];
+	});
 }

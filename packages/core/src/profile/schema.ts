@@ -1,22 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import validateProfile, { schema } from './generated/validate-profile.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
-export const schemaUrl = new URL('../../schema/profile.schema.json', import.meta.url);
-
-let compiled: { schema: JsonSchema; validate: ValidateFunction } | undefined;
-
-/** The shipped JSON Schema and its compiled validator (compiled once per process). */
-export function profileSchema(): { schema: JsonSchema; validate: ValidateFunction } {
-	if (!compiled) {
-		const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as JsonSchema;
-		const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false, strictRequired: false });
-		// x-hint: the words an error message uses for a pattern (editors ignore it).
-		ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
-		compiled = { schema, validate: ajv.compile(schema) };
-	}
-	return compiled;
+/**
+ * The shipped JSON Schema, and its validator: compiled by ajv at build time
+ * (scripts/build-validator.mjs; `x-hint` there is the words a message uses for a pattern).
+ */
+export function profileSchema(): { schema: JsonSchema; validate: typeof validateProfile } {
+	return { schema, validate: validateProfile };
 }
 
 export type SchemaError = ErrorObject;

@@ -5,7 +5,7 @@ import { startEncoder, type RunningEncoder } from '../encoder/ffmpeg.js';
 import { SecretError } from '../errors/index.js';
 import { Tap } from '../fanout/tap.js';
 import { readGraph } from '../jack/cli.js';
-import { JackRouter } from '../jack/router.js';
+import { Routing } from '../jack/routing.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
 import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
 import { plan, type EncodePlan } from '../plan/plan.js';
@@ -33,7 +33,6 @@ const ENCODER_RETRY = { firstMs: 250, capMs: 3000 };
 const STABLE_RUN_MS = 10_000;
 /** A non-JACK input that fails this often in a row without producing audio is given up. */
 const MAX_QUICK_FAILURES = 5;
-const ROUTE_POLL_MS = 2000;
 
 class EncoderExit extends Error {
 	constructor(
@@ -58,7 +57,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly taps = new Map<number, Tap>();
 	private readonly outputs: IcecastOutput[] = [];
 	private readonly recordings: RecordingSink[] = [];
-	private readonly router: JackRouter | undefined;
+	private readonly routing: Routing | undefined;
 	private encoder: RunningEncoder | undefined;
 	private encoderLoop: Promise<void> | undefined;
 	private readonly abort = new AbortController();
@@ -71,12 +70,14 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		super();
 		this.plan = plan(profile, options.ffmpeg);
 		if (profile.input.kind === 'jack') {
-			this.router = new JackRouter(profile.input);
-			this.router.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
-			this.router.on('server', (running) => {
+			const routing = new Routing(profile.input);
+			this.routing = routing;
+			routing.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
+			routing.on('server', (running) => {
 				if (!running) this.log('warning', 'JACK server not running');
-				this.emit('jack', { profile: this.profile.name, ...this.router!.state, serverRunning: running });
+				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
 			});
+			routing.on('changed', (state) => this.emit('jack', { profile: this.name, ...state, serverRunning: true }));
 		}
 	}
 
@@ -114,7 +115,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const stats = this.options.statsIntervalMs ?? 2000;
 		this.timers.push(setInterval(() => this.outputs.forEach((o) => o.sampleRate()), 1000));
 		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
-		if (this.router) this.timers.push(setInterval(() => void this.route(), ROUTE_POLL_MS));
+		this.routing?.start();
 	}
 
 	async stop(): Promise<void> {
@@ -123,6 +124,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		for (const timer of this.timers) clearInterval(timer);
 		this.timers = [];
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
+		await this.routing?.stop();
 		await this.encoder?.stop();
 		await this.encoderLoop?.catch(() => {});
 		this.encoderLoop = undefined;
@@ -136,7 +138,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			state: this.state,
 			lastError: this.lastError,
 			encoder: { pid: this.encoderPid, restarts: this.restarts },
-			jack: this.router ? this.router.state : null,
+			jack: this.routing ? this.routing.state : null,
 			...this.statusParts(),
 		};
 	}
@@ -224,7 +226,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				}
 			});
 		}
-		if (this.router) void this.routeWhenClientAppears(encoder);
+		if (this.routing) void this.routeWhenClientAppears(encoder);
 		const exit = await encoder.exited;
 		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
 		if (this.encoder === encoder) this.encoder = undefined;
@@ -234,21 +236,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	/** Right after ffmpeg starts, look often: its JACK client appears within a fraction of a second. */
 	private async routeWhenClientAppears(encoder: RunningEncoder): Promise<void> {
-		await waitFor(async () => this.encoder !== encoder || this.abort.signal.aborted || (await this.route()), {
+		const routing = this.routing!;
+		await waitFor(async () => this.encoder !== encoder || this.abort.signal.aborted || (await routing.refresh()), {
 			timeoutMs: 10_000,
 			intervalMs: 100,
 			what: 'the JACK client',
 		}).catch(() => {});
-	}
-
-	private async route(): Promise<boolean> {
-		if (!this.router || this.abort.signal.aborted) return false;
-		const before = JSON.stringify(this.router.state.connections);
-		const present = await this.router.refresh().catch(() => false);
-		if (JSON.stringify(this.router.state.connections) !== before) {
-			this.emit('jack', { profile: this.name, ...this.router.state, serverRunning: true });
-		}
-		return present;
 	}
 
 	private async waitForJackServer(signal: AbortSignal): Promise<void> {

@@ -1,0 +1,106 @@
+import { EventEmitter } from 'eventemitter3';
+import type { JackInput } from '../profile/types.js';
+import { onPath } from '../util/which.js';
+import { JackRouter, type JackState } from './router.js';
+import { JackWatch } from './watch.js';
+
+export interface RoutingEvents {
+	connected: [from: string, to: string];
+	server: [running: boolean];
+	/** Our client's ports or connections changed. */
+	changed: [state: JackState];
+}
+
+/** Looked at on every graph event; these only cover missed events or a missing jack_evmon. */
+const SAFETY_POLL_MS = 15_000;
+const FALLBACK_POLL_MS = 2_000;
+const SERVER_POLL_MS = 1_000;
+const DEBOUNCE_MS = 30;
+
+/**
+ * When to look at the JACK graph: on each change jack_evmon reports (one look per burst of
+ * events), while the server is gone once a second until it is back, and rarely otherwise.
+ */
+export class Routing extends EventEmitter<RoutingEvents> {
+	private readonly router: JackRouter;
+	private readonly watch: JackWatch | undefined;
+	private timers: NodeJS.Timeout[] = [];
+	private debounce: NodeJS.Timeout | undefined;
+	private serverPoll: NodeJS.Timeout | undefined;
+	private refreshing: Promise<boolean> | undefined;
+	private again = false;
+	private stopped = false;
+	private last = '';
+
+	constructor(input: JackInput) {
+		super();
+		this.router = new JackRouter(input);
+		this.router.on('connected', (from, to) => this.emit('connected', from, to));
+		this.router.on('server', (running) => this.emit('server', running));
+		if (onPath('jack_evmon') && onPath('stdbuf')) {
+			this.watch = new JackWatch(input.server);
+			this.watch.on('change', () => this.refreshSoon());
+			this.watch.on('gone', () => this.waitForServer());
+		}
+	}
+
+	get state(): JackState {
+		return this.router.state;
+	}
+
+	start(): void {
+		this.watch?.start();
+		this.timers.push(setInterval(() => void this.refresh(), this.watch ? SAFETY_POLL_MS : FALLBACK_POLL_MS));
+		void this.refresh();
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		for (const timer of this.timers) clearInterval(timer);
+		clearTimeout(this.debounce);
+		clearInterval(this.serverPoll);
+		this.router.stop();
+		await this.watch?.stop();
+		await this.refreshing?.catch(() => {});
+	}
+
+	refreshSoon(): void {
+		clearTimeout(this.debounce);
+		this.debounce = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
+	}
+
+	/** One look at a time; a request during a look makes one more look after it. */
+	async refresh(): Promise<boolean> {
+		if (this.stopped) return false;
+		if (this.refreshing) {
+			this.again = true;
+			return this.refreshing;
+		}
+		this.refreshing = this.router.refresh().catch(() => false);
+		const present = await this.refreshing;
+		this.refreshing = undefined;
+		const now = JSON.stringify(this.router.state);
+		if (now !== this.last) {
+			this.last = now;
+			this.emit('changed', this.router.state);
+		}
+		if (!this.router.serverIsRunning) this.waitForServer();
+		if (this.again) {
+			this.again = false;
+			return this.refresh();
+		}
+		return present;
+	}
+
+	private waitForServer(): void {
+		if (this.serverPoll || this.stopped) return;
+		this.serverPoll = setInterval(async () => {
+			await this.refresh();
+			if (this.router.serverIsRunning) {
+				clearInterval(this.serverPoll);
+				this.serverPoll = undefined;
+				this.watch?.start();
+			}
+		}, SERVER_POLL_MS);
+	}
+}

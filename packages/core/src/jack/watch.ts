@@ -1,0 +1,58 @@
+import { createInterface } from 'node:readline';
+import { EventEmitter } from 'eventemitter3';
+import { execa, type ResultPromise } from 'execa';
+import { terminate } from '../util/process.js';
+import { jackEnv } from './cli.js';
+
+const OWN_CLIENTS = /^Client (lsp|jack_lsp|jack_connect|jack_disconnect|jack_evmon)(-\d+)? (un)?registered/;
+
+export interface JackWatchEvents {
+	/** A client, port or connection came or went. */
+	change: [];
+	/** The watcher lost the JACK server (or could not reach it). */
+	gone: [];
+}
+
+/**
+ * Tells when the JACK graph changes, so that routing is looked at when something happens
+ * instead of by spawning jack_lsp on a timer (each look costs a JACK client). Runs jackd2's
+ * `jack_evmon` line-buffered (stdbuf) and ends it when the server goes.
+ */
+export class JackWatch extends EventEmitter<JackWatchEvents> {
+	private child: ResultPromise | undefined;
+
+	constructor(private readonly server: string | undefined) {
+		super();
+	}
+
+	get running(): boolean {
+		return this.child !== undefined;
+	}
+
+	start(): void {
+		if (this.child) return;
+		const child = execa('stdbuf', ['-oL', 'jack_evmon'], { env: jackEnv(this.server), reject: false, buffer: false, stdin: 'ignore', stderr: 'ignore', cleanup: true });
+		this.child = child;
+		child.catch(() => {});
+		const lines = createInterface({ input: child.stdout! });
+		lines.on('line', (line) => {
+			if (/read fail|Cannot read socket|shutdown/i.test(line)) this.lose(child);
+			// Looking at the graph opens a jack_lsp client: that must not count as a change, or every look causes the next.
+			else if (/registered|connected/.test(line) && !OWN_CLIENTS.test(line)) this.emit('change');
+		});
+		void child.then(() => this.lose(child));
+	}
+
+	async stop(): Promise<void> {
+		const child = this.child;
+		this.child = undefined;
+		await terminate(child, 'SIGTERM', 500);
+	}
+
+	private lose(child: ResultPromise): void {
+		if (this.child !== child) return;
+		this.child = undefined;
+		void terminate(child, 'SIGTERM', 500);
+		this.emit('gone');
+	}
+}
