@@ -104,15 +104,15 @@ async function cost(targets: number): Promise<Row[]> {
 	await new Promise((r) => setTimeout(r, 1000));
 	const oldResult = await sampleProcesses(() => olds.map((o) => o.child.pid!), SECONDS);
 	await Promise.all(olds.map((o) => stop(o.child)));
-	const row = (tool: string, r: { cpuSeconds: number; peakRssMiB: number }, processes: number): Row => ({
+	const row = (tool: string, r: { cpuSeconds: number; peakPssMiB: number; processes: number }): Row => ({
 		tool,
 		targets,
-		processes,
+		processes: r.processes,
 		'CPU s': +r.cpuSeconds.toFixed(2),
 		'CPU % of a core': +((r.cpuSeconds / SECONDS) * 100).toFixed(1),
-		'peak RSS MiB': +r.peakRssMiB.toFixed(1),
+		'peak memory MiB (PSS)': +r.peakPssMiB.toFixed(1),
 	});
-	return [row('jdcast', jdResult, 2), row('bare ffmpeg (old way)', oldResult, targets)];
+	return [row('jdcast', jdResult), row('bare ffmpeg (old way)', oldResult)];
 }
 
 function table(title: string, rows: Row[]): string {

@@ -16,11 +16,15 @@ export function cpuSeconds(pid: number): number {
 	}
 }
 
-/** Resident memory of a process in MiB; 0 once it is gone. */
-export function rssMiB(pid: number): number {
+/**
+ * Proportional memory of a process in MiB (PSS: shared pages divided among their users), 0 once
+ * it is gone. Not RSS: every JACK client maps the server's shared memory, and RSS would count
+ * that whole for each process.
+ */
+export function pssMiB(pid: number): number {
 	try {
-		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-		return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+		const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+		return Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
 	} catch {
 		return 0;
 	}
@@ -36,16 +40,19 @@ export function children(pid: number): number[] {
 }
 
 /** Samples CPU and peak RSS of a set of processes (found anew each time) over a period. */
-export async function sampleProcesses(pids: () => number[], seconds: number): Promise<{ cpuSeconds: number; peakRssMiB: number }> {
+export async function sampleProcesses(pids: () => number[], seconds: number): Promise<{ cpuSeconds: number; peakPssMiB: number; processes: number }> {
 	const start = new Map<number, number>();
 	for (const pid of pids()) start.set(pid, cpuSeconds(pid));
 	let peak = 0;
+	let processes = 0;
 	const end = Date.now() + seconds * 1000;
 	while (Date.now() < end) {
 		await new Promise((r) => setTimeout(r, 500));
-		peak = Math.max(peak, pids().reduce((sum, pid) => sum + rssMiB(pid), 0));
+		const now = pids();
+		processes = Math.max(processes, now.length);
+		peak = Math.max(peak, now.reduce((sum, pid) => sum + pssMiB(pid), 0));
 	}
 	let cpu = 0;
 	for (const pid of pids()) cpu += cpuSeconds(pid) - (start.get(pid) ?? 0);
-	return { cpuSeconds: cpu, peakRssMiB: peak };
+	return { cpuSeconds: cpu, peakPssMiB: peak, processes };
 }

@@ -39,7 +39,7 @@ export interface AudioReport {
 	rms: number;
 	/** Dominant frequency of the first channel, from zero crossings of the audible part. */
 	frequency: number;
-	/** The longest run of near-silence in the first channel, in seconds. */
+	/** The longest run of near-silence in the first channel after its first sound, in seconds. */
 	longestSilence: number;
 }
 
@@ -69,14 +69,19 @@ function measure(samples: Int16Array, rate: number): { rms: number; frequency: n
 	let silentRun = 0;
 	let side = 0;
 	let longest = 0;
+	let heard = false;
 	const threshold = 0.01 * 32768;
 	const hysteresis = threshold / 4;
 	for (let i = 0; i < samples.length; i++) {
 		const x = samples[i]!;
 		sum += x * x;
 		if (Math.abs(x) < threshold) silentRun++;
-		else silentRun = 0;
-		longest = Math.max(longest, silentRun);
+		else {
+			// A gap counts once sound resumes: leading silence (before JACK is connected) and the end do not.
+			if (heard) longest = Math.max(longest, silentRun);
+			heard = true;
+			silentRun = 0;
+		}
 		// Sign changes with a little hysteresis, so that noise around zero does not count.
 		const now = x > hysteresis ? 1 : x < -hysteresis ? -1 : side;
 		if (side !== 0 && now !== side) crossings++;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import type { EncodePlan } from '../plan/plan.js';
-import { terminate } from '../util/process.js';
+import { dieWithParent, terminate } from '../util/process.js';
 
 export interface EncoderExit {
 	code: number | null;
@@ -25,12 +25,12 @@ export interface RunningEncoder {
  * next write fails and it exits, so no orphan is left behind.
  */
 export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): RunningEncoder {
-	const [file, ...args] = plan.argv;
+	const [file, args] = dieWithParent(plan.argv[0]!, plan.argv.slice(1));
 	const maxFd = Math.max(2, ...plan.encoders.map((e) => e.fd));
 	const extra: 'pipe'[] = [];
 	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');
 	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
-	const child: ResultPromise = execa(file!, args, {
+	const child: ResultPromise = execa(file, args, {
 		stdio,
 		env: plan.env,
 		buffer: false,

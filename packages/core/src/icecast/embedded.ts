@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
-import { terminate as terminate_ } from '../util/process.js';
+import { dieWithParent, terminate as terminate_ } from '../util/process.js';
+import { onPath } from '../util/which.js';
 import { waitFor } from '../util/wait.js';
 
 export interface EmbeddedIcecastOptions {
@@ -51,11 +52,15 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 	const adminPassword = options.adminPassword ?? randomBytes(16).toString('hex');
 	const config = path.join(dir, 'icecast.xml');
 	await writeFile(config, icecastConfig({ ...options, sourcePassword, adminPassword, logs }), { mode: 0o600 });
+	// The config holds the passwords: readable by icecast2's user only.
+	if (runsAsRoot() && onPath('setpriv')) await chown(config, NOBODY_UID, NOGROUP_GID);
 
 	let child: ResultPromise | undefined;
 	const command = options.command ?? 'icecast2';
 	const launch = async () => {
-		child = execa(command, ['-c', config], { stdio: 'ignore', reject: false, cleanup: true });
+		// As root, icecast2 must not stay root (it refuses to): it starts as nobody, set by setpriv.
+		const [file, args] = dieWithParent(command, ['-c', config], runsAsRoot() ? { asUser: { user: 'nobody', group: 'nogroup' } } : {});
+		child = execa(file, args, { stdio: 'ignore', reject: false, cleanup: true });
 		child.catch(() => {});
 		const spawned = child;
 		let exited = false;
@@ -102,8 +107,16 @@ function acceptsConnections(port: number): Promise<boolean> {
 	});
 }
 
+const NOBODY_UID = 65534;
+const NOGROUP_GID = 65534;
+
+function runsAsRoot(): boolean {
+	return process.getuid?.() === 0;
+}
+
 function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adminPassword: string; logs: string }): string {
-	const runsAsRoot = process.getuid?.() === 0;
+	// Without setpriv, icecast2 itself switches from root to nobody (changeowner).
+	const changeOwner = runsAsRoot() && !onPath('setpriv');
 	return `<icecast>
   <location>jdcast</location>
   <admin>jdcast@localhost</admin>
@@ -142,7 +155,7 @@ function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adm
     <logsize>10000</logsize>
   </logging>
   <security>
-    <chroot>0</chroot>${runsAsRoot ? '\n    <changeowner><user>nobody</user><group>nogroup</group></changeowner>' : ''}
+    <chroot>0</chroot>${changeOwner ? '\n    <changeowner><user>nobody</user><group>nogroup</group></changeowner>' : ''}
   </security>
 </icecast>
 `;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
-import { terminate as terminate_ } from '../util/process.js';
+import { dieWithParent, terminate as terminate_ } from '../util/process.js';
 import { waitFor } from '../util/wait.js';
 import { readGraph } from './cli.js';
 
@@ -27,7 +27,8 @@ export async function startDummyJack(name: string, options: { rate?: number; per
 	let stderr = '';
 	const launch = async () => {
 		stderr = '';
-		child = execa('jackd', ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(options.rate ?? 48000), '-p', String(options.period ?? 1024)], {
+		const [file, args] = dieWithParent('jackd', ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(options.rate ?? 48000), '-p', String(options.period ?? 1024)]);
+		child = execa(file, args, {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			buffer: false,
 			reject: false,
@@ -92,7 +93,8 @@ async function removeLeftovers(name: string): Promise<void> {
  * `jack_simple_client:output1/2` and plays a sine. Returns a function that stops it.
  */
 export async function startTestSignal(server: string | undefined): Promise<{ client: string; stop: () => Promise<void> }> {
-	const child = execa('jack_simple_client', [], { env: { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }, stdio: 'ignore', reject: false, cleanup: true });
+	const [file, args] = dieWithParent('jack_simple_client', []);
+	const child = execa(file, args, { env: { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }, stdio: 'ignore', reject: false, cleanup: true });
 	child.catch(() => {});
 	let exited = false;
 	void child.then(() => (exited = true));

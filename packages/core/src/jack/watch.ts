@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { execa, type ResultPromise } from 'execa';
-import { terminate } from '../util/process.js';
+import { dieWithParent, terminate } from '../util/process.js';
 import { jackEnv } from './cli.js';
 
 const OWN_CLIENTS = /^Client (lsp|jack_lsp|jack_connect|jack_disconnect|jack_evmon)(-\d+)? (un)?registered/;
@@ -31,7 +31,9 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 
 	start(): void {
 		if (this.child) return;
-		const child = execa('stdbuf', ['-oL', 'jack_evmon'], { env: jackEnv(this.server), reject: false, buffer: false, stdin: 'ignore', stderr: 'ignore', cleanup: true });
+		// jack_evmon ignores SIGTERM: only SIGKILL ends it.
+		const [file, args] = dieWithParent('stdbuf', ['-oL', 'jack_evmon'], { signal: 'KILL' });
+		const child = execa(file, args, { env: jackEnv(this.server), reject: false, buffer: false, stdin: 'ignore', stderr: 'ignore', cleanup: true });
 		this.child = child;
 		child.catch(() => {});
 		const lines = createInterface({ input: child.stdout! });
@@ -46,13 +48,13 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 	async stop(): Promise<void> {
 		const child = this.child;
 		this.child = undefined;
-		await terminate(child, 'SIGTERM', 500);
+		await terminate(child, 'SIGKILL');
 	}
 
 	private lose(child: ResultPromise): void {
 		if (this.child !== child) return;
 		this.child = undefined;
-		void terminate(child, 'SIGTERM', 500);
+		void terminate(child, 'SIGKILL');
 		this.emit('gone');
 	}
 }

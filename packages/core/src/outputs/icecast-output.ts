@@ -12,8 +12,11 @@ import type { OutputState, OutputStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RateMeter } from './rate.js';
 
-/** Transient faults: back within about a second of the server accepting again. */
-const RETRY = { firstMs: 100, capMs: 1000 };
+/**
+ * Transient faults: back within half a second of the server accepting again. A refused
+ * connection costs next to nothing, so knocking twice a second is fine.
+ */
+const RETRY = { firstMs: 100, capMs: 500 };
 /** "Mountpoint in use": another source may let go, but knocking every second is rude. */
 const RETRY_MOUNT_IN_USE = { firstMs: 1000, capMs: 5000 };
 const ANSWER_TIMEOUT_MS = 5000;

@@ -1,3 +1,4 @@
+import { onPath } from './which.js';
 import type { ResultPromise } from 'execa';
 
 /** Ends a child process by its PID: `signal` first, SIGKILL after `graceMs`. Resolves when it is gone. */
@@ -10,4 +11,15 @@ export async function terminate(child: ResultPromise | undefined, signal: NodeJS
 	const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
 	await child.catch(() => {});
 	clearTimeout(timer);
+}
+
+/**
+ * The command line that runs `file` so that it ends when jdcast ends, even by SIGKILL: util-linux's
+ * setpriv sets the parent-death signal and execs the program (same PID, same argv from there on).
+ * `asUser` also drops to that user first (the death signal is set after, so it holds).
+ */
+export function dieWithParent(file: string, args: readonly string[], options: { asUser?: { user: string; group: string }; signal?: 'TERM' | 'KILL' } = {}): [string, string[]] {
+	if (!onPath('setpriv')) return [file, [...args]];
+	const drop = options.asUser ? ['--reuid', options.asUser.user, '--regid', options.asUser.group, '--clear-groups'] : [];
+	return ['setpriv', [...drop, '--pdeathsig', options.signal ?? 'TERM', '--', file, ...args]];
 }

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { it } from 'node:test';
+import { eventually, tempDir } from './helpers/env.js';
+import { runUp, writeProfile } from './helpers/jdcast.js';
+import { analyze } from './helpers/listener.js';
+import { isAlive } from './helpers/proc.js';
+import { jackInput, serverEntry } from './helpers/profile.js';
+import { connectionsOf, startIcecast, startJack, startSignal } from './helpers/services.js';
+
+it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ffmpeg untouched, recording whole', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'outage', `${jackInput('jd_outage', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /outage.opus, format: opus }\n  - { mount: /outage.mp3, format: mp3 }\nrecord:\n  - { path: outage.ogg, format: flac }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/outage.opus', '/outage.mp3']);
+	const running = await up.waitForEvent((e) => e.event === 'profile' && e.state === 'running', 'the profile running');
+	const encoder = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
+	const connections = await eventually(async () => {
+		const now = await connectionsOf(jack.name, 'jd_outage');
+		return now.length === 2 ? now : undefined;
+	}, 'the JACK connections');
+	await sleep(1000);
+
+	await icecast.kill();
+	await up.waitForEvent((e) => e.event === 'output' && e.mount === '/outage.opus' && e.state === 'retrying', 'the output to notice');
+	await sleep(3000);
+	await icecast.restart();
+	await up.waitLive(['/outage.opus', '/outage.mp3'], 5000);
+	await sleep(2000);
+
+	assert.deepEqual(await connectionsOf(jack.name, 'jd_outage'), connections, 'JACK connections identical');
+	assert.ok(isAlive(Number(encoder.pid)), 'the same ffmpeg still runs');
+	assert.equal(up.events.filter((e) => e.event === 'encoder').length, 1, 'ffmpeg was never restarted');
+	const stoppedAt = Date.now();
+	assert.equal(await up.stop('SIGINT'), 0);
+
+	const recording = await analyze(path.join(dir, 'outage.ogg'));
+	assert.deepEqual(recording.decodeErrors, []);
+	const wall = (stoppedAt - Date.parse(String(running.time))) / 1000;
+	assert.ok(Math.abs(recording.duration - wall) / wall < 0.02, `recording ${recording.duration.toFixed(2)} s vs wall ${wall.toFixed(2)} s`);
+	assert.ok(recording.longestSilence < 0.1, `no gap in the recording (longest silence ${recording.longestSilence.toFixed(3)} s)`);
+});
+
+it('icecast2 down for 20 s: outputs retry with growing, capped delays, and are back live after', async (t) => {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'long', `${jackInput('jd_long', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /long.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/long.opus']);
+	await icecast.kill();
+	const killedAt = up.events.length;
+	await sleep(20_000);
+	assert.equal(up.outputState('/long.opus'), 'retrying');
+	const delays = up.events.slice(killedAt).filter((e) => e.event === 'retry').map((e) => Number(e.delayMs));
+	assert.ok(delays.length >= 20, `keeps trying (${delays.length} attempts in 20 s)`);
+	assert.ok(Math.max(...delays) <= 500, `delays are capped at 0.5 s: ${delays.slice(0, 8).join(', ')} ...`);
+	assert.ok(delays.slice(0, 3).reduce((a, b) => a + b, 0) < delays.slice(-3).reduce((a, b) => a + b, 0), `delays grow: ${delays.slice(0, 8).join(', ')} ...`);
+	await icecast.restart();
+	await up.waitLive(['/long.opus'], 3000);
+	const reconnects = up.events.filter((e) => e.event === 'stats' && e.mount === '/long.opus').at(-1);
+	assert.ok(reconnects === undefined || Number(reconnects.reconnects) <= 1);
+});

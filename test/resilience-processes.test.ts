@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { it } from 'node:test';
+import { connectPorts } from '@jdcast/core';
+import { eventually, tempDir } from './helpers/env.js';
+import { runUp, writeProfile } from './helpers/jdcast.js';
+import { childrenOf, isAlive } from './helpers/proc.js';
+import { jackInput, serverEntry } from './helpers/profile.js';
+import { clientExists, connectionsOf, startIcecast, startJack, startSignal } from './helpers/services.js';
+
+const EXPECTED = (client: string): [string, string][] =>
+	[
+		['jack_simple_client:output1', `${client}:input_1`],
+		['jack_simple_client:output2', `${client}:input_2`],
+		['system:capture_1', `${client}:input_2`],
+	].sort() as [string, string][];
+
+it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connection restored', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'crash', `${jackInput('jd_crash', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /crash.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/crash.opus']);
+	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
+	await eventually(async () => (await connectionsOf(jack.name, 'jd_crash')).length === 2, 'the connect rule applied');
+	assert.ok(await connectPorts('system:capture_1', 'jd_crash:input_2', jack.name), 'a connection made by hand');
+	await up.waitForEvent((e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3, 'jdcast to see it');
+
+	process.kill(Number(first.pid), 'SIGKILL');
+	const second = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid, 'a new ffmpeg');
+	assert.equal(second.restarts, 1);
+	await eventually(async () => JSON.stringify(await connectionsOf(jack.name, 'jd_crash')) === JSON.stringify(EXPECTED('jd_crash')), 'all three connections back', 10_000);
+	await sleep(1000);
+	assert.equal(up.outputState('/crash.opus'), 'live');
+});
+
+it('jackd killed and started again: the stream resumes and connections are restored', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'jackdown', `${jackInput('jd_down', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /down.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/down.opus']);
+	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
+	await eventually(async () => (await connectionsOf(jack.name, 'jd_down')).length === 2, 'the connect rule applied');
+	assert.ok(await connectPorts('system:capture_1', 'jd_down:input_2', jack.name));
+	await up.waitForEvent((e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3, 'jdcast to see it');
+
+	await jack.kill();
+	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
+	await sleep(2000);
+	await jack.restart();
+	await startSignal(t, jack.name);
+	await up.waitForEvent((e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid, 'ffmpeg back', 15_000);
+	await eventually(async () => JSON.stringify(await connectionsOf(jack.name, 'jd_down')) === JSON.stringify(EXPECTED('jd_down')), 'all three connections back', 10_000);
+	await up.waitLive(['/down.opus']);
+	const bytes = () => Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/down.opus').at(-1)?.bytesSent ?? 0);
+	const before = bytes();
+	await eventually(() => bytes() > before + 10_000, 'audio flowing again');
+});
+
+it('jdcast killed with SIGKILL: no ffmpeg of it and none of its JACK clients left after 2 s', async (t) => {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'kill9', `${jackInput('jd_kill9', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /kill9.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/kill9.opus']);
+	await eventually(() => clientExists(jack.name, 'jd_kill9'), 'the JACK client');
+	const children = childrenOf(up.child.pid!);
+	assert.ok(children.some((p) => p.argv[0]?.endsWith('ffmpeg')), 'ffmpeg runs');
+
+	up.child.kill('SIGKILL');
+	await up.exited;
+	await sleep(2000);
+	assert.deepEqual(children.filter((p) => isAlive(p.pid)).map((p) => p.argv.join(' ')), [], 'every child process is gone');
+	assert.equal(await clientExists(jack.name, 'jd_kill9'), false, 'its JACK client is gone');
+	assert.equal(await clientExists(jack.name, 'jack_evmon'), false, 'its JACK watcher is gone');
+});

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { it } from 'node:test';
+import { execa } from 'execa';
+import { eventually, freePort, tempDir } from './helpers/env.js';
+import { runUp, writeProfile } from './helpers/jdcast.js';
+import { analyze } from './helpers/listener.js';
+import { jackInput, serverEntry } from './helpers/profile.js';
+import { startIcecast, startJack, startSignal } from './helpers/services.js';
+
+it('a server unreachable from the start keeps being retried; another profile streams on', async (t) => {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const nowhere = await freePort();
+	const dir = tempDir(t);
+	const lost = writeProfile(dir, 'lost', `${jackInput('jd_lost', jack.name)}servers:\n${serverEntry('gone', nowhere)}streams:\n  - { mount: /lost.opus, format: opus }\n`);
+	const fine = writeProfile(dir, 'fine', `${jackInput('jd_fine', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /fine.opus, format: opus }\n`);
+	const up = runUp(t, [lost, fine], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/fine.opus']);
+	await sleep(4000);
+	const retries = up.events.filter((e) => e.event === 'retry' && e.profile === 'lost');
+	assert.ok(retries.length >= 5, `retrying (${retries.length} attempts)`);
+	assert.ok(retries.every((e) => e.code === 'E_ICECAST_REFUSED' && String(e.cause).includes(`127.0.0.1:${nowhere}`)));
+	assert.equal(up.outputState('/lost.opus'), 'retrying');
+	assert.equal(up.outputState('/fine.opus'), 'live');
+	assert.equal(up.events.filter((e) => e.event === 'output' && e.mount === '/fine.opus').length, 1, 'the other profile never left live');
+});
+
+it('a mount already fed by another source: retrying, then live once that source leaves', async (t) => {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const password = icecast.sourcePassword.reveal();
+	const squatter = execa('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=1000', '-c:a', 'libopus', '-content_type', 'audio/ogg', '-f', 'ogg', `icecast://source:${password}@127.0.0.1:${icecast.port}/taken.opus`], { reject: false });
+	t.after(() => {
+		squatter.kill('SIGKILL');
+	});
+	await eventually(async () => (await fetch(`http://127.0.0.1:${icecast.port}/status-json.xsl`)).text().then((s) => s.includes('/taken.opus')), 'the other source on air');
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'taken', `${jackInput('jd_taken', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /taken.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: password });
+	const inUse = await up.waitForEvent((e) => e.event === 'retry' && e.code === 'E_ICECAST_MOUNT_IN_USE', 'mountpoint in use');
+	assert.match(String(inUse.cause), /mountpoint in use: another source is feeding 127\.0\.0\.1:\d+\/taken\.opus \(403\)/);
+	assert.equal(up.outputState('/taken.opus'), 'retrying');
+	squatter.kill('SIGTERM');
+	await squatter;
+	await up.waitLive(['/taken.opus'], 8000);
+});
+
+it('a server that accepts and never answers: that target retries; the others and the recording lose nothing', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const sockets = new Set<net.Socket>();
+	const black = net.createServer((socket) => {
+		sockets.add(socket);
+		socket.pause(); // accept, never read, never answer
+	});
+	const holePort = await freePort();
+	await new Promise<void>((resolve) => black.listen(holePort, '127.0.0.1', resolve));
+	t.after(() => {
+		for (const s of sockets) s.destroy();
+		black.close();
+	});
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'hole', `${jackInput('jd_hole', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('hole', holePort)}streams:\n  - { mount: /hole.opus, format: opus }\nrecord:\n  - { path: hole.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitForEvent((e) => e.event === 'output' && e.server === 'main' && e.state === 'live', 'the healthy target live');
+	const running = await up.waitForEvent((e) => e.event === 'profile' && e.state === 'running', 'the profile running');
+	const timeout = await up.waitForEvent((e) => e.event === 'retry' && e.server === 'hole' && e.code === 'E_ICECAST_TIMEOUT', 'the silent server to time out', 15_000);
+	assert.match(String(timeout.cause), /did not answer within 5 s/);
+	await sleep(1000);
+	assert.equal(up.events.filter((e) => e.event === 'output' && e.server === 'main').length, 1, 'the healthy target never left live');
+	const stoppedAt = Date.now();
+	assert.equal(await up.stop('SIGINT'), 0);
+	const recording = await analyze(path.join(dir, 'hole.opus'));
+	assert.deepEqual(recording.decodeErrors, []);
+	const wall = (stoppedAt - Date.parse(String(running.time))) / 1000;
+	assert.ok(Math.abs(recording.duration - wall) / wall < 0.03, `recording ${recording.duration.toFixed(2)} s vs wall ${wall.toFixed(2)} s`);
+});
