@@ -14,7 +14,7 @@ import { children, sampleProcesses } from './lib/proc.js';
 import { recoveryBench } from './recovery.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const cli = path.join(root, 'packages/cli/dist/jdcast.mjs');
+const cli = path.join(root, 'packages/cli/bin/jdcast.mjs');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const JACK = 'jdcast-bench';

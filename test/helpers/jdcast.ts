@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { eventually } from './env.js';
 
-const bin = new URL('../../packages/cli/dist/jdcast.mjs', import.meta.url).pathname;
+const bin = new URL('../../packages/cli/bin/jdcast.mjs', import.meta.url).pathname;
 
 export type JdcastEvent = { event: string; profile?: string; server?: string; mount?: string; state?: string; [key: string]: unknown };
 

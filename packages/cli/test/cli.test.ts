@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-const bin = new URL('../dist/jdcast.mjs', import.meta.url).pathname;
+const bin = new URL('../bin/jdcast.mjs', import.meta.url).pathname;
 const root = new URL('../../../', import.meta.url).pathname;
 const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-cli-'));
 
