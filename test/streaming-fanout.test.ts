@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import { eventually, tempDir } from './helpers/env.js';
-import { runUp, writeProfile } from './helpers/jdcast.js';
+import { audioStartedAt, runUp, writeProfile } from './helpers/jdcast.js';
 import { analyze } from './helpers/listener.js';
 import { childrenOf, processes } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
@@ -38,9 +38,7 @@ record:
 	const up = runUp(t, [file], { JD_TEST_PW: password });
 	await up.waitLive(['/live.opus', '/second.opus', '/live.flac']);
 	const started = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	// The recording holds audio from the encoder's first bytes on: the profile's `running` moment.
-	const running = await up.waitForEvent((e) => e.event === 'profile' && e.state === 'running', 'the profile running');
-	const startedAt = Date.parse(String(running.time));
+	const startedAt = await audioStartedAt(up);
 
 	await eventually(async () => (await liveMounts(one.port)).join() === '/live.flac,/live.opus,/second.opus', 'three mounts listed on the first server');
 	await eventually(async () => (await liveMounts(two.port)).join() === '/live.opus', 'one mount listed on the second server');

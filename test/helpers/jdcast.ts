@@ -74,6 +74,16 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 	};
 }
 
+/**
+ * When the encoder's audio began, as well as the outside can tell: between ffmpeg's start and
+ * its first bytes (ffmpeg holds the first ~0.1–0.3 s of audio while it starts encoding).
+ */
+export async function audioStartedAt(up: RunningJdcast): Promise<number> {
+	const spawned = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
+	const running = await up.waitForEvent((e) => e.event === 'profile' && e.state === 'running', 'the profile running');
+	return (Date.parse(String(spawned.time)) + Date.parse(String(running.time))) / 2;
+}
+
 /** Writes a profile file (mode 600) into `dir` and returns its path. */
 export function writeProfile(dir: string, name: string, text: string): string {
 	const file = path.join(dir, `${name}.yaml`);
