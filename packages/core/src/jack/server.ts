@@ -20,15 +20,15 @@ export interface DummyJack {
 
 /**
  * A jackd with the dummy backend (no audio hardware): for `jdcast demo` and the integration
- * tests. Clients reach it with JACK_DEFAULT_SERVER=name. Realtime where allowed (jackd goes on
- * without it otherwise): without it the dummy clock falls behind the wall clock on a busy machine.
+ * tests. Clients reach it with JACK_DEFAULT_SERVER=name. Not realtime: a realtime dummy server
+ * on a busy machine zombifies clients that miss a cycle (the test signal went silent).
  */
 export async function startDummyJack(name: string, options: { rate?: number; period?: number } = {}): Promise<DummyJack> {
 	let child: ResultPromise | undefined;
 	let stderr = '';
 	const launch = async () => {
 		stderr = '';
-		const [file, args] = dieWithParent('jackd', ['--realtime', '-n', name, '-d', 'dummy', '-r', String(options.rate ?? 48000), '-p', String(options.period ?? 1024)]);
+		const [file, args] = dieWithParent('jackd', ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(options.rate ?? 48000), '-p', String(options.period ?? 1024)]);
 		child = execa(file, args, {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			buffer: false,
