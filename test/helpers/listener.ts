@@ -47,7 +47,11 @@ export interface AudioReport {
 export async function analyze(file: string): Promise<AudioReport> {
 	const probe = await execa('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { reject: false });
 	const streams = (JSON.parse(probe.stdout || '{}') as { streams?: { codec_name: string }[] }).streams ?? [];
-	const decode = await execa('ffmpeg', ['-v', 'error', '-i', file, '-af', 'pan=mono|c0=c0', '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], {
+	// Fed through a pipe, as a listener's player reads a stream: ffmpeg opening a local chained Ogg
+	// file seeks to its end for the duration and stumbles on a link whose start is not in reach.
+	// Timestamps from the sample count: each link of a chain starts its own clock.
+	const decode = await execa('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-af', 'pan=mono|c0=c0,asetpts=N/SR/TB', '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], {
+		inputFile: file,
 		encoding: 'buffer',
 		reject: false,
 		maxBuffer: 512 * 1024 * 1024,

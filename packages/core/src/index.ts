@@ -14,3 +14,4 @@ export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions
 export { startDummyJack, startTestSignal, type DummyJack } from './jack/server.js';
 export { readGraph, connectPorts, type JackPort } from './jack/cli.js';
 export { expandRecordingPath } from './outputs/recording.js';
+export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';

@@ -1,6 +1,6 @@
 import type { JdcastEvents, Orchestrator } from '@jdcast/core';
 
-const EVENTS = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'log'] as const satisfies readonly (keyof JdcastEvents)[];
+const EVENTS = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'log', 'metadata'] as const satisfies readonly (keyof JdcastEvents)[];
 
 /** One JSON object per line per event: `{"event", "time", "profile", ...}`; stats: one line per output. */
 export function writeJsonLines(orchestrator: Orchestrator, out: NodeJS.WritableStream = process.stdout): () => void {

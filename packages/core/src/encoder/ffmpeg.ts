@@ -25,7 +25,8 @@ export interface RunningEncoder {
  * next write fails and it exits, so no orphan is left behind.
  */
 export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): RunningEncoder {
-	const [file, args] = dieWithParent(plan.argv[0]!, plan.argv.slice(1));
+	// KILL, not TERM: an ffmpeg waiting on a JACK server that is gone does not wake for SIGTERM.
+	const [file, args] = dieWithParent(plan.argv[0]!, plan.argv.slice(1), { signal: 'KILL' });
 	const maxFd = Math.max(2, ...plan.encoders.map((e) => e.fd));
 	const extra: 'pipe'[] = [];
 	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');

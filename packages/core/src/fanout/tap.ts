@@ -1,7 +1,9 @@
 import type { Container } from '../plan/codecs.js';
 import { Mp3FrameReader } from '../mp3/frame-reader.js';
 import { OggHeaderCache } from '../ogg/headers.js';
+import type { Tags } from '../ogg/comments.js';
 import { OggPageReader } from '../ogg/page-reader.js';
+import { OggRetagger } from '../ogg/retag.js';
 
 export type Subscriber = (unit: Buffer) => void;
 
@@ -15,21 +17,23 @@ export class Tap {
 	readonly container: Container;
 	bytesIn = 0;
 	private readonly subscribers = new Set<Subscriber>();
-	private ogg?: { reader: OggPageReader; headers: OggHeaderCache };
+	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger };
 	private mp3?: Mp3FrameReader;
 
 	constructor(container: Container) {
 		this.container = container;
-		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache() };
+		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache(), retagger: new OggRetagger() };
 		else this.mp3 = new Mp3FrameReader();
 	}
 
 	push(chunk: Buffer): void {
 		this.bytesIn += chunk.length;
 		if (this.ogg) {
-			for (const page of this.ogg.reader.push(chunk)) {
-				this.ogg.headers.observe(page);
-				this.deliver(page.bytes);
+			for (const input of this.ogg.reader.push(chunk)) {
+				for (const page of this.ogg.retagger.process(input)) {
+					this.ogg.headers.observe(page);
+					this.deliver(page.bytes);
+				}
 			}
 		} else {
 			const frames = this.mp3!.push(chunk);
@@ -42,8 +46,23 @@ export class Tap {
 	 * stays until the new stream's first page replaces it.
 	 */
 	restart(): void {
-		if (this.ogg) this.ogg = { reader: new OggPageReader(), headers: this.ogg.headers };
-		else this.mp3 = new Mp3FrameReader();
+		if (this.ogg) {
+			// End the old stream properly, so that the new one is a clean link of the chain.
+			for (const page of this.ogg.retagger.end()) this.deliver(page.bytes);
+			this.ogg = { ...this.ogg, reader: new OggPageReader() };
+		} else {
+			this.mp3 = new Mp3FrameReader();
+		}
+	}
+
+	/**
+	 * New "now playing" tags, in band (Ogg only): from the next page on, listeners and recordings
+	 * get a new link of the Ogg chain carrying them. Returns false for MP3 (see the admin API).
+	 */
+	setTags(tags: Tags): boolean {
+		if (!this.ogg) return false;
+		this.ogg.retagger.setTags(tags);
+		return true;
 	}
 
 	/** Subscribes; the header pages so far are delivered at once. Returns the unsubscribe function. */

@@ -141,6 +141,10 @@ function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adm
     <port>${o.port}</port>
     <bind-address>127.0.0.1</bind-address>
   </listen-socket>
+  <!-- ICY metadata (MP3 "now playing") in UTF-8, so any title arrives intact; Icecast's default is Latin-1. -->
+  <mount type="default">
+    <charset>UTF-8</charset>
+  </mount>
   <fileserve>1</fileserve>
   <paths>
     <basedir>/usr/share/icecast2</basedir>

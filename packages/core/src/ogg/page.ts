@@ -18,8 +18,11 @@ export interface OggPage {
 	segments: Uint8Array;
 }
 
-/** The page that starts at `offset`: a page, 'short' when more bytes are needed, 'bad' when it is not a valid page. */
-export function readPage(buffer: Buffer, offset: number): OggPage | 'short' | 'bad' {
+/**
+ * The page that starts at `offset`: a page, 'short' when more bytes are needed, 'bad' when it is
+ * not a valid page. `verify: false` skips the CRC (for pages jdcast made itself).
+ */
+export function readPage(buffer: Buffer, offset: number, verify = true): OggPage | 'short' | 'bad' {
 	if (buffer.length - offset < HEADER_SIZE) return 'short';
 	if (buffer.compare(CAPTURE, 0, 4, offset, offset + 4) !== 0 || buffer[offset + 4] !== 0) return 'bad';
 	const count = buffer[offset + 26]!;
@@ -29,7 +32,7 @@ export function readPage(buffer: Buffer, offset: number): OggPage | 'short' | 'b
 	const size = HEADER_SIZE + count + bodySize;
 	if (buffer.length - offset < size) return 'short';
 	const bytes = buffer.subarray(offset, offset + size);
-	if (bytes.readUInt32LE(22) !== pageCrc(bytes)) return 'bad';
+	if (verify && bytes.readUInt32LE(22) !== pageCrc(bytes)) return 'bad';
 	return {
 		bytes,
 		flags: bytes[5]!,
@@ -56,4 +59,11 @@ export function firstPacket(page: OggPage): Buffer {
 	}
 	const start = HEADER_SIZE + page.segments.length;
 	return page.bytes.subarray(start, start + size);
+}
+
+/** A page jdcast built itself, as an OggPage. */
+export function ownPage(bytes: Buffer): OggPage {
+	const page = readPage(bytes, 0, false);
+	if (typeof page === 'string') throw new Error('not an Ogg page');
+	return page;
 }

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'eventemitter3';
 import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.js';
 import type { Secret } from '../profile/secret.js';
+import { JdcastError } from '../errors/index.js';
+import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, StatusSnapshot } from '../status/types.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 
-const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log'];
+const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata'];
 
 export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 'env' | 'statsIntervalMs'> {
 	/** icecast2 binary for embedded servers. */
@@ -37,14 +39,19 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	async startProfile(profile: Profile): Promise<void> {
 		if (this.supervisors.has(profile.name)) return;
 		const passwords = new Map<string, Secret>();
+		const adminPasswords = new Map<string, Secret>();
 		const failures = new Map<string, string>();
 		for (const server of Object.values(profile.servers)) {
 			if (!server.embedded) continue;
 			const running = this.embedded.get(server.port);
-			if (running) passwords.set(server.name, running.sourcePassword);
-			else failures.set(server.name, this.embeddedFailures.get(server.port) ?? `embedded server on port ${server.port} is not running`);
+			if (running) {
+				passwords.set(server.name, running.sourcePassword);
+				adminPasswords.set(server.name, running.adminPassword);
+			} else {
+				failures.set(server.name, this.embeddedFailures.get(server.port) ?? `embedded server on port ${server.port} is not running`);
+			}
 		}
-		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedFailures: failures });
+		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedAdminPasswords: adminPasswords, embeddedFailures: failures });
 		for (const event of EVENTS) forward(supervisor, this, event);
 		this.supervisors.set(profile.name, supervisor);
 		await supervisor.start();
@@ -63,6 +70,21 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
 		await Promise.all([...this.embedded.values()].map((server) => server.stop()));
 		this.embedded.clear();
+	}
+
+	/**
+	 * New "now playing" for a profile (every stream of it) or a mount (wherever it is fed).
+	 * Throws E_UNKNOWN_TARGET naming the profiles and mounts that exist.
+	 */
+	async setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]> {
+		const byProfile = this.supervisors.get(target);
+		if (byProfile) return byProfile.setMetadata(metadata);
+		const feeding = this.profiles.filter((s) => s.mounts.includes(target));
+		if (feeding.length === 0) {
+			const known = [...this.supervisors.keys(), ...this.profiles.flatMap((s) => s.mounts)];
+			throw new JdcastError('E_UNKNOWN_TARGET', `no profile or mount named ${JSON.stringify(target)}; known: ${known.join(', ') || 'none'}`);
+		}
+		return (await Promise.all(feeding.map((s) => s.setMetadata(metadata, target)))).flat();
 	}
 
 	status(): StatusSnapshot {

@@ -8,6 +8,8 @@ import { SourceConnection } from '../icecast/source-connection.js';
 import type { EncoderPlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import type { ServerConfig, StreamInfo } from '../profile/types.js';
+import { updateAdminMetadata } from '../metadata/admin.js';
+import { songLine, type Metadata } from '../metadata/types.js';
 import type { OutputState, OutputStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RateMeter } from './rate.js';
@@ -48,6 +50,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private connection: SourceConnection | undefined;
 	private unsubscribe: (() => void) | undefined;
 	private running: Promise<void> | undefined;
+	private metadata: Metadata | undefined;
+	/** Credentials for Icecast's admin API (MP3 metadata); the source ones when none are given. */
+	admin: { user: string; password: Secret } | undefined;
 
 	constructor(
 		readonly server: ServerConfig,
@@ -73,6 +78,26 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.setState('stopped');
 	}
 
+	/**
+	 * "Now playing" for this target. Ogg targets get it in band from their tap (nothing to do
+	 * here but remember it for status); MP3 targets through Icecast's admin API, now if live and
+	 * again after every reconnect (Icecast forgets it with the source).
+	 */
+	async setMetadata(metadata: Metadata): Promise<void> {
+		this.metadata = metadata;
+		if (this.encoder.container === 'mp3' && this.state === 'live') await this.sendAdminMetadata();
+	}
+
+	get nowPlaying(): string | null {
+		return this.metadata ? songLine(this.metadata) : null;
+	}
+
+	private async sendAdminMetadata(): Promise<void> {
+		const credentials = this.admin ?? (this.password ? { user: this.server.user, password: this.password } : undefined);
+		if (!this.metadata || !credentials) return;
+		await updateAdminMetadata({ host: this.server.host, port: this.server.port, tls: this.server.tls, mount: this.mount, ...credentials }, songLine(this.metadata));
+	}
+
 	/** Marks the target failed before it ever connects (e.g. its password could not be read). */
 	fail(message: string): void {
 		this.lastError = message;
@@ -90,6 +115,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			reconnects: this.reconnects,
 			lastError: this.lastError,
 			listeners: this.audience,
+			nowPlaying: this.nowPlaying,
 			liveSince: this.liveSince?.toISOString() ?? null,
 			url: `${this.server.tls ? 'https' : 'http'}://${this.server.host}:${this.server.port}${this.mount}`,
 		};
@@ -168,6 +194,10 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.liveSince = new Date();
 		this.lastError = null;
 		this.setState('live');
+		if (this.encoder.container === 'mp3' && this.metadata) {
+			// Icecast takes metadata for a mount only once the source is on it.
+			setTimeout(() => void this.sendAdminMetadata().catch((error: Error) => (this.lastError = error.message)), 200).unref();
+		}
 		return new Promise((resolve) => {
 			connection.once('close', (error) => {
 				this.unsubscribe?.();

@@ -97,8 +97,11 @@ function describe(error: SchemaError, data: unknown, root: JsonSchema, all: read
 		}
 		case 'oneOf':
 			return describeExactlyOne(error, path, value);
-		case 'anyOf':
+		case 'anyOf': {
+			const keys = exactlyOneKeys(error.schema);
+			if (keys) return { path, at: 'value', text: `: ${hintOf(parent) ?? `needs one of ${keys.join(', ')}`}` };
 			return { path, at: 'value', text: `: must be ${alternatives(error.schema as JsonSchema[])}` };
+		}
 		default:
 			return { path, at: 'value', text: `: ${error.message ?? 'is not valid'}` };
 	}
@@ -130,7 +133,8 @@ function alternatives(branches: JsonSchema[]): string {
  * only the errors of the branch whose type fits the value stay.
  */
 function dropNoise(errors: readonly SchemaError[], root: JsonSchema): SchemaError[] {
-	const oneOfs = errors.filter((e) => e.keyword === 'oneOf' && exactlyOneKeys(e.schema)).map((e) => `${e.schemaPath}/`);
+	// oneOf/anyOf of single `required`s: one line ("needs one of a, b") instead of one per key.
+	const oneOfs = errors.filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && exactlyOneKeys(e.schema)).map((e) => `${e.schemaPath}/`);
 	const propertyNames = errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.schemaPath}/`);
 	const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
 	const kept = errors.filter((e) => {

@@ -44,9 +44,12 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 			password: passwordSource(s, embedded),
 			tls: s.tls ?? false,
 			embedded,
+			...adminOf(s, embedded),
 			at: at(['servers', serverName], 'key'),
 		};
-		if (s.password !== undefined) warnReadablePassword(source.file, ['servers', serverName, 'password'], report);
+		for (const key of ['password', 'admin_password'] as const) {
+			if (s[key] !== undefined) warnReadablePassword(source.file, ['servers', serverName, key], report);
+		}
 	}
 
 	const serverNames = Object.keys(servers);
@@ -154,9 +157,20 @@ function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, 
 
 function passwordSource(s: RawProfile['servers'][string], embedded: boolean): PasswordSource {
 	if (embedded) return { kind: 'generated' };
-	if (s.password !== undefined) return { kind: 'inline', value: s.password };
-	if (s.password_env !== undefined) return { kind: 'env', name: s.password_env };
-	return { kind: 'file', path: s.password_file! };
+	return sourceOf(s.password, s.password_env, s.password_file)!;
+}
+
+function adminOf(s: RawProfile['servers'][string], embedded: boolean): Pick<ServerConfig, 'admin'> {
+	if (embedded) return { admin: { user: 'admin', password: { kind: 'generated' } } };
+	const password = sourceOf(s.admin_password, s.admin_password_env, s.admin_password_file);
+	return password ? { admin: { user: s.admin_user ?? 'admin', password } } : {};
+}
+
+function sourceOf(inline: string | undefined, env: string | undefined, file: string | undefined): PasswordSource | undefined {
+	if (inline !== undefined) return { kind: 'inline', value: inline };
+	if (env !== undefined) return { kind: 'env', name: env };
+	if (file !== undefined) return { kind: 'file', path: file };
+	return undefined;
 }
 
 /** A password written in a file others can read is a leak waiting to happen: say so. */

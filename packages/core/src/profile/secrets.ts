@@ -2,20 +2,30 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SecretError } from '../errors/index.js';
 import { Secret } from './secret.js';
-import type { Profile, ServerConfig } from './types.js';
+import type { PasswordSource, Profile, ServerConfig } from './types.js';
 
 /**
- * Read each server's password from where the profile says it is. Done when a profile is about to
- * run, not when it is validated, so that `validate` and `plan` work without the secrets.
- * Embedded servers get theirs from the embedded icecast2 (see `generated`).
+ * Read a server's source password from where the profile says it is. Done when a profile is
+ * about to run, not when it is validated, so that `validate` and `plan` work without the secrets.
+ * Embedded servers get theirs from the embedded icecast2 (`generated`).
  */
-export async function resolvePassword(
+export function resolvePassword(profile: Profile, server: ServerConfig, env: NodeJS.ProcessEnv = process.env, generated?: Secret): Promise<Secret> {
+	return resolveSource(profile, server, server.password, 'password', env, generated);
+}
+
+/** The admin credentials for metadata updates: the admin keys when given, else the source ones. */
+export async function resolveAdmin(
 	profile: Profile,
 	server: ServerConfig,
 	env: NodeJS.ProcessEnv = process.env,
 	generated?: Secret,
-): Promise<Secret> {
-	const fail = (message: string) => {
+): Promise<{ user: string; password: Secret } | undefined> {
+	if (!server.admin) return undefined;
+	return { user: server.admin.user, password: await resolveSource(profile, server, server.admin.password, 'admin password', env, generated) };
+}
+
+async function resolveSource(profile: Profile, server: ServerConfig, source: PasswordSource, what: string, env: NodeJS.ProcessEnv, generated?: Secret): Promise<Secret> {
+	const fail = (message: string): never => {
 		const match = /^(.*):(\d+):(\d+)$/.exec(server.at);
 		throw new SecretError({
 			file: match?.[1] ?? profile.file,
@@ -25,7 +35,6 @@ export async function resolvePassword(
 			message: `servers.${server.name}: ${message}`,
 		});
 	};
-	const source = server.password;
 	switch (source.kind) {
 		case 'inline':
 			return new Secret(source.value);
@@ -33,15 +42,16 @@ export async function resolvePassword(
 			return generated ?? fail('the embedded server has not started');
 		case 'env': {
 			const value = env[source.name];
-			return value ? new Secret(value) : fail(`environment variable ${source.name} is not set`);
+			return value ? new Secret(value) : fail(`environment variable ${source.name}${what === 'password' ? '' : ` (${what})`} is not set`);
 		}
 		case 'file': {
 			const file = path.resolve(profile.baseDir, source.path);
 			try {
 				const value = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
-				return value ? new Secret(value) : fail(`password file ${file} is empty`);
+				return value ? new Secret(value) : fail(`${what} file ${file} is empty`);
 			} catch (error) {
-				return fail(`cannot read password file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+				if (error instanceof SecretError) throw error;
+				return fail(`cannot read ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
 			}
 		}
 	}

@@ -9,6 +9,9 @@ export interface StreamInfo {
 	genre?: string;
 	url?: string;
 	public?: boolean;
+	/** "Now playing" at start. */
+	title?: string;
+	artist?: string;
 }
 
 /** A JACK connection into our client: a whole client (its outputs in order) or one explicit pair. */
@@ -56,6 +59,8 @@ export interface ServerConfig {
 	tls: boolean;
 	/** A private icecast2 that jdcast starts on 127.0.0.1:port. */
 	embedded: boolean;
+	/** Admin credentials for metadata updates of MP3 mounts; undefined: the source credentials. */
+	admin?: { user: string; password: PasswordSource };
 	/** FILE:LINE:COL of the server's entry, for messages. */
 	at: string;
 }
@@ -114,6 +119,10 @@ export interface RawProfile {
 		password_file?: string;
 		tls?: boolean;
 		embedded?: boolean;
+		admin_user?: string;
+		admin_password?: string;
+		admin_password_env?: string;
+		admin_password_file?: string;
 	}>;
 	info?: StreamInfo;
 	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo })[];

@@ -1,3 +1,4 @@
+import type { MetadataResult } from '../metadata/types.js';
 import type { Format } from '../profile/types.js';
 
 export type ProfileState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -16,6 +17,8 @@ export interface OutputStatus {
 	lastError: string | null;
 	/** From the server's /status-json.xsl; null until known. */
 	listeners: number | null;
+	/** "Artist - Title" as last set, null when none. */
+	nowPlaying: string | null;
 	/** ISO time the output went live, null while not live. */
 	liveSince: string | null;
 	/** Where a listener tunes in. */
@@ -53,4 +56,5 @@ export interface JdcastEvents {
 	jack: [{ profile: string; client: string; connections: [string, string][]; serverRunning: boolean }];
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];
 	log: [{ profile: string; level: 'info' | 'warning' | 'error'; message: string }];
+	metadata: [{ profile: string; nowPlaying: string; results: MetadataResult[] }];
 }

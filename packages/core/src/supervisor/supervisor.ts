@@ -10,7 +10,8 @@ import { IcecastOutput } from '../outputs/icecast-output.js';
 import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
 import { plan, type EncodePlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
-import { resolvePassword } from '../profile/secrets.js';
+import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
+import { songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -22,6 +23,8 @@ export interface SupervisorOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Passwords of embedded servers by server name (jdcast generated them). */
 	embeddedPasswords?: Map<string, Secret>;
+	/** Admin passwords of embedded servers by server name. */
+	embeddedAdminPasswords?: Map<string, Secret>;
 	/** Why an embedded server of this profile could not start, by server name. */
 	embeddedFailures?: Map<string, string>;
 	/** How often stats events are emitted. */
@@ -92,9 +95,13 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	async start(): Promise<void> {
 		this.setState('starting');
 		const passwords = await this.resolvePasswords();
+		const admins = await this.resolveAdmins();
 		for (const encoder of this.plan.encoders) {
 			const tap = new Tap(encoder.container);
 			this.taps.set(encoder.fd, tap);
+			// "Now playing" at start: the profile's info (a stream's own info wins), per encoding.
+			const initial = metadataOf(encoder.streams[0]?.info ?? this.profile.info);
+			if (initial) tap.setTags(initial);
 			for (const target of encoder.streams) {
 				const server = this.profile.servers[target.server]!;
 				const password = passwords.get(target.server);
@@ -102,6 +109,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				this.watchOutput(output);
 				this.outputs.push(output);
 				if (typeof password === 'string') output.fail(password);
+				output.admin = admins.get(target.server);
+				const own = metadataOf(target.info);
+				if (own) void output.setMetadata(own);
 			}
 			for (const template of encoder.recordings) {
 				const sink = new RecordingSink(expandRecordingPath(template, this.profile.name, this.profile.baseDir), tap);
@@ -162,6 +172,48 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				const message = error instanceof SecretError ? `${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}` : String(error);
 				this.log('error', message);
 				result.set(server.name, error instanceof SecretError ? error.message : message);
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * New "now playing" for every stream of this profile, or for one mount. Ogg encodings get it
+	 * in band (a new link of the chain, for every mount and recording of that encoding); MP3
+	 * mounts through Icecast's admin API. Resolves once each target has it, with one result each.
+	 */
+	async setMetadata(metadata: Metadata, mount?: string): Promise<MetadataResult[]> {
+		const results: Promise<MetadataResult>[] = [];
+		for (const encoder of this.plan.encoders) {
+			if (mount !== undefined && !encoder.streams.some((s) => s.mount === mount)) continue;
+			const inBand = this.taps.get(encoder.fd)?.setTags(metadata) ?? false;
+			for (const output of this.outputs.filter((o) => encoder.streams.some((s) => s.server === o.server.name && s.mount === o.mount))) {
+				const base = { profile: this.name, server: output.server.name, mount: output.mount, via: inBand ? ('in-band' as const) : ('admin' as const) };
+				results.push(
+					output.setMetadata(metadata).then(
+						() => ({ ...base, ok: true, error: null }),
+						(error: Error) => ({ ...base, ok: false, error: error.message }),
+					),
+				);
+			}
+		}
+		const done = await Promise.all(results);
+		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results: done });
+		return done;
+	}
+
+	get mounts(): string[] {
+		return [...new Set(this.plan.encoders.flatMap((e) => e.streams.map((s) => s.mount)))];
+	}
+
+	private async resolveAdmins(): Promise<Map<string, { user: string; password: Secret }>> {
+		const result = new Map<string, { user: string; password: Secret }>();
+		for (const server of Object.values(this.profile.servers)) {
+			try {
+				const admin = await resolveAdmin(this.profile, server, this.options.env, this.options.embeddedAdminPasswords?.get(server.name));
+				if (admin) result.set(server.name, admin);
+			} catch (error) {
+				this.log('warning', `${error instanceof Error ? error.message : String(error)}; metadata updates use the source credentials`);
 			}
 		}
 		return result;
@@ -261,4 +313,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private log(level: 'info' | 'warning' | 'error', message: string): void {
 		this.emit('log', { profile: this.name, level, message });
 	}
+}
+
+function metadataOf(info: { title?: string; artist?: string }): Metadata | undefined {
+	if (info.title === undefined && info.artist === undefined) return undefined;
+	return { ...(info.title !== undefined ? { title: info.title } : {}), ...(info.artist !== undefined ? { artist: info.artist } : {}) };
 }

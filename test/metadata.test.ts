@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { it, type TestContext } from 'node:test';
+import { loadProfileText, Orchestrator, type JdcastEvents } from '@jdcast/core';
+import { eventually, tempDir } from './helpers/env.js';
+import { decodeEntities, icecastSources, icyTitle } from './helpers/icecast-status.js';
+import { analyze, capture } from './helpers/listener.js';
+import { oggChain } from './helpers/ogg.js';
+import { jackInput, serverEntry } from './helpers/profile.js';
+import { startIcecast, startJack, startSignal } from './helpers/services.js';
+
+const OGG = [
+	{ mount: '/meta.opus', format: 'opus' },
+	{ mount: '/meta.ogg', format: 'vorbis' },
+	{ mount: '/meta.flac', format: 'flac' },
+];
+
+/** jdcast's core API in this process (the control API comes later), on real icecast2, jackd and ffmpeg. */
+async function startMetaProfile(t: TestContext, name: string) {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const text = `name: ${name}\n${jackInput(`jd_${name}`, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n${[...OGG, { mount: '/meta.mp3', format: 'mp3' }].map((s) => `  - { mount: ${s.mount}, format: ${s.format} }`).join('\n')}\nrecord:\n  - { path: archive.ogg, format: vorbis }\n`;
+	const { profile, diagnostics } = loadProfileText(text, path.join(dir, `${name}.yaml`));
+	assert.ok(profile, JSON.stringify(diagnostics));
+	const orchestrator = new Orchestrator({ env: { JD_TEST_PW: icecast.sourcePassword.reveal() } });
+	const outputs: JdcastEvents['output'][0][] = [];
+	orchestrator.on('output', (e) => outputs.push(e));
+	t.after(() => orchestrator.stop());
+	await orchestrator.start([profile]);
+	await eventually(() => orchestrator.status().profiles[0]!.outputs.every((o) => o.state === 'live') && orchestrator.status().profiles[0]!.state === 'running', 'every mount live');
+	await sleep(1000);
+	return { orchestrator, icecast, dir, outputs, pid: orchestrator.status().profiles[0]!.encoder.pid };
+}
+
+it('now playing on every format: admin API for MP3, a new Ogg chain link for Opus, Vorbis and FLAC', async (t) => {
+	const { orchestrator, icecast, dir, outputs, pid } = await startMetaProfile(t, 'meta');
+	const listening = OGG.map((s) => capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 6, path.join(dir, `listener${path.extname(s.mount)}`)));
+	await sleep(2500);
+	const results = await orchestrator.setMetadata('meta', { title: 'Hoppípolla', artist: 'Sigur Rós' });
+	assert.deepEqual(results.map((r) => [r.mount, r.via, r.ok]).sort(), [
+		['/meta.flac', 'in-band', true],
+		['/meta.mp3', 'admin', true],
+		['/meta.ogg', 'in-band', true],
+		['/meta.opus', 'in-band', true],
+	]);
+	const captured = await Promise.all(listening);
+
+	const sources = await icecastSources(icecast.port);
+	assert.equal(decodeEntities(sources.get('/meta.mp3')?.title), 'Sigur Rós - Hoppípolla', 'MP3: Icecast shows "Artist - Title"');
+	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`), 'Sigur Rós - Hoppípolla', "MP3: a listener's player shows it");
+	assert.equal(sources.get('/meta.ogg')?.title, 'Hoppípolla', 'Vorbis: Icecast shows the new title');
+	assert.equal(sources.get('/meta.ogg')?.artist, 'Sigur Rós', 'Vorbis: and the artist');
+
+	for (const [i, s] of OGG.entries()) {
+		const chain = oggChain(captured[i]!.file);
+		assert.ok(chain.length >= 2, `${s.mount}: the listener got a second link (${chain.length})`);
+		const last = chain.at(-1)!;
+		assert.equal(last.codec, s.format);
+		assert.deepEqual([last.tags.TITLE, last.tags.ARTIST], ['Hoppípolla', 'Sigur Rós'], `${s.mount} tags`);
+		// Icecast re-pages Vorbis itself; Opus and FLAC pages reach the listener as jdcast sent them.
+		if (s.format !== 'vorbis') assert.ok(chain.slice(0, -1).every((l) => l.ended), `${s.mount}: each earlier link ends with EOS`);
+		const report = await analyze(captured[i]!.file);
+		assert.deepEqual(report.decodeErrors, [], `${s.mount} decodes without error across the change`);
+		assert.ok(report.longestSilence < 0.05, `${s.mount}: no gap at the change (longest silence ${report.longestSilence.toFixed(3)} s)`);
+		t.diagnostic(`${s.mount}: longest silence across the change ${(report.longestSilence * 1000).toFixed(1)} ms`);
+	}
+	assert.equal(orchestrator.status().profiles[0]!.encoder.pid, pid, 'ffmpeg untouched');
+	assert.equal(outputs.length, 4, 'no output left live');
+
+	await orchestrator.stop();
+	const archive = oggChain(path.join(dir, 'archive.ogg'));
+	assert.equal(archive.at(-1)?.tags.TITLE, 'Hoppípolla', 'the recording carries the track mark');
+});
+
+it('ten changes in ten seconds on every format: no decoder error, no reconnect, same ffmpeg', async (t) => {
+	const { orchestrator, icecast, dir, outputs, pid } = await startMetaProfile(t, 'rapid');
+	const listening = OGG.map((s) => capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 12, path.join(dir, `rapid${path.extname(s.mount)}`)));
+	const titles = ['Track 1', 'Track 2', '坂本龍一', 'Track 4', 'Ça va', 'Track 6', 'Track 7', 'Track 8', 'Track 9', 'Track 10 – Ende'];
+	for (const title of titles) {
+		await sleep(1000);
+		const results = await orchestrator.setMetadata('/meta.opus', { title, artist: 'jdcast' });
+		assert.ok(results.every((r) => r.ok));
+	}
+	await orchestrator.setMetadata('/meta.mp3', { title: '坂本龍一', artist: 'Ryuichi Sakamoto' });
+	const captured = await Promise.all(listening);
+	assert.equal(decodeEntities((await icecastSources(icecast.port)).get('/meta.mp3')?.title), 'Ryuichi Sakamoto - 坂本龍一', 'non-ASCII reaches the MP3 mount intact');
+	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`), 'Ryuichi Sakamoto - 坂本龍一', "and the MP3 listener's player");
+
+	const opus = oggChain(captured[0]!.file);
+	assert.ok(opus.length >= 10, `the Opus listener saw the changes (${opus.length} links)`);
+	assert.deepEqual(
+		opus.map((l) => l.tags.TITLE).filter((x) => x && x !== undefined).slice(-3),
+		titles.slice(-3),
+	);
+	assert.ok(opus.some((l) => l.tags.TITLE === '坂本龍一'), 'non-ASCII tags arrive intact in Ogg');
+	for (const [i, s] of OGG.entries()) {
+		const report = await analyze(captured[i]!.file);
+		assert.deepEqual(report.decodeErrors, [], `${s.mount} decodes without error`);
+	}
+	assert.equal(orchestrator.status().profiles[0]!.encoder.pid, pid, 'ffmpeg untouched');
+	assert.ok(orchestrator.status().profiles[0]!.outputs.every((o) => o.reconnects === 0 && o.state === 'live'), 'no reconnect');
+	assert.equal(outputs.length, 4);
+});
