@@ -4,6 +4,7 @@ import { OggHeaderCache } from '../ogg/headers.js';
 import type { Tags } from '../ogg/comments.js';
 import { OggPageReader } from '../ogg/page-reader.js';
 import { OggRetagger } from '../ogg/retag.js';
+import { FLAG_BOS, FLAG_EOS } from '../ogg/page.js';
 
 export type Subscriber = (unit: Buffer) => void;
 
@@ -17,6 +18,12 @@ export class Tap {
 	readonly container: Container;
 	bytesIn = 0;
 	private readonly subscribers = new Set<Subscriber>();
+	/**
+	 * Ogg subscribers that joined since the last page: they get the header pages together with
+	 * the next page, not at once, because that page may begin a new link of the chain (tags
+	 * changed) — and a link of headers only, ended at once, makes some decoders fail.
+	 */
+	private readonly joining = new Set<Subscriber>();
 	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger };
 	private mp3?: Mp3FrameReader;
 
@@ -31,8 +38,12 @@ export class Tap {
 		if (this.ogg) {
 			for (const input of this.ogg.reader.push(chunk)) {
 				for (const page of this.ogg.retagger.process(input)) {
+					// A new link: those joining start with its headers, which follow.
+					if (page.flags & FLAG_BOS) this.joining.clear();
+					else if (!(page.flags & FLAG_EOS)) this.welcome();
 					this.ogg.headers.observe(page);
-					this.deliver(page.bytes);
+					// The end of the old link only goes to those who heard it.
+					this.deliver(page.bytes, (page.flags & FLAG_EOS) !== 0);
 				}
 			}
 		} else {
@@ -65,11 +76,14 @@ export class Tap {
 		return true;
 	}
 
-	/** Subscribes; the header pages so far are delivered at once. Returns the unsubscribe function. */
+	/** Subscribes: from the next unit on, Ogg header pages first. Returns the unsubscribe function. */
 	subscribe(subscriber: Subscriber): () => void {
-		for (const page of this.headerPages) subscriber(page);
+		if (this.ogg) this.joining.add(subscriber);
 		this.subscribers.add(subscriber);
-		return () => this.subscribers.delete(subscriber);
+		return () => {
+			this.subscribers.delete(subscriber);
+			this.joining.delete(subscriber);
+		};
 	}
 
 	get headerPages(): readonly Buffer[] {
@@ -85,7 +99,12 @@ export class Tap {
 		return this.ogg ? this.ogg.reader.skippedBytes : this.mp3!.skippedBytes;
 	}
 
-	private deliver(unit: Buffer): void {
-		for (const subscriber of this.subscribers) subscriber(unit);
+	private welcome(): void {
+		for (const subscriber of this.joining) for (const page of this.headerPages) subscriber(page);
+		this.joining.clear();
+	}
+
+	private deliver(unit: Buffer, exceptJoining = false): void {
+		for (const subscriber of this.subscribers) if (!exceptJoining || !this.joining.has(subscriber)) subscriber(unit);
 	}
 }

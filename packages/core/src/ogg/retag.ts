@@ -46,6 +46,7 @@ export class OggRetagger {
 		return this.tags;
 	}
 
+
 	/** The pages to send for one page of ffmpeg's stream (none, while its headers are replaced). */
 	process(page: OggPage): OggPage[] {
 		if (page.flags & FLAG_BOS) this.begin(page);
