@@ -25,7 +25,7 @@ interface Row {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-bench-'));
-const env = { JACK_DEFAULT_SERVER: JACK, JACK_NO_START_SERVER: '1' };
+const env = { JACK_DEFAULT_SERVER: JACK, JACK_NO_START_SERVER: '1', JDCAST_SOCKET: path.join(dir, 'control.sock') };
 const jack = await startDummyJack(JACK);
 const signal = await startTestSignal(JACK);
 const port = await getPort({ host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { eventually } from './env.js';
@@ -28,8 +29,15 @@ export function runUp(t: TestContext, files: string[], env: NodeJS.ProcessEnv = 
 	return runJdcast(t, ['up', '--json', ...files], env);
 }
 
+/** A control socket of the test's own (tests run in parallel, each `jdcast up` needs its own). */
+export function socketFor(t: TestContext): string {
+	const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-sock-'));
+	t.after(() => rmSync(dir, { recursive: true, force: true }));
+	return path.join(dir, 'control.sock');
+}
+
 export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
-	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, JDCAST_SOCKET: socketFor(t), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 	const events: JdcastEvent[] = [];
 	let err = '';
 	let partial = '';
@@ -89,4 +97,15 @@ export function writeProfile(dir: string, name: string, text: string): string {
 	const file = path.join(dir, `${name}.yaml`);
 	writeFileSync(file, text, { mode: 0o600 });
 	return file;
+}
+
+/** One `jdcast COMMAND …` run to its end: exit code and output. */
+export async function jdcastOnce(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+	return { code, stdout, stderr };
 }

@@ -6,6 +6,7 @@ import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
 import { helpOption, jsonOption, type Command } from './command.js';
 import { secondsOption } from './up.js';
+import { socketOption } from './control.js';
 
 const FORMATS = [
 	['/demo.opus', 'opus'],
@@ -20,6 +21,7 @@ export const demo: Command = {
 	usage: 'jdcast demo [--port N] [--seconds N] [--json]',
 	options: {
 		port: { type: 'string', description: 'port of the private Icecast (default 8000, or a free one when taken)', placeholder: 'N' },
+		...socketOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
 		...jsonOption,
 		...helpOption,
@@ -49,6 +51,7 @@ export const demo: Command = {
 		}
 		return runForeground([profile], {
 			json: values.json === true,
+			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
 			banner: (orchestrator: Orchestrator) => banner(orchestrator, port, jack ? server : undefined),
 			afterStop: async () => {

@@ -1,7 +1,11 @@
 import type { Command } from './command.js';
-import { planCommand } from './plan.js';
-import { validate } from './validate.js';
-import { up } from './up.js';
 import { demo } from './demo.js';
+import { meta } from './meta.js';
+import { planCommand } from './plan.js';
+import { reload } from './reload.js';
+import { start, stop } from './start-stop.js';
+import { status } from './status.js';
+import { up } from './up.js';
+import { validate } from './validate.js';
 
-export const commands: Command[] = [validate, planCommand, up, demo];
+export const commands: Command[] = [validate, planCommand, up, status, start, stop, meta, reload, demo];

@@ -1,15 +1,17 @@
-import { loadProfileFiles } from '@jdcast/core';
+import { expandProfilePaths, loadProfileFiles, ProfileError } from '@jdcast/core';
 import { UsageError } from '../args.js';
-import { helpOption, jsonOption, type Command } from './command.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
+import { helpOption, jsonOption, type Command } from './command.js';
+import { socketOption } from './control.js';
 
 export const up: Command = {
 	name: 'up',
 	summary: 'Run profiles in the foreground: every stream, recording and JACK connection, until Ctrl-C.',
-	usage: 'jdcast up [--json] FILES...',
+	usage: 'jdcast up [--json] [--socket PATH] FILES|"GLOBS"...',
 	options: {
 		...jsonOption,
+		...socketOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
 		...helpOption,
 	},
@@ -18,13 +20,26 @@ export const up: Command = {
 		'On a terminal a live table is redrawn in place; with --json, or when output is not a',
 		'terminal, one JSON object per line per event ("event", "profile", and for outputs',
 		'"server", "mount", "state"). SIGINT/SIGTERM stop everything cleanly and exit 0.',
+		'`jdcast reload` or SIGHUP re-read the files; quote a glob ("profiles/*.yaml") to have',
+		'files added later picked up. Other commands steer it through its control socket.',
 	],
 	needsFiles: true,
 	async run({ values, positionals }) {
-		const loaded = await loadProfileFiles(positionals);
+		const files = await expandProfilePaths(positionals);
+		if (files.length === 0) throw new UsageError(`jdcast up: no profile files match ${positionals.join(' ')}`);
+		const loaded = await loadProfileFiles(files);
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
-		return runForeground(loaded.profiles, { json: values.json === true, ...secondsOption(values.seconds) });
+		return runForeground(loaded.profiles, {
+			json: values.json === true,
+			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
+			...secondsOption(values.seconds),
+			reload: async () => {
+				const again = await loadProfileFiles(await expandProfilePaths(positionals, { missingOk: true }));
+				if (!again.ok) throw new ProfileError(again.diagnostics);
+				return again.profiles;
+			},
+		});
 	},
 };
 

@@ -1,11 +1,15 @@
-import { Orchestrator, type Profile } from '@jdcast/core';
+import { controlSocketPath, createController, formatDiagnostic, JdcastError, Orchestrator, type Profile, type ReloadResult } from '@jdcast/core';
 import { writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 
 export interface ForegroundOptions {
 	json: boolean;
+	/** Control socket (`--socket`); default from the environment. */
+	socket?: string;
 	/** Stop by itself after this many seconds. */
 	seconds?: number;
+	/** Reads the profiles again for `jdcast reload` and SIGHUP; throws ProfileError to refuse. */
+	reload?: () => Promise<Profile[]>;
 	/** Printed once the profiles have started (e.g. the demo's listen URLs). */
 	banner?: (orchestrator: Orchestrator) => string;
 	/** Cleanup after every profile has stopped. */
@@ -14,11 +18,42 @@ export interface ForegroundOptions {
 
 /**
  * Runs profiles in the foreground until SIGINT or SIGTERM (or `seconds`): live table on a
- * terminal, JSON lines otherwise. Stops every encoder, connection and file before returning 0.
+ * terminal, JSON lines otherwise, and the control API on its socket. Stops every encoder,
+ * connection and file before returning 0.
  */
 export async function runForeground(profiles: Profile[], options: ForegroundOptions): Promise<number> {
 	const orchestrator = new Orchestrator();
 	const json = options.json || !process.stdout.isTTY;
+	const say = (event: string, text: string, payload: object = {}) =>
+		json ? process.stdout.write(`${JSON.stringify({ event, time: new Date().toISOString(), message: text, ...payload })}\n`) : process.stderr.write(`${text}\n`);
+
+	let reloading: Promise<ReloadResult> | undefined;
+	const reload = async (): Promise<ReloadResult> => {
+		if (!options.reload) return { started: [], stopped: [], restarted: [], unchanged: orchestrator.profileNames };
+		// One reload at a time: a second request waits for the first and then runs on its result.
+		const previous = reloading;
+		const next = (async () => {
+			await previous?.catch(() => {});
+			const result = await orchestrator.reload(await options.reload!());
+			say('reload', `reloaded: ${describe(result)}`, { ...result });
+			return result;
+		})();
+		reloading = next;
+		return next;
+	};
+
+	let controller;
+	try {
+		controller = await createController(orchestrator, { socketPath: controlSocketPath(options.socket), reload });
+	} catch (error) {
+		if (error instanceof JdcastError && error.code === 'E_CONTROL_IN_USE') {
+			process.stderr.write(`jdcast: ${error.message}\n`);
+			await options.afterStop?.();
+			return 1;
+		}
+		throw error;
+	}
+
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
 	let stopping: Promise<void> | undefined;
 	const stopped = new Promise<void>((resolve) => {
@@ -30,12 +65,28 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		if (options.seconds !== undefined) setTimeout(stop, options.seconds * 1000).unref();
 	});
 	process.on('SIGINT', () => {}); // a second Ctrl-C must not kill us half-way through stopping
+	process.on('SIGHUP', () => {
+		reload().catch((error: unknown) => {
+			const details = (error as { diagnostics?: Parameters<typeof formatDiagnostic>[0][] }).diagnostics?.map(formatDiagnostic) ?? [];
+			say('reload', `reload refused, everything keeps running as it was: ${error instanceof Error ? error.message : String(error)}`, { refused: true, details });
+			if (!json) for (const d of details) process.stderr.write(`${d}\n`);
+		});
+	});
+
 	await orchestrator.start(profiles);
 	if (options.banner) process.stderr.write(options.banner(orchestrator));
 	const closeView = json ? undefined : await showLiveView(orchestrator);
 	await stopped;
 	closeView?.();
 	detach?.();
+	await controller.close();
 	await options.afterStop?.();
 	return 0;
+}
+
+function describe(r: ReloadResult): string {
+	const parts = Object.entries(r)
+		.filter(([, names]) => (names as string[]).length > 0)
+		.map(([what, names]) => `${what} ${(names as string[]).join(', ')}`);
+	return parts.join('; ') || 'nothing changed';
 }

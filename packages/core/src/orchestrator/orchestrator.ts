@@ -1,30 +1,49 @@
+import { isDeepStrictEqual } from 'node:util';
 import { EventEmitter } from 'eventemitter3';
-import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.js';
-import type { Secret } from '../profile/secret.js';
 import { JdcastError } from '../errors/index.js';
+import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.js';
+import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
+import type { Secret } from '../profile/secret.js';
 import type { Profile } from '../profile/types.js';
-import type { JdcastEvents, StatusSnapshot } from '../status/types.js';
+import type { JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 
 const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata'];
+const LISTENER_POLL_MS = 5000;
 
 export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 'env' | 'statsIntervalMs'> {
 	/** icecast2 binary for embedded servers. */
 	icecast2?: string;
 	/** Burst-on-connect of embedded servers (default on, as Icecast's). */
 	burstOnConnect?: boolean;
+	/** Poll each server's /status-json.xsl for listener counts (default on). */
+	listenerCounts?: boolean;
+}
+
+export interface ReloadResult {
+	started: string[];
+	stopped: string[];
+	restarted: string[];
+	unchanged: string[];
 }
 
 /**
  * Many profiles in one process: starts the embedded Icecast servers they ask for (one per port,
  * shared), a Supervisor per profile, and answers for all of them with one status snapshot and
- * one stream of events. A profile that fails never stops another.
+ * one stream of events. A profile that fails never stops another. Profiles can be stopped,
+ * started again and reloaded one by one.
  */
 export class Orchestrator extends EventEmitter<JdcastEvents> {
+	/** Every profile this orchestrator knows, running or stopped, in the order given. */
+	private readonly known = new Map<string, Profile>();
 	private readonly supervisors = new Map<string, Supervisor>();
+	/** The last status of a stopped profile, so that `status` still shows it. */
+	private readonly stoppedStatus = new Map<string, ProfileStatus>();
 	private readonly embedded = new Map<number, EmbeddedIcecast>();
 	private readonly embeddedFailures = new Map<number, string>();
+	private listenerTimer: NodeJS.Timeout | undefined;
+	private readonly listenerFailures = new Set<string>();
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
 		super();
@@ -32,11 +51,111 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	/** Starts every profile; resolves once each has begun (not once each is live). */
 	async start(profiles: readonly Profile[]): Promise<void> {
+		for (const profile of profiles) this.known.set(profile.name, profile);
 		await this.startEmbeddedServers(profiles);
-		await Promise.all(profiles.map((p) => this.startProfile(p)));
+		await Promise.all(profiles.map((p) => this.run(p)));
+		if (this.options.listenerCounts !== false && !this.listenerTimer) {
+			this.listenerTimer = setInterval(() => void this.pollListeners(), LISTENER_POLL_MS);
+			setTimeout(() => void this.pollListeners(), 1000).unref();
+		}
 	}
 
-	async startProfile(profile: Profile): Promise<void> {
+	/** Starts a known profile again (after `stopProfile`). Throws E_UNKNOWN_PROFILE. */
+	async startProfile(name: string): Promise<void> {
+		const profile = this.known.get(name) ?? this.unknownProfile(name);
+		if (this.supervisors.has(name)) return;
+		await this.startEmbeddedServers([profile]);
+		await this.run(profile);
+	}
+
+	/** Stops one profile; the others are not touched. Throws E_UNKNOWN_PROFILE. */
+	async stopProfile(name: string): Promise<void> {
+		if (!this.known.has(name)) this.unknownProfile(name);
+		const supervisor = this.supervisors.get(name);
+		if (!supervisor) return;
+		this.supervisors.delete(name);
+		await supervisor.stop();
+		this.stoppedStatus.set(name, supervisor.status());
+		supervisor.removeAllListeners();
+	}
+
+	/**
+	 * Takes a new set of profiles: unchanged ones keep streaming untouched (same ffmpeg, no
+	 * reconnect), changed ones restart, removed ones stop, new ones start.
+	 */
+	async reload(profiles: readonly Profile[]): Promise<ReloadResult> {
+		const result: ReloadResult = { started: [], stopped: [], restarted: [], unchanged: [] };
+		const next = new Map(profiles.map((p) => [p.name, p]));
+		for (const name of [...this.known.keys()]) {
+			if (next.has(name)) continue;
+			await this.stopProfile(name);
+			this.known.delete(name);
+			this.stoppedStatus.delete(name);
+			result.stopped.push(name);
+		}
+		await this.startEmbeddedServers(profiles);
+		for (const profile of profiles) {
+			const before = this.known.get(profile.name);
+			this.known.set(profile.name, profile);
+			if (before && sameDefinition(before, profile)) {
+				result.unchanged.push(profile.name);
+				continue;
+			}
+			const wasRunning = this.supervisors.has(profile.name);
+			if (wasRunning) await this.stopProfile(profile.name);
+			this.stoppedStatus.delete(profile.name);
+			await this.run(profile);
+			(before ? result.restarted : result.started).push(profile.name);
+		}
+		return result;
+	}
+
+	/** Stops every profile, then the embedded servers. */
+	async stop(): Promise<void> {
+		clearInterval(this.listenerTimer);
+		this.listenerTimer = undefined;
+		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
+		await Promise.all([...this.embedded.values()].map((server) => server.stop()));
+		this.embedded.clear();
+	}
+
+	/**
+	 * New "now playing" for a profile (every stream of it) or a mount (wherever it is fed).
+	 * Throws E_UNKNOWN_TARGET naming the profiles and mounts that exist.
+	 */
+	async setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]> {
+		const byProfile = this.supervisors.get(target);
+		if (byProfile) return byProfile.setMetadata(metadata);
+		const feeding = this.profiles.filter((s) => s.mounts.includes(target));
+		if (feeding.length === 0) {
+			const known = [...this.supervisors.keys(), ...this.profiles.flatMap((s) => s.mounts)];
+			throw new JdcastError('E_UNKNOWN_TARGET', `no running profile or mount named ${JSON.stringify(target)}; known: ${known.join(', ') || 'none'}`);
+		}
+		return (await Promise.all(feeding.map((s) => s.setMetadata(metadata, target)))).flat();
+	}
+
+	status(): StatusSnapshot {
+		return {
+			profiles: [...this.known.keys()].flatMap((name) => {
+				const status = this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name);
+				return status ? [status] : [];
+			}),
+		};
+	}
+
+	get profiles(): Supervisor[] {
+		return [...this.supervisors.values()];
+	}
+
+	get profileNames(): string[] {
+		return [...this.known.keys()];
+	}
+
+	embeddedServer(port: number): EmbeddedIcecast | undefined {
+		return this.embedded.get(port);
+	}
+
+	private async run(profile: Profile): Promise<void> {
 		if (this.supervisors.has(profile.name)) return;
 		const passwords = new Map<string, Secret>();
 		const adminPasswords = new Map<string, Secret>();
@@ -54,49 +173,33 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedAdminPasswords: adminPasswords, embeddedFailures: failures });
 		for (const event of EVENTS) forward(supervisor, this, event);
 		this.supervisors.set(profile.name, supervisor);
+		this.stoppedStatus.delete(profile.name);
 		await supervisor.start();
 	}
 
-	async stopProfile(name: string): Promise<void> {
-		const supervisor = this.supervisors.get(name);
-		if (!supervisor) return;
-		await supervisor.stop();
-		supervisor.removeAllListeners();
-		this.supervisors.delete(name);
+	private unknownProfile(name: string): never {
+		throw new JdcastError('E_UNKNOWN_PROFILE', `no profile named ${JSON.stringify(name)}; profiles are ${this.profileNames.join(', ') || 'none'}`);
 	}
 
-	/** Stops every profile, then the embedded servers. */
-	async stop(): Promise<void> {
-		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
-		await Promise.all([...this.embedded.values()].map((server) => server.stop()));
-		this.embedded.clear();
-	}
-
-	/**
-	 * New "now playing" for a profile (every stream of it) or a mount (wherever it is fed).
-	 * Throws E_UNKNOWN_TARGET naming the profiles and mounts that exist.
-	 */
-	async setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]> {
-		const byProfile = this.supervisors.get(target);
-		if (byProfile) return byProfile.setMetadata(metadata);
-		const feeding = this.profiles.filter((s) => s.mounts.includes(target));
-		if (feeding.length === 0) {
-			const known = [...this.supervisors.keys(), ...this.profiles.flatMap((s) => s.mounts)];
-			throw new JdcastError('E_UNKNOWN_TARGET', `no profile or mount named ${JSON.stringify(target)}; known: ${known.join(', ') || 'none'}`);
-		}
-		return (await Promise.all(feeding.map((s) => s.setMetadata(metadata, target)))).flat();
-	}
-
-	status(): StatusSnapshot {
-		return { profiles: [...this.supervisors.values()].map((s) => s.status()) };
-	}
-
-	get profiles(): Supervisor[] {
-		return [...this.supervisors.values()];
-	}
-
-	embeddedServer(port: number): EmbeddedIcecast | undefined {
-		return this.embedded.get(port);
+	/** One look per server at its listener counts; a server that does not answer keeps the last ones. */
+	private async pollListeners(): Promise<void> {
+		const outputs = this.profiles.flatMap((s) => s.icecastOutputs);
+		const servers = new Map(outputs.map((o) => [`${o.server.tls}|${o.server.host}|${o.server.port}`, o.server]));
+		await Promise.all(
+			[...servers].map(async ([key, server]) => {
+				const { counts, error } = await fetchListenerCounts(server);
+				if (!counts) {
+					if (!this.listenerFailures.has(key)) this.emit('log', { profile: '', level: 'warning', message: error ?? 'listener counts unavailable' });
+					this.listenerFailures.add(key);
+					return;
+				}
+				this.listenerFailures.delete(key);
+				for (const output of outputs) {
+					if (`${output.server.tls}|${output.server.host}|${output.server.port}` !== key) continue;
+					output.audience = output.state === 'live' ? (counts.get(output.mount) ?? 0) : output.audience;
+				}
+			}),
+		);
 	}
 
 	private async startEmbeddedServers(profiles: readonly Profile[]): Promise<void> {
@@ -109,12 +212,19 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 						...(this.options.icecast2 ? { command: this.options.icecast2 } : {}),
 						...(this.options.burstOnConnect === undefined ? {} : { burstOnConnect: this.options.burstOnConnect }),
 					}));
+					this.embeddedFailures.delete(port);
 				} catch (error) {
 					this.embeddedFailures.set(port, `embedded icecast2 on port ${port} could not start: ${(error as Error).message}`);
 				}
 			}),
 		);
 	}
+}
+
+/** Two definitions of a profile are the same when they differ at most in where their keys sit in the file. */
+function sameDefinition(a: Profile, b: Profile): boolean {
+	const strip = (p: Profile) => JSON.parse(JSON.stringify(p, (key, value: unknown) => (key === 'at' ? undefined : value))) as unknown;
+	return isDeepStrictEqual(strip(a), strip(b));
 }
 
 function forward<E extends keyof JdcastEvents>(from: EventEmitter<JdcastEvents>, to: EventEmitter<JdcastEvents>, event: E): void {

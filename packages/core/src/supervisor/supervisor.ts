@@ -202,6 +202,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return done;
 	}
 
+	get icecastOutputs(): readonly IcecastOutput[] {
+		return this.outputs;
+	}
+
 	get mounts(): string[] {
 		return [...new Set(this.plan.encoders.flatMap((e) => e.streams.map((s) => s.mount)))];
 	}

@@ -1,0 +1,17 @@
+import { helpOption, jsonOption, type Command } from './command.js';
+import { socketOption, withController } from './control.js';
+import { renderTable } from '../output/status-table.js';
+
+export const status: Command = {
+	name: 'status',
+	summary: 'Show what the running jdcast up is doing: every output, its state, listeners and last error.',
+	usage: 'jdcast status [--json] [--socket PATH]',
+	options: { ...jsonOption, ...socketOption, ...helpOption },
+	details: ['Exit status: 0 fine, 3 no jdcast up running on the socket.'],
+	run: ({ values }) =>
+		withController(values, async (client) => {
+			const snapshot = await client.status();
+			process.stdout.write(values.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${renderTable(snapshot)}\n`);
+			return 0;
+		}),
+};

@@ -1,0 +1,67 @@
+import { JdcastError } from '../errors/index.js';
+import type { Metadata, MetadataResult } from '../metadata/types.js';
+import type { ReloadResult } from '../orchestrator/orchestrator.js';
+import type { StatusSnapshot } from '../status/types.js';
+import type { ControlErrorBody } from './api.js';
+
+/** The client of a running `jdcast up`, shared by the CLI and the Jackdaw plugin. */
+export interface ControlClient {
+	socketPath: string;
+	status(): Promise<StatusSnapshot>;
+	startProfile(name: string): Promise<{ profile: string; state: string }>;
+	stopProfile(name: string): Promise<{ profile: string; state: string }>;
+	setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]>;
+	reload(): Promise<ReloadResult>;
+}
+
+/** An error the control API answered with; `details` holds FILE:LINE:COL lines for a refused reload. */
+export class ControlError extends JdcastError {
+	readonly details: string[];
+
+	constructor(code: string, message: string, details: string[] = []) {
+		super(code, message);
+		this.details = details;
+	}
+}
+
+/**
+ * Connects to the control socket. Every call throws `E_CONTROL_NOT_RUNNING` when no `jdcast up`
+ * answers there, and a ControlError with the API's code for anything it refuses.
+ */
+export function connectController(socketPath: string): ControlClient {
+	const call = async <T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> => {
+		const { got, RequestError } = await import('got');
+		try {
+			const response = await got(`unix:${socketPath}:${route}`, {
+				method,
+				enableUnixSockets: true,
+				throwHttpErrors: false,
+				retry: { limit: 0 },
+				timeout: { request: 30_000 },
+				...(body === undefined ? {} : { json: body }),
+			});
+			const parsed = JSON.parse(response.body) as T | ControlErrorBody;
+			if (response.statusCode >= 400) {
+				const { error } = parsed as ControlErrorBody;
+				throw new ControlError(error.code, error.message, error.details);
+			}
+			return parsed as T;
+		} catch (error) {
+			if (error instanceof RequestError && ['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(error.code)) {
+				throw new JdcastError('E_CONTROL_NOT_RUNNING', `no jdcast up is running on ${socketPath}`);
+			}
+			if (error instanceof RequestError && error.code === 'EACCES') {
+				throw new JdcastError('E_CONTROL_DENIED', `not allowed to use ${socketPath}: it belongs to another user`);
+			}
+			throw error;
+		}
+	};
+	return {
+		socketPath,
+		status: () => call('GET', '/status'),
+		startProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/start`),
+		stopProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/stop`),
+		setMetadata: async (target, metadata) => (await call<{ results: MetadataResult[] }>('POST', '/metadata', { target, ...metadata })).results,
+		reload: () => call('POST', '/reload'),
+	};
+}

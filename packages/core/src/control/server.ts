@@ -1,0 +1,145 @@
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { JdcastError, ProfileError } from '../errors/index.js';
+import { formatDiagnostic } from '../profile/diagnostic.js';
+import type { Metadata } from '../metadata/types.js';
+import type { Orchestrator, ReloadResult } from '../orchestrator/orchestrator.js';
+import type { ControlErrorBody } from './api.js';
+
+export interface ControllerOptions {
+	socketPath: string;
+	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. */
+	reload: () => Promise<ReloadResult>;
+}
+
+export interface Controller {
+	socketPath: string;
+	close(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024;
+
+/**
+ * The control API of a running `jdcast up`: HTTP with JSON on a Unix socket that only its user
+ * can use (socket 0600 in a 0700 folder). A socket left by a killed jdcast is replaced; a live
+ * one means another `jdcast up` runs there, and this one refuses (E_CONTROL_IN_USE).
+ */
+export async function createController(orchestrator: Orchestrator, options: ControllerOptions): Promise<Controller> {
+	const { socketPath } = options;
+	await prepareSocket(socketPath);
+	const server = http.createServer((request, response) => {
+		void handle(orchestrator, options, request).then(
+			({ status, body }) => send(response, status, body),
+			(error: unknown) => send(response, statusOf(error), errorBody(error)),
+		);
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		// Created 0600 from the start: no moment where another user could connect.
+		const mask = process.umask(0o177);
+		server.listen(socketPath, () => {
+			process.umask(mask);
+			resolve();
+		});
+	});
+	await chmod(socketPath, 0o600);
+	return {
+		socketPath,
+		close: async () => {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+			server.closeAllConnections();
+			await rm(socketPath, { force: true });
+		},
+	};
+}
+
+async function prepareSocket(socketPath: string): Promise<void> {
+	const dir = path.dirname(socketPath);
+	await mkdir(dir, { recursive: true, mode: 0o700 });
+	const owned = await stat(dir);
+	if ((owned.mode & 0o077) !== 0 && owned.uid === process.getuid?.()) await chmod(dir, 0o700);
+	try {
+		await stat(socketPath);
+	} catch {
+		return;
+	}
+	if (await answers(socketPath)) {
+		throw new JdcastError('E_CONTROL_IN_USE', `another jdcast up is already running on ${socketPath}; stop it, or give this one another --socket`);
+	}
+	await rm(socketPath, { force: true }); // left behind by a jdcast that was killed
+}
+
+function answers(socketPath: string): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = net.connect(socketPath);
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
+}
+
+async function handle(orchestrator: Orchestrator, options: ControllerOptions, request: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
+	const url = new URL(request.url ?? '/', 'http://jdcast');
+	const route = `${request.method} ${url.pathname}`;
+	if (route === 'GET /status') return { status: 200, body: orchestrator.status() };
+	const profileRoute = /^POST \/profiles\/([^/]+)\/(start|stop)$/.exec(route);
+	if (profileRoute) {
+		const name = decodeURIComponent(profileRoute[1]!);
+		if (profileRoute[2] === 'start') await orchestrator.startProfile(name);
+		else await orchestrator.stopProfile(name);
+		const state = orchestrator.status().profiles.find((p) => p.name === name)?.state ?? 'stopped';
+		return { status: 200, body: { profile: name, state } };
+	}
+	if (route === 'POST /metadata') {
+		const body = (await readJson(request)) as { target?: unknown } & Metadata;
+		if (typeof body.target !== 'string' || (body.title === undefined && body.artist === undefined)) {
+			throw new JdcastError('E_BAD_REQUEST', 'metadata needs "target" (a profile or mount) and "title" and/or "artist"');
+		}
+		const metadata: Metadata = {};
+		for (const key of ['title', 'artist', 'album', 'comment'] as const) {
+			const value = body[key];
+			if (value !== undefined && typeof value !== 'string') throw new JdcastError('E_BAD_REQUEST', `"${key}" must be text`);
+			if (value !== undefined) metadata[key] = value;
+		}
+		return { status: 200, body: { results: await orchestrator.setMetadata(body.target, metadata) } };
+	}
+	if (route === 'POST /reload') return { status: 200, body: await options.reload() };
+	throw new JdcastError('E_NOT_FOUND', `no route ${route}; routes: GET /status, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload`);
+}
+
+async function readJson(request: http.IncomingMessage): Promise<unknown> {
+	let text = '';
+	for await (const chunk of request) {
+		text += String(chunk);
+		if (text.length > MAX_BODY) throw new JdcastError('E_BAD_REQUEST', 'request body too large');
+	}
+	try {
+		return JSON.parse(text || '{}') as unknown;
+	} catch {
+		throw new JdcastError('E_BAD_REQUEST', 'the request body is not JSON');
+	}
+}
+
+function statusOf(error: unknown): number {
+	if (!(error instanceof JdcastError)) return 500;
+	if (error instanceof ProfileError) return 422;
+	return ({ E_UNKNOWN_PROFILE: 404, E_UNKNOWN_TARGET: 404, E_NOT_FOUND: 404, E_BAD_REQUEST: 400 } as Record<string, number>)[error.code] ?? 500;
+}
+
+function errorBody(error: unknown): ControlErrorBody {
+	if (error instanceof ProfileError) {
+		return { error: { code: error.code, message: 'the reload was refused: a profile is invalid; everything keeps running as it was', details: error.diagnostics.map(formatDiagnostic) } };
+	}
+	if (error instanceof JdcastError) return { error: { code: error.code, message: error.message } };
+	return { error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+}
+
+function send(response: http.ServerResponse, status: number, body: unknown): void {
+	const text = `${JSON.stringify(body)}\n`;
+	response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+	response.end(text);
+}

@@ -1,0 +1,37 @@
+import type { ServerConfig } from '../profile/types.js';
+
+interface IcecastSource {
+	listenurl?: string;
+	listeners?: number;
+}
+
+export interface ListenerCounts {
+	/** Listeners by mount; undefined when the server did not answer. */
+	counts: Map<string, number> | undefined;
+	error?: string;
+}
+
+/**
+ * Listener counts of every mount on one server, from its public `/status-json.xsl` (no
+ * credentials). A single mount is an object there, several an array.
+ */
+export async function fetchListenerCounts(server: Pick<ServerConfig, 'host' | 'port' | 'tls'>): Promise<ListenerCounts> {
+	const { got } = await import('got');
+	try {
+		const status = await got(`${server.tls ? 'https' : 'http'}://${server.host}:${server.port}/status-json.xsl`, { timeout: { request: 2000 }, retry: { limit: 0 } }).json<{ icestats?: { source?: IcecastSource | IcecastSource[] } }>();
+		const sources = status.icestats?.source;
+		const list = Array.isArray(sources) ? sources : sources ? [sources] : [];
+		const counts = new Map<string, number>();
+		for (const s of list) {
+			if (!s.listenurl) continue;
+			try {
+				counts.set(new URL(s.listenurl).pathname, Number(s.listeners ?? 0));
+			} catch {
+				// a listen URL Icecast could not build: skip that mount
+			}
+		}
+		return { counts };
+	} catch (error) {
+		return { counts: undefined, error: `listener counts from ${server.host}:${server.port} unavailable: ${(error as { code?: string }).code ?? (error as Error).message}` };
+	}
+}

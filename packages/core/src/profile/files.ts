@@ -1,0 +1,22 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+/**
+ * The profile files that command-line arguments name: plain paths as they are, glob patterns
+ * ("profiles/*.yaml", quoted so that jdcast and not the shell expands them) expanded now — so
+ * that a reload finds files added since. `missingOk`: a plain path that is gone is dropped
+ * (a reload after the file was deleted) instead of kept for an error.
+ */
+export async function expandProfilePaths(args: readonly string[], options: { missingOk?: boolean } = {}): Promise<string[]> {
+	const files: string[] = [];
+	for (const arg of args) {
+		if (isDynamicPattern(arg)) {
+			// Paths come back the way the pattern was written: absolute for an absolute pattern.
+			files.push(...(await glob(arg, { onlyFiles: true, absolute: path.isAbsolute(arg), expandDirectories: false })).sort());
+		} else if (!options.missingOk || (await stat(arg).then(() => true, () => false))) {
+			files.push(arg);
+		}
+	}
+	return [...new Set(files)];
+}
