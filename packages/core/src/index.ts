@@ -1,7 +1,7 @@
 export { JdcastError, ProfileError, SecretError } from './errors/index.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Severity } from './profile/diagnostic.js';
 export { loadProfileText, loadProfileFiles, type LoadResult, type LoadManyResult } from './profile/load.js';
-export { fromJackdawConfig, fromJackdawConfigFile, JACKDAW_DEFAULTS } from './profile/jackdaw.js';
+export { fromJackdawConfig, fromJackdawConfigFile, jackdawProfileYaml, JACKDAW_DEFAULTS, JACKDAW_PASSWORD_ENV } from './profile/jackdaw.js';
 export { resolvePassword } from './profile/secrets.js';
 export { Secret } from './profile/secret.js';
 export type * from './profile/types.js';

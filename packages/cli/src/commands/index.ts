@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { demo } from './demo.js';
+import { jackdaw } from './jackdaw.js';
 import { meta } from './meta.js';
 import { planCommand } from './plan.js';
 import { reload } from './reload.js';
@@ -8,4 +9,4 @@ import { status } from './status.js';
 import { up } from './up.js';
 import { validate } from './validate.js';
 
-export const commands: Command[] = [validate, planCommand, up, status, start, stop, meta, reload, demo];
+export const commands: Command[] = [validate, planCommand, up, status, start, stop, meta, reload, demo, jackdaw];

@@ -41,6 +41,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	bytesSent = 0;
 	reconnects = 0;
 	lastError: string | null = null;
+	lastErrorCode: string | null = null;
 	/** Listener count from the server's status page, when known. */
 	audience: number | null = null;
 	liveSince: Date | null = null;
@@ -99,8 +100,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	}
 
 	/** Marks the target failed before it ever connects (e.g. its password could not be read). */
-	fail(message: string): void {
+	fail(message: string, code = 'E_SECRET_UNRESOLVED'): void {
 		this.lastError = message;
+		this.lastErrorCode = code;
 		this.setState('failed');
 	}
 
@@ -114,6 +116,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			kbps: this.kbps,
 			reconnects: this.reconnects,
 			lastError: this.lastError,
+			lastErrorCode: this.lastError === null ? null : this.lastErrorCode,
 			listeners: this.audience,
 			nowPlaying: this.nowPlaying,
 			liveSince: this.liveSince?.toISOString() ?? null,
@@ -141,6 +144,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 						const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);
 						const delayMs = backoffDelay(attemptNumber + 1, cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY);
 						this.lastError = cause.message;
+						this.lastErrorCode = cause.code;
 						this.setState('retrying', cause);
 						this.emit('retry', { attempt: attemptNumber, delayMs, error: cause });
 						await sleep(delayMs, undefined, { signal }).catch(() => {});
@@ -150,6 +154,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 				if (signal.aborted) return;
 				const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', String(error));
 				this.lastError = cause.message;
+				this.lastErrorCode = cause.code;
 				this.setState('failed', cause);
 				return;
 			}
@@ -157,6 +162,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			if (signal.aborted) return;
 			this.reconnects++;
 			this.lastError = closed?.message ?? 'connection closed';
+			this.lastErrorCode = closed?.code ?? 'E_ICECAST_CLOSED';
 			this.setState('retrying', closed);
 		}
 	}

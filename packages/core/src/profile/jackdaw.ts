@@ -3,6 +3,14 @@ import type { LoadResult } from './load.js';
 import { validateData } from './load.js';
 import type { PathView } from './messages.js';
 import { YamlSource, type InstancePath, type PathSegment } from './source.js';
+import { stringify } from 'yaml';
+
+interface JackdawRaw {
+	name: string;
+	input: { jack: { client: string; channels: number } };
+	servers: { jackdaw: { host: unknown; port: unknown; password: unknown } };
+	streams: { mount: unknown; format: string; bitrate?: unknown }[];
+}
 
 /** The old Jackdaw streaming plugin's defaults (plugins/icecast_streamer.py). */
 export const JACKDAW_DEFAULTS = {
@@ -32,7 +40,7 @@ const KEY_MAP: Record<string, InstancePath> = {
  * one server, one stream, with the old plugin's defaults. Errors point into the JSON file and use
  * its key names. An unknown format is an error here, not the old plugin's silent fallback.
  */
-export function fromJackdawConfig(text: string, file = 'voice_assistant_config.json'): LoadResult {
+export function fromJackdawConfig(text: string, file = 'voice_assistant_config.json'): LoadResult & { raw?: JackdawRaw } {
 	const source = new YamlSource(file, text);
 	if (source.syntaxDiagnostics.some((d) => d.severity === 'error')) return { diagnostics: source.syntaxDiagnostics };
 	const root = source.data as Record<string, unknown> | undefined;
@@ -53,7 +61,7 @@ export function fromJackdawConfig(text: string, file = 'voice_assistant_config.j
 			diagnostics: [{ file, ...source.position([...prefix, 'format']), severity: 'error', message: `${[...prefix, 'format'].join('.')}: ${JSON.stringify(format)} is not one of ${JACKDAW_FORMATS.join(', ')}` }],
 		};
 	}
-	const profile = {
+	const profile: JackdawRaw = {
 		name: 'jackdaw',
 		input: { jack: { client: 'jd_stream', channels: 2 } },
 		servers: { jackdaw: { host: value('host'), port: value('port'), password: value('password') } },
@@ -64,7 +72,28 @@ export function fromJackdawConfig(text: string, file = 'voice_assistant_config.j
 		const shown = entry ? [...prefix, entry[0], ...p.slice(entry[1].length)] : [...prefix, ...p];
 		return { shown, located: shown };
 	};
-	return validateData(profile, source, [], view);
+	return { ...validateData(profile, source, [], view), raw: profile };
+}
+
+/** The password environment variable of profiles written by `jackdawProfileYaml`. */
+export const JACKDAW_PASSWORD_ENV = 'JDCAST_JACKDAW_PASSWORD';
+
+/**
+ * The profile of a Jackdaw config as YAML text for `jdcast up`, with the password taken out: the
+ * text names JDCAST_JACKDAW_PASSWORD instead, and `password` is to be passed in that variable,
+ * never written to a file or an argv.
+ */
+export function jackdawProfileYaml(
+	text: string,
+	file = 'voice_assistant_config.json',
+	connect: [string, string][] = [],
+): { yaml?: string; password?: string; diagnostics: LoadResult['diagnostics'] } {
+	const result = fromJackdawConfig(text, file);
+	if (!result.profile || !result.raw) return { diagnostics: result.diagnostics };
+	const { password, ...server } = result.raw.servers.jackdaw;
+	const input = { jack: { ...result.raw.input.jack, ...(connect.length ? { connect } : {}) } };
+	const raw = { ...result.raw, input, servers: { jackdaw: { ...server, password_env: JACKDAW_PASSWORD_ENV } } };
+	return { yaml: `# Written by jdcast from ${file} (plugins.icecast_streamer).\n${stringify(raw)}`, password: String(password), diagnostics: result.diagnostics };
 }
 
 export async function fromJackdawConfigFile(file: string): Promise<LoadResult> {

@@ -15,6 +15,8 @@ export interface OutputStatus {
 	kbps: number;
 	reconnects: number;
 	lastError: string | null;
+	/** The code of the last error (E_ICECAST_REFUSED, E_ICECAST_AUTH, …), for programs. */
+	lastErrorCode: string | null;
 	/** From the server's /status-json.xsl; null until known. */
 	listeners: number | null;
 	/** "Artist - Title" as last set, null when none. */

@@ -1,0 +1,65 @@
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { installBridge, parseConfig, respond, stopLaunched, uninstallBridge } from '@jdcast/jackdaw-plugin';
+import { UsageError } from '../args.js';
+import { helpOption, type Command } from './command.js';
+
+/** How to run this very jdcast again: node and the CLI's entry file. */
+function ownCommand(): string[] {
+	return [process.execPath, realpathSync(process.argv[1]!)];
+}
+
+function configOf(value: unknown) {
+	if (typeof value !== 'string') return {};
+	try {
+		return parseConfig(value);
+	} catch (error) {
+		throw new UsageError(`jdcast jackdaw: --config: ${(error as Error).message}`);
+	}
+}
+
+export const jackdaw: Command = {
+	name: 'jackdaw',
+	summary: 'The Jackdaw voice plugin: install it into a Jackdaw checkout, or answer a phrase as it does.',
+	usage: 'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON | cleanup --config JSON',
+	options: {
+		config: { type: 'string', description: "the plugin's config dict (plugins.icecast_streamer) as JSON", placeholder: 'JSON' },
+		...helpOption,
+	},
+	details: [
+		'install    writes plugins/icecast_streamer.py (the old file is kept as .before-jdcast)',
+		'uninstall  puts the old file back',
+		'say        answers what was heard ("start streaming", "stream status", ...) with one',
+		'           line of JSON: {"reply": "what Jackdaw speaks", "ok": true, "details": [...]}',
+		'cleanup    stops the jdcast up the plugin started',
+		'See packages/jackdaw-plugin/README.md.',
+	],
+	async run({ values, positionals }) {
+		const [action, ...rest] = positionals;
+		switch (action) {
+			case 'install': {
+				if (rest.length !== 1) throw new UsageError('jdcast jackdaw install: give the Jackdaw folder');
+				const { file, backup } = await installBridge(path.resolve(rest[0]!), ownCommand());
+				process.stderr.write(`installed ${file}${backup ? `\nthe previous plugin is kept as ${backup}` : ''}\n`);
+				return 0;
+			}
+			case 'uninstall': {
+				if (rest.length !== 1) throw new UsageError('jdcast jackdaw uninstall: give the Jackdaw folder');
+				const { restored } = await uninstallBridge(path.resolve(rest[0]!));
+				process.stderr.write(restored ? 'the previous plugin is back\n' : 'removed the jdcast plugin (there was no previous one)\n');
+				return 0;
+			}
+			case 'say': {
+				if (rest.length === 0) throw new UsageError('jdcast jackdaw say: give the PHRASE heard');
+				const answer = await respond(rest.join(' '), configOf(values.config), { command: ownCommand() });
+				process.stdout.write(`${JSON.stringify(answer)}\n`);
+				return 0;
+			}
+			case 'cleanup':
+				await stopLaunched(configOf(values.config));
+				return 0;
+			default:
+				throw new UsageError(`jdcast jackdaw: unknown action ${JSON.stringify(action ?? '')}; actions are install, uninstall, say, cleanup`);
+		}
+	},
+};

@@ -1,0 +1,146 @@
+import { connectController, controlSocketPath, JdcastError, type ControlClient, type OutputStatus, type StatusSnapshot } from '@jdcast/core';
+import { launch, SpokenError, stopLaunched } from './launcher.js';
+import type { PluginConfig } from './config.js';
+import { plural, sayCause, sayDuration, sayHost, sayList, sayMount } from './speech.js';
+
+export interface Reply {
+	/** What Jackdaw should speak. */
+	reply: string;
+	/** False when the request could not be done (the reply says why). */
+	ok: boolean;
+	/** For the log, not for speaking. */
+	details: string[];
+}
+
+export interface PhraseOptions {
+	/** The `jdcast` command line (node and the CLI's bin), to start `jdcast up` when none runs. */
+	command: string[];
+}
+
+type Handler = (context: { client: ControlClient; config: PluginConfig; rest: string; options: PhraseOptions & { socket: string } }) => Promise<string>;
+
+/** Every phrase the plugin answers, as a user would say it after the wake word. */
+export const PHRASES: Record<string, Handler> = {
+	'start streaming': startStreaming,
+	'stop streaming': stopStreaming,
+	'stream status': streamStatus,
+	'how many listeners': listenerCount,
+	'now playing': nowPlaying,
+};
+
+/** The phrase in what was heard: the longest one it contains, as Jackdaw's own matcher does. */
+export function matchPhrase(text: string): { phrase: string; rest: string } | undefined {
+	const heard = text.toLowerCase();
+	const phrase = Object.keys(PHRASES)
+		.sort((a, b) => b.length - a.length)
+		.find((p) => heard.includes(p));
+	if (!phrase) return undefined;
+	return { phrase, rest: text.slice(heard.indexOf(phrase) + phrase.length).trim() };
+}
+
+/** Answers one heard command: does what it asks of jdcast and says how it went. */
+export async function respond(text: string, config: PluginConfig, options: PhraseOptions): Promise<Reply> {
+	const match = matchPhrase(text);
+	if (!match) return { reply: `I don't know how to ${text || 'do that'} with the stream.`, ok: false, details: [] };
+	const socket = controlSocketPath(config.socket);
+	const client = connectController(socket);
+	try {
+		const reply = await PHRASES[match.phrase]!({ client, config, rest: match.rest, options: { ...options, socket } });
+		return { reply, ok: true, details: [] };
+	} catch (error) {
+		if (error instanceof SpokenError) return { reply: error.spoken, ok: false, details: error.details };
+		const message = error instanceof Error ? error.message : String(error);
+		return { reply: 'Something went wrong with the stream. See the log.', ok: false, details: [message] };
+	}
+}
+
+async function snapshot(client: ControlClient): Promise<StatusSnapshot | undefined> {
+	try {
+		return await client.status();
+	} catch (error) {
+		if (error instanceof JdcastError && error.code === 'E_CONTROL_NOT_RUNNING') return undefined;
+		throw error;
+	}
+}
+
+async function startStreaming({ client, config, options }: Parameters<Handler>[0]): Promise<string> {
+	const before = await snapshot(client);
+	if (before && running(before).length) return `Already streaming. ${describe(before)}`;
+	if (before) {
+		for (const p of before.profiles) await client.startProfile(p.name);
+	} else {
+		await launch(config, client, { command: options.command, socket: options.socket });
+	}
+	// Give the streams a moment to go on air, so that the answer says how it went.
+	let now = await client.status();
+	for (let waited = 0; waited < 4000 && outputs(now).some((o) => o.state === 'connecting'); waited += 200) {
+		await new Promise((r) => setTimeout(r, 200));
+		now = await client.status();
+	}
+	for (let waited = 0; waited < 1500 && outputs(now).some((o) => o.state === 'retrying' && o.reconnects === 0 && !o.lastErrorCode); waited += 200) now = await client.status();
+	return describe(now);
+}
+
+async function stopStreaming({ client, config }: Parameters<Handler>[0]): Promise<string> {
+	if (await stopLaunched(config)) return 'Stream stopped.';
+	const now = await snapshot(client);
+	if (!now || running(now).length === 0) return 'Not streaming.';
+	for (const p of running(now)) await client.stopProfile(p.name);
+	return 'Stream stopped.';
+}
+
+async function streamStatus({ client }: Parameters<Handler>[0]): Promise<string> {
+	const now = await snapshot(client);
+	return now ? describe(now) : 'Not streaming.';
+}
+
+async function listenerCount({ client }: Parameters<Handler>[0]): Promise<string> {
+	const now = await snapshot(client);
+	const live = now ? outputs(now).filter((o) => o.state === 'live') : [];
+	if (live.length === 0) return 'Not streaming.';
+	return `${plural(live.reduce((sum, o) => sum + (o.listeners ?? 0), 0), 'listener')}.`;
+}
+
+/** "now playing Hoppipolla by Sigur Ros" → title Hoppipolla, artist Sigur Ros. */
+async function nowPlaying({ client, rest }: Parameters<Handler>[0]): Promise<string> {
+	if (!rest) throw new SpokenError('Say now playing, then the title, and by, then the artist.');
+	const by = rest.toLowerCase().lastIndexOf(' by ');
+	const title = by > 0 ? rest.slice(0, by).trim() : rest;
+	const artist = by > 0 ? rest.slice(by + 4).trim() : undefined;
+	const now = await snapshot(client);
+	if (!now || running(now).length === 0) return 'Not streaming.';
+	for (const p of running(now)) await client.setMetadata(p.name, { title, ...(artist ? { artist } : {}) });
+	return `Now playing ${title}${artist ? ` by ${artist}` : ''}.`;
+}
+
+function running(s: StatusSnapshot) {
+	return s.profiles.filter((p) => p.state !== 'stopped' && p.state !== 'failed');
+}
+
+function outputs(s: StatusSnapshot): OutputStatus[] {
+	return running(s).flatMap((p) => p.outputs);
+}
+
+/**
+ * The stream in one or two short sentences: "Streaming to jackdaw dot opus on localhost,
+ * 3 listeners, on air 12 minutes." / "Stream reconnecting: server not answering." / "Not streaming."
+ */
+export function describe(s: StatusSnapshot, now = Date.now()): string {
+	const all = outputs(s);
+	if (all.length === 0) return 'Not streaming.';
+	const live = all.filter((o) => o.state === 'live');
+	const troubled = all.filter((o) => o.state === 'retrying' || o.state === 'failed');
+	const hostOf = (o: OutputStatus) => sayHost(new URL(o.url).hostname);
+	if (live.length === 0) {
+		const first = troubled[0];
+		if (!first) return 'Stream starting.';
+		return first.state === 'failed' ? `Stream failed: ${sayCause(first.lastErrorCode, first.lastError)}.` : `Stream reconnecting: ${sayCause(first.lastErrorCode, first.lastError)}.`;
+	}
+	const mounts = [...new Set(live.map((o) => sayMount(o.mount)))];
+	const hosts = [...new Set(live.map(hostOf))];
+	const listeners = live.reduce((sum, o) => sum + (o.listeners ?? 0), 0);
+	const since = Math.min(...live.map((o) => Date.parse(o.liveSince ?? new Date(now).toISOString())));
+	let text = `Streaming to ${sayList(mounts)} on ${sayList(hosts)}, ${plural(listeners, 'listener')}, on air ${sayDuration((now - since) / 1000)}.`;
+	for (const o of troubled.slice(0, 2)) text += ` ${sayMount(o.mount)} on ${hostOf(o)} ${o.state === 'failed' ? 'failed' : 'reconnecting'}: ${sayCause(o.lastErrorCode, o.lastError)}.`;
+	return text;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { it, type TestContext } from 'node:test';
+import { execa } from 'execa';
+import { eventually, tempDir } from './helpers/env.js';
+import { analyze, capture } from './helpers/listener.js';
+import { jdcastOnce, socketFor } from './helpers/jdcast.js';
+import { isAlive } from './helpers/proc.js';
+import { startIcecast, startJack } from './helpers/services.js';
+
+interface Answer {
+	reply: string;
+	ok: boolean;
+	details: string[];
+}
+
+/** What the Python bridge does: `jdcast jackdaw say PHRASE --config JSON`, one line of JSON back. */
+async function say(phrase: string, config: object, env: NodeJS.ProcessEnv): Promise<Answer> {
+	const { code, stdout, stderr } = await jdcastOnce(['jackdaw', 'say', phrase, '--config', JSON.stringify(config)], env);
+	assert.equal(code, 0, stderr);
+	return JSON.parse(stdout.trim()) as Answer;
+}
+
+/** An old-style plugin config (host, port, password, mount, bitrate, format) on a test's own icecast2. */
+async function setup(t: TestContext, keys: Record<string, unknown>) {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const config = { enabled: true, host: '127.0.0.1', port: icecast.port, password: icecast.sourcePassword.reveal(), socket: socketFor(t), state_dir: path.join(dir, 'state'), jackdaw_dir: dir, ...keys };
+	const env = { JACK_DEFAULT_SERVER: jack.name };
+	t.after(async () => {
+		await jdcastOnce(['jackdaw', 'cleanup', '--config', JSON.stringify(config)], env);
+	});
+	return { jack, icecast, dir, config, env };
+}
+
+it('voice: start streaming, stream status with listeners and while the server is down, now playing, stop streaming', async (t) => {
+	const { icecast, config, env } = await setup(t, { mount: '/jackdaw.opus', format: 'opus', bitrate: 96 });
+	assert.equal((await say('stream status', config, env)).reply, 'Not streaming.');
+
+	const start = await say('start streaming', config, env);
+	assert.equal(start.ok, true, start.details.join('\n'));
+	assert.match(start.reply, /^Streaming to jackdaw dot opus on localhost, 0 listeners, on air \d+ seconds?\.$/);
+	const pid = Number(readFileSync(path.join(config.state_dir, 'jdcast.pid'), 'utf8'));
+	assert.ok(isAlive(pid), 'the plugin started jdcast up');
+	assert.doesNotMatch(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), new RegExp(config.password), 'no password in its argv');
+	assert.doesNotMatch(readFileSync(path.join(config.state_dir, 'jackdaw.yaml'), 'utf8'), new RegExp(config.password), 'no password in the profile it wrote');
+
+	for (let i = 0; i < 3; i++) {
+		const request = http.get(`http://127.0.0.1:${icecast.port}/jackdaw.opus`, (r) => r.resume());
+		request.on('error', () => {});
+		t.after(() => request.destroy());
+	}
+	await eventually(async () => /, 3 listeners, on air/.test((await say('stream status', config, env)).reply), 'three listeners spoken', 15_000);
+	assert.equal((await say('how many listeners', config, env)).reply, '3 listeners.');
+	assert.equal((await say('now playing Hoppipolla by Sigur Ros', config, env)).reply, 'Now playing Hoppipolla by Sigur Ros.');
+
+	await icecast.kill();
+	await eventually(async () => (await say('stream status', config, env)).reply === 'Stream reconnecting: server not answering.', 'the outage spoken');
+	await icecast.restart();
+	await eventually(async () => /^Streaming to jackdaw dot opus/.test((await say('stream status', config, env)).reply), 'back on air');
+
+	assert.equal((await say('stop streaming', config, env)).reply, 'Stream stopped.');
+	assert.equal(isAlive(pid), false, 'the jdcast it started is gone');
+	assert.equal((await say('stream status', config, env)).reply, 'Not streaming.');
+	assert.equal((await say('stop streaming', config, env)).reply, 'Not streaming.');
+});
+
+it('voice: an old-style config with format flac streams Ogg FLAC', async (t) => {
+	const { icecast, dir, config, env } = await setup(t, { mount: '/jackdaw.flac', format: 'flac' });
+	const start = await say('start streaming', config, env);
+	assert.match(start.reply, /^Streaming to jackdaw dot flac on localhost/);
+	const { file } = await capture(`http://127.0.0.1:${icecast.port}/jackdaw.flac`, 2, path.join(dir, 'listen.flac.ogg'));
+	const report = await analyze(file);
+	assert.equal(report.codec, 'flac');
+	assert.deepEqual(report.decodeErrors, []);
+	assert.equal((await say('stop streaming', config, env)).reply, 'Stream stopped.');
+});
+
+it('voice: an invalid format answers with a spoken error and starts nothing', async (t) => {
+	const { config, env } = await setup(t, { format: 'aac' });
+	const answer = await say('start streaming', config, env);
+	assert.equal(answer.ok, false);
+	assert.equal(answer.reply, 'Cannot start streaming: format aac is not one of ogg, opus, flac, mp3.');
+	assert.match(answer.details[0]!, /voice_assistant_config\.json:\d+:\d+: plugins\.icecast_streamer\.format/);
+	assert.equal(existsSync(path.join(config.state_dir, 'jdcast.pid')), false);
+	assert.equal((await say('stream status', config, env)).reply, 'Not streaming.');
+});
+
+it('python: the bridge, loaded and called as Jackdaw does, starts and stops a real stream', async (t) => {
+	const { icecast, dir, config, env } = await setup(t, { mount: '/jackdaw.ogg' });
+	mkdirSync(path.join(dir, 'plugins'));
+	copyFileSync(new URL('./fixtures/jackdaw/plugin_base.py', import.meta.url), path.join(dir, 'plugin_base.py'));
+	const install = await jdcastOnce(['jackdaw', 'install', dir]);
+	assert.equal(install.code, 0, install.stderr);
+	const { jackdaw_dir: _d, ...pluginConfig } = config;
+	const run = await execa('python3', [new URL('./fixtures/jackdaw/drive_bridge.py', import.meta.url).pathname, dir, String(icecast.port), '/jackdaw.ogg'], {
+		env: { ...env, PLUGIN_CONFIG: JSON.stringify({ ...pluginConfig, jackdaw_dir: dir }) },
+		reject: false,
+		timeout: 90_000,
+	});
+	assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+	assert.match(run.stdout, /said: Streaming to jackdaw dot ogg on localhost/);
+	assert.match(run.stdout, /said: Stream stopped\./);
+	assert.match(run.stdout, /^ok$/m);
+});
