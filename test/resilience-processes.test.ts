@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { it } from 'node:test';
+import { it, type TestContext } from 'node:test';
 import { connectPorts } from '@jdcast/core';
 import { eventually, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
 import { childrenOf, isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
+import { upOneStream } from './helpers/scenario.js';
 import { clientExists, connectionsOf, startIcecast, startJack, startSignal } from './helpers/services.js';
 
 const EXPECTED = (client: string): [string, string][] =>
@@ -15,18 +16,18 @@ const EXPECTED = (client: string): [string, string][] =>
 		['system:capture_1', `${client}:input_2`],
 	].sort() as [string, string][];
 
-it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connection restored', async (t) => {
-	const jack = await startJack(t);
-	await startSignal(t, jack.name);
-	const icecast = await startIcecast(t);
-	const dir = tempDir(t);
-	const file = writeProfile(dir, 'crash', `${jackInput('jd_crash', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /crash.opus, format: opus }\n`);
-	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
-	await up.waitLive(['/crash.opus']);
+/** One stream, its `connect` rule applied, and one more connection made by hand, seen by jdcast. */
+async function withHandMadeConnection(t: TestContext, name: string) {
+	const { jack, up, client } = await upOneStream(t, name);
 	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await eventually(async () => (await connectionsOf(jack.name, 'jd_crash')).length === 2, 'the connect rule applied');
-	assert.ok(await connectPorts('system:capture_1', 'jd_crash:input_2', jack.name), 'a connection made by hand');
+	await eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied');
+	assert.ok(await connectPorts('system:capture_1', `${client}:input_2`, jack.name), 'a connection made by hand');
 	await up.waitForEvent((e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3, 'jdcast to see it');
+	return { jack, up, first };
+}
+
+it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connection restored', async (t) => {
+	const { jack, up, first } = await withHandMadeConnection(t, 'crash');
 
 	process.kill(Number(first.pid), 'SIGKILL');
 	const second = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid, 'a new ffmpeg');
@@ -37,17 +38,7 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 });
 
 it('jackd killed and started again: the stream resumes and connections are restored', async (t) => {
-	const jack = await startJack(t);
-	await startSignal(t, jack.name);
-	const icecast = await startIcecast(t);
-	const dir = tempDir(t);
-	const file = writeProfile(dir, 'jackdown', `${jackInput('jd_down', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /down.opus, format: opus }\n`);
-	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
-	await up.waitLive(['/down.opus']);
-	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await eventually(async () => (await connectionsOf(jack.name, 'jd_down')).length === 2, 'the connect rule applied');
-	assert.ok(await connectPorts('system:capture_1', 'jd_down:input_2', jack.name));
-	await up.waitForEvent((e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3, 'jdcast to see it');
+	const { jack, up, first } = await withHandMadeConnection(t, 'down');
 
 	await jack.kill();
 	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
+import type { DummyJack, EmbeddedIcecast } from '@jdcast/core';
+import { tempDir } from './env.js';
+import { runUp, writeProfile, type RunningJdcast } from './jdcast.js';
+import { analyze } from './listener.js';
+import { jackInput, serverEntry } from './profile.js';
+import { startIcecast, startJack, startSignal } from './services.js';
+
+export interface OneStream {
+	jack: DummyJack;
+	icecast: EmbeddedIcecast;
+	dir: string;
+	up: RunningJdcast;
+	client: string;
+	mount: string;
+}
+
+/**
+ * The common start of a test: a JACK server with the test signal, an icecast2, and `jdcast up`
+ * running one Opus stream `/NAME.opus` from client `jd_NAME` (plus `extra` profile lines), live.
+ */
+export async function upOneStream(t: TestContext, name: string, extra = ''): Promise<OneStream> {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const client = `jd_${name}`;
+	const mount = `/${name}.opus`;
+	const file = writeProfile(dir, name, `${jackInput(client, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: ${mount}, format: opus }\n${extra}`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive([mount]);
+	return { jack, icecast, dir, up, client, mount };
+}
+
+/** Stops jdcast with SIGINT (exit 0) and checks the recording covers the time on air, within `tolerance`. */
+export async function stopAndCheckRecording(up: RunningJdcast, file: string, startedAt: number, tolerance: number) {
+	const stoppedAt = Date.now();
+	assert.equal(await up.stop('SIGINT'), 0);
+	const recording = await analyze(file);
+	assert.deepEqual(recording.decodeErrors, [], 'the recording decodes without error');
+	const wall = (stoppedAt - startedAt) / 1000;
+	assert.ok(Math.abs(recording.duration - wall) / wall < tolerance, `recording ${recording.duration.toFixed(2)} s vs wall ${wall.toFixed(2)} s`);
+	return recording;
+}
