@@ -22,7 +22,7 @@ async function startMetaProfile(t: TestContext, name: string) {
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const text = `name: ${name}\n${jackInput(`jd_${name}`, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n${[...OGG, { mount: '/meta.mp3', format: 'mp3' }].map((s) => `  - { mount: ${s.mount}, format: ${s.format} }`).join('\n')}\nrecord:\n  - { path: archive.ogg, format: vorbis }\n`;
+	const text = `name: ${name}\n${jackInput(`jd_${name}`, jack.name)}info: { title: Opening, artist: jdcast }\nservers:\n${serverEntry('main', icecast.port)}streams:\n${[...OGG, { mount: '/meta.mp3', format: 'mp3' }].map((s) => `  - { mount: ${s.mount}, format: ${s.format} }`).join('\n')}\nrecord:\n  - { path: archive.ogg, format: vorbis }\n`;
 	const { profile, diagnostics } = loadProfileText(text, path.join(dir, `${name}.yaml`));
 	assert.ok(profile, JSON.stringify(diagnostics));
 	const orchestrator = new Orchestrator({ env: { JD_TEST_PW: icecast.sourcePassword.reveal() } });
@@ -57,6 +57,7 @@ it('now playing on every format: admin API for MP3, a new Ogg chain link for Opu
 	for (const [i, s] of OGG.entries()) {
 		const chain = oggChain(captured[i]!.file);
 		assert.ok(chain.length >= 2, `${s.mount}: the listener got a second link (${chain.length})`);
+		assert.deepEqual([chain[0]!.tags.TITLE, chain[0]!.tags.ARTIST], ['Opening', 'jdcast'], `${s.mount}: the profile's title from the start`);
 		const last = chain.at(-1)!;
 		assert.equal(last.codec, s.format);
 		assert.deepEqual([last.tags.TITLE, last.tags.ARTIST], ['Hoppípolla', 'Sigur Rós'], `${s.mount} tags`);

@@ -28,6 +28,17 @@ it('a server unreachable from the start keeps being retried; another profile str
 	assert.equal(up.events.filter((e) => e.event === 'output' && e.mount === '/fine.opus').length, 1, 'the other profile never left live');
 });
 
+it('a server name that does not resolve: retried with a DNS cause, never fatal', async (t) => {
+	const jack = await startJack(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'dns', `${jackInput('jd_dns', jack.name)}servers:\n  far:\n    host: icecast.jdcast-test.invalid\n    password: x\nstreams:\n  - { mount: /dns.opus, format: opus }\n`);
+	const up = runUp(t, [file]);
+	const retry = await up.waitForEvent((e) => e.event === 'retry' && e.code === 'E_ICECAST_DNS', 'a DNS failure');
+	assert.equal(retry.cause, 'cannot resolve host icecast.jdcast-test.invalid');
+	await sleep(1000);
+	assert.equal(up.outputState('/dns.opus'), 'retrying');
+});
+
 it('a mount already fed by another source: retrying, then live once that source leaves', async (t) => {
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);

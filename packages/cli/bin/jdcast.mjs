@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `jdcast` command: the bundled CLI (built into dist/ by `npm run build`).
-import '../dist/jdcast.mjs';
+import '../dist/bundle/jdcast.mjs';

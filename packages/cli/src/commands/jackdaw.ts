@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { installBridge, parseConfig, respond, stopLaunched, uninstallBridge } from '@jdcast/jackdaw-plugin';
 import { UsageError } from '../args.js';
 import { helpOption, type Command } from './command.js';
 
@@ -9,8 +8,12 @@ function ownCommand(): string[] {
 	return [process.execPath, realpathSync(process.argv[1]!)];
 }
 
-function configOf(value: unknown) {
+/** Loaded when a jackdaw action runs, not at every start of jdcast. */
+const plugin = () => import('@jdcast/jackdaw-plugin');
+
+async function configOf(value: unknown) {
 	if (typeof value !== 'string') return {};
+	const { parseConfig } = await plugin();
 	try {
 		return parseConfig(value);
 	} catch (error) {
@@ -39,24 +42,27 @@ export const jackdaw: Command = {
 		switch (action) {
 			case 'install': {
 				if (rest.length !== 1) throw new UsageError('jdcast jackdaw install: give the Jackdaw folder');
+				const { installBridge } = await plugin();
 				const { file, backup } = await installBridge(path.resolve(rest[0]!), ownCommand());
 				process.stderr.write(`installed ${file}${backup ? `\nthe previous plugin is kept as ${backup}` : ''}\n`);
 				return 0;
 			}
 			case 'uninstall': {
 				if (rest.length !== 1) throw new UsageError('jdcast jackdaw uninstall: give the Jackdaw folder');
+				const { uninstallBridge } = await plugin();
 				const { restored } = await uninstallBridge(path.resolve(rest[0]!));
 				process.stderr.write(restored ? 'the previous plugin is back\n' : 'removed the jdcast plugin (there was no previous one)\n');
 				return 0;
 			}
 			case 'say': {
 				if (rest.length === 0) throw new UsageError('jdcast jackdaw say: give the PHRASE heard');
-				const answer = await respond(rest.join(' '), configOf(values.config), { command: ownCommand() });
+				const { respond } = await plugin();
+				const answer = await respond(rest.join(' '), await configOf(values.config), { command: ownCommand() });
 				process.stdout.write(`${JSON.stringify(answer)}\n`);
 				return 0;
 			}
 			case 'cleanup':
-				await stopLaunched(configOf(values.config));
+				await (await plugin()).stopLaunched(await configOf(values.config));
 				return 0;
 			default:
 				throw new UsageError(`jdcast jackdaw: unknown action ${JSON.stringify(action ?? '')}; actions are install, uninstall, say, cleanup`);

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 
 /**
  * The profile files that command-line arguments name: plain paths as they are, glob patterns
@@ -11,7 +10,10 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 export async function expandProfilePaths(args: readonly string[], options: { missingOk?: boolean } = {}): Promise<string[]> {
 	const files: string[] = [];
 	for (const arg of args) {
-		if (isDynamicPattern(arg)) {
+		// tinyglobby is loaded only for a pattern: plain paths need nothing of it (start-up time).
+		const tiny = /[*?[\]{}]/.test(arg) ? await import('tinyglobby') : undefined;
+		if (tiny?.isDynamicPattern(arg)) {
+			const { glob } = tiny;
 			// Paths come back the way the pattern was written: absolute for an absolute pattern.
 			files.push(...(await glob(arg, { onlyFiles: true, absolute: path.isAbsolute(arg), expandDirectories: false })).sort());
 		} else if (!options.missingOk || (await stat(arg).then(() => true, () => false))) {
