@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
@@ -169,6 +169,14 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	assert.equal(second.code, 1);
 	assert.match(second.stderr, /another jdcast up is already running on .*control\.sock/);
 	assert.equal(up.child.exitCode, null, 'the first one runs on');
+
+	// A socket in a folder that exists and is shared: the socket is 0600, the folder is left alone.
+	const shared = path.join(dir, 'shared');
+	mkdirSync(shared, { mode: 0o755 });
+	chmodSync(shared, 0o755);
+	const there = await jdcastOnce(['up', file, '--socket', path.join(shared, 'x.sock'), '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal(), JACK_DEFAULT_SERVER: jack.name });
+	assert.equal(there.code, 0, there.stderr);
+	assert.equal(statSync(shared).mode & 0o777, 0o755, 'an existing folder keeps its mode');
 
 	const none = await jdcastOnce(['status', '--socket', path.join(dir, 'nothing.sock')]);
 	assert.equal(none.code, 3);

@@ -50,7 +50,7 @@ it('now playing on every format: admin API for MP3, a new Ogg chain link for Opu
 
 	const sources = await icecastSources(icecast.port);
 	assert.equal(decodeEntities(sources.get('/meta.mp3')?.title), 'Sigur Rós - Hoppípolla', 'MP3: Icecast shows "Artist - Title"');
-	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`), 'Sigur Rós - Hoppípolla', "MP3: a listener's player shows it");
+	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, 'Sigur Rós - Hoppípolla'), 'Sigur Rós - Hoppípolla', "MP3: a listener's player shows it");
 	assert.equal(sources.get('/meta.ogg')?.title, 'Hoppípolla', 'Vorbis: Icecast shows the new title');
 	assert.equal(sources.get('/meta.ogg')?.artist, 'Sigur Rós', 'Vorbis: and the artist');
 
@@ -88,7 +88,7 @@ it('ten changes in ten seconds on every format: no decoder error, no reconnect, 
 	await orchestrator.setMetadata('/meta.mp3', { title: '坂本龍一', artist: 'Ryuichi Sakamoto' });
 	const captured = await Promise.all(listening);
 	assert.equal(decodeEntities((await icecastSources(icecast.port)).get('/meta.mp3')?.title), 'Ryuichi Sakamoto - 坂本龍一', 'non-ASCII reaches the MP3 mount intact');
-	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`), 'Ryuichi Sakamoto - 坂本龍一', "and the MP3 listener's player");
+	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, 'Ryuichi Sakamoto - 坂本龍一'), 'Ryuichi Sakamoto - 坂本龍一', "and the MP3 listener's player");
 
 	const opus = oggChain(captured[0]!.file);
 	assert.ok(opus.length >= 10, `the Opus listener saw the changes (${opus.length} links)`);

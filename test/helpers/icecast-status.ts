@@ -19,12 +19,18 @@ export function decodeEntities(text: string | undefined): string | undefined {
 
 /**
  * The title an MP3 listener's player shows: the ICY metadata in the stream (`StreamTitle='…'`),
- * asked for with `Icy-MetaData: 1` as players do.
+ * asked for with `Icy-MetaData: 1` as players do. Icecast's burst replays the last seconds with
+ * the title they had, so a new listener may first see an older title: this listens until
+ * `expected` comes (or the time is up) and returns the last title seen.
  */
-export function icyTitle(url: string, timeoutMs = 10_000): Promise<string> {
+export function icyTitle(url: string, expected: string, timeoutMs = 12_000): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const controller = new AbortController();
-		const timer = setTimeout(() => controller.abort(), timeoutMs);
+		let last = '';
+		const timer = setTimeout(() => {
+			controller.abort();
+			resolve(last);
+		}, timeoutMs);
 		void (async () => {
 			const response = await fetch(url, { headers: { 'Icy-MetaData': '1' }, signal: controller.signal });
 			const interval = Number(response.headers.get('icy-metaint'));
@@ -43,7 +49,8 @@ export function icyTitle(url: string, timeoutMs = 10_000): Promise<string> {
 					buffer = buffer.subarray(skip + 1 + length);
 					skip = interval;
 					const title = /StreamTitle='(.*?)';/.exec(meta)?.[1];
-					if (title) {
+					if (title !== undefined) last = title;
+					if (title === expected) {
 						clearTimeout(timer);
 						controller.abort();
 						return resolve(title);
@@ -51,6 +58,7 @@ export function icyTitle(url: string, timeoutMs = 10_000): Promise<string> {
 				}
 			}
 		})().catch((error: unknown) => {
+			if (controller.signal.aborted) return;
 			clearTimeout(timer);
 			reject(error instanceof Error ? error : new Error(String(error)));
 		});

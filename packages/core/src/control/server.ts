@@ -56,10 +56,10 @@ export async function createController(orchestrator: Orchestrator, options: Cont
 }
 
 async function prepareSocket(socketPath: string): Promise<void> {
-	const dir = path.dirname(socketPath);
-	await mkdir(dir, { recursive: true, mode: 0o700 });
-	const owned = await stat(dir);
-	if ((owned.mode & 0o077) !== 0 && owned.uid === process.getuid?.()) await chmod(dir, 0o700);
+	// A folder jdcast creates is 0700. One that exists (e.g. /tmp for --socket /tmp/x.sock) is
+	// left as it is: the socket itself is 0600, which is what keeps other users out.
+	const created = await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o700 });
+	if (created) await chmod(created, 0o700);
 	try {
 		await stat(socketPath);
 	} catch {
