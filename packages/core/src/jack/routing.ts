@@ -49,6 +49,7 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	}
 
 	start(): void {
+		this.stopped = false;
 		this.watch?.start();
 		this.timers.push(setInterval(() => void this.refresh(), this.watch ? SAFETY_POLL_MS : FALLBACK_POLL_MS));
 		void this.refresh();
@@ -96,7 +97,7 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		if (this.serverPoll || this.stopped) return;
 		this.serverPoll = setInterval(async () => {
 			await this.refresh();
-			if (this.router.serverIsRunning) {
+			if (this.router.serverIsRunning && !this.stopped) {
 				clearInterval(this.serverPoll);
 				this.serverPoll = undefined;
 				this.watch?.start();
