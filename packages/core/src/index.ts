@@ -21,3 +21,5 @@ export { connectController, ControlError, type ControlClient } from './control/c
 export { controlSocketPath } from './control/socket-path.js';
 export type { ControlApi, ControlErrorBody } from './control/api.js';
 export { expandProfilePaths } from './profile/files.js';
+export { startInBackground, stopBackground, type BackgroundOptions } from './control/background.js';
+export { portPreferring } from './util/ports.js';

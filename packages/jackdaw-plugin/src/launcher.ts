@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { expandProfilePaths, formatDiagnostic, jackdawProfileYaml, JACKDAW_PASSWORD_ENV, loadProfileFiles, type ControlClient } from '@jdcast/core';
+import { expandProfilePaths, formatDiagnostic, jackdawProfileYaml, JACKDAW_PASSWORD_ENV, loadProfileFiles, startInBackground, stopBackground, type ControlClient } from '@jdcast/core';
 import { jackdawRouting, stateDir, type PluginConfig } from './config.js';
 
 /** A problem the user hears about: `spoken` is said, `details` go to the log. */
@@ -24,47 +22,22 @@ export interface LaunchOptions {
 /**
  * Starts `jdcast up` in the background for the plugin's config — its `profiles`, or the profile
  * of the old plugin's keys, written to the state folder with the password left out (it travels
- * in an environment variable) — logging to `jdcast.log` there. Resolves once its control socket
- * answers.
+ * in an environment variable) — logging to `jdcast.log` there.
  */
 export async function launch(config: PluginConfig, client: ControlClient, options: LaunchOptions): Promise<void> {
 	const dir = stateDir(config);
 	await mkdir(dir, { recursive: true, mode: 0o700 });
 	const { files, env } = await profileFiles(config, dir);
-	const log = await open(path.join(dir, 'jdcast.log'), 'a', 0o600);
-	const [file, ...args] = options.command;
-	const child = spawn(file!, [...args, 'up', '--json', '--socket', options.socket, ...files], {
-		detached: true,
-		stdio: ['ignore', log.fd, log.fd],
-		env: { ...process.env, ...env },
-	});
-	child.unref();
-	await log.close();
-	await writeFile(path.join(dir, 'jdcast.pid'), String(child.pid), { mode: 0o600 });
-	let exited = false;
-	child.once('exit', () => (exited = true));
-	for (let waited = 0; waited < 10_000; waited += 100) {
-		if (exited) throw new SpokenError('Streaming could not start. See the jdcast log.', [`jdcast up exited; log: ${path.join(dir, 'jdcast.log')}`]);
-		try {
-			await client.status();
-			return;
-		} catch {
-			await sleep(100);
-		}
+	try {
+		await startInBackground(client, { command: options.command, files, socket: options.socket, dir, env });
+	} catch (error) {
+		throw new SpokenError('Streaming could not start. See the jdcast log.', [error instanceof Error ? error.message : String(error)]);
 	}
-	throw new SpokenError('Streaming is taking too long to start.');
 }
 
 /** Stops the `jdcast up` this plugin started, if it runs. Returns whether it did. */
-export async function stopLaunched(config: PluginConfig): Promise<boolean> {
-	const pidFile = path.join(stateDir(config), 'jdcast.pid');
-	const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
-	await rm(pidFile, { force: true });
-	if (!pid || !alive(pid)) return false;
-	process.kill(pid, 'SIGTERM');
-	for (let waited = 0; waited < 8000 && alive(pid); waited += 100) await sleep(100);
-	if (alive(pid)) process.kill(pid, 'SIGKILL');
-	return true;
+export function stopLaunched(config: PluginConfig): Promise<boolean> {
+	return stopBackground(stateDir(config));
 }
 
 async function profileFiles(config: PluginConfig, dir: string): Promise<{ files: string[]; env: Record<string, string> }> {
@@ -89,13 +62,4 @@ async function profileFiles(config: PluginConfig, dir: string): Promise<{ files:
 /** `plugins.icecast_streamer.format: "aac" is not one of ogg, opus` → `format aac is not one of ogg, opus`. */
 function speakable(message: string): string {
 	return message.replace(/^plugins\.icecast_streamer\./, '').replace(/:/, '').replace(/"/g, '');
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
 }

@@ -1,6 +1,4 @@
-import net from 'node:net';
-import { loadProfileText, readGraph, startDummyJack, startTestSignal, type DummyJack, type Orchestrator } from '@jdcast/core';
-import getPort from 'get-port';
+import { loadProfileText, portPreferring, readGraph, startDummyJack, startTestSignal, type DummyJack, type Orchestrator } from '@jdcast/core';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
@@ -103,13 +101,5 @@ async function demoPort(value: unknown): Promise<number> {
 		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('jdcast demo: --port takes a port number 1-65535');
 		return port;
 	}
-	return (await isFree(8000)) ? 8000 : getPort({ host: '127.0.0.1' });
-}
-
-function isFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen({ port, host: '127.0.0.1' }, () => server.close(() => resolve(true)));
-	});
+	return portPreferring(8000);
 }

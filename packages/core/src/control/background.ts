@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { JdcastError } from '../errors/index.js';
+import type { ControlClient } from './client.js';
+
+export interface BackgroundOptions {
+	/** The `jdcast` command line: node and the CLI's entry file. */
+	command: string[];
+	files: string[];
+	socket: string;
+	/** Folder for `jdcast.log` and `jdcast.pid`. */
+	dir: string;
+	/** Extra environment (a password variable): never an argv. */
+	env?: Record<string, string>;
+}
+
+/**
+ * Starts `jdcast up` in the background, detached, logging to DIR/jdcast.log, its PID in
+ * DIR/jdcast.pid; resolves once its control socket answers. Throws E_BACKGROUND_START when it
+ * exits or does not answer within 10 s.
+ */
+export async function startInBackground(client: ControlClient, o: BackgroundOptions): Promise<number> {
+	await mkdir(o.dir, { recursive: true, mode: 0o700 });
+	const logFile = path.join(o.dir, 'jdcast.log');
+	const log = await open(logFile, 'a', 0o600);
+	const [file, ...args] = o.command;
+	const child = spawn(file!, [...args, 'up', '--json', '--socket', o.socket, ...o.files], {
+		detached: true,
+		stdio: ['ignore', log.fd, log.fd],
+		env: { ...process.env, ...o.env },
+	});
+	child.unref();
+	await log.close();
+	const pid = child.pid ?? 0;
+	await writeFile(path.join(o.dir, 'jdcast.pid'), String(pid), { mode: 0o600 });
+	let exited = false;
+	child.once('exit', () => (exited = true));
+	for (let waited = 0; waited < 10_000; waited += 100) {
+		if (exited) throw new JdcastError('E_BACKGROUND_START', `jdcast up exited at start; see ${logFile}`);
+		try {
+			await client.status();
+			return pid;
+		} catch {
+			await sleep(100);
+		}
+	}
+	throw new JdcastError('E_BACKGROUND_START', `jdcast up did not answer within 10 s; see ${logFile}`);
+}
+
+/** Stops the `jdcast up` started by `startInBackground` in `dir`, if it runs. Returns whether it did. */
+export async function stopBackground(dir: string): Promise<boolean> {
+	const pidFile = path.join(dir, 'jdcast.pid');
+	const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+	await rm(pidFile, { force: true });
+	if (!pid || !alive(pid)) return false;
+	process.kill(pid, 'SIGTERM');
+	for (let waited = 0; waited < 8000 && alive(pid); waited += 100) await sleep(100);
+	if (alive(pid)) process.kill(pid, 'SIGKILL');
+	return true;
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
