@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
@@ -50,6 +51,7 @@ record:
 
 	const leaking = processes().filter((p) => p.argv.some((a) => a.includes(password)));
 	assert.deepEqual(leaking.map((p) => p.argv.join(' ')), [], 'no process has the password in its argv');
+	assert.doesNotMatch(readFileSync(`/proc/${ffmpegs[0]!.pid}/environ`, 'utf8'), /JD_TEST_PW=/, 'nor ffmpeg in its environment');
 
 	await sleep(8000);
 	const stoppedAt = Date.now();

@@ -24,7 +24,7 @@ export interface RunningEncoder {
  * leaves the process, and no password or server address is in its argv. If jdcast dies, ffmpeg's
  * next write fails and it exits, so no orphan is left behind.
  */
-export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): RunningEncoder {
+export function startEncoder(plan: EncodePlan, onLog: (line: string) => void, withheld: readonly string[] = []): RunningEncoder {
 	// KILL, not TERM: an ffmpeg waiting on a JACK server that is gone does not wake for SIGTERM.
 	const [file, args] = dieWithParent(plan.argv[0]!, plan.argv.slice(1), { signal: 'KILL' });
 	const maxFd = Math.max(2, ...plan.encoders.map((e) => e.fd));
@@ -33,7 +33,8 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
 	const child: ResultPromise = execa(file, args, {
 		stdio,
-		env: plan.env,
+		// ffmpeg needs no password: variables that hold one are not passed on (undefined = left out).
+		env: { ...plan.env, ...Object.fromEntries(withheld.map((name) => [name, undefined])) },
 		buffer: false,
 		reject: false,
 		cleanup: true,

@@ -210,6 +210,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return [...new Set(this.plan.encoders.flatMap((e) => e.streams.map((s) => s.mount)))];
 	}
 
+	/** The environment variables this profile reads passwords from. */
+	private passwordVariables(): string[] {
+		return Object.values(this.profile.servers).flatMap((s) => [s.password, s.admin?.password].flatMap((p) => (p?.kind === 'env' ? [p.name] : [])));
+	}
+
 	private async resolveAdmins(): Promise<Map<string, { user: string; password: Secret }>> {
 		const result = new Map<string, { user: string; password: Secret }>();
 		for (const server of Object.values(this.profile.servers)) {
@@ -264,10 +269,14 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private async runEncoderOnce(): Promise<void> {
 		const started = performance.now();
 		let producedAudio = false;
-		const encoder = startEncoder(this.plan, (line) => {
-			// What ffmpeg says while we stop it, or about a channel layout it rightly guessed, is noise.
-			if (!this.abort.signal.aborted && !line.includes('Guessed Channel Layout')) this.log('warning', `ffmpeg: ${line}`);
-		});
+		const encoder = startEncoder(
+			this.plan,
+			(line) => {
+				// What ffmpeg says while we stop it, or about a channel layout it rightly guessed, is noise.
+				if (!this.abort.signal.aborted && !line.includes('Guessed Channel Layout')) this.log('warning', `ffmpeg: ${line}`);
+			},
+			this.passwordVariables(),
+		);
 		this.encoder = encoder;
 		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restarts, running: true, reason: null });
 		for (const [fd, pipe] of encoder.pipes) {
