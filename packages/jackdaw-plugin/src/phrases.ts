@@ -140,7 +140,9 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 	const hosts = [...new Set(live.map(hostOf))];
 	const listeners = live.reduce((sum, o) => sum + (o.listeners ?? 0), 0);
 	const since = Math.min(...live.map((o) => Date.parse(o.liveSince ?? new Date(now).toISOString())));
-	let text = `Streaming to ${sayList(mounts)} on ${sayList(hosts)}, ${plural(listeners, 'listener')}, on air ${sayDuration((now - since) / 1000)}.`;
+	const seconds = (now - since) / 1000;
+	const onAir = seconds < 2 ? 'just on air' : `on air ${sayDuration(seconds)}`;
+	let text = `Streaming to ${sayList(mounts)} on ${sayList(hosts)}, ${plural(listeners, 'listener')}, ${onAir}.`;
 	for (const o of troubled.slice(0, 2)) text += ` ${sayMount(o.mount)} on ${hostOf(o)} ${o.state === 'failed' ? 'failed' : 'reconnecting'}: ${sayCause(o.lastErrorCode, o.lastError)}.`;
 	return text;
 }
