@@ -3,7 +3,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import { eventually, tempDir } from './helpers/env.js';
-import { audioStartedAt, runUp, writeProfile } from './helpers/jdcast.js';
+import { audioStartedAt, jdcastOnce, runUp, socketFor, writeProfile } from './helpers/jdcast.js';
+import { icecastSources } from './helpers/icecast-status.js';
+import { capture } from './helpers/listener.js';
+import { oggChain } from './helpers/ogg.js';
 import { isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { stopAndCheckRecording } from './helpers/scenario.js';
@@ -15,8 +18,11 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
 	const file = writeProfile(dir, 'outage', `${jackInput('jd_outage', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /outage.opus, format: opus }\n  - { mount: /outage.mp3, format: mp3 }\nrecord:\n  - { path: outage.ogg, format: flac }\n`);
-	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	const socket = socketFor(t);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), JDCAST_SOCKET: socket });
 	await up.waitLive(['/outage.opus', '/outage.mp3']);
+	const meta = await jdcastOnce(['meta', 'outage', '--title', 'Before the outage', '--socket', socket]);
+	assert.equal(meta.code, 0, meta.stderr);
 	const startedAt = await audioStartedAt(up);
 	const encoder = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
 	const connections = await eventually(async () => {
@@ -30,7 +36,13 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	await sleep(3000);
 	await icecast.restart();
 	await up.waitLive(['/outage.opus', '/outage.mp3'], 5000);
-	await sleep(5000);
+	// The title survives the reconnect: sent again to the MP3 mount, in the Ogg headers of a new listener.
+	await eventually(async () => (await icecastSources(icecast.port)).get('/outage.mp3')?.title === 'Before the outage', 'the MP3 title back').catch(async (error: Error) => {
+		throw new Error(`${error.message}; jdcast says: ${(await jdcastOnce(['status', '--json', '--socket', socket])).stdout}; icecast: ${JSON.stringify([...(await icecastSources(icecast.port))])}`);
+	});
+	const { file: heard } = await capture(`http://127.0.0.1:${icecast.port}/outage.opus`, 1, path.join(dir, 'after.opus'));
+	assert.equal(oggChain(heard)[0]?.tags.TITLE, 'Before the outage');
+	await sleep(3000);
 
 	assert.deepEqual(await connectionsOf(jack.name, 'jd_outage'), connections, 'JACK connections identical');
 	assert.ok(isAlive(Number(encoder.pid)), 'the same ffmpeg still runs');
