@@ -10,7 +10,7 @@ import { oggChain } from './helpers/ogg.js';
 import { isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { stopAndCheckRecording } from './helpers/scenario.js';
-import { connectionsOf, startIcecast, startJack, startSignal } from './helpers/services.js';
+import { connectionsOf, jackClockRate, startIcecast, startJack, startSignal } from './helpers/services.js';
 
 it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ffmpeg untouched, recording whole', async (t) => {
 	const jack = await startJack(t);
@@ -24,6 +24,7 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	const meta = await jdcastOnce(['meta', 'outage', '--title', 'Before the outage', '--socket', socket]);
 	assert.equal(meta.code, 0, meta.stderr);
 	const startedAt = await audioStartedAt(up);
+	const clockRate = await jackClockRate(jack.name);
 	const encoder = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
 	const connections = await eventually(async () => {
 		const now = await connectionsOf(jack.name, 'jd_outage');
@@ -47,7 +48,7 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	assert.deepEqual(await connectionsOf(jack.name, 'jd_outage'), connections, 'JACK connections identical');
 	assert.ok(isAlive(Number(encoder.pid)), 'the same ffmpeg still runs');
 	assert.equal(up.events.filter((e) => e.event === 'encoder').length, 1, 'ffmpeg was never restarted');
-	const recording = await stopAndCheckRecording(up, path.join(dir, 'outage.ogg'), startedAt, 0.02);
+	const recording = await stopAndCheckRecording(up, path.join(dir, 'outage.ogg'), startedAt, 0.02, clockRate);
 	assert.ok(recording.longestSilence < 0.1, `no gap in the recording (longest silence ${recording.longestSilence.toFixed(3)} s)`);
 });
 

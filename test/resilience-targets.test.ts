@@ -8,7 +8,7 @@ import { eventually, freePort, tempDir } from './helpers/env.js';
 import { audioStartedAt, runUp, writeProfile } from './helpers/jdcast.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { stopAndCheckRecording } from './helpers/scenario.js';
-import { startIcecast, startJack, startSignal } from './helpers/services.js';
+import { jackClockRate, startIcecast, startJack, startSignal } from './helpers/services.js';
 
 it('a server unreachable from the start keeps being retried; another profile streams on', async (t) => {
 	const jack = await startJack(t);
@@ -79,9 +79,10 @@ it('a server that accepts and never answers: that target retries; the others and
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitForEvent((e) => e.event === 'output' && e.server === 'main' && e.state === 'live', 'the healthy target live');
 	const startedAt = await audioStartedAt(up);
+	const clockRate = await jackClockRate(jack.name);
 	const timeout = await up.waitForEvent((e) => e.event === 'retry' && e.server === 'hole' && e.code === 'E_ICECAST_TIMEOUT', 'the silent server to time out', 15_000);
 	assert.match(String(timeout.cause), /did not answer within 5 s/);
 	await sleep(1000);
 	assert.equal(up.events.filter((e) => e.event === 'output' && e.server === 'main').length, 1, 'the healthy target never left live');
-	await stopAndCheckRecording(up, path.join(dir, 'hole.opus'), startedAt, 0.03);
+	await stopAndCheckRecording(up, path.join(dir, 'hole.opus'), startedAt, 0.03, clockRate);
 });

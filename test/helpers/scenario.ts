@@ -33,13 +33,18 @@ export async function upOneStream(t: TestContext, name: string, extra = ''): Pro
 	return { jack, icecast, dir, up, client, mount };
 }
 
-/** Stops jdcast with SIGINT (exit 0) and checks the recording covers the time on air, within `tolerance`. */
-export async function stopAndCheckRecording(up: RunningJdcast, file: string, startedAt: number, tolerance: number) {
+/**
+ * Stops jdcast with SIGINT (exit 0) and checks the recording covers the time on air, within
+ * `tolerance`: the wall time, counted at the rate the JACK clock ran (`clockRate`, from
+ * `jackClockRate`), since the audio is JACK's.
+ */
+export async function stopAndCheckRecording(up: RunningJdcast, file: string, startedAt: number, tolerance: number, clockRate?: () => Promise<number>) {
+	const rate = clockRate ? await clockRate() : 1;
 	const stoppedAt = Date.now();
 	assert.equal(await up.stop('SIGINT'), 0);
 	const recording = await analyze(file);
 	assert.deepEqual(recording.decodeErrors, [], 'the recording decodes without error');
-	const wall = (stoppedAt - startedAt) / 1000;
-	assert.ok(Math.abs(recording.duration - wall) / wall < tolerance, `recording ${recording.duration.toFixed(2)} s vs wall ${wall.toFixed(2)} s`);
+	const wall = ((stoppedAt - startedAt) / 1000) * rate;
+	assert.ok(Math.abs(recording.duration - wall) / wall < tolerance, `recording ${recording.duration.toFixed(2)} s vs on air ${wall.toFixed(2)} s (JACK clock at ${(rate * 100).toFixed(1)} % of the wall's)`);
 	return recording;
 }

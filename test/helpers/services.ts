@@ -75,3 +75,32 @@ export async function clientExists(server: string, client: string): Promise<bool
 
 /** The sine jack_simple_client plays on its first output: 48000 Hz / a 200-sample table. */
 export const SIGNAL_LEFT_HZ = 240;
+
+/** The JACK server's own clock: its frame time now, read with jack_showtime. */
+async function jackFrames(server: string): Promise<{ frames: number; at: number }> {
+	const { execa } = await import('execa');
+	const child = execa('jack_showtime', [], { env: { JACK_DEFAULT_SERVER: server, JACK_NO_START_SERVER: '1' }, reject: false, buffer: false });
+	const at = await new Promise<{ frames: number; at: number }>((resolve, reject) => {
+		let text = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			text += chunk.toString();
+			const match = /frame_time = (\d+)/.exec(text);
+			if (match) resolve({ frames: Number(match[1]), at: Date.now() });
+		});
+		void child.then(() => reject(new Error('jack_showtime printed no frame time')));
+	});
+	child.kill('SIGKILL');
+	return at;
+}
+
+/**
+ * How fast the dummy JACK server's clock runs against the wall clock, from now on: on a busy
+ * machine it falls behind, and a recording holds JACK's seconds, not the wall's.
+ */
+export async function jackClockRate(server: string): Promise<() => Promise<number>> {
+	const start = await jackFrames(server);
+	return async () => {
+		const now = await jackFrames(server);
+		return (now.frames - start.frames) / 48 / Math.max(1, now.at - start.at);
+	};
+}
