@@ -3,7 +3,7 @@
 // Unit tests: packages/*/test; integration tests (real icecast2, jackd, ffmpeg): test/.
 // Each integration test owns its ports, JACK server and temp dir, so files run in parallel.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -24,6 +24,22 @@ function testFiles(dir) {
 		else if (/\.test\.(ts|mjs)$/.test(name)) out.push(full);
 	}
 	return out;
+}
+
+// JACK keeps at most 8 servers in a shared registry (/dev/shm) and reclaims the entry of a killed
+// server only for one of the same name. When no jackd runs at all, whatever is there is left over
+// (a jackd killed by hand, a crashed run): clear it, so that the tests' servers find room.
+function jackdRuns() {
+	return readdirSync('/proc').some((pid) => {
+		try {
+			return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'jackd';
+		} catch {
+			return false;
+		}
+	});
+}
+if (!jackdRuns()) {
+	for (const entry of readdirSync('/dev/shm')) if (entry.startsWith('jack')) rmSync(`/dev/shm/${entry}`, { force: true, recursive: true });
 }
 
 const dirs = ['packages/core/test', 'packages/cli/test', 'test'].map((d) => path.join(root, d));
