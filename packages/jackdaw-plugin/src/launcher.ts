@@ -44,8 +44,8 @@ async function profileFiles(config: PluginConfig, dir: string): Promise<{ files:
 	if (config.profiles?.length) {
 		const base = config.jackdaw_dir ?? process.cwd();
 		const files = await expandProfilePaths(config.profiles.map((p) => path.resolve(base, p)));
-		const loaded = await loadProfileFiles(files);
 		if (files.length === 0) throw new SpokenError('Cannot start streaming: no stream profiles found.', [`no files match ${config.profiles.join(', ')}`]);
+		const loaded = await loadProfileFiles(files);
 		if (!loaded.ok) throw new SpokenError('Cannot start streaming: a stream profile has errors. See the log.', loaded.diagnostics.map(formatDiagnostic));
 		return { files, env: {} };
 	}

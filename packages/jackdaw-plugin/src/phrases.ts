@@ -71,13 +71,12 @@ async function startStreaming({ client, config, options }: Parameters<Handler>[0
 	} else {
 		await launch(config, client, { command: options.command, socket: options.socket });
 	}
-	// Give the streams a moment to go on air, so that the answer says how it went.
+	// Give the streams a moment to go on air (or to fail), so that the answer says how it went.
 	let now = await client.status();
 	for (let waited = 0; waited < 4000 && outputs(now).some((o) => o.state === 'connecting'); waited += 200) {
 		await new Promise((r) => setTimeout(r, 200));
 		now = await client.status();
 	}
-	for (let waited = 0; waited < 1500 && outputs(now).some((o) => o.state === 'retrying' && o.reconnects === 0 && !o.lastErrorCode); waited += 200) now = await client.status();
 	return describe(now);
 }
 

@@ -2,9 +2,14 @@ import type { JdcastEvents, Orchestrator } from '@jdcast/core';
 
 const EVENTS = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'log', 'metadata'] as const satisfies readonly (keyof JdcastEvents)[];
 
+/** One event as one line of JSON: `{"event", "time", ...payload}`. */
+export function jsonLine(event: string, payload: object, out: NodeJS.WritableStream = process.stdout): void {
+	out.write(`${JSON.stringify({ event, time: new Date().toISOString(), ...payload })}\n`);
+}
+
 /** One JSON object per line per event: `{"event", "time", "profile", ...}`; stats: one line per output. */
 export function writeJsonLines(orchestrator: Orchestrator, out: NodeJS.WritableStream = process.stdout): () => void {
-	const write = (event: string, payload: object) => out.write(`${JSON.stringify({ event, time: new Date().toISOString(), ...payload })}\n`);
+	const write = (event: string, payload: object) => jsonLine(event, payload, out);
 	const handlers = EVENTS.map((event) => {
 		const handler = (payload: object) => write(event, payload);
 		orchestrator.on(event, handler);

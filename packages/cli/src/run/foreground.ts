@@ -1,5 +1,5 @@
-import { controlSocketPath, createController, formatDiagnostic, JdcastError, Orchestrator, type Profile, type ReloadResult } from '@jdcast/core';
-import { writeJsonLines } from '../output/json-lines.js';
+import { controlSocketPath, createController, JdcastError, Orchestrator, ProfileError, type Profile, type ReloadResult } from '@jdcast/core';
+import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 
 export interface ForegroundOptions {
@@ -24,8 +24,7 @@ export interface ForegroundOptions {
 export async function runForeground(profiles: Profile[], options: ForegroundOptions): Promise<number> {
 	const orchestrator = new Orchestrator();
 	const json = options.json || !process.stdout.isTTY;
-	const say = (event: string, text: string, payload: object = {}) =>
-		json ? process.stdout.write(`${JSON.stringify({ event, time: new Date().toISOString(), message: text, ...payload })}\n`) : process.stderr.write(`${text}\n`);
+	const say = (event: string, text: string, payload: object = {}) => (json ? jsonLine(event, { message: text, ...payload }) : process.stderr.write(`${text}\n`));
 
 	let reloading: Promise<ReloadResult> | undefined;
 	const reload = async (): Promise<ReloadResult> => {
@@ -67,7 +66,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	process.on('SIGINT', () => {}); // a second Ctrl-C must not kill us half-way through stopping
 	process.on('SIGHUP', () => {
 		reload().catch((error: unknown) => {
-			const details = (error as { diagnostics?: Parameters<typeof formatDiagnostic>[0][] }).diagnostics?.map(formatDiagnostic) ?? [];
+			const details = error instanceof ProfileError ? error.lines : [];
 			say('reload', `reload refused, everything keeps running as it was: ${error instanceof Error ? error.message : String(error)}`, { refused: true, details });
 			if (!json) for (const d of details) process.stderr.write(`${d}\n`);
 		});

@@ -1,11 +1,10 @@
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { JdcastError, ProfileError } from '../errors/index.js';
-import { formatDiagnostic } from '../profile/diagnostic.js';
 import type { Metadata } from '../metadata/types.js';
 import type { Orchestrator, ReloadResult } from '../orchestrator/orchestrator.js';
+import { accepts } from '../util/ports.js';
 import type { ControlErrorBody } from './api.js';
 
 export interface ControllerOptions {
@@ -65,21 +64,10 @@ async function prepareSocket(socketPath: string): Promise<void> {
 	} catch {
 		return;
 	}
-	if (await answers(socketPath)) {
+	if (await accepts({ path: socketPath })) {
 		throw new JdcastError('E_CONTROL_IN_USE', `another jdcast up is already running on ${socketPath}; stop it, or give this one another --socket`);
 	}
 	await rm(socketPath, { force: true }); // left behind by a jdcast that was killed
-}
-
-function answers(socketPath: string): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = net.connect(socketPath);
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 async function handle(orchestrator: Orchestrator, options: ControllerOptions, request: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
@@ -132,7 +120,7 @@ function statusOf(error: unknown): number {
 
 function errorBody(error: unknown): ControlErrorBody {
 	if (error instanceof ProfileError) {
-		return { error: { code: error.code, message: 'the reload was refused: a profile is invalid; everything keeps running as it was', details: error.diagnostics.map(formatDiagnostic) } };
+		return { error: { code: error.code, message: 'the reload was refused: a profile is invalid; everything keeps running as it was', details: error.lines } };
 	}
 	if (error instanceof JdcastError) return { error: { code: error.code, message: error.message } };
 	return { error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } };

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../profile/diagnostic.js';
+import { formatDiagnostic, type Diagnostic } from '../profile/diagnostic.js';
 
 /** Every error jdcast raises on purpose: `code` is what a program switches on. */
 export class JdcastError extends Error {
@@ -22,6 +22,11 @@ export class ProfileError extends JdcastError {
 		const errors = diagnostics.filter((d) => d.severity === 'error');
 		super('E_PROFILE_INVALID', `${errors.length} problem${errors.length === 1 ? '' : 's'} in profiles`);
 		this.diagnostics = diagnostics;
+	}
+
+	/** Every problem as `FILE:LINE:COL: message`. */
+	get lines(): string[] {
+		return this.diagnostics.map(formatDiagnostic);
 	}
 }
 

@@ -90,15 +90,6 @@ export class Tap {
 		return this.ogg?.headers.pages ?? [];
 	}
 
-	/** True once a subscriber would get a decodable start (Ogg headers complete; MP3: always). */
-	get ready(): boolean {
-		return this.ogg ? this.ogg.headers.complete : true;
-	}
-
-	get skippedBytes(): number {
-		return this.ogg ? this.ogg.reader.skippedBytes : this.mp3!.skippedBytes;
-	}
-
 	private welcome(): void {
 		for (const subscriber of this.joining) for (const page of this.headerPages) subscriber(page);
 		this.joining.clear();

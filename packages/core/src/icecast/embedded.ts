@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
-import { dieWithParent, terminate as terminate_ } from '../util/process.js';
+import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
+import { accepts } from '../util/ports.js';
 import { onPath } from '../util/which.js';
-import { waitFor } from '../util/wait.js';
 
 export interface EmbeddedIcecastOptions {
 	port: number;
@@ -62,16 +61,11 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 		const [file, args] = dieWithParent(command, ['-c', config], runsAsRoot() ? { asUser: { user: 'nobody', group: 'nogroup' } } : {});
 		child = execa(file, args, { stdio: 'ignore', reject: false, cleanup: true });
 		child.catch(() => {});
-		const spawned = child;
-		let exited = false;
-		void spawned.then(() => (exited = true));
-		await waitFor(
-			async () => {
-				if (exited) throw new JdcastError('E_ICECAST_EMBEDDED', `icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`);
-				return acceptsConnections(options.port);
-			},
-			{ timeoutMs: 10_000, intervalMs: 25, what: `icecast2 to listen on 127.0.0.1:${options.port}` },
-		);
+		await untilReady(child, () => accepts({ host: '127.0.0.1', port: options.port }), {
+			what: `icecast2 to listen on 127.0.0.1:${options.port}`,
+			intervalMs: 25,
+			exited: () => new JdcastError('E_ICECAST_EMBEDDED', `icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`),
+		});
 	};
 	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal, 400);
 	await launch();
@@ -94,17 +88,6 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 		kill: () => terminate('SIGKILL'),
 		restart: launch,
 	};
-}
-
-function acceptsConnections(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = net.connect({ host: '127.0.0.1', port });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('error', () => resolve(false));
-	});
 }
 
 const NOBODY_UID = 65534;

@@ -100,10 +100,6 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 		return true;
 	}
 
-	get queuedBytes(): number {
-		return this.socket.writableLength;
-	}
-
 	/** Ends the stream cleanly (the mount goes away on the server). */
 	close(): void {
 		if (this.closed) return;

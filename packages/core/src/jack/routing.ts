@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
+import { waitFor } from '../util/wait.js';
 import { onPath } from '../util/which.js';
 import { JackRouter, type JackState } from './router.js';
 import { JackWatch } from './watch.js';
@@ -63,6 +64,32 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		this.router.stop();
 		await this.watch?.stop();
 		await this.refreshing?.catch(() => {});
+	}
+
+	/**
+	 * ffmpeg was just started: its client appears within a fraction of a second. jack_evmon will
+	 * say so; without it, look every 100 ms until it is there or `gaveUp()` says to stop.
+	 */
+	clientStarting(gaveUp: () => boolean): void {
+		if (this.watch?.running) return;
+		void waitFor(async () => gaveUp() || this.stopped || (await this.refresh()), { timeoutMs: 10_000, intervalMs: 100, what: 'the JACK client' }).catch(() => {});
+	}
+
+	/** Resolves once the JACK server answers (at once if it does), or when `signal` aborts. */
+	async untilServerRuns(signal: AbortSignal): Promise<void> {
+		await this.refresh();
+		if (this.router.serverIsRunning || signal.aborted) return;
+		this.waitForServer();
+		await new Promise<void>((resolve) => {
+			const done = () => {
+				this.off('server', onServer);
+				signal.removeEventListener('abort', done);
+				resolve();
+			};
+			const onServer = (running: boolean) => running && done();
+			this.on('server', onServer);
+			signal.addEventListener('abort', done, { once: true });
+		});
 	}
 
 	refreshSoon(): void {

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
-import { dieWithParent, terminate as terminate_ } from '../util/process.js';
-import { waitFor } from '../util/wait.js';
+import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
 import { readGraph } from './cli.js';
 
 export interface DummyJack {
@@ -41,15 +40,11 @@ export async function startDummyJack(name: string, options: { rate?: number; per
 		child.stderr?.on('data', (chunk: Buffer) => {
 			if (stderr.length < 4096) stderr += chunk.toString();
 		});
-		let exited = false;
-		void child.then(() => (exited = true));
-		await waitFor(
-			async () => {
-				if (exited) throw new JdcastError('E_JACK_START', `jackd -n ${name} exited at start${stderr ? `: ${stderr.trim().split('\n').at(-2) ?? ''}` : ''}`);
-				return (await readGraph(name)) !== undefined;
-			},
-			{ timeoutMs: 10_000, intervalMs: 50, what: `jackd -n ${name}` },
-		);
+		await untilReady(child, async () => (await readGraph(name)) !== undefined, {
+			what: `jackd -n ${name}`,
+			intervalMs: 50,
+			exited: () => new JdcastError('E_JACK_START', `jackd -n ${name} exited at start${stderr ? `: ${stderr.trim().split('\n').at(-2) ?? ''}` : ''}`),
+		});
 	};
 	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal);
 	await launchWithRetry(launch);
@@ -96,15 +91,10 @@ async function removeLeftovers(name: string): Promise<void> {
 export async function startTestSignal(server: string | undefined): Promise<{ client: string; stop: () => Promise<void> }> {
 	const [file, args] = dieWithParent('jack_simple_client', []);
 	const child = execa(file, args, { env: { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }, stdio: 'ignore', reject: false, cleanup: true });
-	child.catch(() => {});
-	let exited = false;
-	void child.then(() => (exited = true));
-	await waitFor(
-		async () => {
-			if (exited) throw new JdcastError('E_JACK_SIGNAL', 'jack_simple_client exited at start: is the JACK server running?');
-			return (await readGraph(server))?.some((p) => p.client === 'jack_simple_client');
-		},
-		{ timeoutMs: 10_000, intervalMs: 50, what: 'jack_simple_client' },
-	);
+	await untilReady(child, async () => (await readGraph(server))?.some((p) => p.client === 'jack_simple_client'), {
+		what: 'jack_simple_client',
+		intervalMs: 50,
+		exited: () => new JdcastError('E_JACK_SIGNAL', 'jack_simple_client exited at start: is the JACK server running?'),
+	});
 	return { client: 'jack_simple_client', stop: () => terminate_(child, 'SIGTERM') };
 }

@@ -37,14 +37,6 @@ export function isCommentPacket(codec: OggCodec, packet: Buffer): boolean {
 	return LAYOUT[codec]?.matches(packet) ?? false;
 }
 
-/** The tags of a comment packet (for tests and status). */
-export function readTags(codec: OggCodec, packet: Buffer): Record<string, string> {
-	const layout = LAYOUT[codec];
-	if (!layout) return {};
-	const { comments } = parseBlock(packet.subarray(layout.prefix(packet).length));
-	return Object.fromEntries(comments.map((c) => [c.slice(0, c.indexOf('=')).toUpperCase(), c.slice(c.indexOf('=') + 1)]));
-}
-
 const LAYOUT: Partial<Record<OggCodec, { matches(p: Buffer): boolean; prefix(p: Buffer): Buffer; wrap(original: Buffer, body: Buffer): Buffer }>> = {
 	opus: {
 		matches: (p) => p.subarray(0, 8).toString('latin1') === 'OpusTags',

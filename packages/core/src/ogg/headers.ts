@@ -47,8 +47,4 @@ export class OggHeaderCache {
 		}
 		return true;
 	}
-
-	get complete(): boolean {
-		return this.pages.length > 0 && !this.collecting;
-	}
 }

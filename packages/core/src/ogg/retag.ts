@@ -42,11 +42,6 @@ export class OggRetagger {
 		this.pending = true;
 	}
 
-	get currentTags(): Tags | undefined {
-		return this.tags;
-	}
-
-
 	/** The pages to send for one page of ffmpeg's stream (none, while its headers are replaced). */
 	process(page: OggPage): OggPage[] {
 		if (page.flags & FLAG_BOS) this.begin(page);

@@ -100,10 +100,15 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	}
 
 	/** Marks the target failed before it ever connects (e.g. its password could not be read). */
-	fail(message: string, code = 'E_SECRET_UNRESOLVED'): void {
-		this.lastError = message;
-		this.lastErrorCode = code;
+	fail(message: string, code: string): void {
+		this.note({ message, code });
 		this.setState('failed');
+	}
+
+	/** The latest cause, in plain words and as a code; undefined: all is well again. */
+	private note(cause: { message: string; code: string } | undefined): void {
+		this.lastError = cause?.message ?? null;
+		this.lastErrorCode = cause?.code ?? null;
 	}
 
 	status(): OutputStatus {
@@ -116,7 +121,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			kbps: this.kbps,
 			reconnects: this.reconnects,
 			lastError: this.lastError,
-			lastErrorCode: this.lastError === null ? null : this.lastErrorCode,
+			lastErrorCode: this.lastErrorCode,
 			listeners: this.audience,
 			nowPlaying: this.nowPlaying,
 			liveSince: this.liveSince?.toISOString() ?? null,
@@ -143,8 +148,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 					onFailedAttempt: async ({ error, attemptNumber }) => {
 						const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);
 						const delayMs = backoffDelay(attemptNumber + 1, cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY);
-						this.lastError = cause.message;
-						this.lastErrorCode = cause.code;
+						this.note(cause);
 						this.setState('retrying', cause);
 						this.emit('retry', { attempt: attemptNumber, delayMs, error: cause });
 						await sleep(delayMs, undefined, { signal }).catch(() => {});
@@ -153,16 +157,14 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			} catch (error) {
 				if (signal.aborted) return;
 				const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', String(error));
-				this.lastError = cause.message;
-				this.lastErrorCode = cause.code;
+				this.note(cause);
 				this.setState('failed', cause);
 				return;
 			}
 			const closed = await this.stayLive(connection);
 			if (signal.aborted) return;
 			this.reconnects++;
-			this.lastError = closed?.message ?? 'connection closed';
-			this.lastErrorCode = closed?.code ?? 'E_ICECAST_CLOSED';
+			this.note(closed ?? new IcecastError('E_ICECAST_CLOSED', 'connection closed'));
 			this.setState('retrying', closed);
 		}
 	}
@@ -198,11 +200,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private stayLive(connection: SourceConnection): Promise<IcecastError | undefined> {
 		this.connection = connection;
 		this.liveSince = new Date();
-		this.lastError = null;
+		this.note(undefined);
 		this.setState('live');
 		if (this.encoder.container === 'mp3' && this.metadata) {
 			// Icecast takes metadata for a mount only once the source is on it.
-			setTimeout(() => void this.sendAdminMetadata().catch((error: Error) => (this.lastError = error.message)), 200).unref();
+			const resend = () => this.sendAdminMetadata().catch((error: Error & { code?: string }) => this.note({ message: error.message, code: error.code ?? 'E_ICECAST_HTTP' }));
+			setTimeout(() => void resend(), 200).unref();
 		}
 		return new Promise((resolve) => {
 			connection.once('close', (error) => {

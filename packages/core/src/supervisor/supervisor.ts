@@ -4,7 +4,6 @@ import pRetry, { AbortError } from 'p-retry';
 import { startEncoder, type RunningEncoder } from '../encoder/ffmpeg.js';
 import { SecretError } from '../errors/index.js';
 import { Tap } from '../fanout/tap.js';
-import { readGraph } from '../jack/cli.js';
 import { Routing } from '../jack/routing.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
 import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
@@ -15,7 +14,6 @@ import { songLine, type Metadata, type MetadataResult } from '../metadata/types.
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
-import { waitFor } from '../util/wait.js';
 
 export interface SupervisorOptions {
 	/** ffmpeg binary; default `ffmpeg` from PATH. */
@@ -36,6 +34,12 @@ const ENCODER_RETRY = { firstMs: 250, capMs: 3000 };
 const STABLE_RUN_MS = 10_000;
 /** A non-JACK input that fails this often in a row without producing audio is given up. */
 const MAX_QUICK_FAILURES = 5;
+
+interface Credentials {
+	password?: Secret;
+	admin?: { user: string; password: Secret };
+	failure?: { message: string; code: string };
+}
 
 class EncoderExit extends Error {
 	constructor(
@@ -94,8 +98,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	async start(): Promise<void> {
 		this.setState('starting');
-		const passwords = await this.resolvePasswords();
-		const admins = await this.resolveAdmins();
+		const credentials = await this.resolveCredentials();
 		for (const encoder of this.plan.encoders) {
 			const tap = new Tap(encoder.container);
 			this.taps.set(encoder.fd, tap);
@@ -103,13 +106,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			const initial = metadataOf(encoder.streams[0]?.info ?? this.profile.info);
 			if (initial) tap.setTags(initial);
 			for (const target of encoder.streams) {
-				const server = this.profile.servers[target.server]!;
-				const password = passwords.get(target.server);
-				const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, typeof password === 'string' ? undefined : password);
+				const { password, admin, failure } = credentials.get(target.server)!;
+				const output = new IcecastOutput(this.profile.servers[target.server]!, target.mount, target.info, encoder, tap, password);
 				this.watchOutput(output);
 				this.outputs.push(output);
-				if (typeof password === 'string') output.fail(password);
-				output.admin = admins.get(target.server);
+				if (failure) output.fail(failure.message, failure.code);
+				output.admin = admin;
 				const own = metadataOf(target.info);
 				if (own) void output.setMetadata(own);
 			}
@@ -157,22 +159,35 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return { outputs: this.outputs.map((o) => o.status()), recordings: this.recordings.map((r) => r.status()) };
 	}
 
-	/** A server whose password cannot be read fails its own outputs, not the profile. */
-	private async resolvePasswords(): Promise<Map<string, Secret | string>> {
-		const result = new Map<string, Secret | string>();
+	/**
+	 * Each server's source password and admin credentials. A server whose password cannot be read
+	 * (or whose embedded icecast2 did not start) fails its own outputs, not the profile; admin
+	 * credentials that cannot be read leave metadata updates to the source credentials.
+	 */
+	private async resolveCredentials(): Promise<Map<string, Credentials>> {
+		const result = new Map<string, Credentials>();
+		const { env, embeddedPasswords, embeddedAdminPasswords, embeddedFailures } = this.options;
 		for (const server of Object.values(this.profile.servers)) {
-			const failure = this.options.embeddedFailures?.get(server.name);
-			if (failure) {
-				result.set(server.name, failure);
+			const embeddedFailure = embeddedFailures?.get(server.name);
+			if (embeddedFailure) {
+				result.set(server.name, { failure: { message: embeddedFailure, code: 'E_ICECAST_EMBEDDED' } });
 				continue;
 			}
+			const credentials: Credentials = {};
 			try {
-				result.set(server.name, await resolvePassword(this.profile, server, this.options.env, this.options.embeddedPasswords?.get(server.name)));
+				credentials.password = await resolvePassword(this.profile, server, env, embeddedPasswords?.get(server.name));
 			} catch (error) {
-				const message = error instanceof SecretError ? `${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}` : String(error);
-				this.log('error', message);
-				result.set(server.name, error instanceof SecretError ? error.message : message);
+				if (!(error instanceof SecretError)) throw error;
+				this.log('error', `${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}`);
+				credentials.failure = { message: error.message, code: error.code };
 			}
+			try {
+				credentials.admin = await resolveAdmin(this.profile, server, env, embeddedAdminPasswords?.get(server.name));
+			} catch (error) {
+				if (!(error instanceof SecretError)) throw error;
+				this.log('warning', `${error.message}; metadata updates use the source credentials`);
+			}
+			result.set(server.name, credentials);
 		}
 		return result;
 	}
@@ -215,19 +230,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return Object.values(this.profile.servers).flatMap((s) => [s.password, s.admin?.password].flatMap((p) => (p?.kind === 'env' ? [p.name] : [])));
 	}
 
-	private async resolveAdmins(): Promise<Map<string, { user: string; password: Secret }>> {
-		const result = new Map<string, { user: string; password: Secret }>();
-		for (const server of Object.values(this.profile.servers)) {
-			try {
-				const admin = await resolveAdmin(this.profile, server, this.options.env, this.options.embeddedAdminPasswords?.get(server.name));
-				if (admin) result.set(server.name, admin);
-			} catch (error) {
-				this.log('warning', `${error instanceof Error ? error.message : String(error)}; metadata updates use the source credentials`);
-			}
-		}
-		return result;
-	}
-
 	private watchOutput(output: IcecastOutput): void {
 		const base = { profile: this.name, server: output.server.name, mount: output.mount, format: output.status().format };
 		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError }));
@@ -259,7 +261,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				this.emit('encoder', { profile: this.name, pid: null, restarts: this.restarts, running: false, reason: exit.reason });
 				this.log('warning', `ffmpeg exited (${exit.reason}); restarting`);
 				await sleep(backoffDelay(streak + 1, ENCODER_RETRY), undefined, { signal }).catch(() => {});
-				await this.waitForJackServer(signal);
+				await this.routing?.untilServerRuns(signal);
 			},
 		}).catch((error: unknown) => {
 			if (!signal.aborted) this.log('error', error instanceof Error ? error.message : String(error));
@@ -291,30 +293,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				}
 			});
 		}
-		if (this.routing) void this.routeWhenClientAppears(encoder);
+		this.routing?.clientStarting(() => this.encoder !== encoder || this.abort.signal.aborted);
 		const exit = await encoder.exited;
 		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
 		if (this.encoder === encoder) this.encoder = undefined;
 		if (this.abort.signal.aborted) return;
 		throw new EncoderExit(exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason, producedAudio, performance.now() - started);
-	}
-
-	/** Right after ffmpeg starts, look often: its JACK client appears within a fraction of a second. */
-	private async routeWhenClientAppears(encoder: RunningEncoder): Promise<void> {
-		const routing = this.routing!;
-		await waitFor(async () => this.encoder !== encoder || this.abort.signal.aborted || (await routing.refresh()), {
-			timeoutMs: 10_000,
-			intervalMs: 100,
-			what: 'the JACK client',
-		}).catch(() => {});
-	}
-
-	private async waitForJackServer(signal: AbortSignal): Promise<void> {
-		if (this.profile.input.kind !== 'jack') return;
-		const server = this.profile.input.server;
-		if (await readGraph(server)) return;
-		this.log('warning', 'waiting for the JACK server to come back');
-		await waitFor(async () => signal.aborted || (await readGraph(server)) !== undefined, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: 250, what: 'the JACK server' }).catch(() => {});
 	}
 
 	private setState(state: ProfileState): void {

@@ -13,3 +13,15 @@ function isFree(port: number): Promise<boolean> {
 		server.listen({ port, host: '127.0.0.1' }, () => server.close(() => resolve(true)));
 	});
 }
+
+/** Whether something accepts a connection there (a TCP port, or a Unix socket path). */
+export function accepts(where: { host: string; port: number } | { path: string }): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = net.connect(where);
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
+}

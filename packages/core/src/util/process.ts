@@ -1,3 +1,4 @@
+import { waitFor } from './wait.js';
 import { onPath } from './which.js';
 import type { ResultPromise } from 'execa';
 
@@ -22,4 +23,23 @@ export function dieWithParent(file: string, args: readonly string[], options: { 
 	if (!onPath('setpriv')) return [file, [...args]];
 	const drop = options.asUser ? ['--reuid', options.asUser.user, '--regid', options.asUser.group, '--clear-groups'] : [];
 	return ['setpriv', [...drop, '--pdeathsig', options.signal ?? 'TERM', '--', file, ...args]];
+}
+
+/**
+ * Waits until a service just started is ready (`ready()` truthy), or throws `exited()` as soon
+ * as the process ends first: the one wait of embedded icecast2, jackd and the test signal.
+ */
+export async function untilReady(child: ResultPromise, ready: () => Promise<unknown>, o: { what: string; intervalMs: number; exited: () => Error }): Promise<void> {
+	let gone = false;
+	void child.then(
+		() => (gone = true),
+		() => (gone = true),
+	);
+	await waitFor(
+		async () => {
+			if (gone) throw o.exited();
+			return ready();
+		},
+		{ timeoutMs: 10_000, intervalMs: o.intervalMs, what: o.what },
+	);
 }
