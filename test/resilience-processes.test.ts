@@ -20,7 +20,9 @@ const EXPECTED = (client: string): [string, string][] =>
 async function withHandMadeConnection(t: TestContext, name: string) {
 	const { jack, up, client } = await upOneStream(t, name);
 	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied');
+	await eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied').catch(async (error: Error) => {
+		throw new Error(`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, client))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event !== 'stats').slice(-12))}`);
+	});
 	assert.ok(await connectPorts('system:capture_1', `${client}:input_2`, jack.name), 'a connection made by hand');
 	await up.waitForEvent((e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3, 'jdcast to see it');
 	return { jack, up, first };
@@ -46,7 +48,9 @@ it('jackd killed and started again: the stream resumes and connections are resto
 	await jack.restart();
 	await startSignal(t, jack.name);
 	await up.waitForEvent((e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid, 'ffmpeg back', 15_000);
-	await eventually(async () => JSON.stringify(await connectionsOf(jack.name, 'jd_down')) === JSON.stringify(EXPECTED('jd_down')), 'all three connections back', 10_000);
+	await eventually(async () => JSON.stringify(await connectionsOf(jack.name, 'jd_down')) === JSON.stringify(EXPECTED('jd_down')), 'all three connections back', 20_000).catch(async (error: Error) => {
+		throw new Error(`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, 'jd_down'))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event === 'jack' || e.event === 'log').slice(-8))}`);
+	});
 	await up.waitLive(['/down.opus']);
 	const bytes = () => Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/down.opus').at(-1)?.bytesSent ?? 0);
 	const before = bytes();

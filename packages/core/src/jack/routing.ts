@@ -67,11 +67,11 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	}
 
 	/**
-	 * ffmpeg was just started: its client appears within a fraction of a second. jack_evmon will
-	 * say so; without it, look every 100 ms until it is there or `gaveUp()` says to stop.
+	 * ffmpeg was just started: its client appears within a fraction of a second. Look every
+	 * 100 ms until it is there or `gaveUp()` says to stop — not left to jack_evmon, which may
+	 * itself be reconnecting to a JACK server that just came back.
 	 */
 	clientStarting(gaveUp: () => boolean): void {
-		if (this.watch?.running) return;
 		void waitFor(async () => gaveUp() || this.stopped || (await this.refresh()), { timeoutMs: 10_000, intervalMs: 100, what: 'the JACK client' }).catch(() => {});
 	}
 
@@ -128,6 +128,8 @@ export class Routing extends EventEmitter<RoutingEvents> {
 				clearInterval(this.serverPoll);
 				this.serverPoll = undefined;
 				this.watch?.start();
+				// What appeared before the watcher was listening again is seen by one more look.
+				setTimeout(() => void this.refresh(), SERVER_POLL_MS).unref();
 			}
 		}, SERVER_POLL_MS);
 	}

@@ -43,7 +43,7 @@ export async function startDummyJack(name: string, options: { rate?: number; per
 		await untilReady(child, async () => (await readGraph(name)) !== undefined, {
 			what: `jackd -n ${name}`,
 			intervalMs: 50,
-			exited: () => new JdcastError('E_JACK_START', `jackd -n ${name} exited at start${stderr ? `: ${stderr.trim().split('\n').at(-2) ?? ''}` : ''}`),
+			exited: () => new JdcastError('E_JACK_START', `jackd -n ${name} exited at start${whyJackdExited(stderr)}`),
 		});
 	};
 	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal);
@@ -60,6 +60,13 @@ export async function startDummyJack(name: string, options: { rate?: number; per
 		kill: () => terminate('SIGKILL'),
 		restart: () => launchWithRetry(launch),
 	};
+}
+
+/** jackd's own reason, without its banner and buffer chatter. */
+function whyJackdExited(stderr: string): string {
+	const noise = /^(jackdmp|Copyright|jackdmp comes|This is free|under certain|no message buffer|JACK server starting|self-connect-mode)/;
+	const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !noise.test(l));
+	return lines.length ? `: ${lines.slice(-2).join('; ')}` : '';
 }
 
 /**
