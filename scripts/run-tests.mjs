@@ -50,7 +50,7 @@ if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 const concurrency = process.env.JDCAST_TEST_CONCURRENCY ?? '3';
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+	['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...files],
 	{ stdio: 'inherit', cwd: root },
 );
 process.exit(result.status ?? 1);

@@ -46,7 +46,7 @@ record:
 
 	const ffmpegs = childrenOf(up.child.pid!).filter((p) => p.argv[0]?.endsWith('ffmpeg'));
 	assert.equal(ffmpegs.length, 1, 'one ffmpeg process for the profile');
-	assert.deepEqual(ffmpegs[0]!.argv.filter((a) => a.startsWith('pipe:')), ['pipe:3', 'pipe:4'], 'two encoders');
+	assert.deepEqual(ffmpegs[0]!.argv.filter((a) => a.startsWith('pipe:')), ['pipe:3', 'pipe:4', 'pipe:5'], 'two encoders and the level meter\'s PCM copy');
 	assert.equal(ffmpegs[0]!.pid, started.pid);
 
 	const leaking = processes().filter((p) => p.argv.some((a) => a.includes(password)));

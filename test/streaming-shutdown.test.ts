@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
-import { eventually, tempDir } from './helpers/env.js';
+import { eventually, freePort, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
 import { analyze } from './helpers/listener.js';
 import { isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { clientExists, startIcecast, startJack, startSignal } from './helpers/services.js';
+import { oggChain } from './helpers/ogg.js';
 
 it('SIGINT: exit 0, no ffmpeg left, the JACK client gone, recordings decodable', async (t) => {
 	const jack = await startJack(t);
@@ -32,4 +35,43 @@ it('SIGINT: exit 0, no ffmpeg left, the JACK client gone, recordings decodable',
 	}
 	const last = up.events.filter((e) => e.event === 'profile').at(-1);
 	assert.equal(last?.state, 'stopped');
+});
+
+it('SIGTERM (systemd, kill): exit 0, stopped events, EOS on the recording, no temp folder left', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const dir = tempDir(t);
+	const port = await freePort();
+	const file = writeProfile(dir, 'term', `${jackInput('jd_term', jack.name)}servers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /term.opus, format: opus }\nrecord:\n  - { path: term.opus, format: opus }\n`);
+	const up = runUp(t, [file]);
+	await up.waitLive(['/term.opus']);
+	const ours = readdirSync(tmpdir()).filter((d) => d.startsWith('jdcast-icecast-')).map((d) => path.join(tmpdir(), d)).filter((d) => {
+		try {
+			return readFileSync(path.join(d, 'icecast.xml'), 'utf8').includes(`<port>${port}</port>`);
+		} catch {
+			return false;
+		}
+	});
+	assert.equal(ours.length, 1, 'the embedded server has its folder');
+	await sleep(2000);
+
+	assert.equal(await up.stop('SIGTERM'), 0);
+	for (const kind of ['profile', 'output', 'recording']) assert.equal(up.events.filter((e) => e.event === kind).at(-1)?.state, 'stopped', `a ${kind} stopped event`);
+	assert.equal(existsSync(ours[0]!), false, 'the temp folder (it holds generated passwords) is removed');
+	const chain = oggChain(path.join(dir, 'term.opus'));
+	assert.ok(chain.length >= 1 && chain.every((link) => link.ended), 'every Ogg stream of the recording ends with an EOS page');
+	const report = await analyze(path.join(dir, 'term.opus'));
+	assert.deepEqual(report.decodeErrors, []);
+});
+
+it('ffmpeg missing from PATH: the profile fails saying what to install, outputs never live, jdcast up exits 1', async (t) => {
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'nobin', `input: { tone: {} }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /nobin.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), PATH: dir });
+	const failed = await up.waitForEvent((e) => e.event === 'profile' && e.state === 'failed', 'the profile to fail', 10_000);
+	assert.match(String(failed.error), /ffmpeg is not installed \(not found on PATH\); install it/);
+	assert.equal(await up.exited, 1);
+	assert.ok(!up.events.some((e) => e.event === 'output' && e.state === 'live'), 'no output ever said live');
+	assert.equal(up.events.filter((e) => e.event === 'encoder').length, 0, 'no restart loop');
 });

@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 
 await build({
-	entryPoints: { jdcast: 'dist/bin.js' },
+	// The profile loader's worker thread is a file of its own, found beside the chunk that starts it.
+	entryPoints: { jdcast: 'dist/bin.js', 'load-worker': '../core/dist/profile/load-worker.mjs' },
 	outdir: 'dist/bundle',
 	outExtension: { '.js': '.mjs' },
 	bundle: true,

@@ -20,7 +20,7 @@ export interface OneStream {
  * The common start of a test: a JACK server with the test signal, an icecast2, and `jdcast up`
  * running one Opus stream `/NAME.opus` from client `jd_NAME` (plus `extra` profile lines), live.
  */
-export async function upOneStream(t: TestContext, name: string, extra = ''): Promise<OneStream> {
+export async function upOneStream(t: TestContext, name: string, extra = '', env: NodeJS.ProcessEnv = {}): Promise<OneStream> {
 	const jack = await startJack(t);
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
@@ -28,7 +28,7 @@ export async function upOneStream(t: TestContext, name: string, extra = ''): Pro
 	const client = `jd_${name}`;
 	const mount = `/${name}.opus`;
 	const file = writeProfile(dir, name, `${jackInput(client, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: ${mount}, format: opus }\n${extra}`);
-	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), ...env });
 	await up.waitLive([mount]);
 	return { jack, icecast, dir, up, client, mount };
 }

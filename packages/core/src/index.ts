@@ -1,6 +1,7 @@
 export { JdcastError, ProfileError, SecretError } from './errors/index.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Severity } from './profile/diagnostic.js';
-export { loadProfileText, loadProfileFiles, type LoadResult, type LoadManyResult } from './profile/load.js';
+export { loadProfileText, loadProfileFiles, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult } from './profile/load.js';
+export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { fromJackdawConfig, fromJackdawConfigFile, jackdawProfileYaml, JACKDAW_DEFAULTS, JACKDAW_PASSWORD_ENV } from './profile/jackdaw.js';
 export { resolvePassword } from './profile/secrets.js';
 export { Secret } from './profile/secret.js';
@@ -8,7 +9,7 @@ export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
 export { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
-export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState } from './status/types.js';
+export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState, AudioStatus, SilenceEvent, ProcessStatus } from './status/types.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { startDummyJack, startTestSignal, type DummyJack } from './jack/server.js';

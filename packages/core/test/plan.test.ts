@@ -30,8 +30,22 @@ record:
 		assert.equal(flac!.fd, 4);
 		assert.deepEqual(flac!.streams.map((s) => s.mount), ['/live.flac']);
 		assert.deepEqual(flac!.recordings, ['rec.ogg']);
-		assert.equal(p.argv.filter((a) => a === '-map').length, 2);
-		assert.deepEqual(p.argv.filter((a) => a.startsWith('pipe:')), ['pipe:3', 'pipe:4']);
+		// Two encoders, and the PCM copy the level meter reads.
+		assert.equal(p.argv.filter((a) => a === '-map').length, 3);
+		assert.deepEqual(p.argv.filter((a) => a.startsWith('pipe:')), ['pipe:3', 'pipe:4', 'pipe:5']);
+		assert.equal(p.meterFd, 5);
+	});
+
+	it('gives the level meter one 32-bit float WAV copy of the input, after the encoders', () => {
+		const p = plan(profileOf(`${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n  - { mount: /b, format: mp3 }\n`));
+		const meter = splitOutputs(p.argv).at(-1)!;
+		assert.deepEqual(meter, ['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:5']);
+	});
+
+	it('makes the tone at the asked peak level on every channel', () => {
+		const p = plan(profileOf(`input: { tone: { frequency: 1000, level: -23, channels: 2 } }\n${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n`));
+		const source = p.argv[p.argv.indexOf('lavfi') + 2]!;
+		assert.match(source, /^sine=frequency=1000:sample_rate=48000,volume=-4\.9382dB:precision=double,pan=2c\|c0=c0\|c1=c0$/);
 	});
 
 	it('puts no password and no server address in the argv', () => {
@@ -57,7 +71,7 @@ record:
   - { mount: /c, format: flac }
   - { mount: /d, format: mp3 }
 `));
-		const outputs = splitOutputs(p.argv);
+		const outputs = splitOutputs(p.argv).slice(0, -1);
 		assert.equal(outputs.length, 4);
 		for (const out of outputs.slice(0, 3)) {
 			assert.deepEqual(valueOf(out, '-f'), 'ogg');

@@ -1,6 +1,6 @@
 import { helpOption, jsonOption, type Command } from './command.js';
 import { socketOption, withController } from './control.js';
-import { renderTable } from '../output/status-table.js';
+import { renderTable, wantsColor } from '../output/status-table.js';
 
 export const status: Command = {
 	name: 'status',
@@ -11,7 +11,7 @@ export const status: Command = {
 	run: ({ values }) =>
 		withController(values, async (client) => {
 			const snapshot = await client.status();
-			process.stdout.write(values.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${renderTable(snapshot)}\n`);
+			process.stdout.write(values.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${renderTable(snapshot, { color: wantsColor(process.stdout), width: process.stdout.columns || 80 })}\n`);
 			return 0;
 		}),
 };

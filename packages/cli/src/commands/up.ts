@@ -1,4 +1,4 @@
-import { expandProfilePaths, loadProfileFiles, ProfileError } from '@jdcast/core';
+import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, ProfileError } from '@jdcast/core';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
@@ -35,7 +35,8 @@ export const up: Command = {
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
 			reload: async () => {
-				const again = await loadProfileFiles(await expandProfilePaths(positionals, { missingOk: true }));
+				// Off the event loop that moves the audio: a large file takes time to check.
+				const again = await loadProfileFilesOffThread(await expandProfilePaths(positionals, { missingOk: true }));
 				if (!again.ok) throw new ProfileError(again.diagnostics);
 				return again.profiles;
 			},

@@ -1,15 +1,15 @@
 import type { Orchestrator } from '@jdcast/core';
-import { renderTable } from './status-table.js';
+import { clean, renderTable, wantsColor } from './status-table.js';
 
 /** The live table of `jdcast up` on a terminal: one line per output, redrawn in place. */
 export async function showLiveView(orchestrator: Orchestrator, out: NodeJS.WriteStream = process.stdout): Promise<() => void> {
 	// Loaded only for a terminal: JSON mode and scripts start faster without it.
 	const { createLogUpdate } = await import('log-update');
 	const update = createLogUpdate(out);
-	const draw = () => update(renderTable(orchestrator.status()));
+	const draw = () => update(renderTable(orchestrator.status(), { color: wantsColor(out), width: out.columns || 80 }));
 	const printAbove = (line: string) => {
 		update.clear();
-		out.write(`${line}\n`);
+		out.write(`${clean(line)}\n`);
 		draw();
 	};
 	const onLog = ({ profile, level, message }: { profile: string; level: string; message: string }) => {

@@ -1,24 +1,126 @@
-import type { OutputStatus, StatusSnapshot } from '@jdcast/core';
+import path from 'node:path';
+import type { AudioStatus, OutputStatus, ProfileStatus, StatusSnapshot } from '@jdcast/core';
 
-/** One line per output and recording: what `jdcast up` redraws and `jdcast status` prints. */
-export function renderTable(snapshot: StatusSnapshot, now = Date.now()): string {
-	const rows: string[][] = [['PROFILE', 'MOUNT', 'SERVER', 'STATE', 'ON AIR', 'KBPS', 'LISTENERS', 'RECONNECTS', 'LAST ERROR']];
+export interface TableOptions {
+	/** ANSI colours (a terminal without NO_COLOR). */
+	color?: boolean;
+	/** The width to fit; every line is cut to it. */
+	width?: number;
+	now?: number;
+	/** Recording paths are shown relative to this folder. */
+	cwd?: string;
+}
+
+const METER_CELLS = 12;
+const MOUNT_WIDTH = 22;
+const METER_FLOOR_DB = -60;
+
+/**
+ * What `jdcast up` redraws and `jdcast status` prints: per profile a line with its state and a
+ * meter of what goes to air (peak bar, peak dBFS, loudness; SILENT when dead air was detected),
+ * then a line per output and recording.
+ */
+export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}): string {
+	const { color = false, width = 80, now = Date.now(), cwd = process.cwd() } = options;
+	const paint = color ? ansi : (_: Paint, text: string) => text;
+	const lines: string[] = [];
+	const rows: { cells: string[]; paint: Paint; error?: string }[] = [];
 	for (const p of snapshot.profiles) {
+		rows.push({ cells: [p.name, p.state, meterLine(p, now)], paint: stateColor(p.state) });
 		for (const o of p.outputs) {
-			rows.push([p.name, o.mount, o.server, o.state, onAir(o, now), String(o.kbps), o.listeners === null ? '-' : String(o.listeners), String(o.reconnects), o.state === 'live' ? '' : (o.lastError ?? '')]);
+			const on = live(o);
+			rows.push({ cells: [`  ${o.mount}`, o.server, o.state, onAir(o, now), on ? String(o.kbps) : '', on && o.listeners !== null ? String(o.listeners) : '', String(o.reconnects)], paint: stateColor(o.state), ...(o.state === 'live' ? {} : { error: o.lastError ?? '' }) });
 		}
-		for (const r of p.recordings) rows.push([p.name, `record ${r.path}`, '', r.state, '', '', '', '', r.lastError ?? '']);
-		if (p.outputs.length === 0 && p.recordings.length === 0) rows.push([p.name, '', '', p.state, '', '', '', '', p.lastError ?? '']);
+		for (const r of p.recordings) rows.push({ cells: [`  rec ${shortPath(r.path, cwd, MOUNT_WIDTH - 6)}`, '', r.state, '', '', '', ''], paint: stateColor(r.state), error: r.lastError ?? '' });
+		if (p.lastError && p.state !== 'running') rows.push({ cells: [], paint: 'failed', error: p.lastError });
 	}
-	const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-	return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+	const header = ['MOUNT', 'SERVER', 'STATE', 'ON AIR', 'KBPS', 'LISTENERS', 'RECONNECTS'];
+	const outputRows = rows.filter((r) => r.cells.length === header.length);
+	const widths = header.map((h, i) => Math.min(i === 0 ? MOUNT_WIDTH : Infinity, Math.max(h.length, ...outputRows.map((r) => r.cells[i]!.length))));
+	const line = (cells: string[]) => cut(cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : cut(c, widths[i]!).padEnd(widths[i]!))).join('  ').trimEnd(), width);
+	lines.push(paint('dim', line(header)));
+	for (const row of rows) {
+		if (row.cells.length === 3) {
+			const [name, state, meter] = row.cells as [string, string, string];
+			const rest = cut(`${name}  ${state}  ${meter}`, width).slice(name.length + state.length + 4);
+			lines.push(`${paint('profile', name)}  ${paint(stateColor(state), state)}${rest ? `  ${meter.startsWith('SILENT') ? paint('failed', rest) : rest}` : ''}`);
+		} else if (row.cells.length > 0) {
+			lines.push(paint(row.paint, line(row.cells)));
+		}
+		// The cause under the row it belongs to: the table stays narrow, the words stay whole.
+		if (row.error) lines.push(paint(row.paint === 'good' ? 'dim' : row.paint, cut(`      ${clean(row.error)}`, width)));
+	}
+	return lines.join('\n');
+}
+
+function meterLine(p: ProfileStatus, now: number): string {
+	const a = p.audio;
+	if (!a || p.state === 'stopped') return '';
+	const peak = Math.max(...a.peakDb.map((d) => d ?? -Infinity));
+	const filled = Number.isFinite(peak) ? Math.round(((Math.max(METER_FLOOR_DB, Math.min(0, peak)) - METER_FLOOR_DB) / -METER_FLOOR_DB) * METER_CELLS) : 0;
+	const db = (v: number | null) => (v === null ? '-inf' : v.toFixed(1));
+	const parts = [`[${'#'.repeat(filled)}${'.'.repeat(METER_CELLS - filled)}]`, `${db(Number.isFinite(peak) ? peak : null)} dBFS`, `M ${db(a.momentaryLufs)}`, `I ${db(a.integratedLufs)} LUFS`];
+	if (a.clips > 0) parts.push(`${a.clips} clipped`);
+	// Dead air first: it is what must not be missed, even on a narrow terminal.
+	if (a.silent) parts.unshift(`SILENT ${silentFor(a, now)}`);
+	return parts.join('  ');
+}
+
+function silentFor(a: AudioStatus, now: number): string {
+	return a.silentSince ? `for ${duration(Math.max(0, Math.floor((now - Date.parse(a.silentSince)) / 1000)))}` : '';
+}
+
+function live(o: OutputStatus): boolean {
+	return o.state === 'live' || o.state === 'stalled';
 }
 
 function onAir(o: OutputStatus, now: number): string {
 	if (!o.liveSince) return '';
-	const seconds = Math.max(0, Math.floor((now - Date.parse(o.liveSince)) / 1000));
+	return duration(Math.max(0, Math.floor((now - Date.parse(o.liveSince)) / 1000)));
+}
+
+function duration(seconds: number): string {
 	const h = Math.floor(seconds / 3600);
 	const m = Math.floor((seconds % 3600) / 60);
 	const s = seconds % 60;
 	return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}:${String(s).padStart(2, '0')}`;
+}
+
+/** A recording path as short as it can be told: relative when under `cwd`, else cut in the middle. */
+export function shortPath(file: string, cwd: string, max: number): string {
+	const relative = path.relative(cwd, file);
+	const shown = relative && !relative.startsWith('..') ? relative : file;
+	if (shown.length <= max) return shown;
+	const base = path.basename(shown);
+	return base.length + 2 >= max ? `…${base.slice(-(max - 1))}` : `…${shown.slice(-(max - 1))}`;
+}
+
+/** What a server said may hold escape sequences: never let them reach a terminal. */
+export function clean(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+function cut(text: string, width: number): string {
+	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+type Paint = 'profile' | 'good' | 'busy' | 'failed' | 'dim' | 'plain';
+
+function stateColor(state: string): Paint {
+	if (state === 'live' || state === 'running' || state === 'recording') return 'good';
+	if (state === 'failed') return 'failed';
+	if (state === 'stopped') return 'dim';
+	return 'busy';
+}
+
+const CODES: Record<Paint, string> = { profile: '1', good: '32', busy: '33', failed: '1;31', dim: '2', plain: '0' };
+
+function ansi(paint: Paint, text: string): string {
+	return `\u001b[${CODES[paint]}m${text}\u001b[0m`;
+}
+
+/** Colours for a terminal, unless NO_COLOR is set (https://no-color.org). */
+export function wantsColor(stream: NodeJS.WriteStream): boolean {
+	return stream.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
 }

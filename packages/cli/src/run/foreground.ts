@@ -55,15 +55,29 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
 	let stopping: Promise<void> | undefined;
+	let exitCode = 0;
+	let started = false;
+	let stopIfAllFailed = () => {};
 	const stopped = new Promise<void>((resolve) => {
 		const stop = () => {
 			stopping ??= orchestrator.stop().then(resolve);
 		};
-		process.once('SIGINT', stop);
-		process.once('SIGTERM', stop);
+		// Handlers that stay: SIGTERM (systemd, kill) stops exactly as Ctrl-C does, and a second
+		// signal must not kill jdcast half-way through stopping (nor may execa's exit hook re-raise it).
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
 		if (options.seconds !== undefined) setTimeout(stop, options.seconds * 1000).unref();
+		// Nothing left that could come back on its own: say so and stop, non-zero (once every
+		// profile has begun: a stop in the middle of starting would leave half of it running).
+		stopIfAllFailed = () => {
+			const profiles = orchestrator.status().profiles;
+			if (!started || profiles.length === 0 || !profiles.every((p) => p.state === 'failed')) return;
+			exitCode = 1;
+			say('stopping', 'every profile failed; stopping', {});
+			stop();
+		};
+		orchestrator.on('profile', ({ state }) => state === 'failed' && stopIfAllFailed());
 	});
-	process.on('SIGINT', () => {}); // a second Ctrl-C must not kill us half-way through stopping
 	process.on('SIGHUP', () => {
 		reload().catch((error: unknown) => {
 			const details = error instanceof ProfileError ? error.lines : [];
@@ -73,6 +87,8 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	});
 
 	await orchestrator.start(profiles);
+	started = true;
+	stopIfAllFailed();
 	if (options.banner) process.stderr.write(options.banner(orchestrator));
 	const closeView = json ? undefined : await showLiveView(orchestrator);
 	await stopped;
@@ -80,7 +96,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	detach?.();
 	await controller.close();
 	await options.afterStop?.();
-	return 0;
+	return exitCode;
 }
 
 function describe(r: ReloadResult): string {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import type { EncodePlan } from '../plan/plan.js';
+import { childEnvironment } from '../util/child-env.js';
 import { dieWithParent, terminate } from '../util/process.js';
 
 export interface EncoderExit {
@@ -14,9 +15,13 @@ export interface RunningEncoder {
 	pid: number;
 	/** The readable end of each encoder's pipe, by fd. */
 	pipes: Map<number, Readable>;
+	/** The PCM copy for the level meter. */
+	meter: Readable | undefined;
 	exited: Promise<EncoderExit>;
 	/** Ends ffmpeg cleanly (SIGTERM lets it close its Ogg streams), SIGKILL after a grace period. */
 	stop(): Promise<void>;
+	/** Ends it at once (SIGKILL): a stalled or stopped ffmpeg does not answer SIGTERM. */
+	kill(): void;
 }
 
 /**
@@ -24,20 +29,23 @@ export interface RunningEncoder {
  * leaves the process, and no password or server address is in its argv. If jdcast dies, ffmpeg's
  * next write fails and it exits, so no orphan is left behind.
  */
-export function startEncoder(plan: EncodePlan, onLog: (line: string) => void, withheld: readonly string[] = []): RunningEncoder {
+export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): RunningEncoder {
 	// KILL, not TERM: an ffmpeg waiting on a JACK server that is gone does not wake for SIGTERM.
 	const [file, args] = dieWithParent(plan.argv[0]!, plan.argv.slice(1), { signal: 'KILL' });
-	const maxFd = Math.max(2, ...plan.encoders.map((e) => e.fd));
+	const maxFd = plan.meterFd;
 	const extra: 'pipe'[] = [];
 	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');
 	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
 	const child: ResultPromise = execa(file, args, {
 		stdio,
-		// ffmpeg needs no password: variables that hold one are not passed on (undefined = left out).
-		env: { ...plan.env, ...Object.fromEntries(withheld.map((name) => [name, undefined])) },
+		// ffmpeg needs no password and none of jdcast's other variables: only the basics and JACK's.
+		env: childEnvironment(plan.env),
+		extendEnv: false,
+		// Its own process group: a terminal's Ctrl-C reaches jdcast alone, which then stops ffmpeg
+		// first, so that its last pages still reach every output and recording.
+		detached: true,
 		buffer: false,
 		reject: false,
-		cleanup: true,
 		stripFinalNewline: false,
 	});
 	child.catch(() => {});
@@ -68,7 +76,8 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void, wi
 		reason: explain(lastLines),
 	}));
 
-	return { pid: child.pid ?? 0, pipes, exited, stop: () => terminate(child, 'SIGTERM', 3000) };
+	const meter = child.stdio[plan.meterFd] as Readable | undefined;
+	return { pid: child.pid ?? 0, pipes, meter, exited, stop: () => terminate(child, 'SIGTERM', 3000), kill: () => void child.kill('SIGKILL') };
 }
 
 /** ffmpeg's last lines, turned into the cause a person can act on. */

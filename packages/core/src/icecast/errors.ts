@@ -10,7 +10,8 @@ export type IcecastErrorCode =
 	| 'E_ICECAST_TLS'
 	| 'E_ICECAST_HTTP'
 	| 'E_ICECAST_CLOSED'
-	| 'E_ICECAST_STALLED';
+	| 'E_ICECAST_STALLED'
+	| 'E_ICECAST_SLOW';
 
 export interface Where {
 	user: string;

@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { fromSocketError, fromStatus, IcecastError, type Where } from './errors.js';
+import { unacknowledgedBytes } from './tcp-queue.js';
 
 export interface SourceConnectionOptions extends Where {
 	tls: boolean;
@@ -18,6 +19,13 @@ export interface SourceConnectionEvents {
 }
 
 const MAX_ANSWER_BYTES = 16 * 1024;
+/**
+ * A server whose oldest unacknowledged byte is older than this is too slow for the stream: its
+ * listeners are starving anyway, and the bytes would only pile up in the kernel. Icecast itself
+ * gives a silent source 10 s; a network blip of a few seconds is ridden out.
+ */
+export const SLOW_AFTER_MS = 5000;
+const PROGRESS_KEPT_MS = 30_000;
 
 /**
  * One live source connection to one Icecast mount: an HTTP PUT whose body is the stream itself.
@@ -33,6 +41,9 @@ const MAX_ANSWER_BYTES = 16 * 1024;
  */
 export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	private closed = false;
+	/** Bytes handed to the socket so far, and (time, that count) once per check. */
+	private written = 0;
+	private readonly progress: { at: number; written: number }[] = [];
 
 	private constructor(
 		private readonly socket: net.Socket,
@@ -97,7 +108,27 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 			return false;
 		}
 		this.socket.write(unit);
+		this.written += unit.length;
 		return true;
+	}
+
+	/**
+	 * Drops the connection (E_ICECAST_SLOW) when the server has not acknowledged bytes sent more
+	 * than SLOW_AFTER_MS ago. Called about once a second; `unacknowledged` is the kernel's count.
+	 */
+	checkProgress(now = Date.now(), unacknowledged = unacknowledgedBytes(now)): void {
+		if (this.closed) return;
+		const inKernel = unacknowledged.get(`${this.socket.localPort}:${this.socket.remotePort}`);
+		if (inKernel === undefined) return;
+		this.progress.push({ at: now, written: this.written });
+		while (this.progress.length > 1 && now - this.progress[0]!.at > PROGRESS_KEPT_MS) this.progress.shift();
+		const acknowledged = this.written - inKernel - this.socket.writableLength;
+		// The oldest byte not acknowledged went out after the last check at which fewer had been written.
+		const waitingSince = this.progress.find((p) => p.written > acknowledged)?.at;
+		if (waitingSince === undefined || now - waitingSince <= SLOW_AFTER_MS) return;
+		const { host, port, mount } = this.options;
+		const waiting = this.written - acknowledged;
+		this.finish(new IcecastError('E_ICECAST_SLOW', `${host}:${port} takes ${mount} slower than it is produced: ${Math.round(waiting / 1024)} KiB sent over ${Math.round((now - waitingSince) / 1000)} s not yet taken`));
 	}
 
 	/** Ends the stream cleanly (the mount goes away on the server). */

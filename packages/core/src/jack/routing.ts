@@ -75,6 +75,11 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		void waitFor(async () => gaveUp() || this.stopped || (await this.refresh()), { timeoutMs: 10_000, intervalMs: 100, what: 'the JACK client' }).catch(() => {});
 	}
 
+	/** Whether the JACK server answered at the last look (`refresh` looks again). */
+	get serverRunning(): boolean {
+		return this.router.serverIsRunning;
+	}
+
 	/** Resolves once the JACK server answers (at once if it does), or when `signal` aborts. */
 	async untilServerRuns(signal: AbortSignal): Promise<void> {
 		await this.refresh();

@@ -8,8 +8,9 @@ import type { Secret } from '../profile/secret.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
+import { LoopDelayMonitor } from '../util/loop-delay.js';
 
-const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata'];
+const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence'];
 const LISTENER_POLL_MS = 5000;
 
 export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 'env' | 'statsIntervalMs'> {
@@ -44,6 +45,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private readonly embeddedFailures = new Map<number, string>();
 	private listenerTimer: NodeJS.Timeout | undefined;
 	private readonly listenerFailures = new Set<string>();
+	private readonly loopDelay = new LoopDelayMonitor();
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
 		super();
@@ -52,12 +54,13 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	/** Starts every profile; resolves once each has begun (not once each is live). */
 	async start(profiles: readonly Profile[]): Promise<void> {
 		for (const profile of profiles) this.known.set(profile.name, profile);
-		await this.startEmbeddedServers(profiles);
-		await Promise.all(profiles.map((p) => this.run(p)));
+		this.loopDelay.start();
 		if (this.options.listenerCounts !== false && !this.listenerTimer) {
 			this.listenerTimer = setInterval(() => void this.pollListeners(), LISTENER_POLL_MS);
 			setTimeout(() => void this.pollListeners(), 1000).unref();
 		}
+		await this.startEmbeddedServers(profiles);
+		await Promise.all(profiles.map((p) => this.run(p)));
 	}
 
 	/** Starts a known profile again (after `stopProfile`). Throws E_UNKNOWN_PROFILE. */
@@ -117,6 +120,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
 		await Promise.all([...this.embedded.values()].map((server) => server.stop()));
 		this.embedded.clear();
+		this.loopDelay.stop();
 	}
 
 	/**
@@ -140,6 +144,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				const status = this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name);
 				return status ? [status] : [];
 			}),
+			process: { pid: process.pid, loopDelayMaxMs: this.loopDelay.maxMs },
 		};
 	}
 

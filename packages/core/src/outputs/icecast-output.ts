@@ -25,6 +25,8 @@ const ANSWER_TIMEOUT_MS = 5000;
 /** Seconds of audio that may wait for a slow server before it counts as stalled. */
 const QUEUE_SECONDS = 10;
 const MIN_QUEUE_BYTES = 256 * 1024;
+/** A connected output whose encoder delivered nothing for this long is `stalled`, not `live`. */
+const STALLED_AFTER_MS = 1500;
 
 export interface IcecastOutputEvents {
 	state: [state: OutputState, error: IcecastError | undefined];
@@ -52,6 +54,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private unsubscribe: (() => void) | undefined;
 	private running: Promise<void> | undefined;
 	private metadata: Metadata | undefined;
+	private lastUnitAt = 0;
+	private attempts = 0;
 	/** Credentials for Icecast's admin API (MP3 metadata); the source ones when none are given. */
 	admin: { user: string; password: Secret } | undefined;
 
@@ -129,9 +133,14 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		};
 	}
 
-	/** Called once a second by the supervisor. */
-	sampleRate(): void {
-		this.kbps = this.rate.sample(this.bytesSent);
+	/**
+	 * Called once a second by the supervisor: the rate, whether the encoder still delivers (live
+	 * or stalled), and whether the server still takes what it is sent (else dropped as slow).
+	 */
+	tick(now = Date.now()): void {
+		this.kbps = this.state === 'live' || this.state === 'stalled' ? this.rate.sample(this.bytesSent) : 0;
+		if (this.state === 'live' && now - this.lastUnitAt > STALLED_AFTER_MS) this.setState('stalled');
+		this.connection?.checkProgress(now);
 	}
 
 	private async run(): Promise<void> {
@@ -163,7 +172,6 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			}
 			const closed = await this.stayLive(connection);
 			if (signal.aborted) return;
-			this.reconnects++;
 			this.note(closed ?? new IcecastError('E_ICECAST_CLOSED', 'connection closed'));
 			this.setState('retrying', closed);
 		}
@@ -171,6 +179,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	private async attempt(): Promise<SourceConnection> {
 		if (this.abort.signal.aborted) throw new AbortError('stopped');
+		if (this.attempts++ > 0) this.reconnects++;
 		const password = this.password;
 		if (!password) throw new AbortError('no password');
 		try {
@@ -196,12 +205,14 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		}
 	}
 
-	/** Feeds the connection from the tap until it closes; resolves with the reason. */
+	/**
+	 * Feeds the connection from the tap until it closes; resolves with the reason. The output is
+	 * `live` from the first bytes sent (the connection alone is not audio), `stalled` while the
+	 * encoder delivers nothing.
+	 */
 	private stayLive(connection: SourceConnection): Promise<IcecastError | undefined> {
 		this.connection = connection;
-		this.liveSince = new Date();
 		this.note(undefined);
-		this.setState('live');
 		if (this.encoder.container === 'mp3' && this.metadata) {
 			// Icecast takes metadata for a mount only once the source is on it.
 			const resend = () => this.sendAdminMetadata().catch((error: Error & { code?: string }) => this.note({ message: error.message, code: error.code ?? 'E_ICECAST_HTTP' }));
@@ -216,7 +227,13 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 				resolve(error);
 			});
 			this.unsubscribe = this.tap.subscribe((unit) => {
-				if (connection.write(unit)) this.bytesSent += unit.length;
+				if (!connection.write(unit)) return;
+				this.bytesSent += unit.length;
+				this.lastUnitAt = Date.now();
+				if (this.state !== 'live') {
+					this.liveSince ??= new Date();
+					this.setState('live');
+				}
 			});
 		});
 	}

@@ -5,6 +5,9 @@ export const DEFAULT_CHANNELS = 2;
 export const DEFAULT_PORT = 8000;
 export const DEFAULT_USER = 'source';
 export const DEFAULT_TONE_HZ = 440;
+/** ffmpeg's sine has an amplitude of 1/8: -18.06 dBFS. */
+export const DEFAULT_TONE_LEVEL = -18;
+export const DEFAULT_SILENCE = { threshold: -50, after: 15 } as const;
 
 export const DEFAULT_BITRATE: Record<Format, number | null> = { opus: 96, vorbis: 128, mp3: 128, flac: null };
 

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { parseArgsStringToArgv } from 'string-argv';
 import path from 'node:path';
 import { formatPosition, type Diagnostic } from './diagnostic.js';
 import {
@@ -7,13 +8,15 @@ import {
 	DEFAULT_CHANNELS,
 	DEFAULT_JACK_CLIENT,
 	DEFAULT_PORT,
+	DEFAULT_SILENCE,
 	DEFAULT_TONE_HZ,
+	DEFAULT_TONE_LEVEL,
 	DEFAULT_USER,
 	RECORDING_EXTENSIONS,
 } from './defaults.js';
 import { displayPath, type InstancePath, type YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
-import type { ConnectRule, Encoding, Input, PasswordSource, Profile, RawEncoding, RawProfile, ServerConfig } from './types.js';
+import type { ConnectRule, Encoding, Input, PasswordSource, Profile, RawEncoding, RawProfile, ServerConfig, SilenceConfig } from './types.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -104,6 +107,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		info: raw.info ?? {},
 		streams,
 		recordings,
+		silence: normalizeSilence(raw.silence, report),
 	};
 	return { profile, diagnostics };
 }
@@ -112,7 +116,7 @@ type Report = (severity: Diagnostic['severity'], p: InstancePath, message: strin
 
 function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => string): Input {
 	const { jack, tone, file } = raw.input ?? {};
-	if (tone) return { kind: 'tone', frequency: tone.frequency ?? DEFAULT_TONE_HZ, channels: tone.channels ?? DEFAULT_CHANNELS };
+	if (tone) return { kind: 'tone', frequency: tone.frequency ?? DEFAULT_TONE_HZ, channels: tone.channels ?? DEFAULT_CHANNELS, level: tone.level ?? DEFAULT_TONE_LEVEL };
 	if (file) return { kind: 'file', path: file.path, loop: file.loop ?? false, channels: file.channels ?? DEFAULT_CHANNELS };
 	const channels = jack?.channels ?? DEFAULT_CHANNELS;
 	const connect: ConnectRule[] = (jack?.connect ?? []).map((rule, i) => {
@@ -132,6 +136,27 @@ function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) =
 		connect,
 		at: at(['input', 'jack', 'client']),
 	};
+}
+
+function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceConfig | false {
+	if (raw === false) return false;
+	const settings = raw === true || raw === undefined ? {} : raw;
+	const silence: SilenceConfig = { threshold: settings.threshold ?? DEFAULT_SILENCE.threshold, after: settings.after ?? DEFAULT_SILENCE.after };
+	if (settings.run !== undefined) {
+		// A command line is split as a shell would split words (quotes kept together), but no shell runs it.
+		const argv = typeof settings.run === 'string' ? parseArgsStringToArgv(settings.run) : settings.run;
+		if (argv.length === 0 || argv[0] === '') report('error', ['silence', 'run'], 'silence.run: names no command');
+		else silence.run = argv;
+	}
+	if (settings.webhook !== undefined) {
+		try {
+			new URL(settings.webhook);
+			silence.webhook = settings.webhook;
+		} catch {
+			report('error', ['silence', 'webhook'], 'silence.webhook: not a valid URL');
+		}
+	}
+	return silence;
 }
 
 function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, report: Report): Encoding {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic, Position } from './diagnostic.js';
 
 export type PathSegment = string | number;
@@ -11,17 +11,37 @@ export class YamlSource {
 	readonly syntaxDiagnostics: Diagnostic[];
 	private readonly lines = new LineCounter();
 	private readonly doc: Document.Parsed;
+	/** Each mapping's pairs by key, built on first use: finding a key stays linear in the file. */
+	private readonly pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
 
 	constructor(file: string, text: string) {
 		this.file = file;
-		this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+		// yaml's own duplicate-key check compares every key with every other (32,000 keys: 20 s);
+		// duplicateKeys() does the same in one pass.
+		this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
 		// One syntax slip makes the parser complain about every token after it on the line: keep the first.
 		const lines = new Set<number>();
 		this.syntaxDiagnostics = [
 			...this.doc.errors.map((e) => this.syntaxDiagnostic('error', e.message, e.pos[0])),
+			...this.duplicateKeys(),
 			...this.doc.warnings.map((e) => this.syntaxDiagnostic('warning', e.message, e.pos[0])),
 		].filter((d) => !lines.has(d.line) && lines.add(d.line));
-		this.data = this.doc.errors.length > 0 ? undefined : this.toData();
+		this.data = this.syntaxDiagnostics.some((d) => d.severity === 'error') ? undefined : this.toData();
+	}
+
+	private duplicateKeys(): Diagnostic[] {
+		const found: Diagnostic[] = [];
+		visit(this.doc, {
+			Map: (_key, map) => {
+				const seen = new Set<unknown>();
+				for (const pair of map.items) {
+					const key = isScalar(pair.key) ? pair.key.value : pair.key;
+					if (seen.has(key) && isScalar(pair.key)) found.push(this.syntaxDiagnostic('error', 'Map keys must be unique', pair.key.range?.[0] ?? 0));
+					seen.add(key);
+				}
+			},
+		});
+		return found;
 	}
 
 	/** The plain data; an alias without its anchor (or an alias bomb) becomes a syntax error. */
@@ -52,7 +72,7 @@ export class YamlSource {
 			const here = startOf(node, this.lines);
 			if (here) last = here;
 			if (isMap(node)) {
-				const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+				const pair = this.pairOf(node, String(segment));
 				if (!pair) return last;
 				const keyAt = startOf(pair.key, this.lines);
 				if (i === path.length - 1 && at === 'key') return keyAt ?? last;
@@ -67,6 +87,16 @@ export class YamlSource {
 			}
 		}
 		return startOf(node, this.lines) ?? last;
+	}
+
+	private pairOf(map: YAMLMap, key: string): Pair | undefined {
+		let index = this.pairsByKey.get(map);
+		if (!index) {
+			index = new Map();
+			for (const pair of map.items) if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair);
+			this.pairsByKey.set(map, index);
+		}
+		return index.get(key);
 	}
 
 	private syntaxDiagnostic(severity: Diagnostic['severity'], message: string, offset: number): Diagnostic {

@@ -32,6 +32,8 @@ export interface ToneInput {
 	kind: 'tone';
 	frequency: number;
 	channels: number;
+	/** Peak level of the sine, dBFS. */
+	level: number;
 }
 
 export interface FileInput {
@@ -87,6 +89,18 @@ export interface RecordingSpec extends Encoding {
 	at: string;
 }
 
+/** Dead-air detection (`silence:`). */
+export interface SilenceConfig {
+	/** dBFS: every channel's 400 ms RMS below this is silence. */
+	threshold: number;
+	/** Seconds of silence before it is reported. */
+	after: number;
+	/** Command run on start and end of silence, as argv (no shell). */
+	run?: string[];
+	/** URL the silence events are POSTed to. */
+	webhook?: string;
+}
+
 export interface Profile {
 	name: string;
 	/** FILE:LINE:COL of the name (or of the file's start when the name comes from the file name). */
@@ -100,6 +114,8 @@ export interface Profile {
 	info: StreamInfo;
 	streams: StreamSpec[];
 	recordings: RecordingSpec[];
+	/** false: no dead-air detection. */
+	silence: SilenceConfig | false;
 }
 
 /** The profile object as the schema accepts it. */
@@ -107,7 +123,7 @@ export interface RawProfile {
 	name?: string;
 	input?: {
 		jack?: { client?: string; server?: string; channels?: number; connect?: (string | [string, string])[] };
-		tone?: { frequency?: number; channels?: number };
+		tone?: { frequency?: number; channels?: number; level?: number };
 		file?: { path: string; loop?: boolean; channels?: number };
 	};
 	servers: Record<string, {
@@ -127,6 +143,7 @@ export interface RawProfile {
 	info?: StreamInfo;
 	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo })[];
 	record?: (RawEncoding & { path: string })[];
+	silence?: boolean | { threshold?: number; after?: number; run?: string | string[]; webhook?: string };
 }
 
 export interface RawEncoding {

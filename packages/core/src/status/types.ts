@@ -2,7 +2,12 @@ import type { MetadataResult } from '../metadata/types.js';
 import type { Format } from '../profile/types.js';
 
 export type ProfileState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
-export type OutputState = 'connecting' | 'live' | 'retrying' | 'failed' | 'stopped';
+/**
+ * `live`: connected and its encoder's bytes flowing; `stalled`: connected, but the encoder has
+ * delivered nothing for over a second (listeners hear nothing); `connecting` lasts until the
+ * first bytes are sent.
+ */
+export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'failed' | 'stopped';
 export type RecordingState = 'recording' | 'stopped' | 'failed';
 
 export interface OutputStatus {
@@ -13,6 +18,7 @@ export interface OutputStatus {
 	bytesSent: number;
 	/** Over the last few seconds. */
 	kbps: number;
+	/** Connection attempts after the first: every retry and every reconnect after a drop. */
 	reconnects: number;
 	lastError: string | null;
 	/** The code of the last error (E_ICECAST_REFUSED, E_ICECAST_AUTH, …), for programs. */
@@ -34,24 +40,67 @@ export interface RecordingStatus {
 	lastError: string | null;
 }
 
+/**
+ * What goes to air, measured on what every encoder of the profile receives, at most 0.5 s old.
+ * Levels in dB rounded to 0.1; null where nothing was measured yet or the signal is digital
+ * silence (-∞).
+ */
+export interface AudioStatus {
+	/** Per channel, sample peak over the last 400 ms, dBFS. */
+	peakDb: (number | null)[];
+	/** Per channel, RMS over the last 400 ms, dBFS. */
+	rmsDb: (number | null)[];
+	/** EBU R128: momentary (400 ms), short-term (3 s), integrated (since the start, gated) loudness, LUFS. */
+	momentaryLufs: number | null;
+	shortTermLufs: number | null;
+	integratedLufs: number | null;
+	/** Highest true peak since the start, dBTP. */
+	truePeakDb: number | null;
+	/** Dead air: every channel below `silence.threshold` for `silence.after` seconds. */
+	silent: boolean;
+	/** ISO time the audio went quiet, while silent. */
+	silentSince: string | null;
+	/** Samples at full scale since the start. */
+	clips: number;
+}
+
 export interface ProfileStatus {
 	name: string;
 	state: ProfileState;
 	lastError: string | null;
-	encoder: { pid: number | null; restarts: number };
+	/** `xruns`: audio lost before encoding, as ffmpeg's JACK input reported it. */
+	encoder: { pid: number | null; restarts: number; xruns: number };
+	/** null until the first 100 ms were measured. */
+	audio: AudioStatus | null;
 	jack: { client: string; ports: string[]; connections: [string, string][] } | null;
 	outputs: OutputStatus[];
 	recordings: RecordingStatus[];
 }
 
+export interface ProcessStatus {
+	pid: number;
+	/** The longest the event loop (which moves every byte) was held up in the last minute, ms. */
+	loopDelayMaxMs: number;
+}
+
 export interface StatusSnapshot {
 	profiles: ProfileStatus[];
+	process: ProcessStatus;
+}
+
+/** Dead air began (`since`: when it went quiet; `seconds` so far) or ended (`seconds` in all). */
+export interface SilenceEvent {
+	profile: string;
+	state: 'started' | 'ended';
+	since: string;
+	seconds: number;
 }
 
 /** Every event jdcast reports, each naming its profile. */
 export interface JdcastEvents {
 	profile: [{ profile: string; state: ProfileState; error: string | null }];
-	output: [{ profile: string; server: string; mount: string; format: Format; state: OutputState; error: string | null }];
+	/** `code`: the last error's code (E_ICECAST_SLOW, …), null when all is well. */
+	output: [{ profile: string; server: string; mount: string; format: Format; state: OutputState; error: string | null; code: string | null }];
 	retry: [{ profile: string; server: string; mount: string; attempt: number; delayMs: number; code: string; cause: string }];
 	recording: [{ profile: string; path: string; state: RecordingState; error: string | null }];
 	encoder: [{ profile: string; pid: number | null; restarts: number; running: boolean; reason: string | null }];
@@ -59,4 +108,7 @@ export interface JdcastEvents {
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];
 	log: [{ profile: string; level: 'info' | 'warning' | 'error'; message: string }];
 	metadata: [{ profile: string; nowPlaying: string; results: MetadataResult[] }];
+	/** At most 10 a second per profile. */
+	level: [{ profile: string } & AudioStatus];
+	silence: [SilenceEvent];
 }

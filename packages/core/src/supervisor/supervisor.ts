@@ -10,6 +10,8 @@ import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
 import { plan, type EncodePlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
+import { AudioWatch } from '../signal/audio-watch.js';
+import { onPath } from '../util/which.js';
 import { songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
@@ -32,8 +34,17 @@ export interface SupervisorOptions {
 const ENCODER_RETRY = { firstMs: 250, capMs: 3000 };
 /** An encoder that ran this long before exiting starts its backoff afresh. */
 const STABLE_RUN_MS = 10_000;
-/** A non-JACK input that fails this often in a row without producing audio is given up. */
+/**
+ * An encoder that fails this often in a row without producing audio is given up (the profile
+ * fails with ffmpeg's reason), unless the cause is a JACK server that is not there: that is
+ * waited for.
+ */
 const MAX_QUICK_FAILURES = 5;
+/** A running encoder whose pipes deliver nothing for this long is stalled: killed and restarted. */
+const STALL_MS = 3000;
+/** A new encoder gets this long for its first bytes (a loaded machine starts ffmpeg slowly). */
+const FIRST_BYTES_MS = 10_000;
+const JACK_ABSENT = /JACK server (not running|went away)/;
 
 interface Credentials {
 	password?: Secret;
@@ -59,6 +70,8 @@ class EncoderExit extends Error {
 export class Supervisor extends EventEmitter<JdcastEvents> {
 	state: ProfileState = 'stopped';
 	restarts = 0;
+	/** Audio lost before encoding (ffmpeg's JACK input overran). */
+	xruns = 0;
 	lastError: string | null = null;
 	readonly plan: EncodePlan;
 	private readonly taps = new Map<number, Tap>();
@@ -69,6 +82,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private encoderLoop: Promise<void> | undefined;
 	private readonly abort = new AbortController();
 	private timers: NodeJS.Timeout[] = [];
+	private readonly audio: AudioWatch;
 
 	constructor(
 		readonly profile: Profile,
@@ -76,6 +90,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	) {
 		super();
 		this.plan = plan(profile, options.ffmpeg);
+		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
+		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
+		this.audio.on('silence', (event) => this.emit('silence', event));
+		this.audio.on('log', (level, message) => this.log(level, message));
 		if (profile.input.kind === 'jack') {
 			const routing = new Routing(profile.input);
 			this.routing = routing;
@@ -123,11 +141,13 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		}
 		await Promise.all(this.recordings.map((r) => r.start()));
 		for (const output of this.outputs) if (output.state !== 'failed') output.start();
-		this.encoderLoop = this.superviseEncoder();
+		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
+		// by whoever hears that, and stop() must find everything there is to stop.
 		const stats = this.options.statsIntervalMs ?? 2000;
-		this.timers.push(setInterval(() => this.outputs.forEach((o) => o.sampleRate()), 1000));
+		this.timers.push(setInterval(() => this.outputs.forEach((o) => o.tick()), 1000));
 		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
 		this.routing?.start();
+		this.encoderLoop = this.superviseEncoder();
 	}
 
 	async stop(): Promise<void> {
@@ -149,7 +169,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			name: this.name,
 			state: this.state,
 			lastError: this.lastError,
-			encoder: { pid: this.encoderPid, restarts: this.restarts },
+			encoder: { pid: this.encoderPid, restarts: this.restarts, xruns: this.xruns },
+			audio: this.audio.status(),
 			jack: this.routing ? this.routing.state : null,
 			...this.statusParts(),
 		};
@@ -225,20 +246,20 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return [...new Set(this.plan.encoders.flatMap((e) => e.streams.map((s) => s.mount)))];
 	}
 
-	/** The environment variables this profile reads passwords from. */
-	private passwordVariables(): string[] {
-		return Object.values(this.profile.servers).flatMap((s) => [s.password, s.admin?.password].flatMap((p) => (p?.kind === 'env' ? [p.name] : [])));
-	}
-
 	private watchOutput(output: IcecastOutput): void {
 		const base = { profile: this.name, server: output.server.name, mount: output.mount, format: output.status().format };
-		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError }));
+		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError, code: error?.code ?? output.lastErrorCode }));
 		output.on('retry', ({ attempt, delayMs, error }) => this.emit('retry', { profile: this.name, server: base.server, mount: base.mount, attempt, delayMs, code: error.code, cause: error.message }));
 	}
 
 	/** Runs ffmpeg, and again after every unexpected exit, with backoff (p-retry). */
 	private async superviseEncoder(): Promise<void> {
 		const signal = this.abort.signal;
+		const ffmpeg = this.plan.argv[0]!;
+		if (!ffmpeg.includes('/') && !onPath(ffmpeg)) {
+			this.giveUp(`${ffmpeg} is not installed (not found on PATH); install it, e.g. apt-get install ffmpeg`, 'E_MISSING_BINARY');
+			return;
+		}
 		let quickFailures = 0;
 		let streak = 0;
 		await pRetry(() => this.runEncoderOnce(), {
@@ -252,10 +273,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				this.restarts++;
 				this.lastError = exit.reason;
 				streak = exit.ranMs > STABLE_RUN_MS ? 1 : streak + 1;
-				quickFailures = exit.producedAudio ? 0 : quickFailures + 1;
-				if (this.profile.input.kind !== 'jack' && quickFailures >= MAX_QUICK_FAILURES) {
-					this.setState('failed');
-					throw new AbortError(`ffmpeg keeps failing: ${exit.reason}`);
+				quickFailures = exit.producedAudio || JACK_ABSENT.test(exit.reason) ? 0 : quickFailures + 1;
+				if (quickFailures >= MAX_QUICK_FAILURES) {
+					this.giveUp(`ffmpeg failed ${quickFailures} times in a row without producing audio: ${exit.reason}`, 'E_ENCODER_FAILED');
+					throw new AbortError(exit.reason);
 				}
 				this.setState('restarting');
 				this.emit('encoder', { profile: this.name, pid: null, restarts: this.restarts, running: false, reason: exit.reason });
@@ -264,27 +285,31 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				await this.routing?.untilServerRuns(signal);
 			},
 		}).catch((error: unknown) => {
-			if (!signal.aborted) this.log('error', error instanceof Error ? error.message : String(error));
+			if (!signal.aborted && this.state !== 'failed') this.log('error', error instanceof Error ? error.message : String(error));
 		});
+	}
+
+	/** The encoder cannot run: the profile fails, and so does every output (no `live` without audio). */
+	private giveUp(message: string, code: string): void {
+		this.lastError = message;
+		this.log('error', message);
+		this.setState('failed');
+		for (const output of this.outputs) void output.stop().then(() => output.fail(message, code));
 	}
 
 	private async runEncoderOnce(): Promise<void> {
 		const started = performance.now();
 		let producedAudio = false;
-		const encoder = startEncoder(
-			this.plan,
-			(line) => {
-				// What ffmpeg says while we stop it, or about a channel layout it rightly guessed, is noise.
-				if (!this.abort.signal.aborted && !line.includes('Guessed Channel Layout')) this.log('warning', `ffmpeg: ${line}`);
-			},
-			this.passwordVariables(),
-		);
+		const encoder = startEncoder(this.plan, (line) => this.encoderSaid(line));
 		this.encoder = encoder;
 		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restarts, running: true, reason: null });
+		const lastBytes = new Map<number, number>();
 		for (const [fd, pipe] of encoder.pipes) {
 			const tap = this.taps.get(fd)!;
 			tap.restart();
+			lastBytes.set(fd, started);
 			pipe.on('data', (chunk: Buffer) => {
+				lastBytes.set(fd, performance.now());
 				tap.push(chunk);
 				if (!producedAudio) {
 					producedAudio = true;
@@ -293,12 +318,46 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				}
 			});
 		}
+		if (encoder.meter) this.audio.attach(encoder.meter);
+		const watchdog = setInterval(() => this.checkStall(encoder, lastBytes, producedAudio), 250);
 		this.routing?.clientStarting(() => this.encoder !== encoder || this.abort.signal.aborted);
 		const exit = await encoder.exited;
+		clearInterval(watchdog);
 		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
 		if (this.encoder === encoder) this.encoder = undefined;
 		if (this.abort.signal.aborted) return;
-		throw new EncoderExit(exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason, producedAudio, performance.now() - started);
+		const reason = this.stalled.get(encoder) ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
+		throw new EncoderExit(reason, producedAudio, performance.now() - started);
+	}
+
+	private readonly stalled = new WeakMap<RunningEncoder, string>();
+
+	/**
+	 * Every pipe of a running encoder must deliver: one that has been quiet for STALL_MS (a
+	 * stopped or hung ffmpeg: listeners hear nothing) gets the encoder killed and restarted (the
+	 * restart waits for the JACK server, should that be what is gone).
+	 */
+	private checkStall(encoder: RunningEncoder, lastBytes: Map<number, number>, flowing: boolean): void {
+		if (this.stalled.has(encoder) || this.encoder !== encoder || this.abort.signal.aborted) return;
+		const quietMs = performance.now() - Math.min(...lastBytes.values());
+		if (quietMs < (flowing ? STALL_MS : FIRST_BYTES_MS)) return;
+		const cause = this.routing && !this.routing.serverRunning ? ' (the JACK server is not answering)' : '';
+		const reason = `ffmpeg stalled: no audio for ${(quietMs / 1000).toFixed(1)} s${cause}`;
+		this.stalled.set(encoder, reason);
+		this.log('warning', `${reason}; killed (pid ${encoder.pid}) and restarted`);
+		encoder.kill();
+	}
+
+	/** One line of ffmpeg's stderr: an xrun is audio lost before encoding, never invisible. */
+	private encoderSaid(line: string): void {
+		// What ffmpeg says while we stop it, or about a channel layout it rightly guessed, is noise.
+		if (this.abort.signal.aborted || line.includes('Guessed Channel Layout')) return;
+		if (/xrun/i.test(line)) {
+			this.xruns++;
+			this.log('warning', `audio lost before encoding (JACK xrun, ${this.xruns} so far): ${line}`);
+			return;
+		}
+		this.log('warning', `ffmpeg: ${line}`);
 	}
 
 	private setState(state: ProfileState): void {

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AudioStatus, OutputStatus, ProfileStatus, StatusSnapshot } from '@jdcast/core';
+import { renderTable, shortPath } from '../src/output/status-table.js';
+
+const NOW = Date.parse('2026-11-27T03:00:00Z');
+
+function output(o: Partial<OutputStatus>): OutputStatus {
+	return { server: 'main', mount: '/night.opus', format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 3, nowPlaying: null, liveSince: '2026-11-27T02:58:30Z', url: 'http://x:8000/night.opus', ...o };
+}
+
+function audio(a: Partial<AudioStatus>): AudioStatus {
+	return { peakDb: [-6, -7.5], rmsDb: [-18, -19], momentaryLufs: -16.2, shortTermLufs: -16, integratedLufs: -16.4, truePeakDb: -5.9, silent: false, silentSince: null, clips: 0, ...a };
+}
+
+function profile(p: Partial<ProfileStatus>): ProfileStatus {
+	return { name: 'night', state: 'running', lastError: null, encoder: { pid: 1, restarts: 0, xruns: 0 }, audio: audio({}), jack: null, outputs: [output({})], recordings: [], ...p };
+}
+
+const snapshot = (profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, process: { pid: 1, loopDelayMaxMs: 3 } });
+
+describe('the status table', () => {
+	it('shows a meter per profile: peak bar, peak and loudness', () => {
+		const text = renderTable(snapshot([profile({})]), { now: NOW });
+		assert.match(text, /^night {2}running {2}\[#{11}\.\] {2}-6\.0 dBFS {2}M -16\.2 {2}I -16\.4 LUFS$/m);
+		assert.match(text, /\/night\.opus +main +live +1:30 +96 +3 +0$/m);
+	});
+
+	it('says SILENT and for how long, in red on a colour terminal', () => {
+		const silent = audio({ peakDb: [null, null], rmsDb: [null, null], momentaryLufs: null, silent: true, silentSince: '2026-11-27T02:59:18Z' });
+		const text = renderTable(snapshot([profile({ audio: silent })]), { now: NOW, color: true });
+		assert.match(text, /\u001b\[1;31mSILENT for 0:42 {2}\[\.{12}\] {2}-inf dBFS {2}M -inf {2}I -16\.4 LUFS\u001b\[0m/);
+		assert.ok(!renderTable(snapshot([profile({ audio: silent })]), { now: NOW }).includes('\u001b'), 'no colour unless asked');
+	});
+
+	it('fits 80 columns, shortens recording paths, shows no stale rate on stopped rows', () => {
+		const text = renderTable(
+			snapshot([
+				profile({
+					outputs: [output({ state: 'stopped', kbps: 96, liveSince: null }), output({ server: 'far', state: 'retrying', kbps: 0, lastError: `connection refused by far.example:8000 \u001b[31mred\u001b[0m and a long tail of words that goes on and on` })],
+					recordings: [{ path: '/home/dj/archive/2026/november/night-2026-11-27_020000.ogg', state: 'recording', bytes: 10, lastError: null }],
+				}),
+			]),
+			{ now: NOW, cwd: '/home/dj' },
+		);
+		for (const line of text.split('\n')) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+		assert.match(text, /\/night\.opus +main +stopped +0$/m);
+		assert.match(text, /^ {6}connection refused by far\.example:8000  \[31mred/m);
+		assert.match(text, /rec …[^ /]*_020000\.ogg/);
+		assert.ok(!text.includes('\u001b'), 'what a server said reaches the terminal without escape sequences');
+	});
+
+	it('shortens a path relative to the working folder first', () => {
+		assert.equal(shortPath('/home/dj/rec/night.ogg', '/home/dj', 28), 'rec/night.ogg');
+		assert.equal(shortPath('/srv/a/very/long/folder/name/night.ogg', '/home/dj', 20), '…lder/name/night.ogg');
+	});
+});

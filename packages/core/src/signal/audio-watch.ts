@@ -1,0 +1,92 @@
+import type { Readable } from 'node:stream';
+import { EventEmitter } from 'eventemitter3';
+import type { SilenceConfig } from '../profile/types.js';
+import type { AudioStatus, SilenceEvent } from '../status/types.js';
+import { SignalMeter, type MeterReading } from './meter.js';
+import { raiseSilenceAlarm } from './silence-alarm.js';
+import { SilenceDetector } from './silence.js';
+import { WavReader } from './wav-reader.js';
+
+export interface AudioWatchEvents {
+	level: [status: AudioStatus];
+	silence: [event: SilenceEvent];
+	log: [level: 'info' | 'warning', message: string];
+}
+
+/** At most this many `level` events a second. */
+const LEVEL_EVENTS_PER_SECOND = 10;
+const STEP_SECONDS = 0.1;
+
+/**
+ * What goes to air, heard: the level meter on the encoder's PCM copy, dead-air detection and its
+ * alarms. One per profile; it outlives encoder restarts (integrated loudness, true-peak maximum
+ * and clip count are since the profile started).
+ */
+export class AudioWatch extends EventEmitter<AudioWatchEvents> {
+	private reading: MeterReading | undefined;
+	private readonly meter = new SignalMeter((reading) => this.observe(reading));
+	private readonly detector: SilenceDetector | undefined;
+	private lastLevelEvent = 0;
+
+	constructor(
+		private readonly profile: string,
+		private readonly config: SilenceConfig | false,
+		private readonly signal: AbortSignal,
+	) {
+		super();
+		if (config) this.detector = new SilenceDetector(config);
+	}
+
+	/** Reads one encoder process's PCM copy. */
+	attach(pipe: Readable): void {
+		this.meter.restart();
+		const reader = new WavReader((samples, format) => this.meter.push(samples, format));
+		let broken = false;
+		pipe.on('data', (chunk: Buffer) => {
+			if (broken) return;
+			try {
+				reader.push(chunk);
+			} catch (error) {
+				broken = true;
+				this.emit('log', 'warning', `${(error as Error).message}; levels are not measured until ffmpeg restarts`);
+			}
+		});
+	}
+
+	status(): AudioStatus | null {
+		const r = this.reading;
+		if (!r) return null;
+		return {
+			peakDb: r.peakDb.map(finite),
+			rmsDb: r.rmsDb.map(finite),
+			momentaryLufs: finite(r.momentaryLufs),
+			shortTermLufs: finite(r.shortTermLufs),
+			integratedLufs: finite(r.integratedLufs),
+			truePeakDb: finite(r.truePeakDb),
+			silent: this.detector?.silent ?? false,
+			silentSince: this.detector?.silentSince?.toISOString() ?? null,
+			clips: r.clips,
+		};
+	}
+
+	private observe(reading: MeterReading): void {
+		this.reading = reading;
+		const change = this.detector?.observe(reading.rmsDb, STEP_SECONDS, new Date());
+		if (change && this.config) {
+			const event: SilenceEvent = { profile: this.profile, state: change.state, since: change.since.toISOString(), seconds: change.seconds };
+			this.emit('silence', event);
+			this.emit('log', change.state === 'started' ? 'warning' : 'info', change.state === 'started' ? `silence: every channel below ${this.config.threshold} dBFS for ${change.seconds} s` : `sound is back after ${change.seconds} s of silence`);
+			raiseSilenceAlarm(this.config, event, (level, message) => this.emit('log', level, message), this.signal);
+		}
+		const now = performance.now();
+		if (now - this.lastLevelEvent >= 1000 / LEVEL_EVENTS_PER_SECOND - 5) {
+			this.lastLevelEvent = now;
+			this.emit('level', this.status()!);
+		}
+	}
+}
+
+/** -Infinity (digital silence) and NaN are null: JSON has no such numbers. Rounded to 0.1 dB. */
+function finite(value: number): number | null {
+	return Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
+}

@@ -1,0 +1,168 @@
+import { kWeighting } from './k-weighting.js';
+import { IntegratedLoudness, lufs } from './loudness.js';
+import { TruePeakChannel } from './true-peak.js';
+import type { PcmFormat } from './wav-reader.js';
+
+/** One 100 ms step of the meter. Levels in dB; -Infinity where the signal is digital silence. */
+export interface MeterReading {
+	/** Per channel, sample peak over the last 400 ms, dBFS. */
+	peakDb: number[];
+	/** Per channel, RMS over the last 400 ms, dBFS (a full-scale sine reads -3). */
+	rmsDb: number[];
+	/** EBU R128 momentary (400 ms), short-term (3 s; -Infinity for the first 3 s) and integrated loudness. */
+	momentaryLufs: number;
+	shortTermLufs: number;
+	integratedLufs: number;
+	/** The highest true peak since the start, dBTP. */
+	truePeakDb: number;
+	/** Samples at or beyond full scale since the start. */
+	clips: number;
+}
+
+const BLOCK_SECONDS = 0.1;
+const MOMENTARY_BLOCKS = 4;
+const SHORT_TERM_BLOCKS = 30;
+/** A float sample this close to ±1 is as loud as 16-bit audio gets: counted as clipped. */
+const CLIP_LEVEL = 32767 / 32768;
+const DB = (x: number) => 20 * Math.log10(x);
+
+/**
+ * Levels and loudness of the audio every encoder of a profile receives, from the PCM copy
+ * ffmpeg writes beside the encodes (no second capture from JACK). Channels are weighted 1.0
+ * each (JACK ports carry no layout).
+ */
+export class SignalMeter {
+	private format: PcmFormat | undefined;
+	private blockFrames = 0;
+	private inBlock = 0;
+	/** Per channel: biquad states (2 per filter), block sums. */
+	private state = new Float64Array(0);
+	private blockPeak = new Float64Array(0);
+	private blockSquares = new Float64Array(0);
+	private blockWeighted = new Float64Array(0);
+	/** Per channel rings of the last 4 blocks' peak and mean square. */
+	private peaks: Float64Array[] = [];
+	private squares: Float64Array[] = [];
+	private readonly energies = new Float64Array(SHORT_TERM_BLOCKS);
+	private blocks = 0;
+	private truePeaks: TruePeakChannel[] = [];
+	private filters = kWeighting(48000);
+	private readonly integrated = new IntegratedLoudness();
+	private clips = 0;
+
+	constructor(private readonly onReading: (reading: MeterReading) => void) {}
+
+	/** Interleaved float frames; a change of format (a restarted encoder) starts the windows afresh. */
+	push(samples: Float32Array, format: PcmFormat): void {
+		if (format.channels !== this.format?.channels || format.sampleRate !== this.format.sampleRate) this.configure(format);
+		const channels = format.channels;
+		const frames = samples.length / channels;
+		let offset = 0;
+		while (offset < frames) {
+			const take = Math.min(frames - offset, this.blockFrames - this.inBlock);
+			this.accumulate(samples.subarray(offset * channels, (offset + take) * channels), channels);
+			this.inBlock += take;
+			offset += take;
+			if (this.inBlock === this.blockFrames) this.finishBlock();
+		}
+	}
+
+	/** A new encoder process: its audio does not continue the old one's, so the windows start again. */
+	restart(): void {
+		if (this.format) this.configure(this.format);
+	}
+
+	private configure(format: PcmFormat): void {
+		const n = format.channels;
+		this.format = format;
+		this.blockFrames = Math.round(format.sampleRate * BLOCK_SECONDS);
+		this.inBlock = 0;
+		this.state = new Float64Array(4 * n);
+		this.blockPeak = new Float64Array(n);
+		this.blockSquares = new Float64Array(n);
+		this.blockWeighted = new Float64Array(n);
+		this.peaks = Array.from({ length: n }, () => new Float64Array(MOMENTARY_BLOCKS));
+		this.squares = Array.from({ length: n }, () => new Float64Array(MOMENTARY_BLOCKS));
+		this.energies.fill(0);
+		this.blocks = 0;
+		// The maximum true peak is since the start, across encoder restarts.
+		const carried = Math.max(0, ...this.truePeaks.map((t) => t.max));
+		this.truePeaks = Array.from({ length: n }, () => Object.assign(new TruePeakChannel(), { max: carried }));
+		this.filters = kWeighting(format.sampleRate);
+	}
+
+	private accumulate(samples: Float32Array, channels: number): void {
+		const [shelf, hp] = this.filters;
+		const { b0, b1, b2, a1, a2 } = shelf;
+		const { b0: c0, b1: c1, b2: c2, a1: d1, a2: d2 } = hp;
+		const st = this.state;
+		for (let c = 0; c < channels; c++) {
+			let s1 = st[4 * c]!, s2 = st[4 * c + 1]!, t1 = st[4 * c + 2]!, t2 = st[4 * c + 3]!;
+			let peak = this.blockPeak[c]!;
+			let squares = 0;
+			let weighted = 0;
+			let clips = 0;
+			for (let i = c; i < samples.length; i += channels) {
+				const x = samples[i]!;
+				const a = x < 0 ? -x : x;
+				if (a > peak) peak = a;
+				if (a >= CLIP_LEVEL) clips++;
+				squares += x * x;
+				// Two biquads in transposed direct form II.
+				const y = b0 * x + s1;
+				s1 = b1 * x - a1 * y + s2;
+				s2 = b2 * x - a2 * y;
+				const z = c0 * y + t1;
+				t1 = c1 * y - d1 * z + t2;
+				t2 = c2 * y - d2 * z;
+				weighted += z * z;
+			}
+			st[4 * c] = s1;
+			st[4 * c + 1] = s2;
+			st[4 * c + 2] = t1;
+			st[4 * c + 3] = t2;
+			this.blockSquares[c]! += squares;
+			this.blockWeighted[c]! += weighted;
+			this.clips += clips;
+			this.blockPeak[c] = peak;
+			this.truePeaks[c]!.push(samples, c, channels);
+		}
+	}
+
+	private finishBlock(): void {
+		const n = this.format!.channels;
+		const slot = this.blocks % MOMENTARY_BLOCKS;
+		let energy = 0;
+		for (let c = 0; c < n; c++) {
+			this.peaks[c]![slot] = this.blockPeak[c]!;
+			this.squares[c]![slot] = this.blockSquares[c]! / this.blockFrames;
+			energy += this.blockWeighted[c]! / this.blockFrames;
+			this.blockPeak[c] = 0;
+			this.blockSquares[c] = 0;
+			this.blockWeighted[c] = 0;
+		}
+		this.energies[this.blocks % SHORT_TERM_BLOCKS] = energy;
+		this.blocks++;
+		this.inBlock = 0;
+		const momentaryEnergy = this.meanEnergy(MOMENTARY_BLOCKS);
+		if (this.blocks >= MOMENTARY_BLOCKS) this.integrated.add(momentaryEnergy);
+		const have = Math.min(this.blocks, MOMENTARY_BLOCKS);
+		this.onReading({
+			peakDb: this.peaks.map((ring) => DB(Math.max(...ring.subarray(0, have)))),
+			rmsDb: this.squares.map((ring) => 10 * Math.log10(ring.subarray(0, have).reduce((a, b) => a + b, 0) / have)),
+			momentaryLufs: lufs(momentaryEnergy),
+			shortTermLufs: this.blocks >= SHORT_TERM_BLOCKS ? lufs(this.meanEnergy(SHORT_TERM_BLOCKS)) : Number.NEGATIVE_INFINITY,
+			integratedLufs: this.integrated.value,
+			truePeakDb: DB(Math.max(...this.truePeaks.map((t) => t.max))),
+			clips: this.clips,
+		});
+	}
+
+	/** Mean of the last `count` blocks' energies (fewer at the start). */
+	private meanEnergy(count: number): number {
+		const have = Math.min(this.blocks, count);
+		let sum = 0;
+		for (let i = 1; i <= have; i++) sum += this.energies[(this.blocks - i) % SHORT_TERM_BLOCKS]!;
+		return have ? sum / have : 0;
+	}
+}

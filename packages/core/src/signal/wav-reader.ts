@@ -1,0 +1,73 @@
+/** What a WAV stream's `fmt ` chunk says about the samples that follow. */
+export interface PcmFormat {
+	channels: number;
+	sampleRate: number;
+}
+
+const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+/** A header that has not reached its data chunk by now is not one ffmpeg wrote. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * Reads ffmpeg's `-c:a pcm_f32le -f wav` output from a pipe: the RIFF header (sizes unknown on a
+ * pipe, so they are ignored), then interleaved 32-bit float frames, handed on whole — a chunk
+ * boundary of the pipe may fall inside a frame.
+ */
+export class WavReader {
+	format: PcmFormat | undefined;
+	private header: Buffer | undefined = Buffer.alloc(0);
+	private carry = Buffer.alloc(0);
+
+	constructor(private readonly onFrames: (samples: Float32Array, format: PcmFormat) => void) {}
+
+	push(chunk: Buffer): void {
+		if (this.header) {
+			this.header = Buffer.concat([this.header, chunk]);
+			const parsed = parseHeader(this.header);
+			if (parsed === undefined) {
+				if (this.header.length > MAX_HEADER_BYTES) throw new Error('the level meter got no WAV data chunk');
+				return;
+			}
+			this.format = parsed.format;
+			chunk = this.header.subarray(parsed.dataStart);
+			this.header = undefined;
+		}
+		const format = this.format!;
+		const frameBytes = 4 * format.channels;
+		let bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % frameBytes);
+		this.carry = Buffer.from(bytes.subarray(whole));
+		if (whole === 0) return;
+		// Float32Array needs 4-byte alignment: a pipe's buffers usually have it, copy when not.
+		if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes.subarray(0, whole));
+		this.onFrames(new Float32Array(bytes.buffer, bytes.byteOffset, whole / 4), format);
+	}
+}
+
+function parseHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | undefined {
+	if (bytes.length < 12) return undefined;
+	if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') throw new Error('the level meter got no WAV stream');
+	let at = 12;
+	let format: PcmFormat | undefined;
+	while (at + 8 <= bytes.length) {
+		const id = bytes.toString('latin1', at, at + 4);
+		const size = bytes.readUInt32LE(at + 4);
+		if (id === 'data') {
+			if (!format) throw new Error('the level meter got WAV data before its format');
+			return { format, dataStart: at + 8 };
+		}
+		if (at + 8 + size > bytes.length) return undefined;
+		if (id === 'fmt ') format = parseFormat(bytes.subarray(at + 8, at + 8 + size));
+		at += 8 + size + (size % 2);
+	}
+	return undefined;
+}
+
+function parseFormat(fmt: Buffer): PcmFormat {
+	let tag = fmt.readUInt16LE(0);
+	if (tag === WAVE_FORMAT_EXTENSIBLE && fmt.length >= 26) tag = fmt.readUInt16LE(24);
+	const bits = fmt.readUInt16LE(14);
+	if (tag !== WAVE_FORMAT_IEEE_FLOAT || bits !== 32) throw new Error(`the level meter expects 32-bit float WAV, got format ${tag} with ${bits} bits`);
+	return { channels: fmt.readUInt16LE(2), sampleRate: fmt.readUInt32LE(4) };
+}
