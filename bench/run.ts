@@ -11,6 +11,7 @@ import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { median, timeToFirstByte } from './lib/listen.js';
 import { children, sampleProcesses } from './lib/proc.js';
+import { meterBench } from './meter.js';
 import { recoveryBench } from './recovery.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -127,6 +128,7 @@ try {
 	const ratio = (rows: Row[], tool: string) => (rows.find((r) => r.tool === tool)!['CPU s'] as number);
 	const scaling: Row[] = ['jdcast', 'bare ffmpeg (old way)'].map((tool) => ({ tool, '4 targets / 1 target CPU': +(ratio(four, tool) / Math.max(0.01, ratio(one, tool))).toFixed(2) }));
 	const recovery = await recoveryBench({ dir, cli, env, port, icecast, password, startJdcast, startBareFfmpeg, stop, connectSignal });
+	const meter = await meterBench();
 
 	const date = new Date().toISOString().slice(0, 10);
 	const markdown = [
@@ -136,9 +138,10 @@ try {
 		table('Cost of one encoding to 1 and 4 targets', [...one, ...four]),
 		table('Scaling', scaling),
 		table('Back on air after icecast2 restarts (icecast2 accepting again to first listener byte)', recovery),
+		table('Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3)', meter),
 	].join('\n');
 	process.stdout.write(`\n${markdown}\n`);
-	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, recovery }, null, 2)}\n`);
+	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, recovery, meter }, null, 2)}\n`);
 	const readme = path.join(root, 'README.md');
 	const text = readFileSync(readme, 'utf8');
 	const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);

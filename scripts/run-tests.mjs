@@ -42,7 +42,7 @@ if (!jackdRuns()) {
 	for (const entry of readdirSync('/dev/shm')) if (entry.startsWith('jack')) rmSync(`/dev/shm/${entry}`, { force: true, recursive: true });
 }
 
-const dirs = ['packages/core/test', 'packages/cli/test', 'test'].map((d) => path.join(root, d));
+const dirs = ['packages/core/test', 'packages/cli/test', 'packages/jackdaw-plugin/test', 'test'].map((d) => path.join(root, d));
 let files = dirs.flatMap(testFiles).sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 // Three at a time: each integration test runs jackd, icecast2, ffmpeg and jdcast; on 2 cores more

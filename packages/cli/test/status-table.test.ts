@@ -46,7 +46,7 @@ describe('the status table', () => {
 		for (const line of text.split('\n')) assert.ok(line.length <= 80, `${line.length}: ${line}`);
 		assert.match(text, /\/night\.opus +main +stopped +0$/m);
 		assert.match(text, /^ {6}connection refused by far\.example:8000  \[31mred/m);
-		assert.match(text, /rec …[^ /]*_020000\.ogg/);
+		assert.match(text, /^  rec recording  archive\/2026\/november\/night-2026-11-27_020000\.ogg$/m);
 		assert.ok(!text.includes('\u001b'), 'what a server said reaches the terminal without escape sequences');
 	});
 

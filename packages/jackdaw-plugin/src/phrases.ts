@@ -132,7 +132,7 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 	const hostOf = (o: OutputStatus) => sayHost(new URL(o.url).hostname);
 	if (live.length === 0) {
 		const first = troubled[0];
-		if (!first) return 'Stream starting.';
+		if (!first) return all.some((o) => o.state === 'stalled') ? 'Stream stalled: the encoder sends no audio; restarting it.' : 'Stream starting.';
 		return first.state === 'failed' ? `Stream failed: ${sayCause(first.lastErrorCode, first.lastError)}.` : `Stream reconnecting: ${sayCause(first.lastErrorCode, first.lastError)}.`;
 	}
 	const mounts = [...new Set(live.map((o) => sayMount(o.mount)))];
@@ -142,6 +142,12 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 	const seconds = (now - since) / 1000;
 	const onAir = seconds < 2 ? 'just on air' : `on air ${sayDuration(seconds)}`;
 	let text = `Streaming to ${sayList(mounts)} on ${sayList(hosts)}, ${plural(listeners, 'listener')}, ${onAir}.`;
+	// Dead air is the first thing a host must hear about.
+	const silent = running(s).filter((p) => p.audio?.silent);
+	for (const p of silent.slice(0, 1)) {
+		const quiet = p.audio?.silentSince ? (now - Date.parse(p.audio.silentSince)) / 1000 : 0;
+		text = `${text} But it is silent: nothing audible for ${sayDuration(quiet)}${running(s).length > 1 ? ` on ${p.name}` : ''}.`;
+	}
 	for (const o of troubled.slice(0, 2)) text += ` ${sayMount(o.mount)} on ${hostOf(o)} ${o.state === 'failed' ? 'failed' : 'reconnecting'}: ${sayCause(o.lastErrorCode, o.lastError)}.`;
 	return text;
 }

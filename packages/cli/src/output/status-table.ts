@@ -31,7 +31,8 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 			const on = live(o);
 			rows.push({ cells: [`  ${o.mount}`, o.server, o.state, onAir(o, now), on ? String(o.kbps) : '', on && o.listeners !== null ? String(o.listeners) : '', String(o.reconnects)], paint: stateColor(o.state), ...(o.state === 'live' ? {} : { error: o.lastError ?? '' }) });
 		}
-		for (const r of p.recordings) rows.push({ cells: [`  rec ${shortPath(r.path, cwd, MOUNT_WIDTH - 6)}`, '', r.state, '', '', '', ''], paint: stateColor(r.state), error: r.lastError ?? '' });
+		// A recording's path is long: its own line, `rec STATE PATH`, shortened to fit.
+		for (const r of p.recordings) rows.push({ cells: [`  rec ${r.state}`, shortPath(r.path, cwd, width - r.state.length - 8)], paint: stateColor(r.state), error: r.lastError ?? '' });
 		if (p.lastError && p.state !== 'running') rows.push({ cells: [], paint: 'failed', error: p.lastError });
 	}
 	const header = ['MOUNT', 'SERVER', 'STATE', 'ON AIR', 'KBPS', 'LISTENERS', 'RECONNECTS'];
@@ -44,6 +45,8 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 			const [name, state, meter] = row.cells as [string, string, string];
 			const rest = cut(`${name}  ${state}  ${meter}`, width).slice(name.length + state.length + 4);
 			lines.push(`${paint('profile', name)}  ${paint(stateColor(state), state)}${rest ? `  ${meter.startsWith('SILENT') ? paint('failed', rest) : rest}` : ''}`);
+		} else if (row.cells.length === 2) {
+			lines.push(paint(row.paint, cut(row.cells.join('  '), width)));
 		} else if (row.cells.length > 0) {
 			lines.push(paint(row.paint, line(row.cells)));
 		}

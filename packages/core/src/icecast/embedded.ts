@@ -8,6 +8,7 @@ import { Secret } from '../profile/secret.js';
 import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
 import { accepts } from '../util/ports.js';
 import { onPath } from '../util/which.js';
+import { childEnvironment } from '../util/child-env.js';
 
 export interface EmbeddedIcecastOptions {
 	port: number;
@@ -59,7 +60,10 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 	const launch = async () => {
 		// As root, icecast2 must not stay root (it refuses to): it starts as nobody, set by setpriv.
 		const [file, args] = dieWithParent(command, ['-c', config], runsAsRoot() ? { asUser: { user: 'nobody', group: 'nogroup' } } : {});
-		child = execa(file, args, { stdio: 'ignore', reject: false, cleanup: true });
+		// Its own process group (a terminal's Ctrl-C reaches jdcast alone, which stops the streams
+		// before their server), and none of jdcast's variables: it runs as nobody, whose other
+		// processes could read its environment.
+		child = execa(file, args, { stdio: 'ignore', reject: false, detached: true, env: childEnvironment(), extendEnv: false });
 		child.catch(() => {});
 		await untilReady(child, () => accepts({ host: '127.0.0.1', port: options.port }), {
 			what: `icecast2 to listen on 127.0.0.1:${options.port}`,

@@ -1,3 +1,4 @@
+import { childEnvironment } from '../util/child-env.js';
 import { execa } from 'execa';
 
 export interface JackPort {
@@ -9,13 +10,14 @@ export interface JackPort {
 }
 
 /** The JACK server a command talks to: the named one, or the environment's default. */
-export function jackEnv(server: string | undefined): Record<string, string> {
-	return { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) };
+/** The environment of a JACK tool: the basics and JACK's variables only (no password variable). */
+export function jackEnv(server: string | undefined): { env: Record<string, string>; extendEnv: false } {
+	return { env: childEnvironment({ JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }), extendEnv: false };
 }
 
 /** Every port with its connections, in JACK's order; undefined when the server is not running. */
 export async function readGraph(server: string | undefined): Promise<JackPort[] | undefined> {
-	const result = await execa('jack_lsp', ['-c', '-p', '-t'], { env: jackEnv(server), reject: false, timeout: 5000 });
+	const result = await execa('jack_lsp', ['-c', '-p', '-t'], { ...jackEnv(server), reject: false, timeout: 5000 });
 	if (result.exitCode !== 0) return undefined;
 	const ports: JackPort[] = [];
 	for (const line of result.stdout.split('\n')) {
@@ -37,6 +39,6 @@ export async function readGraph(server: string | undefined): Promise<JackPort[] 
 
 /** Connects two ports; true when they are connected afterwards (already connected counts). */
 export async function connectPorts(from: string, to: string, server: string | undefined): Promise<boolean> {
-	const result = await execa('jack_connect', [from, to], { env: jackEnv(server), reject: false, timeout: 5000 });
+	const result = await execa('jack_connect', [from, to], { ...jackEnv(server), reject: false, timeout: 5000 });
 	return result.exitCode === 0 || /already connected/.test(result.stderr);
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
 import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
-import { readGraph } from './cli.js';
+import { jackEnv, readGraph } from './cli.js';
 
 export interface DummyJack {
 	name: string;
@@ -32,8 +32,8 @@ export async function startDummyJack(name: string, options: { rate?: number; per
 			stdio: ['ignore', 'pipe', 'pipe'],
 			buffer: false,
 			reject: false,
-			cleanup: true,
-			env: { JACK_NO_START_SERVER: '1' },
+			detached: true,
+			...jackEnv(undefined),
 		});
 		child.catch(() => {});
 		child.stdout?.resume();
@@ -97,7 +97,7 @@ async function removeLeftovers(name: string): Promise<void> {
  */
 export async function startTestSignal(server: string | undefined): Promise<{ client: string; stop: () => Promise<void> }> {
 	const [file, args] = dieWithParent('jack_simple_client', []);
-	const child = execa(file, args, { env: { JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }, stdio: 'ignore', reject: false, cleanup: true });
+	const child = execa(file, args, { ...jackEnv(server), stdio: 'ignore', reject: false, detached: true });
 	await untilReady(child, async () => (await readGraph(server))?.some((p) => p.client === 'jack_simple_client'), {
 		what: 'jack_simple_client',
 		intervalMs: 50,

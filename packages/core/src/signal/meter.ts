@@ -1,6 +1,6 @@
 import { kWeighting } from './k-weighting.js';
 import { IntegratedLoudness, lufs } from './loudness.js';
-import { TruePeakChannel } from './true-peak.js';
+import { TRUE_PEAK_OFFSET, TruePeakChannel } from './true-peak.js';
 import type { PcmFormat } from './wav-reader.js';
 
 /** One 100 ms step of the meter. Levels in dB; -Infinity where the signal is digital silence. */
@@ -96,17 +96,24 @@ export class SignalMeter {
 		const { b0, b1, b2, a1, a2 } = shelf;
 		const { b0: c0, b1: c1, b2: c2, a1: d1, a2: d2 } = hp;
 		const st = this.state;
+		const frames = samples.length / channels;
 		for (let c = 0; c < channels; c++) {
 			let s1 = st[4 * c]!, s2 = st[4 * c + 1]!, t1 = st[4 * c + 2]!, t2 = st[4 * c + 3]!;
 			let peak = this.blockPeak[c]!;
 			let squares = 0;
 			let weighted = 0;
-			let clips = 0;
-			for (let i = c; i < samples.length; i += channels) {
+			const truePeak = this.truePeaks[c]!;
+			// The true-peak scan reads the channel from here, filled in the same pass.
+			const copy = truePeak.room(frames);
+			const candidates = truePeak.candidates;
+			const gate = truePeak.gate;
+			let count = 0;
+			for (let n = 0, i = c; n < frames; n++, i += channels) {
 				const x = samples[i]!;
+				copy[TRUE_PEAK_OFFSET + n] = x;
 				const a = x < 0 ? -x : x;
 				if (a > peak) peak = a;
-				if (a >= CLIP_LEVEL) clips++;
+				if (a > gate) candidates[count++] = n;
 				squares += x * x;
 				// Two biquads in transposed direct form II.
 				const y = b0 * x + s1;
@@ -123,9 +130,11 @@ export class SignalMeter {
 			st[4 * c + 3] = t2;
 			this.blockSquares[c]! += squares;
 			this.blockWeighted[c]! += weighted;
-			this.clips += clips;
+			// Clipping is rare: counted in a second look only when the peak says there is some.
+			if (peak >= CLIP_LEVEL) for (let i = c; i < samples.length; i += channels) if (Math.abs(samples[i]!) >= CLIP_LEVEL) this.clips++;
 			this.blockPeak[c] = peak;
-			this.truePeaks[c]!.push(samples, c, channels);
+			truePeak.count = count;
+			truePeak.scan();
 		}
 	}
 

@@ -7,6 +7,8 @@
  * 1/cos(πf/fs): 6 dB up to 16 kHz at 48 kHz).
  */
 const TAPS = 12;
+/** Where a call's first sample goes in the buffer `room` returns. */
+export const TRUE_PEAK_OFFSET = TAPS;
 const HALF = TAPS / 2;
 const STEPS = 4;
 /** The largest ratio of a peak between samples to the sample beside it that is looked for. */
@@ -40,26 +42,52 @@ function besselI0(x: number): number {
 export class TruePeakChannel {
 	/** The last TAPS samples of the previous call (the last HALF of them not judged yet), then this call's. */
 	private buffer = new Float64Array(TAPS);
+	private frames = 0;
+	/** Positions in this call (0-based) whose sample passed `gate`, as the caller found them. */
+	candidates = new Int32Array(0);
+	count = 0;
 	max = 0;
 
-	push(samples: Float32Array, channel: number, channels: number): void {
-		const frames = samples.length / channels;
+	/** Samples at or below this cannot be beside a new maximum. */
+	get gate(): number {
+		return this.max / REACH;
+	}
+
+	/** Where the caller writes this call's `frames` samples (at `TRUE_PEAK_OFFSET + i`), listing in `candidates` those above `gate`. */
+	room(frames: number): Float64Array {
 		const length = TAPS + frames;
 		if (this.buffer.length < length) {
 			const grown = new Float64Array(length);
 			grown.set(this.buffer.subarray(0, TAPS));
 			this.buffer = grown;
 		}
+		if (this.candidates.length < frames) this.candidates = new Int32Array(frames);
+		this.frames = frames;
+		this.count = 0;
+		return this.buffer;
+	}
+
+	/** Judges the candidates written with `room`, and the previous call's last samples. */
+	scan(): void {
+		const length = TAPS + this.frames;
+		for (let j = HALF; j < TAPS && j < length - HALF; j++) this.judge(j);
+		for (let i = 0; i < this.count; i++) {
+			const j = TAPS + this.candidates[i]!;
+			if (j < length - HALF) this.judge(j);
+		}
+		this.buffer.copyWithin(0, length - TAPS, length);
+	}
+
+	/** The sample at j and, if it is a local maximum, the points between it and its neighbours. */
+	private judge(j: number): void {
 		const b = this.buffer;
-		for (let i = 0; i < frames; i++) b[TAPS + i] = samples[i * channels + channel]!;
 		let max = this.max;
-		for (let j = HALF; j < length - HALF; j++) {
-			const x = b[j]! < 0 ? -b[j]! : b[j]!;
-			if (x * REACH <= max) continue;
-			if (x > max) max = x;
-			const before = b[j - 1]! < 0 ? -b[j - 1]! : b[j - 1]!;
-			const after = b[j + 1]! < 0 ? -b[j + 1]! : b[j + 1]!;
-			if (x < before || x < after) continue;
+		const x = b[j]! < 0 ? -b[j]! : b[j]!;
+		if (x * REACH <= max) return;
+		if (x > max) max = x;
+		const before = b[j - 1]! < 0 ? -b[j - 1]! : b[j - 1]!;
+		const after = b[j + 1]! < 0 ? -b[j + 1]! : b[j + 1]!;
+		if (x >= before && x >= after) {
 			for (let f = 0; f < 3; f++) {
 				const h = FILTERS[f]!;
 				let left = 0;
@@ -75,6 +103,5 @@ export class TruePeakChannel {
 			}
 		}
 		this.max = max;
-		b.copyWithin(0, length - TAPS, length);
 	}
 }

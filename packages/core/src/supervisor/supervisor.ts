@@ -350,8 +350,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	/** One line of ffmpeg's stderr: an xrun is audio lost before encoding, never invisible. */
 	private encoderSaid(line: string): void {
-		// What ffmpeg says while we stop it, or about a channel layout it rightly guessed, is noise.
-		if (this.abort.signal.aborted || line.includes('Guessed Channel Layout')) return;
+		// What ffmpeg says while we stop it, or about a channel layout it rightly guessed (or that the
+		// tone's pan filter sets anew), is noise.
+		if (this.abort.signal.aborted || line.includes('Guessed Channel Layout') || line.includes('ignoring layout')) return;
 		if (/xrun/i.test(line)) {
 			this.xruns++;
 			this.log('warning', `audio lost before encoding (JACK xrun, ${this.xruns} so far): ${line}`);

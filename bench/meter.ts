@@ -1,0 +1,55 @@
+/**
+ * What the level meter costs beside the encode it watches, measured in this run on the same
+ * audio: ffmpeg flat out on 60 s of pink noise (Opus 96 alone, then with the meter's PCM copy
+ * written to a pipe as jdcast plans it) and jdcast's meter reading that copy in this process.
+ */
+import { execa } from 'execa';
+import { SignalMeter } from '../packages/core/src/signal/meter.js';
+import { WavReader } from '../packages/core/src/signal/wav-reader.js';
+
+const SECONDS = 60;
+const SOURCE = `anoisesrc=color=pink:amplitude=0.5:sample_rate=48000:duration=${SECONDS},aformat=channel_layouts=stereo`;
+const OPUS = ['-map', '0:a:0', '-c:a', 'libopus', '-b:a', '96k', '-vbr', 'on', '-application', 'audio', '-frame_duration', '20', '-f', 'ogg', '-page_duration', '20000', '-flush_packets', '1', '-y', '/dev/null'];
+const PCM = ['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav'];
+
+/** CPU seconds (user + system) of one command run to its end, from bash's `times`. */
+async function cpuOf(command: string[]): Promise<number> {
+	const { stdout } = await execa('bash', ['-c', '"$@" >/dev/null 2>&1; times', 'bash', ...command]);
+	const children = stdout.trim().split('\n')[1]!;
+	return children.split(/\s+/).reduce((sum, t) => {
+		const m = /^(\d+)m([\d.]+)s$/.exec(t);
+		return sum + (m ? Number(m[1]) * 60 + Number(m[2]) : 0);
+	}, 0);
+}
+
+export async function meterBench(runs = 3): Promise<{ tool: string; [key: string]: string | number }[]> {
+	const ffmpeg = ['ffmpeg', '-nostdin', '-v', 'error', '-f', 'lavfi', '-i', SOURCE];
+	// The least of a few runs, one after the other: what the work costs without interference.
+	const best = async (f: () => Promise<number>) => {
+		let least = Infinity;
+		for (let i = 0; i < runs; i++) least = Math.min(least, await f());
+		return least;
+	};
+	const encode = await best(() => cpuOf([...ffmpeg, ...OPUS]));
+	const withCopy = await best(() => cpuOf([...ffmpeg, ...OPUS, ...PCM, '-y', '/dev/null']));
+	const { stdout } = await execa('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', SOURCE, ...PCM, '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+	const wav = Buffer.from(stdout as Uint8Array);
+	const node = await best(async () => {
+		const meter = new SignalMeter(() => {});
+		const reader = new WavReader((samples, format) => meter.push(samples, format));
+		const before = process.cpuUsage();
+		for (let at = 0; at < wav.length; at += 65536) reader.push(wav.subarray(at, at + 65536));
+		const used = process.cpuUsage(before);
+		return (used.user + used.system) / 1e6;
+	});
+	const copy = Math.max(0, withCopy - encode);
+	const share = (x: number) => `${((x / encode) * 100).toFixed(1)} %`;
+	return [
+		{ tool: `Opus 96 encode (ffmpeg, ${SECONDS} s of audio)`, 'CPU s': +encode.toFixed(2), 'of the encode': '100 %' },
+		{ tool: 'meter: ffmpeg writing the PCM copy', 'CPU s': +copy.toFixed(2), 'of the encode': share(copy) },
+		{ tool: 'meter: jdcast reading it (levels, R128, true peak)', 'CPU s': +node.toFixed(2), 'of the encode': share(node) },
+		{ tool: 'meter in all', 'CPU s': +(copy + node).toFixed(2), 'of the encode': share(copy + node) },
+	];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await meterBench());
