@@ -7,7 +7,7 @@ import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
 import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
 import { accepts } from '../util/ports.js';
-import { onPath } from '../util/which.js';
+import { notInstalled, onPath } from '../util/which.js';
 import { childEnvironment } from '../util/child-env.js';
 
 export interface EmbeddedIcecastOptions {
@@ -42,6 +42,8 @@ export interface EmbeddedIcecast {
  * `embedded: true` servers, by `jdcast demo`, and by the integration tests.
  */
 export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Promise<EmbeddedIcecast> {
+	const command = options.command ?? 'icecast2';
+	if (!command.includes('/') && !onPath(command)) throw new JdcastError('E_MISSING_BINARY', notInstalled(command, 'icecast2'));
 	const dir = await mkdtemp(path.join(tmpdir(), 'jdcast-icecast-'));
 	// icecast2 refuses to run as root, so as root it switches to nobody: it must reach its log dir.
 	await chmod(dir, 0o755);
@@ -56,7 +58,6 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 	if (runsAsRoot() && onPath('setpriv')) await chown(config, NOBODY_UID, NOGROUP_GID);
 
 	let child: ResultPromise | undefined;
-	const command = options.command ?? 'icecast2';
 	const launch = async () => {
 		// As root, icecast2 must not stay root (it refuses to): it starts as nobody, set by setpriv.
 		const [file, args] = dieWithParent(command, ['-c', config], runsAsRoot() ? { asUser: { user: 'nobody', group: 'nogroup' } } : {});

@@ -11,7 +11,7 @@ import { plan, type EncodePlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
 import { AudioWatch } from '../signal/audio-watch.js';
-import { onPath } from '../util/which.js';
+import { notInstalled, onPath } from '../util/which.js';
 import { songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
@@ -147,6 +147,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.timers.push(setInterval(() => this.outputs.forEach((o) => o.tick()), 1000));
 		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
 		this.routing?.start();
+		// Without JACK's tools ffmpeg still reads JACK, but no connection is made or watched: say so.
+		const tools = this.routing ? ['jack_lsp', 'jack_connect'].filter((tool) => !onPath(tool)) : [];
+		if (tools.length > 0) this.log('error', `${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`);
 		this.encoderLoop = this.superviseEncoder();
 	}
 
@@ -257,7 +260,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const signal = this.abort.signal;
 		const ffmpeg = this.plan.argv[0]!;
 		if (!ffmpeg.includes('/') && !onPath(ffmpeg)) {
-			this.giveUp(`${ffmpeg} is not installed (not found on PATH); install it, e.g. apt-get install ffmpeg`, 'E_MISSING_BINARY');
+			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
 			return;
 		}
 		let quickFailures = 0;

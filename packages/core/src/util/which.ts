@@ -12,3 +12,8 @@ export function onPath(command: string): boolean {
 		}
 	});
 }
+
+/** The sentence for a program that is not there, naming the Debian/Ubuntu package that has it. */
+export function notInstalled(command: string, debianPackage: string): string {
+	return `${command} ${command.includes(' and ') ? 'are' : 'is'} not installed (not found on PATH); install it, e.g. apt-get install ${debianPackage}`;
+}
