@@ -184,3 +184,34 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	assert.equal(none.code, 3);
 	assert.match(none.stderr, /no jdcast up is running on/);
 });
+
+it('hostile requests to the control API: a null body, a malformed path, a body that is not an object — each a 400 with a sentence, never a 500', async (t) => {
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'odd', `input: { tone: {} }\nservers:\n  nowhere: { host: 127.0.0.1, port: 9, password: x }\nstreams:\n  - { mount: /odd.opus, format: opus }\n`);
+	const socket = socketFor(t);
+	const up = runUp(t, [file], { JDCAST_SOCKET: socket });
+	await up.waitForEvent((e) => e.event === 'profile' && e.state === 'running', 'the profile running');
+	const ask = (method: string, route: string, body?: string) =>
+		new Promise<{ status: number; text: string }>((resolve, reject) => {
+			const request = http.request({ socketPath: socket, method, path: route, headers: { 'Content-Type': 'application/json' } }, (response) => {
+				let text = '';
+				response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+				response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+			});
+			request.on('error', reject);
+			request.end(body);
+		});
+	for (const [method, route, body] of [
+		['POST', '/metadata', 'null'],
+		['POST', '/metadata', '[1,2]'],
+		['POST', '/metadata', '"title"'],
+		['POST', '/profiles/%ff%fe/stop', undefined],
+		['POST', '/metadata', '{"target": "odd", "title": 5}'],
+	] as const) {
+		const answer = await ask(method, route, body);
+		assert.equal(answer.status, 400, `${method} ${route} ${body}: ${answer.text}`);
+		const error = (JSON.parse(answer.text) as { error: { code: string; message: string } }).error;
+		assert.equal(error.code, 'E_BAD_REQUEST');
+		assert.doesNotMatch(error.message, /Cannot read|undefined|URI malformed/);
+	}
+});

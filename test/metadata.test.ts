@@ -105,3 +105,16 @@ it('ten changes in ten seconds on every format: no decoder error, no reconnect, 
 	assert.ok(orchestrator.status().profiles[0]!.outputs.every((o) => o.reconnects === 0 && o.state === 'live'), 'no reconnect');
 	assert.equal(outputs.length, 4);
 });
+
+it('a hostile title: no extra ICY field for MP3 listeners, no control character anywhere, cut to one length on every format', async (t) => {
+	const { orchestrator, icecast } = await startMetaProfile(t, 'hostile');
+	const injected = "a';StreamUrl='http://evil.example/';StreamTitle='pwned";
+	const results = await orchestrator.setMetadata('hostile', { title: `${injected}\n\u001b[31m\u0007`, artist: 'x'.repeat(5000) });
+	assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+	const line = `${'x'.repeat(512)} - a' ;StreamUrl='http://evil.example/' ;StreamTitle='pwned [31m`;
+	const heard = await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, line);
+	assert.equal(heard, line, 'the whole title is one StreamTitle field');
+	const status = await (await fetch(`http://127.0.0.1:${icecast.port}/status-json.xsl`)).text();
+	assert.doesNotThrow(() => JSON.parse(status), "Icecast's status JSON stays valid");
+	assert.equal(orchestrator.status().profiles[0]!.outputs.find((o) => o.mount === '/meta.opus')?.nowPlaying, `${'x'.repeat(512)} - ${injected} [31m`);
+});

@@ -76,7 +76,7 @@ async function handle(orchestrator: Orchestrator, options: ControllerOptions, re
 	if (route === 'GET /status') return { status: 200, body: orchestrator.status() };
 	const profileRoute = /^POST \/profiles\/([^/]+)\/(start|stop)$/.exec(route);
 	if (profileRoute) {
-		const name = decodeURIComponent(profileRoute[1]!);
+		const name = decodePathPart(profileRoute[1]!);
 		if (profileRoute[2] === 'start') await orchestrator.startProfile(name);
 		else await orchestrator.stopProfile(name);
 		const state = orchestrator.status().profiles.find((p) => p.name === name)?.state ?? 'stopped';
@@ -105,10 +105,21 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
 		text += String(chunk);
 		if (text.length > MAX_BODY) throw new JdcastError('E_BAD_REQUEST', 'request body too large');
 	}
+	let body: unknown;
 	try {
-		return JSON.parse(text || '{}') as unknown;
+		body = JSON.parse(text || '{}') as unknown;
 	} catch {
 		throw new JdcastError('E_BAD_REQUEST', 'the request body is not JSON');
+	}
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new JdcastError('E_BAD_REQUEST', 'the request body must be a JSON object');
+	return body;
+}
+
+function decodePathPart(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		throw new JdcastError('E_BAD_REQUEST', 'the profile name in the path is not valid URL encoding');
 	}
 }
 

@@ -1,3 +1,4 @@
+import { icySafe } from './types.js';
 import pRetry, { AbortError } from 'p-retry';
 import { IcecastError } from '../icecast/errors.js';
 import type { Secret } from '../profile/secret.js';
@@ -24,7 +25,7 @@ export async function updateAdminMetadata(target: AdminTarget, song: string): Pr
 		async () => {
 			try {
 				const body = await got(url, {
-					searchParams: { mount: target.mount, mode: 'updinfo', song, charset: 'UTF-8' },
+					searchParams: { mount: target.mount, mode: 'updinfo', song: icySafe(song), charset: 'UTF-8' },
 					username: target.user,
 					password: target.password.reveal(),
 					timeout: { request: 5000 },

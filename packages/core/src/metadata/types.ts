@@ -22,3 +22,30 @@ export interface MetadataResult {
 	ok: boolean;
 	error: string | null;
 }
+
+/** The longest a "now playing" field may be, the same for every format (Icecast's admin call fails from ~4,000). */
+export const MAX_METADATA_CHARS = 512;
+
+/**
+ * "Now playing" as it may reach listeners: no control characters (a newline or ESC in an ICY
+ * block or a Vorbis comment reaches players raw, and makes Icecast's status JSON invalid), each
+ * field cut to MAX_METADATA_CHARS characters.
+ */
+export function cleanMetadata(m: Metadata): Metadata {
+	const out: Metadata = {};
+	for (const key of ['title', 'artist', 'album', 'comment'] as const) {
+		const value = m[key];
+		if (value === undefined) continue;
+		// eslint-disable-next-line no-control-regex
+		out[key] = [...value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')].slice(0, MAX_METADATA_CHARS).join('').trim();
+	}
+	return out;
+}
+
+/**
+ * The song line for an ICY block: Icecast writes `StreamTitle='LINE';` without escaping, so a
+ * `';` inside would end the field and start one of the sender's choosing (StreamUrl=…).
+ */
+export function icySafe(line: string): string {
+	return line.replace(/';/g, "' ;");
+}

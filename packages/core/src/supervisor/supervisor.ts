@@ -12,7 +12,7 @@ import type { Secret } from '../profile/secret.js';
 import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
 import { AudioWatch } from '../signal/audio-watch.js';
 import { notInstalled, onPath } from '../util/which.js';
-import { songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
+import { cleanMetadata, songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
@@ -221,7 +221,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 * in band (a new link of the chain, for every mount and recording of that encoding); MP3
 	 * mounts through Icecast's admin API. Resolves once each target has it, with one result each.
 	 */
-	async setMetadata(metadata: Metadata, mount?: string): Promise<MetadataResult[]> {
+	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
+		const metadata = cleanMetadata(given);
 		const results: Promise<MetadataResult>[] = [];
 		for (const encoder of this.plan.encoders) {
 			if (mount !== undefined && !encoder.streams.some((s) => s.mount === mount)) continue;
@@ -377,5 +378,5 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 function metadataOf(info: { title?: string; artist?: string }): Metadata | undefined {
 	if (info.title === undefined && info.artist === undefined) return undefined;
-	return { ...(info.title !== undefined ? { title: info.title } : {}), ...(info.artist !== undefined ? { artist: info.artist } : {}) };
+	return cleanMetadata({ ...(info.title !== undefined ? { title: info.title } : {}), ...(info.artist !== undefined ? { artist: info.artist } : {}) });
 }
