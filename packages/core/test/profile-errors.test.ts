@@ -47,10 +47,16 @@ describe('profile errors point at the key or value to change', () => {
 		['mp3 from a 6-channel input', `input:\n  jack:\n    channels: 6\n${SERVER}streams:\n  - mount: /a\n    format: mp3\n`, ['p.yaml:10:13: streams[0]: mp3 carries at most 2 channels but the input has 6; add `channels: 2`']],
 		['YAML syntax error', `${SERVER}streams:\n  - mount: /a\n   format: opus\n`, ['p.yaml:7:1: YAML: Sequence item without - indicator']],
 		['duplicate YAML key', `${SERVER}servers:\n  x: {}\nstreams: []\n`, ['p.yaml:5:1: YAML: Map keys must be unique']],
+		['an info field of 2,000 characters', `${SERVER}info: { name: ${'n'.repeat(2000)} }\nstreams:\n  - { mount: /a, format: opus }\n`, ['p.yaml:5:15: info.name: must be at most 1024 characters']],
 	];
 	for (const [title, text, expected] of cases) {
 		it(title, () => assert.deepEqual(lines(text), expected));
 	}
+
+	it('nesting beyond any profile: one sentence, not a stack overflow', () => {
+		// Where the parser gives up depends on the stack's size: the line is what matters.
+		assert.match(lines(`x: ${'['.repeat(5000)}${']'.repeat(5000)}\n`).join('\n'), /^p\.yaml:1:\d+: YAML: nested too deeply \(a profile needs a few levels of keys and lists\)$/);
+	});
 
 	it('reports every problem, not only the first', () => {
 		const out = lines('servers:\n  main:\n    host: h\n    port: 0\n    password: x\nstreams:\n  - mount: a\n    format: wav\n');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -33,6 +34,30 @@ describe('passwords resolve late and never print', () => {
 
 	it('names an unreadable file', async () => {
 		await assert.rejects(resolvePassword(profile, profile.servers.g!), /servers\.g: cannot read password file .*nope: ENOENT/);
+	});
+
+	it('refuses a password file that is not one line of a regular file, never showing its content', async () => {
+		const cases: [string, () => void, RegExp][] = [
+			['shadow', () => writeFileSync(path.join(dir, 'shadow'), 'root:$6$secret:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n'), /shadow holds more than one line/],
+			['fifo', () => execFileSync('mkfifo', [path.join(dir, 'fifo')]), /fifo is not a regular file/],
+			['urandom', () => symlinkSync('/dev/urandom', path.join(dir, 'urandom')), /urandom is not a regular file/],
+			['big', () => writeFileSync(path.join(dir, 'big'), 'x'.repeat(10_000)), /big is larger than 4 KiB/],
+		];
+		for (const [name, make, message] of cases) {
+			make();
+			const { profile: p } = loadProfileText(`servers:\n  s: { host: h, password_file: ${name} }\nstreams:\n  - { mount: /a, format: opus }\n`, path.join(dir, 'q.yaml'));
+			await assert.rejects(resolvePassword(p!, p!.servers.s!), (error: SecretError) => {
+				assert.match(error.message, message);
+				assert.doesNotMatch(error.message, /root:|\$6\$|xxxx/);
+				return true;
+			});
+		}
+	});
+
+	it('warns when a password file can be read by others', () => {
+		writeFileSync(path.join(dir, 'open'), 'pw\n', { mode: 0o644 });
+		const { diagnostics } = loadProfileText('servers:\n  s: { host: h, password_file: open }\nstreams:\n  - { mount: /a, format: opus }\n', path.join(dir, 'r.yaml'));
+		assert.match(diagnostics.map(formatDiagnostic).join('\n'), /r\.yaml:2:32: warning: servers\.s\.password_file: .*open can be read by group or others \(mode 644\); chmod 600/);
 	});
 
 	it('a Secret shows as [redacted] in strings, JSON and inspect', () => {

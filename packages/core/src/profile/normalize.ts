@@ -53,6 +53,10 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		for (const key of ['password', 'admin_password'] as const) {
 			if (s[key] !== undefined) warnReadablePassword(source.file, ['servers', serverName, key], report);
 		}
+		for (const key of ['password_file', 'admin_password_file'] as const) {
+			const file = s[key];
+			if (file !== undefined) warnReadableFile(path.resolve(path.dirname(path.resolve(source.file)), file), ['servers', serverName, key], report);
+		}
 	}
 
 	const serverNames = Object.keys(servers);
@@ -196,6 +200,17 @@ function sourceOf(inline: string | undefined, env: string | undefined, file: str
 	if (env !== undefined) return { kind: 'env', name: env };
 	if (file !== undefined) return { kind: 'file', path: file };
 	return undefined;
+}
+
+/** A password file that others can read: say so (the file may not exist yet: nothing to say then). */
+function warnReadableFile(file: string, where: InstancePath, report: Report): void {
+	let mode: number;
+	try {
+		mode = statSync(file).mode;
+	} catch {
+		return;
+	}
+	if ((mode & 0o044) !== 0) report('warning', where, `${displayPath(where)}: ${file} can be read by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}`);
 }
 
 /** A password written in a file others can read is a leak waiting to happen: say so. */

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { SecretError } from '../errors/index.js';
 import { Secret } from './secret.js';
@@ -46,13 +47,35 @@ async function resolveSource(profile: Profile, server: ServerConfig, source: Pas
 		}
 		case 'file': {
 			const file = path.resolve(profile.baseDir, source.path);
-			try {
-				const value = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
-				return value ? new Secret(value) : fail(`${what} file ${file} is empty`);
-			} catch (error) {
-				if (error instanceof SecretError) throw error;
-				return fail(`cannot read ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-			}
+			const read = await readSecretFile(file).catch((error: NodeJS.ErrnoException) => ({ problem: `cannot read ${what} file ${file}: ${error.code ?? 'unreadable'}` }));
+			return 'value' in read ? new Secret(read.value) : fail(read.problem.replace('FILE', `${what} file ${file}`));
 		}
+	}
+}
+
+/** A password file holds one line: more than this is not one. */
+const MAX_SECRET_FILE_BYTES = 4096;
+
+/**
+ * One line from a regular file of at most 4 KiB, its newline trimmed. Anything else (a FIFO
+ * that would hang, /dev/urandom, a symlink to /etc/shadow) is refused with a sentence that
+ * names the file, never its content.
+ */
+async function readSecretFile(file: string): Promise<{ value: string } | { problem: string }> {
+	// Non-blocking: opening a FIFO must not wait for a writer.
+	const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+	try {
+		const info = await handle.stat();
+		if (!info.isFile()) return { problem: 'FILE is not a regular file' };
+		if (info.size > MAX_SECRET_FILE_BYTES) return { problem: `FILE is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB: a password file holds one line` };
+		const bytes = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
+		const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+		if (bytesRead > MAX_SECRET_FILE_BYTES) return { problem: `FILE is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB: a password file holds one line` };
+		const value = bytes.toString('utf8', 0, bytesRead).replace(/\r?\n$/, '');
+		if (!value) return { problem: 'FILE is empty' };
+		if (/[\r\n]/.test(value)) return { problem: 'FILE holds more than one line: a password file holds the password alone' };
+		return { value };
+	} finally {
+		await handle.close();
 	}
 }

@@ -101,7 +101,9 @@ export class YamlSource {
 
 	private syntaxDiagnostic(severity: Diagnostic['severity'], message: string, offset: number): Diagnostic {
 		const { line, col } = this.lines.linePos(offset);
-		const text = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+		const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+		// The parser recursing until the stack ends is a file nested beyond any profile's needs.
+		const text = /Maximum call stack/.test(first) ? 'nested too deeply (a profile needs a few levels of keys and lists)' : first;
 		return { file: this.file, line, col, severity, message: `YAML: ${text}` };
 	}
 }
