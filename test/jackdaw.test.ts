@@ -16,11 +16,16 @@ interface Answer {
 	details: string[];
 }
 
-/** What the Python bridge does: `jdcast jackdaw say PHRASE --config JSON`, one line of JSON back. */
+/**
+ * What the Python bridge does: `jdcast jackdaw say PHRASE --config -` with the config (password
+ * included) on standard input, never on the command line; one line of JSON back, exit 1 when
+ * the answer is not ok.
+ */
 async function say(phrase: string, config: object, env: NodeJS.ProcessEnv): Promise<Answer> {
-	const { code, stdout, stderr } = await jdcastOnce(['jackdaw', 'say', phrase, '--config', JSON.stringify(config)], env);
-	assert.equal(code, 0, stderr);
-	return JSON.parse(stdout.trim()) as Answer;
+	const result = await execa(process.execPath, [new URL('../packages/cli/bin/jdcast.mjs', import.meta.url).pathname, 'jackdaw', 'say', phrase, '--config', '-'], { input: JSON.stringify(config), env, reject: false });
+	const answer = JSON.parse(result.stdout.trim()) as Answer;
+	assert.equal(result.exitCode, answer.ok ? 0 : 1, result.stderr);
+	return answer;
 }
 
 /** An old-style plugin config (host, port, password, mount, bitrate, format) on a test's own icecast2. */

@@ -50,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
 			process.stderr.write(`jdcast: ${error.message}\n`);
 			return 1;
 		}
-		throw error;
+		// Anything else still gets one sentence, not a stack trace (JDCAST_DEBUG=1 shows it).
+		if (process.env.JDCAST_DEBUG) throw error;
+		process.stderr.write(`jdcast: ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+		return 1;
 	}
 }

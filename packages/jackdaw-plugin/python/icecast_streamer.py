@@ -54,7 +54,8 @@ class IcecastStreamerPlugin(VoiceAssistantPlugin):
         if command is None:
             return
         try:
-            subprocess.run(command + ["jackdaw", "cleanup", "--config", self._config_json()],
+            # The config (password included) goes through stdin: never on a command line `ps` shows.
+            subprocess.run(command + ["jackdaw", "cleanup", "--config", "-"], input=self._config_json(),
                            capture_output=True, text=True, timeout=15)
         except (OSError, subprocess.SubprocessError) as error:
             logger.error("jdcast cleanup failed: %s", error)
@@ -77,7 +78,7 @@ class IcecastStreamerPlugin(VoiceAssistantPlugin):
             logger.error("jdcast not found: run `jdcast jackdaw install` again")
             return
         try:
-            result = subprocess.run(command + ["jackdaw", "say", heard, "--config", self._config_json()],
+            result = subprocess.run(command + ["jackdaw", "say", heard, "--config", "-"], input=self._config_json(),
                                     capture_output=True, text=True, timeout=TIMEOUTS.get(phrase, 10))
         except FileNotFoundError:
             self._speak("Streaming is not available: jdcast is not installed.")

@@ -11,20 +11,32 @@ function ownCommand(): string[] {
 /** Loaded when a jackdaw action runs, not at every start of jdcast. */
 const plugin = () => import('@jdcast/jackdaw-plugin');
 
+/** `--config JSON`, or `--config -`: the JSON on standard input (how the bridge sends it: no password in argv). */
 async function configOf(value: unknown) {
 	if (typeof value !== 'string') return {};
 	const { parseConfig } = await plugin();
 	try {
-		return parseConfig(value);
+		return parseConfig(value === '-' ? await readStdin() : value);
 	} catch (error) {
 		throw new UsageError(`jdcast jackdaw: --config: ${(error as Error).message}`);
 	}
 }
 
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+async function readStdin(): Promise<string> {
+	let text = '';
+	for await (const chunk of process.stdin) {
+		text += String(chunk);
+		if (text.length > MAX_CONFIG_BYTES) throw new Error(`the config on standard input is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
+	}
+	return text;
+}
+
 export const jackdaw: Command = {
 	name: 'jackdaw',
 	summary: 'The Jackdaw voice plugin: install it into a Jackdaw checkout, or answer a phrase as it does.',
-	usage: 'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON | cleanup --config JSON',
+	usage: 'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON|- | cleanup --config JSON|-',
 	options: {
 		config: { type: 'string', description: "the plugin's config dict (plugins.icecast_streamer) as JSON", placeholder: 'JSON' },
 		...helpOption,
@@ -59,7 +71,7 @@ export const jackdaw: Command = {
 				const { respond } = await plugin();
 				const answer = await respond(rest.join(' '), await configOf(values.config), { command: ownCommand() });
 				process.stdout.write(`${JSON.stringify(answer)}\n`);
-				return 0;
+				return answer.ok ? 0 : 1;
 			}
 			case 'cleanup':
 				await (await plugin()).stopLaunched(await configOf(values.config));
