@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { chmodSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
@@ -179,6 +179,29 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	const there = await jdcastOnce(['up', file, '--socket', path.join(shared, 'x.sock'), '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal(), JACK_DEFAULT_SERVER: jack.name });
 	assert.equal(there.code, 0, there.stderr);
 	assert.equal(statSync(shared).mode & 0o777, 0o755, 'an existing folder keeps its mode');
+
+	// A careless --socket: a regular file or a folder is never deleted; only the last folder is made.
+	const precious = path.join(dir, 'notes.txt');
+	writeFileSync(precious, 'keep me');
+	for (const [target, message] of [
+		[precious, /notes\.txt exists and is not a socket; jdcast leaves it alone/],
+		[shared, /shared exists and is not a socket/],
+		[path.join(dir, 'no', 'such', 'x.sock'), /cannot create the socket's folder .*no\/such: ENOENT/],
+	] as const) {
+		const refused = await jdcastOnce(['up', file, '--socket', target, '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+		assert.equal(refused.code, 1, refused.stderr);
+		assert.match(refused.stderr, message);
+		assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+	}
+	assert.equal(readFileSync(precious, 'utf8'), 'keep me');
+	assert.equal(existsSync(path.join(dir, 'no')), false);
+	// jdcast's own default folder, planted open by someone else: refused.
+	const planted = path.join(dir, `jdcast-${process.getuid?.()}`);
+	mkdirSync(planted, { mode: 0o777 });
+	chmodSync(planted, 0o777);
+	const open = await jdcastOnce(['up', file, '--socket', path.join(planted, 'control.sock'), '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	assert.equal(open.code, 1);
+	assert.match(open.stderr, /is not yours alone \(owner \d+, mode 777\)/);
 
 	const none = await jdcastOnce(['status', '--socket', path.join(dir, 'nothing.sock')]);
 	assert.equal(none.code, 3);

@@ -45,7 +45,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	try {
 		controller = await createController(orchestrator, { socketPath: controlSocketPath(options.socket), reload });
 	} catch (error) {
-		if (error instanceof JdcastError && error.code === 'E_CONTROL_IN_USE') {
+		if (error instanceof JdcastError && (error.code === 'E_CONTROL_IN_USE' || error.code === 'E_CONTROL_SOCKET')) {
 			process.stderr.write(`jdcast: ${error.message}\n`);
 			await options.afterStop?.();
 			return 1;

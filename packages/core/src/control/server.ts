@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { JdcastError, ProfileError } from '../errors/index.js';
@@ -55,15 +55,35 @@ export async function createController(orchestrator: Orchestrator, options: Cont
 }
 
 async function prepareSocket(socketPath: string): Promise<void> {
-	// A folder jdcast creates is 0700. One that exists (e.g. /tmp for --socket /tmp/x.sock) is
-	// left as it is: the socket itself is 0600, which is what keeps other users out.
-	const created = await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o700 });
-	if (created) await chmod(created, 0o700);
+	const dir = path.dirname(socketPath);
+	// Only the last folder is created (0700), as documented: a typo in a path creates no tree.
+	let folder;
 	try {
-		await stat(socketPath);
+		folder = await lstat(dir);
+	} catch {
+		try {
+			await mkdir(dir, { mode: 0o700 });
+		} catch (error) {
+			throw new JdcastError('E_CONTROL_SOCKET', `cannot create the socket's folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		}
+		await chmod(dir, 0o700);
+		folder = await lstat(dir);
+	}
+	if (!folder.isDirectory()) throw new JdcastError('E_CONTROL_SOCKET', `${dir} is not a folder`);
+	// jdcast's own default folders (jdcast-UID in the temp dir, jdcast in XDG_RUNTIME_DIR) must be the
+	// user's own and closed to others, as ssh-agent and tmux insist: another user could have planted them.
+	if (path.basename(dir) === 'jdcast' || path.basename(dir) === `jdcast-${process.getuid?.()}`) {
+		if (folder.uid !== process.getuid?.() || (folder.mode & 0o077) !== 0) {
+			throw new JdcastError('E_CONTROL_SOCKET', `${dir} is not yours alone (owner ${folder.uid}, mode ${(folder.mode & 0o777).toString(8)}); remove it or give another --socket`);
+		}
+	}
+	let existing;
+	try {
+		existing = await lstat(socketPath);
 	} catch {
 		return;
 	}
+	if (!existing.isSocket()) throw new JdcastError('E_CONTROL_SOCKET', `${socketPath} exists and is not a socket; jdcast leaves it alone: give another --socket`);
 	if (await accepts({ path: socketPath })) {
 		throw new JdcastError('E_CONTROL_IN_USE', `another jdcast up is already running on ${socketPath}; stop it, or give this one another --socket`);
 	}
