@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import { eventually, freePort, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
 import { analyze } from './helpers/listener.js';
-import { isAlive } from './helpers/proc.js';
+import { isAlive, processes } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { clientExists, startIcecast, startJack, startSignal } from './helpers/services.js';
 import { oggChain } from './helpers/ogg.js';
@@ -74,4 +74,20 @@ it('ffmpeg missing from PATH: the profile fails saying what to install, outputs 
 	assert.equal(await up.exited, 1);
 	assert.ok(!up.events.some((e) => e.event === 'output' && e.state === 'live'), 'no output ever said live');
 	assert.equal(up.events.filter((e) => e.event === 'encoder').length, 0, 'no restart loop');
+});
+
+it('SIGTERM while starting (at 0.15, 0.3 and 0.6 s): exit 0 every time, nothing of it left running', async (t) => {
+	const dir = tempDir(t);
+	for (const delay of [150, 300, 600]) {
+		const port = await freePort();
+		const file = writeProfile(dir, `early${delay}`, `input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /early.opus, format: opus }\n`);
+		const up = runUp(t, [file]);
+		await sleep(delay);
+		const pid = up.child.pid!;
+		const code = await up.stop('SIGTERM');
+		assert.equal(code, 0, `stopped at ${delay} ms: ${up.stderr()}`);
+		const left = processes().filter((p) => p.argv.some((a) => a.includes(`early${delay}`) || a.includes(`<port>${port}`)) || p.ppid === pid);
+		assert.deepEqual(left, [], `nothing left after a stop at ${delay} ms`);
+		assert.equal(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answers', () => 'gone'), 'gone', 'its icecast2 is gone');
+	}
 });

@@ -65,8 +65,9 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 		exited,
 		waitForEvent: (match, what, timeoutMs = 20_000) =>
 			eventually(() => {
-				if (child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
-				return events.find(match);
+				const found = events.find(match);
+				if (!found && child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
+				return found;
 			}, what, timeoutMs),
 		waitLive: async (mounts, timeoutMs = 20_000) => {
 			await eventually(() => {

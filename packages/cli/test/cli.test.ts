@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,21 @@ describe('jdcast validate', () => {
 		const { code, stderr } = await jdcast('validate', bad);
 		assert.equal(code, 1);
 		assert.equal(stderr, `${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, '?', '#' or '..'\n`);
+	});
+
+	it('a FIFO, a device or a file over 1 MiB: refused in one sentence, at once (a FIFO never blocks)', async () => {
+		const fifo = path.join(dir, 'pipe.yaml');
+		execFileSync('mkfifo', [fifo]);
+		const big = file('big.yaml', `# ${'x'.repeat(1024 * 1024 + 10)}\n`);
+		for (const [target, message] of [
+			[fifo, /pipe\.yaml:1:1: not a regular file/],
+			['/dev/zero', /\/dev\/zero:1:1: not a regular file/],
+			[big, /big\.yaml:1:1: the file is 1\.0 MiB; a profile may be at most 1 MiB/],
+		] as const) {
+			const { code, stderr } = await jdcast('validate', target);
+			assert.equal(code, 1);
+			assert.match(stderr, message);
+		}
 	});
 
 	it('warnings do not change the exit code', async () => {

@@ -1,6 +1,7 @@
 import { controlSocketPath, createController, JdcastError, Orchestrator, ProfileError, type Profile, type ReloadResult } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
+import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
 
 export interface ForegroundOptions {
 	json: boolean;
@@ -23,6 +24,10 @@ export interface ForegroundOptions {
  */
 export async function runForeground(profiles: Profile[], options: ForegroundOptions): Promise<number> {
 	const orchestrator = new Orchestrator();
+	// SIGTERM (systemd, kill) stops exactly as Ctrl-C does. A stop asked for while profiles are
+	// starting waits until they have started (half a start cannot be undone), and a second signal
+	// must not kill jdcast half-way through stopping (see stop-request.ts).
+	catchStopSignals();
 	const json = options.json || !process.stdout.isTTY;
 	const say = (event: string, text: string, payload: object = {}) => (json ? jsonLine(event, { message: text, ...payload }) : process.stderr.write(`${text}\n`));
 
@@ -54,30 +59,18 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	}
 
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
-	let stopping: Promise<void> | undefined;
 	let exitCode = 0;
 	let started = false;
-	let stopIfAllFailed = () => {};
-	const stopped = new Promise<void>((resolve) => {
-		const stop = () => {
-			stopping ??= orchestrator.stop().then(resolve);
-		};
-		// Handlers that stay: SIGTERM (systemd, kill) stops exactly as Ctrl-C does, and a second
-		// signal must not kill jdcast half-way through stopping (nor may execa's exit hook re-raise it).
-		process.on('SIGINT', stop);
-		process.on('SIGTERM', stop);
-		if (options.seconds !== undefined) setTimeout(stop, options.seconds * 1000).unref();
-		// Nothing left that could come back on its own: say so and stop, non-zero (once every
-		// profile has begun: a stop in the middle of starting would leave half of it running).
-		stopIfAllFailed = () => {
-			const profiles = orchestrator.status().profiles;
-			if (!started || profiles.length === 0 || !profiles.every((p) => p.state === 'failed')) return;
-			exitCode = 1;
-			say('stopping', 'every profile failed; stopping', {});
-			stop();
-		};
-		orchestrator.on('profile', ({ state }) => state === 'failed' && stopIfAllFailed());
-	});
+	if (options.seconds !== undefined) setTimeout(requestStop, options.seconds * 1000).unref();
+	// Nothing left that could come back on its own: say so and stop, non-zero.
+	const stopIfAllFailed = () => {
+		const profiles = orchestrator.status().profiles;
+		if (!started || stopAsked() || profiles.length === 0 || !profiles.every((p) => p.state === 'failed')) return;
+		exitCode = 1;
+		say('stopping', 'every profile failed; stopping', {});
+		requestStop();
+	};
+	orchestrator.on('profile', ({ state }) => state === 'failed' && stopIfAllFailed());
 	process.on('SIGHUP', () => {
 		reload().catch((error: unknown) => {
 			const details = error instanceof ProfileError ? error.lines : [];
@@ -86,12 +79,13 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		});
 	});
 
-	await orchestrator.start(profiles);
+	if (!stopAsked()) await orchestrator.start(profiles);
 	started = true;
 	stopIfAllFailed();
-	if (options.banner) process.stderr.write(options.banner(orchestrator));
-	const closeView = json ? undefined : await showLiveView(orchestrator);
-	await stopped;
+	if (options.banner && !stopAsked()) process.stderr.write(options.banner(orchestrator));
+	const closeView = json || stopAsked() ? undefined : await showLiveView(orchestrator);
+	await untilStopAsked();
+	await orchestrator.stop();
 	closeView?.();
 	detach?.();
 	await controller.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -44,12 +44,18 @@ export interface EmbeddedIcecast {
 export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Promise<EmbeddedIcecast> {
 	const command = options.command ?? 'icecast2';
 	if (!command.includes('/') && !onPath(command)) throw new JdcastError('E_MISSING_BINARY', notInstalled(command, 'icecast2'));
+	await removeLeftovers();
 	const dir = await mkdtemp(path.join(tmpdir(), 'jdcast-icecast-'));
-	// icecast2 refuses to run as root, so as root it switches to nobody: it must reach its log dir.
-	await chmod(dir, 0o755);
+	// Closed to everyone but icecast2's user (it holds generated passwords). As root icecast2 runs as
+	// nobody (it refuses root): the folder is then nobody's, which root can still clean up.
+	await chmod(dir, 0o700);
+	await writeFile(path.join(dir, OWNER_FILE), String(process.pid));
 	const logs = path.join(dir, 'log');
-	await mkdir(logs, { mode: 0o777 });
-	await chmod(logs, 0o777);
+	await mkdir(logs, { mode: 0o700 });
+	if (runsAsRoot() && onPath('setpriv')) {
+		await chown(logs, NOBODY_UID, NOGROUP_GID);
+		await chown(dir, NOBODY_UID, NOGROUP_GID);
+	}
 	const sourcePassword = options.sourcePassword ?? randomBytes(16).toString('hex');
 	const adminPassword = options.adminPassword ?? randomBytes(16).toString('hex');
 	const config = path.join(dir, 'icecast.xml');
@@ -96,6 +102,32 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 }
 
 const NOBODY_UID = 65534;
+/** In each embedded server's folder: the PID of the jdcast that made it. */
+const OWNER_FILE = 'jdcast.pid';
+
+/**
+ * Folders of embedded servers whose jdcast is gone (killed with SIGKILL: no chance to clean
+ * up) hold generated passwords: removed at the next start. Only folders with an owner file whose
+ * process no longer runs, and that this user may remove.
+ */
+async function removeLeftovers(): Promise<void> {
+	const entries = await readdir(tmpdir()).catch(() => [] as string[]);
+	for (const entry of entries.filter((e) => e.startsWith('jdcast-icecast-'))) {
+		const dir = path.join(tmpdir(), entry);
+		const owner = Number(await readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => '0'));
+		if (!owner || processRuns(owner)) continue;
+		await rm(dir, { recursive: true, force: true }).catch(() => {});
+	}
+}
+
+function processRuns(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
 const NOGROUP_GID = 65534;
 
 function runsAsRoot(): boolean {

@@ -21,6 +21,10 @@ import { RateMeter } from './rate.js';
 const RETRY = { firstMs: 100, capMs: 500 };
 /** "Mountpoint in use": another source may let go, but knocking every second is rude. */
 const RETRY_MOUNT_IN_USE = { firstMs: 1000, capMs: 5000 };
+/** A server dropped as too slow (E_ICECAST_SLOW) is tried again after this, growing. */
+const RETRY_SLOW = { firstMs: 2000, capMs: 30_000 };
+/** A connection that held this long wipes out earlier slow drops. */
+const SLOW_FORGIVEN_MS = 60_000;
 const ANSWER_TIMEOUT_MS = 5000;
 /** Seconds of audio that may wait for a slow server before it counts as stalled. */
 const QUEUE_SECONDS = 10;
@@ -73,6 +77,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	start(): void {
 		this.running ??= this.run();
+	}
+
+	/** Whether `start` was called (a target that never started has nothing to stop). */
+	get started(): boolean {
+		return this.running !== undefined;
 	}
 
 	async stop(): Promise<void> {
@@ -145,6 +154,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	private async run(): Promise<void> {
 		const signal = this.abort.signal;
+		let slowDrops = 0;
 		while (!signal.aborted) {
 			let connection: SourceConnection;
 			try {
@@ -170,10 +180,19 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 				this.setState('failed', cause);
 				return;
 			}
+			const connectedAt = Date.now();
 			const closed = await this.stayLive(connection);
 			if (signal.aborted) return;
 			this.note(closed ?? new IcecastError('E_ICECAST_CLOSED', 'connection closed'));
 			this.setState('retrying', closed);
+			// A server too slow for the stream is slow again at once: wait longer each time (reset
+			// once a connection has held for a while), so that it is not shown live in between.
+			slowDrops = closed?.code === 'E_ICECAST_SLOW' ? (Date.now() - connectedAt > SLOW_FORGIVEN_MS ? 1 : slowDrops + 1) : 0;
+			if (slowDrops > 0 && closed) {
+				const delayMs = backoffDelay(slowDrops + 1, RETRY_SLOW);
+				this.emit('retry', { attempt: slowDrops, delayMs, error: closed });
+				await sleep(delayMs, undefined, { signal }).catch(() => {});
+			}
 		}
 	}
 

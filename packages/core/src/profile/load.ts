@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
@@ -72,7 +73,8 @@ async function readProfileFile(file: string): Promise<string | Diagnostic> {
 	const problem = (message: string): Diagnostic => ({ file, line: 1, col: 1, severity: 'error', message });
 	let handle;
 	try {
-		handle = await open(file, 'r');
+		// Non-blocking: a FIFO must not hold a thread of Node's pool until someone writes to it.
+		handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
 	} catch (error) {
 		return problem(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 	}

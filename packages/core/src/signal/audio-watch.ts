@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { SilenceConfig } from '../profile/types.js';
 import type { AudioStatus, SilenceEvent } from '../status/types.js';
 import { SignalMeter, type MeterReading } from './meter.js';
-import { raiseSilenceAlarm } from './silence-alarm.js';
+import { SilenceAlarm } from './silence-alarm.js';
 import { SilenceDetector } from './silence.js';
 import { WavReader } from './wav-reader.js';
 
@@ -26,15 +26,19 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 	private reading: MeterReading | undefined;
 	private readonly meter = new SignalMeter((reading) => this.observe(reading));
 	private readonly detector: SilenceDetector | undefined;
+	private readonly alarm: SilenceAlarm | undefined;
 	private lastLevelEvent = 0;
 
 	constructor(
 		private readonly profile: string,
 		private readonly config: SilenceConfig | false,
-		private readonly signal: AbortSignal,
+		signal: AbortSignal,
 	) {
 		super();
-		if (config) this.detector = new SilenceDetector(config);
+		if (config) {
+			this.detector = new SilenceDetector(config);
+			this.alarm = new SilenceAlarm(config, (level, message) => this.emit('log', level, message), signal);
+		}
 	}
 
 	/** Reads one encoder process's PCM copy. */
@@ -76,7 +80,7 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 			const event: SilenceEvent = { profile: this.profile, state: change.state, since: change.since.toISOString(), seconds: change.seconds };
 			this.emit('silence', event);
 			this.emit('log', change.state === 'started' ? 'warning' : 'info', change.state === 'started' ? `silence: every channel below ${this.config.threshold} dBFS for ${change.seconds} s` : `sound is back after ${change.seconds} s of silence`);
-			raiseSilenceAlarm(this.config, event, (level, message) => this.emit('log', level, message), this.signal);
+			this.alarm?.raise(event);
 		}
 		const now = performance.now();
 		if (now - this.lastLevelEvent >= 1000 / LEVEL_EVENTS_PER_SECOND - 5) {
@@ -86,7 +90,10 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 	}
 }
 
-/** -Infinity (digital silence) and NaN are null: JSON has no such numbers. Rounded to 0.1 dB. */
+/** Below this a level is a filter's decaying tail, not a signal (24-bit audio's floor is -144). */
+const FLOOR_DB = -150;
+
+/** -Infinity (digital silence), NaN and a filter's tail are null: no audio to speak of. Rounded to 0.1 dB. */
 function finite(value: number): number | null {
-	return Number.isFinite(value) ? Math.round(value * 10) / 10 : null;
+	return Number.isFinite(value) && value > FLOOR_DB ? Math.round(value * 10) / 10 : null;
 }

@@ -102,7 +102,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				if (!running) this.log('warning', 'JACK server not running');
 				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
 			});
-			routing.on('changed', (state) => this.emit('jack', { profile: this.name, ...state, serverRunning: true }));
+			routing.on('changed', (state) => this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }));
 		}
 	}
 
@@ -140,6 +140,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			}
 		}
 		await Promise.all(this.recordings.map((r) => r.start()));
+		const ffmpeg = this.plan.argv[0]!;
+		if (!ffmpeg.includes('/') && !onPath(ffmpeg)) {
+			// Nothing to send: no output starts, and none ever says live.
+			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
+			return;
+		}
 		for (const output of this.outputs) if (output.state !== 'failed') output.start();
 		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
 		// by whoever hears that, and stop() must find everything there is to stop.
@@ -259,11 +265,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	/** Runs ffmpeg, and again after every unexpected exit, with backoff (p-retry). */
 	private async superviseEncoder(): Promise<void> {
 		const signal = this.abort.signal;
-		const ffmpeg = this.plan.argv[0]!;
-		if (!ffmpeg.includes('/') && !onPath(ffmpeg)) {
-			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
-			return;
-		}
 		let quickFailures = 0;
 		let streak = 0;
 		await pRetry(() => this.runEncoderOnce(), {
@@ -298,7 +299,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.lastError = message;
 		this.log('error', message);
 		this.setState('failed');
-		for (const output of this.outputs) void output.stop().then(() => output.fail(message, code));
+		for (const output of this.outputs) {
+			if (output.state === 'connecting' && !output.started) output.fail(message, code);
+			else void output.stop().then(() => output.fail(message, code));
+		}
 	}
 
 	private async runEncoderOnce(): Promise<void> {
@@ -330,7 +334,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
 		if (this.encoder === encoder) this.encoder = undefined;
 		if (this.abort.signal.aborted) return;
-		const reason = this.stalled.get(encoder) ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
+		// ffmpeg's JACK input reads EIO when the server shuts down under it.
+		const jackGone = this.routing && /Input\/output error/.test(exit.reason) ? 'JACK server went away' : undefined;
+		const reason = this.stalled.get(encoder) ?? jackGone ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
 		throw new EncoderExit(reason, producedAudio, performance.now() - started);
 	}
 
