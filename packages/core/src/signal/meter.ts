@@ -1,6 +1,6 @@
 import { kWeighting } from './k-weighting.js';
 import { IntegratedLoudness, lufs } from './loudness.js';
-import { TRUE_PEAK_OFFSET, TruePeakChannel } from './true-peak.js';
+import { TruePeakChannel } from './true-peak.js';
 import type { PcmFormat } from './wav-reader.js';
 
 /** One 100 ms step of the meter. Levels in dB; -Infinity where the signal is digital silence. */
@@ -103,14 +103,12 @@ export class SignalMeter {
 			let squares = 0;
 			let weighted = 0;
 			const truePeak = this.truePeaks[c]!;
-			// The true-peak scan reads the channel from here, filled in the same pass.
-			const copy = truePeak.room(frames);
-			const candidates = truePeak.candidates;
+			// Samples that could be beside a new true-peak maximum, listed in the same pass.
+			const candidates = truePeak.prepare(frames);
 			const gate = truePeak.gate;
 			let count = 0;
 			for (let n = 0, i = c; n < frames; n++, i += channels) {
 				const x = samples[i]!;
-				copy[TRUE_PEAK_OFFSET + n] = x;
 				const a = x < 0 ? -x : x;
 				if (a > peak) peak = a;
 				if (a > gate) candidates[count++] = n;
@@ -134,7 +132,7 @@ export class SignalMeter {
 			if (peak >= CLIP_LEVEL) for (let i = c; i < samples.length; i += channels) if (Math.abs(samples[i]!) >= CLIP_LEVEL) this.clips++;
 			this.blockPeak[c] = peak;
 			truePeak.count = count;
-			truePeak.scan();
+			truePeak.scan(samples, c, channels);
 		}
 	}
 

@@ -7,8 +7,6 @@
  * 1/cos(πf/fs): 6 dB up to 16 kHz at 48 kHz).
  */
 const TAPS = 12;
-/** Where a call's first sample goes in the buffer `room` returns. */
-export const TRUE_PEAK_OFFSET = TAPS;
 const HALF = TAPS / 2;
 const STEPS = 4;
 /** The largest ratio of a peak between samples to the sample beside it that is looked for. */
@@ -40,8 +38,12 @@ function besselI0(x: number): number {
 
 /** One channel's true-peak maximum since the start. */
 export class TruePeakChannel {
-	/** The last TAPS samples of the previous call (the last HALF of them not judged yet), then this call's. */
-	private buffer = new Float64Array(TAPS);
+	/** The previous call's last TAPS samples: its last HALF are judged with the next call's first. */
+	private readonly tail = new Float64Array(TAPS);
+	private readonly window = new Float64Array(TAPS + 1);
+	private samples: Float32Array = new Float32Array(0);
+	private channel = 0;
+	private channels = 1;
 	private frames = 0;
 	/** Positions in this call (0-based) whose sample passed `gate`, as the caller found them. */
 	candidates = new Int32Array(0);
@@ -53,48 +55,54 @@ export class TruePeakChannel {
 		return this.max / REACH;
 	}
 
-	/** Where the caller writes this call's `frames` samples (at `TRUE_PEAK_OFFSET + i`), listing in `candidates` those above `gate`. */
-	room(frames: number): Float64Array {
-		const length = TAPS + frames;
-		if (this.buffer.length < length) {
-			const grown = new Float64Array(length);
-			grown.set(this.buffer.subarray(0, TAPS));
-			this.buffer = grown;
-		}
+	/** Makes room for the caller to list this call's candidates (read in place: nothing is copied). */
+	prepare(frames: number): Int32Array {
 		if (this.candidates.length < frames) this.candidates = new Int32Array(frames);
-		this.frames = frames;
 		this.count = 0;
-		return this.buffer;
+		return this.candidates;
 	}
 
-	/** Judges the candidates written with `room`, and the previous call's last samples. */
-	scan(): void {
-		const length = TAPS + this.frames;
-		for (let j = HALF; j < TAPS && j < length - HALF; j++) this.judge(j);
+	/** Judges the previous call's last samples and this call's candidates, then keeps this call's tail. */
+	scan(samples: Float32Array, channel: number, channels: number): void {
+		this.samples = samples;
+		this.channel = channel;
+		this.channels = channels;
+		const frames = (this.frames = samples.length / channels);
+		for (let k = -HALF; k < 0; k++) if (k + HALF < frames) this.judge(k);
 		for (let i = 0; i < this.count; i++) {
-			const j = TAPS + this.candidates[i]!;
-			if (j < length - HALF) this.judge(j);
+			const k = this.candidates[i]!;
+			if (k < frames - HALF) this.judge(k);
 		}
-		this.buffer.copyWithin(0, length - TAPS, length);
+		const tail = this.tail;
+		if (frames >= TAPS) {
+			for (let m = 0; m < TAPS; m++) tail[m] = samples[(frames - TAPS + m) * channels + channel]!;
+		} else {
+			tail.copyWithin(0, frames);
+			for (let m = 0; m < frames; m++) tail[TAPS - frames + m] = samples[m * channels + channel]!;
+		}
 	}
 
-	/** The sample at j and, if it is a local maximum, the points between it and its neighbours. */
-	private judge(j: number): void {
-		const b = this.buffer;
+	/** Sample k of this call; negative k reaches back into the previous one. */
+	private at(k: number): number {
+		return k < 0 ? this.tail[TAPS + k]! : this.samples[k * this.channels + this.channel]!;
+	}
+
+	/** The sample at k and, if it is a local maximum, the points between it and its neighbours. */
+	private judge(k: number): void {
 		let max = this.max;
-		const x = b[j]! < 0 ? -b[j]! : b[j]!;
+		const x = Math.abs(this.at(k));
 		if (x * REACH <= max) return;
 		if (x > max) max = x;
-		const before = b[j - 1]! < 0 ? -b[j - 1]! : b[j - 1]!;
-		const after = b[j + 1]! < 0 ? -b[j + 1]! : b[j + 1]!;
-		if (x >= before && x >= after) {
+		if (x >= Math.abs(this.at(k - 1)) && x >= Math.abs(this.at(k + 1))) {
+			const w = this.window;
+			for (let m = 0; m <= TAPS; m++) w[m] = this.at(k - HALF + m);
 			for (let f = 0; f < 3; f++) {
 				const h = FILTERS[f]!;
 				let left = 0;
 				let right = 0;
-				for (let k = 0; k < TAPS; k++) {
-					left += h[k]! * b[j - HALF + k]!;
-					right += h[k]! * b[j - HALF + 1 + k]!;
+				for (let t = 0; t < TAPS; t++) {
+					left += h[t]! * w[t]!;
+					right += h[t]! * w[t + 1]!;
 				}
 				if (left < 0) left = -left;
 				if (right < 0) right = -right;
