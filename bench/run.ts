@@ -138,7 +138,7 @@ try {
 		table('Cost of one encoding to 1 and 4 targets', [...one, ...four]),
 		table('Scaling', scaling),
 		table('Back on air after icecast2 restarts (icecast2 accepting again to first listener byte)', recovery),
-		table('Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3)', meter),
+		table('Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3; the meter after a warm-up pass, as it runs all night)', meter),
 	].join('\n');
 	process.stdout.write(`\n${markdown}\n`);
 	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, recovery, meter }, null, 2)}\n`);
