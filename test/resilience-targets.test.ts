@@ -86,3 +86,27 @@ it('a server that accepts and never answers: that target retries; the others and
 	assert.equal(up.events.filter((e) => e.event === 'output' && e.server === 'main').length, 1, 'the healthy target never left live');
 	await stopAndCheckRecording(up, path.join(dir, 'hole.opus'), startedAt, 0.03, clockRate);
 });
+
+it('a server that answers, but not as Icecast (an SSH banner): said at once, retried, the others untouched', async (t) => {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const sockets = new Set<net.Socket>();
+	const ssh = net.createServer((socket) => {
+		sockets.add(socket);
+		socket.on('error', () => {});
+		socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
+	});
+	const sshPort = await freePort();
+	await new Promise<void>((resolve) => ssh.listen(sshPort, '127.0.0.1', resolve));
+	t.after(() => {
+		for (const s of sockets) s.destroy();
+		ssh.close();
+	});
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'ssh', `${jackInput('jd_ssh', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('ssh', sshPort)}streams:\n  - { mount: /ssh.opus, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	const retry = await up.waitForEvent((e) => e.event === 'retry' && e.server === 'ssh', 'the odd server refused', 4000);
+	assert.equal(retry.code, 'E_ICECAST_HTTP');
+	assert.equal(retry.cause, `127.0.0.1:${sshPort} did not answer as an Icecast server does (no HTTP/ICE answer)`);
+	await up.waitForEvent((e) => e.event === 'output' && e.server === 'main' && e.state === 'live', 'the real server live');
+});

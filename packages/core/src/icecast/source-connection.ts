@@ -83,6 +83,10 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 			socket.on('error', (error: NodeJS.ErrnoException) => settle(fromSocketError(error, options)));
 			socket.on('data', (chunk: Buffer) => {
 				answer = Buffer.concat([answer, chunk]);
+				// A server that says something, but not HTTP (nor ICY): no use waiting for the timeout.
+				if (answer.length >= 5 && !/^(HTTP\/|ICY )/.test(answer.toString('latin1', 0, 5))) {
+					return settle(new IcecastError('E_ICECAST_HTTP', `${options.host}:${options.port} did not answer as an Icecast server does (no HTTP/ICE answer)`));
+				}
 				const parsed = parseAnswer(answer);
 				if (parsed === undefined) {
 					if (answer.length > MAX_ANSWER_BYTES) settle(new IcecastError('E_ICECAST_HTTP', `${options.host}:${options.port} sent an answer that is not HTTP`));
