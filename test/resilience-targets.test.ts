@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { it } from 'node:test';
+import { it, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { eventually, freePort, tempDir } from './helpers/env.js';
 import { audioStartedAt, runUp, writeProfile } from './helpers/jdcast.js';
@@ -63,17 +63,7 @@ it('a server that accepts and never answers: that target retries; the others and
 	const jack = await startJack(t);
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
-	const sockets = new Set<net.Socket>();
-	const black = net.createServer((socket) => {
-		sockets.add(socket);
-		socket.pause(); // accept, never read, never answer
-	});
-	const holePort = await freePort();
-	await new Promise<void>((resolve) => black.listen(holePort, '127.0.0.1', resolve));
-	t.after(() => {
-		for (const s of sockets) s.destroy();
-		black.close();
-	});
+	const holePort = await fakeServer(t, (socket) => socket.pause()); // accept, never read, never answer
 	const dir = tempDir(t);
 	const file = writeProfile(dir, 'hole', `${jackInput('jd_hole', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('hole', holePort)}streams:\n  - { mount: /hole.opus, format: opus }\nrecord:\n  - { path: hole.opus, format: opus }\n`);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
@@ -90,18 +80,7 @@ it('a server that accepts and never answers: that target retries; the others and
 it('a server that answers, but not as Icecast (an SSH banner): said at once, retried, the others untouched', async (t) => {
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);
-	const sockets = new Set<net.Socket>();
-	const ssh = net.createServer((socket) => {
-		sockets.add(socket);
-		socket.on('error', () => {});
-		socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
-	});
-	const sshPort = await freePort();
-	await new Promise<void>((resolve) => ssh.listen(sshPort, '127.0.0.1', resolve));
-	t.after(() => {
-		for (const s of sockets) s.destroy();
-		ssh.close();
-	});
+	const sshPort = await fakeServer(t, (socket) => socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
 	const dir = tempDir(t);
 	const file = writeProfile(dir, 'ssh', `${jackInput('jd_ssh', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('ssh', sshPort)}streams:\n  - { mount: /ssh.opus, format: opus }\n`);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
@@ -110,3 +89,20 @@ it('a server that answers, but not as Icecast (an SSH banner): said at once, ret
 	assert.equal(retry.cause, `127.0.0.1:${sshPort} did not answer as an Icecast server does (no HTTP/ICE answer)`);
 	await up.waitForEvent((e) => e.event === 'output' && e.server === 'main' && e.state === 'live', 'the real server live');
 });
+
+/** A TCP server on loopback that does `onConnection` with each connection; closed after the test. Returns its port. */
+async function fakeServer(t: TestContext, onConnection: (socket: net.Socket) => void): Promise<number> {
+	const sockets = new Set<net.Socket>();
+	const server = net.createServer((socket) => {
+		sockets.add(socket);
+		socket.on('error', () => {});
+		onConnection(socket);
+	});
+	const port = await freePort();
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	t.after(() => {
+		for (const s of sockets) s.destroy();
+		server.close();
+	});
+	return port;
+}
