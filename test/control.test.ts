@@ -199,7 +199,7 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	const planted = path.join(dir, `jdcast-${process.getuid?.()}`);
 	mkdirSync(planted, { mode: 0o777 });
 	chmodSync(planted, 0o777);
-	const open = await jdcastOnce(['up', file, '--socket', path.join(planted, 'control.sock'), '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	const open = await jdcastOnce(['up', file, '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal(), TMPDIR: dir, JDCAST_SOCKET: '', XDG_RUNTIME_DIR: '' });
 	assert.equal(open.code, 1);
 	assert.match(open.stderr, /is not yours alone \(owner \d+, mode 777\)/);
 

@@ -24,3 +24,4 @@ export type { ControlApi, ControlErrorBody } from './control/api.js';
 export { expandProfilePaths } from './profile/files.js';
 export { startInBackground, stopBackground, type BackgroundOptions } from './control/background.js';
 export { portPreferring } from './util/ports.js';
+export { withoutControlCharacters } from './util/text.js';

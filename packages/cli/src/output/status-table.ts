@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AudioStatus, OutputStatus, ProfileStatus, StatusSnapshot } from '@jdcast/core';
+import { withoutControlCharacters, type AudioStatus, type OutputStatus, type ProfileStatus, type StatusSnapshot } from '@jdcast/core';
 
 export interface TableOptions {
 	/** ANSI colours (a terminal without NO_COLOR). */
@@ -99,10 +99,7 @@ export function shortPath(file: string, cwd: string, max: number): string {
 }
 
 /** What a server said may hold escape sequences: never let them reach a terminal. */
-export function clean(text: string): string {
-	// eslint-disable-next-line no-control-regex
-	return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
+export const clean = withoutControlCharacters;
 
 function cut(text: string, width: number): string {
 	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JdcastError } from '../errors/index.js';
+import { processAlive } from '../util/process.js';
 import type { ControlClient } from './client.js';
 
 export interface BackgroundOptions {
@@ -54,18 +55,10 @@ export async function stopBackground(dir: string): Promise<boolean> {
 	const pidFile = path.join(dir, 'jdcast.pid');
 	const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
 	await rm(pidFile, { force: true });
-	if (!pid || !alive(pid)) return false;
+	if (!pid || !processAlive(pid)) return false;
 	process.kill(pid, 'SIGTERM');
-	for (let waited = 0; waited < 8000 && alive(pid); waited += 100) await sleep(100);
-	if (alive(pid)) process.kill(pid, 'SIGKILL');
+	for (let waited = 0; waited < 8000 && processAlive(pid); waited += 100) await sleep(100);
+	if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 	return true;
 }
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}

@@ -6,6 +6,7 @@ import type { Metadata } from '../metadata/types.js';
 import type { Orchestrator, ReloadResult } from '../orchestrator/orchestrator.js';
 import { accepts } from '../util/ports.js';
 import type { ControlErrorBody } from './api.js';
+import { isDefaultSocketFolder } from './socket-path.js';
 
 export interface ControllerOptions {
 	socketPath: string;
@@ -70,9 +71,7 @@ async function prepareSocket(socketPath: string): Promise<void> {
 		folder = await lstat(dir);
 	}
 	if (!folder.isDirectory()) throw new JdcastError('E_CONTROL_SOCKET', `${dir} is not a folder`);
-	// jdcast's own default folders (jdcast-UID in the temp dir, jdcast in XDG_RUNTIME_DIR) must be the
-	// user's own and closed to others, as ssh-agent and tmux insist: another user could have planted them.
-	if (path.basename(dir) === 'jdcast' || path.basename(dir) === `jdcast-${process.getuid?.()}`) {
+	if (isDefaultSocketFolder(dir)) {
 		if (folder.uid !== process.getuid?.() || (folder.mode & 0o077) !== 0) {
 			throw new JdcastError('E_CONTROL_SOCKET', `${dir} is not yours alone (owner ${folder.uid}, mode ${(folder.mode & 0o777).toString(8)}); remove it or give another --socket`);
 		}

@@ -73,7 +73,7 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	const exited = child.then((result) => ({
 		code: typeof result.exitCode === 'number' ? result.exitCode : null,
 		signal: result.signal ?? null,
-		reason: explain(lastLines),
+		reason: explain(lastLines, plan.input === 'jack'),
 	}));
 
 	const meter = child.stdio[plan.meterFd] as Readable | undefined;
@@ -81,12 +81,13 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 }
 
 /** ffmpeg's last lines, turned into the cause a person can act on. */
-function explain(lines: string[]): string {
+function explain(lines: string[], jack: boolean): string {
 	const text = lines.join('\n');
 	if (/Unable to register as a JACK client|jack_client_open\(\) failed|cannot connect to JACK|server is not running/i.test(text)) {
 		return 'JACK server not running or not reachable';
 	}
-	if (/JACK server shutdown|jack.*shut ?down|zombified/i.test(text)) return 'JACK server went away';
+	// ffmpeg's JACK input reads EIO when the server shuts down under it.
+	if (/JACK server shutdown|jack.*shut ?down|zombified/i.test(text) || (jack && /Input\/output error/.test(text))) return 'JACK server went away';
 	if (/No such file or directory/.test(text)) return lines.find((l) => /No such file/.test(l)) ?? 'input file not found';
 	if (/Broken pipe/.test(text)) return 'output pipe closed';
 	return lines[lines.length - 1]?.replace(/^\[[^\]]+\]\s*/, '') ?? 'ffmpeg exited';

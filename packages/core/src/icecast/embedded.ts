@@ -5,9 +5,9 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
-import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
+import { dieWithParent, processAlive, terminate as terminate_, untilReady } from '../util/process.js';
 import { accepts } from '../util/ports.js';
-import { notInstalled, onPath } from '../util/which.js';
+import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { childEnvironment } from '../util/child-env.js';
 
 export interface EmbeddedIcecastOptions {
@@ -43,7 +43,7 @@ export interface EmbeddedIcecast {
  */
 export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Promise<EmbeddedIcecast> {
 	const command = options.command ?? 'icecast2';
-	if (!command.includes('/') && !onPath(command)) throw new JdcastError('E_MISSING_BINARY', notInstalled(command, 'icecast2'));
+	if (!isInstalled(command)) throw new JdcastError('E_MISSING_BINARY', notInstalled(command, 'icecast2'));
 	await removeLeftovers();
 	const dir = await mkdtemp(path.join(tmpdir(), 'jdcast-icecast-'));
 	// Closed to everyone but icecast2's user (it holds generated passwords). As root icecast2 runs as
@@ -115,19 +115,11 @@ async function removeLeftovers(): Promise<void> {
 	for (const entry of entries.filter((e) => e.startsWith('jdcast-icecast-'))) {
 		const dir = path.join(tmpdir(), entry);
 		const owner = Number(await readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => '0'));
-		if (!owner || processRuns(owner)) continue;
+		if (!owner || processAlive(owner)) continue;
 		await rm(dir, { recursive: true, force: true }).catch(() => {});
 	}
 }
 
-function processRuns(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 const NOGROUP_GID = 65534;
 
 function runsAsRoot(): boolean {

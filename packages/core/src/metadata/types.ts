@@ -1,3 +1,5 @@
+import { withoutControlCharacters } from '../util/text.js';
+
 /** "Now playing": what listeners' players show. */
 export interface Metadata {
 	title?: string;
@@ -36,8 +38,7 @@ export function cleanMetadata(m: Metadata): Metadata {
 	for (const key of ['title', 'artist', 'album', 'comment'] as const) {
 		const value = m[key];
 		if (value === undefined) continue;
-		// eslint-disable-next-line no-control-regex
-		out[key] = [...value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')].slice(0, MAX_METADATA_CHARS).join('').trim();
+		out[key] = [...withoutControlCharacters(value)].slice(0, MAX_METADATA_CHARS).join('').trim();
 	}
 	return out;
 }

@@ -45,7 +45,6 @@ export interface IcecastOutputEvents {
 export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	state: OutputState = 'connecting';
 	bytesSent = 0;
-	reconnects = 0;
 	lastError: string | null = null;
 	lastErrorCode: string | null = null;
 	/** Listener count from the server's status page, when known. */
@@ -60,6 +59,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private metadata: Metadata | undefined;
 	private lastUnitAt = 0;
 	private attempts = 0;
+
+	/** Connection attempts after the first: every retry and every reconnect after a drop. */
+	get reconnects(): number {
+		return Math.max(0, this.attempts - 1);
+	}
 	/** Credentials for Icecast's admin API (MP3 metadata); the source ones when none are given. */
 	admin: { user: string; password: Secret } | undefined;
 
@@ -198,7 +202,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	private async attempt(): Promise<SourceConnection> {
 		if (this.abort.signal.aborted) throw new AbortError('stopped');
-		if (this.attempts++ > 0) this.reconnects++;
+		this.attempts++;
 		const password = this.password;
 		if (!password) throw new AbortError('no password');
 		try {

@@ -1,4 +1,4 @@
-import type { Encoding, Profile, StreamInfo } from '../profile/types.js';
+import type { Encoding, Input, Profile, StreamInfo } from '../profile/types.js';
 import { CONTAINER, CONTENT_TYPE, codecArgs, encodingKey, type Container } from './codecs.js';
 import { inputArgs } from './input.js';
 
@@ -23,6 +23,8 @@ export interface EncodePlan {
 	/** The whole ffmpeg command line, argv[0] included. No password or server URL is ever in it. */
 	argv: string[];
 	env: Record<string, string>;
+	/** What ffmpeg reads: a JACK client, a tone or a file. */
+	input: Input['kind'];
 	encoders: EncoderPlan[];
 	/** The fd of the PCM copy (32-bit float WAV) that the level meter reads, after the encoders'. */
 	meterFd: number;
@@ -74,7 +76,7 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		// What every encoder receives, for the level meter: costs less than a tenth of an Opus encode.
 		...['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],
 	];
-	return { profile: profile.name, argv, env: input.env, encoders, meterFd };
+	return { profile: profile.name, argv, env: input.env, input: profile.input.kind, encoders, meterFd };
 }
 
 /** The JSON form of `jdcast plan --json`. */

@@ -202,26 +202,24 @@ function sourceOf(inline: string | undefined, env: string | undefined, file: str
 	return undefined;
 }
 
-/** A password file that others can read: say so (the file may not exist yet: nothing to say then). */
-function warnReadableFile(file: string, where: InstancePath, report: Report): void {
-	let mode: number;
+/** The mode of a file that group or others can read; undefined when they cannot, or it is not there (yet). */
+function readableByOthers(file: string): number | undefined {
 	try {
-		mode = statSync(file).mode;
+		const mode = statSync(file).mode & 0o777;
+		return (mode & 0o044) !== 0 ? mode : undefined;
 	} catch {
-		return;
+		return undefined;
 	}
-	if ((mode & 0o044) !== 0) report('warning', where, `${displayPath(where)}: ${file} can be read by group or others (mode ${(mode & 0o777).toString(8)}); chmod 600 ${file}`);
+}
+
+/** A password file that others can read: say so. */
+function warnReadableFile(file: string, where: InstancePath, report: Report): void {
+	const mode = readableByOthers(file);
+	if (mode !== undefined) report('warning', where, `${displayPath(where)}: ${file} can be read by group or others (mode ${mode.toString(8)}); chmod 600 ${file}`);
 }
 
 /** A password written in a file others can read is a leak waiting to happen: say so. */
 function warnReadablePassword(file: string, where: InstancePath, report: Report): void {
-	let mode: number;
-	try {
-		mode = statSync(file).mode;
-	} catch {
-		return;
-	}
-	if ((mode & 0o044) !== 0) {
-		report('warning', where, `${displayPath(where)}: a password written in a file that group or others can read (mode ${(mode & 0o777).toString(8)}); use password_env or password_file, or chmod 600 ${file}`);
-	}
+	const mode = readableByOthers(file);
+	if (mode !== undefined) report('warning', where, `${displayPath(where)}: a password written in a file that group or others can read (mode ${mode.toString(8)}); use password_env or password_file, or chmod 600 ${file}`);
 }

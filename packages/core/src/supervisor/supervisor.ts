@@ -11,7 +11,7 @@ import { plan, type EncodePlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
 import { AudioWatch } from '../signal/audio-watch.js';
-import { notInstalled, onPath } from '../util/which.js';
+import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { cleanMetadata, songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { Profile } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
@@ -141,7 +141,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		}
 		await Promise.all(this.recordings.map((r) => r.start()));
 		const ffmpeg = this.plan.argv[0]!;
-		if (!ffmpeg.includes('/') && !onPath(ffmpeg)) {
+		if (!isInstalled(ffmpeg)) {
 			// Nothing to send: no output starts, and none ever says live.
 			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
 			return;
@@ -327,35 +327,34 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			});
 		}
 		if (encoder.meter) this.audio.attach(encoder.meter);
-		const watchdog = setInterval(() => this.checkStall(encoder, lastBytes, producedAudio), 250);
+		let stalled: string | undefined;
+		const watchdog = setInterval(() => {
+			stalled ??= this.stallOf(encoder, lastBytes, producedAudio);
+		}, 250);
 		this.routing?.clientStarting(() => this.encoder !== encoder || this.abort.signal.aborted);
 		const exit = await encoder.exited;
 		clearInterval(watchdog);
 		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
 		if (this.encoder === encoder) this.encoder = undefined;
 		if (this.abort.signal.aborted) return;
-		// ffmpeg's JACK input reads EIO when the server shuts down under it.
-		const jackGone = this.routing && /Input\/output error/.test(exit.reason) ? 'JACK server went away' : undefined;
-		const reason = this.stalled.get(encoder) ?? jackGone ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
+		const reason = stalled ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
 		throw new EncoderExit(reason, producedAudio, performance.now() - started);
 	}
-
-	private readonly stalled = new WeakMap<RunningEncoder, string>();
 
 	/**
 	 * Every pipe of a running encoder must deliver: one that has been quiet for STALL_MS (a
 	 * stopped or hung ffmpeg: listeners hear nothing) gets the encoder killed and restarted (the
-	 * restart waits for the JACK server, should that be what is gone).
+	 * restart waits for the JACK server, should that be what is gone). Returns the reason once it did.
 	 */
-	private checkStall(encoder: RunningEncoder, lastBytes: Map<number, number>, flowing: boolean): void {
-		if (this.stalled.has(encoder) || this.encoder !== encoder || this.abort.signal.aborted) return;
+	private stallOf(encoder: RunningEncoder, lastBytes: Map<number, number>, flowing: boolean): string | undefined {
+		if (this.encoder !== encoder || this.abort.signal.aborted) return undefined;
 		const quietMs = performance.now() - Math.min(...lastBytes.values());
-		if (quietMs < (flowing ? STALL_MS : FIRST_BYTES_MS)) return;
+		if (quietMs < (flowing ? STALL_MS : FIRST_BYTES_MS)) return undefined;
 		const cause = this.routing && !this.routing.serverRunning ? ' (the JACK server is not answering)' : '';
 		const reason = `ffmpeg stalled: no audio for ${(quietMs / 1000).toFixed(1)} s${cause}`;
-		this.stalled.set(encoder, reason);
 		this.log('warning', `${reason}; killed (pid ${encoder.pid}) and restarted`);
 		encoder.kill();
+		return reason;
 	}
 
 	/** One line of ffmpeg's stderr: an xrun is audio lost before encoding, never invisible. */

@@ -43,3 +43,13 @@ export async function untilReady(child: ResultPromise, ready: () => Promise<unkn
 		{ timeoutMs: 10_000, intervalMs: o.intervalMs, what: o.what },
 	);
 }
+
+/** Whether a process that this user may signal runs under that PID. */
+export function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -13,6 +13,17 @@ export function onPath(command: string): boolean {
 	});
 }
 
+/** Whether a program can be run: a path to an executable, or a name on PATH. */
+export function isInstalled(command: string): boolean {
+	if (!command.includes('/')) return onPath(command);
+	try {
+		accessSync(command, constants.X_OK);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** The sentence for a program that is not there, naming the Debian/Ubuntu package that has it. */
 export function notInstalled(command: string, debianPackage: string): string {
 	return `${command} ${command.includes(' and ') ? 'are' : 'is'} not installed (not found on PATH); install it, e.g. apt-get install ${debianPackage}`;
