@@ -23,14 +23,24 @@ function stereo(parts: { db: number | null; seconds: number; hz?: number; phase?
 	return out;
 }
 
-function measure(samples: Float32Array, rate = RATE): MeterReading[] {
+/** Interleaved, one 1 kHz sine per channel at that channel's dBFS peak. */
+function channels(levels: number[], seconds: number): Float32Array {
+	const n = levels.length;
+	const out = new Float32Array(Math.round(seconds * RATE) * n);
+	for (let i = 0; i < out.length / n; i++) {
+		for (let c = 0; c < n; c++) out[i * n + c] = 10 ** (levels[c]! / 20) * Math.sin((2 * Math.PI * 1000 * i) / RATE);
+	}
+	return out;
+}
+
+function measure(samples: Float32Array, rate = RATE, channelCount = 2): MeterReading[] {
 	const readings: MeterReading[] = [];
 	const meter = new SignalMeter((r) => readings.push(r));
-	// In uneven pieces, as a pipe delivers them.
+	// In uneven pieces, as a pipe delivers them; some longer than a 100 ms block.
 	for (let at = 0, k = 0; at < samples.length; k++) {
-		const frames = [1, 333, 4096, 2000][k % 4]!;
-		meter.push(samples.subarray(at, at + frames * 2), { channels: 2, sampleRate: rate });
-		at += frames * 2;
+		const frames = [1, 333, 4096, 2000, 9000][k % 5]!;
+		meter.push(samples.subarray(at, at + frames * channelCount), { channels: channelCount, sampleRate: rate });
+		at += frames * channelCount;
 	}
 	return readings;
 }
@@ -78,6 +88,34 @@ describe('the level meter', () => {
 		assert.ok(readings.at(-1)!.clips > 1000);
 		assert.equal(readings.at(-1)!.peakDb[0], -Infinity);
 		assert.equal(readings.length, 20, 'one reading per 100 ms of audio');
+	});
+
+	it('measures each channel on its own, whatever their number (1, 3, 6)', () => {
+		for (const levels of [[-20], [-10, -20, -30], [-6, -12, -18, -24, -30, -36]]) {
+			const last = measure(channels(levels, 2), RATE, levels.length).at(-1)!;
+			levels.forEach((level, c) => {
+				assert.ok(Math.abs(last.peakDb[c]! - level) < 0.05, `channel ${c + 1} of ${levels.length}: peak ${last.peakDb[c]}`);
+				assert.ok(Math.abs(last.rmsDb[c]! - (level - 3.01)) < 0.05, `channel ${c + 1} of ${levels.length}: rms ${last.rmsDb[c]}`);
+			});
+			// A 1 kHz sine reads its RMS level in LUFS (+0.691 - 0.691); the channels' energies add up.
+			const want = 10 * Math.log10(levels.reduce((sum, level) => sum + 10 ** ((level - 3.01) / 10), 0));
+			assert.ok(Math.abs(last.momentaryLufs - want) < 0.1, `${levels.length} channels: momentary ${last.momentaryLufs}, want ${want}`);
+		}
+	});
+
+	it('measures again after a NaN or an infinity got into the audio', () => {
+		const audio = stereo([{ db: -23, seconds: 1 }, { db: -23, seconds: 3 }]);
+		audio[1000] = Number.NaN;
+		audio[2001] = Number.POSITIVE_INFINITY;
+		const last = measure(audio).at(-1)!;
+		assert.ok(Math.abs(last.momentaryLufs + 23) < 0.1, `momentary ${last.momentaryLufs}`);
+		assert.ok(Math.abs(last.rmsDb[0]! + 26.01) < 0.05, `rms ${last.rmsDb[0]}`);
+	});
+
+	it('runs the kernel level-kernel.wat compiles to (npm run build:kernel after an edit)', async () => {
+		const { compileKernel } = (await import(new URL('../../../scripts/build-kernel.mjs', import.meta.url).href)) as { compileKernel: () => Promise<string> };
+		const committed = await import('node:fs/promises').then((fs) => fs.readFile(new URL('../src/signal/level-kernel.wasm.ts', import.meta.url), 'utf8'));
+		assert.equal(committed, await compileKernel());
 	});
 
 	it('reads ffmpeg\'s WAV header and hands on whole frames, wherever a chunk ends', () => {

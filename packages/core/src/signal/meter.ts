@@ -1,4 +1,5 @@
 import { kWeighting } from './k-weighting.js';
+import { LevelKernel } from './level-kernel.js';
 import { IntegratedLoudness, lufs } from './loudness.js';
 import { TruePeakChannel } from './true-peak.js';
 import type { PcmFormat } from './wav-reader.js';
@@ -35,18 +36,14 @@ export class SignalMeter {
 	private format: PcmFormat | undefined;
 	private blockFrames = 0;
 	private inBlock = 0;
-	/** Per channel: biquad states (2 per filter), block sums. */
-	private state = new Float64Array(0);
-	private blockPeak = new Float64Array(0);
-	private blockSquares = new Float64Array(0);
-	private blockWeighted = new Float64Array(0);
+	private kernel: LevelKernel | undefined;
+	private gates = new Float64Array(0);
 	/** Per channel rings of the last 4 blocks' peak and mean square. */
 	private peaks: Float64Array[] = [];
 	private squares: Float64Array[] = [];
 	private readonly energies = new Float64Array(SHORT_TERM_BLOCKS);
 	private blocks = 0;
 	private truePeaks: TruePeakChannel[] = [];
-	private filters = kWeighting(48000);
 	private readonly integrated = new IntegratedLoudness();
 	private clips = 0;
 
@@ -77,10 +74,8 @@ export class SignalMeter {
 		this.format = format;
 		this.blockFrames = Math.round(format.sampleRate * BLOCK_SECONDS);
 		this.inBlock = 0;
-		this.state = new Float64Array(4 * n);
-		this.blockPeak = new Float64Array(n);
-		this.blockSquares = new Float64Array(n);
-		this.blockWeighted = new Float64Array(n);
+		this.kernel = new LevelKernel(n, kWeighting(format.sampleRate), this.blockFrames);
+		this.gates = new Float64Array(n);
 		this.peaks = Array.from({ length: n }, () => new Float64Array(MOMENTARY_BLOCKS));
 		this.squares = Array.from({ length: n }, () => new Float64Array(MOMENTARY_BLOCKS));
 		this.energies.fill(0);
@@ -88,51 +83,16 @@ export class SignalMeter {
 		// The maximum true peak is since the start, across encoder restarts.
 		const carried = Math.max(0, ...this.truePeaks.map((t) => t.max));
 		this.truePeaks = Array.from({ length: n }, () => Object.assign(new TruePeakChannel(), { max: carried }));
-		this.filters = kWeighting(format.sampleRate);
 	}
 
 	private accumulate(samples: Float32Array, channels: number): void {
-		const [shelf, hp] = this.filters;
-		const { b0, b1, b2, a1, a2 } = shelf;
-		const { b0: c0, b1: c1, b2: c2, a1: d1, a2: d2 } = hp;
-		const st = this.state;
-		const frames = samples.length / channels;
+		const kernel = this.kernel!;
+		for (let c = 0; c < channels; c++) this.gates[c] = this.truePeaks[c]!.gate;
+		kernel.run(samples, this.gates);
 		for (let c = 0; c < channels; c++) {
-			let s1 = st[4 * c]!, s2 = st[4 * c + 1]!, t1 = st[4 * c + 2]!, t2 = st[4 * c + 3]!;
-			let peak = this.blockPeak[c]!;
-			let squares = 0;
-			let weighted = 0;
-			const truePeak = this.truePeaks[c]!;
-			// Samples that could be beside a new true-peak maximum, listed in the same pass.
-			const candidates = truePeak.prepare(frames);
-			const gate = truePeak.gate;
-			let count = 0;
-			for (let n = 0, i = c; n < frames; n++, i += channels) {
-				const x = samples[i]!;
-				const a = x < 0 ? -x : x;
-				if (a > peak) peak = a;
-				if (a > gate) candidates[count++] = n;
-				squares += x * x;
-				// Two biquads in transposed direct form II.
-				const y = b0 * x + s1;
-				s1 = b1 * x - a1 * y + s2;
-				s2 = b2 * x - a2 * y;
-				const z = c0 * y + t1;
-				t1 = c1 * y - d1 * z + t2;
-				t2 = c2 * y - d2 * z;
-				weighted += z * z;
-			}
-			st[4 * c] = s1;
-			st[4 * c + 1] = s2;
-			st[4 * c + 2] = t1;
-			st[4 * c + 3] = t2;
-			this.blockSquares[c]! += squares;
-			this.blockWeighted[c]! += weighted;
 			// Clipping is rare: counted in a second look only when the peak says there is some.
-			if (peak >= CLIP_LEVEL) for (let i = c; i < samples.length; i += channels) if (Math.abs(samples[i]!) >= CLIP_LEVEL) this.clips++;
-			this.blockPeak[c] = peak;
-			truePeak.count = count;
-			truePeak.scan(samples, c, channels);
+			if (kernel.peak(c) >= CLIP_LEVEL) for (let i = c; i < samples.length; i += channels) if (Math.abs(samples[i]!) >= CLIP_LEVEL) this.clips++;
+			this.truePeaks[c]!.scan(samples, c, channels, kernel.listed(c));
 		}
 	}
 
@@ -140,14 +100,14 @@ export class SignalMeter {
 		const n = this.format!.channels;
 		const slot = this.blocks % MOMENTARY_BLOCKS;
 		let energy = 0;
+		const kernel = this.kernel!;
 		for (let c = 0; c < n; c++) {
-			this.peaks[c]![slot] = this.blockPeak[c]!;
-			this.squares[c]![slot] = this.blockSquares[c]! / this.blockFrames;
-			energy += this.blockWeighted[c]! / this.blockFrames;
-			this.blockPeak[c] = 0;
-			this.blockSquares[c] = 0;
-			this.blockWeighted[c] = 0;
+			this.peaks[c]![slot] = kernel.peak(c);
+			this.squares[c]![slot] = kernel.squares(c) / this.blockFrames;
+			energy += kernel.weighted(c) / this.blockFrames;
 		}
+		kernel.nextBlock();
+		if (!Number.isFinite(energy)) kernel.resetFilters();
 		this.energies[this.blocks % SHORT_TERM_BLOCKS] = energy;
 		this.blocks++;
 		this.inBlock = 0;

@@ -45,9 +45,6 @@ export class TruePeakChannel {
 	private channel = 0;
 	private channels = 1;
 	private frames = 0;
-	/** Positions in this call (0-based) whose sample passed `gate`, as the caller found them. */
-	candidates = new Int32Array(0);
-	count = 0;
 	max = 0;
 
 	/** Samples at or below this cannot be beside a new maximum. */
@@ -55,22 +52,18 @@ export class TruePeakChannel {
 		return this.max / REACH;
 	}
 
-	/** Makes room for the caller to list this call's candidates (read in place: nothing is copied). */
-	prepare(frames: number): Int32Array {
-		if (this.candidates.length < frames) this.candidates = new Int32Array(frames);
-		this.count = 0;
-		return this.candidates;
-	}
-
-	/** Judges the previous call's last samples and this call's candidates, then keeps this call's tail. */
-	scan(samples: Float32Array, channel: number, channels: number): void {
+	/**
+	 * Judges the previous call's last samples and this call's candidates (the frames whose |x|
+	 * passed `gate`, as the caller found them), then keeps this call's tail.
+	 */
+	scan(samples: Float32Array, channel: number, channels: number, candidates: Int32Array): void {
 		this.samples = samples;
 		this.channel = channel;
 		this.channels = channels;
 		const frames = (this.frames = samples.length / channels);
 		for (let k = -HALF; k < 0; k++) if (k + HALF < frames) this.judge(k);
-		for (let i = 0; i < this.count; i++) {
-			const k = this.candidates[i]!;
+		for (let i = 0; i < candidates.length; i++) {
+			const k = candidates[i]!;
 			if (k < frames - HALF) this.judge(k);
 		}
 		const tail = this.tail;
