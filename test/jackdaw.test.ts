@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { it, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { eventually, tempDir } from './helpers/env.js';
+import { decodeEntities, icecastSources } from './helpers/icecast-status.js';
 import { analyze, capture } from './helpers/listener.js';
 import { jdcastOnce, socketFor } from './helpers/jdcast.js';
 import { isAlive } from './helpers/proc.js';
@@ -94,21 +95,60 @@ it('voice: an invalid format answers with a spoken error and starts nothing', as
 	assert.equal((await say('stream status', config, env)).reply, 'Not streaming.');
 });
 
-it('python: the bridge, loaded and called as Jackdaw does, starts and stops a real stream', async (t) => {
-	const { icecast, dir, config, env } = await setup(t, { mount: '/jackdaw.ogg' });
+/** A Jackdaw checkout as far as the bridge needs one, with the bridge installed by `jdcast jackdaw install`. */
+async function installBridge(dir: string): Promise<string> {
 	mkdirSync(path.join(dir, 'plugins'));
 	copyFileSync(new URL('./fixtures/jackdaw/plugin_base.py', import.meta.url), path.join(dir, 'plugin_base.py'));
 	const install = await jdcastOnce(['jackdaw', 'install', dir]);
 	assert.equal(install.code, 0, install.stderr);
-	const { jackdaw_dir: _d, ...pluginConfig } = config;
-	const run = await execa('python3', [new URL('./fixtures/jackdaw/drive_bridge.py', import.meta.url).pathname, dir, String(icecast.port), '/jackdaw.ogg'], {
-		env: { ...env, PLUGIN_CONFIG: JSON.stringify({ ...pluginConfig, jackdaw_dir: dir }) },
+	return install.stderr;
+}
+
+/** drive_bridge.py, as Jackdaw's voice client would run the plugin. */
+function driveBridge(jackdaw: Awaited<ReturnType<typeof setup>> & { config: { mount?: unknown } }, mode: string[] = []) {
+	const { icecast, dir, config, env } = jackdaw;
+	return execa('python3', [new URL('./fixtures/jackdaw/drive_bridge.py', import.meta.url).pathname, dir, String(icecast.port), config.mount as string, ...mode], {
+		env: { ...env, PLUGIN_CONFIG: JSON.stringify(config) },
 		reject: false,
 		timeout: 90_000,
 	});
+}
+
+it('python: the bridge, loaded and called as Jackdaw does, starts and stops a real stream', async (t) => {
+	const jackdaw = await setup(t, { mount: '/jackdaw.ogg' });
+	await installBridge(jackdaw.dir);
+	const run = await driveBridge(jackdaw);
 	for (const line of run.stdout.split('\n').filter((l) => l.startsWith('said:'))) t.diagnostic(line);
 	assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
 	assert.match(run.stdout, /said: Streaming to jackdaw dot ogg on localhost/);
 	assert.match(run.stdout, /said: Stream stopped\./);
 	assert.match(run.stdout, /^ok$/m);
+});
+
+it('python: Jackdaw\'s player changes track, stops, and the voice client dies with the stream on: titles follow, then jdcast stops', async (t) => {
+	const jackdaw = await setup(t, { mount: '/jackdaw.ogg' });
+	const { icecast, dir, config } = jackdaw;
+	await installBridge(dir);
+	const voiceClient = driveBridge(jackdaw, ['hold']);
+	t.after(() => voiceClient.kill('SIGKILL'));
+	let output = '';
+	voiceClient.stdout?.on('data', (chunk: Buffer) => (output += String(chunk)));
+	await eventually(() => output.includes('holding') || voiceClient.exitCode !== null, 'the stream on air from the bridge', 60_000);
+	if (!output.includes('holding')) assert.fail(`${output}${(await voiceClient).stderr}`);
+	const pid = Number(readFileSync(path.join(config.state_dir, 'jdcast.pid'), 'utf8'));
+
+	// What audio_jack_player.py writes when a track starts (not atomically), and removes on stop.
+	const nowPlaying = path.join(dir, '.now_playing.json');
+	const track = (title: string, artist: string) => JSON.stringify({ filename: '01-x', position: 1, total: 9, path: '/music/01-x.flac', timestamp: Date.now() / 1000, tags: { title, artist, album: 'Takk...' } }, null, 2);
+	writeFileSync(nowPlaying, track('Hoppipolla', 'Sigur Rós'));
+	await eventually(async () => (await icecastSources(icecast.port)).get('/jackdaw.ogg')?.title === 'Hoppipolla', 'the first track on the mount');
+	assert.equal(decodeEntities((await icecastSources(icecast.port)).get('/jackdaw.ogg')?.artist), 'Sigur Rós');
+	writeFileSync(nowPlaying, track('Glósóli', 'Sigur Rós'));
+	await eventually(async () => decodeEntities((await icecastSources(icecast.port)).get('/jackdaw.ogg')?.title) === 'Glósóli', 'the next track on the mount');
+	rmSync(nowPlaying);
+	await eventually(async () => !(await icecastSources(icecast.port)).get('/jackdaw.ogg')?.title, 'the title cleared when playback stopped');
+
+	voiceClient.kill('SIGKILL');
+	await eventually(() => !isAlive(pid), 'the jdcast the voice client started to stop with it', 10_000);
+	await eventually(async () => !(await icecastSources(icecast.port)).has('/jackdaw.ogg'), 'the mount gone from Icecast');
 });

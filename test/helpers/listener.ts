@@ -1,14 +1,16 @@
 import { createWriteStream } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { execa } from 'execa';
 
-/** Listens to a mount like a player would, for `seconds`, saving the bytes to a file. */
-export function capture(url: string, seconds: number, file: string): Promise<{ file: string; bytes: number }> {
+/** Listens to a mount like a player would, for `seconds`, saving the bytes to a file; `ca` for an https URL. */
+export function capture(url: string, seconds: number, file: string, options: { ca?: string } = {}): Promise<{ file: string; bytes: number }> {
 	return new Promise((resolve, reject) => {
 		const out = createWriteStream(file);
 		let bytes = 0;
-		const request = http.get(url, (response) => {
+		const get = url.startsWith('https:') ? (u: string, cb: (r: http.IncomingMessage) => void) => https.get(u, { ...(options.ca ? { ca: options.ca } : {}) }, cb) : http.get;
+		const request = get(url, (response) => {
 			if (response.statusCode !== 200) {
 				reject(new Error(`${url} answered ${response.statusCode}`));
 				response.resume();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -117,5 +117,40 @@ record:
 	it('refuses invalid files', async () => {
 		const bad = file('bad-plan.yaml', 'servers: {}\nstreams: []\n');
 		assert.equal((await jdcast('plan', bad)).code, 1);
+	});
+});
+
+describe('jdcast jackdaw install', () => {
+	it('a user gives a folder that is not Jackdaw, or none that exists: one sentence, exit 1, nothing written', async () => {
+		const notJackdaw = mkdtempSync(path.join(tmpdir(), 'jdcast-not-jackdaw-'));
+		for (const [folder, says] of [
+			[notJackdaw, /^jdcast: .* is not a Jackdaw checkout \(it has no plugin_base\.py\): give the folder Jackdaw was cloned into\n$/],
+			[path.join(notJackdaw, 'nope'), /^jdcast: .*nope is not a folder: give the folder Jackdaw was cloned into\n$/],
+		] as const) {
+			const { code, stderr } = await jdcast('jackdaw', 'install', folder);
+			assert.equal(code, 1);
+			assert.match(stderr, says);
+		}
+		assert.equal(existsSync(path.join(notJackdaw, 'plugins')), false);
+	});
+
+	it('a user installs into Jackdaw with the example config (plugin disabled), then again after a move: next steps, the paths, the old plugin kept once', async () => {
+		const jackdaw = mkdtempSync(path.join(tmpdir(), 'jdcast-jackdaw-'));
+		writeFileSync(path.join(jackdaw, 'plugin_base.py'), 'class VoiceAssistantPlugin: pass\n');
+		mkdirSync(path.join(jackdaw, 'plugins'));
+		writeFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py'), '# the old plugin\n');
+		writeFileSync(path.join(jackdaw, 'voice_assistant_config.json'), JSON.stringify({ plugins: { icecast_streamer: { enabled: false, host: 'localhost' } } }));
+		const first = await jdcast('jackdaw', 'install', jackdaw);
+		assert.equal(first.code, 0, first.stderr);
+		assert.match(first.stderr, /the previous plugin is kept as .*icecast_streamer\.py\.before-jdcast/);
+		assert.match(first.stderr, new RegExp(`it runs ${process.execPath.replace(/[.]/g, '\\.')} \\S+jdcast\\.mjs: after moving Node or jdcast, run \`jdcast jackdaw install ${jackdaw}\` again`));
+		assert.match(first.stderr, /the plugin is disabled: set plugins\.icecast_streamer\.enabled to true in .*voice_assistant_config\.json/);
+		assert.match(first.stderr, /restart the voice assistant, then say "start streaming"/);
+		writeFileSync(path.join(jackdaw, 'voice_assistant_config.json'), JSON.stringify({ plugins: { icecast_streamer: { enabled: true } } }));
+		const again = await jdcast('jackdaw', 'install', jackdaw);
+		assert.equal(again.code, 0, again.stderr);
+		assert.doesNotMatch(again.stderr, /kept as|disabled/);
+		assert.equal(readFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py.before-jdcast'), 'utf8'), '# the old plugin\n');
+		assert.match(readFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py'), 'utf8'), /^JDCAST_COMMAND = \[/m);
 	});
 });

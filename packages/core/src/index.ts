@@ -16,6 +16,7 @@ export { startDummyJack, startTestSignal, type DummyJack } from './jack/server.j
 export { readGraph, connectPorts, type JackPort } from './jack/cli.js';
 export { expandRecordingPath } from './outputs/recording.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
+export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';
 export { type ReloadResult } from './orchestrator/orchestrator.js';
 export { createController, type Controller, type ControllerOptions } from './control/server.js';
 export { connectController, ControlError, type ControlClient } from './control/client.js';

@@ -35,6 +35,8 @@ describe('profile errors point at the key or value to change', () => {
 		['no password source', 'servers:\n  main:\n    host: h\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:3:5: servers.main: needs one of password, password_env, password_file']],
 		['missing host', 'servers:\n  main:\n    password: x\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:3:5: servers.main: missing required key `host`']],
 		['host with a scheme', 'servers:\n  main:\n    host: http://h\n    password: x\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:3:11: servers.main.host: "http://h" is not valid: expected a host name or address, without scheme, port or path']],
+		['a CA for TLS with tls turned off', 'servers:\n  main:\n    host: h\n    password: x\n    tls: false\n    tls_ca: ca.pem\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:6:5: servers.main.tls_ca: a CA for TLS, but tls is false; remove one of them']],
+		['embedded server with a CA', 'servers:\n  local:\n    embedded: true\n    tls_ca: ca.pem\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:3:5: servers.local: an embedded server takes only port (and user)']],
 		['embedded server with a password', 'servers:\n  local:\n    embedded: true\n    password: x\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:3:5: servers.local: an embedded server takes only port (and user)']],
 		['two inputs', `input:\n  jack: {}\n  tone: {}\n${SERVER}streams:\n  - { mount: /a, format: opus }\n`, ['p.yaml:3:3: input.tone: has both jack and tone; use exactly one of jack, tone, file']],
 		['jack channels', `input:\n  jack:\n    channels: 0\n${SERVER}streams:\n  - { mount: /a, format: opus }\n`, ['p.yaml:3:15: input.jack.channels: 0 is below the minimum 1']],

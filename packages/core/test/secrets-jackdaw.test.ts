@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { formatDiagnostic, fromJackdawConfig, loadProfileText, plan, resolvePassword, Secret, SecretError } from '../src/index.js';
+import { formatDiagnostic, fromJackdawConfig, jackdawProfileYaml, loadProfileText, plan, resolvePassword, Secret, SecretError } from '../src/index.js';
 
 describe('passwords resolve late and never print', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-secret-'));
@@ -98,5 +98,27 @@ describe('fromJackdawConfig', () => {
 			'va.json:1:43: plugins.icecast_streamer.port: 99999 is above the maximum 65535',
 			'va.json:1:78: plugins.icecast_streamer.bitrate: 100 is not one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 for mp3',
 		]);
+	});
+
+	it('a careless user: a password written in a config others can read is flagged at that key, with advice the plugin takes', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-jd-'));
+		const file = path.join(dir, 'voice_assistant_config.json');
+		const text = '{\n  "plugins": {\n    "icecast_streamer": {\n      "password": "s3cret"\n    }\n  }\n}\n';
+		writeFileSync(file, text, { mode: 0o644 });
+		const lines = fromJackdawConfig(text, file).diagnostics.map(formatDiagnostic);
+		assert.equal(lines.length, 1, lines.join('\n'));
+		assert.match(lines[0]!, /voice_assistant_config\.json:4:19: warning: plugins\.icecast_streamer\.password: a password written in a file that group or others can read \(mode 644\); use password_env or password_file/);
+		assert.doesNotMatch(lines[0]!, /s3cret/);
+	});
+
+	it('password_env and password_file in the plugin config keep the password out of it and out of the written profile', () => {
+		const withFile = jackdawProfileYaml(JSON.stringify({ plugins: { icecast_streamer: { password_file: '/etc/jdcast/pw' } } }));
+		assert.deepEqual(withFile.env, {});
+		assert.match(withFile.yaml!, /password_file: \/etc\/jdcast\/pw/);
+		const withEnv = fromJackdawConfig(JSON.stringify({ plugins: { icecast_streamer: { password_env: 'RADIO_PW' } } }));
+		assert.deepEqual(withEnv.profile!.servers.jackdaw!.password, { kind: 'env', name: 'RADIO_PW' });
+		const written = jackdawProfileYaml(JSON.stringify({ plugins: { icecast_streamer: { password: 's3cret' } } }));
+		assert.deepEqual(written.env, { JDCAST_JACKDAW_PASSWORD: 's3cret' });
+		assert.doesNotMatch(written.yaml!, /s3cret/);
 	});
 });

@@ -78,7 +78,9 @@ class IcecastStreamerPlugin(VoiceAssistantPlugin):
             logger.error("jdcast not found: run `jdcast jackdaw install` again")
             return
         try:
-            result = subprocess.run(command + ["jackdaw", "say", heard, "--config", "-"], input=self._config_json(),
+            # --owner: a jdcast this starts stops when the voice client (this process) exits.
+            result = subprocess.run(command + ["jackdaw", "say", heard, "--config", "-", "--owner", str(os.getpid())],
+                                    input=self._config_json(),
                                     capture_output=True, text=True, timeout=TIMEOUTS.get(phrase, 10))
         except FileNotFoundError:
             self._speak("Streaming is not available: jdcast is not installed.")

@@ -9,6 +9,9 @@ export interface PluginConfig {
 	host?: string;
 	port?: number;
 	password?: string;
+	/** Instead of `password`: the environment variable or the file (one line) that holds it. */
+	password_env?: string;
+	password_file?: string;
 	mount?: string;
 	bitrate?: number;
 	format?: string;
@@ -18,6 +21,11 @@ export interface PluginConfig {
 	socket?: string;
 	/** Where the plugin keeps the profile it writes and the log of the jdcast it starts. */
 	state_dir?: string;
+	/**
+	 * The file Jackdaw's music player writes when a track starts (default `.now_playing.json` in
+	 * Jackdaw's folder): its title, artist and album go to every mount. false: not followed.
+	 */
+	now_playing_file?: string | false;
 	/** Jackdaw's folder (for jack_routing.json); default: the working directory. */
 	jackdaw_dir?: string;
 }

@@ -15,6 +15,8 @@ export interface Reply {
 export interface PhraseOptions {
 	/** The `jdcast` command line (node and the CLI's bin), to start `jdcast up` when none runs. */
 	command: string[];
+	/** The voice client's PID (`--owner`): a jdcast started for it stops when it exits. */
+	owner?: number;
 }
 
 type Handler = (context: { client: ControlClient; config: PluginConfig; rest: string; options: PhraseOptions & { socket: string } }) => Promise<string>;
@@ -69,7 +71,7 @@ async function startStreaming({ client, config, options }: Parameters<Handler>[0
 	if (before) {
 		for (const p of before.profiles) await client.startProfile(p.name);
 	} else {
-		await launch(config, client, { command: options.command, socket: options.socket });
+		await launch(config, client, { command: options.command, socket: options.socket, ...(options.owner === undefined ? {} : { owner: options.owner }) });
 	}
 	// Give the streams a moment to go on air (or to fail), so that the answer says how it went.
 	let now = await client.status();

@@ -33,12 +33,25 @@ async function readStdin(): Promise<string> {
 	return text;
 }
 
+function installedMessage(dir: string, file: string, backup: string | undefined, config: { file: string; enabled: boolean | undefined } | undefined, command: string[]): string {
+	const lines = [`installed ${file}`];
+	if (backup) lines.push(`the previous plugin is kept as ${backup} (jdcast jackdaw uninstall puts it back)`);
+	lines.push(`it runs ${command.join(' ')}: after moving Node or jdcast, run \`jdcast jackdaw install ${dir}\` again`);
+	lines.push('next:');
+	if (!config) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${path.join(dir, 'voice_assistant_config.json')} (keys: packages/jackdaw-plugin/README.md)`);
+	else if (config.enabled === undefined) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${config.file} (keys: packages/jackdaw-plugin/README.md)`);
+	else if (!config.enabled) lines.push(`  - the plugin is disabled: set plugins.icecast_streamer.enabled to true in ${config.file}`);
+	lines.push('  - restart the voice assistant, then say "start streaming"');
+	return `${lines.join('\n')}\n`;
+}
+
 export const jackdaw: Command = {
 	name: 'jackdaw',
 	summary: 'The Jackdaw voice plugin: install it into a Jackdaw checkout, or answer a phrase as it does.',
-	usage: 'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON|- | cleanup --config JSON|-',
+	usage: 'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON|- [--owner PID] | cleanup --config JSON|-',
 	options: {
 		config: { type: 'string', description: "the plugin's config dict (plugins.icecast_streamer) as JSON", placeholder: 'JSON' },
+		owner: { type: 'string', description: 'say: the PID of the voice client; a jdcast started for it stops when it exits', placeholder: 'PID' },
 		...helpOption,
 	},
 	details: [
@@ -55,8 +68,10 @@ export const jackdaw: Command = {
 			case 'install': {
 				if (rest.length !== 1) throw new UsageError('jdcast jackdaw install: give the Jackdaw folder');
 				const { installBridge } = await plugin();
-				const { file, backup } = await installBridge(path.resolve(rest[0]!), ownCommand());
-				process.stderr.write(`installed ${file}${backup ? `\nthe previous plugin is kept as ${backup}` : ''}\n`);
+				const dir = path.resolve(rest[0]!);
+				const command = ownCommand();
+				const { file, backup, config } = await installBridge(dir, command);
+				process.stderr.write(installedMessage(dir, file, backup, config, command));
 				return 0;
 			}
 			case 'uninstall': {
@@ -69,7 +84,8 @@ export const jackdaw: Command = {
 			case 'say': {
 				if (rest.length === 0) throw new UsageError('jdcast jackdaw say: give the PHRASE heard');
 				const { respond } = await plugin();
-				const answer = await respond(rest.join(' '), await configOf(values.config), { command: ownCommand() });
+				const owner = Number(values.owner);
+				const answer = await respond(rest.join(' '), await configOf(values.config), { command: ownCommand(), ...(Number.isInteger(owner) && owner > 0 ? { owner } : {}) });
 				process.stdout.write(`${JSON.stringify(answer)}\n`);
 				return answer.ok ? 0 : 1;
 			}

@@ -1,5 +1,7 @@
 import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, ProfileError } from '@jdcast/core';
+import path from 'node:path';
 import { UsageError } from '../args.js';
+import { ownerAlive } from '../run/owner.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
 import { helpOption, jsonOption, type Command } from './command.js';
@@ -8,11 +10,13 @@ import { socketOption } from './control.js';
 export const up: Command = {
 	name: 'up',
 	summary: 'Run profiles in the foreground: every stream, recording and JACK connection, until Ctrl-C.',
-	usage: 'jdcast up [--json] [--socket PATH] FILES|"GLOBS"...',
+	usage: 'jdcast up [--json] [--socket PATH] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
 	options: {
 		...jsonOption,
 		...socketOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
+		'exit-with': { type: 'string', description: 'stop when the process PID exits (how the Jackdaw plugin ties jdcast to its voice client)', placeholder: 'PID' },
+		'now-playing-file': { type: 'string', description: "follow a player's now-playing JSON file (Jackdaw's .now_playing.json: tags.title/artist/album) on every profile", placeholder: 'FILE' },
 		...helpOption,
 	},
 	details: [
@@ -25,6 +29,7 @@ export const up: Command = {
 	],
 	needsFiles: true,
 	async run({ values, positionals }) {
+		const owner = ownerOption(values['exit-with']);
 		const files = await expandProfilePaths(positionals);
 		if (files.length === 0) throw new UsageError(`jdcast up: no profile files match ${positionals.join(' ')}`);
 		const loaded = await loadProfileFiles(files);
@@ -34,6 +39,8 @@ export const up: Command = {
 			json: values.json === true,
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
+			...(owner === undefined ? {} : { exitWith: owner }),
+			...(typeof values['now-playing-file'] === 'string' ? { nowPlayingFile: path.resolve(values['now-playing-file']) } : {}),
 			reload: async () => {
 				// Off the event loop that moves the audio: a large file takes time to check.
 				const again = await loadProfileFilesOffThread(await expandProfilePaths(positionals, { missingOk: true }));
@@ -43,6 +50,14 @@ export const up: Command = {
 		});
 	},
 };
+
+function ownerOption(value: unknown): number | undefined {
+	if (value === undefined) return undefined;
+	const pid = Number(value);
+	if (!Number.isInteger(pid) || pid <= 0) throw new UsageError('--exit-with takes a process ID');
+	if (!ownerAlive(pid)) throw new UsageError(`--exit-with: no process ${pid} is running`);
+	return pid;
+}
 
 export function secondsOption(value: unknown): { seconds?: number } {
 	if (value === undefined) return {};

@@ -32,7 +32,10 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 			rows.push({ cells: [`  ${o.mount}`, o.server, o.state, onAir(o, now), on ? String(o.kbps) : '', on && o.listeners !== null ? String(o.listeners) : '', String(o.reconnects)], paint: stateColor(o.state), ...(o.state === 'live' ? {} : { error: o.lastError ?? '' }) });
 		}
 		// A recording's path is long: its own line, `rec STATE PATH`, shortened to fit.
-		for (const r of p.recordings) rows.push({ cells: [`  rec ${r.state}`, shortPath(r.path, cwd, width - r.state.length - 8)], paint: stateColor(r.state), error: r.lastError ?? '' });
+		for (const r of p.recordings) {
+			const lost = r.lostSeconds > 0 ? ` (part ${r.parts.length}, ${r.lostSeconds} s lost)` : '';
+			rows.push({ cells: [`  rec ${r.state}`, `${shortPath(r.path, cwd, width - r.state.length - 8 - lost.length)}${lost}`], paint: stateColor(r.state), error: r.lastError ?? '' });
+		}
 		if (p.lastError && p.state !== 'running') rows.push({ cells: [], paint: 'failed', error: p.lastError });
 	}
 	const header = ['MOUNT', 'SERVER', 'STATE', 'ON AIR', 'KBPS', 'LISTENERS', 'RECONNECTS'];

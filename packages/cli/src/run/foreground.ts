@@ -1,6 +1,7 @@
-import { controlSocketPath, createController, JdcastError, Orchestrator, ProfileError, type Profile, type ReloadResult } from '@jdcast/core';
+import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, type Profile, type ReloadResult } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
+import { watchOwner } from './owner.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
 
 export interface ForegroundOptions {
@@ -13,6 +14,10 @@ export interface ForegroundOptions {
 	reload?: () => Promise<Profile[]>;
 	/** Printed once the profiles have started (e.g. the demo's listen URLs). */
 	banner?: (orchestrator: Orchestrator) => string;
+	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
+	exitWith?: number;
+	/** Follow a player's now-playing JSON file (Jackdaw's .now_playing.json) on every profile. */
+	nowPlayingFile?: string;
 	/** Cleanup after every profile has stopped. */
 	afterStop?: () => Promise<void>;
 }
@@ -83,14 +88,39 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	started = true;
 	stopIfAllFailed();
 	if (options.banner && !stopAsked()) process.stderr.write(options.banner(orchestrator));
+	const unwatchOwner =
+		options.exitWith === undefined
+			? undefined
+			: watchOwner(options.exitWith, () => {
+					say('stopping', `process ${options.exitWith} that started this jdcast has exited; stopping`, { owner: options.exitWith });
+					requestStop();
+				});
+	const follower = options.nowPlayingFile === undefined ? undefined : followNowPlaying(orchestrator, options.nowPlayingFile, say);
 	const closeView = json || stopAsked() ? undefined : await showLiveView(orchestrator);
 	await untilStopAsked();
+	unwatchOwner?.();
+	follower?.close();
 	await orchestrator.stop();
 	closeView?.();
 	detach?.();
 	await controller.close();
 	await options.afterStop?.();
 	return exitCode;
+}
+
+/** Every running profile gets the track the player's file names; cleared when the file goes away. */
+function followNowPlaying(orchestrator: Orchestrator, file: string, say: (event: string, text: string, payload?: object) => void) {
+	return followNowPlayingFile(
+		file,
+		(metadata) => {
+			const line = metadata ? songLine(metadata) : '';
+			say('now-playing', line ? `now playing (from ${file}): ${line}` : `now playing cleared (${file} is gone)`, { file, metadata });
+			for (const name of orchestrator.profileNames) {
+				orchestrator.setMetadata(name, metadata ?? {}).catch(() => {});
+			}
+		},
+		(problem) => say('now-playing', `cannot follow the now-playing file: ${problem}`, { file, refused: true }),
+	);
 }
 
 function describe(r: ReloadResult): string {

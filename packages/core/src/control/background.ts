@@ -15,6 +15,8 @@ export interface BackgroundOptions {
 	dir: string;
 	/** Extra environment (a password variable): never an argv. */
 	env?: Record<string, string>;
+	/** More options of `jdcast up` (`--exit-with PID`, `--now-playing-file FILE`). */
+	args?: string[];
 }
 
 /**
@@ -27,7 +29,7 @@ export async function startInBackground(client: ControlClient, o: BackgroundOpti
 	const logFile = path.join(o.dir, 'jdcast.log');
 	const log = await open(logFile, 'a', 0o600);
 	const [file, ...args] = o.command;
-	const child = spawn(file!, [...args, 'up', '--json', '--socket', o.socket, ...o.files], {
+	const child = spawn(file!, [...args, 'up', '--json', '--socket', o.socket, ...(o.args ?? []), ...o.files], {
 		detached: true,
 		stdio: ['ignore', log.fd, log.fd],
 		env: { ...process.env, ...o.env },

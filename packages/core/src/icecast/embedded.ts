@@ -18,6 +18,8 @@ export interface EmbeddedIcecastOptions {
 	adminPassword?: string;
 	/** icecast2 binary. */
 	command?: string;
+	/** Listen with TLS only, with this PEM file (certificate, then its key). */
+	tlsCertificate?: string;
 }
 
 export interface EmbeddedIcecast {
@@ -151,7 +153,7 @@ function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adm
   <hostname>127.0.0.1</hostname>
   <listen-socket>
     <port>${o.port}</port>
-    <bind-address>127.0.0.1</bind-address>
+    <bind-address>127.0.0.1</bind-address>${o.tlsCertificate ? '\n    <ssl>1</ssl>' : ''}
   </listen-socket>
   <!-- ICY metadata (MP3 "now playing") in UTF-8, so any title arrives intact; Icecast's default is Latin-1. -->
   <mount type="default">
@@ -162,7 +164,7 @@ function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adm
     <basedir>/usr/share/icecast2</basedir>
     <logdir>${o.logs}</logdir>
     <webroot>/usr/share/icecast2/web</webroot>
-    <adminroot>/usr/share/icecast2/admin</adminroot>
+    <adminroot>/usr/share/icecast2/admin</adminroot>${o.tlsCertificate ? `\n    <ssl-certificate>${o.tlsCertificate}</ssl-certificate>` : ''}
   </paths>
   <logging>
     <accesslog>access.log</accesslog>

@@ -6,6 +6,8 @@ import { unacknowledgedBytes } from './tcp-queue.js';
 
 export interface SourceConnectionOptions extends Where {
 	tls: boolean;
+	/** PEM of the CA to trust instead of the system's (`tls_ca`). */
+	ca?: string;
 	headers: Record<string, string>;
 	/** How long to wait for Icecast's answer; a server that accepts and never answers is dropped after it. */
 	answerTimeoutMs: number;
@@ -58,7 +60,7 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	static open(options: SourceConnectionOptions): Promise<SourceConnection> {
 		return new Promise((resolve, reject) => {
 			const socket = options.tls
-				? tls.connect({ host: options.host, port: options.port, servername: net.isIP(options.host) ? undefined : options.host })
+				? tls.connect({ host: options.host, port: options.port, servername: net.isIP(options.host) ? undefined : options.host, ...(options.ca === undefined ? {} : { ca: options.ca }) })
 				: net.connect({ host: options.host, port: options.port });
 			let settled = false;
 			let answer = Buffer.alloc(0);

@@ -1,3 +1,4 @@
+import { trustedCa } from '../icecast/tls-ca.js';
 import type { ServerConfig } from '../profile/types.js';
 
 interface IcecastSource {
@@ -15,10 +16,12 @@ export interface ListenerCounts {
  * Listener counts of every mount on one server, from its public `/status-json.xsl` (no
  * credentials). A single mount is an object there, several an array.
  */
-export async function fetchListenerCounts(server: Pick<ServerConfig, 'host' | 'port' | 'tls'>): Promise<ListenerCounts> {
+export async function fetchListenerCounts(server: Pick<ServerConfig, 'name' | 'host' | 'port' | 'tls' | 'tlsCa'>): Promise<ListenerCounts> {
 	const { got } = await import('got');
 	try {
-		const status = await got(`${server.tls ? 'https' : 'http'}://${server.host}:${server.port}/status-json.xsl`, { timeout: { request: 2000 }, retry: { limit: 0 } }).json<{ icestats?: { source?: IcecastSource | IcecastSource[] } }>();
+		const ca = trustedCa(server);
+		const https = ca === undefined ? {} : { https: { certificateAuthority: ca } };
+		const status = await got(`${server.tls ? 'https' : 'http'}://${server.host}:${server.port}/status-json.xsl`, { timeout: { request: 2000 }, retry: { limit: 0 }, ...https }).json<{ icestats?: { source?: IcecastSource | IcecastSource[] } }>();
 		const sources = status.icestats?.source;
 		const list = Array.isArray(sources) ? sources : sources ? [sources] : [];
 		const counts = new Map<string, number>();

@@ -7,6 +7,8 @@ export interface AdminTarget {
 	host: string;
 	port: number;
 	tls: boolean;
+	/** PEM of the CA to trust instead of the system's (`tls_ca`). */
+	ca?: string;
 	mount: string;
 	user: string;
 	password: Secret;
@@ -30,6 +32,7 @@ export async function updateAdminMetadata(target: AdminTarget, song: string): Pr
 					password: target.password.reveal(),
 					timeout: { request: 5000 },
 					retry: { limit: 0 },
+					...(target.ca === undefined ? {} : { https: { certificateAuthority: target.ca } }),
 				}).text();
 				if (!/successful/i.test(body)) throw new IcecastError('E_ICECAST_HTTP', `${where} did not take the metadata: ${body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120)}`);
 			} catch (error) {

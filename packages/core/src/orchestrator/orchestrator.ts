@@ -5,7 +5,7 @@ import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.
 import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
-import type { Profile } from '../profile/types.js';
+import type { Profile, ServerConfig } from '../profile/types.js';
 import type { JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
@@ -189,7 +189,9 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	/** One look per server at its listener counts; a server that does not answer keeps the last ones. */
 	private async pollListeners(): Promise<void> {
 		const outputs = this.profiles.flatMap((s) => s.icecastOutputs);
-		const servers = new Map(outputs.map((o) => [`${o.server.tls}|${o.server.host}|${o.server.port}`, o.server]));
+		// The same server as two profiles see it: one with tls_ca may reach it where one without cannot.
+		const keyOf = (server: ServerConfig) => `${server.tls}|${server.tlsCa ?? ''}|${server.host}|${server.port}`;
+		const servers = new Map(outputs.map((o) => [keyOf(o.server), o.server]));
 		await Promise.all(
 			[...servers].map(async ([key, server]) => {
 				const { counts, error } = await fetchListenerCounts(server);
@@ -200,7 +202,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				}
 				this.listenerFailures.delete(key);
 				for (const output of outputs) {
-					if (`${output.server.tls}|${output.server.host}|${output.server.port}` !== key) continue;
+					if (keyOf(output.server) !== key) continue;
 					output.audience = output.state === 'live' ? (counts.get(output.mount) ?? 0) : output.audience;
 				}
 			}),

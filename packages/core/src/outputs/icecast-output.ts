@@ -5,6 +5,7 @@ import type { Tap } from '../fanout/tap.js';
 import { IcecastError } from '../icecast/errors.js';
 import { sourceHeaders } from '../icecast/headers.js';
 import { SourceConnection } from '../icecast/source-connection.js';
+import { trustedCa } from '../icecast/tls-ca.js';
 import type { EncoderPlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import type { ServerConfig, StreamInfo } from '../profile/types.js';
@@ -113,7 +114,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private async sendAdminMetadata(): Promise<void> {
 		const credentials = this.admin ?? (this.password ? { user: this.server.user, password: this.password } : undefined);
 		if (!this.metadata || !credentials) return;
-		await updateAdminMetadata({ host: this.server.host, port: this.server.port, tls: this.server.tls, mount: this.mount, ...credentials }, songLine(this.metadata));
+		const ca = trustedCa(this.server);
+		await updateAdminMetadata({ host: this.server.host, port: this.server.port, tls: this.server.tls, ...(ca === undefined ? {} : { ca }), mount: this.mount, ...credentials }, songLine(this.metadata));
 	}
 
 	/** Marks the target failed before it ever connects (e.g. its password could not be read). */
@@ -206,10 +208,13 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		const password = this.password;
 		if (!password) throw new AbortError('no password');
 		try {
+			const ca = trustedCa(this.server);
 			return await SourceConnection.open({
 				host: this.server.host,
 				port: this.server.port,
+				server: this.server.name,
 				tls: this.server.tls,
+				...(ca === undefined ? {} : { ca }),
 				user: this.server.user,
 				mount: this.mount,
 				answerTimeoutMs: ANSWER_TIMEOUT_MS,

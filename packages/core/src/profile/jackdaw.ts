@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 interface JackdawRaw {
 	name: string;
 	input: { jack: { client: string; channels: number } };
-	servers: { jackdaw: { host: unknown; port: unknown; password: unknown } };
+	servers: { jackdaw: { host: unknown; port: unknown; password?: unknown; password_env?: unknown; password_file?: unknown } };
 	streams: { mount: unknown; format: string; bitrate?: unknown }[];
 }
 
@@ -30,6 +30,9 @@ const KEY_MAP: Record<string, InstancePath> = {
 	host: ['servers', 'jackdaw', 'host'],
 	port: ['servers', 'jackdaw', 'port'],
 	password: ['servers', 'jackdaw', 'password'],
+	// Beyond the old plugin: the password kept out of the config file, as in a profile.
+	password_env: ['servers', 'jackdaw', 'password_env'],
+	password_file: ['servers', 'jackdaw', 'password_file'],
 	mount: ['streams', 0, 'mount'],
 	bitrate: ['streams', 0, 'bitrate'],
 	format: ['streams', 0, 'format'],
@@ -64,7 +67,7 @@ export function fromJackdawConfig(text: string, file = 'voice_assistant_config.j
 	const profile: JackdawRaw = {
 		name: 'jackdaw',
 		input: { jack: { client: 'jd_stream', channels: 2 } },
-		servers: { jackdaw: { host: value('host'), port: value('port'), password: value('password') } },
+		servers: { jackdaw: { host: value('host'), port: value('port'), ...passwordKeys(config, value('password')) } },
 		streams: [{ mount: value('mount'), format, ...(format === 'flac' ? {} : { bitrate: value('bitrate') }) }],
 	};
 	const view: PathView = (p) => {
@@ -72,7 +75,21 @@ export function fromJackdawConfig(text: string, file = 'voice_assistant_config.j
 		const shown = entry ? [...prefix, entry[0], ...p.slice(entry[1].length)] : [...prefix, ...p];
 		return { shown, located: shown };
 	};
-	return { ...validateData(profile, source, [], view), raw: profile };
+	const result = validateData(profile, source, [], view);
+	// The checks after the schema speak of the profile's paths: say them in the config's words.
+	const diagnostics = result.diagnostics.map((d) => {
+		const entry = Object.entries(KEY_MAP).find(([, mapped]) => d.message.startsWith(`${mapped.join('.')}:`));
+		if (!entry) return d;
+		const shown = [...prefix, entry[0]];
+		return { ...d, ...source.position(shown), message: `${shown.join('.')}${d.message.slice(entry[1].join('.').length)}` };
+	});
+	return { ...result, diagnostics, raw: profile };
+}
+
+/** The old plugin's `password` (default hackme), unless `password_env` or `password_file` is given. */
+function passwordKeys(config: Record<string, unknown>, password: unknown): Record<string, unknown> {
+	const keys = Object.fromEntries((['password', 'password_env', 'password_file'] as const).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
+	return Object.keys(keys).length ? keys : { password };
 }
 
 /** The password environment variable of profiles written by `jackdawProfileYaml`. */
@@ -80,20 +97,23 @@ export const JACKDAW_PASSWORD_ENV = 'JDCAST_JACKDAW_PASSWORD';
 
 /**
  * The profile of a Jackdaw config as YAML text for `jdcast up`, with the password taken out: the
- * text names JDCAST_JACKDAW_PASSWORD instead, and `password` is to be passed in that variable,
- * never written to a file or an argv.
+ * text names JDCAST_JACKDAW_PASSWORD instead, and `env` holds that variable, to be passed to
+ * `jdcast up`: never written to a file or an argv.
  */
 export function jackdawProfileYaml(
 	text: string,
 	file = 'voice_assistant_config.json',
 	connect: [string, string][] = [],
-): { yaml?: string; password?: string; diagnostics: LoadResult['diagnostics'] } {
+): { yaml?: string; env?: Record<string, string>; diagnostics: LoadResult['diagnostics'] } {
 	const result = fromJackdawConfig(text, file);
 	if (!result.profile || !result.raw) return { diagnostics: result.diagnostics };
 	const { password, ...server } = result.raw.servers.jackdaw;
 	const input = { jack: { ...result.raw.input.jack, ...(connect.length ? { connect } : {}) } };
-	const raw = { ...result.raw, input, servers: { jackdaw: { ...server, password_env: JACKDAW_PASSWORD_ENV } } };
-	return { yaml: `# Written by jdcast from ${file} (plugins.icecast_streamer).\n${stringify(raw)}`, password: String(password), diagnostics: result.diagnostics };
+	// A password written in the config travels in an environment variable; password_env and password_file stay as they are.
+	const written = password !== undefined;
+	const raw = { ...result.raw, input, servers: { jackdaw: { ...server, ...(written ? { password_env: JACKDAW_PASSWORD_ENV } : {}) } } };
+	const env: Record<string, string> = written ? { [JACKDAW_PASSWORD_ENV]: String(password) } : {};
+	return { yaml: `# Written by jdcast from ${file} (plugins.icecast_streamer).\n${stringify(raw)}`, env, diagnostics: result.diagnostics };
 }
 
 export async function fromJackdawConfigFile(file: string): Promise<LoadResult> {

@@ -45,11 +45,13 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 			port: s.port ?? DEFAULT_PORT,
 			user: s.user ?? DEFAULT_USER,
 			password: passwordSource(s, embedded),
-			tls: s.tls ?? false,
+			tls: s.tls ?? s.tls_ca !== undefined,
+			...(s.tls_ca === undefined ? {} : { tlsCa: path.resolve(path.dirname(path.resolve(source.file)), s.tls_ca) }),
 			embedded,
 			...adminOf(s, embedded),
 			at: at(['servers', serverName], 'key'),
 		};
+		if (s.tls === false && s.tls_ca !== undefined) report('error', ['servers', serverName, 'tls_ca'], `servers.${serverName}.tls_ca: a CA for TLS, but tls is false; remove one of them`, 'key');
 		for (const key of ['password', 'admin_password'] as const) {
 			if (s[key] !== undefined) warnReadablePassword(source.file, ['servers', serverName, key], report);
 		}

@@ -59,6 +59,8 @@ export interface ServerConfig {
 	user: string;
 	password: PasswordSource;
 	tls: boolean;
+	/** Absolute path of a PEM file: the CA that TLS connections to this server trust (instead of the system's). */
+	tlsCa?: string;
 	/** A private icecast2 that jdcast starts on 127.0.0.1:port. */
 	embedded: boolean;
 	/** Admin credentials for metadata updates of MP3 mounts; undefined: the source credentials. */
@@ -134,6 +136,7 @@ export interface RawProfile {
 		password_env?: string;
 		password_file?: string;
 		tls?: boolean;
+		tls_ca?: string;
 		embedded?: boolean;
 		admin_user?: string;
 		admin_password?: string;

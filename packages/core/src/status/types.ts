@@ -8,7 +8,8 @@ export type ProfileState = 'starting' | 'running' | 'restarting' | 'stopped' | '
  * first bytes are sent.
  */
 export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'failed' | 'stopped';
-export type RecordingState = 'recording' | 'stopped' | 'failed';
+/** `retrying`: the disk failed the file (full, read-only, too slow); it is tried again, in a new part. */
+export type RecordingState = 'recording' | 'retrying' | 'stopped';
 
 export interface OutputStatus {
 	server: string;
@@ -34,10 +35,15 @@ export interface OutputStatus {
 }
 
 export interface RecordingStatus {
+	/** The file being written: the first, or the part a disk failure moved it to. */
 	path: string;
 	state: RecordingState;
 	bytes: number;
 	lastError: string | null;
+	/** Every file of the recording, in order (`show.ogg`, `show-part2.ogg`, …). */
+	parts: string[];
+	/** Seconds of audio lost to disk failures, in all. */
+	lostSeconds: number;
 }
 
 /**

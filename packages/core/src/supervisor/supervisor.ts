@@ -135,7 +135,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			}
 			for (const template of encoder.recordings) {
 				const sink = new RecordingSink(expandRecordingPath(template, this.profile.name, this.profile.baseDir), tap);
-				sink.on('state', (state, error) => this.emit('recording', { profile: this.name, path: sink.path, state, error }));
+				sink.on('state', (state, error) => this.emit('recording', { profile: this.name, path: sink.current, state, error }));
+				sink.on('gap', (message) => this.log('warning', message));
 				this.recordings.push(sink);
 			}
 		}

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { it } from 'node:test';
+import { tempDir } from './helpers/env.js';
+import { runUp, writeProfile } from './helpers/jdcast.js';
+import { analyze } from './helpers/listener.js';
+import { jackInput, serverEntry } from './helpers/profile.js';
+import { SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } from './helpers/services.js';
+
+it('the disk fills up under a recording, and again at the first retry: the stream stays live, the recording continues in a part that decodes alone, and the gap is said', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	// A full disk, as the kernel says it: every write to /dev/full fails with ENOSPC.
+	mkdirSync(path.join(dir, 'rec'));
+	symlinkSync('/dev/full', path.join(dir, 'rec', 'show.ogg'));
+	symlinkSync('/dev/full', path.join(dir, 'rec', 'show-part2.ogg'));
+	const file = writeProfile(dir, 'full', `${jackInput('jd_full', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /full.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/full.opus']);
+
+	const full = await up.waitForEvent((e) => e.event === 'recording' && e.state === 'retrying', 'the recording waiting for the disk');
+	assert.match(String(full.error), /cannot write .*show\.ogg: ENOSPC; trying again in 1 s$/);
+	const third = path.join(dir, 'rec', 'show-part3.ogg');
+	const gap = await up.waitForEvent((e) => e.event === 'log' && /recording continues in/.test(String(e.message)), 'the recording back, in a new part', 20_000);
+	const resumedAt = Date.now();
+	assert.match(String(gap.message), new RegExp(`^recording continues in ${third.replace(/[.]/g, '\\.')} after \\d+\\.\\d s lost \\(cannot write .*show\\.ogg: ENOSPC\\)$`));
+	assert.equal(up.outputState('/full.opus'), 'live', 'the stream never noticed');
+	await new Promise((r) => setTimeout(r, 3000));
+	assert.equal(await up.stop('SIGTERM'), 0);
+	const stoppedAt = Date.now();
+
+	assert.ok(existsSync(third));
+	const heard = await analyze(third);
+	assert.equal(heard.codec, 'opus');
+	assert.deepEqual(heard.decodeErrors, [], 'the new part starts with its headers and decodes alone');
+	assert.ok(Math.abs(heard.frequency - SIGNAL_LEFT_HZ) < 10, `${heard.frequency} Hz`);
+	const onAir = (stoppedAt - resumedAt) / 1000;
+	assert.ok(heard.duration >= onAir - 0.5 && heard.duration <= onAir + 1.5, `${heard.duration} s in the part for ${onAir} s after the resume`);
+	assert.ok(heard.longestSilence < 0.1, `a gap of ${heard.longestSilence} s inside the part`);
+	const stopped = up.events.filter((e) => e.event === 'recording').at(-1)!;
+	assert.equal(stopped.state, 'stopped');
+	assert.equal(stopped.path, third);
+});
