@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles packages/core/src/signal/level-kernel.wat into level-kernel.wasm.ts (the bytes as
 // base64), so that neither the build nor the users need a WebAssembly toolchain.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import wabtInit from 'wabt';
 
 const folder = new URL('../packages/core/src/signal/', import.meta.url);
@@ -16,4 +17,4 @@ export async function compileKernel() {
 	return `// Generated from level-kernel.wat by scripts/build-kernel.mjs: do not edit.\nexport const LEVEL_KERNEL_WASM = '${base64}';\n`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) writeFileSync(new URL('level-kernel.wasm.ts', folder), await compileKernel());
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) writeFileSync(new URL('level-kernel.wasm.ts', folder), await compileKernel());

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lchownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { tempDir } from './helpers/env.js';
@@ -43,4 +43,39 @@ it('the disk fills up under a recording, and again at the first retry: the strea
 	const stopped = up.events.filter((e) => e.event === 'recording').at(-1)!;
 	assert.equal(stopped.state, 'stopped');
 	assert.equal(stopped.path, third);
+});
+
+it('someone deletes the recording folder while jdcast records: noticed within seconds, the recording goes on in a new part, and the loss is said', async (t) => {
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'gone', `name: gone\ninput: { tone: { frequency: ${SIGNAL_LEFT_HZ} } }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /gone.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/gone.opus']);
+	await new Promise((r) => setTimeout(r, 1500));
+	rmSync(path.join(dir, 'rec'), { recursive: true });
+	const noticed = await up.waitForEvent((e) => e.event === 'recording' && e.state === 'retrying', 'the deletion noticed', 10_000);
+	assert.match(String(noticed.error), /show\.ogg was removed or replaced while recording/);
+	await up.waitForEvent((e) => e.event === 'log' && /recording continues in .*show-part2\.ogg after/.test(String(e.message)), 'the recording back in a new part', 10_000);
+	await new Promise((r) => setTimeout(r, 2000));
+	assert.equal(await up.stop('SIGTERM'), 0);
+	const heard = await analyze(path.join(dir, 'rec', 'show-part2.ogg'));
+	assert.deepEqual(heard.decodeErrors, []);
+	assert.ok(heard.duration > 1.5, `${heard.duration} s in the new part`);
+});
+
+it('another user plants a symlink where a recording goes: not followed, the recording goes to its next part', { skip: process.getuid?.() !== 0 && 'needs root to make a symlink owned by another user' }, async (t) => {
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	mkdirSync(path.join(dir, 'rec'));
+	const victim = path.join(dir, 'victim.txt');
+	writeFileSync(victim, 'precious data\n');
+	symlinkSync(victim, path.join(dir, 'rec', 'show.ogg'));
+	lchownSync(path.join(dir, 'rec', 'show.ogg'), 65534, 65534);
+	const file = writeProfile(dir, 'planted', `name: planted\ninput: { tone: {} }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /planted.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	const refused = await up.waitForEvent((e) => e.event === 'recording' && e.state === 'retrying', 'the planted symlink refused');
+	assert.match(String(refused.error), /show\.ogg is a symlink that belongs to another user: not followed/);
+	await up.waitForEvent((e) => e.event === 'log' && /recording continues in .*show-part2\.ogg/.test(String(e.message)), 'the recording in its next part');
+	assert.equal(await up.stop('SIGTERM'), 0);
+	assert.equal(readFileSync(victim, 'utf8'), 'precious data\n');
 });

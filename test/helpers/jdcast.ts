@@ -11,6 +11,8 @@ export type JdcastEvent = { event: string; profile?: string; server?: string; mo
 
 export interface RunningJdcast {
 	child: ChildProcess;
+	/** Its control socket, for `jdcast start|stop|handover|… --socket`. */
+	socket: string;
 	events: JdcastEvent[];
 	stderr: () => string;
 	/** Resolves with the first event (past or future) that matches. */
@@ -37,7 +39,8 @@ export function socketFor(t: TestContext): string {
 }
 
 export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
-	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, JDCAST_SOCKET: socketFor(t), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const socket = socketFor(t);
+	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, JDCAST_SOCKET: socket, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 	const events: JdcastEvent[] = [];
 	let err = '';
 	let partial = '';
@@ -60,6 +63,7 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 		events.filter((e) => e.event === 'output' && e.mount === mount && (server === undefined || e.server === server)).at(-1)?.state;
 	return {
 		child,
+		socket,
 		events,
 		stderr: () => err,
 		exited,

@@ -48,7 +48,7 @@ export async function startJack(t: TestContext): Promise<DummyJack> {
 }
 
 /** A real icecast2 on its own port, stopped after the test. */
-export async function startIcecast(t: TestContext, options: { port?: number; burstOnConnect?: boolean; sourcePassword?: string; tlsCertificate?: string } = {}): Promise<EmbeddedIcecast> {
+export async function startIcecast(t: TestContext, options: { port?: number; burstOnConnect?: boolean; sourcePassword?: string; tlsCertificate?: string; mounts?: Record<string, { fallback: string }> } = {}): Promise<EmbeddedIcecast> {
 	const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
 	t.after(() => icecast.stop());
 	return icecast;

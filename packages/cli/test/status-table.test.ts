@@ -6,7 +6,7 @@ import { renderTable, shortPath } from '../src/output/status-table.js';
 const NOW = Date.parse('2026-11-27T03:00:00Z');
 
 function output(o: Partial<OutputStatus>): OutputStatus {
-	return { server: 'main', mount: '/night.opus', format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 3, nowPlaying: null, liveSince: '2026-11-27T02:58:30Z', url: 'http://x:8000/night.opus', ...o };
+	return { server: 'main', mount: '/night.opus', shared: false, format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 3, nowPlaying: null, liveSince: '2026-11-27T02:58:30Z', url: 'http://x:8000/night.opus', ...o };
 }
 
 function audio(a: Partial<AudioStatus>): AudioStatus {

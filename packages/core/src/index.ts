@@ -16,6 +16,8 @@ export { startDummyJack, startTestSignal, type DummyJack } from './jack/server.j
 export { readGraph, connectPorts, type JackPort } from './jack/cli.js';
 export { expandRecordingPath } from './outputs/recording.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
+export { mountBlocks } from './icecast/mount-config.js';
+export { readSmallFile, SmallFileError } from './util/small-file.js';
 export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';
 export { type ReloadResult } from './orchestrator/orchestrator.js';
 export { createController, type Controller, type ControllerOptions } from './control/server.js';

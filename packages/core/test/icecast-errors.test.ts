@@ -27,10 +27,10 @@ it('a careless user points tls_ca at a FIFO, a folder, a missing file or a key: 
 		[path.join(dir, 'nope.pem'), 'cannot be read (ENOENT)'],
 		[key, 'holds no PEM certificate'],
 	] as const) {
-		assert.throws(
-			() => trustedCa({ name: 'station', tlsCa: file }),
+		await assert.rejects(
+			trustedCa({ name: 'station', tlsCa: file }),
 			(error: Error & { code?: string }) => error.code === 'E_ICECAST_TLS' && error.message.startsWith(`servers.station.tls_ca: ${file} ${why}`),
 		);
 	}
-	assert.equal(trustedCa({ name: 'station' }), undefined);
+	assert.equal(await trustedCa({ name: 'station' }), undefined);
 });

@@ -99,7 +99,7 @@ describe('defaults', () => {
 		assert.ok(profile);
 		assert.equal(profile.name, 'studio-a');
 		assert.deepEqual(profile.input, { kind: 'jack', client: 'jd_stream', channels: 2, connect: [], at: '/x/studio-a.yaml:1:1' });
-		assert.deepEqual({ ...profile.servers.main!, at: '' }, { name: 'main', host: 'h', port: 8000, user: 'source', password: { kind: 'env', name: 'PW' }, tls: false, embedded: false, at: '' });
+		assert.deepEqual({ ...profile.servers.main!, at: '' }, { name: 'main', host: 'h', port: 8000, user: 'source', password: { kind: 'env', name: 'PW' }, tls: false, embedded: false, mounts: {}, at: '' });
 		assert.deepEqual(profile.streams.map((s) => [s.format, s.bitrate, s.channels, s.samplerate, s.servers]), [
 			['opus', 96, 2, 48000, ['main']],
 			['vorbis', 128, 2, null, ['main']],

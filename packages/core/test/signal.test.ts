@@ -107,9 +107,22 @@ describe('the level meter', () => {
 		const audio = stereo([{ db: -23, seconds: 1 }, { db: -23, seconds: 3 }]);
 		audio[1000] = Number.NaN;
 		audio[2001] = Number.POSITIVE_INFINITY;
+		// The last frame of a 100 ms block, and the first of the next.
+		audio[2 * 4799] = Number.POSITIVE_INFINITY;
+		audio[2 * 9600 + 1] = Number.NEGATIVE_INFINITY;
 		const last = measure(audio).at(-1)!;
 		assert.ok(Math.abs(last.momentaryLufs + 23) < 0.1, `momentary ${last.momentaryLufs}`);
 		assert.ok(Math.abs(last.rmsDb[0]! + 26.01) < 0.05, `rms ${last.rmsDb[0]}`);
+		assert.ok(Math.abs(last.integratedLufs + 23) < 0.1, `integrated ${last.integratedLufs}: the spoiled blocks left out`);
+		assert.ok(Math.abs(last.truePeakDb + 23) < 0.2, `true peak ${last.truePeakDb}: an infinity is not a peak`);
+	});
+
+	it('says in one sentence, with a code, when this Node cannot run the kernel (node --jitless: no WebAssembly)', async () => {
+		const { execFileSync } = await import('node:child_process');
+		const meter = new URL('../src/signal/meter.ts', import.meta.url).pathname;
+		const script = `import { SignalMeter } from ${JSON.stringify(meter)}; try { new SignalMeter(() => {}).push(new Float32Array(2), { channels: 2, sampleRate: 48000 }); console.log('ran'); } catch (e) { console.log(e.code + ': ' + e.message); }`;
+		const out = execFileSync(process.execPath, ['--jitless', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+		assert.equal(out.trim(), 'E_METER_UNAVAILABLE: this Node cannot run the level meter (it needs WebAssembly SIMD)');
 	});
 
 	it('runs the kernel level-kernel.wat compiles to (npm run build:kernel after an edit)', async () => {

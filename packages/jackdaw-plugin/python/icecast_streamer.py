@@ -17,10 +17,12 @@ from plugin_base import VoiceAssistantPlugin
 # the environment or "jdcast_command" in the plugin config override it.
 JDCAST_COMMAND = None
 
-PHRASES = ["start streaming", "stop streaming", "stream status", "how many listeners", "now playing"]
-EXAMPLES = ["start streaming", "stream status", "how many listeners", "now playing Hoppipolla by Sigur Ros", "stop streaming"]
-# "start streaming" may wait for the stream to go on air; nothing else takes long.
-TIMEOUTS = {"start streaming": 30, "stop streaming": 15}
+PHRASES = ["start streaming", "stop streaming", "stream status", "how many listeners", "now playing",
+           "hand over to", "take over the stream"]
+EXAMPLES = ["start streaming", "stream status", "how many listeners", "now playing Hoppipolla by Sigur Ros",
+            "hand over to dj ben", "take over the stream", "stop streaming"]
+# Starting, and handing over (which may start the incoming profile), wait for audio; nothing else takes long.
+TIMEOUTS = {"start streaming": 30, "stop streaming": 15, "hand over to": 30, "take over the stream": 30}
 
 logger = logging.getLogger("icecast_streamer")
 

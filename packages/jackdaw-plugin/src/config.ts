@@ -17,6 +17,8 @@ export interface PluginConfig {
 	format?: string;
 	/** New: jdcast profile files or globs, for several streams; the old keys are then ignored. */
 	profiles?: string[];
+	/** The profile "take over the stream" hands the shared mounts to; default `jackdaw` (the old keys' profile). */
+	take_over_profile?: string;
 	/** Where jdcast's control socket is; default as `jdcast` finds it. */
 	socket?: string;
 	/** Where the plugin keeps the profile it writes and the log of the jdcast it starts. */

@@ -28,6 +28,8 @@ export const PHRASES: Record<string, Handler> = {
 	'stream status': streamStatus,
 	'how many listeners': listenerCount,
 	'now playing': nowPlaying,
+	'hand over to': handOverTo,
+	'take over the stream': takeOver,
 };
 
 /** The phrase in what was heard: the longest one it contains, as Jackdaw's own matcher does. */
@@ -112,6 +114,48 @@ async function nowPlaying({ client, rest }: Parameters<Handler>[0]): Promise<str
 	if (!now || running(now).length === 0) return 'Not streaming.';
 	for (const p of running(now)) await client.setMetadata(p.name, { title, ...(artist ? { artist } : {}) });
 	return `Now playing ${title}${artist ? ` by ${artist}` : ''}.`;
+}
+
+/** "hand over to dj ben": the shared mounts go from whoever holds them to the profile named. */
+async function handOverTo({ client, rest }: Parameters<Handler>[0]): Promise<string> {
+	const now = await snapshot(client);
+	if (!now) return 'Not streaming.';
+	const to = profileHeard(now, rest);
+	if (!to) throw new SpokenError(`I know no stream profile called ${rest || 'that'}.`, [`profiles: ${now.profiles.map((p) => p.name).join(', ')}`]);
+	return handOverFromHolder(client, now, to);
+}
+
+/** "take over the stream": the shared mounts come to this plugin's own profile. */
+async function takeOver({ client, config }: Parameters<Handler>[0]): Promise<string> {
+	const now = await snapshot(client);
+	if (!now) return 'Not streaming.';
+	const own = config.take_over_profile ?? (now.profiles.some((p) => p.name === 'jackdaw') ? 'jackdaw' : undefined);
+	if (!own || !now.profiles.some((p) => p.name === own)) throw new SpokenError('I do not know which stream is yours: set take_over_profile in the plugin config.');
+	return handOverFromHolder(client, now, own);
+}
+
+async function handOverFromHolder(client: ControlClient, now: StatusSnapshot, to: string): Promise<string> {
+	const holder = running(now).find((p) => p.outputs.some((o) => o.shared && o.state === 'live'));
+	if (!holder) throw new SpokenError('Nobody is on the shared stream to hand over from.');
+	if (holder.name === to) return `${sayName(to)} is already on air.`;
+	try {
+		await client.handover(holder.name, to);
+	} catch (error) {
+		if (error instanceof JdcastError && error.code === 'E_HANDOVER_SILENT') throw new SpokenError(`Not handed over: ${sayName(to)} is silent.`, [error.message]);
+		if (error instanceof JdcastError && error.code.startsWith('E_HANDOVER')) throw new SpokenError('Not handed over. See the log.', [error.message]);
+		throw error;
+	}
+	return `Handed over from ${sayName(holder.name)} to ${sayName(to)}.`;
+}
+
+/** The profile whose name was heard: "dj ben" for dj-ben or dj_ben, whatever the case. */
+function profileHeard(s: StatusSnapshot, heard: string): string | undefined {
+	const words = (text: string) => text.toLowerCase().replace(/[-_.]+/g, ' ').replace(/\s+/g, ' ').trim();
+	return s.profiles.find((p) => words(p.name) === words(heard))?.name;
+}
+
+function sayName(name: string): string {
+	return name.replace(/[-_.]+/g, ' ');
 }
 
 function running(s: StatusSnapshot) {

@@ -1,5 +1,7 @@
 import type { Command } from './command.js';
 import { demo } from './demo.js';
+import { handover } from './handover.js';
+import { icecastConfig } from './icecast-config.js';
 import { jackdaw } from './jackdaw.js';
 import { meta } from './meta.js';
 import { planCommand } from './plan.js';
@@ -9,4 +11,4 @@ import { status } from './status.js';
 import { up } from './up.js';
 import { validate } from './validate.js';
 
-export const commands: Command[] = [validate, planCommand, up, status, start, stop, meta, reload, demo, jackdaw];
+export const commands: Command[] = [validate, planCommand, up, status, start, stop, meta, reload, handover, icecastConfig, demo, jackdaw];

@@ -33,12 +33,13 @@ async function readStdin(): Promise<string> {
 	return text;
 }
 
-function installedMessage(dir: string, file: string, backup: string | undefined, config: { file: string; enabled: boolean | undefined } | undefined, command: string[]): string {
+function installedMessage(dir: string, file: string, backup: string | undefined, config: { file: string; enabled: boolean | undefined; problem?: string } | undefined, command: string[]): string {
 	const lines = [`installed ${file}`];
 	if (backup) lines.push(`the previous plugin is kept as ${backup} (jdcast jackdaw uninstall puts it back)`);
 	lines.push(`it runs ${command.join(' ')}: after moving Node or jdcast, run \`jdcast jackdaw install ${dir}\` again`);
 	lines.push('next:');
-	if (!config) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${path.join(dir, 'voice_assistant_config.json')} (keys: packages/jackdaw-plugin/README.md)`);
+	if (config?.problem) lines.push(`  - fix ${config.file}: ${config.problem}; then add "icecast_streamer": {"enabled": true, ...} under "plugins"`);
+	else if (!config) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${path.join(dir, 'voice_assistant_config.json')} (keys: packages/jackdaw-plugin/README.md)`);
 	else if (config.enabled === undefined) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${config.file} (keys: packages/jackdaw-plugin/README.md)`);
 	else if (!config.enabled) lines.push(`  - the plugin is disabled: set plugins.icecast_streamer.enabled to true in ${config.file}`);
 	lines.push('  - restart the voice assistant, then say "start streaming"');

@@ -1,7 +1,7 @@
 import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, ProfileError } from '@jdcast/core';
 import path from 'node:path';
 import { UsageError } from '../args.js';
-import { ownerAlive } from '../run/owner.js';
+import { ownerOf, type Owner } from '../run/owner.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
 import { helpOption, jsonOption, type Command } from './command.js';
@@ -51,12 +51,15 @@ export const up: Command = {
 	},
 };
 
-function ownerOption(value: unknown): number | undefined {
+function ownerOption(value: unknown): Owner | undefined {
 	if (value === undefined) return undefined;
+	if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value)) throw new UsageError('--exit-with takes a process ID (digits)');
 	const pid = Number(value);
-	if (!Number.isInteger(pid) || pid <= 0) throw new UsageError('--exit-with takes a process ID');
-	if (!ownerAlive(pid)) throw new UsageError(`--exit-with: no process ${pid} is running`);
-	return pid;
+	if (pid === 1) throw new UsageError('--exit-with 1: PID 1 (init) never exits; give the PID of the program jdcast should stop with');
+	// Its start time is read now: a PID reused before the watch begins is not taken for the owner.
+	const owner = ownerOf(pid);
+	if (!owner) throw new UsageError(`--exit-with: no process ${pid} is running`);
+	return owner;
 }
 
 export function secondsOption(value: unknown): { seconds?: number } {

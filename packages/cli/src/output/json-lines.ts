@@ -1,6 +1,6 @@
 import type { JdcastEvents, Orchestrator } from '@jdcast/core';
 
-const EVENTS = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'log', 'metadata', 'silence'] as const satisfies readonly (keyof JdcastEvents)[];
+const EVENTS = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'log', 'metadata', 'silence', 'handover'] as const satisfies readonly (keyof JdcastEvents)[];
 /** Levels come ten times a second; a log gets one line a second per profile. */
 const LEVEL_LINE_MS = 1000;
 

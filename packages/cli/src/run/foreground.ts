@@ -1,7 +1,7 @@
-import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, type Profile, type ReloadResult } from '@jdcast/core';
+import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, type Metadata, type Profile, type ReloadResult } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
-import { watchOwner } from './owner.js';
+import { watchOwner, type Owner } from './owner.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
 
 export interface ForegroundOptions {
@@ -15,7 +15,7 @@ export interface ForegroundOptions {
 	/** Printed once the profiles have started (e.g. the demo's listen URLs). */
 	banner?: (orchestrator: Orchestrator) => string;
 	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
-	exitWith?: number;
+	exitWith?: Owner;
 	/** Follow a player's now-playing JSON file (Jackdaw's .now_playing.json) on every profile. */
 	nowPlayingFile?: string;
 	/** Cleanup after every profile has stopped. */
@@ -92,7 +92,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		options.exitWith === undefined
 			? undefined
 			: watchOwner(options.exitWith, () => {
-					say('stopping', `process ${options.exitWith} that started this jdcast has exited; stopping`, { owner: options.exitWith });
+					say('stopping', `process ${options.exitWith!.pid} that started this jdcast has exited; stopping`, { owner: options.exitWith!.pid });
 					requestStop();
 				});
 	const follower = options.nowPlayingFile === undefined ? undefined : followNowPlaying(orchestrator, options.nowPlayingFile, say);
@@ -108,19 +108,40 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	return exitCode;
 }
 
-/** Every running profile gets the track the player's file names; cleared when the file goes away. */
+/**
+ * Every running profile gets the track the player's file names (cleared when the file goes
+ * away), and a profile that starts later gets the current one.
+ */
 function followNowPlaying(orchestrator: Orchestrator, file: string, say: (event: string, text: string, payload?: object) => void) {
-	return followNowPlayingFile(
+	let current: Metadata = {};
+	// Profiles that have the current track: one that (re)starts gets it once, not at every encoder restart.
+	const given = new Set<string>();
+	const apply = (name: string) => {
+		given.add(name);
+		orchestrator.setMetadata(name, current).catch(() => given.delete(name));
+	};
+	const onProfile = ({ profile, state }: { profile: string; state: string }) => {
+		if (state === 'stopped') given.delete(profile);
+		else if (state === 'running' && !given.has(profile) && Object.keys(current).length > 0) apply(profile);
+	};
+	orchestrator.on('profile', onProfile);
+	const follower = followNowPlayingFile(
 		file,
 		(metadata) => {
-			const line = metadata ? songLine(metadata) : '';
-			say('now-playing', line ? `now playing (from ${file}): ${line}` : `now playing cleared (${file} is gone)`, { file, metadata });
-			for (const name of orchestrator.profileNames) {
-				orchestrator.setMetadata(name, metadata ?? {}).catch(() => {});
-			}
+			current = metadata ?? {};
+			given.clear();
+			const line = songLine(current);
+			say('now-playing', metadata === null ? `now playing cleared (${file} is gone)` : `now playing (from ${file}): ${line || 'a track without title or artist'}`, { file, metadata });
+			for (const profile of orchestrator.profiles) apply(profile.name);
 		},
 		(problem) => say('now-playing', `cannot follow the now-playing file: ${problem}`, { file, refused: true }),
 	);
+	return {
+		close() {
+			follower.close();
+			orchestrator.off('profile', onProfile);
+		},
+	};
 }
 
 function describe(r: ReloadResult): string {

@@ -14,21 +14,31 @@ function identity(pid: number): { state: string; started: string } | undefined {
 	}
 }
 
-/** Whether `pid` names a live process now. */
-export function ownerAlive(pid: number): boolean {
+/** A process as the owner watch knows it: its PID and when it started (a reused PID starts later). */
+export interface Owner {
+	pid: number;
+	started: string;
+}
+
+/** The live process `pid` names now; undefined when there is none (or only a zombie). */
+export function ownerOf(pid: number): Owner | undefined {
 	const now = identity(pid);
-	return now !== undefined && now.state !== 'Z';
+	return now && !gone(now.state) ? { pid, started: now.started } : undefined;
+}
+
+/** Z: a zombie, X: dead — exited, whatever its parent does. */
+function gone(state: string): boolean {
+	return state === 'Z' || state === 'X';
 }
 
 /**
- * Calls `onGone` once the process `pid` has exited (or is a zombie): the same PID with another
- * start time is another process, so a reused PID does not keep jdcast running. Returns a stop.
+ * Calls `onGone` once the owner has exited (or is a zombie): the same PID with another start
+ * time is another process, so a reused PID does not keep jdcast running. Returns a stop.
  */
-export function watchOwner(pid: number, onGone: () => void): () => void {
-	const started = identity(pid)?.started;
+export function watchOwner({ pid, started }: Owner, onGone: () => void): () => void {
 	const timer = setInterval(() => {
 		const now = identity(pid);
-		if (now === undefined || now.state === 'Z' || now.started !== started) {
+		if (now === undefined || gone(now.state) || now.started !== started) {
 			clearInterval(timer);
 			onGone();
 		}

@@ -1,7 +1,7 @@
 import { JdcastError } from '../errors/index.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { ReloadResult } from '../orchestrator/orchestrator.js';
-import type { StatusSnapshot } from '../status/types.js';
+import type { HandoverResult, StatusSnapshot } from '../status/types.js';
 import type { ControlErrorBody } from './api.js';
 
 /** The client of a running `jdcast up`, shared by the CLI and the Jackdaw plugin. */
@@ -12,6 +12,8 @@ export interface ControlClient {
 	stopProfile(name: string): Promise<{ profile: string; state: string }>;
 	setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]>;
 	reload(): Promise<ReloadResult>;
+	/** Hands FROM's shared mounts to TO; `stop`: stop FROM afterwards. */
+	handover(from: string, to: string, options?: { force?: boolean; stop?: boolean }): Promise<HandoverResult>;
 }
 
 /** An error the control API answered with; `details` holds FILE:LINE:COL lines for a refused reload. */
@@ -63,5 +65,6 @@ export function connectController(socketPath: string): ControlClient {
 		stopProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/stop`),
 		setMetadata: async (target, metadata) => (await call<{ results: MetadataResult[] }>('POST', '/metadata', { target, ...metadata })).results,
 		reload: () => call('POST', '/reload'),
+		handover: (from, to, options = {}) => call('POST', '/handover', { from, to, ...options }),
 	};
 }

@@ -115,7 +115,13 @@ async function handle(orchestrator: Orchestrator, options: ControllerOptions, re
 		return { status: 200, body: { results: await orchestrator.setMetadata(body.target, metadata) } };
 	}
 	if (route === 'POST /reload') return { status: 200, body: await options.reload() };
-	throw new JdcastError('E_NOT_FOUND', `no route ${route}; routes: GET /status, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload`);
+	if (route === 'POST /handover') {
+		const body = (await readJson(request)) as { from?: unknown; to?: unknown; force?: unknown; stop?: unknown };
+		if (typeof body.from !== 'string' || typeof body.to !== 'string') throw new JdcastError('E_BAD_REQUEST', 'handover needs "from" and "to" (profile names)');
+		if ((body.force !== undefined && typeof body.force !== 'boolean') || (body.stop !== undefined && typeof body.stop !== 'boolean')) throw new JdcastError('E_BAD_REQUEST', '"force" and "stop" must be true or false');
+		return { status: 200, body: await orchestrator.handover(body.from, body.to, { force: body.force === true, stopFrom: body.stop === true }) };
+	}
+	throw new JdcastError('E_NOT_FOUND', `no route ${route}; routes: GET /status, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload, POST /handover`);
 }
 
 async function readJson(request: http.IncomingMessage): Promise<unknown> {
@@ -145,6 +151,7 @@ function decodePathPart(part: string): string {
 function statusOf(error: unknown): number {
 	if (!(error instanceof JdcastError)) return 500;
 	if (error instanceof ProfileError) return 422;
+	if (error.code.startsWith('E_HANDOVER_')) return 409;
 	return ({ E_UNKNOWN_PROFILE: 404, E_UNKNOWN_TARGET: 404, E_NOT_FOUND: 404, E_BAD_REQUEST: 400 } as Record<string, number>)[error.code] ?? 500;
 }
 

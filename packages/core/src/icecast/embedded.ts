@@ -9,6 +9,8 @@ import { dieWithParent, processAlive, terminate as terminate_, untilReady } from
 import { accepts } from '../util/ports.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { childEnvironment } from '../util/child-env.js';
+import type { MountSettings } from '../profile/types.js';
+import { mountBlocks } from './mount-config.js';
 
 export interface EmbeddedIcecastOptions {
 	port: number;
@@ -20,6 +22,8 @@ export interface EmbeddedIcecastOptions {
 	command?: string;
 	/** Listen with TLS only, with this PEM file (certificate, then its key). */
 	tlsCertificate?: string;
+	/** Mounts with a fallback (the profiles' `servers.NAME.mounts`). */
+	mounts?: Record<string, MountSettings>;
 }
 
 export interface EmbeddedIcecast {
@@ -158,7 +162,7 @@ function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adm
   <!-- ICY metadata (MP3 "now playing") in UTF-8, so any title arrives intact; Icecast's default is Latin-1. -->
   <mount type="default">
     <charset>UTF-8</charset>
-  </mount>
+  </mount>${o.mounts && Object.keys(o.mounts).length ? `\n${mountBlocks(o.mounts, '  ')}` : ''}
   <fileserve>1</fileserve>
   <paths>
     <basedir>/usr/share/icecast2</basedir>

@@ -21,6 +21,8 @@ export interface Where {
 	mount: string;
 	/** The server's name in the profile, for advice that names a key. */
 	server?: string;
+	/** The server's `tls_ca` file, when it has one. */
+	tlsCa?: string;
 }
 
 /** Node's codes for a certificate chain it could not verify against the CAs it trusts. */
@@ -40,12 +42,16 @@ export class IcecastError extends JdcastError {
 	}
 }
 
+/** What a server's answer says, in one short line: no markup, and no escape sequences of its choosing (it reaches terminals and logs). */
+export function serverSaid(body: string): string {
+	return withoutControlCharacters(body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
 export function fromStatus(status: number, body: string, w: Where): IcecastError {
 	const at = `${w.host}:${w.port}${w.mount}`;
 	if (status === 401) return new IcecastError('E_ICECAST_AUTH', `wrong credentials: ${at} refused user "${w.user}" (401); check the source password`, { status });
 	if (status === 403 && /in use/i.test(body)) return new IcecastError('E_ICECAST_MOUNT_IN_USE', `mountpoint in use: another source is feeding ${at} (403)`, { status });
-	// What a server says reaches terminals and logs: no escape sequences of its choosing.
-	const reason = withoutControlCharacters(body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 120);
+	const reason = serverSaid(body);
 	return new IcecastError('E_ICECAST_HTTP', `${at} answered ${status}${reason ? `: ${reason}` : ''}`, { status });
 }
 
@@ -67,6 +73,7 @@ export function fromSocketError(error: NodeJS.ErrnoException, w: Where): Icecast
 		default:
 			if (error.code && UNTRUSTED.has(error.code)) {
 				const key = `servers.${w.server ?? 'NAME'}.tls_ca`;
+				if (w.tlsCa) return new IcecastError('E_ICECAST_TLS', `the TLS certificate of ${server} is not signed by the CA in ${key} (${w.tlsCa}): ${error.code}`, { cause: error });
 				return new IcecastError('E_ICECAST_TLS', `the TLS certificate of ${server} is not trusted (${error.code}): if it is self-signed or from a private CA, give that CA's certificate (PEM) as ${key}`, { cause: error });
 			}
 			if (error.code === 'CERT_HAS_EXPIRED' || error.code === 'CERT_NOT_YET_VALID') return new IcecastError('E_ICECAST_TLS', `the TLS certificate of ${server} is out of date (${error.code})`, { cause: error });

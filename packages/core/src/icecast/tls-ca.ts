@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ServerConfig } from '../profile/types.js';
+import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import { IcecastError } from './errors.js';
 
 /** A CA bundle is a few KiB; more than this is not one. */
@@ -10,26 +10,17 @@ const MAX_CA_BYTES = 1024 * 1024;
  * trusted). Read at each connection, so that a file fixed while jdcast runs is taken at the next
  * try; throws E_ICECAST_TLS (retried) naming the key and the file.
  */
-export function trustedCa(server: Pick<ServerConfig, 'name' | 'tlsCa'>): string | undefined {
+export async function trustedCa(server: Pick<ServerConfig, 'name' | 'tlsCa'>): Promise<string | undefined> {
 	const file = server.tlsCa;
 	if (file === undefined) return undefined;
 	const fail = (why: string) => new IcecastError('E_ICECAST_TLS', `servers.${server.name}.tls_ca: ${file} ${why}`);
-	let fd;
+	let text: string;
 	try {
-		// Non-blocking: a FIFO must not stop the event loop that moves the audio.
-		fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+		text = (await readSmallFile(file, MAX_CA_BYTES)).toString('utf8');
 	} catch (error) {
-		throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+		const { kind, reason } = error as SmallFileError;
+		throw fail(kind === 'too-large' ? `${reason}: not a CA certificate` : reason);
 	}
-	try {
-		const info = fstatSync(fd);
-		if (!info.isFile()) throw fail('is not a regular file');
-		if (info.size > MAX_CA_BYTES) throw fail(`is larger than ${MAX_CA_BYTES / 1024 / 1024} MiB: not a CA certificate`);
-		const buffer = Buffer.alloc(info.size);
-		const text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, info.size, 0));
-		if (!text.includes('-----BEGIN CERTIFICATE-----')) throw fail('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
-		return text;
-	} finally {
-		closeSync(fd);
-	}
+	if (!text.includes('-----BEGIN CERTIFICATE-----')) throw fail('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+	return text;
 }

@@ -19,7 +19,7 @@ export interface ListenerCounts {
 export async function fetchListenerCounts(server: Pick<ServerConfig, 'name' | 'host' | 'port' | 'tls' | 'tlsCa'>): Promise<ListenerCounts> {
 	const { got } = await import('got');
 	try {
-		const ca = trustedCa(server);
+		const ca = await trustedCa(server);
 		const https = ca === undefined ? {} : { https: { certificateAuthority: ca } };
 		const status = await got(`${server.tls ? 'https' : 'http'}://${server.host}:${server.port}/status-json.xsl`, { timeout: { request: 2000 }, retry: { limit: 0 }, ...https }).json<{ icestats?: { source?: IcecastSource | IcecastSource[] } }>();
 		const sources = status.icestats?.source;

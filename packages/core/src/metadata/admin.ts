@@ -1,6 +1,6 @@
 import { icySafe } from './types.js';
 import pRetry, { AbortError } from 'p-retry';
-import { IcecastError } from '../icecast/errors.js';
+import { IcecastError, serverSaid } from '../icecast/errors.js';
 import type { Secret } from '../profile/secret.js';
 
 export interface AdminTarget {
@@ -34,7 +34,7 @@ export async function updateAdminMetadata(target: AdminTarget, song: string): Pr
 					retry: { limit: 0 },
 					...(target.ca === undefined ? {} : { https: { certificateAuthority: target.ca } }),
 				}).text();
-				if (!/successful/i.test(body)) throw new IcecastError('E_ICECAST_HTTP', `${where} did not take the metadata: ${body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120)}`);
+				if (!/successful/i.test(body)) throw new IcecastError('E_ICECAST_HTTP', `${where} did not take the metadata: ${serverSaid(body)}`);
 			} catch (error) {
 				if (error instanceof HTTPError && error.response.statusCode === 401) {
 					throw new AbortError(new IcecastError('E_ICECAST_AUTH', `wrong credentials for metadata: ${where} refused user "${target.user}" (401)`));

@@ -1,6 +1,7 @@
-import { constants, unwatchFile, watchFile, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { Metadata } from './types.js';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import path from 'node:path';
+import { readSmallFile, type SmallFileError } from '../util/small-file.js';
+import { cleanMetadata, type Metadata } from './types.js';
 
 /** A track's description is small: more than this is not one. */
 const MAX_BYTES = 64 * 1024;
@@ -64,28 +65,18 @@ export function followNowPlayingFile(file: string, onChange: (metadata: Metadata
 
 /** The track the file describes; null when there is no file; undefined when it is half-written. */
 async function readTrack(file: string): Promise<Metadata | null | undefined> {
-	let handle;
+	let bytes: Buffer;
 	try {
-		handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+		bytes = await readSmallFile(file, MAX_BYTES);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-		throw new Error(`cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+		const { kind, reason } = error as SmallFileError;
+		if (kind === 'ENOENT') return null;
+		throw new Error(kind === 'too-large' ? `${reason}: not a track's description` : kind === 'not-file' ? 'not a regular file' : reason);
 	}
 	try {
-		const info = await handle.stat();
-		if (!info.isFile()) throw new Error('not a regular file');
-		const buffer = Buffer.alloc(MAX_BYTES + 1);
-		const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-		if (bytesRead > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES / 1024} KiB: not a track's description`);
-		let value: unknown;
-		try {
-			value = JSON.parse(buffer.toString('utf8', 0, bytesRead));
-		} catch {
-			return undefined;
-		}
-		return trackOf(value);
-	} finally {
-		await handle.close();
+		return trackOf(JSON.parse(bytes.toString('utf8')));
+	} catch {
+		return undefined;
 	}
 }
 
@@ -94,11 +85,14 @@ function trackOf(value: unknown): Metadata {
 	const tags = (status.tags && typeof status.tags === 'object' ? status.tags : {}) as Record<string, unknown>;
 	const text = (x: unknown) => (typeof x === 'string' && x.trim() ? x : typeof x === 'number' ? String(x) : undefined);
 	const metadata: Metadata = {};
-	const title = text(tags.title) ?? text(status.filename);
+	// A file name, never a path: where the music lives is nobody's business on air.
+	const filename = text(status.filename);
+	const title = text(tags.title) ?? (filename === undefined ? undefined : path.basename(filename));
 	if (title !== undefined) metadata.title = title;
 	const artist = text(tags.artist);
 	if (artist !== undefined) metadata.artist = artist;
 	const album = text(tags.album);
 	if (album !== undefined) metadata.album = album;
-	return metadata;
+	// Tags come from music files anyone may have made: cleaned before they are compared, logged or sent.
+	return cleanMetadata(metadata);
 }

@@ -5,12 +5,13 @@ import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.
 import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
-import type { Profile, ServerConfig } from '../profile/types.js';
-import type { JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
+import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
+import type { HandoverResult, JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
+import { handOver, type HandoverOptions } from './handover.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
 
-const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence'];
+const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'];
 const LISTENER_POLL_MS = 5000;
 
 export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 'env' | 'statsIntervalMs'> {
@@ -63,10 +64,17 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		await Promise.all(profiles.map((p) => this.run(p)));
 	}
 
-	/** Starts a known profile again (after `stopProfile`). Throws E_UNKNOWN_PROFILE. */
+	/**
+	 * Starts a known profile again (after `stopProfile`); a running one takes back the shared
+	 * mounts it handed over or released. Throws E_UNKNOWN_PROFILE.
+	 */
 	async startProfile(name: string): Promise<void> {
 		const profile = this.known.get(name) ?? this.unknownProfile(name);
-		if (this.supervisors.has(name)) return;
+		const running = this.supervisors.get(name);
+		if (running) {
+			for (const output of running.icecastOutputs) if (output.shared) output.resume();
+			return;
+		}
 		await this.startEmbeddedServers([profile]);
 		await this.run(profile);
 	}
@@ -110,6 +118,32 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			await this.run(profile);
 			(before ? result.restarted : result.started).push(profile.name);
 		}
+		return result;
+	}
+
+	/**
+	 * Hands the shared mounts of FROM to TO (starting TO if it is stopped): listeners stay
+	 * connected. Refuses, changing nothing, when TO's input is silent (unless `force`) or the two
+	 * share no mount. `stopFrom` then stops the whole FROM profile; otherwise only its shared
+	 * outputs stop, and its other outputs and recordings go on.
+	 */
+	async handover(from: string, to: string, options: HandoverOptions & { stopFrom?: boolean } = {}): Promise<HandoverResult> {
+		if (!this.known.has(from)) this.unknownProfile(from);
+		if (!this.known.has(to)) this.unknownProfile(to);
+		if (from === to) throw new JdcastError('E_HANDOVER_SAME', `${from} cannot hand over to itself`);
+		const outgoing = this.supervisors.get(from);
+		if (!outgoing) throw new JdcastError('E_HANDOVER_NOT_RUNNING', `${from} is not running: there is nothing to hand over; start ${to} instead`);
+		const startedHere = !this.supervisors.has(to);
+		await this.startProfile(to);
+		let result: HandoverResult;
+		try {
+			result = await handOver(outgoing, this.supervisors.get(to)!, options);
+		} catch (error) {
+			if (startedHere) await this.stopProfile(to);
+			throw error;
+		}
+		if (options.stopFrom) await this.stopProfile(from);
+		this.emit('handover', { profile: to, ...result });
 		return result;
 	}
 
@@ -214,8 +248,11 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		await Promise.all(
 			[...ports].filter((port) => !this.embedded.has(port)).map(async (port) => {
 				try {
+					// Every profile's fallbacks for this server: they share one icecast2.
+					const mounts = Object.assign({}, ...profiles.flatMap((p) => Object.values(p.servers).filter((s) => s.embedded && s.port === port).map((s) => s.mounts))) as Record<string, MountSettings>;
 					this.embedded.set(port, await startEmbeddedIcecast({
 						port,
+						mounts,
 						...(this.options.icecast2 ? { command: this.options.icecast2 } : {}),
 						...(this.options.burstOnConnect === undefined ? {} : { burstOnConnect: this.options.burstOnConnect }),
 					}));

@@ -14,6 +14,8 @@ import { songLine, type Metadata } from '../metadata/types.js';
 import type { OutputState, OutputStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RateMeter } from './rate.js';
+import { endOfStreamPage } from '../ogg/build.js';
+import { readPage } from '../ogg/page.js';
 
 /**
  * Transient faults: back within half a second of the server accepting again. A refused
@@ -22,6 +24,8 @@ import { RateMeter } from './rate.js';
 const RETRY = { firstMs: 100, capMs: 500 };
 /** "Mountpoint in use": another source may let go, but knocking every second is rude. */
 const RETRY_MOUNT_IN_USE = { firstMs: 1000, capMs: 5000 };
+/** A shared mount held by another DJ is taken the moment it is free: asked this often. */
+const SHARED_POLL_MS = 100;
 /** A server dropped as too slow (E_ICECAST_SLOW) is tried again after this, growing. */
 const RETRY_SLOW = { firstMs: 2000, capMs: 30_000 };
 /** A connection that held this long wipes out earlier slow drops. */
@@ -32,6 +36,13 @@ const QUEUE_SECONDS = 10;
 const MIN_QUEUE_BYTES = 256 * 1024;
 /** A connected output whose encoder delivered nothing for this long is `stalled`, not `live`. */
 const STALLED_AFTER_MS = 1500;
+
+/** An Ogg page that ends the logical stream `last` (a page of it) belongs to. */
+function endOfStream(last: Buffer): Buffer | undefined {
+	const page = readPage(last, 0, false);
+	if (typeof page !== 'object') return undefined;
+	return endOfStreamPage({ serial: page.serial, sequence: page.sequence + 1, granule: page.granule });
+}
 
 export interface IcecastOutputEvents {
 	state: [state: OutputState, error: IcecastError | undefined];
@@ -60,6 +71,16 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private metadata: Metadata | undefined;
 	private lastUnitAt = 0;
 	private attempts = 0;
+	/** Handed over, or released while silent: no connection, none sought, until adopted or resumed. */
+	private parked: { wake: () => void; woken: Promise<void> } | undefined;
+	/** A live connection handed over by another output of this mount, taken at the next turn. */
+	private adopted: { connection: SourceConnection; firstWrite: (at: number) => void } | undefined;
+	/** Ends the current wait for a connection (to take an adopted one instead). */
+	private cycle: AbortController | undefined;
+	/** Ends the current stay on a connection without closing it (it is handed over). */
+	private leave: (() => void) | undefined;
+	/** The last unit written (an Ogg page ends a stream properly when it is handed over). */
+	private lastUnit: Buffer | undefined;
 
 	/** Connection attempts after the first: every retry and every reconnect after a drop. */
 	get reconnects(): number {
@@ -76,12 +97,19 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		private readonly tap: Tap,
 		/** Undefined when it could not be resolved: the output is then failed, never started. */
 		private readonly password: Secret | undefined,
+		/** Taken in turns with other sources: while another holds the mount this output is `waiting`. */
+		readonly shared = false,
 	) {
 		super();
 	}
 
 	start(): void {
 		this.running ??= this.run();
+	}
+
+	/** Whether its encoder has produced anything yet (a handover waits for it). */
+	get hasAudio(): boolean {
+		return this.tap.bytesIn > 0;
 	}
 
 	/** Whether `start` was called (a target that never started has nothing to stop). */
@@ -91,10 +119,65 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	async stop(): Promise<void> {
 		this.abort.abort();
+		this.parked?.wake();
 		this.unsubscribe?.();
 		this.connection?.close();
 		await this.running?.catch(() => {});
 		this.setState('stopped');
+	}
+
+	/**
+	 * Gives up the mount without closing the connection, for another output of the same mount to
+	 * adopt (a handover inside one jdcast: listeners stay connected). Returns the connection and
+	 * when its last unit was written; undefined when it was not on air. The output is then
+	 * `stopped` and does not seek the mount again until it adopts one or `resume` is called.
+	 */
+	handOff(): { connection: SourceConnection; lastWriteAt: number } | undefined {
+		this.park('stopped');
+		const connection = this.connection;
+		const leave = this.leave;
+		if (!connection || !leave) return undefined;
+		leave();
+		// Ogg: the stream this output sent ends here, so that the next one starts a clean chain link.
+		const end = this.encoder.container === 'ogg' && this.lastUnit ? endOfStream(this.lastUnit) : undefined;
+		if (end) connection.write(end);
+		return { connection, lastWriteAt: this.lastUnitAt };
+	}
+
+	/** Goes on air on a connection handed over by another output; resolves with the time of the first unit written. */
+	adopt(connection: SourceConnection): Promise<number> {
+		return new Promise((firstWrite) => {
+			this.adopted = { connection, firstWrite };
+			this.cycle?.abort();
+			this.unpark();
+		});
+	}
+
+	/** Releases the mount (closing the connection) until `resume`: the fallback takes the listeners. */
+	release(): void {
+		this.park('waiting');
+		this.connection?.close();
+	}
+
+	/** Seeks the mount again after `handOff` or `release`. */
+	resume(): void {
+		this.unpark();
+	}
+
+	private park(state: OutputState): void {
+		if (!this.parked) {
+			let wake = () => {};
+			const woken = new Promise<void>((resolve) => (wake = resolve));
+			this.parked = { wake, woken };
+		}
+		this.cycle?.abort();
+		this.setState(state);
+	}
+
+	private unpark(): void {
+		const parked = this.parked;
+		this.parked = undefined;
+		parked?.wake();
 	}
 
 	/**
@@ -114,7 +197,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	private async sendAdminMetadata(): Promise<void> {
 		const credentials = this.admin ?? (this.password ? { user: this.server.user, password: this.password } : undefined);
 		if (!this.metadata || !credentials) return;
-		const ca = trustedCa(this.server);
+		const ca = await trustedCa(this.server);
 		await updateAdminMetadata({ host: this.server.host, port: this.server.port, tls: this.server.tls, ...(ca === undefined ? {} : { ca }), mount: this.mount, ...credentials }, songLine(this.metadata));
 	}
 
@@ -134,6 +217,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		return {
 			server: this.server.name,
 			mount: this.mount,
+			shared: this.shared,
 			format: this.encoder.format,
 			state: this.state,
 			bytesSent: this.bytesSent,
@@ -162,33 +246,20 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		const signal = this.abort.signal;
 		let slowDrops = 0;
 		while (!signal.aborted) {
-			let connection: SourceConnection;
-			try {
-				connection = await pRetry(() => this.attempt(), {
-					retries: Number.POSITIVE_INFINITY,
-					minTimeout: 0,
-					factor: 1,
-					signal,
-					// p-retry's own delay is 0: the wait, and the event saying how long it is, are here.
-					onFailedAttempt: async ({ error, attemptNumber }) => {
-						const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);
-						const delayMs = backoffDelay(attemptNumber + 1, cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY);
-						this.note(cause);
-						this.setState('retrying', cause);
-						this.emit('retry', { attempt: attemptNumber, delayMs, error: cause });
-						await sleep(delayMs, undefined, { signal }).catch(() => {});
-					},
-				});
-			} catch (error) {
-				if (signal.aborted) return;
-				const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', String(error));
-				this.note(cause);
-				this.setState('failed', cause);
-				return;
+			if (this.parked) {
+				await this.parked.woken;
+				continue;
+			}
+			const adopted = this.adopted;
+			this.adopted = undefined;
+			const connection = adopted?.connection ?? (await this.connect());
+			if (!connection) {
+				if (this.state === 'failed') return;
+				continue;
 			}
 			const connectedAt = Date.now();
-			const closed = await this.stayLive(connection);
-			if (signal.aborted) return;
+			const closed = await this.stayLive(connection, adopted?.firstWrite);
+			if (signal.aborted || this.parked) continue;
 			this.note(closed ?? new IcecastError('E_ICECAST_CLOSED', 'connection closed'));
 			this.setState('retrying', closed);
 			// A server too slow for the stream is slow again at once: wait longer each time (reset
@@ -202,19 +273,66 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		}
 	}
 
+	/**
+	 * Connects, retrying with backoff; undefined when the wait was ended (stopped, parked, or a
+	 * connection adopted) or the output failed for good. A shared mount that another source holds
+	 * is `waiting`: asked every 100 ms, not an error, not counted as a reconnect.
+	 */
+	private async connect(): Promise<SourceConnection | undefined> {
+		const cycle = new AbortController();
+		this.cycle = cycle;
+		const signal = AbortSignal.any([this.abort.signal, cycle.signal]);
+		try {
+			const connection = await pRetry(() => this.attempt(), {
+				retries: Number.POSITIVE_INFINITY,
+				minTimeout: 0,
+				factor: 1,
+				signal,
+				// p-retry's own delay is 0: the wait, and the event saying how long it is, are here.
+				onFailedAttempt: async ({ error, attemptNumber }) => {
+					const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);
+					if (this.shared && cause.code === 'E_ICECAST_MOUNT_IN_USE') {
+						this.attempts--;
+						this.note(undefined);
+						this.setState('waiting');
+						await sleep(SHARED_POLL_MS, undefined, { signal }).catch(() => {});
+						return;
+					}
+					const delayMs = backoffDelay(attemptNumber + 1, cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY);
+					this.note(cause);
+					this.setState('retrying', cause);
+					this.emit('retry', { attempt: attemptNumber, delayMs, error: cause });
+					await sleep(delayMs, undefined, { signal }).catch(() => {});
+				},
+			});
+			// Won while the wait was being ended: not wanted any more.
+			if (signal.aborted) {
+				connection.close();
+				return undefined;
+			}
+			return connection;
+		} catch (error) {
+			if (signal.aborted) return undefined;
+			const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', String(error));
+			this.note(cause);
+			this.setState('failed', cause);
+			return undefined;
+		}
+	}
+
 	private async attempt(): Promise<SourceConnection> {
 		if (this.abort.signal.aborted) throw new AbortError('stopped');
 		this.attempts++;
 		const password = this.password;
 		if (!password) throw new AbortError('no password');
 		try {
-			const ca = trustedCa(this.server);
+			const ca = await trustedCa(this.server);
 			return await SourceConnection.open({
 				host: this.server.host,
 				port: this.server.port,
 				server: this.server.name,
 				tls: this.server.tls,
-				...(ca === undefined ? {} : { ca }),
+				...(ca === undefined ? {} : { ca, tlsCa: this.server.tlsCa! }),
 				user: this.server.user,
 				mount: this.mount,
 				answerTimeoutMs: ANSWER_TIMEOUT_MS,
@@ -238,7 +356,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	 * `live` from the first bytes sent (the connection alone is not audio), `stalled` while the
 	 * encoder delivers nothing.
 	 */
-	private stayLive(connection: SourceConnection): Promise<IcecastError | undefined> {
+	private stayLive(connection: SourceConnection, firstWrite?: (at: number) => void): Promise<IcecastError | undefined> {
 		this.connection = connection;
 		this.note(undefined);
 		if (this.encoder.container === 'mp3' && this.metadata) {
@@ -247,17 +365,26 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			setTimeout(() => void resend(), 200).unref();
 		}
 		return new Promise((resolve) => {
-			connection.once('close', (error) => {
+			const end = (error: IcecastError | undefined) => {
+				connection.off('close', end);
 				this.unsubscribe?.();
 				this.unsubscribe = undefined;
 				this.connection = undefined;
+				this.leave = undefined;
 				this.liveSince = null;
 				resolve(error);
-			});
+			};
+			connection.once('close', end);
+			this.leave = () => end(undefined);
 			this.unsubscribe = this.tap.subscribe((unit) => {
 				if (!connection.write(unit)) return;
 				this.bytesSent += unit.length;
 				this.lastUnitAt = Date.now();
+				this.lastUnit = unit;
+				if (firstWrite) {
+					firstWrite(this.lastUnitAt);
+					firstWrite = undefined;
+				}
 				if (this.state !== 'live') {
 					this.liveSince ??= new Date();
 					this.setState('live');

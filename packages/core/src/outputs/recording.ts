@@ -1,9 +1,10 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { createWriteStream, fstat, type Stats, type WriteStream } from 'node:fs';
+import { lstat, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { Tap } from '../fanout/tap.js';
 import type { RecordingState, RecordingStatus } from '../status/types.js';
+import { backoffDelay } from '../util/backoff.js';
 
 /** A disk that stops taking data may hold this much before the recording counts as failed. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
@@ -23,8 +24,11 @@ export function expandRecordingPath(template: string, profile: string, baseDir: 
 }
 
 /** How long a recording waits before trying the disk again: doubling from 1 s, at most 30 s. */
-const RETRY_FIRST_MS = 1000;
-const RETRY_MAX_MS = 30_000;
+const RETRY = { firstMs: 1000, capMs: 30_000 };
+/** How often the file's path is checked to still name the file being written. */
+const PATH_CHECK_MS = 2000;
+/** A part the disk has taken for this long without a fault starts the waits short again. */
+const HEALTHY_AFTER_MS = 60_000;
 
 /** `show.ogg` → `show-part2.ogg`: where a recording continues after the disk failed it. */
 export function partPath(file: string, part: number): string {
@@ -52,8 +56,13 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	private stream: WriteStream | undefined;
 	private unsubscribe: (() => void) | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
-	private retryMs = RETRY_FIRST_MS;
+	private pathTimer: NodeJS.Timeout | undefined;
+	/** Faults since the disk was last healthy for a while: the backoff's attempt count. */
+	private faults = 0;
+	private openedAt = 0;
 	private failedAt = 0;
+	/** Bytes the disk took, and since when: the recording's byte rate, to tell lost bytes in seconds. */
+	private firstWriteAt = 0;
 	/** What first stopped the disk taking this recording, for the sentence about the gap. */
 	private cause = '';
 	private stopped = false;
@@ -78,6 +87,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	async stop(): Promise<void> {
 		this.stopped = true;
 		clearTimeout(this.retryTimer);
+		clearInterval(this.pathTimer);
 		this.unsubscribe?.();
 		const stream = this.stream;
 		if (stream && !stream.destroyed) await new Promise<void>((resolve) => stream.end(resolve));
@@ -92,6 +102,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	}
 
 	private async open(file: string): Promise<void> {
+		if (this.parts.at(-1) !== file) this.parts.push(file);
 		try {
 			await mkdir(path.dirname(file), { recursive: true });
 		} catch (error) {
@@ -99,9 +110,16 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			return;
 		}
 		if (this.stopped) return;
+		// Another user's symlink in a shared folder must not make jdcast append to a file of its choosing.
+		const link = await lstat(file).catch(() => undefined);
+		if (link?.isSymbolicLink() && link.uid !== process.getuid?.()) {
+			this.interrupt(`${file} is a symlink that belongs to another user: not followed`);
+			return;
+		}
 		const stream = createWriteStream(file, { flags: 'a' });
 		this.stream = stream;
-		if (this.parts.at(-1) !== file) this.parts.push(file);
+		this.openedAt = performance.now();
+		this.watchPath(file, stream);
 		stream.on('error', (error: NodeJS.ErrnoException) => {
 			if (this.stream === stream) this.interrupt(`cannot write ${file}: ${error.code ?? error.message}`);
 		});
@@ -113,11 +131,14 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			}
 			stream.write(unit, (error) => {
 				if (error || this.stream !== stream) return;
-				// The disk took it: a recording that was waiting is back, and the waits start short again.
+				this.bytes += unit.length;
+				this.firstWriteAt ||= performance.now();
+				// The disk took it: a recording that was waiting is back.
 				if (this.state === 'retrying') this.resumed(file);
-				this.retryMs = RETRY_FIRST_MS;
+				// A disk that has held for a while starts the waits short again (a disk that keeps
+				// filling up must not get a new part every second).
+				if (this.faults > 0 && performance.now() - this.openedAt > HEALTHY_AFTER_MS) this.faults = 0;
 			});
-			this.bytes += unit.length;
 		});
 		if (this.failedAt === 0) this.emit('state', 'recording', null);
 	}
@@ -133,36 +154,61 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		this.emit('gap', gap);
 	}
 
-	/** The disk failed this file: drop it, wait, and try a new part. */
+	/** The disk failed this file: drop it (and what waited for it), wait, and try a new part. */
 	private interrupt(message: string): void {
 		if (this.stopped) return;
 		this.unsubscribe?.();
 		this.unsubscribe = undefined;
 		const stream = this.stream;
 		this.stream = undefined;
+		// What was handed to the file but never written is lost too (up to 64 MiB on a slow disk).
+		if (stream) this.lostSeconds += this.secondsOf(stream.writableLength);
 		stream?.destroy();
 		this.lastError = message;
+		this.faults++;
+		// The first wait is a full second: backoffDelay's "at once" is for networks, not disks.
+		const delayMs = Math.max(RETRY.firstMs, backoffDelay(this.faults + 1, RETRY));
 		if (this.state !== 'retrying') {
 			this.failedAt = performance.now();
 			this.cause = message;
 			this.state = 'retrying';
-			this.emit('state', 'retrying', `${message}; trying again in ${(this.retryMs / 1000).toFixed(0)} s`);
+			this.emit('state', 'retrying', `${message}; trying again in ${(delayMs / 1000).toFixed(0)} s`);
 		}
 		clearTimeout(this.retryTimer);
 		this.retryTimer = setTimeout(() => {
 			void this.retry();
-		}, this.retryMs);
+		}, delayMs);
 		this.retryTimer.unref?.();
-		this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+	}
+
+	/** A file removed or replaced under jdcast (its folder deleted, say) takes data that no one will find: noticed, and a new part begun. */
+	private watchPath(file: string, stream: WriteStream): void {
+		clearInterval(this.pathTimer);
+		this.pathTimer = setInterval(() => {
+			// fs.WriteStream has its descriptor once open; @types/node does not declare it.
+			const fd = (stream as WriteStream & { fd?: number | null }).fd;
+			if (this.stream !== stream || typeof fd !== 'number') return;
+			void Promise.all([stat(file).catch(() => undefined), new Promise<Stats | undefined>((resolve) => fstat(fd, (error, info) => resolve(error ? undefined : info)))]).then(([named, open]) => {
+				if (this.stream !== stream || !open) return;
+				if (!named || named.ino !== open.ino || named.dev !== open.dev) this.interrupt(`${file} was removed or replaced while recording`);
+			});
+		}, PATH_CHECK_MS);
+		this.pathTimer.unref();
+	}
+
+	/** Bytes of this recording as seconds of audio, at the rate the disk took it so far. */
+	private secondsOf(bytes: number): number {
+		const seconds = (performance.now() - this.firstWriteAt) / 1000;
+		if (!this.firstWriteAt || seconds < 1 || this.bytes === 0) return 0;
+		return bytes / (this.bytes / seconds);
 	}
 
 	private async retry(): Promise<void> {
 		if (this.stopped) return;
 		// A part the disk took nothing of is tried again under its own name; else the next part.
 		const last = this.current;
-		const empty = await stat(last).then((s) => s.isFile() && s.size === 0, () => true);
+		const empty = await stat(last).then((s) => s.isFile() && s.size === 0, () => false);
 		if (empty && last !== this.path) await rm(last, { force: true }).catch(() => {});
-		const next = empty && this.parts.length > 1 ? last : partPath(this.path, this.parts.length + 1);
-		await this.open(next);
+		await this.open(empty ? last : partPath(this.path, this.parts.length + 1));
 	}
 }

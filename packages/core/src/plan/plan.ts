@@ -6,6 +6,8 @@ export interface StreamTarget {
 	server: string;
 	mount: string;
 	info: StreamInfo;
+	/** Taken in turns with other sources. */
+	shared: boolean;
 }
 
 export interface EncoderPlan extends Encoding {
@@ -57,7 +59,7 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 	};
 	for (const stream of profile.streams) {
 		const encoder = encoderFor(stream);
-		for (const server of stream.servers) encoder.streams.push({ server, mount: stream.mount, info: stream.info });
+		for (const server of stream.servers) encoder.streams.push({ server, mount: stream.mount, info: stream.info, shared: stream.shared });
 	}
 	for (const recording of profile.recordings) encoderFor(recording).recordings.push(recording.path);
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
-import type { Profile } from './types.js';
+import type { Profile, ServerConfig, StreamSpec } from './types.js';
 
 /**
  * Clashes between profiles that each look fine alone: two profiles of one name, one mount fed
@@ -13,12 +13,16 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 			seen.set(key, at);
 			return;
 		}
+		report(at, message(first));
+	};
+	const report = (at: string, message: string) => {
 		const [file, line, col] = splitAt(at);
-		diagnostics.push({ file, line, col, severity: 'error', message: message(first) });
+		diagnostics.push({ file, line, col, severity: 'error', message });
 	};
 
 	const names = new Map<string, string>();
 	const mounts = new Map<string, string>();
+	const sharedMounts = new Map<string, { at: string; stream: StreamSpec }>();
 	const clients = new Map<string, string>();
 	for (const profile of profiles) {
 		clash(names, profile.name, profile.at, (first) => `profile name ${JSON.stringify(profile.name)} is also used by ${first}`);
@@ -31,14 +35,34 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 			for (const serverName of stream.servers) {
 				const server = profile.servers[serverName];
 				if (!server) continue;
-				const key = `${server.embedded ? 'embedded' : server.host.toLowerCase()}:${server.port}${stream.mount}`;
+				const key = targetKey(server, stream.mount);
 				if (own.has(key)) continue; // the same profile's own duplicates are reported where it is loaded
 				own.add(key);
-				clash(mounts, key, stream.at, (first) => `${stream.mount} on ${server.host}:${server.port} is also fed by ${first}`);
+				const where = `${stream.mount} on ${server.host}:${server.port}`;
+				const shared = sharedMounts.get(key);
+				if (stream.shared && shared) {
+					const difference = encodingDifference(stream, shared.stream);
+					if (difference) report(stream.at, `${where} is shared with ${shared.at}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 bitrate) must agree`);
+					continue;
+				}
+				if (stream.shared && !mounts.has(key)) sharedMounts.set(key, { at: stream.at, stream });
+				clash(mounts, key, stream.at, (first) => `${where} is also fed by ${first}${stream.shared || shared ? '; to take it in turns, mark both streams `shared: true`' : ''}`);
 			}
 		}
 	}
 	return diagnostics;
+}
+
+/** One mount of one Icecast server, whichever profile names it and how. */
+export function targetKey(server: Pick<ServerConfig, 'embedded' | 'host' | 'port'>, mount: string): string {
+	return `${server.embedded ? 'embedded' : server.host.toLowerCase()}:${server.port}${mount}`;
+}
+
+/** How two encodings of a shared mount differ, in words; undefined when a listener would not notice the change. */
+function encodingDifference(here: StreamSpec, there: StreamSpec): string | undefined {
+	const describe = (s: StreamSpec) => `${s.format}${s.format === 'mp3' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
+	const same = here.format === there.format && here.channels === there.channels && here.samplerate === there.samplerate && (here.format !== 'mp3' || here.bitrate === there.bitrate);
+	return same ? undefined : `it is ${describe(here)} here and ${describe(there)} there`;
 }
 
 function splitAt(at: string): [string, number, number] {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import type { LoadResult } from './load.js';
 import { validateData } from './load.js';
 import type { PathView } from './messages.js';
@@ -116,6 +116,15 @@ export function jackdawProfileYaml(
 	return { yaml: `# Written by jdcast from ${file} (plugins.icecast_streamer).\n${stringify(raw)}`, env, diagnostics: result.diagnostics };
 }
 
+/** A Jackdaw config is a small JSON file: read with a bound, never blocking on a FIFO. */
+const MAX_JACKDAW_CONFIG_BYTES = 1024 * 1024;
+
 export async function fromJackdawConfigFile(file: string): Promise<LoadResult> {
-	return fromJackdawConfig(await readFile(file, 'utf8'), file);
+	let text: string;
+	try {
+		text = (await readSmallFile(file, MAX_JACKDAW_CONFIG_BYTES)).toString('utf8');
+	} catch (error) {
+		return { diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `the Jackdaw config ${(error as SmallFileError).reason}` }] };
+	}
+	return fromJackdawConfig(text, file);
 }

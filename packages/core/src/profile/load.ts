@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
 import { schemaDiagnostics, type PathView } from './messages.js';
@@ -21,7 +20,7 @@ const MAX_DIAGNOSTICS = 50;
 
 /** Parse, validate and normalize one profile text. Never throws for any input text. */
 export function loadProfileText(text: string, file: string): LoadResult {
-	if (text.length > MAX_PROFILE_BYTES) return { diagnostics: [tooLarge(file, Buffer.byteLength(text))] };
+	if (text.length > MAX_PROFILE_BYTES) return { diagnostics: [tooLarge(file)] };
 	const result = loadWithinLimits(text, file);
 	return { ...result, diagnostics: capped(result.diagnostics) };
 }
@@ -70,31 +69,17 @@ export async function loadProfileFiles(files: readonly string[]): Promise<LoadMa
 
 /** A regular file of at most MAX_PROFILE_BYTES, or the one sentence that says why not. */
 async function readProfileFile(file: string): Promise<string | Diagnostic> {
-	const problem = (message: string): Diagnostic => ({ file, line: 1, col: 1, severity: 'error', message });
-	let handle;
 	try {
-		// Non-blocking: a FIFO must not hold a thread of Node's pool until someone writes to it.
-		handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+		return (await readSmallFile(file, MAX_PROFILE_BYTES)).toString('utf8');
 	} catch (error) {
-		return problem(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-	}
-	try {
-		const info = await handle.stat();
-		if (!info.isFile()) return problem('not a regular file (a profile is a YAML file)');
-		if (info.size > MAX_PROFILE_BYTES) return tooLarge(file, info.size);
-		const bytes = Buffer.alloc(MAX_PROFILE_BYTES + 1);
-		const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
-		if (bytesRead > MAX_PROFILE_BYTES) return tooLarge(file, bytesRead);
-		return bytes.toString('utf8', 0, bytesRead);
-	} catch (error) {
-		return problem(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-	} finally {
-		await handle.close();
+		const { kind, reason } = error as SmallFileError;
+		if (kind === 'too-large') return tooLarge(file);
+		return { file, line: 1, col: 1, severity: 'error', message: kind === 'not-file' ? 'not a regular file (a profile is a YAML file)' : `cannot read the file: ${kind}` };
 	}
 }
 
-function tooLarge(file: string, bytes: number): Diagnostic {
-	return { file, line: 1, col: 1, severity: 'error', message: `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; a profile may be at most ${MAX_PROFILE_BYTES / 1024 / 1024} MiB` };
+function tooLarge(file: string): Diagnostic {
+	return { file, line: 1, col: 1, severity: 'error', message: `the file is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB, the most a profile may be` };
 }
 
 function capped(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -48,6 +48,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 			tls: s.tls ?? s.tls_ca !== undefined,
 			...(s.tls_ca === undefined ? {} : { tlsCa: path.resolve(path.dirname(path.resolve(source.file)), s.tls_ca) }),
 			embedded,
+			mounts: s.mounts ?? {},
 			...adminOf(s, embedded),
 			at: at(['servers', serverName], 'key'),
 		};
@@ -71,12 +72,22 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		}
 		return {
 			mount: s.mount,
+			shared: s.shared ?? false,
 			servers: s.servers ?? serverNames,
 			info: { ...raw.info, ...s.info },
 			at: at([...where, 'mount']),
 			...encoding(s, input.channels, where, report),
 		};
 	});
+
+	for (const [serverName, s] of Object.entries(raw.servers)) {
+		for (const [mount, settings] of Object.entries(s.mounts ?? {})) {
+			if (settings.fallback === mount) report('error', ['servers', serverName, 'mounts', mount, 'fallback'], `servers.${serverName}.mounts.${mount}.fallback: a mount cannot fall back to itself`);
+		}
+	}
+	if (silenceYields(raw) && !streams.some((s) => s.shared)) {
+		report('warning', ['silence', 'action'], 'silence.action: yield releases shared mounts, and no stream of this profile is `shared: true`: nothing will yield');
+	}
 
 	const seenMounts = new Map<string, string>();
 	for (const [i, s] of streams.entries()) {
@@ -118,6 +129,10 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 	return { profile, diagnostics };
 }
 
+function silenceYields(raw: RawProfile): boolean {
+	return typeof raw.silence === 'object' && raw.silence.action === 'yield';
+}
+
 type Report = (severity: Diagnostic['severity'], p: InstancePath, message: string, key?: 'key' | 'value') => void;
 
 function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => string): Input {
@@ -147,7 +162,7 @@ function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) =
 function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceConfig | false {
 	if (raw === false) return false;
 	const settings = raw === true || raw === undefined ? {} : raw;
-	const silence: SilenceConfig = { threshold: settings.threshold ?? DEFAULT_SILENCE.threshold, after: settings.after ?? DEFAULT_SILENCE.after };
+	const silence: SilenceConfig = { threshold: settings.threshold ?? DEFAULT_SILENCE.threshold, after: settings.after ?? DEFAULT_SILENCE.after, action: settings.action ?? 'alarm' };
 	if (settings.run !== undefined) {
 		// A command line is split as a shell would split words (quotes kept together), but no shell runs it.
 		const argv = typeof settings.run === 'string' ? parseArgsStringToArgv(settings.run) : settings.run;
@@ -177,6 +192,10 @@ function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, 
 	const channels = raw.channels ?? inputChannels;
 	if (format === 'mp3' && raw.channels === undefined && channels > 2) {
 		report('error', [...where, 'format'], `${label}: mp3 carries at most 2 channels but the input has ${channels}; add \`channels: 2\``);
+	}
+	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel layout 2.1").
+	if (format === 'opus' && channels > 2) {
+		report('error', [...where, raw.channels === undefined ? 'format' : 'channels'], `${label}: opus is sent with 1 or 2 channels here, not ${channels}; add \`channels: 2\`, or use flac for more`);
 	}
 	return {
 		format,

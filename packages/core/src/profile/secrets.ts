@@ -1,3 +1,4 @@
+import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,7 +48,7 @@ async function resolveSource(profile: Profile, server: ServerConfig, source: Pas
 		}
 		case 'file': {
 			const file = path.resolve(profile.baseDir, source.path);
-			const read = await readSecretFile(file).catch((error: NodeJS.ErrnoException) => ({ problem: `cannot read ${what} file ${file}: ${error.code ?? 'unreadable'}` }));
+			const read = await readSecretFile(file);
 			return 'value' in read ? new Secret(read.value) : fail(read.problem.replace('FILE', `${what} file ${file}`));
 		}
 	}
@@ -62,20 +63,15 @@ const MAX_SECRET_FILE_BYTES = 4096;
  * names the file, never its content.
  */
 async function readSecretFile(file: string): Promise<{ value: string } | { problem: string }> {
-	// Non-blocking: opening a FIFO must not wait for a writer.
-	const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+	let bytes: Buffer;
 	try {
-		const info = await handle.stat();
-		if (!info.isFile()) return { problem: 'FILE is not a regular file' };
-		if (info.size > MAX_SECRET_FILE_BYTES) return { problem: `FILE is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB: a password file holds one line` };
-		const bytes = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
-		const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
-		if (bytesRead > MAX_SECRET_FILE_BYTES) return { problem: `FILE is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB: a password file holds one line` };
-		const value = bytes.toString('utf8', 0, bytesRead).replace(/\r?\n$/, '');
-		if (!value) return { problem: 'FILE is empty' };
-		if (/[\r\n]/.test(value)) return { problem: 'FILE holds more than one line: a password file holds the password alone' };
-		return { value };
-	} finally {
-		await handle.close();
+		bytes = await readSmallFile(file, MAX_SECRET_FILE_BYTES);
+	} catch (error) {
+		const { kind, reason } = error as SmallFileError;
+		return { problem: kind === 'too-large' ? `FILE ${reason}: a password file holds one line` : kind === 'not-file' ? `FILE ${reason}` : `cannot read FILE: ${kind}` };
 	}
+	const value = bytes.toString('utf8').replace(/\r?\n$/, '');
+	if (!value) return { problem: 'FILE is empty' };
+	if (/[\r\n]/.test(value)) return { problem: 'FILE holds more than one line: a password file holds the password alone' };
+	return { value };
 }

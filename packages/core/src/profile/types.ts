@@ -63,10 +63,17 @@ export interface ServerConfig {
 	tlsCa?: string;
 	/** A private icecast2 that jdcast starts on 127.0.0.1:port. */
 	embedded: boolean;
+	/** Icecast's per-mount settings (`mounts:`): where listeners go while nobody feeds a mount. */
+	mounts: Record<string, MountSettings>;
 	/** Admin credentials for metadata updates of MP3 mounts; undefined: the source credentials. */
 	admin?: { user: string; password: PasswordSource };
 	/** FILE:LINE:COL of the server's entry, for messages. */
 	at: string;
+}
+
+export interface MountSettings {
+	/** The mount listeners hear while nobody feeds this one (Icecast's fallback-mount, with fallback-override). */
+	fallback: string;
 }
 
 export interface Encoding {
@@ -80,6 +87,8 @@ export interface Encoding {
 
 export interface StreamSpec extends Encoding {
 	mount: string;
+	/** Taken in turns with other sources (`shared: true`): waits while another holds the mount. */
+	shared: boolean;
 	servers: string[];
 	info: StreamInfo;
 	at: string;
@@ -101,6 +110,8 @@ export interface SilenceConfig {
 	run?: string[];
 	/** URL the silence events are POSTed to. */
 	webhook?: string;
+	/** yield: shared mounts are released while silent (their fallback takes the listeners). */
+	action: 'alarm' | 'yield';
 }
 
 export interface Profile {
@@ -138,15 +149,16 @@ export interface RawProfile {
 		tls?: boolean;
 		tls_ca?: string;
 		embedded?: boolean;
+		mounts?: Record<string, MountSettings>;
 		admin_user?: string;
 		admin_password?: string;
 		admin_password_env?: string;
 		admin_password_file?: string;
 	}>;
 	info?: StreamInfo;
-	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo })[];
+	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo; shared?: boolean })[];
 	record?: (RawEncoding & { path: string })[];
-	silence?: boolean | { threshold?: number; after?: number; run?: string | string[]; webhook?: string };
+	silence?: boolean | { threshold?: number; after?: number; run?: string | string[]; webhook?: string; action?: 'alarm' | 'yield' };
 }
 
 export interface RawEncoding {

@@ -28,6 +28,7 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 	private readonly detector: SilenceDetector | undefined;
 	private readonly alarm: SilenceAlarm | undefined;
 	private lastLevelEvent = 0;
+	private meterFailure: string | undefined;
 
 	constructor(
 		private readonly profile: string,
@@ -43,18 +44,22 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 
 	/** Reads one encoder process's PCM copy. */
 	attach(pipe: Readable): void {
-		this.meter.restart();
 		const reader = new WavReader((samples, format) => this.meter.push(samples, format));
 		let broken = false;
-		pipe.on('data', (chunk: Buffer) => {
+		const measure = (work: () => void) => {
 			if (broken) return;
 			try {
-				reader.push(chunk);
+				work();
 			} catch (error) {
 				broken = true;
+				// Said once: a meter that cannot run (no WebAssembly) would say it at every restart.
+				if (this.meterFailure === (error as Error).message) return;
+				this.meterFailure = (error as Error).message;
 				this.emit('log', 'warning', `${(error as Error).message}; levels are not measured until ffmpeg restarts`);
 			}
-		});
+		};
+		measure(() => this.meter.restart());
+		pipe.on('data', (chunk: Buffer) => measure(() => reader.push(chunk)));
 	}
 
 	status(): AudioStatus | null {

@@ -24,10 +24,13 @@ type WasmModule = { readonly kind: 'module' };
 
 let compiled: WasmModule | undefined;
 
-function kernelModule(): WasmModule {
+/** The kernel's memory and entry point; E_METER_UNAVAILABLE where this Node has no WebAssembly SIMD (e.g. --jitless). */
+function instantiate(bytes: number): { buffer: ArrayBuffer; pair: PairFunction } {
 	try {
 		compiled ??= new WebAssembly.Module(Buffer.from(LEVEL_KERNEL_WASM, 'base64'));
-		return compiled;
+		const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+		const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+		return { buffer: memory.buffer, pair: instance.exports.pair as PairFunction };
 	} catch {
 		throw new JdcastError('E_METER_UNAVAILABLE', 'this Node cannot run the level meter (it needs WebAssembly SIMD)');
 	}
@@ -56,13 +59,11 @@ export class LevelKernel {
 		this.pairs = Math.ceil(channels / 2);
 		this.candidatesAt = STATES + this.pairs * STATE_BYTES;
 		this.samplesAt = this.candidatesAt + 2 * this.pairs * maxFrames * 4;
-		const bytes = this.samplesAt + channels * maxFrames * 4;
-		const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
-		const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
-		this.pair = instance.exports.pair as PairFunction;
-		this.f64 = new Float64Array(memory.buffer);
-		this.i32 = new Int32Array(memory.buffer);
-		this.f32 = new Float32Array(memory.buffer);
+		const { buffer, pair } = instantiate(this.samplesAt + channels * maxFrames * 4);
+		this.pair = pair;
+		this.f64 = new Float64Array(buffer);
+		this.i32 = new Int32Array(buffer);
+		this.f32 = new Float32Array(buffer);
 		const [shelf, highPass] = filters;
 		const coefficients = [shelf.b0, shelf.b1, shelf.b2, shelf.a1, shelf.a2, highPass.b0, highPass.b1, highPass.b2, highPass.a1, highPass.a2];
 		coefficients.forEach((value, i) => this.f64.fill(value, COEFFICIENTS / 8 + 2 * i, COEFFICIENTS / 8 + 2 * i + 2));
@@ -106,6 +107,12 @@ export class LevelKernel {
 	/** Starts the next block's peak and sums. */
 	nextBlock(): void {
 		for (let p = 0; p < this.pairs; p++) this.f64.fill(0, (STATES + p * STATE_BYTES + PEAK) / 8, (STATES + p * STATE_BYTES + COUNTS) / 8);
+	}
+
+	/** Starts afresh: filters and block sums (a new encoder process, same layout). */
+	reset(): void {
+		this.resetFilters();
+		this.nextBlock();
 	}
 
 	/** Forgets the filters' history: after a NaN or infinity got in, they would carry it forever. */

@@ -43,6 +43,7 @@ export class SignalMeter {
 	private squares: Float64Array[] = [];
 	private readonly energies = new Float64Array(SHORT_TERM_BLOCKS);
 	private blocks = 0;
+	private spoiledUntil = 0;
 	private truePeaks: TruePeakChannel[] = [];
 	private readonly integrated = new IntegratedLoudness();
 	private clips = 0;
@@ -71,15 +72,19 @@ export class SignalMeter {
 
 	private configure(format: PcmFormat): void {
 		const n = format.channels;
+		const blockFrames = Math.round(format.sampleRate * BLOCK_SECONDS);
+		// The same layout again (a restarted encoder): the kernel is kept, its state cleared.
+		if (this.kernel && n === this.format?.channels && format.sampleRate === this.format.sampleRate) this.kernel.reset();
+		else this.kernel = new LevelKernel(n, kWeighting(format.sampleRate), blockFrames);
 		this.format = format;
-		this.blockFrames = Math.round(format.sampleRate * BLOCK_SECONDS);
+		this.blockFrames = blockFrames;
 		this.inBlock = 0;
-		this.kernel = new LevelKernel(n, kWeighting(format.sampleRate), this.blockFrames);
 		this.gates = new Float64Array(n);
 		this.peaks = Array.from({ length: n }, () => new Float64Array(MOMENTARY_BLOCKS));
 		this.squares = Array.from({ length: n }, () => new Float64Array(MOMENTARY_BLOCKS));
 		this.energies.fill(0);
 		this.blocks = 0;
+		this.spoiledUntil = 0;
 		// The maximum true peak is since the start, across encoder restarts.
 		const carried = Math.max(0, ...this.truePeaks.map((t) => t.max));
 		this.truePeaks = Array.from({ length: n }, () => Object.assign(new TruePeakChannel(), { max: carried }));
@@ -107,12 +112,22 @@ export class SignalMeter {
 			energy += kernel.weighted(c) / this.blockFrames;
 		}
 		kernel.nextBlock();
-		if (!Number.isFinite(energy)) kernel.resetFilters();
+		// A NaN or an infinity in the input (a broken plugin upstream) spoils this block only.
+		if (!Number.isFinite(energy)) {
+			kernel.resetFilters();
+			energy = 0;
+			// The gating blocks that include it would read too quiet: left out of the integrated loudness.
+			this.spoiledUntil = this.blocks + MOMENTARY_BLOCKS;
+			for (let c = 0; c < n; c++) {
+				if (!Number.isFinite(this.squares[c]![slot]!)) this.squares[c]![slot] = 0;
+				if (!Number.isFinite(this.peaks[c]![slot]!)) this.peaks[c]![slot] = 0;
+			}
+		}
 		this.energies[this.blocks % SHORT_TERM_BLOCKS] = energy;
 		this.blocks++;
 		this.inBlock = 0;
 		const momentaryEnergy = this.meanEnergy(MOMENTARY_BLOCKS);
-		if (this.blocks >= MOMENTARY_BLOCKS) this.integrated.add(momentaryEnergy);
+		if (this.blocks >= MOMENTARY_BLOCKS && this.blocks > this.spoiledUntil) this.integrated.add(momentaryEnergy);
 		const have = Math.min(this.blocks, MOMENTARY_BLOCKS);
 		this.onReading({
 			peakDb: this.peaks.map((ring) => DB(Math.max(...ring.subarray(0, have)))),

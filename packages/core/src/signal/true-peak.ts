@@ -84,7 +84,8 @@ export class TruePeakChannel {
 	private judge(k: number): void {
 		let max = this.max;
 		const x = Math.abs(this.at(k));
-		if (x * REACH <= max) return;
+		// NaN and infinities are not audio: they never set the maximum.
+		if (!(x < Infinity) || x * REACH <= max) return;
 		if (x > max) max = x;
 		if (x >= Math.abs(this.at(k - 1)) && x >= Math.abs(this.at(k + 1))) {
 			const w = this.window;
@@ -99,8 +100,8 @@ export class TruePeakChannel {
 				}
 				if (left < 0) left = -left;
 				if (right < 0) right = -right;
-				if (left > max) max = left;
-				if (right > max) max = right;
+				if (left > max && left < Infinity) max = left;
+				if (right > max && right < Infinity) max = right;
 			}
 		}
 		this.max = max;

@@ -7,13 +7,16 @@ export type ProfileState = 'starting' | 'running' | 'restarting' | 'stopped' | '
  * delivered nothing for over a second (listeners hear nothing); `connecting` lasts until the
  * first bytes are sent.
  */
-export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'failed' | 'stopped';
+/** `waiting`: a shared mount another source holds (or one released while silent), taken when free. */
+export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'waiting' | 'failed' | 'stopped';
 /** `retrying`: the disk failed the file (full, read-only, too slow); it is tried again, in a new part. */
 export type RecordingState = 'recording' | 'retrying' | 'stopped';
 
 export interface OutputStatus {
 	server: string;
 	mount: string;
+	/** Taken in turns with other sources (`shared: true`). */
+	shared: boolean;
 	format: Format;
 	state: OutputState;
 	bytesSent: number;
@@ -102,6 +105,13 @@ export interface SilenceEvent {
 	seconds: number;
 }
 
+/** A handover: per shared mount, the milliseconds between FROM's last byte and TO's first (null: TO took a mount that was free). */
+export interface HandoverResult {
+	from: string;
+	to: string;
+	mounts: { server: string; mount: string; gapMs: number | null }[];
+}
+
 /** Every event jdcast reports, each naming its profile. */
 export interface JdcastEvents {
 	profile: [{ profile: string; state: ProfileState; error: string | null }];
@@ -117,4 +127,5 @@ export interface JdcastEvents {
 	/** At most 10 a second per profile. */
 	level: [{ profile: string } & AudioStatus];
 	silence: [SilenceEvent];
+	handover: [HandoverResult & { profile: string }];
 }

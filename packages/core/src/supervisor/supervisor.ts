@@ -45,6 +45,8 @@ const STALL_MS = 3000;
 /** A new encoder gets this long for its first bytes (a loaded machine starts ffmpeg slowly). */
 const FIRST_BYTES_MS = 10_000;
 const JACK_ABSENT = /JACK server (not running|went away)/;
+/** Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more passed (2 s in all). */
+const YIELD_TAKE_BACK_MS = 1000;
 
 interface Credentials {
 	password?: Secret;
@@ -77,6 +79,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly taps = new Map<number, Tap>();
 	private readonly outputs: IcecastOutput[] = [];
 	private readonly recordings: RecordingSink[] = [];
+	/** Shared outputs released for dead air (`silence.action: yield`), and the timer that takes them back. */
+	private yielded: IcecastOutput[] = [];
+	private takeBack: NodeJS.Timeout | undefined;
 	private readonly routing: Routing | undefined;
 	private encoder: RunningEncoder | undefined;
 	private encoderLoop: Promise<void> | undefined;
@@ -92,7 +97,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.plan = plan(profile, options.ffmpeg);
 		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
-		this.audio.on('silence', (event) => this.emit('silence', event));
+		this.audio.on('silence', (event) => {
+			this.emit('silence', event);
+			if (profile.silence && profile.silence.action === 'yield') this.yieldOnSilence(event.state);
+		});
 		this.audio.on('log', (level, message) => this.log(level, message));
 		if (profile.input.kind === 'jack') {
 			const routing = new Routing(profile.input);
@@ -125,7 +133,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			if (initial) tap.setTags(initial);
 			for (const target of encoder.streams) {
 				const { password, admin, failure } = credentials.get(target.server)!;
-				const output = new IcecastOutput(this.profile.servers[target.server]!, target.mount, target.info, encoder, tap, password);
+				const output = new IcecastOutput(this.profile.servers[target.server]!, target.mount, target.info, encoder, tap, password, target.shared);
 				this.watchOutput(output);
 				this.outputs.push(output);
 				if (failure) output.fail(failure.message, failure.code);
@@ -164,6 +172,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (this.state === 'stopped' && !this.encoderLoop) return;
 		this.abort.abort();
 		for (const timer of this.timers) clearInterval(timer);
+		clearTimeout(this.takeBack);
 		this.timers = [];
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
 		await this.routing?.stop();
@@ -313,21 +322,27 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.encoder = encoder;
 		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restarts, running: true, reason: null });
 		const lastBytes = new Map<number, number>();
-		for (const [fd, pipe] of encoder.pipes) {
-			const tap = this.taps.get(fd)!;
-			tap.restart();
-			lastBytes.set(fd, started);
-			pipe.on('data', (chunk: Buffer) => {
-				lastBytes.set(fd, performance.now());
-				tap.push(chunk);
-				if (!producedAudio) {
-					producedAudio = true;
-					this.lastError = null;
-					this.setState('running');
-				}
-			});
+		try {
+			for (const [fd, pipe] of encoder.pipes) {
+				const tap = this.taps.get(fd)!;
+				tap.restart();
+				lastBytes.set(fd, started);
+				pipe.on('data', (chunk: Buffer) => {
+					lastBytes.set(fd, performance.now());
+					tap.push(chunk);
+					if (!producedAudio) {
+						producedAudio = true;
+						this.lastError = null;
+						this.setState('running');
+					}
+				});
+			}
+			if (encoder.meter) this.audio.attach(encoder.meter);
+		} catch (error) {
+			// An ffmpeg nobody reads must not run on beside the next one.
+			encoder.kill();
+			throw error;
 		}
-		if (encoder.meter) this.audio.attach(encoder.meter);
 		let stalled: string | undefined;
 		const watchdog = setInterval(() => {
 			stalled ??= this.stallOf(encoder, lastBytes, producedAudio);
@@ -375,6 +390,29 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (state === this.state) return;
 		this.state = state;
 		this.emit('profile', { profile: this.name, state, error: this.lastError });
+	}
+
+	/**
+	 * `silence.action: yield`: dead air releases the shared mounts (their fallback takes the
+	 * listeners); sound takes them back once it has held for 2 s (1 s to end the silence, 1 more).
+	 */
+	private yieldOnSilence(state: 'started' | 'ended'): void {
+		clearTimeout(this.takeBack);
+		const shared = this.outputs.filter((o) => o.shared);
+		if (state === 'started') {
+			const released = shared.filter((o) => o.state === 'live' || o.state === 'stalled');
+			for (const output of released) output.release();
+			this.yielded = released;
+			if (released.length) this.log('warning', `silent: released ${released.map((o) => o.mount).join(', ')} to the fallback until sound comes back`);
+			return;
+		}
+		const yielded = this.yielded;
+		this.takeBack = setTimeout(() => {
+			this.yielded = [];
+			for (const output of yielded) output.resume();
+			if (yielded.length) this.log('info', `sound is back: taking ${yielded.map((o) => o.mount).join(', ')} again`);
+		}, YIELD_TAKE_BACK_MS);
+		this.takeBack.unref();
 	}
 
 	private log(level: 'info' | 'warning' | 'error', message: string): void {

@@ -1,0 +1,45 @@
+import { loadProfileFiles, mountBlocks, type MountSettings } from '@jdcast/core';
+import { printDiagnostics } from '../output/diagnostics.js';
+import { helpOption, type Command } from './command.js';
+
+export const icecastConfig: Command = {
+	name: 'icecast-config',
+	summary: "Print the <mount> blocks (fallbacks) to paste into your own Icecast server's icecast.xml.",
+	usage: 'jdcast icecast-config FILES...',
+	options: { ...helpOption },
+	details: [
+		'For every server of the profiles that is not embedded: the mounts of `servers.NAME.mounts`',
+		'(fallback-mount, fallback-override 1, UTF-8 charset), to go inside <icecast>. Listeners of a',
+		'shared mount then move to its fallback while no DJ feeds it, and back without reconnecting.',
+		'A shared mount without a fallback is named on standard error: its listeners are cut off',
+		'between DJs.',
+	],
+	needsFiles: true,
+	async run({ positionals }) {
+		const loaded = await loadProfileFiles(positionals);
+		printDiagnostics(loaded.diagnostics);
+		if (!loaded.ok) return 1;
+		const servers = new Map<string, { mounts: Record<string, MountSettings>; shared: Set<string>; names: Set<string> }>();
+		for (const profile of loaded.profiles) {
+			for (const server of Object.values(profile.servers)) {
+				if (server.embedded) continue;
+				const key = `${server.host}:${server.port}`;
+				const entry = servers.get(key) ?? { mounts: {}, shared: new Set<string>(), names: new Set<string>() };
+				Object.assign(entry.mounts, server.mounts);
+				entry.names.add(`servers.${server.name} of ${profile.name}`);
+				for (const stream of profile.streams) if (stream.shared && stream.servers.includes(server.name)) entry.shared.add(stream.mount);
+				servers.set(key, entry);
+			}
+		}
+		let printed = 0;
+		for (const [key, { mounts, shared, names }] of servers) {
+			for (const mount of shared) {
+				if (!mounts[mount]) process.stderr.write(`jdcast: ${mount} on ${key} is shared but has no fallback: its listeners are cut off between DJs; add servers.NAME.mounts: { "${mount}": { fallback: /autodj… } }\n`);
+			}
+			if (Object.keys(mounts).length === 0) continue;
+			process.stdout.write(`${printed++ ? '\n' : ''}<!-- ${key} (${[...names].join(', ')}): inside <icecast> -->\n${mountBlocks(mounts)}\n`);
+		}
+		if (printed === 0) process.stderr.write('jdcast: no server of these profiles has `mounts:` with a fallback; nothing to print\n');
+		return 0;
+	},
+};

@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { JdcastError } from '../errors/index.js';
+import type { IcecastOutput } from '../outputs/icecast-output.js';
+import { targetKey } from '../profile/cross-check.js';
+import type { HandoverResult } from '../status/types.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+
+/** How long the incoming profile may take to have audio to send (a fresh ffmpeg's first pages). */
+const READY_TIMEOUT_MS = 10_000;
+/** Below this every channel is silence, when the incoming profile has no `silence:` threshold. */
+const DEFAULT_SILENCE_DB = -50;
+
+export interface HandoverOptions {
+	/** Hand over even when the incoming input is silent. */
+	force?: boolean;
+}
+
+/** Pairs of outputs, FROM's and TO's, that feed the same shared mount of the same server. */
+function sharedPairs(from: Supervisor, to: Supervisor): [IcecastOutput, IcecastOutput][] {
+	const theirs = new Map(to.icecastOutputs.filter((o) => o.shared).map((o) => [targetKey(o.server, o.mount), o]));
+	return from.icecastOutputs.filter((o) => o.shared).flatMap((o) => {
+		const other = theirs.get(targetKey(o.server, o.mount));
+		return other ? [[o, other] as [IcecastOutput, IcecastOutput]] : [];
+	});
+}
+
+/**
+ * Hands every mount FROM and TO share from FROM to TO, inside one process: FROM's live
+ * connection itself goes over, so listeners stay connected (Ogg: FROM's stream ends, TO's
+ * begins as the next link of the chain; MP3: TO's frames follow FROM's). FROM's other outputs
+ * and its recordings keep running. Refuses when TO's input is silent, unless forced.
+ */
+export async function handOver(from: Supervisor, to: Supervisor, options: HandoverOptions = {}): Promise<HandoverResult> {
+	const pairs = sharedPairs(from, to);
+	if (pairs.length === 0) throw new JdcastError('E_HANDOVER_NOTHING_SHARED', `${from.name} and ${to.name} share no mount: mark the same mount \`shared: true\` in both profiles`);
+	// TO must have audio to send before FROM lets go: a fresh ffmpeg needs a moment for its first pages.
+	for (let waited = 0; !pairs.every(([, o]) => o.hasAudio) || to.status().audio === null; waited += 50) {
+		if (waited >= READY_TIMEOUT_MS) throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} has no audio to send after ${READY_TIMEOUT_MS / 1000} s; nothing was handed over`);
+		await sleep(50);
+	}
+	if (!options.force) {
+		const threshold = to.profile.silence ? to.profile.silence.threshold : DEFAULT_SILENCE_DB;
+		const levels = to.status().audio?.rmsDb ?? [];
+		if (levels.every((db) => db === null || db < threshold)) {
+			throw new JdcastError('E_HANDOVER_SILENT', `${to.name}'s input is silent (every channel below ${threshold} dBFS): connect its sound, or hand over with --force`);
+		}
+	}
+	const mounts = await Promise.all(
+		pairs.map(async ([out, into]) => {
+			const held = out.handOff();
+			if (!held) {
+				// FROM was not on air there: TO takes the mount as soon as it is free, as any waiting DJ does.
+				into.resume();
+				return { server: into.server.name, mount: into.mount, gapMs: null };
+			}
+			const firstWriteAt = await into.adopt(held.connection);
+			return { server: into.server.name, mount: into.mount, gapMs: Math.max(0, firstWriteAt - held.lastWriteAt) };
+		}),
+	);
+	return { from: from.name, to: to.name, mounts };
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { it, type TestContext } from 'node:test';
+import { tempDir } from './helpers/env.js';
+import { jdcastOnce, runUp, writeProfile, type RunningJdcast } from './helpers/jdcast.js';
+import { analyze, capture, inDir, pitchSequence } from './helpers/listener.js';
+import { execa } from 'execa';
+import { jackInput, serverEntry } from './helpers/profile.js';
+import { connectionsOf, SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } from './helpers/services.js';
+
+/** A station's Icecast: /live.* fall back to /autodj.* while no DJ feeds them, and come back. */
+async function station(t: TestContext) {
+	return startIcecast(t, { mounts: { '/live.opus': { fallback: '/autodj.opus' }, '/live.mp3': { fallback: '/autodj.mp3' } } });
+}
+
+/** A profile playing a tone on the station: the autodj on its own mounts, a DJ on the shared public ones. */
+function toneProfile(dir: string, name: string, hz: number, port: number, mounts: 'autodj' | 'live'): string {
+	const shared = mounts === 'live' ? ', shared: true' : '';
+	return writeProfile(dir, name, `name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n`);
+}
+
+function control(up: RunningJdcast, ...args: string[]) {
+	return jdcastOnce([...args, '--socket', up.socket]);
+}
+
+function latestState(up: RunningJdcast, profile: string, mount: string): string | undefined {
+	return up.events.filter((e) => e.event === 'output' && e.profile === profile && e.mount === mount).at(-1)?.state;
+}
+
+it('one jdcast, one public URL: DJ A, handover to DJ B, B stops (the autodj), A again; listeners stay connected and hear 440, 880, 330, 440', async (t) => {
+	const icecast = await station(t);
+	const dir = tempDir(t);
+	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj');
+	toneProfile(dir, 'dj-a', 440, icecast.port, 'live');
+	// A glob, as a station runs it: profiles added later come in with `jdcast reload`.
+	const up = runUp(t, [path.join(dir, '*.yaml')], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/autodj.opus', '/autodj.mp3', '/live.opus', '/live.mp3']);
+
+	const listeners = ['opus', 'mp3'].map((codec) => capture(`http://127.0.0.1:${icecast.port}/live.${codec}`, 15, inDir(dir, `live-${codec}.bin`)));
+	await new Promise((r) => setTimeout(r, 3500));
+	// DJ B comes in by reload and waits, since A holds the mounts.
+	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
+	const reload = await control(up, 'reload');
+	assert.equal(reload.code, 0, reload.stderr);
+	await up.waitForEvent((e) => e.event === 'output' && e.profile === 'dj-b' && e.mount === '/live.opus' && e.state === 'waiting', 'B waiting for the mount A holds');
+	const handover = await control(up, 'handover', 'dj-a', 'dj-b');
+	assert.equal(handover.code, 0, handover.stderr);
+	assert.match(handover.stderr, /\/live\.opus on station: dj-a → dj-b, \d+ ms between them/);
+	assert.equal(latestState(up, 'dj-a', '/live.opus'), 'stopped');
+	assert.equal(latestState(up, 'dj-a', '/autodj.opus'), undefined, 'A has no other mount; its profile runs on');
+	await new Promise((r) => setTimeout(r, 3500));
+	assert.equal((await control(up, 'stop', 'dj-b')).code, 0);
+	await new Promise((r) => setTimeout(r, 3500));
+	assert.equal((await control(up, 'start', 'dj-a')).code, 0);
+
+	for (const [i, codec] of (['opus', 'mp3'] as const).entries()) {
+		const { file } = await listeners[i]!;
+		const heard = await analyze(file);
+		assert.equal(heard.codec, codec);
+		// The handover inside jdcast is clean for both. Icecast itself, moving MP3 listeners to the
+		// fallback and back, cuts a frame at each move (Ogg pages resync silently): the decoder
+		// resyncs with one "Header missing" per move. Nothing else may show.
+		const allowed = codec === 'mp3' ? /Header missing|Invalid data found when processing input/ : /(?!)/;
+		const unexpected = heard.decodeErrors.filter((line) => !allowed.test(line));
+		assert.deepEqual(unexpected, [], `${codec}: no decoder error across the handover, the fallback and back`);
+		assert.ok(heard.decodeErrors.filter((line) => /Header missing/.test(line)).length <= 2, `${codec}: at most one resync per Icecast move: ${heard.decodeErrors.join('; ')}`);
+		assert.ok(heard.duration > 13, `${codec}: one connection for the whole night (${heard.duration} s decoded)`);
+		const pitches = (await pitchSequence(file)).map((r) => r.hz);
+		assert.deepEqual(pitches, [440, 880, 330, 440], `${codec}: ${JSON.stringify(await pitchSequence(file))}`);
+		assert.ok(heard.longestSilence <= 0.1, `${codec}: ${heard.longestSilence} s of silence at a change`);
+	}
+	assert.equal(await up.stop('SIGTERM'), 0);
+});
+
+it('two DJs on two machines (two jdcast processes): B waits while A holds the public mount, takes it when A stops; the listener never reconnects', async (t) => {
+	const icecast = await station(t);
+	const dirA = tempDir(t);
+	const dirB = tempDir(t);
+	const env = { JD_TEST_PW: icecast.sourcePassword.reveal() };
+	const upA = runUp(t, [toneProfile(dirA, 'autodj', 330, icecast.port, 'autodj'), toneProfile(dirA, 'dj-a', 440, icecast.port, 'live')], env);
+	await upA.waitLive(['/autodj.opus', '/live.opus', '/live.mp3']);
+	const upB = runUp(t, [toneProfile(dirB, 'dj-b', 880, icecast.port, 'live')], env);
+	await upB.waitForEvent((e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'waiting', 'B waiting while A holds the mount');
+	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 8, inDir(dirB, 'live.opus.bin'));
+	await new Promise((r) => setTimeout(r, 3000));
+	assert.equal(upB.events.filter((e) => e.event === 'retry').length, 0, 'waiting is not retrying: no retry events');
+	assert.equal(upB.events.filter((e) => e.event === 'log').length, 0, 'and nothing logged for each ask');
+
+	const stoppedAt = Date.now();
+	assert.equal((await control(upA, 'stop', 'dj-a')).code, 0);
+	const live = await upB.waitForEvent((e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'live', 'B live once A let go');
+	const tookMs = Date.parse(String(live.time)) - stoppedAt;
+	t.diagnostic(`B on air ${tookMs} ms after A was asked to stop`);
+	assert.ok(tookMs < 2000, `B took ${tookMs} ms: it asks every 100 ms`);
+
+	const { file } = await listener;
+	const heard = await analyze(file);
+	assert.deepEqual(heard.decodeErrors, []);
+	assert.ok(heard.duration > 7, `one connection throughout (${heard.duration} s decoded)`);
+	const pitches = (await pitchSequence(file)).map((r) => r.hz);
+	assert.deepEqual([pitches[0], pitches.at(-1)], [440, 880], JSON.stringify(pitches));
+	const status = JSON.parse((await control(upB, 'status', '--json')).stdout) as { profiles: { outputs: { mount: string; state: string; reconnects: number }[] }[] };
+	assert.deepEqual(status.profiles[0]!.outputs.map((o) => [o.mount, o.state, o.reconnects]), [['/live.opus', 'live', 0], ['/live.mp3', 'live', 0]], 'waiting is not counted as reconnecting');
+});
+
+it('a careless station: two profiles feed one mount, one of them shared, or both shared with different encodings: refused at validate, naming both places', async (t) => {
+	const dir = tempDir(t);
+	const server = serverEntry('station', 8000);
+	const a = writeProfile(dir, 'a', `name: a\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
+	const b = writeProfile(dir, 'b', `name: b\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus }\n`);
+	const c = writeProfile(dir, 'c', `name: c\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, channels: 1, shared: true }\n`);
+	const unshared = await jdcastOnce(['validate', a, b]);
+	assert.equal(unshared.code, 1);
+	assert.match(unshared.stderr, new RegExp(`${b}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is also fed by ${a}:\\d+:\\d+; to take it in turns, mark both streams \`shared: true\``));
+	const mismatch = await jdcastOnce(['validate', a, c]);
+	assert.equal(mismatch.code, 1);
+	assert.match(mismatch.stderr, new RegExp(`${c}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is shared with ${a}:\\d+:\\d+, but it is opus, 1 channel, 48000 Hz here and opus, 2 channels, 48000 Hz there`));
+	const twoA = writeProfile(dir, 'a2', `name: a2\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
+	assert.equal((await jdcastOnce(['validate', a, twoA])).code, 0, 'both shared, same encoding: fine');
+});
+
+it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.action: yield) and takes it back when sound returns; listeners stay connected', async (t) => {
+	const icecast = await station(t);
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const dir = tempDir(t);
+	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj');
+	const dj = writeProfile(dir, 'dj', `name: dj\n${jackInput('jd_dj', jack.name)}silence: { threshold: -50, after: 1, action: yield }\nservers:\n${serverEntry('station', icecast.port)}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
+	const up = runUp(t, [path.join(dir, 'autodj.yaml'), dj], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/autodj.opus', '/live.opus']);
+	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 10, inDir(dir, 'live.bin'));
+	await new Promise((r) => setTimeout(r, 2000));
+	const cables = await connectionsOf(jack.name, 'jd_dj');
+	const jackEnv = { env: { ...process.env, JACK_DEFAULT_SERVER: jack.name } };
+	// The DJ's cable is pulled: dead air.
+	for (const [from, to] of cables) await execa('jack_disconnect', [from, to], jackEnv);
+	await up.waitForEvent((e) => e.event === 'log' && /silent: released \/live\.opus to the fallback/.test(String(e.message)), 'the mount released to the autodj', 10_000);
+	await new Promise((r) => setTimeout(r, 2500));
+	for (const [from, to] of cables) await execa('jack_connect', [from, to], jackEnv);
+	await up.waitForEvent((e) => e.event === 'log' && /sound is back: taking \/live\.opus again/.test(String(e.message)), 'the mount taken back', 10_000);
+
+	const { file } = await listener;
+	const heard = await analyze(file);
+	assert.deepEqual(heard.decodeErrors, []);
+	assert.ok(heard.duration > 9, `one connection throughout (${heard.duration} s decoded)`);
+	const pitches = (await pitchSequence(file)).map((r) => r.hz).filter((hz) => hz !== 0);
+	assert.deepEqual(pitches, [SIGNAL_LEFT_HZ, 330, SIGNAL_LEFT_HZ], JSON.stringify(await pitchSequence(file)));
+	assert.equal(await up.stop('SIGTERM'), 0);
+});
+
+it('voice: "hand over to dj b" and "take over the stream" move the public mount between DJs; a silent DJ is refused in words', async (t) => {
+	const icecast = await station(t);
+	const dir = tempDir(t);
+	toneProfile(dir, 'dj-a', 440, icecast.port, 'live');
+	const up = runUp(t, [path.join(dir, '*.yaml')], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/live.opus', '/live.mp3']);
+	// DJ B joins by reload, and so does "jackdaw", the Jackdaw user's own profile, whose input is silent.
+	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
+	writeProfile(dir, 'jackdaw', `name: jackdaw\ninput:\n  tone: { frequency: 440, level: -100 }\nsilence: false\nservers:\n${serverEntry('station', icecast.port)}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n  - { mount: /live.mp3, format: mp3, bitrate: 128, shared: true }\n`);
+	const reload = await control(up, 'reload');
+	assert.equal(reload.code, 0, reload.stderr);
+	const say = async (phrase: string) => {
+		const result = await jdcastOnce(['jackdaw', 'say', phrase, '--config', JSON.stringify({ socket: up.socket })]);
+		return (JSON.parse(result.stdout.trim()) as { reply: string }).reply;
+	};
+	assert.equal(await say('hand over to dj b'), 'Handed over from dj a to dj b.');
+	assert.equal(await say('take over the stream'), 'Not handed over: jackdaw is silent.');
+	assert.equal(await say('hand over to dj b'), 'dj b is already on air.');
+	assert.equal(await say('hand over to nobody'), 'I know no stream profile called nobody.');
+	assert.equal(up.events.filter((e) => e.event === 'handover').length, 1);
+	assert.equal(latestState(up, 'dj-b', '/live.opus'), 'live');
+	assert.equal(await up.stop('SIGTERM'), 0);
+});
