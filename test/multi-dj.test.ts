@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { it, type TestContext } from 'node:test';
 import { tempDir } from './helpers/env.js';
-import { jdcastOnce, runUp, writeProfile, type RunningJdcast } from './helpers/jdcast.js';
+import { jdcastOnce, runUp, writeProfile, type JdcastEvent, type RunningJdcast } from './helpers/jdcast.js';
 import { analyze, capture, inDir, pitchSequence } from './helpers/listener.js';
 import { execa } from 'execa';
 import { jackInput, serverEntry } from './helpers/profile.js';
@@ -169,5 +169,43 @@ it('voice: "hand over to dj b" and "take over the stream" move the public mount 
 	assert.equal(await say('hand over to nobody'), 'I know no stream profile called nobody.');
 	assert.equal(up.events.filter((e) => e.event === 'handover').length, 1);
 	assert.equal(latestState(up, 'dj-b', '/live.opus'), 'live');
+	assert.equal(await up.stop('SIGTERM'), 0);
+});
+
+it('a schedule of dated slots a few seconds apart: DJ A, then B, on the public mount, handed over at the boundaries; B waits its turn; nobody after', async (t) => {
+	const icecast = await station(t);
+	const dir = tempDir(t);
+	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj');
+	toneProfile(dir, 'dj-a', 440, icecast.port, 'live');
+	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
+	const local = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+	const t0 = Math.ceil(Date.now() / 1000) * 1000 + 7000;
+	const boundaries = [t0, t0 + 5000, t0 + 10_000];
+	const schedule = writeProfile(dir, 'schedule', `timezone: UTC\nlead: 4\nslots:\n  - { profile: dj-a, start: "${local(boundaries[0]!)}", end: "${local(boundaries[1]!)}" }\n  - { profile: dj-b, start: "${local(boundaries[1]!)}", end: "${local(boundaries[2]!)}" }\n`);
+	const validate = await jdcastOnce(['validate', '--schedule', schedule, ...['autodj', 'dj-a', 'dj-b'].map((n) => path.join(dir, `${n}.yaml`))]);
+	assert.equal(validate.code, 0, validate.stderr);
+	const up = runUp(t, ['--schedule', schedule, ...['autodj', 'dj-a', 'dj-b'].map((n) => path.join(dir, `${n}.yaml`))], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/autodj.opus']);
+	const before = JSON.parse((await control(up, 'status', '--json')).stdout) as { schedule: { current: string | null; next: string; nextAt: string }; profiles: { name: string; state: string }[] };
+	assert.deepEqual(before.schedule, { current: null, next: 'dj-a', nextAt: new Date(boundaries[0]!).toISOString() });
+	assert.deepEqual(before.profiles.map((p) => p.name), ['autodj'], 'no DJ runs before its slot');
+	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 18, inDir(dir, "live.bin"));
+
+	const aLive = await up.waitForEvent((e) => e.event === 'output' && e.profile === 'dj-a' && e.mount === '/live.opus' && e.state === 'live', 'A on air in its slot', 15_000);
+	const handover = await up.waitForEvent((e) => e.event === 'handover', 'the handover at the boundary', 15_000);
+	assert.equal(handover.from, 'dj-a');
+	assert.equal(handover.to, 'dj-b');
+	const bStopped = await up.waitForEvent((e) => e.event === 'profile' && e.profile === 'dj-b' && e.state === 'stopped', 'B stopped when its slot ended', 15_000);
+	const off = (e: JdcastEvent, at: number) => Date.parse(String(e.time)) - at;
+	t.diagnostic(`A on air ${off(aLive, boundaries[0]!)} ms after its slot began, handed over ${off(handover, boundaries[1]!)} ms after the boundary, B stopped ${off(bStopped, boundaries[2]!)} ms after its end`);
+	assert.ok(Math.abs(off(handover, boundaries[1]!)) <= 500, 'the handover at the boundary, ±0.5 s');
+	assert.ok(Math.abs(off(bStopped, boundaries[2]!)) <= 500, 'B off at its end, ±0.5 s');
+	assert.ok(off(aLive, boundaries[0]!) <= 500, 'A on air within 0.5 s of its slot');
+
+	const { file } = await listener;
+	const heard = await analyze(file);
+	assert.deepEqual(heard.decodeErrors, []);
+	const pitches = (await pitchSequence(file)).map((r) => r.hz).filter((hz) => hz !== 0);
+	assert.deepEqual(pitches, [330, 440, 880, 330], JSON.stringify(await pitchSequence(file)));
 	assert.equal(await up.stop('SIGTERM'), 0);
 });

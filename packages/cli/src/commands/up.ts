@@ -1,4 +1,4 @@
-import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, ProfileError } from '@jdcast/core';
+import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ProfileError } from '@jdcast/core';
 import path from 'node:path';
 import { UsageError } from '../args.js';
 import { ownerOf, type Owner } from '../run/owner.js';
@@ -10,12 +10,13 @@ import { socketOption } from './control.js';
 export const up: Command = {
 	name: 'up',
 	summary: 'Run profiles in the foreground: every stream, recording and JACK connection, until Ctrl-C.',
-	usage: 'jdcast up [--json] [--socket PATH] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
+	usage: 'jdcast up [--json] [--socket PATH] [--schedule FILE] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
 	options: {
 		...jsonOption,
 		...socketOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
 		'exit-with': { type: 'string', description: 'stop when the process PID exits (how the Jackdaw plugin ties jdcast to its voice client)', placeholder: 'PID' },
+		schedule: { type: 'string', description: 'a schedule file: which profile holds the shared mounts when (handed over at the boundaries)', placeholder: 'FILE' },
 		'now-playing-file': { type: 'string', description: "follow a player's now-playing JSON file (Jackdaw's .now_playing.json: tags.title/artist/album) on every profile", placeholder: 'FILE' },
 		...helpOption,
 	},
@@ -40,6 +41,7 @@ export const up: Command = {
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
 			...(owner === undefined ? {} : { exitWith: owner }),
+			...(typeof values.schedule === 'string' ? { schedule: scheduleReader(values.schedule) } : {}),
 			...(typeof values['now-playing-file'] === 'string' ? { nowPlayingFile: path.resolve(values['now-playing-file']) } : {}),
 			reload: async () => {
 				// Off the event loop that moves the audio: a large file takes time to check.
@@ -50,6 +52,15 @@ export const up: Command = {
 		});
 	},
 };
+
+/** The schedule file, read at start and at every reload, its problems a refusal with FILE:LINE:COL. */
+function scheduleReader(file: string) {
+	return async (profiles: string[]) => {
+		const { schedule, diagnostics } = await loadScheduleFile(file, profiles);
+		if (!schedule) throw new ProfileError(diagnostics);
+		return schedule;
+	};
+}
 
 function ownerOption(value: unknown): Owner | undefined {
 	if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { withoutControlCharacters, type AudioStatus, type OutputStatus, type ProfileStatus, type StatusSnapshot } from '@jdcast/core';
+import { withoutControlCharacters, type AudioStatus, type OutputStatus, type ProfileStatus, type ScheduleStatus, type StatusSnapshot } from '@jdcast/core';
 
 export interface TableOptions {
 	/** ANSI colours (a terminal without NO_COLOR). */
@@ -56,7 +56,18 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 		// The cause under the row it belongs to: the table stays narrow, the words stay whole.
 		if (row.error) lines.push(paint(row.paint === 'good' ? 'dim' : row.paint, cut(`      ${clean(row.error)}`, width)));
 	}
+	if (snapshot.schedule) lines.push(paint('dim', cut(scheduleLine(snapshot.schedule, now), width)));
 	return lines.join('\n');
+}
+
+/** "schedule: dj-a on air; next dj-b at 22:00 (in 12 minutes)". */
+function scheduleLine(s: ScheduleStatus, now: number): string {
+	const on = s.current ? `${s.current} on air` : 'nobody on air';
+	if (!s.next || !s.nextAt) return `schedule: ${on}; no slot in the next 8 days`;
+	const at = new Date(s.nextAt);
+	const minutes = Math.max(0, Math.round((at.getTime() - now) / 60_000));
+	const inWords = minutes < 1 ? 'in under a minute' : minutes < 120 ? `in ${minutes} minute${minutes === 1 ? '' : 's'}` : `in ${Math.round(minutes / 60)} hours`;
+	return `schedule: ${on}; next ${s.next} at ${at.toTimeString().slice(0, 5)} (${inWords})`;
 }
 
 function meterLine(p: ProfileStatus, now: number): string {

@@ -1,4 +1,4 @@
-import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, type Metadata, type Profile, type ReloadResult } from '@jdcast/core';
+import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, type Metadata, type Profile, type ReloadResult, type Schedule } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 import { watchOwner, type Owner } from './owner.js';
@@ -14,6 +14,8 @@ export interface ForegroundOptions {
 	reload?: () => Promise<Profile[]>;
 	/** Printed once the profiles have started (e.g. the demo's listen URLs). */
 	banner?: (orchestrator: Orchestrator) => string;
+	/** Reads the schedule (`--schedule`) for these profile names; throws ProfileError to refuse. Read again at every reload. */
+	schedule?: (profiles: string[]) => Promise<Schedule>;
 	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
 	exitWith?: Owner;
 	/** Follow a player's now-playing JSON file (Jackdaw's .now_playing.json) on every profile. */
@@ -43,7 +45,10 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		const previous = reloading;
 		const next = (async () => {
 			await previous?.catch(() => {});
-			const result = await orchestrator.reload(await options.reload!());
+			const profiles = await options.reload!();
+			const schedule = await options.schedule?.(profiles.map((p) => p.name));
+			const result = await orchestrator.reload(profiles);
+			if (schedule) orchestrator.setSchedule(schedule);
 			say('reload', `reloaded: ${describe(result)}`, { ...result });
 			return result;
 		})();
@@ -84,6 +89,18 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		});
 	});
 
+	if (options.schedule) {
+		try {
+			orchestrator.setSchedule(await options.schedule(profiles.map((p) => p.name)));
+		} catch (error) {
+			if (!(error instanceof ProfileError)) throw error;
+			for (const line of error.lines) process.stderr.write(`${line}\n`);
+			await controller.close();
+			detach?.();
+			await options.afterStop?.();
+			return 1;
+		}
+	}
 	if (!stopAsked()) await orchestrator.start(profiles);
 	started = true;
 	stopIfAllFailed();

@@ -8,6 +8,8 @@ import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
 import type { HandoverResult, JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
+import type { Schedule } from '../schedule/schedule.js';
+import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
 
@@ -47,6 +49,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private listenerTimer: NodeJS.Timeout | undefined;
 	private readonly listenerFailures = new Set<string>();
 	private readonly loopDelay = new LoopDelayMonitor();
+	private scheduler: Scheduler | undefined;
+	private started = false;
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
 		super();
@@ -61,22 +65,25 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			setTimeout(() => void this.pollListeners(), 1000).unref();
 		}
 		await this.startEmbeddedServers(profiles);
-		await Promise.all(profiles.map((p) => this.run(p)));
+		// A schedule in force starts only the profiles due now; it starts the others in their slots.
+		await Promise.all(profiles.filter((p) => this.scheduler?.due(p.name) ?? true).map((p) => this.run(p)));
+		this.started = true;
+		this.scheduler?.start();
 	}
 
 	/**
 	 * Starts a known profile again (after `stopProfile`); a running one takes back the shared
 	 * mounts it handed over or released. Throws E_UNKNOWN_PROFILE.
 	 */
-	async startProfile(name: string): Promise<void> {
+	async startProfile(name: string, options: { holdShared?: boolean } = {}): Promise<void> {
 		const profile = this.known.get(name) ?? this.unknownProfile(name);
 		const running = this.supervisors.get(name);
 		if (running) {
-			for (const output of running.icecastOutputs) if (output.shared) output.resume();
+			if (!options.holdShared) for (const output of running.icecastOutputs) if (output.shared) output.resume();
 			return;
 		}
 		await this.startEmbeddedServers([profile]);
-		await this.run(profile);
+		await this.run(profile, options);
 	}
 
 	/** Stops one profile; the others are not touched. Throws E_UNKNOWN_PROFILE. */
@@ -115,7 +122,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			const wasRunning = this.supervisors.has(profile.name);
 			if (wasRunning) await this.stopProfile(profile.name);
 			this.stoppedStatus.delete(profile.name);
-			await this.run(profile);
+			if (this.scheduler?.due(profile.name) ?? true) await this.run(profile);
 			(before ? result.restarted : result.started).push(profile.name);
 		}
 		return result;
@@ -149,6 +156,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	/** Stops every profile, then the embedded servers. */
 	async stop(): Promise<void> {
+		this.scheduler?.stop();
 		clearInterval(this.listenerTimer);
 		this.listenerTimer = undefined;
 		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
@@ -179,7 +187,32 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				return status ? [status] : [];
 			}),
 			process: { pid: process.pid, loopDelayMaxMs: this.loopDelay.maxMs },
+			...(this.scheduler ? { schedule: this.scheduler.status() } : {}),
 		};
+	}
+
+	/**
+	 * Puts a schedule in force (replacing any before it), or none: the profiles with shared mounts
+	 * then run in their slots only, handed over at the boundaries.
+	 */
+	setSchedule(schedule: Schedule | undefined): void {
+		this.scheduler?.stop();
+		this.scheduler = schedule ? new Scheduler(this, schedule, (level, message) => this.emit('log', { profile: '', level, message })) : undefined;
+		if (this.started) this.scheduler?.start();
+	}
+
+	/** The profiles this orchestrator knows, running or not. */
+	get knownProfiles(): Profile[] {
+		return [...this.known.values()];
+	}
+
+	get runningProfileNames(): string[] {
+		return [...this.supervisors.keys()];
+	}
+
+	/** Whether a running profile is on air on one of its shared mounts. */
+	holdsSharedMount(name: string): boolean {
+		return this.supervisors.get(name)?.icecastOutputs.some((o) => o.shared && (o.state === 'live' || o.state === 'stalled')) ?? false;
 	}
 
 	get profiles(): Supervisor[] {
@@ -194,7 +227,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return this.embedded.get(port);
 	}
 
-	private async run(profile: Profile): Promise<void> {
+	private async run(profile: Profile, options: { holdShared?: boolean } = {}): Promise<void> {
 		if (this.supervisors.has(profile.name)) return;
 		const passwords = new Map<string, Secret>();
 		const adminPasswords = new Map<string, Secret>();
@@ -213,7 +246,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		for (const event of EVENTS) forward(supervisor, this, event);
 		this.supervisors.set(profile.name, supervisor);
 		this.stoppedStatus.delete(profile.name);
-		await supervisor.start();
+		await supervisor.start(options);
 	}
 
 	private unknownProfile(name: string): never {

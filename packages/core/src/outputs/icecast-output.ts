@@ -159,7 +159,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.connection?.close();
 	}
 
-	/** Seeks the mount again after `handOff` or `release`. */
+	/** Before `start`: the output waits without seeking the mount, until resumed or handed a connection. */
+	hold(): void {
+		this.park('waiting');
+	}
+
+	/** Seeks the mount again after `handOff`, `release` or `hold`. */
 	resume(): void {
 		this.unpark();
 	}
@@ -283,7 +288,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.cycle = cycle;
 		const signal = AbortSignal.any([this.abort.signal, cycle.signal]);
 		try {
-			const connection = await pRetry(() => this.attempt(), {
+			const connection = await pRetry(() => this.attempt(signal), {
 				retries: Number.POSITIVE_INFINITY,
 				minTimeout: 0,
 				factor: 1,
@@ -320,14 +325,14 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		}
 	}
 
-	private async attempt(): Promise<SourceConnection> {
-		if (this.abort.signal.aborted) throw new AbortError('stopped');
+	private async attempt(signal: AbortSignal): Promise<SourceConnection> {
+		if (signal.aborted) throw new AbortError('stopped');
 		this.attempts++;
 		const password = this.password;
 		if (!password) throw new AbortError('no password');
 		try {
 			const ca = await trustedCa(this.server);
-			return await SourceConnection.open({
+			const connection = await SourceConnection.open({
 				host: this.server.host,
 				port: this.server.port,
 				server: this.server.name,
@@ -345,6 +350,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 					audioInfo: { channels: this.encoder.channels, samplerate: this.encoder.samplerate, bitrate: this.encoder.bitrate },
 				}),
 			});
+			// The wait was ended while this attempt was under way (stopped, parked, a connection adopted): not wanted.
+			if (signal.aborted) {
+				connection.close();
+				throw new AbortError('not wanted any more');
+			}
+			return connection;
 		} catch (error) {
 			if (error instanceof IcecastError && !error.transient) throw new AbortError(error);
 			throw error;

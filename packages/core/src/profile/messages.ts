@@ -15,6 +15,8 @@ export function schemaDiagnostics(
 	root: JsonSchema,
 	data: unknown,
 	view: PathView = samePath,
+	/** What the whole document is called in a message about its root. */
+	rootName = 'profile',
 ): Diagnostic[] {
 	const kept = dropNoise(errors, root);
 	const diagnostics: Diagnostic[] = [];
@@ -24,7 +26,7 @@ export function schemaDiagnostics(
 		if (!described) continue;
 		const { shown, located } = view(described.path);
 		const where = source.position(located, described.at);
-		const subject = displayPath(shown) || 'profile';
+		const subject = displayPath(shown) || rootName;
 		const message = `${subject}${described.text}`;
 		const key = `${where.line}:${where.col}:${message}`;
 		if (seen.has(key)) continue;

@@ -95,6 +95,15 @@ export interface ProcessStatus {
 export interface StatusSnapshot {
 	profiles: ProfileStatus[];
 	process: ProcessStatus;
+	/** Present while a schedule (`jdcast up --schedule`) is in force. */
+	schedule?: ScheduleStatus;
+}
+
+/** Who the schedule has on the shared mounts now, and who is next, when. */
+export interface ScheduleStatus {
+	current: string | null;
+	next: string | null;
+	nextAt: string | null;
 }
 
 /** Dead air began (`since`: when it went quiet; `seconds` so far) or ended (`seconds` in all). */

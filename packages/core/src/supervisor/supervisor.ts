@@ -122,7 +122,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return this.encoder?.pid ?? null;
 	}
 
-	async start(): Promise<void> {
+	/** `holdShared`: its shared outputs wait (`waiting`) until resumed or handed a connection (a scheduled profile started ahead of its slot). */
+	async start(options: { holdShared?: boolean } = {}): Promise<void> {
 		this.setState('starting');
 		const credentials = await this.resolveCredentials();
 		for (const encoder of this.plan.encoders) {
@@ -155,7 +156,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
 			return;
 		}
-		for (const output of this.outputs) if (output.state !== 'failed') output.start();
+		for (const output of this.outputs) {
+			if (output.state === 'failed') continue;
+			if (options.holdShared && output.shared) output.hold();
+			output.start();
+		}
 		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
 		// by whoever hears that, and stop() must find everything there is to stop.
 		const stats = this.options.statsIntervalMs ?? 2000;

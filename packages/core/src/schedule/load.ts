@@ -1,0 +1,80 @@
+import { DateTime, IANAZone } from 'luxon';
+import { formatPosition, type Diagnostic } from '../profile/diagnostic.js';
+import { hasErrors } from '../profile/diagnostic.js';
+import { schemaDiagnostics } from '../profile/messages.js';
+import { YamlSource, type InstancePath } from '../profile/source.js';
+import { readSmallFile, type SmallFileError } from '../util/small-file.js';
+import validateSchedule, { schema } from './generated/validate-schedule.js';
+import { overlaps, Schedule, slotInWords, type Slot, type Weekday } from './schedule.js';
+
+/** A schedule is a page of slots; more than this is not one. */
+const MAX_SCHEDULE_BYTES = 1024 * 1024;
+const DEFAULT_LEAD_SECONDS = 5;
+
+export interface ScheduleLoad {
+	schedule?: Schedule;
+	diagnostics: Diagnostic[];
+}
+
+interface RawSchedule {
+	timezone?: string;
+	lead?: number;
+	slots: { profile: string; days?: Weekday[]; from?: string; to?: string; start?: string; end?: string }[];
+}
+
+/**
+ * Reads and checks a schedule file (its own JSON Schema, then what a schema cannot say: a slot
+ * is weekly or dated, its end after its start, the zone exists, no two slots overlap), every
+ * problem at FILE:LINE:COL. `profiles`, when given, are the names a slot may use.
+ */
+export async function loadScheduleFile(file: string, profiles?: readonly string[]): Promise<ScheduleLoad> {
+	let text: string;
+	try {
+		text = (await readSmallFile(file, MAX_SCHEDULE_BYTES)).toString('utf8');
+	} catch (error) {
+		return { diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `the schedule ${(error as SmallFileError).reason}` }] };
+	}
+	return loadScheduleText(text, file, profiles);
+}
+
+export function loadScheduleText(text: string, file: string, profiles?: readonly string[], now = Date.now()): ScheduleLoad {
+	const source = new YamlSource(file, text);
+	if (hasErrors(source.syntaxDiagnostics)) return { diagnostics: source.syntaxDiagnostics };
+	const data = source.data ?? {};
+	if (!validateSchedule(data)) return { diagnostics: schemaDiagnostics(validateSchedule.errors ?? [], source, schema, data, undefined, 'schedule') };
+	const raw = data as RawSchedule;
+	const diagnostics: Diagnostic[] = [];
+	const report = (path: InstancePath, message: string, at: 'key' | 'value' = 'value') => diagnostics.push({ file, ...source.position(path, at), severity: 'error', message });
+
+	const zone = raw.timezone ?? DateTime.local().zoneName ?? 'UTC';
+	if (!IANAZone.isValidZone(zone)) report(['timezone'], `timezone: ${JSON.stringify(zone)} is not a time zone jdcast knows; use an IANA name such as Europe/Berlin or UTC`);
+	const slots: Slot[] = [];
+	for (const [i, s] of raw.slots.entries()) {
+		const where: InstancePath = ['slots', i];
+		const at = formatPosition(file, source.position(where, 'value'));
+		if (profiles && !profiles.includes(s.profile)) report([...where, 'profile'], `slots[${i}].profile: no profile named ${JSON.stringify(s.profile)} among the files given; profiles are ${profiles.join(', ') || 'none'}`);
+		const weekly = s.days !== undefined || s.from !== undefined || s.to !== undefined;
+		const dated = s.start !== undefined || s.end !== undefined;
+		if (weekly === dated || (weekly && (!s.days || !s.from || !s.to)) || (dated && (!s.start || !s.end))) {
+			report(where, `slots[${i}]: give days, from and to (a weekly slot) or start and end (a dated one)`);
+			continue;
+		}
+		if (weekly) {
+			if (s.from === s.to) report([...where, 'to'], `slots[${i}].to: the same as from; a slot of a whole day goes from 00:00 to 00:00 of the next day's slot`);
+			slots.push({ profile: s.profile, kind: 'weekly', days: s.days!, from: s.from!, to: s.to!, at });
+			continue;
+		}
+		if (IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }) <= DateTime.fromISO(s.start!, { zone })) {
+			report([...where, 'end'], `slots[${i}].end: ${s.end} is not after its start ${s.start}`);
+			continue;
+		}
+		slots.push({ profile: s.profile, kind: 'dated', start: s.start!, end: s.end!, at });
+	}
+	if (hasErrors(diagnostics)) return { diagnostics };
+	const schedule = new Schedule(slots, zone, raw.lead ?? DEFAULT_LEAD_SECONDS);
+	for (const [first, second] of overlaps(schedule, now)) {
+		const [line, col] = second.slot.at.split(':').slice(-2).map(Number) as [number, number];
+		diagnostics.push({ file, line, col, severity: 'error', message: `slot ${slotInWords(second.slot)} overlaps slot ${slotInWords(first.slot)} at ${first.slot.at}: one profile at a time is on the shared mounts` });
+	}
+	return hasErrors(diagnostics) ? { diagnostics } : { schedule, diagnostics };
+}

@@ -1,0 +1,115 @@
+import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { ScheduleStatus } from '../status/types.js';
+import type { Schedule } from './schedule.js';
+
+/** Looked at again at least this often (a long timer would miss a clock or zone change). */
+const MAX_SLEEP_MS = 60_000;
+
+/**
+ * Runs a schedule on an orchestrator: the profile of the slot on air holds the shared mounts. A
+ * few seconds before a slot the incoming profile is started (it waits: the outgoing one holds the
+ * mounts), at the boundary the mounts are handed over on their live connections, and a profile
+ * with shared mounts and no slot now is stopped. Profiles without shared mounts (an autodj, a
+ * recorder) are not the schedule's business.
+ */
+export class Scheduler {
+	private timer: NodeJS.Timeout | undefined;
+	private stopped = false;
+	private working: Promise<void> = Promise.resolve();
+	/** The slot on air at the last look ("PROFILE@START", or "nobody"): a change is a boundary. */
+	private lastBoundary: string | undefined;
+
+	constructor(
+		private readonly orchestrator: Orchestrator,
+		readonly schedule: Schedule,
+		private readonly log: (level: 'info' | 'warning', message: string) => void,
+	) {}
+
+	/** The profiles the schedule governs: those with a shared stream. */
+	governed(): string[] {
+		return this.orchestrator.knownProfiles.filter((p) => p.streams.some((s) => s.shared)).map((p) => p.name);
+	}
+
+	/** Whether a profile should be running at `now` (its slot, or the lead before it). */
+	due(name: string, now = Date.now()): boolean {
+		if (!this.governed().includes(name)) return true;
+		if (this.schedule.at(now)?.profile === name) return true;
+		const next = this.schedule.next(now);
+		return next?.profile === name && next.start - now <= this.schedule.leadSeconds * 1000;
+	}
+
+	start(): void {
+		this.wake();
+	}
+
+	stop(): void {
+		this.stopped = true;
+		clearTimeout(this.timer);
+	}
+
+	status(now = Date.now()): ScheduleStatus {
+		const next = this.schedule.next(now);
+		return { current: this.schedule.at(now)?.profile ?? null, next: next?.profile ?? null, nextAt: next ? new Date(next.start).toISOString() : null };
+	}
+
+	private wake(): void {
+		if (this.stopped) return;
+		this.working = this.working.then(() => this.reconcile()).catch((error: unknown) => this.log('warning', `schedule: ${error instanceof Error ? error.message : String(error)}`));
+		void this.working.then(() => this.sleep());
+	}
+
+	private sleep(): void {
+		if (this.stopped) return;
+		const now = Date.now();
+		const current = this.schedule.at(now);
+		const next = this.schedule.next(now);
+		const lead = this.schedule.leadSeconds * 1000;
+		const moments = [current?.end, next ? next.start - lead : undefined, next?.start].filter((t): t is number => t !== undefined && t > now);
+		const delay = Math.min(MAX_SLEEP_MS, ...moments.map((t) => t - now));
+		clearTimeout(this.timer);
+		this.timer = setTimeout(() => this.wake(), Math.max(0, delay));
+		this.timer.unref();
+	}
+
+	/**
+	 * At a boundary (and at the start), makes the orchestrator what the schedule says; in between
+	 * only starts the next profile ahead of its slot, so that a hand-made change (a handover, a
+	 * start) holds until the next boundary.
+	 */
+	private async reconcile(): Promise<void> {
+		const now = Date.now();
+		const governed = this.governed();
+		const running = new Set(this.orchestrator.runningProfileNames);
+		const slot = this.schedule.at(now);
+		const onAir = slot?.profile;
+		const boundary = slot ? `${slot.profile}@${slot.start}` : 'nobody';
+		const atBoundary = boundary !== this.lastBoundary;
+		this.lastBoundary = boundary;
+		const next = this.schedule.next(now);
+		if (next && governed.includes(next.profile) && next.start - now <= this.schedule.leadSeconds * 1000 && !running.has(next.profile)) {
+			// Started ahead of its slot to be audible at the boundary, its shared mounts held back until then.
+			await this.orchestrator.startProfile(next.profile, { holdShared: true });
+			this.log('info', `schedule: ${next.profile} started ahead of its slot at ${new Date(next.start).toISOString()}`);
+		}
+		if (!atBoundary) return;
+		const holder = governed.find((name) => running.has(name) && this.orchestrator.holdsSharedMount(name));
+		if (onAir && governed.includes(onAir)) {
+			if (holder && holder !== onAir) {
+				// The boundary: the mounts go over on their live connections, whatever the incoming input sounds like.
+				const silent = this.orchestrator.status().profiles.find((p) => p.name === onAir)?.audio?.silent;
+				if (silent) this.log('warning', `schedule: ${onAir} is silent, but its slot begins: handing over`);
+				await this.orchestrator.handover(holder, onAir, { force: true, stopFrom: true });
+				this.log('info', `schedule: ${onAir} on air (slot began), ${holder} stopped`);
+			} else if (holder !== onAir) {
+				// Started, or resumed after waiting ahead of its slot: its outputs take the free mounts.
+				await this.orchestrator.startProfile(onAir);
+				this.log('info', `schedule: ${onAir} on air (slot began)`);
+			}
+		}
+		for (const name of governed) {
+			if (!this.orchestrator.runningProfileNames.includes(name) || this.due(name, now)) continue;
+			await this.orchestrator.stopProfile(name);
+			this.log('info', `schedule: ${name} stopped (no slot now)`);
+		}
+	}
+}
