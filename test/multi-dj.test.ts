@@ -13,10 +13,13 @@ async function station(t: TestContext) {
 	return startIcecast(t, { mounts: { '/live.opus': { fallback: '/autodj.opus' }, '/live.mp3': { fallback: '/autodj.mp3' } } });
 }
 
+/** The station's fallbacks as the profiles say them, kept fed from this jdcast (every DJ is in it). */
+const KEPT = '    mounts:\n      /live.opus: { fallback: /autodj.opus, keep: true }\n      /live.mp3: { fallback: /autodj.mp3, keep: true }\n';
+
 /** A profile playing a tone on the station: the autodj on its own mounts, a DJ on the shared public ones. */
-function toneProfile(dir: string, name: string, hz: number, port: number, mounts: 'autodj' | 'live'): string {
+function toneProfile(dir: string, name: string, hz: number, port: number, mounts: 'autodj' | 'live', local = true): string {
 	const shared = mounts === 'live' ? ', shared: true' : '';
-	return writeProfile(dir, name, `name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n`);
+	return writeProfile(dir, name, `name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}${local ? KEPT : ''}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n`);
 }
 
 function control(up: RunningJdcast, ...args: string[]) {
@@ -57,13 +60,8 @@ it('one jdcast, one public URL: DJ A, handover to DJ B, B stops (the autodj), A 
 		const { file } = await listeners[i]!;
 		const heard = await analyze(file);
 		assert.equal(heard.codec, codec);
-		// The handover inside jdcast is clean for both. Icecast itself, moving MP3 listeners to the
-		// fallback and back, cuts a frame at each move (Ogg pages resync silently): the decoder
-		// resyncs with one "Header missing" per move. Nothing else may show.
-		const allowed = codec === 'mp3' ? /Header missing|Invalid data found when processing input/ : /(?!)/;
-		const unexpected = heard.decodeErrors.filter((line) => !allowed.test(line));
-		assert.deepEqual(unexpected, [], `${codec}: no decoder error across the handover, the fallback and back`);
-		assert.ok(heard.decodeErrors.filter((line) => /Header missing/.test(line)).length <= 2, `${codec}: at most one resync per Icecast move: ${heard.decodeErrors.join('; ')}`);
+		// Everything happens inside one jdcast (the autodj covers the public mounts while no DJ is on): Icecast never moves anyone.
+		assert.deepEqual(heard.decodeErrors, [], `${codec}: no decoder error across the handover, the autodj and back`);
 		assert.ok(heard.duration > 13, `${codec}: one connection for the whole night (${heard.duration} s decoded)`);
 		const pitches = (await pitchSequence(file)).map((r) => r.hz);
 		assert.deepEqual(pitches, [440, 880, 330, 440], `${codec}: ${JSON.stringify(await pitchSequence(file))}`);
@@ -77,9 +75,10 @@ it('two DJs on two machines (two jdcast processes): B waits while A holds the pu
 	const dirA = tempDir(t);
 	const dirB = tempDir(t);
 	const env = { JD_TEST_PW: icecast.sourcePassword.reveal() };
-	const upA = runUp(t, [toneProfile(dirA, 'autodj', 330, icecast.port, 'autodj'), toneProfile(dirA, 'dj-a', 440, icecast.port, 'live')], env);
+	// DJs on other machines: the mount must be free between them, so no profile keeps it.
+	const upA = runUp(t, [toneProfile(dirA, 'autodj', 330, icecast.port, 'autodj', false), toneProfile(dirA, 'dj-a', 440, icecast.port, 'live', false)], env);
 	await upA.waitLive(['/autodj.opus', '/live.opus', '/live.mp3']);
-	const upB = runUp(t, [toneProfile(dirB, 'dj-b', 880, icecast.port, 'live')], env);
+	const upB = runUp(t, [toneProfile(dirB, 'dj-b', 880, icecast.port, 'live', false)], env);
 	await upB.waitForEvent((e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'waiting', 'B waiting while A holds the mount');
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 8, inDir(dirB, 'live.opus.bin'));
 	await new Promise((r) => setTimeout(r, 3000));
@@ -125,7 +124,7 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	await startSignal(t, jack.name);
 	const dir = tempDir(t);
 	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj');
-	const dj = writeProfile(dir, 'dj', `name: dj\n${jackInput('jd_dj', jack.name)}silence: { threshold: -50, after: 1, action: yield }\nservers:\n${serverEntry('station', icecast.port)}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
+	const dj = writeProfile(dir, 'dj', `name: dj\n${jackInput('jd_dj', jack.name)}silence: { threshold: -50, after: 1, action: yield }\nservers:\n${serverEntry('station', icecast.port)}${KEPT}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
 	const up = runUp(t, [path.join(dir, 'autodj.yaml'), dj], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/autodj.opus', '/live.opus']);
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 10, inDir(dir, 'live.bin'));

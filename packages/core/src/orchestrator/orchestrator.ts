@@ -8,6 +8,9 @@ import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
 import type { HandoverResult, JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
+import type { IcecastOutput } from '../outputs/icecast-output.js';
+import type { EncoderPlan } from '../plan/plan.js';
+import { targetKey } from '../profile/cross-check.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
@@ -243,10 +246,53 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			}
 		}
 		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedAdminPasswords: adminPasswords, embeddedFailures: failures });
+		supervisor.releaseShared = (output) => this.coverFrom(supervisor, output);
+		supervisor.mountWanted = (output) => this.takeFromCover(output);
 		for (const event of EVENTS) forward(supervisor, this, event);
 		this.supervisors.set(profile.name, supervisor);
 		this.stoppedStatus.delete(profile.name);
 		await supervisor.start(options);
+	}
+
+	/**
+	 * A shared output gives up its mount: if the mount is to be kept (`servers.NAME.mounts` with
+	 * `keep: true`) and another running profile feeds its fallback with the same encoding, that
+	 * profile takes the live connection and covers the mount, so that listeners stay where they
+	 * are. Returns whether it did.
+	 */
+	private coverFrom(owner: Supervisor, output: IcecastOutput): boolean {
+		const settings = output.server.mounts[output.mount];
+		// Only where asked (`keep: true`): a covered mount is never free for a DJ on another machine.
+		if (!settings?.keep) return false;
+		const fallback = settings.fallback;
+		const key = targetKey(output.server, fallback);
+		for (const supervisor of this.supervisors.values()) {
+			if (supervisor === owner) continue;
+			const feeder = supervisor.icecastOutputs.find((o) => targetKey(o.server, o.mount) === key && sameEncoding(o.encoding, output.encoding) && (o.state === 'live' || o.state === 'stalled'));
+			if (!feeder) continue;
+			const held = output.handOff();
+			if (!held) return false;
+			if (supervisor.cover(feeder.server, output.mount, feeder.encoding.fd, held.connection)) {
+				this.emit('log', { profile: supervisor.name, level: 'info', message: `covering ${output.mount} from ${fallback} until a DJ takes it` });
+				return true;
+			}
+			held.connection.close();
+			return true;
+		}
+		return false;
+	}
+
+	/** A shared output finds its mount held: if a cover of this process holds it, the mount goes over on its connection. */
+	private takeFromCover(output: IcecastOutput): void {
+		const key = targetKey(output.server, output.mount);
+		for (const supervisor of this.supervisors.values()) {
+			const cover = supervisor.icecastOutputs.find((o) => o.covering && o !== output && targetKey(o.server, o.mount) === key);
+			if (!cover) continue;
+			const held = cover.handOff();
+			supervisor.uncover(cover);
+			if (held) void output.adopt(held.connection);
+			return;
+		}
 	}
 
 	private unknownProfile(name: string): never {
@@ -296,6 +342,10 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			}),
 		);
 	}
+}
+
+function sameEncoding(a: EncoderPlan, b: EncoderPlan): boolean {
+	return a.format === b.format && a.channels === b.channels && a.samplerate === b.samplerate && a.bitrate === b.bitrate;
 }
 
 /** Two definitions of a profile are the same when they differ at most in where their keys sit in the file. */

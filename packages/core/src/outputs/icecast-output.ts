@@ -15,7 +15,7 @@ import type { OutputState, OutputStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import { RateMeter } from './rate.js';
 import { endOfStreamPage } from '../ogg/build.js';
-import { readPage } from '../ogg/page.js';
+import { FLAG_EOS, readPage } from '../ogg/page.js';
 
 /**
  * Transient faults: back within half a second of the server accepting again. A refused
@@ -40,12 +40,15 @@ const STALLED_AFTER_MS = 1500;
 /** An Ogg page that ends the logical stream `last` (a page of it) belongs to. */
 function endOfStream(last: Buffer): Buffer | undefined {
 	const page = readPage(last, 0, false);
-	if (typeof page !== 'object') return undefined;
+	// ffmpeg's own last page (a profile stopping) already ends it.
+	if (typeof page !== 'object' || page.flags & FLAG_EOS) return undefined;
 	return endOfStreamPage({ serial: page.serial, sequence: page.sequence + 1, granule: page.granule });
 }
 
 export interface IcecastOutputEvents {
 	state: [state: OutputState, error: IcecastError | undefined];
+	/** A shared mount it seeks is held by another source (once per wait). */
+	blocked: [];
 	retry: [info: { attempt: number; delayMs: number; error: IcecastError }];
 }
 
@@ -86,17 +89,19 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	get reconnects(): number {
 		return Math.max(0, this.attempts - 1);
 	}
+	/** Feeds another profile's shared mount from this profile's fallback encoding, until a DJ wants it. */
+	covering = false;
 	/** Credentials for Icecast's admin API (MP3 metadata); the source ones when none are given. */
 	admin: { user: string; password: Secret } | undefined;
 
 	constructor(
 		readonly server: ServerConfig,
 		readonly mount: string,
-		private readonly info: StreamInfo,
+		readonly info: StreamInfo,
 		private readonly encoder: EncoderPlan,
 		private readonly tap: Tap,
 		/** Undefined when it could not be resolved: the output is then failed, never started. */
-		private readonly password: Secret | undefined,
+		readonly password: Secret | undefined,
 		/** Taken in turns with other sources: while another holds the mount this output is `waiting`. */
 		readonly shared = false,
 	) {
@@ -105,6 +110,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	start(): void {
 		this.running ??= this.run();
+	}
+
+	/** The encoding it sends: a mount is handed only between outputs of the same. */
+	get encoding(): EncoderPlan {
+		return this.encoder;
 	}
 
 	/** Whether its encoder has produced anything yet (a handover waits for it). */
@@ -287,6 +297,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		const cycle = new AbortController();
 		this.cycle = cycle;
 		const signal = AbortSignal.any([this.abort.signal, cycle.signal]);
+		let blocked = false;
 		try {
 			const connection = await pRetry(() => this.attempt(signal), {
 				retries: Number.POSITIVE_INFINITY,
@@ -300,6 +311,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 						this.attempts--;
 						this.note(undefined);
 						this.setState('waiting');
+						if (!blocked) this.emit('blocked');
+						blocked = true;
 						await sleep(SHARED_POLL_MS, undefined, { signal }).catch(() => {});
 						return;
 					}

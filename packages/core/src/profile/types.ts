@@ -74,6 +74,8 @@ export interface ServerConfig {
 export interface MountSettings {
 	/** The mount listeners hear while nobody feeds this one (Icecast's fallback-mount, with fallback-override). */
 	fallback: string;
+	/** Fed from the fallback's profile of this jdcast while no DJ holds it, on the same connection (no move). */
+	keep?: boolean;
 }
 
 export interface Encoding {

@@ -6,6 +6,7 @@ import { SecretError } from '../errors/index.js';
 import { Tap } from '../fanout/tap.js';
 import { Routing } from '../jack/routing.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
+import type { SourceConnection } from '../icecast/source-connection.js';
 import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
 import { plan, type EncodePlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
@@ -13,7 +14,7 @@ import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
 import { AudioWatch } from '../signal/audio-watch.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { cleanMetadata, songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
-import type { Profile } from '../profile/types.js';
+import type { Profile, ServerConfig } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 
@@ -78,6 +79,13 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	readonly plan: EncodePlan;
 	private readonly taps = new Map<number, Tap>();
 	private readonly outputs: IcecastOutput[] = [];
+	/**
+	 * Set by the orchestrator: offered each shared output that is about to give up its mount (the
+	 * profile stopping, dead air), so that another profile of this process can cover it; returns
+	 * whether it took the connection. And told when a shared output finds its mount held.
+	 */
+	releaseShared: ((output: IcecastOutput) => boolean) | undefined;
+	mountWanted: ((output: IcecastOutput) => void) | undefined;
 	private readonly recordings: RecordingSink[] = [];
 	/** Shared outputs released for dead air (`silence.action: yield`), and the timer that takes them back. */
 	private yielded: IcecastOutput[] = [];
@@ -184,6 +192,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		await this.encoder?.stop();
 		await this.encoderLoop?.catch(() => {});
 		this.encoderLoop = undefined;
+		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
+		for (const output of this.outputs) if (output.shared && (output.state === 'live' || output.state === 'stalled')) this.releaseShared?.(output);
 		await Promise.all([...this.outputs.map((o) => o.stop()), ...this.recordings.map((r) => r.stop())]);
 		this.setState('stopped');
 	}
@@ -271,7 +281,35 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return [...new Set(this.plan.encoders.flatMap((e) => e.streams.map((s) => s.mount)))];
 	}
 
+	/**
+	 * Feeds `mount` of `server` from this profile's encoder `fd` on a connection another profile
+	 * gave up: this profile's output of that mount's fallback covers it, from inside the process,
+	 * so that Icecast need not move the listeners (and MP3 listeners get whole frames).
+	 */
+	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): IcecastOutput | undefined {
+		const encoder = this.plan.encoders.find((e) => e.fd === fd);
+		const tap = this.taps.get(fd);
+		const own = this.outputs.find((o) => o.encoding === encoder && o.server.name === server.name);
+		if (!encoder || !tap || !own || this.abort.signal.aborted) return undefined;
+		const output = new IcecastOutput(server, mount, own.info, encoder, tap, own.password, true);
+		output.covering = true;
+		this.watchOutput(output);
+		this.outputs.push(output);
+		output.hold();
+		output.start();
+		void output.adopt(connection);
+		return output;
+	}
+
+	/** Ends a cover: its connection was handed to the profile that wanted the mount. */
+	uncover(output: IcecastOutput): void {
+		const at = this.outputs.indexOf(output);
+		if (at >= 0) this.outputs.splice(at, 1);
+		void output.stop();
+	}
+
 	private watchOutput(output: IcecastOutput): void {
+		output.on('blocked', () => this.mountWanted?.(output));
 		const base = { profile: this.name, server: output.server.name, mount: output.mount, format: output.status().format };
 		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError, code: error?.code ?? output.lastErrorCode }));
 		output.on('retry', ({ attempt, delayMs, error }) => this.emit('retry', { profile: this.name, server: base.server, mount: base.mount, attempt, delayMs, code: error.code, cause: error.message }));
@@ -406,7 +444,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const shared = this.outputs.filter((o) => o.shared);
 		if (state === 'started') {
 			const released = shared.filter((o) => o.state === 'live' || o.state === 'stalled');
-			for (const output of released) output.release();
+			for (const output of released) {
+				// Covered from inside this process if another profile feeds its fallback; else Icecast moves the listeners.
+				if (!this.releaseShared?.(output)) output.release();
+				else output.hold();
+			}
 			this.yielded = released;
 			if (released.length) this.log('warning', `silent: released ${released.map((o) => o.mount).join(', ')} to the fallback until sound comes back`);
 			return;
