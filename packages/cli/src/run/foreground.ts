@@ -47,8 +47,9 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 			await previous?.catch(() => {});
 			const profiles = await options.reload!();
 			const schedule = await options.schedule?.(profiles.map((p) => p.name));
-			const result = await orchestrator.reload(profiles);
+			// The new schedule first: the reload starts only the profiles it has on air (or next).
 			if (schedule) orchestrator.setSchedule(schedule);
+			const result = await orchestrator.reload(profiles);
 			say('reload', `reloaded: ${describe(result)}`, { ...result });
 			return result;
 		})();

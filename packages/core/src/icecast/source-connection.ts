@@ -13,6 +13,8 @@ export interface SourceConnectionOptions extends Where {
 	answerTimeoutMs: number;
 	/** Bytes that may wait in the socket before the server counts as stalled. */
 	maxQueuedBytes: number;
+	/** Ends the attempt at once (its socket destroyed) when it is not wanted any more. */
+	signal?: AbortSignal;
 }
 
 export interface SourceConnectionEvents {
@@ -64,10 +66,12 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 				: net.connect({ host: options.host, port: options.port });
 			let settled = false;
 			let answer = Buffer.alloc(0);
+			const abandon = () => settle(new IcecastError('E_ICECAST_CLOSED', 'the connection attempt was abandoned'));
 			const settle = (result: IcecastError | 'live') => {
 				if (settled) return;
 				settled = true;
 				clearTimeout(timer);
+				options.signal?.removeEventListener('abort', abandon);
 				socket.removeAllListeners();
 				if (result === 'live') {
 					resolve(new SourceConnection(socket, options));
@@ -80,6 +84,8 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 				() => settle(new IcecastError('E_ICECAST_TIMEOUT', `${options.host}:${options.port} did not answer within ${options.answerTimeoutMs / 1000} s`)),
 				options.answerTimeoutMs,
 			);
+			if (options.signal?.aborted) queueMicrotask(abandon);
+			else options.signal?.addEventListener('abort', abandon, { once: true });
 			socket.setNoDelay(true);
 			socket.once(options.tls ? 'secureConnect' : 'connect', () => socket.write(requestHead(options)));
 			socket.on('error', (error: NodeJS.ErrnoException) => settle(fromSocketError(error, options)));
@@ -104,6 +110,11 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 				settle(parsed ? fromStatus(parsed.status, parsed.body.toString('utf8'), options) : new IcecastError('E_ICECAST_CLOSED', `${options.host}:${options.port} closed the connection without an answer`));
 			});
 		});
+	}
+
+	/** Whether the connection has ended (closed by us, or dropped). */
+	get ended(): boolean {
+		return this.closed;
 	}
 
 	/** Sends one unit (whole pages or frames). Returns false when the connection has been dropped. */

@@ -15,6 +15,15 @@ export interface HandoverOptions {
 	force?: boolean;
 }
 
+/** TO must be writing within this of taking a connection; else the mount is given up. */
+const ADOPT_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`nothing written within ${ms / 1000} s`)), ms)));
+	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Pairs of outputs, FROM's and TO's, that feed the same shared mount of the same server. */
 function sharedPairs(from: Supervisor, to: Supervisor): [IcecastOutput, IcecastOutput][] {
 	const theirs = new Map(to.icecastOutputs.filter((o) => o.shared).map((o) => [targetKey(o.server, o.mount), o]));
@@ -33,8 +42,11 @@ function sharedPairs(from: Supervisor, to: Supervisor): [IcecastOutput, IcecastO
 export async function handOver(from: Supervisor, to: Supervisor, options: HandoverOptions = {}): Promise<HandoverResult> {
 	const pairs = sharedPairs(from, to);
 	if (pairs.length === 0) throw new JdcastError('E_HANDOVER_NOTHING_SHARED', `${from.name} and ${to.name} share no mount: mark the same mount \`shared: true\` in both profiles`);
-	// TO must have audio to send before FROM lets go: a fresh ffmpeg needs a moment for its first pages.
-	for (let waited = 0; !pairs.every(([, o]) => o.hasAudio) || to.status().audio === null; waited += 50) {
+	const broken = pairs.find(([, o]) => o.state === 'failed');
+	if (broken) throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} cannot take ${broken[1].mount}: ${broken[1].lastError ?? 'its output failed'}; nothing was handed over`);
+	// TO must have audio to send before FROM lets go: a fresh ffmpeg needs a moment for its first
+	// pages (and its level reading, unless forced: the silence check needs it).
+	for (let waited = 0; !pairs.every(([, o]) => o.hasAudio) || (!options.force && to.status().audio === null); waited += 50) {
 		if (waited >= READY_TIMEOUT_MS) throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} has no audio to send after ${READY_TIMEOUT_MS / 1000} s; nothing was handed over`);
 		await sleep(50);
 	}
@@ -53,8 +65,14 @@ export async function handOver(from: Supervisor, to: Supervisor, options: Handov
 				into.resume();
 				return { server: into.server.name, mount: into.mount, gapMs: null };
 			}
-			const firstWriteAt = await into.adopt(held.connection);
-			return { server: into.server.name, mount: into.mount, gapMs: Math.max(0, firstWriteAt - held.lastWriteAt) };
+			try {
+				const firstWriteAt = await withTimeout(into.adopt(held.connection), ADOPT_TIMEOUT_MS);
+				return { server: into.server.name, mount: into.mount, gapMs: Math.max(0, firstWriteAt - held.lastWriteAt) };
+			} catch (error) {
+				// Nobody feeds it now: close it, so that Icecast's fallback takes the listeners at once.
+				held.connection.close();
+				throw new JdcastError('E_HANDOVER_FAILED', `${into.mount} on ${into.server.name} could not go over to ${to.name} (${(error as Error).message}); its listeners went to the fallback`);
+			}
 		}),
 	);
 	return { from: from.name, to: to.name, mounts };

@@ -53,6 +53,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private readonly listenerFailures = new Set<string>();
 	private readonly loopDelay = new LoopDelayMonitor();
 	private scheduler: Scheduler | undefined;
+	private handing: Promise<unknown> = Promise.resolve();
 	private started = false;
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
@@ -69,7 +70,12 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		}
 		await this.startEmbeddedServers(profiles);
 		// A schedule in force starts only the profiles due now; it starts the others in their slots.
-		await Promise.all(profiles.filter((p) => this.scheduler?.due(p.name) ?? true).map((p) => this.run(p)));
+		await Promise.all(
+			profiles.map((p) => {
+				const due = this.scheduler ? this.scheduler.due(p.name) : 'now';
+				return due ? this.run(p, { holdShared: due === 'ahead' }) : undefined;
+			}),
+		);
 		this.started = true;
 		this.scheduler?.start();
 	}
@@ -125,7 +131,13 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			const wasRunning = this.supervisors.has(profile.name);
 			if (wasRunning) await this.stopProfile(profile.name);
 			this.stoppedStatus.delete(profile.name);
-			if (this.scheduler?.due(profile.name) ?? true) await this.run(profile);
+			// A schedule in force starts it in its slot (or ahead of it, its shared mounts held back).
+			const due = this.scheduler ? this.scheduler.due(profile.name) : 'now';
+			if (!due) {
+				result.stopped.push(profile.name);
+				continue;
+			}
+			await this.run(profile, { holdShared: due === 'ahead' });
 			(before ? result.restarted : result.started).push(profile.name);
 		}
 		return result;
@@ -138,13 +150,22 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	 * outputs stop, and its other outputs and recordings go on.
 	 */
 	async handover(from: string, to: string, options: HandoverOptions & { stopFrom?: boolean } = {}): Promise<HandoverResult> {
+		// One at a time: two handovers of one mount at once would hand one connection twice.
+		const previous = this.handing;
+		const mine = previous.catch(() => {}).then(() => this.handoverNow(from, to, options));
+		this.handing = mine.catch(() => {});
+		return mine;
+	}
+
+	private async handoverNow(from: string, to: string, options: HandoverOptions & { stopFrom?: boolean }): Promise<HandoverResult> {
 		if (!this.known.has(from)) this.unknownProfile(from);
 		if (!this.known.has(to)) this.unknownProfile(to);
 		if (from === to) throw new JdcastError('E_HANDOVER_SAME', `${from} cannot hand over to itself`);
 		const outgoing = this.supervisors.get(from);
 		if (!outgoing) throw new JdcastError('E_HANDOVER_NOT_RUNNING', `${from} is not running: there is nothing to hand over; start ${to} instead`);
 		const startedHere = !this.supervisors.has(to);
-		await this.startProfile(to);
+		// Its shared mounts held back: it takes them on FROM's connections, never on its own before.
+		await this.startProfile(to, { holdShared: true });
 		let result: HandoverResult;
 		try {
 			result = await handOver(outgoing, this.supervisors.get(to)!, options);
@@ -199,8 +220,9 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	 * then run in their slots only, handed over at the boundaries.
 	 */
 	setSchedule(schedule: Schedule | undefined): void {
-		this.scheduler?.stop();
-		this.scheduler = schedule ? new Scheduler(this, schedule, (level, message) => this.emit('log', { profile: '', level, message })) : undefined;
+		const log = (level: 'info' | 'warning', message: string) => this.emit('log', { profile: '', level, message });
+		if (!schedule) this.scheduler?.stop();
+		this.scheduler = schedule ? (this.scheduler?.replace(schedule) ?? new Scheduler(this, schedule, log)) : undefined;
 		if (this.started) this.scheduler?.start();
 	}
 

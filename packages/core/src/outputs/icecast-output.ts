@@ -77,7 +77,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	/** Handed over, or released while silent: no connection, none sought, until adopted or resumed. */
 	private parked: { wake: () => void; woken: Promise<void> } | undefined;
 	/** A live connection handed over by another output of this mount, taken at the next turn. */
-	private adopted: { connection: SourceConnection; firstWrite: (at: number) => void } | undefined;
+	private adopted: { connection: SourceConnection; firstWrite: (at: number) => void; refuse: (error: Error) => void } | undefined;
 	/** Ends the current wait for a connection (to take an adopted one instead). */
 	private cycle: AbortController | undefined;
 	/** Ends the current stay on a connection without closing it (it is handed over). */
@@ -129,6 +129,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	async stop(): Promise<void> {
 		this.abort.abort();
+		// A connection handed over but not taken yet: nobody will feed it.
+		if (this.adopted) {
+			this.adopted.connection.close();
+			this.adopted.refuse(new IcecastError('E_ICECAST_CLOSED', `${this.mount} stopped before it took over the connection`));
+			this.adopted = undefined;
+		}
 		this.parked?.wake();
 		this.unsubscribe?.();
 		this.connection?.close();
@@ -156,8 +162,13 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 
 	/** Goes on air on a connection handed over by another output; resolves with the time of the first unit written. */
 	adopt(connection: SourceConnection): Promise<number> {
-		return new Promise((firstWrite) => {
-			this.adopted = { connection, firstWrite };
+		return new Promise((firstWrite, refuse) => {
+			// An output that is not running any more (failed, stopped), or one already taking a connection, cannot take this one.
+			if (!this.running || this.abort.signal.aborted || this.state === 'failed' || this.adopted) {
+				refuse(new IcecastError('E_ICECAST_CLOSED', `${this.mount} on ${this.server.name} cannot take over a connection now (${this.state})`));
+				return;
+			}
+			this.adopted = { connection, firstWrite, refuse };
 			this.cycle?.abort();
 			this.unpark();
 		});
@@ -267,6 +278,10 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			}
 			const adopted = this.adopted;
 			this.adopted = undefined;
+			if (adopted?.connection.ended) {
+				adopted.refuse(new IcecastError('E_ICECAST_CLOSED', 'the connection handed over had already ended'));
+				continue;
+			}
 			const connection = adopted?.connection ?? (await this.connect());
 			if (!connection) {
 				if (this.state === 'failed') return;
@@ -283,7 +298,10 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			if (slowDrops > 0 && closed) {
 				const delayMs = backoffDelay(slowDrops + 1, RETRY_SLOW);
 				this.emit('retry', { attempt: slowDrops, delayMs, error: closed });
-				await sleep(delayMs, undefined, { signal }).catch(() => {});
+				// Ended early by an adopted connection or a park, as the wait for a connection is.
+				const cycle = new AbortController();
+				this.cycle = cycle;
+				await sleep(delayMs, undefined, { signal: AbortSignal.any([signal, cycle.signal]) }).catch(() => {});
 			}
 		}
 	}
@@ -306,6 +324,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 				signal,
 				// p-retry's own delay is 0: the wait, and the event saying how long it is, are here.
 				onFailedAttempt: async ({ error, attemptNumber }) => {
+					// An attempt that ends after the wait was ended (parked, adopted, stopped) says nothing any more.
+					if (signal.aborted) return;
 					const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);
 					if (this.shared && cause.code === 'E_ICECAST_MOUNT_IN_USE') {
 						this.attempts--;
@@ -354,6 +374,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 				user: this.server.user,
 				mount: this.mount,
 				answerTimeoutMs: ANSWER_TIMEOUT_MS,
+				signal,
 				maxQueuedBytes: Math.max(MIN_QUEUE_BYTES, ((this.encoder.bitrate ?? 1411) * 1000 * QUEUE_SECONDS) / 8),
 				headers: sourceHeaders({
 					user: this.server.user,

@@ -10,6 +10,8 @@ import { overlaps, Schedule, slotInWords, type Slot, type Weekday } from './sche
 /** A schedule is a page of slots; more than this is not one. */
 const MAX_SCHEDULE_BYTES = 1024 * 1024;
 const DEFAULT_LEAD_SECONDS = 5;
+/** A dated slot is an event (a festival, a night): longer ones are weekly slots in disguise, and costly to check. */
+const MAX_DATED_DAYS = 31;
 
 export interface ScheduleLoad {
 	schedule?: Schedule;
@@ -37,7 +39,7 @@ export async function loadScheduleFile(file: string, profiles?: readonly string[
 	return loadScheduleText(text, file, profiles);
 }
 
-export function loadScheduleText(text: string, file: string, profiles?: readonly string[], now = Date.now()): ScheduleLoad {
+export function loadScheduleText(text: string, file: string, profiles?: readonly string[]): ScheduleLoad {
 	const source = new YamlSource(file, text);
 	if (hasErrors(source.syntaxDiagnostics)) return { diagnostics: source.syntaxDiagnostics };
 	const data = source.data ?? {};
@@ -49,9 +51,11 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 	const zone = raw.timezone ?? DateTime.local().zoneName ?? 'UTC';
 	if (!IANAZone.isValidZone(zone)) report(['timezone'], `timezone: ${JSON.stringify(zone)} is not a time zone jdcast knows; use an IANA name such as Europe/Berlin or UTC`);
 	const slots: Slot[] = [];
+	const positions = new Map<Slot, { line: number; col: number }>();
 	for (const [i, s] of raw.slots.entries()) {
 		const where: InstancePath = ['slots', i];
-		const at = formatPosition(file, source.position(where, 'value'));
+		const position = source.position(where, 'value');
+		const at = formatPosition(file, position);
 		if (profiles && !profiles.includes(s.profile)) report([...where, 'profile'], `slots[${i}].profile: no profile named ${JSON.stringify(s.profile)} among the files given; profiles are ${profiles.join(', ') || 'none'}`);
 		const weekly = s.days !== undefined || s.from !== undefined || s.to !== undefined;
 		const dated = s.start !== undefined || s.end !== undefined;
@@ -60,21 +64,35 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 			continue;
 		}
 		if (weekly) {
-			if (s.from === s.to) report([...where, 'to'], `slots[${i}].to: the same as from; a slot of a whole day goes from 00:00 to 00:00 of the next day's slot`);
-			slots.push({ profile: s.profile, kind: 'weekly', days: s.days!, from: s.from!, to: s.to!, at });
+			if (s.from === s.to) report([...where, 'to'], `slots[${i}].to: the same as from; a slot is at most 24 hours less a second (from 00:00 to 23:59:59)`);
+			const slot: Slot = { profile: s.profile, kind: 'weekly', days: s.days!, from: s.from!, to: s.to!, at };
+			slots.push(slot);
+			positions.set(slot, position);
+			continue;
+		}
+		const invalid = IANAZone.isValidZone(zone) ? (['start', 'end'] as const).find((key) => !DateTime.fromISO(s[key]!, { zone }).isValid) : undefined;
+		if (invalid) {
+			report([...where, invalid], `slots[${i}].${invalid}: ${s[invalid]} is not a date that exists`);
 			continue;
 		}
 		if (IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }) <= DateTime.fromISO(s.start!, { zone })) {
 			report([...where, 'end'], `slots[${i}].end: ${s.end} is not after its start ${s.start}`);
 			continue;
 		}
-		slots.push({ profile: s.profile, kind: 'dated', start: s.start!, end: s.end!, at });
+		if (IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }).diff(DateTime.fromISO(s.start!, { zone }), 'days').days > MAX_DATED_DAYS) {
+			report([...where, 'end'], `slots[${i}].end: a dated slot lasts at most ${MAX_DATED_DAYS} days; for something every week, use days, from and to`);
+			continue;
+		}
+		const slot: Slot = { profile: s.profile, kind: 'dated', start: s.start!, end: s.end!, at };
+		slots.push(slot);
+		positions.set(slot, position);
 	}
 	if (hasErrors(diagnostics)) return { diagnostics };
 	const schedule = new Schedule(slots, zone, raw.lead ?? DEFAULT_LEAD_SECONDS);
-	for (const [first, second] of overlaps(schedule, now)) {
-		const [line, col] = second.slot.at.split(':').slice(-2).map(Number) as [number, number];
-		diagnostics.push({ file, line, col, severity: 'error', message: `slot ${slotInWords(second.slot)} overlaps slot ${slotInWords(first.slot)} at ${first.slot.at}: one profile at a time is on the shared mounts` });
+	for (const pair of overlaps(schedule)) {
+		// Reported at the later of the two in the file.
+		const [first, second] = pair.sort((a, b) => slots.indexOf(a) - slots.indexOf(b)) as [Slot, Slot];
+		diagnostics.push({ file, ...positions.get(second)!, severity: 'error', message: `slot ${slotInWords(second)} overlaps slot ${slotInWords(first)} at ${first.at}: one profile at a time is on the shared mounts` });
 	}
 	return hasErrors(diagnostics) ? { diagnostics } : { schedule, diagnostics };
 }

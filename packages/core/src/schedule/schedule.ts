@@ -46,15 +46,16 @@ export class Schedule {
 				if (start < to && end > from) out.push({ profile: slot.profile, start, end, slot });
 				continue;
 			}
-			const length = (((secondsOf(slot.to) - secondsOf(slot.from)) % 86400) + 86400) % 86400 || 86400;
+			// Both ends in wall-clock time: on a daylight-saving night the slot is an hour shorter or longer, as its hours say.
+			const [eh, em, es] = slot.to.split(':').map(Number) as [number, number, number?];
+			const crosses = secondsOf(slot.to) <= secondsOf(slot.from);
 			// From the day before `from` (a slot crossing midnight) to the day of `to`.
 			let day = DateTime.fromMillis(from - DAY_MS, { zone: this.zone }).startOf('day');
 			for (; day.toMillis() < to; day = day.plus({ days: 1 })) {
 				if (!slot.days.includes(WEEKDAYS[day.weekday - 1]!)) continue;
 				const [h, m, s] = slot.from.split(':').map(Number) as [number, number, number?];
-				const begin = day.set({ hour: h, minute: m, second: s ?? 0 });
-				const start = begin.toMillis();
-				const end = begin.plus({ seconds: length }).toMillis();
+				const start = day.set({ hour: h, minute: m, second: s ?? 0 }).toMillis();
+				const end = (crosses ? day.plus({ days: 1 }) : day).set({ hour: eh, minute: em, second: es ?? 0 }).toMillis();
 				if (start < to && end > from) out.push({ profile: slot.profile, start, end, slot });
 			}
 		}
@@ -77,20 +78,37 @@ export class Schedule {
 	}
 }
 
-/** Pairs of slots on air at the same time: over two weeks for weekly ones, over each dated one's span. */
-export function overlaps(schedule: Schedule, reference: number): [Occurrence, Occurrence][] {
-	const spans = [[reference, reference + 15 * DAY_MS]];
-	for (const slot of schedule.slots) if (slot.kind === 'dated') spans.push([schedule.instant(slot.start) - DAY_MS, schedule.instant(slot.end) + DAY_MS]);
-	const found = new Map<string, [Occurrence, Occurrence]>();
-	for (const [from, to] of spans) {
-		let latest: Occurrence | undefined;
-		for (const o of schedule.occurrences(from!, to!)) {
-			if (latest && o.start < latest.end && o.slot !== latest.slot) {
-				const key = [latest.slot.at, o.slot.at].sort().join('|');
-				if (!found.has(key)) found.set(key, [latest, o]);
-			}
-			if (!latest || o.end > latest.end) latest = o;
+/**
+ * Pairs of slots on air at the same time: weekly ones compared on the week's wall clock (so the
+ * answer does not depend on the day it is asked, nor on daylight saving), dated ones over their
+ * own span against everything.
+ */
+export function overlaps(schedule: Schedule): [Slot, Slot][] {
+	const found = new Map<string, [Slot, Slot]>();
+	const note = (a: Slot, b: Slot) => {
+		const key = [a.at, b.at].sort().join('|');
+		if (a !== b && !found.has(key)) found.set(key, [a, b]);
+	};
+	const week = 7 * 86400;
+	const spans: { slot: Slot; start: number; end: number }[] = [];
+	for (const slot of schedule.slots) {
+		if (slot.kind !== 'weekly') continue;
+		const from = secondsOf(slot.from);
+		const length = (((secondsOf(slot.to) - from) % 86400) + 86400) % 86400;
+		for (const day of slot.days) {
+			const start = WEEKDAYS.indexOf(day) * 86400 + from;
+			// A slot crossing the end of the week (sunday night) is two spans.
+			if (start + length <= week) spans.push({ slot, start, end: start + length });
+			else spans.push({ slot, start, end: week }, { slot, start: 0, end: start + length - week });
 		}
+	}
+	spans.sort((a, b) => a.start - b.start);
+	for (let i = 0; i < spans.length; i++) for (let j = i + 1; j < spans.length && spans[j]!.start < spans[i]!.end; j++) note(spans[i]!.slot, spans[j]!.slot);
+	for (const slot of schedule.slots) {
+		if (slot.kind !== 'dated') continue;
+		const start = schedule.instant(slot.start);
+		const end = schedule.instant(slot.end);
+		for (const other of schedule.occurrences(start, end)) if (other.slot !== slot && other.start < end && other.end > start) note(other.slot, slot);
 	}
 	return [...found.values()];
 }

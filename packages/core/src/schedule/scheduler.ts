@@ -4,6 +4,10 @@ import type { Schedule } from './schedule.js';
 
 /** Looked at again at least this often (a long timer would miss a clock or zone change). */
 const MAX_SLEEP_MS = 60_000;
+/** Timers wake by the monotonic clock, slots are on the wall clock: woken this much after a moment. */
+const TIMER_MARGIN_MS = 3;
+/** A boundary whose work failed (a handover refused) is tried again this soon. */
+const RETRY_MS = 2000;
 
 /**
  * Runs a schedule on an orchestrator: the profile of the slot on air holds the shared mounts. A
@@ -17,7 +21,7 @@ export class Scheduler {
 	private stopped = false;
 	private working: Promise<void> = Promise.resolve();
 	/** The slot on air at the last look ("PROFILE@START", or "nobody"): a change is a boundary. */
-	private lastBoundary: string | undefined;
+	lastBoundary: string | undefined;
 
 	constructor(
 		private readonly orchestrator: Orchestrator,
@@ -30,12 +34,20 @@ export class Scheduler {
 		return this.orchestrator.knownProfiles.filter((p) => p.streams.some((s) => s.shared)).map((p) => p.name);
 	}
 
-	/** Whether a profile should be running at `now` (its slot, or the lead before it). */
-	due(name: string, now = Date.now()): boolean {
-		if (!this.governed().includes(name)) return true;
-		if (this.schedule.at(now)?.profile === name) return true;
+	/** Whether a profile should be running at `now`: in its slot, or `ahead` of it (its shared mounts held back). */
+	due(name: string, now = Date.now()): 'now' | 'ahead' | undefined {
+		if (!this.governed().includes(name) || this.schedule.at(now)?.profile === name) return 'now';
 		const next = this.schedule.next(now);
-		return next?.profile === name && next.start - now <= this.schedule.leadSeconds * 1000;
+		return next?.profile === name && next.start - now <= this.schedule.leadSeconds * 1000 ? 'ahead' : undefined;
+	}
+
+	/** A new schedule (a reload): the slot on air stays handled, so that a hand-made change holds until the next boundary. */
+	replace(schedule: Schedule): Scheduler {
+		const next = new Scheduler(this.orchestrator, schedule, this.log);
+		const slot = schedule.at(Date.now());
+		if (this.lastBoundary === (slot ? `${slot.profile}@${slot.start}` : 'nobody')) next.lastBoundary = this.lastBoundary;
+		this.stop();
+		return next;
 	}
 
 	start(): void {
@@ -54,18 +66,27 @@ export class Scheduler {
 
 	private wake(): void {
 		if (this.stopped) return;
-		this.working = this.working.then(() => this.reconcile()).catch((error: unknown) => this.log('warning', `schedule: ${error instanceof Error ? error.message : String(error)}`));
-		void this.working.then(() => this.sleep());
+		let failed = false;
+		this.working = this.working
+			.then(() => this.reconcile())
+			.catch((error: unknown) => {
+				failed = true;
+				this.log('warning', `schedule: ${error instanceof Error ? error.message : String(error)}; trying again in ${RETRY_MS / 1000} s`);
+			});
+		void this.working.then(() => this.sleep(failed ? RETRY_MS : undefined));
 	}
 
-	private sleep(): void {
+	private sleep(soon?: number): void {
 		if (this.stopped) return;
 		const now = Date.now();
 		const current = this.schedule.at(now);
 		const next = this.schedule.next(now);
 		const lead = this.schedule.leadSeconds * 1000;
 		const moments = [current?.end, next ? next.start - lead : undefined, next?.start].filter((t): t is number => t !== undefined && t > now);
-		const delay = Math.min(MAX_SLEEP_MS, ...moments.map((t) => t - now));
+		// A boundary passed since the last look (a timer fires up to a millisecond before the wall
+		// clock says it should): look again at once. Else a little after the moment, never before it.
+		const unhandled = (current ? `${current.profile}@${current.start}` : 'nobody') !== this.lastBoundary;
+		const delay = unhandled && soon === undefined ? 0 : Math.min(MAX_SLEEP_MS, soon ?? MAX_SLEEP_MS, ...moments.map((t) => t - now + TIMER_MARGIN_MS));
 		clearTimeout(this.timer);
 		this.timer = setTimeout(() => this.wake(), Math.max(0, delay));
 		this.timer.unref();
@@ -84,9 +105,8 @@ export class Scheduler {
 		const onAir = slot?.profile;
 		const boundary = slot ? `${slot.profile}@${slot.start}` : 'nobody';
 		const atBoundary = boundary !== this.lastBoundary;
-		this.lastBoundary = boundary;
 		const next = this.schedule.next(now);
-		if (next && governed.includes(next.profile) && next.start - now <= this.schedule.leadSeconds * 1000 && !running.has(next.profile)) {
+		if (next && this.due(next.profile, now) === 'ahead' && !running.has(next.profile)) {
 			// Started ahead of its slot to be audible at the boundary, its shared mounts held back until then.
 			await this.orchestrator.startProfile(next.profile, { holdShared: true });
 			this.log('info', `schedule: ${next.profile} started ahead of its slot at ${new Date(next.start).toISOString()}`);
@@ -111,5 +131,7 @@ export class Scheduler {
 			await this.orchestrator.stopProfile(name);
 			this.log('info', `schedule: ${name} stopped (no slot now)`);
 		}
+		// Done: a boundary whose work failed is tried again at the next wake.
+		this.lastBoundary = boundary;
 	}
 }

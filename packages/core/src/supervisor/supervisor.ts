@@ -310,6 +310,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	private watchOutput(output: IcecastOutput): void {
 		output.on('blocked', () => this.mountWanted?.(output));
+		// A DJ who is silent already when a shared mount comes to them (handed over, resumed) yields it at once.
+		output.on('state', (state) => {
+			if (state === 'live' && output.shared && !output.covering && this.profile.silence && this.profile.silence.action === 'yield' && this.audio.status()?.silent) queueMicrotask(() => this.yieldMounts([output]));
+		});
 		const base = { profile: this.name, server: output.server.name, mount: output.mount, format: output.status().format };
 		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError, code: error?.code ?? output.lastErrorCode }));
 		output.on('retry', ({ attempt, delayMs, error }) => this.emit('retry', { profile: this.name, server: base.server, mount: base.mount, attempt, delayMs, code: error.code, cause: error.message }));
@@ -443,23 +447,27 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		clearTimeout(this.takeBack);
 		const shared = this.outputs.filter((o) => o.shared);
 		if (state === 'started') {
-			const released = shared.filter((o) => o.state === 'live' || o.state === 'stalled');
-			for (const output of released) {
-				// Covered from inside this process if another profile feeds its fallback; else Icecast moves the listeners.
-				if (!this.releaseShared?.(output)) output.release();
-				else output.hold();
-			}
-			this.yielded = released;
-			if (released.length) this.log('warning', `silent: released ${released.map((o) => o.mount).join(', ')} to the fallback until sound comes back`);
+			this.yieldMounts(shared.filter((o) => o.state === 'live' || o.state === 'stalled'));
 			return;
 		}
 		const yielded = this.yielded;
 		this.takeBack = setTimeout(() => {
 			this.yielded = [];
-			for (const output of yielded) output.resume();
+			// Only what is still released: one handed over or stopped since is not this timer's.
+			for (const output of yielded) if (output.state === 'waiting') output.resume();
 			if (yielded.length) this.log('info', `sound is back: taking ${yielded.map((o) => o.mount).join(', ')} again`);
 		}, YIELD_TAKE_BACK_MS);
 		this.takeBack.unref();
+	}
+
+	private yieldMounts(outputs: IcecastOutput[]): void {
+		for (const output of outputs) {
+			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the listeners.
+			if (!this.releaseShared?.(output)) output.release();
+			else output.hold();
+		}
+		this.yielded = [...this.yielded.filter((o) => !outputs.includes(o)), ...outputs];
+		if (outputs.length) this.log('warning', `silent: released ${outputs.map((o) => o.mount).join(', ')} to the fallback until sound comes back`);
 	}
 
 	private log(level: 'info' | 'warning' | 'error', message: string): void {
