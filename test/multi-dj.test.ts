@@ -187,7 +187,7 @@ it('a schedule of dated slots a few seconds apart: DJ A, then B, on the public m
 	await up.waitLive(['/autodj.opus']);
 	const before = JSON.parse((await control(up, 'status', '--json')).stdout) as { schedule: { current: string | null; next: string; nextAt: string }; profiles: { name: string; state: string }[] };
 	assert.deepEqual(before.schedule, { current: null, next: 'dj-a', nextAt: new Date(boundaries[0]!).toISOString() });
-	assert.deepEqual(before.profiles.map((p) => p.name), ['autodj'], 'no DJ runs before its slot');
+	assert.deepEqual(before.profiles.map((p) => [p.name, p.state]), [['autodj', 'running'], ['dj-a', 'stopped'], ['dj-b', 'stopped']], 'no DJ runs before its slot');
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 18, inDir(dir, "live.bin"));
 
 	const aLive = await up.waitForEvent((e) => e.event === 'output' && e.profile === 'dj-a' && e.mount === '/live.opus' && e.state === 'live', 'A on air in its slot', 15_000);

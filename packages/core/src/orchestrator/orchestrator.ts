@@ -206,10 +206,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	status(): StatusSnapshot {
 		return {
-			profiles: [...this.known.keys()].flatMap((name) => {
-				const status = this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name);
-				return status ? [status] : [];
-			}),
+			// A profile that never ran yet (a schedule starts it in its slot) is there too, stopped.
+			profiles: [...this.known.keys()].map((name) => this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name) ?? notStarted(name)),
 			process: { pid: process.pid, loopDelayMaxMs: this.loopDelay.maxMs },
 			...(this.scheduler ? { schedule: this.scheduler.status() } : {}),
 		};
@@ -364,6 +362,10 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			}),
 		);
 	}
+}
+
+function notStarted(name: string): ProfileStatus {
+	return { name, state: 'stopped', lastError: null, encoder: { pid: null, restarts: 0, xruns: 0 }, audio: null, jack: null, outputs: [], recordings: [] };
 }
 
 function sameEncoding(a: EncoderPlan, b: EncoderPlan): boolean {
