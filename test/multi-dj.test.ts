@@ -116,6 +116,14 @@ it('a careless station: two profiles feed one mount, one of them shared, or both
 	assert.match(mismatch.stderr, new RegExp(`${c}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is shared with ${a}:\\d+:\\d+, but it is opus, 1 channel, 48000 Hz here and opus, 2 channels, 48000 Hz there`));
 	const twoA = writeProfile(dir, 'a2', `name: a2\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
 	assert.equal((await jdcastOnce(['validate', a, twoA])).code, 0, 'both shared, same encoding: fine');
+	// The fallback listeners are moved to must be playable the same way, and a mount has one.
+	const withFallback = (name: string, fallback: string, bitrate: number) =>
+		writeProfile(dir, name, `name: ${name}\ninput: { tone: {} }\nservers:\n${server}    mounts:\n      /live.mp3: { fallback: ${fallback} }\nstreams:\n  - { mount: /${name}.mp3, format: mp3, bitrate: ${bitrate} }\n  - { mount: /live.mp3, format: mp3, bitrate: 128, shared: true }\n`);
+	const autodj = writeProfile(dir, 'autodj', `name: autodj\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /autodj.mp3, format: mp3, bitrate: 64 }\n`);
+	const fallbackMismatch = await jdcastOnce(['validate', withFallback('dj1', '/autodj.mp3', 128), autodj]);
+	assert.match(fallbackMismatch.stderr, /autodj\.yaml:\d+:\d+: \/autodj\.mp3 is the fallback of \/live\.mp3 \(.*dj1\.yaml:\d+:\d+\), but it is mp3 64 kbps, 2 channels here and mp3 128 kbps, 2 channels there/);
+	const twoFallbacks = await jdcastOnce(['validate', withFallback('dj2', '/dj2.mp3', 128), withFallback('dj3', '/dj3.mp3', 128)]);
+	assert.match(twoFallbacks.stderr, /dj3\.yaml:\d+:\d+: servers\.station\.mounts\.\/live\.mp3: falls back to \/dj3\.mp3 here and to \/dj2\.mp3 at .*dj2\.yaml:\d+:\d+; a mount has one fallback/);
 });
 
 it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.action: yield) and takes it back when sound returns; listeners stay connected', async (t) => {

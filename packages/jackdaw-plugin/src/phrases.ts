@@ -178,7 +178,12 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 	const hostOf = (o: OutputStatus) => sayHost(new URL(o.url).hostname);
 	if (live.length === 0) {
 		const first = troubled[0];
-		if (!first) return all.some((o) => o.state === 'stalled') ? 'Stream stalled: the encoder sends no audio; restarting it.' : 'Stream starting.';
+		if (!first) {
+			if (all.some((o) => o.state === 'stalled')) return 'Stream stalled: the encoder sends no audio; restarting it.';
+			// A shared mount another DJ holds: not a fault, a turn to wait for.
+			if (all.some((o) => o.state === 'waiting')) return 'Waiting to go on air: another DJ has the stream.';
+			return 'Stream starting.';
+		}
 		return first.state === 'failed' ? `Stream failed: ${sayCause(first.lastErrorCode, first.lastError)}.` : `Stream reconnecting: ${sayCause(first.lastErrorCode, first.lastError)}.`;
 	}
 	const mounts = [...new Set(live.map((o) => sayMount(o.mount)))];

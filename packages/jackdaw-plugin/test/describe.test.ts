@@ -19,6 +19,10 @@ suite('the spoken stream status', () => {
 		assert.equal(describe(snapshot(silent), NOW), 'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes. But it is silent: nothing audible for 3 minutes.');
 	});
 
+	it('says a DJ waiting for a shared mount is waiting, not starting', () => {
+		assert.equal(describe(snapshot(profile({ outputs: [{ ...output, shared: true, state: 'waiting' }] })), NOW), 'Waiting to go on air: another DJ has the stream.');
+	});
+
 	it('does not call a stalled encoder "on air"', () => {
 		assert.equal(describe(snapshot(profile({ outputs: [{ ...output, state: 'stalled' }] })), NOW), 'Stream stalled: the encoder sends no audio; restarting it.');
 	});

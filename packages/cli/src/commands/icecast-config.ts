@@ -23,7 +23,7 @@ export const icecastConfig: Command = {
 		for (const profile of loaded.profiles) {
 			for (const server of Object.values(profile.servers)) {
 				if (server.embedded) continue;
-				const key = `${server.host}:${server.port}`;
+				const key = `${server.host.toLowerCase()}:${server.port}`;
 				const entry = servers.get(key) ?? { mounts: {}, shared: new Set<string>(), names: new Set<string>() };
 				Object.assign(entry.mounts, server.mounts);
 				entry.names.add(`servers.${server.name} of ${profile.name}`);

@@ -24,6 +24,20 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 	const mounts = new Map<string, string>();
 	const sharedMounts = new Map<string, { at: string; stream: StreamSpec }>();
 	const clients = new Map<string, string>();
+	/** Every stream by its target, and every declared fallback by the mount it is for. */
+	const fed = new Map<string, StreamSpec>();
+	const fallbacks = new Map<string, { fallback: string; fallbackKey: string; server: ServerConfig }>();
+	for (const profile of profiles) {
+		for (const server of Object.values(profile.servers)) {
+			for (const [mount, settings] of Object.entries(server.mounts)) {
+				const key = targetKey(server, mount);
+				const first = fallbacks.get(key);
+				if (first && first.fallback !== settings.fallback) {
+					report(server.at, `servers.${server.name}.mounts.${mount}: falls back to ${settings.fallback} here and to ${first.fallback} at ${first.server.at}; a mount has one fallback`);
+				} else if (!first) fallbacks.set(key, { fallback: settings.fallback, fallbackKey: targetKey(server, settings.fallback), server });
+			}
+		}
+	}
 	for (const profile of profiles) {
 		clash(names, profile.name, profile.at, (first) => `profile name ${JSON.stringify(profile.name)} is also used by ${first}`);
 		if (profile.input.kind === 'jack') {
@@ -38,6 +52,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 				const key = targetKey(server, stream.mount);
 				if (own.has(key)) continue; // the same profile's own duplicates are reported where it is loaded
 				own.add(key);
+				if (!fed.has(key)) fed.set(key, stream);
 				const where = `${stream.mount} on ${server.host}:${server.port}`;
 				const shared = sharedMounts.get(key);
 				if (stream.shared && shared) {
@@ -49,6 +64,13 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 				clash(mounts, key, stream.at, (first) => `${where} is also fed by ${first}${stream.shared || shared ? '; to take it in turns, mark both streams `shared: true`' : ''}`);
 			}
 		}
+	}
+	// Listeners are moved between a mount and its fallback: a player must be able to go on.
+	for (const [key, { fallback, fallbackKey }] of fallbacks) {
+		const live = fed.get(key);
+		const behind = fed.get(fallbackKey);
+		const difference = live && behind ? encodingDifference(behind, live) : undefined;
+		if (live && behind && difference) report(behind.at, `${fallback} is the fallback of ${live.mount} (${live.at}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`);
 	}
 	return diagnostics;
 }
