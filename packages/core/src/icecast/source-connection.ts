@@ -81,13 +81,22 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 				}
 			};
 			const timer = setTimeout(
-				() => settle(new IcecastError('E_ICECAST_TIMEOUT', `${options.host}:${options.port} did not answer within ${options.answerTimeoutMs / 1000} s`)),
+				() =>
+					settle(
+						options.tls && !secured
+							? new IcecastError('E_ICECAST_TLS', `${options.host}:${options.port} did not complete a TLS handshake within ${options.answerTimeoutMs / 1000} s: is this its TLS port, or is tls not meant?`)
+							: new IcecastError('E_ICECAST_TIMEOUT', `${options.host}:${options.port} did not answer within ${options.answerTimeoutMs / 1000} s`),
+					),
 				options.answerTimeoutMs,
 			);
 			if (options.signal?.aborted) queueMicrotask(abandon);
 			else options.signal?.addEventListener('abort', abandon, { once: true });
 			socket.setNoDelay(true);
-			socket.once(options.tls ? 'secureConnect' : 'connect', () => socket.write(requestHead(options)));
+			let secured = false;
+			socket.once(options.tls ? 'secureConnect' : 'connect', () => {
+				secured = true;
+				socket.write(requestHead(options));
+			});
 			socket.on('error', (error: NodeJS.ErrnoException) => settle(fromSocketError(error, options)));
 			socket.on('data', (chunk: Buffer) => {
 				answer = Buffer.concat([answer, chunk]);

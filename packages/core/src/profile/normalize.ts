@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgsStringToArgv } from 'string-argv';
 import path from 'node:path';
 import { formatPosition, type Diagnostic } from './diagnostic.js';
@@ -53,6 +53,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 			at: at(['servers', serverName], 'key'),
 		};
 		if (s.tls === false && s.tls_ca !== undefined) report('error', ['servers', serverName, 'tls_ca'], `servers.${serverName}.tls_ca: a CA for TLS, but tls is false; remove one of them`, 'key');
+		else if (s.tls_ca !== undefined) warnUnusableCa(servers[serverName]!.tlsCa!, ['servers', serverName, 'tls_ca'], report);
 		for (const key of ['password', 'admin_password'] as const) {
 			if (s[key] !== undefined) warnReadablePassword(source.file, ['servers', serverName, key], report);
 		}
@@ -231,6 +232,20 @@ function readableByOthers(file: string): number | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** A CA file that is not there or holds no certificate: TLS to the server will fail until it does (read again at each connection). */
+function warnUnusableCa(file: string, where: InstancePath, report: Report): void {
+	let problem: string | undefined;
+	try {
+		const info = statSync(file);
+		if (!info.isFile()) problem = 'is not a regular file';
+		else if (info.size > 1024 * 1024) problem = 'is larger than 1 MiB';
+		else if (!readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----')) problem = 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
+	} catch (error) {
+		problem = `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`;
+	}
+	if (problem) report('warning', where, `${displayPath(where)}: ${file} ${problem}; connections to this server fail until it holds the CA's certificate`);
 }
 
 /** A password file that others can read: say so. */
