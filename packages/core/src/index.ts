@@ -1,6 +1,6 @@
 export { JdcastError, ProfileError, SecretError } from './errors/index.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Severity } from './profile/diagnostic.js';
-export { loadProfileText, loadProfileFiles, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult } from './profile/load.js';
+export { loadProfileText, loadProfileFiles, loadProfileObject, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult, type ProfileObjectOptions } from './profile/load.js';
 export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { fromJackdawConfig, fromJackdawConfigFile, jackdawProfileYaml, JACKDAW_DEFAULTS, JACKDAW_PASSWORD_ENV } from './profile/jackdaw.js';
 export { resolvePassword } from './profile/secrets.js';

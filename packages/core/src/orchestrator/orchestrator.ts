@@ -60,6 +60,24 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		super();
 	}
 
+	/**
+	 * Resolves once every output of every running profile is `live` (a shared output `waiting`
+	 * for its turn counts as settled); rejects with E_NOT_LIVE after `timeoutMs`, naming each
+	 * output that is not and why. `start` resolves before anything is on air: this is the wait.
+	 */
+	async live(options: { timeoutMs?: number } = {}): Promise<void> {
+		const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+		for (;;) {
+			const pending = this.status().profiles.filter((p) => p.state !== 'stopped').flatMap((p) => p.outputs.filter((o) => o.state !== 'live' && !(o.shared && o.state === 'waiting')).map((o) => ({ profile: p.name, ...o })));
+			if (pending.length === 0) return;
+			if (Date.now() >= deadline) {
+				const list = pending.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
+				throw new JdcastError('E_NOT_LIVE', `not live after ${(options.timeoutMs ?? 20_000) / 1000} s: ${list}`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+
 	/** Starts every profile; resolves once each has begun (not once each is live). */
 	async start(profiles: readonly Profile[]): Promise<void> {
 		for (const profile of profiles) this.known.set(profile.name, profile);

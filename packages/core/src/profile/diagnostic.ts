@@ -12,8 +12,9 @@ export interface Diagnostic extends Position {
 	message: string;
 }
 
+/** `FILE:LINE:COL: message`; a profile built in code has no line (0): `NAME (object): message`. */
 export function formatDiagnostic(d: Diagnostic): string {
-	const where = `${d.file}:${d.line}:${d.col}`;
+	const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
 	return d.severity === 'warning' ? `${where}: warning: ${d.message}` : `${where}: ${d.message}`;
 }
 

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { stringify } from 'yaml';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
@@ -23,6 +25,35 @@ export function loadProfileText(text: string, file: string): LoadResult {
 	if (text.length > MAX_PROFILE_BYTES) return { diagnostics: [tooLarge(file)] };
 	const result = loadWithinLimits(text, file);
 	return { ...result, diagnostics: capped(result.diagnostics) };
+}
+
+export interface ProfileObjectOptions {
+	/** The profile's name when the object has none. */
+	name?: string;
+	/** Where relative paths (recordings, password files, input files) are read from; default: the working directory. */
+	baseDir?: string;
+}
+
+/**
+ * A profile built in code: checked by the same schema and rules as a file, its problems as
+ * diagnostics whose message starts with the JSON path (`streams[1].bitrate: …`; no line, since
+ * there is no file). Never throws for any value.
+ */
+export function loadProfileObject(value: unknown, options: ProfileObjectOptions = {}): LoadResult {
+	const label = `${options.name ?? 'profile'} (object)`;
+	const fail = (message: string): LoadResult => ({ diagnostics: [{ file: label, line: 0, col: 0, severity: 'error', message }] });
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('a profile is an object with `servers` and `streams`');
+	let text: string;
+	try {
+		const named = options.name !== undefined && (value as { name?: unknown }).name === undefined ? { name: options.name, ...value } : value;
+		text = stringify(named);
+	} catch (error) {
+		return fail(`the profile object is not plain data: ${(error as Error).message}`);
+	}
+	// Positions are those of the object written out as YAML: meaningless to the caller, so dropped.
+	const result = loadProfileText(text, path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`));
+	const diagnostics = result.diagnostics.map((d) => ({ ...d, file: label, line: 0, col: 0 }));
+	return result.profile ? { profile: { ...result.profile, file: '', at: label }, diagnostics } : { diagnostics };
 }
 
 function loadWithinLimits(text: string, file: string): LoadResult {
