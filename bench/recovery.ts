@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readGraph, type EmbeddedIcecast } from '@jdcast/core';
+import type { EmbeddedIcecast } from '@jdcast/core';
+import { readGraph } from '@jdcast/core/testing';
 import type { ResultPromise } from 'execa';
 import { median, timeToFirstByte } from './lib/listen.js';
 

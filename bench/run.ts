@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connectPorts, readGraph, startDummyJack, startEmbeddedIcecast, startTestSignal } from '@jdcast/core';
+import { startEmbeddedIcecast } from '@jdcast/core';
+import { connectPorts, readGraph, startDummyJack, startTestSignal } from '@jdcast/core/testing';
 import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { median, timeToFirstByte } from './lib/listen.js';

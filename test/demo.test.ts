@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { it } from 'node:test';
-import { readGraph } from '@jdcast/core';
+import { readGraph } from '@jdcast/core/testing';
 import { freePort, tempDir } from './helpers/env.js';
 import { runJdcast } from './helpers/jdcast.js';
 import { analyze, capture } from './helpers/listener.js';

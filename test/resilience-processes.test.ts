@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
-import { connectPorts } from '@jdcast/core';
+import { connectPorts } from '@jdcast/core/testing';
 import { eventually, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
 import { childrenOf, isAlive } from './helpers/proc.js';

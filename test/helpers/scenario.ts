@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import type { DummyJack, EmbeddedIcecast } from '@jdcast/core';
+import type { EmbeddedIcecast } from '@jdcast/core';
+import type { DummyJack } from '@jdcast/core/testing';
 import { tempDir } from './env.js';
 import { runUp, writeProfile, type RunningJdcast } from './jdcast.js';
 import { analyze } from './listener.js';

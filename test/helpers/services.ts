@@ -1,5 +1,6 @@
 import type { TestContext } from 'node:test';
-import { readGraph, startDummyJack, startEmbeddedIcecast, startTestSignal, type DummyJack, type EmbeddedIcecast } from '@jdcast/core';
+import { startEmbeddedIcecast, type EmbeddedIcecast } from '@jdcast/core';
+import { readGraph, startDummyJack, startTestSignal, type DummyJack } from '@jdcast/core/testing';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

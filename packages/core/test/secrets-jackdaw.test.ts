@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { formatDiagnostic, fromJackdawConfig, jackdawProfileYaml, loadProfileText, plan, resolvePassword, Secret, SecretError } from '../src/index.js';
+import { formatDiagnostic, loadProfileText, plan, Secret, SecretError } from '../src/index.js';
+import { fromJackdawConfig, jackdawProfileYaml } from '../src/jackdaw.js';
+import { resolvePassword } from '../src/profile/secrets.js';
 
 describe('passwords resolve late and never print', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-secret-'));

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expandProfilePaths, formatDiagnostic, jackdawProfileYaml, loadProfileFiles, startInBackground, stopBackground, type ControlClient } from '@jdcast/core';
+import { expandProfilePaths, formatDiagnostic, loadProfileFiles, type ControlClient } from '@jdcast/core';
+import { jackdawProfileYaml, startInBackground, stopBackground } from '@jdcast/core/jackdaw';
 import { jackdawRouting, stateDir, type PluginConfig } from './config.js';
 
 /** A problem the user hears about: `spoken` is said, `details` go to the log. */

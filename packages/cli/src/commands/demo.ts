@@ -1,4 +1,5 @@
-import { loadProfileText, portPreferring, readGraph, startDummyJack, startTestSignal, type DummyJack, type Orchestrator } from '@jdcast/core';
+import { loadProfileText, type Orchestrator } from '@jdcast/core';
+import { portPreferring, readGraph, startDummyJack, startTestSignal, type DummyJack } from '@jdcast/core/testing';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';

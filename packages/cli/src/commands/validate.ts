@@ -1,4 +1,5 @@
-import { fromJackdawConfigFile, hasErrors, loadProfileFiles, loadScheduleFile } from '@jdcast/core';
+import { hasErrors, loadProfileFiles, loadScheduleFile } from '@jdcast/core';
+import { fromJackdawConfigFile } from '@jdcast/core/jackdaw';
 import { helpOption, type Command } from './command.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 

@@ -354,7 +354,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				this.listenerFailures.delete(key);
 				for (const output of outputs) {
 					if (keyOf(output.server) !== key) continue;
-					output.audience = output.state === 'live' ? (counts.get(output.mount) ?? 0) : output.audience;
+					output.heard(counts.get(output.mount));
 				}
 			}),
 		);

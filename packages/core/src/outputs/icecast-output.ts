@@ -62,8 +62,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	bytesSent = 0;
 	lastError: string | null = null;
 	lastErrorCode: string | null = null;
-	/** Listener count from the server's status page, when known. */
-	audience: number | null = null;
+	private heardListeners: number | null = null;
 	liveSince: Date | null = null;
 	private kbps = 0;
 	private readonly rate = new RateMeter();
@@ -115,6 +114,16 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	/** The encoding it sends: a mount is handed only between outputs of the same. */
 	get encoding(): EncoderPlan {
 		return this.encoder;
+	}
+
+	/** Listener count from the server's status page, when known. */
+	get audience(): number | null {
+		return this.heardListeners;
+	}
+
+	/** The count the orchestrator read from the server: taken while live, kept otherwise. */
+	heard(listeners: number | undefined): void {
+		if (this.state === 'live') this.heardListeners = listeners ?? 0;
 	}
 
 	/** Whether its encoder has produced anything yet (a handover waits for it). */
@@ -251,7 +260,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			reconnects: this.reconnects,
 			lastError: this.lastError,
 			lastErrorCode: this.lastErrorCode,
-			listeners: this.audience,
+			listeners: this.heardListeners,
 			nowPlaying: this.nowPlaying,
 			liveSince: this.liveSince?.toISOString() ?? null,
 			url: `${this.server.tls ? 'https' : 'http'}://${this.server.host}:${this.server.port}${this.mount}`,

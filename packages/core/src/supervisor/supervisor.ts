@@ -71,11 +71,11 @@ class EncoderExit extends Error {
  * connect does not touch the encoder; an encoder restart does not drop a connection.
  */
 export class Supervisor extends EventEmitter<JdcastEvents> {
-	state: ProfileState = 'stopped';
-	restarts = 0;
+	private currentState: ProfileState = 'stopped';
+	private restartCount = 0;
 	/** Audio lost before encoding (ffmpeg's JACK input overran). */
 	xruns = 0;
-	lastError: string | null = null;
+	private error: string | null = null;
 	readonly plan: EncodePlan;
 	private readonly taps = new Map<number, Tap>();
 	private readonly outputs: IcecastOutput[] = [];
@@ -120,6 +120,19 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			});
 			routing.on('changed', (state) => this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }));
 		}
+	}
+
+	/** Read-only from outside: the supervisor alone moves its state. */
+	get state(): ProfileState {
+		return this.currentState;
+	}
+
+	get restarts(): number {
+		return this.restartCount;
+	}
+
+	get lastError(): string | null {
+		return this.error;
 	}
 
 	get name(): string {
@@ -201,9 +214,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	status(): ProfileStatus {
 		return {
 			name: this.name,
-			state: this.state,
-			lastError: this.lastError,
-			encoder: { pid: this.encoderPid, restarts: this.restarts, xruns: this.xruns },
+			state: this.currentState,
+			lastError: this.error,
+			encoder: { pid: this.encoderPid, restarts: this.restartCount, xruns: this.xruns },
 			audio: this.audio.status(),
 			jack: this.routing ? this.routing.state : null,
 			...this.statusParts(),
@@ -332,8 +345,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			onFailedAttempt: async ({ error }) => {
 				if (signal.aborted) return;
 				const exit = error instanceof EncoderExit ? error : new EncoderExit(error.message, false, 0);
-				this.restarts++;
-				this.lastError = exit.reason;
+				this.restartCount++;
+				this.error = exit.reason;
 				streak = exit.ranMs > STABLE_RUN_MS ? 1 : streak + 1;
 				quickFailures = exit.producedAudio || JACK_ABSENT.test(exit.reason) ? 0 : quickFailures + 1;
 				if (quickFailures >= MAX_QUICK_FAILURES) {
@@ -341,19 +354,19 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 					throw new AbortError(exit.reason);
 				}
 				this.setState('restarting');
-				this.emit('encoder', { profile: this.name, pid: null, restarts: this.restarts, running: false, reason: exit.reason });
+				this.emit('encoder', { profile: this.name, pid: null, restarts: this.restartCount, running: false, reason: exit.reason });
 				this.log('warning', `ffmpeg exited (${exit.reason}); restarting`);
 				await sleep(backoffDelay(streak + 1, ENCODER_RETRY), undefined, { signal }).catch(() => {});
 				await this.routing?.untilServerRuns(signal);
 			},
 		}).catch((error: unknown) => {
-			if (!signal.aborted && this.state !== 'failed') this.log('error', error instanceof Error ? error.message : String(error));
+			if (!signal.aborted && this.currentState !== 'failed') this.log('error', error instanceof Error ? error.message : String(error));
 		});
 	}
 
 	/** The encoder cannot run: the profile fails, and so does every output (no `live` without audio). */
 	private giveUp(message: string, code: string): void {
-		this.lastError = message;
+		this.error = message;
 		this.log('error', message);
 		this.setState('failed');
 		for (const output of this.outputs) {
@@ -367,7 +380,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		let producedAudio = false;
 		const encoder = startEncoder(this.plan, (line) => this.encoderSaid(line));
 		this.encoder = encoder;
-		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restarts, running: true, reason: null });
+		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restartCount, running: true, reason: null });
 		const lastBytes = new Map<number, number>();
 		try {
 			for (const [fd, pipe] of encoder.pipes) {
@@ -379,7 +392,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 					tap.push(chunk);
 					if (!producedAudio) {
 						producedAudio = true;
-						this.lastError = null;
+						this.error = null;
 						this.setState('running');
 					}
 				});
@@ -434,9 +447,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private setState(state: ProfileState): void {
-		if (state === this.state) return;
-		this.state = state;
-		this.emit('profile', { profile: this.name, state, error: this.lastError });
+		if (state === this.currentState) return;
+		this.currentState = state;
+		this.emit('profile', { profile: this.name, state, error: this.error });
 	}
 
 	/**
