@@ -1,4 +1,4 @@
-import { JdcastError } from '@jdcast/core';
+import { closest, JdcastError } from '@jdcast/core';
 import { helpText, parseCommandArgs, UsageError } from './args.js';
 import { commands } from './commands/index.js';
 
@@ -14,7 +14,8 @@ function mainHelp(): string {
 		'Commands:',
 		...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
 		'',
-		'Run `jdcast COMMAND --help` for the options of a command.',
+		'Run `jdcast help COMMAND` (or `jdcast COMMAND --help`) for the options of a command;',
+		'`jdcast --version` (-v) for the version.',
 		'',
 	].join('\n');
 }
@@ -22,21 +23,29 @@ function mainHelp(): string {
 /** Runs the CLI and returns the exit status: 0 ok, 1 a problem with the input, 2 wrong usage. */
 export async function main(argv: string[]): Promise<number> {
 	const [name, ...rest] = argv;
+	// `jdcast help COMMAND` is `jdcast COMMAND --help`.
+	if (name === 'help' && rest.length > 0) return main([rest[0]!, '--help']);
 	if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
 		process.stdout.write(mainHelp());
 		return name === undefined ? 2 : 0;
 	}
-	if (name === '--version' || name === '-V') {
+	if (name === '--version' || name === '-V' || name === '-v') {
 		process.stdout.write(`${VERSION}\n`);
 		return 0;
 	}
 	try {
 		const command = commands.find((c) => c.name === name);
-		if (!command) throw new UsageError(`jdcast: unknown command "${name}"; commands are ${commands.map((c) => c.name).join(', ')}`);
+		if (!command) {
+			const near = closest(name, commands.map((c) => c.name));
+			throw new UsageError(`jdcast: unknown command "${name}"${near ? `; did you mean \`${near}\`?` : ''} Commands are ${commands.map((c) => c.name).join(', ')}.`);
+		}
 		const { values, positionals } = parseCommandArgs(command, rest);
 		if (values.help) {
 			process.stdout.write(helpText(command));
 			return 0;
+		}
+		if (command.maxArgs !== undefined && positionals.length > command.maxArgs) {
+			throw new UsageError(`jdcast ${name}: takes ${command.maxArgs === 0 ? 'no arguments' : `at most ${command.maxArgs}`}, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
 		}
 		const needsFiles = typeof command.needsFiles === 'function' ? command.needsFiles(values) : command.needsFiles;
 		if (needsFiles && positionals.length === 0) throw new UsageError(`jdcast ${name}: no profile files given`);

@@ -158,3 +158,20 @@ describe('jdcast jackdaw install', () => {
 		assert.match(readFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py'), 'utf8'), /^JDCAST_COMMAND = \[/m);
 	});
 });
+
+describe('jdcast, typed by hand', () => {
+	it('a typo in a command gets the closest one, `help COMMAND` is the command\'s help, -v the version, extra arguments exit 2', async () => {
+		const typo = await jdcast('statsu');
+		assert.equal(typo.code, 2);
+		assert.match(typo.stderr, /^jdcast: unknown command "statsu"; did you mean `status`\? Commands are validate, plan, up, status, /);
+		const help = await jdcast('help', 'reload');
+		assert.equal(help.code, 0);
+		assert.match(help.stdout, /^Usage: jdcast reload/);
+		const version = await jdcast('-v');
+		assert.equal(version.code, 0);
+		assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+		const extra = await jdcast('status', 'now');
+		assert.equal(extra.code, 2);
+		assert.match(extra.stderr, /^jdcast status: takes no arguments, got "now"/);
+	});
+});

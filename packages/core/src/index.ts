@@ -11,6 +11,7 @@ export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
 export { mountBlocks } from './icecast/mount-config.js';
+export { closest } from './profile/suggest.js';
 export { loadScheduleFile, loadScheduleText, type ScheduleLoad } from './schedule/load.js';
 export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/schedule.js';
 export { readSmallFile, SmallFileError } from './util/small-file.js';

@@ -8,6 +8,8 @@ export interface CommandContext {
 export interface Command extends CommandSpec {
 	/** Whether the command needs at least one FILE; a function when a flag can stand in for files. */
 	needsFiles?: boolean | ((values: CommandContext['values']) => boolean);
+	/** The most arguments (besides options) it takes; more are refused (exit 2). Default: any. */
+	maxArgs?: number;
 	run(context: CommandContext): Promise<number>;
 }
 

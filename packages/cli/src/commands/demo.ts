@@ -18,6 +18,7 @@ export const demo: Command = {
 	name: 'demo',
 	summary: 'A real broadcast on this machine: private Icecast, JACK test signal, Opus, Vorbis, FLAC and MP3 mounts.',
 	usage: 'jdcast demo [--port N] [--seconds N] [--json]',
+	maxArgs: 0,
 	options: {
 		port: { type: 'string', description: 'port of the private Icecast (default 8000, or a free one when taken)', placeholder: 'N' },
 		...socketOption,

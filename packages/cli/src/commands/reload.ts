@@ -5,6 +5,7 @@ export const reload: Command = {
 	name: 'reload',
 	summary: 'Make the running jdcast up re-read its profile files (as SIGHUP does).',
 	usage: 'jdcast reload [--socket PATH]',
+	maxArgs: 0,
 	options: { ...socketOption, ...helpOption },
 	details: [
 		'Unchanged profiles keep streaming untouched, changed ones restart, removed ones stop, new',

@@ -6,6 +6,7 @@ export const status: Command = {
 	name: 'status',
 	summary: 'Show what the running jdcast up is doing: every output, its state, listeners and last error.',
 	usage: 'jdcast status [--json] [--socket PATH]',
+	maxArgs: 0,
 	options: { ...jsonOption, ...socketOption, ...helpOption },
 	details: ['Exit status: 0 fine, 3 no jdcast up running on the socket.'],
 	run: ({ values }) =>
