@@ -49,9 +49,22 @@ export interface AudioReport {
 export async function analyze(file: string): Promise<AudioReport> {
 	const probe = await execa('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { reject: false });
 	const streams = (JSON.parse(probe.stdout || '{}') as { streams?: { codec_name: string }[] }).streams ?? [];
-	// Fed through a pipe, as a listener's player reads a stream: ffmpeg opening a local chained Ogg
-	// file seeks to its end for the duration and stumbles on a link whose start is not in reach.
-	// Timestamps from the sample count: each link of a chain starts its own clock.
+	const { samples, stderr } = await decodeMono(file);
+	return {
+		codec: streams[0]?.codec_name ?? 'none',
+		decodeErrors: joinArtifactsDropped(stderr.split('\n').filter((l) => l.trim())),
+		duration: samples.length / 48000,
+		...measure(samples, 48000),
+	};
+}
+
+/**
+ * The first channel as 48 kHz mono, decoded through a pipe as a listener's player reads a stream:
+ * ffmpeg opening a local chained Ogg file seeks to its end for the duration and stumbles on a
+ * link whose start is not in reach. Timestamps from the sample count: each link of a chain starts
+ * its own clock.
+ */
+async function decodeMono(file: string): Promise<{ samples: Int16Array; stderr: string }> {
 	const decode = await execa('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-af', 'pan=mono|c0=c0,asetpts=N/SR/TB', '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], {
 		inputFile: file,
 		encoding: 'buffer',
@@ -59,13 +72,7 @@ export async function analyze(file: string): Promise<AudioReport> {
 		maxBuffer: 512 * 1024 * 1024,
 	});
 	const pcm = Buffer.from(decode.stdout as Uint8Array);
-	const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
-	return {
-		codec: streams[0]?.codec_name ?? 'none',
-		decodeErrors: joinArtifactsDropped(Buffer.from(decode.stderr as Uint8Array).toString('utf8').split('\n').filter((l) => l.trim())),
-		duration: samples.length / 48000,
-		...measure(samples, 48000),
-	};
+	return { samples: new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2)), stderr: Buffer.from(decode.stderr as Uint8Array).toString('utf8') };
 }
 
 /**
@@ -79,9 +86,7 @@ function joinArtifactsDropped(lines: string[]): string[] {
 
 /** What a listener heard, in order: runs of one pitch (0: silence) at least `minSeconds` long, from 100 ms windows. */
 export async function pitchSequence(file: string, minSeconds = 0.3): Promise<{ hz: number; seconds: number }[]> {
-	const decode = await execa('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-af', 'pan=mono|c0=c0,asetpts=N/SR/TB', '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], { inputFile: file, encoding: 'buffer', reject: false, maxBuffer: 512 * 1024 * 1024 });
-	const pcm = Buffer.from(decode.stdout as Uint8Array);
-	const samples = new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2));
+	const { samples } = await decodeMono(file);
 	const runs: { hz: number; seconds: number; windows: number[] }[] = [];
 	const window = 4800;
 	const near = (a: number, b: number) => Math.abs(a - b) <= Math.max(20, b * 0.06);

@@ -12,6 +12,7 @@ export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
 export { mountBlocks } from './icecast/mount-config.js';
 export { closest } from './profile/suggest.js';
+export { ownerOf, watchOwner, type Owner } from './util/owner.js';
 export { loadScheduleFile, loadScheduleText, type ScheduleLoad } from './schedule/load.js';
 export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/schedule.js';
 export { readSmallFile, SmallFileError } from './util/small-file.js';

@@ -1,3 +1,4 @@
+import { JdcastError } from '@jdcast/core';
 import { UsageError } from '../args.js';
 import { helpOption, type Command } from './command.js';
 import { socketOption, withController } from './control.js';
@@ -23,7 +24,14 @@ export const handover: Command = {
 		if (positionals.length !== 2) throw new UsageError('jdcast handover: give FROM and TO (profile names)');
 		const [from, to] = positionals as [string, string];
 		return withController(values, async (client) => {
-			const result = await client.handover(from, to, { force: values.force === true, stop: values.stop === true });
+			let result;
+			try {
+				result = await client.handover(from, to, { force: values.force === true, stop: values.stop === true });
+			} catch (error) {
+				if (!(error instanceof JdcastError && error.code === 'E_HANDOVER_SILENT')) throw error;
+				process.stderr.write(`jdcast: ${error.message} (--force hands over anyway)\n`);
+				return 1;
+			}
 			for (const m of result.mounts) {
 				process.stderr.write(`${m.mount} on ${m.server}: ${from} → ${to}${m.gapMs === null ? ` (${from} was not on air there; ${to} takes it when free)` : `, ${m.gapMs} ms between them`}\n`);
 			}

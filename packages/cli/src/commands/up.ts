@@ -1,7 +1,7 @@
-import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ProfileError } from '@jdcast/core';
+import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ownerOf, ProfileError, type Owner } from '@jdcast/core';
 import path from 'node:path';
 import { UsageError } from '../args.js';
-import { ownerOf, type Owner } from '../run/owner.js';
+
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
 import { helpOption, jsonOption, type Command } from './command.js';

@@ -1,7 +1,6 @@
-import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, type Metadata, type Profile, type ReloadResult, type Schedule } from '@jdcast/core';
+import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, watchOwner, type Metadata, type Owner, type Profile, type ReloadResult, type Schedule } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
-import { watchOwner, type Owner } from './owner.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
 
 export interface ForegroundOptions {

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { JdcastError } from '../errors/index.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { targetKey } from '../profile/cross-check.js';
 import type { HandoverResult } from '../status/types.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { waitFor } from '../util/wait.js';
 
 /** How long the incoming profile may take to have audio to send (a fresh ffmpeg's first pages). */
 const READY_TIMEOUT_MS = 10_000;
@@ -46,15 +46,14 @@ export async function handOver(from: Supervisor, to: Supervisor, options: Handov
 	if (broken) throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} cannot take ${broken[1].mount}: ${broken[1].lastError ?? 'its output failed'}; nothing was handed over`);
 	// TO must have audio to send before FROM lets go: a fresh ffmpeg needs a moment for its first
 	// pages (and its level reading, unless forced: the silence check needs it).
-	for (let waited = 0; !pairs.every(([, o]) => o.hasAudio) || (!options.force && to.status().audio === null); waited += 50) {
-		if (waited >= READY_TIMEOUT_MS) throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} has no audio to send after ${READY_TIMEOUT_MS / 1000} s; nothing was handed over`);
-		await sleep(50);
-	}
+	await waitFor(() => pairs.every(([, o]) => o.hasAudio) && (options.force || to.status().audio !== null), { timeoutMs: READY_TIMEOUT_MS, what: `${to.name}'s audio` }).catch(() => {
+		throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} has no audio to send after ${READY_TIMEOUT_MS / 1000} s; nothing was handed over`);
+	});
 	if (!options.force) {
 		const threshold = to.profile.silence ? to.profile.silence.threshold : DEFAULT_SILENCE_DB;
 		const levels = to.status().audio?.rmsDb ?? [];
 		if (levels.every((db) => db === null || db < threshold)) {
-			throw new JdcastError('E_HANDOVER_SILENT', `${to.name}'s input is silent (every channel below ${threshold} dBFS): connect its sound, or hand over with --force`);
+			throw new JdcastError('E_HANDOVER_SILENT', `${to.name}'s input is silent (every channel below ${threshold} dBFS): connect its sound, or force the handover`);
 		}
 	}
 	const mounts = await Promise.all(

@@ -9,12 +9,12 @@ import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
 import type { HandoverResult, JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
-import type { EncoderPlan } from '../plan/plan.js';
-import { targetKey } from '../profile/cross-check.js';
+import { sameEncoding, targetKey } from '../profile/cross-check.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
+import { waitFor } from '../util/wait.js';
 
 const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'];
 const LISTENER_POLL_MS = 5000;
@@ -66,15 +66,13 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	 * output that is not and why. `start` resolves before anything is on air: this is the wait.
 	 */
 	async live(options: { timeoutMs?: number } = {}): Promise<void> {
-		const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-		for (;;) {
-			const pending = this.status().profiles.filter((p) => p.state !== 'stopped').flatMap((p) => p.outputs.filter((o) => o.state !== 'live' && !(o.shared && o.state === 'waiting')).map((o) => ({ profile: p.name, ...o })));
-			if (pending.length === 0) return;
-			if (Date.now() >= deadline) {
-				const list = pending.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
-				throw new JdcastError('E_NOT_LIVE', `not live after ${(options.timeoutMs ?? 20_000) / 1000} s: ${list}`);
-			}
-			await new Promise((resolve) => setTimeout(resolve, 100));
+		const timeoutMs = options.timeoutMs ?? 20_000;
+		const pending = () => this.status().profiles.filter((p) => p.state !== 'stopped').flatMap((p) => p.outputs.filter((o) => o.state !== 'live' && !(o.shared && o.state === 'waiting')).map((o) => ({ profile: p.name, ...o })));
+		try {
+			await waitFor(() => pending().length === 0, { timeoutMs, intervalMs: 100, what: 'every output live' });
+		} catch {
+			const list = pending().map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
+			if (list) throw new JdcastError('E_NOT_LIVE', `not live after ${timeoutMs / 1000} s: ${list}`);
 		}
 	}
 
@@ -253,7 +251,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	/** Whether a running profile is on air on one of its shared mounts. */
 	holdsSharedMount(name: string): boolean {
-		return this.supervisors.get(name)?.icecastOutputs.some((o) => o.shared && (o.state === 'live' || o.state === 'stalled')) ?? false;
+		return this.supervisors.get(name)?.icecastOutputs.some((o) => o.shared && o.onAir) ?? false;
 	}
 
 	get profiles(): Supervisor[] {
@@ -306,7 +304,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		const key = targetKey(output.server, fallback);
 		for (const supervisor of this.supervisors.values()) {
 			if (supervisor === owner) continue;
-			const feeder = supervisor.icecastOutputs.find((o) => targetKey(o.server, o.mount) === key && sameEncoding(o.encoding, output.encoding) && (o.state === 'live' || o.state === 'stalled'));
+			const feeder = supervisor.icecastOutputs.find((o) => targetKey(o.server, o.mount) === key && sameEncoding(o.encoding, output.encoding) && o.onAir);
 			if (!feeder) continue;
 			const held = output.handOff();
 			if (!held) return false;
@@ -384,10 +382,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 function notStarted(name: string): ProfileStatus {
 	return { name, state: 'stopped', lastError: null, encoder: { pid: null, restarts: 0, xruns: 0 }, audio: null, jack: null, outputs: [], recordings: [] };
-}
-
-function sameEncoding(a: EncoderPlan, b: EncoderPlan): boolean {
-	return a.format === b.format && a.channels === b.channels && a.samplerate === b.samplerate && a.bitrate === b.bitrate;
 }
 
 /** Two definitions of a profile are the same when they differ at most in where their keys sit in the file. */

@@ -111,6 +111,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.running ??= this.run();
 	}
 
+	/** Connected and sending (or stalled, its connection kept): it holds its mount. */
+	get onAir(): boolean {
+		return this.state === 'live' || this.state === 'stalled';
+	}
+
 	/** The encoding it sends: a mount is handed only between outputs of the same. */
 	get encoding(): EncoderPlan {
 		return this.encoder;
@@ -272,7 +277,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	 * or stalled), and whether the server still takes what it is sent (else dropped as slow).
 	 */
 	tick(now = Date.now()): void {
-		this.kbps = this.state === 'live' || this.state === 'stalled' ? this.rate.sample(this.bytesSent) : 0;
+		this.kbps = this.onAir ? this.rate.sample(this.bytesSent) : 0;
 		if (this.state === 'live' && now - this.lastUnitAt > STALLED_AFTER_MS) this.setState('stalled');
 		this.connection?.checkProgress(now);
 	}

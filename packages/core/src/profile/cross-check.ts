@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
-import type { Profile, ServerConfig, StreamSpec } from './types.js';
+import type { Encoding, Profile, ServerConfig, StreamSpec } from './types.js';
 
 /**
  * Clashes between profiles that each look fine alone: two profiles of one name, one mount fed
@@ -80,9 +80,14 @@ export function targetKey(server: Pick<ServerConfig, 'embedded' | 'host' | 'port
 	return `${server.embedded ? 'embedded' : server.host.toLowerCase()}:${server.port}${mount}`;
 }
 
-/** How two encodings of a shared mount differ, in words; undefined when a listener would not notice the change. */
-function encodingDifference(here: StreamSpec, there: StreamSpec): string | undefined {
-	const describe = (s: StreamSpec) => `${s.format}${s.format === 'mp3' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
+/** Whether a listener handed from one encoding to the other would not notice: see encodingDifference. */
+export function sameEncoding(a: Encoding, b: Encoding): boolean {
+	return encodingDifference(a, b) === undefined;
+}
+
+/** How two encodings of one mount's sources differ, in words; undefined when a listener would not notice the change. */
+function encodingDifference(here: Encoding, there: Encoding): string | undefined {
+	const describe = (s: Encoding) => `${s.format}${s.format === 'mp3' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
 	const same = here.format === there.format && here.channels === there.channels && here.samplerate === there.samplerate && (here.format !== 'mp3' || here.bitrate === there.bitrate);
 	return same ? undefined : `it is ${describe(here)} here and ${describe(there)} there`;
 }

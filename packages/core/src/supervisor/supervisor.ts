@@ -206,7 +206,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		await this.encoderLoop?.catch(() => {});
 		this.encoderLoop = undefined;
 		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
-		for (const output of this.outputs) if (output.shared && (output.state === 'live' || output.state === 'stalled')) this.releaseShared?.(output);
+		for (const output of this.outputs) if (output.shared && output.onAir) this.releaseShared?.(output);
 		await Promise.all([...this.outputs.map((o) => o.stop()), ...this.recordings.map((r) => r.stop())]);
 		this.setState('stopped');
 	}
@@ -460,7 +460,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		clearTimeout(this.takeBack);
 		const shared = this.outputs.filter((o) => o.shared);
 		if (state === 'started') {
-			this.yieldMounts(shared.filter((o) => o.state === 'live' || o.state === 'stalled'));
+			this.yieldMounts(shared.filter((o) => o.onAir));
 			return;
 		}
 		const yielded = this.yielded;
