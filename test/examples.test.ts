@@ -38,6 +38,8 @@ it('examples/in-code.ts: a profile built in code goes on air; a bad one is refus
 	assert.equal(bad.profile, undefined);
 	assert.deepEqual(bad.diagnostics.map(formatDiagnostic), ['bad (object): streams[0].bitrate: 600 is above the maximum 510 for opus']);
 	assert.match(loadProfileObject([1, 2]).diagnostics.map(formatDiagnostic)[0]!, /^profile \(object\): a profile is an object with `servers` and `streams`$/);
+	const huge = loadProfileObject({ servers: { s: { host: 'h', password: 'x' } }, streams: [{ mount: '/a', format: 'opus' }], info: { name: 'x'.repeat(2_000_000) } });
+	assert.deepEqual(huge.diagnostics.map(formatDiagnostic), ['profile (object): the profile object is larger than 1 MiB written out, the most a profile may be']);
 });
 
 it("README's Library use shows examples/basic.ts as it is", async () => {

@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
 		const command = commands.find((c) => c.name === name);
 		if (!command) {
 			const near = closest(name, commands.map((c) => c.name));
-			throw new UsageError(`jdcast: unknown command "${name}"${near ? `; did you mean \`${near}\`?` : ''} Commands are ${commands.map((c) => c.name).join(', ')}.`);
+			throw new UsageError(`jdcast: unknown command "${name}"${near ? `; did you mean \`${near}\`?` : '.'} Commands are ${commands.map((c) => c.name).join(', ')}.`);
 		}
 		const { values, positionals } = parseCommandArgs(command, rest);
 		if (values.help) {

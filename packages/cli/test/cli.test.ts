@@ -164,6 +164,7 @@ describe('jdcast, typed by hand', () => {
 		const typo = await jdcast('statsu');
 		assert.equal(typo.code, 2);
 		assert.match(typo.stderr, /^jdcast: unknown command "statsu"; did you mean `status`\? Commands are validate, plan, up, status, /);
+		assert.match((await jdcast('zzz')).stderr, /^jdcast: unknown command "zzz"\. Commands are /);
 		const help = await jdcast('help', 'reload');
 		assert.equal(help.code, 0);
 		assert.match(help.stdout, /^Usage: jdcast reload/);

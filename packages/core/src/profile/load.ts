@@ -50,6 +50,7 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 	} catch (error) {
 		return fail(`the profile object is not plain data: ${(error as Error).message}`);
 	}
+	if (text.length > MAX_PROFILE_BYTES) return fail(`the profile object is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB written out, the most a profile may be`);
 	// Positions are those of the object written out as YAML: meaningless to the caller, so dropped.
 	const result = loadProfileText(text, path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`));
 	const diagnostics = result.diagnostics.map((d) => ({ ...d, file: label, line: 0, col: 0 }));
