@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Sets up jdcast on a fresh Debian/Ubuntu machine with Node 20: the system packages it runs
 # (ffmpeg, icecast2, jackd2, python3), the npm dependencies, and the build. Safe to run again.
+# --tests: also what only the tests need (Chromium, for the dashboard's browser test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+tests=0
+for arg in "$@"; do
+	case "$arg" in
+	--tests) tests=1 ;;
+	*) echo "jdcast setup: unknown option $arg (known: --tests)" >&2; exit 2 ;;
+	esac
+done
 
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v icecast2 >/dev/null 2>&1 || need+=(icecast2)
 { command -v jackd >/dev/null 2>&1 && command -v jack_simple_client >/dev/null 2>&1; } || need+=(jackd2)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+if [ "$tests" -eq 1 ] && [ -z "${JDCAST_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
 	echo "jdcast setup: installing ${need[*]}"
 	sudo=""

@@ -3,10 +3,11 @@ export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Sever
 export { loadProfileText, loadProfileFiles, loadProfileObject, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult, type ProfileObjectOptions } from './profile/load.js';
 export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { Secret } from './profile/secret.js';
+export { readSecretFile } from './profile/secrets.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
-export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState, AudioStatus, SilenceEvent, ProcessStatus, ScheduleStatus, HandoverResult } from './status/types.js';
+export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState, AudioStatus, SilenceEvent, ProcessStatus, ScheduleStatus, HandoverResult, ListenerSeries } from './status/types.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
@@ -18,6 +19,8 @@ export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/s
 export { readSmallFile, SmallFileError } from './util/small-file.js';
 export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';
 export { type ReloadResult } from './orchestrator/orchestrator.js';
+export type { HttpOptions, HttpServer } from './http/server.js';
+export { healthOf, type Health } from './status/health.js';
 export { createController, type Controller, type ControllerOptions } from './control/server.js';
 export { connectController, ControlError, type ControlClient } from './control/client.js';
 export { controlSocketPath } from './control/socket-path.js';

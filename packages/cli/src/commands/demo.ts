@@ -6,6 +6,7 @@ import { runForeground } from '../run/foreground.js';
 import { helpOption, jsonOption, type Command } from './command.js';
 import { secondsOption } from './up.js';
 import { socketOption } from './control.js';
+import { httpOption, httpSettings } from './http-option.js';
 
 const FORMATS = [
 	['/demo.opus', 'opus'],
@@ -17,11 +18,12 @@ const FORMATS = [
 export const demo: Command = {
 	name: 'demo',
 	summary: 'A real broadcast on this machine: private Icecast, JACK test signal, Opus, Vorbis, FLAC and MP3 mounts.',
-	usage: 'jdcast demo [--port N] [--seconds N] [--json]',
+	usage: 'jdcast demo [--port N] [--http [HOST:]PORT] [--seconds N] [--json]',
 	maxArgs: 0,
 	options: {
 		port: { type: 'string', description: 'port of the private Icecast (default 8000, or a free one when taken)', placeholder: 'N' },
 		...socketOption,
+		...httpOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
 		...jsonOption,
 		...helpOption,
@@ -33,6 +35,8 @@ export const demo: Command = {
 	],
 	async run({ values }) {
 		const port = await demoPort(values.port);
+		// The dashboard is part of the demo: on a free port (near 8080) unless --http says where.
+		const http = (await httpSettings(values)) ?? { host: '127.0.0.1', port: await portPreferring(8080) };
 		let jack: DummyJack | undefined;
 		let server = process.env.JACK_DEFAULT_SERVER;
 		if (!(await readGraph(server))) {
@@ -53,7 +57,8 @@ export const demo: Command = {
 			json: values.json === true,
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
-			banner: (orchestrator: Orchestrator) => banner(orchestrator, port, jack ? server : undefined),
+			http,
+			banner: (orchestrator: Orchestrator, dashboard: string | undefined) => banner(orchestrator, port, jack ? server : undefined, dashboard),
 			afterStop: async () => {
 				await signal.stop();
 				await jack?.stop();
@@ -83,7 +88,7 @@ function demoProfile(port: number, server: string | undefined): string {
 	].join('\n');
 }
 
-function banner(orchestrator: Orchestrator, port: number, startedJack: string | undefined): string {
+function banner(orchestrator: Orchestrator, port: number, startedJack: string | undefined, dashboard: string | undefined): string {
 	const embedded = orchestrator.embeddedServer(port);
 	const lines = [
 		'',
@@ -91,6 +96,7 @@ function banner(orchestrator: Orchestrator, port: number, startedJack: string | 
 		startedJack ? `JACK: started jackd -n ${startedJack} (dummy backend)` : 'JACK: using the running JACK server',
 		'Signal: jack_simple_client -> jd_stream. Listen with any player, e.g.:',
 		...FORMATS.map(([mount, format]) => `  ${format.padEnd(6)}  ffplay -nodisp http://127.0.0.1:${port}${mount}`),
+		...(dashboard ? [`Dashboard (levels, listeners, players, now playing): ${dashboard}`] : []),
 		'Ctrl-C stops it all.',
 		'',
 	];

@@ -6,11 +6,12 @@ import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
 import { helpOption, jsonOption, type Command } from './command.js';
 import { socketOption } from './control.js';
+import { httpOption, httpSettings } from './http-option.js';
 
 export const up: Command = {
 	name: 'up',
 	summary: 'Run profiles in the foreground: every stream, recording and JACK connection, until Ctrl-C.',
-	usage: 'jdcast up [--json] [--socket PATH] [--schedule FILE] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
+	usage: 'jdcast up [--json] [--socket PATH] [--http [HOST:]PORT] [--schedule FILE] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
 	options: {
 		...jsonOption,
 		...socketOption,
@@ -18,6 +19,7 @@ export const up: Command = {
 		'exit-with': { type: 'string', description: 'stop when the process PID exits (how the Jackdaw plugin ties jdcast to its voice client)', placeholder: 'PID' },
 		schedule: { type: 'string', description: 'a schedule file: which profile holds the shared mounts when (handed over at the boundaries)', placeholder: 'FILE' },
 		'now-playing-file': { type: 'string', description: "follow a player's now-playing JSON file (Jackdaw's .now_playing.json: tags.title/artist/album) on every profile", placeholder: 'FILE' },
+		...httpOption,
 		...helpOption,
 	},
 	details: [
@@ -31,6 +33,7 @@ export const up: Command = {
 	needsFiles: true,
 	async run({ values, positionals }) {
 		const owner = ownerOption(values['exit-with']);
+		const http = await httpSettings(values);
 		const files = await expandProfilePaths(positionals);
 		if (files.length === 0) throw new UsageError(`jdcast up: no profile files match ${positionals.join(' ')}`);
 		const loaded = await loadProfileFiles(files);
@@ -41,6 +44,7 @@ export const up: Command = {
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
 			...(owner === undefined ? {} : { exitWith: owner }),
+			...(http ? { http } : {}),
 			...(typeof values.schedule === 'string' ? { schedule: scheduleReader(values.schedule) } : {}),
 			...(typeof values['now-playing-file'] === 'string' ? { nowPlayingFile: path.resolve(values['now-playing-file']) } : {}),
 			reload: async () => {

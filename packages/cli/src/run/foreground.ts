@@ -1,4 +1,4 @@
-import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, watchOwner, type Metadata, type Owner, type Profile, type ReloadResult, type Schedule } from '@jdcast/core';
+import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, watchOwner, type Metadata, type Owner, type Profile, type ReloadResult, type Schedule, type HttpOptions, type HttpServer } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
@@ -11,8 +11,10 @@ export interface ForegroundOptions {
 	seconds?: number;
 	/** Reads the profiles again for `jdcast reload` and SIGHUP; throws ProfileError to refuse. */
 	reload?: () => Promise<Profile[]>;
-	/** Printed once the profiles have started (e.g. the demo's listen URLs). */
-	banner?: (orchestrator: Orchestrator) => string;
+	/** Printed once the profiles have started (e.g. the demo's listen URLs); `dashboard`: the HTTP side's URL. */
+	banner?: (orchestrator: Orchestrator, dashboard: string | undefined) => string;
+	/** Serve the dashboard, the API, /metrics and /healthz (`--http`). */
+	http?: HttpOptions;
 	/** Reads the schedule (`--schedule`) for these profile names; throws ProfileError to refuse. Read again at every reload. */
 	schedule?: (profiles: string[]) => Promise<Schedule>;
 	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
@@ -68,6 +70,20 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		throw error;
 	}
 
+	let web: HttpServer | undefined;
+	if (options.http) {
+		try {
+			web = await orchestrator.serveHttp({ ...options.http, reload });
+		} catch (error) {
+			if (!(error instanceof JdcastError) || !error.code.startsWith('E_HTTP_')) throw error;
+			process.stderr.write(`jdcast: ${error.message}\n`);
+			await controller.close();
+			await options.afterStop?.();
+			return error.code === 'E_HTTP_TOKEN' ? 2 : 1;
+		}
+		if (!options.banner) say('http', `dashboard: ${web.url}`, { url: web.url });
+	}
+
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
 	let exitCode = 0;
 	let started = false;
@@ -104,7 +120,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	if (!stopAsked()) await orchestrator.start(profiles);
 	started = true;
 	stopIfAllFailed();
-	if (options.banner && !stopAsked()) process.stderr.write(options.banner(orchestrator));
+	if (options.banner && !stopAsked()) process.stderr.write(options.banner(orchestrator, web?.url));
 	const unwatchOwner =
 		options.exitWith === undefined
 			? undefined
@@ -120,6 +136,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	await orchestrator.stop();
 	closeView?.();
 	detach?.();
+	await web?.close();
 	await controller.close();
 	await options.afterStop?.();
 	return exitCode;

@@ -2,12 +2,15 @@ import { JdcastError } from '../errors/index.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { ReloadResult } from '../orchestrator/orchestrator.js';
 import type { HandoverResult, StatusSnapshot } from '../status/types.js';
+import type { Health } from '../status/health.js';
 import type { ControlErrorBody } from './api.js';
 
 /** The client of a running `jdcast up`, shared by the CLI and the Jackdaw plugin. */
 export interface ControlClient {
 	socketPath: string;
 	status(): Promise<StatusSnapshot>;
+	/** Whether every running profile is on air and audible, and if not, why. */
+	health(): Promise<Health>;
 	startProfile(name: string): Promise<{ profile: string; state: string }>;
 	stopProfile(name: string): Promise<{ profile: string; state: string }>;
 	setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]>;
@@ -61,6 +64,7 @@ export function connectController(socketPath: string): ControlClient {
 	return {
 		socketPath,
 		status: () => call('GET', '/status'),
+		health: () => call('GET', '/health'),
 		startProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/start`),
 		stopProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/stop`),
 		setMetadata: async (target, metadata) => (await call<{ results: MetadataResult[] }>('POST', '/metadata', { target, ...metadata })).results,

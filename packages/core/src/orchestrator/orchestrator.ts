@@ -6,7 +6,7 @@ import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
-import type { HandoverResult, JdcastEvents, ProfileStatus, StatusSnapshot } from '../status/types.js';
+import { EVENT_NAMES, type HandoverResult, type JdcastEvents, type ProfileStatus, type StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
@@ -15,8 +15,8 @@ import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
 import { waitFor } from '../util/wait.js';
+import type { HttpOptions, HttpServer } from '../http/server.js';
 
-const EVENTS: (keyof JdcastEvents)[] = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'];
 const LISTENER_POLL_MS = 5000;
 
 export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 'env' | 'statsIntervalMs'> {
@@ -74,6 +74,16 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			const list = pending().map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
 			if (list) throw new JdcastError('E_NOT_LIVE', `not live after ${timeoutMs / 1000} s: ${list}`);
 		}
+	}
+
+	/**
+	 * The HTTP side: the dashboard, the control API under /api, /api/events (SSE), /metrics and
+	 * /healthz (docs/http.md). Loopback by default; any other address needs `token`.
+	 */
+	async serveHttp(options: HttpOptions): Promise<HttpServer> {
+		// Loaded only when asked for: prom-client and the dashboard are no part of time to air.
+		const { serveHttp } = await import('../http/server.js');
+		return serveHttp(this, options);
 	}
 
 	/** Starts every profile; resolves once each has begun (not once each is live). */
@@ -284,7 +294,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedAdminPasswords: adminPasswords, embeddedFailures: failures });
 		supervisor.releaseShared = (output) => this.coverFrom(supervisor, output);
 		supervisor.mountWanted = (output) => this.takeFromCover(output);
-		for (const event of EVENTS) forward(supervisor, this, event);
+		for (const event of EVENT_NAMES) forward(supervisor, this, event);
 		this.supervisors.set(profile.name, supervisor);
 		this.stoppedStatus.delete(profile.name);
 		await supervisor.start(options);

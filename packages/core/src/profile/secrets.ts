@@ -62,7 +62,7 @@ const MAX_SECRET_FILE_BYTES = 4096;
  * that would hang, /dev/urandom, a symlink to /etc/shadow) is refused with a sentence that
  * names the file, never its content.
  */
-async function readSecretFile(file: string): Promise<{ value: string } | { problem: string }> {
+export async function readSecretFile(file: string): Promise<{ value: string } | { problem: string }> {
 	let bytes: Buffer;
 	try {
 		bytes = await readSmallFile(file, MAX_SECRET_FILE_BYTES);

@@ -106,6 +106,15 @@ export interface ScheduleStatus {
 	nextAt: string | null;
 }
 
+/** Listeners on one mount over the last hour, as the HTTP side keeps them (GET /api/listeners). */
+export interface ListenerSeries {
+	profile: string;
+	server: string;
+	mount: string;
+	/** [unix seconds, listeners or null when unknown], oldest first. */
+	points: [number, number | null][];
+}
+
 /** Dead air began (`since`: when it went quiet; `seconds` so far) or ended (`seconds` in all). */
 export interface SilenceEvent {
 	profile: string;
@@ -138,3 +147,6 @@ export interface JdcastEvents {
 	silence: [SilenceEvent];
 	handover: [HandoverResult & { profile: string }];
 }
+
+/** The name of every event in JdcastEvents. */
+export const EVENT_NAMES = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'] as const satisfies readonly (keyof JdcastEvents)[];

@@ -1,0 +1,21 @@
+import { helpOption, jsonOption, type Command } from './command.js';
+import { socketOption, withController } from './control.js';
+
+export const health: Command = {
+	name: 'health',
+	summary: 'Say whether every running profile is on air and audible (exit 0) or what is wrong (exit 1).',
+	usage: 'jdcast health [--json] [--socket PATH]',
+	maxArgs: 0,
+	options: { ...jsonOption, ...socketOption, ...helpOption },
+	details: [
+		'For cron and monitoring scripts: the same answer as GET /healthz of `jdcast up --http`.',
+		'Exit status: 0 healthy, 1 a problem (one line each), 3 no jdcast up running on the socket.',
+	],
+	run: ({ values }) =>
+		withController(values, async (client) => {
+			const answer = await client.health();
+			if (values.json) process.stdout.write(`${JSON.stringify(answer)}\n`);
+			else process.stdout.write(answer.ok ? 'ok: every running profile is on air and audible\n' : answer.problems.map((p) => `${p}\n`).join(''));
+			return answer.ok ? 0 : 1;
+		}),
+};

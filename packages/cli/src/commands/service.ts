@@ -1,0 +1,189 @@
+import { expandProfilePaths, loadProfileFiles, type Profile } from '@jdcast/core';
+import { execa } from 'execa';
+import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../args.js';
+import { printDiagnostics } from '../output/diagnostics.js';
+import { environmentText, unitText } from '../service/unit.js';
+import { helpOption, type Command } from './command.js';
+import { httpOption, httpSettings } from './http-option.js';
+
+export const service: Command = {
+	name: 'service',
+	summary: 'Run jdcast at boot: install (or uninstall) a systemd service that runs `jdcast up` on profiles.',
+	usage: 'jdcast service install [--user] [--http [HOST:]PORT] [--schedule FILE] FILES... | jdcast service uninstall [--user]',
+	options: {
+		user: { type: 'boolean', description: 'a user service (systemctl --user): runs as you, beside your desktop\'s JACK or PipeWire' },
+		name: { type: 'string', description: 'the unit name (default jdcast): several services side by side', placeholder: 'NAME' },
+		...httpOption,
+		schedule: { type: 'string', description: 'the schedule file `jdcast up --schedule` reads', placeholder: 'FILE' },
+		'run-as': { type: 'string', description: 'the account a system service runs as (default: the one that ran sudo, else yours)', placeholder: 'USER' },
+		dir: { type: 'string', description: 'where to write the unit (default /etc/systemd/system, or ~/.config/systemd/user with --user)', placeholder: 'DIR' },
+		'no-enable': { type: 'boolean', description: 'write the files only; do not run systemctl enable --now' },
+		print: { type: 'boolean', description: 'print the unit and write nothing' },
+		...helpOption,
+	},
+	details: [
+		'install checks the profiles first, writes NAME.service and NAME.env (mode 0600: the values of',
+		'the password_env variables the profiles name, and JDCAST_HTTP_TOKEN), then enables and starts',
+		'it. The service restarts jdcast when it fails and logs one JSON object per event to the journal:',
+		'  journalctl [--user] -u jdcast -f',
+		'A user service starts at boot only with lingering on: loginctl enable-linger $USER.',
+	],
+	async run({ values, positionals }) {
+		const [action, ...files] = positionals;
+		if (action === 'install') return install(values, files);
+		if (action === 'uninstall') {
+			if (files.length > 0) throw new UsageError('jdcast service uninstall takes no files');
+			return uninstall(values);
+		}
+		throw new UsageError(`jdcast service: say install or uninstall${action ? `, not "${action}"` : ''}`);
+	},
+};
+
+type Values = Parameters<Command['run']>[0]['values'];
+
+interface Place {
+	name: string;
+	user: boolean;
+	unitFile: string;
+	envFile: string;
+}
+
+function placeOf(values: Values): Place {
+	const name = typeof values.name === 'string' ? values.name : 'jdcast';
+	if (!/^[\w@.-]{1,100}$/.test(name) || name.includes('..')) throw new UsageError(`--name ${name}: use letters, digits, ., -, _ and @ only`);
+	const user = values.user === true;
+	const configHome = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+	const dir = typeof values.dir === 'string' ? path.resolve(values.dir) : user ? path.join(configHome, 'systemd', 'user') : '/etc/systemd/system';
+	const envDir = typeof values.dir === 'string' ? dir : user ? path.join(configHome, 'jdcast') : '/etc/jdcast';
+	return { name, user, unitFile: path.join(dir, `${name}.service`), envFile: path.join(envDir, `${name}.env`) };
+}
+
+async function install(values: Values, patterns: string[]): Promise<number> {
+	if (patterns.length === 0) throw new UsageError('jdcast service install: name the profile files (FILES or "GLOBS") it should run');
+	const place = placeOf(values);
+	const files = await expandProfilePaths(patterns);
+	const loaded = await loadProfileFiles(files);
+	printDiagnostics(loaded.diagnostics);
+	if (!loaded.ok) return 1;
+	const http = await httpSettings(values);
+	const environment = secretsFor(loaded.profiles);
+	if ('missing' in environment) {
+		process.stderr.write(`jdcast service: ${environment.missing}\n`);
+		return 1;
+	}
+	if (http?.token && typeof values['http-token-file'] !== 'string') environment.JDCAST_HTTP_TOKEN = http.token.reveal();
+
+	const runAs = place.user ? undefined : typeof values['run-as'] === 'string' ? values['run-as'] : (process.env.SUDO_USER ?? os.userInfo().username);
+	const socket = place.user ? undefined : `/run/jdcast/${place.name}.sock`;
+	const exec = [
+		process.execPath,
+		fileURLToPath(new URL('../../bin/jdcast.mjs', import.meta.url)),
+		'up',
+		'--json',
+		...(socket ? ['--socket', socket] : []),
+		...(typeof values.http === 'string' ? ['--http', values.http] : []),
+		...(typeof values['http-token-file'] === 'string' ? ['--http-token-file', path.resolve(values['http-token-file'])] : []),
+		...(typeof values.schedule === 'string' ? ['--schedule', path.resolve(values.schedule)] : []),
+		...patterns.map((p) => path.resolve(p)),
+	];
+	const unit = unitText({
+		name: place.name,
+		user: place.user,
+		...(runAs ? { runAs } : {}),
+		exec,
+		environmentFile: place.envFile,
+		workingDirectory: path.dirname(path.resolve(files[0]!)),
+		...(socket ? { socket } : {}),
+		profiles: loaded.profiles.map((p) => p.name),
+	});
+	if (values.print) {
+		process.stdout.write(unit);
+		return 0;
+	}
+	try {
+		await mkdir(path.dirname(place.unitFile), { recursive: true });
+		await mkdir(path.dirname(place.envFile), { recursive: true, mode: 0o700 });
+		await writeSecretFile(place.envFile, environmentText(environment));
+		await writeFile(place.unitFile, unit, { mode: 0o644 });
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		process.stderr.write(`jdcast service: cannot write ${place.unitFile}: ${code === 'EACCES' || code === 'EPERM' ? `not allowed (a system service needs sudo; or add --user)` : (code ?? String(error))}\n`);
+		return 1;
+	}
+	process.stdout.write(`wrote ${place.unitFile}\nwrote ${place.envFile} (mode 0600: ${Object.keys(environment).join(', ') || 'no secrets needed'})\n`);
+	const ctl = place.user ? 'systemctl --user' : 'systemctl';
+	const journal = `journalctl${place.user ? ' --user' : ''} -u ${place.name} -f`;
+	const next = [
+		`logs: ${journal}`,
+		...(socket ? [`status: jdcast status --socket ${socket}`] : ['status: jdcast status']),
+		...(place.user ? [`start at boot without logging in: loginctl enable-linger ${os.userInfo().username}`] : []),
+	];
+	if (values['no-enable'] || typeof values.dir === 'string') {
+		process.stdout.write([`start it: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`, ...next, ''].join('\n'));
+		return 0;
+	}
+	const ok = (await systemctl(place.user, ['daemon-reload'])) && (await systemctl(place.user, ['enable', '--now', `${place.name}.service`]));
+	process.stdout.write([ok ? `started and enabled at boot: ${place.name}` : `start it by hand: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`, ...next, ''].join('\n'));
+	return ok ? 0 : 1;
+}
+
+async function uninstall(values: Values): Promise<number> {
+	const place = placeOf(values);
+	let unit: string;
+	try {
+		unit = await readFile(place.unitFile, 'utf8');
+	} catch {
+		process.stderr.write(`jdcast service: no ${place.unitFile} to remove\n`);
+		return 1;
+	}
+	if (!unit.includes('jdcast service install')) {
+		process.stderr.write(`jdcast service: ${place.unitFile} was not written by jdcast; left alone\n`);
+		return 1;
+	}
+	if (!values['no-enable'] && typeof values.dir !== 'string') await systemctl(place.user, ['disable', '--now', `${place.name}.service`]);
+	await rm(place.unitFile, { force: true });
+	await rm(place.envFile, { force: true });
+	if (!values['no-enable'] && typeof values.dir !== 'string') await systemctl(place.user, ['daemon-reload']);
+	process.stdout.write(`removed ${place.unitFile} and ${place.envFile}\n`);
+	return 0;
+}
+
+/** The values of every password_env variable the profiles name, from this shell. */
+function secretsFor(profiles: Profile[]): Record<string, string> | { missing: string } {
+	const out: Record<string, string> = {};
+	for (const profile of profiles) {
+		for (const server of Object.values(profile.servers)) {
+			for (const source of [server.password, server.admin?.password]) {
+				if (source?.kind !== 'env') continue;
+				const value = process.env[source.name];
+				if (!value) return { missing: `${server.at}: servers.${server.name} takes its password from $${source.name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)` };
+				out[source.name] = value;
+			}
+		}
+	}
+	return out;
+}
+
+/** Created 0600 before anything is written into it; an existing file is emptied and closed to others first. */
+async function writeSecretFile(file: string, text: string): Promise<void> {
+	const handle = await open(file, 'w', 0o600);
+	try {
+		await handle.chmod(0o600);
+		await handle.writeFile(text);
+	} finally {
+		await handle.close();
+	}
+	await chmod(file, 0o600);
+}
+
+async function systemctl(user: boolean, args: string[]): Promise<boolean> {
+	const result = await execa('systemctl', [...(user ? ['--user'] : []), ...args], { reject: false, stdin: 'ignore' });
+	if (result.exitCode === 0) return true;
+	const why = result.failed && result.exitCode === undefined ? 'systemctl was not found' : (result.stderr.split('\n')[0] ?? `exit ${result.exitCode}`);
+	process.stderr.write(`jdcast service: systemctl ${user ? '--user ' : ''}${args.join(' ')}: ${why}\n`);
+	return false;
+}

@@ -1,0 +1,150 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { healthOf } from '../../src/status/health.js';
+import type { AudioStatus, ListenerSeries, OutputStatus, RecordingStatus, StatusSnapshot } from '../../src/status/types.js';
+import { api, ApiError } from './api.js';
+import { ProfileCard } from './profile-card.js';
+import 'uplot/dist/uPlot.min.css';
+import '../style.css';
+
+type Connection = 'connecting' | 'open' | 'lost';
+type Event = { event: string; profile?: string; time: string } & Record<string, unknown>;
+
+/** How an event changes the snapshot the page shows; null: fetch the status again. */
+function applyEvent(status: StatusSnapshot, event: Event): StatusSnapshot | null {
+	if (event.event === 'status') return event as unknown as StatusSnapshot;
+	const index = status.profiles.findIndex((p) => p.name === event.profile);
+	const profile = status.profiles[index];
+	if (!profile) return null;
+	const patch = (changes: Partial<typeof profile>): StatusSnapshot => ({ ...status, profiles: status.profiles.with(index, { ...profile, ...changes }) });
+	switch (event.event) {
+		case 'level': {
+			const { event: _e, profile: _p, time: _t, ...audio } = event;
+			return patch({ audio: audio as unknown as AudioStatus });
+		}
+		case 'stats':
+			return patch({ outputs: event.outputs as OutputStatus[], recordings: event.recordings as RecordingStatus[] });
+		default:
+			return null;
+	}
+}
+
+function App() {
+	const [status, setStatus] = useState<StatusSnapshot | null>(null);
+	const [connection, setConnection] = useState<Connection>('connecting');
+	const [listeners, setListeners] = useState<ListenerSeries[]>([]);
+	const [now, setNow] = useState(Date.now());
+	const [reloadResult, setReloadResult] = useState<{ ok: boolean; text: string } | null>(null);
+	const [log, setLog] = useState<Event[]>([]);
+
+	useEffect(() => {
+		let source: EventSource | undefined;
+		let refetch: number | undefined;
+		let retry: number | undefined;
+		let current: StatusSnapshot | null = null;
+		const show = (next: StatusSnapshot) => setStatus((current = next));
+		// Events other than levels and stats change several things at once: ask for the whole status, at most 4 times a second.
+		const refresh = () => {
+			refetch ??= window.setTimeout(() => {
+				refetch = undefined;
+				api.status().then(show, () => {});
+			}, 250);
+		};
+		const connect = () => {
+			source = new EventSource('/api/events');
+			source.onopen = () => setConnection('open');
+			source.onmessage = (message: MessageEvent<string>) => {
+				const event = JSON.parse(message.data) as Event;
+				if (['log', 'retry', 'silence', 'handover', 'metadata', 'recording'].includes(event.event)) setLog((old) => [event, ...old].slice(0, 50));
+				const next = current ? applyEvent(current, event) : event.event === 'status' ? (event as unknown as StatusSnapshot) : null;
+				if (next) show(next);
+				else refresh();
+			};
+			source.onerror = () => {
+				setConnection('lost');
+				// A refused stream (jdcast restarted with another token, or not yet listening) is not retried by the browser itself.
+				if (source?.readyState === EventSource.CLOSED) {
+					source.close();
+					retry = window.setTimeout(() => {
+						api.status().then(() => connect(), () => (retry = window.setTimeout(connect, 2000)));
+					}, 2000);
+				}
+			};
+		};
+		connect();
+		const clockTimer = window.setInterval(() => setNow(Date.now()), 1000);
+		const loadListeners = () => api.listeners().then(({ mounts }) => setListeners(mounts), () => {});
+		loadListeners();
+		const listenerTimer = window.setInterval(loadListeners, 10_000);
+		return () => {
+			source?.close();
+			window.clearInterval(clockTimer);
+			window.clearInterval(listenerTimer);
+			window.clearTimeout(refetch);
+			window.clearTimeout(retry);
+		};
+	}, []);
+
+	if (!status) return <p class="loading">{connection === 'lost' ? 'jdcast does not answer; trying again…' : 'Connecting to jdcast…'}</p>;
+	const health = healthOf(status);
+	const names = status.profiles.map((p) => p.name);
+	return (
+		<>
+			<header class="top">
+				<h1>jdcast</h1>
+				<span class={`health ${health.ok ? 'ok' : 'problem'}`} title={health.problems.join('\n')}>
+					{health.ok ? 'On air, audible' : `${health.problems.length} problem${health.problems.length === 1 ? '' : 's'}`}
+				</span>
+				{status.schedule && (
+					<span class="schedule">
+						on air: {status.schedule.current ?? 'nobody'}
+						{status.schedule.next && ` · next ${status.schedule.next} at ${new Date(status.schedule.nextAt ?? '').toLocaleTimeString()}`}
+					</span>
+				)}
+				<span class={`connection ${connection}`} role="status">
+					{connection === 'open' ? 'live updates' : connection === 'lost' ? 'connection to jdcast lost; reconnecting…' : 'connecting…'}
+				</span>
+				<button
+					type="button"
+					onClick={() => {
+						setReloadResult(null);
+						api.reload().then(
+							(r) => setReloadResult({ ok: true, text: `reloaded: ${Object.entries(r).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.join(', ')}`).join('; ') || 'nothing changed'}` }),
+							(e: unknown) => setReloadResult({ ok: false, text: e instanceof ApiError ? e.message : String(e) }),
+						);
+					}}
+				>
+					Reload
+				</button>
+				<span class={`result ${reloadResult ? (reloadResult.ok ? 'ok' : 'problem') : ''}`} role="status" aria-live="polite">{reloadResult?.text ?? ''}</span>
+			</header>
+			{!health.ok && (
+				<ul class="problems" aria-label="Problems">
+					{health.problems.map((p) => <li key={p}>{p}</li>)}
+				</ul>
+			)}
+			<main>
+				{status.profiles.map((profile) => (
+					<ProfileCard key={profile.name} profile={profile} others={names.filter((n) => n !== profile.name)} listeners={listeners.filter((s) => s.profile === profile.name)} now={now} />
+				))}
+			</main>
+			{log.length > 0 && (
+					<section class="log" aria-label="Recent events">
+						<h2>Recent events</h2>
+						<ol>
+							{log.map((e, i) => (
+								<li key={`${e.time}-${i}`}>
+									<time>{new Date(e.time).toLocaleTimeString()}</time> {e.profile} {e.event}: {String(e.message ?? e.cause ?? e.state ?? e.nowPlaying ?? e.error ?? '')}
+								</li>
+							))}
+						</ol>
+					</section>
+				)}
+			<footer>
+				jdcast · pid {status.process.pid} · event loop max delay {status.process.loopDelayMaxMs} ms · <a href="/metrics">metrics</a> · <a href="/healthz">health</a> · <a href="/api/status">status JSON</a>
+			</footer>
+		</>
+	);
+}
+
+render(<App />, document.getElementById('app')!);

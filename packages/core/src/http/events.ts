@@ -1,0 +1,39 @@
+import type http from 'node:http';
+import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import { EVENT_NAMES } from '../status/types.js';
+
+const HEARTBEAT_MS = 15_000;
+/** A client this far behind is not reading: it is dropped (its page reconnects), never waited for. */
+const MAX_BEHIND_BYTES = 1024 * 1024;
+
+/**
+ * Server-Sent Events: first the whole status (`{"event":"status",...}`), then every event jdcast
+ * emits as `data: {"event", "time", ...payload}`, and a comment line as heartbeat.
+ */
+export function streamEvents(orchestrator: Orchestrator, request: http.IncomingMessage, response: http.ServerResponse): () => void {
+	response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+	response.socket?.setNoDelay(true);
+	let closed = false;
+	const send = (event: string, payload: object) => {
+		if (closed) return;
+		if (response.writableLength > MAX_BEHIND_BYTES) return close();
+		response.write(`data: ${JSON.stringify({ event, time: new Date().toISOString(), ...payload })}\n\n`);
+	};
+	const handlers = EVENT_NAMES.map((event) => {
+		const handler = (payload: object) => send(event, payload);
+		orchestrator.on(event, handler);
+		return () => orchestrator.off(event, handler);
+	});
+	const heartbeat = setInterval(() => !closed && response.write(': heartbeat\n\n'), HEARTBEAT_MS);
+	const close = () => {
+		if (closed) return;
+		closed = true;
+		clearInterval(heartbeat);
+		for (const off of handlers) off();
+		response.end();
+	};
+	request.on('close', close);
+	response.write('retry: 2000\n\n');
+	send('status', orchestrator.status());
+	return close;
+}

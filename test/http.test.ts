@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { it, type TestContext } from 'node:test';
+import type { StatusSnapshot } from '@jdcast/core';
+import { eventually, freePort, tempDir } from './helpers/env.js';
+import { icecastSources } from './helpers/icecast-status.js';
+import { jdcastOnce, runJdcast, writeProfile } from './helpers/jdcast.js';
+import { serverEntry } from './helpers/profile.js';
+import { startIcecast } from './helpers/services.js';
+
+const PASSWORD = 'hackme-7f3a9c-source';
+const TOKEN = 'test-token-0123456789abcdef';
+
+/** A GET with any Host header (fetch may not set one), as a DNS-rebinding page's request arrives. */
+function getWithHost(url: string, host: string, headers: Record<string, string> = {}): Promise<number> {
+	return new Promise((resolve, reject) => {
+		http.get(url, { headers: { ...headers, Host: host } }, (response) => {
+			response.resume();
+			resolve(response.statusCode ?? 0);
+		}).on('error', reject);
+	});
+}
+
+/** jdcast up --http on a tone, an Opus and an MP3 mount on a real icecast2 whose password the test knows. */
+async function upWithHttp(t: TestContext, options: { host?: string; token?: boolean; icecastPort?: number } = {}) {
+	const icecastPort = options.icecastPort ?? (await freePort());
+	const icecast = await startIcecast(t, { port: icecastPort, sourcePassword: PASSWORD });
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'web', `name: web\ninput: { tone: { frequency: 440, level: -18 } }\nservers:\n${serverEntry('main', icecastPort)}streams:\n  - { mount: /web.opus, format: opus }\n  - { mount: /web.mp3, format: mp3 }\n`);
+	const port = await freePort();
+	const tokenFile = path.join(dir, 'token');
+	writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+	const host = options.host ?? '127.0.0.1';
+	const up = runJdcast(t, ['up', '--json', '--http', `${host}:${port}`, ...(options.token ? ['--http-token-file', tokenFile] : []), file], { JD_TEST_PW: PASSWORD });
+	await up.waitLive(['/web.opus', '/web.mp3']);
+	return { up, icecast, icecastPort, base: `http://127.0.0.1:${port}`, port, file, dir };
+}
+
+it('HTTP: the control API, SSE, metrics and health on loopback; no password in any answer', async (t) => {
+	const { up, base } = await upWithHttp(t);
+	const seen: string[] = [];
+	const get = async (route: string, init: RequestInit = {}) => {
+		const response = await fetch(`${base}${route}`, init);
+		const text = await response.text();
+		seen.push(text);
+		return { response, text };
+	};
+
+	const status = JSON.parse((await get('/api/status')).text) as StatusSnapshot;
+	const viaSocket = await jdcastOnce(['status', '--json', '--socket', up.socket]);
+	const socketStatus = JSON.parse(viaSocket.stdout) as StatusSnapshot;
+	assert.deepEqual(Object.keys(status).sort(), Object.keys(socketStatus).sort(), 'the same JSON as the control socket');
+	assert.deepEqual(status.profiles.map((p) => p.outputs.map((o) => o.state)), [['live', 'live']]);
+
+	const page = await get('/');
+	assert.equal(page.response.status, 200);
+	assert.match(page.text, /<script type="module" src="\/app.js">/);
+	assert.match(page.response.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+	const js = await get('/app.js');
+	assert.equal(js.response.status, 200);
+	assert.ok(js.text.length > 10_000, 'the bundled dashboard');
+	for (const asset of [page.text, js.text]) assert.doesNotMatch(asset, /unpkg|jsdelivr|cdnjs|googleapis/, 'nothing fetched from a CDN');
+
+	const health = await get('/healthz');
+	assert.equal(health.response.status, 200, health.text);
+	assert.deepEqual(JSON.parse(health.text), { ok: true, problems: [] });
+
+	// Prometheus text: every line a comment or `name{labels} value`; jdcast's names present.
+	const metrics = await get('/metrics');
+	assert.match(metrics.response.headers.get('content-type') ?? '', /^text\/plain/);
+	for (const line of metrics.text.split('\n').filter((l) => l && !l.startsWith('#'))) {
+		assert.match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|[+-]Inf|NaN)$/, `a Prometheus sample line: ${line}`);
+	}
+	for (const name of ['jdcast_output_up', 'jdcast_output_bytes_total', 'jdcast_output_reconnects_total', 'jdcast_output_listeners', 'jdcast_encoder_restarts_total', 'jdcast_input_peak_dbfs', 'jdcast_input_lufs', 'jdcast_input_silent', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes']) {
+		assert.match(metrics.text, new RegExp(`^# TYPE ${name} `, 'm'), name);
+	}
+	assert.match(metrics.text, /^jdcast_output_up\{profile="web",server="main",mount="\/web.opus"\} 1$/m);
+	assert.match(metrics.text, /^jdcast_input_lufs\{profile="web",window="momentary"\} -1[5-9](\.\d)?$/m, 'a -18 dBFS sine reads about -18 LUFS');
+	assert.match(metrics.text, /^jdcast_input_silent\{profile="web"\} 0$/m);
+
+	// Server-Sent Events: the status first, then jdcast's events (levels come 10 a second).
+	const controller = new AbortController();
+	const events = await fetch(`${base}/api/events`, { signal: controller.signal });
+	assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+	const reader = events.body!.getReader();
+	let text = '';
+	await eventually(async () => {
+		const { value } = await reader.read();
+		text += new TextDecoder().decode(value);
+		return text.includes('"event":"level"') && text.includes('"event":"stats"');
+	}, 'level and stats events', 10_000);
+	controller.abort();
+	seen.push(text);
+	const first = JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as { event: string };
+	assert.equal(first.event, 'status');
+	for (const line of text.split('\n').filter((l) => l.startsWith('data: '))) JSON.parse(line.slice(6));
+
+	// The same API: metadata, stop, start, errors with codes.
+	const post = (route: string, body?: unknown) => get(route, { method: 'POST', headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+	const meta = await post('/api/metadata', { target: 'web', title: 'Over HTTP', artist: 'Tester' });
+	assert.equal(meta.response.status, 200, meta.text);
+	assert.equal((JSON.parse(meta.text) as { results: { ok: boolean }[] }).results.length, 2);
+	const unknown = await post('/api/profiles/nope/stop');
+	assert.equal(unknown.response.status, 404);
+	assert.equal((JSON.parse(unknown.text) as { error: { code: string } }).error.code, 'E_UNKNOWN_PROFILE');
+	const bad = await post('/api/metadata', { target: 'web', title: 7 });
+	assert.equal(bad.response.status, 400);
+	const reload = await post('/api/reload');
+	assert.equal(reload.response.status, 200, reload.text);
+	const listeners = await get('/api/listeners');
+	assert.equal((JSON.parse(listeners.text) as { mounts: unknown[] }).mounts.length, 2);
+	const health2 = await jdcastOnce(['health', '--socket', up.socket]);
+	assert.equal(health2.code, 0, health2.stdout + health2.stderr);
+	assert.match(health2.stdout, /^ok: /);
+
+	// A page of another site may not change anything (CSRF), and a rebound host name is refused.
+	const foreign = await post('/api/profiles/web/stop', undefined);
+	assert.equal(foreign.response.status, 200, 'a program without Origin may');
+	await post('/api/profiles/web/start');
+	const csrf = await get('/api/profiles/web/stop', { method: 'POST', headers: { Origin: 'http://evil.example' } });
+	assert.equal(csrf.response.status, 403);
+	assert.equal((JSON.parse(csrf.text) as { error: { code: string } }).error.code, 'E_ORIGIN');
+	assert.equal(await getWithHost(`${base}/api/status`, `evil.example:${new URL(base).port}`), 403);
+	assert.equal(await getWithHost(`${base}/api/status`, `localhost:${new URL(base).port}`), 200);
+
+	for (const body of seen) assert.ok(!body.includes(PASSWORD), 'no source password in any answer');
+	assert.ok(!up.stderr().includes(PASSWORD) && !JSON.stringify(up.events).includes(PASSWORD), 'nor in the log');
+});
+
+it('HTTP: /healthz turns 503 within 5 s of Icecast being killed, and 200 when it is back; jdcast health agrees', async (t) => {
+	const { up, icecast, icecastPort, base } = await upWithHttp(t);
+	assert.equal((await fetch(`${base}/healthz`)).status, 200);
+	await icecast.kill();
+	const killedAt = Date.now();
+	const problems = await eventually(async () => {
+		const response = await fetch(`${base}/healthz`);
+		return response.status === 503 ? ((await response.json()) as { ok: boolean; problems: string[] }) : undefined;
+	}, '503 from /healthz', 5000);
+	t.diagnostic(`503 after ${Date.now() - killedAt} ms: ${problems.problems.join(' | ')}`);
+	assert.equal(problems.ok, false);
+	assert.ok(problems.problems.some((p) => p.includes('profile web') && p.includes('/web.opus') && p.includes('main')), problems.problems.join('\n'));
+	const cli = await jdcastOnce(['health', '--socket', up.socket]);
+	assert.equal(cli.code, 1);
+	assert.match(cli.stdout, /profile web: \/web\.(opus|mp3) on main is/);
+
+	await startIcecast(t, { port: icecastPort, sourcePassword: PASSWORD });
+	await eventually(async () => (await fetch(`${base}/healthz`)).status === 200, '200 again once Icecast is back', 30_000);
+	assert.equal((await jdcastOnce(['health', '--socket', up.socket])).code, 0);
+	await eventually(async () => (await icecastSources(icecastPort)).has('/web.mp3'), 'the mount back on the server');
+});
+
+it('HTTP off loopback: refused without a token (exit 2); with one, 401 without it, Bearer and the login cookie work, Origin checked', async (t) => {
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'open', `input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${await freePort()} }\nstreams:\n  - { mount: /open.opus, format: opus }\n`);
+	const refused = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], { JDCAST_HTTP_TOKEN: '' });
+	assert.equal(refused.code, 2, refused.stderr);
+	assert.match(refused.stderr, /^jdcast: the HTTP side on 0\.0\.0\.0 would be open to the network: give a token/m);
+	assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+	const short = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], { JDCAST_HTTP_TOKEN: 'short' });
+	assert.equal(short.code, 2);
+	assert.match(short.stderr, /at least 16/);
+
+	const { base, port } = await upWithHttp(t, { host: '0.0.0.0', token: true });
+	const unauthorized = await fetch(`${base}/api/status`);
+	assert.equal(unauthorized.status, 401);
+	assert.equal(((await unauthorized.json()) as { error: { code: string } }).error.code, 'E_UNAUTHORIZED');
+	for (const route of ['/metrics', '/healthz', '/api/events', '/app.js']) assert.equal((await fetch(`${base}${route}`)).status, 401, route);
+	const wrong = await fetch(`${base}/api/status`, { headers: { Authorization: 'Bearer not-the-token-at-all' } });
+	assert.equal(wrong.status, 401);
+	const bearer = await fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+	assert.equal(bearer.status, 200);
+	const page = await fetch(`${base}/`, { redirect: 'manual' });
+	assert.equal(page.status, 303);
+	assert.equal(page.headers.get('location'), '/login');
+
+	const badLogin = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ token: 'guess-guess-guess-guess' }), redirect: 'manual' });
+	assert.equal(badLogin.status, 401);
+	await new Promise((r) => setTimeout(r, 1100));
+	const login = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+	assert.equal(login.status, 303);
+	const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+	assert.match(login.headers.get('set-cookie')!, /HttpOnly; SameSite=Strict/);
+	assert.ok(!cookie.includes(TOKEN), 'the cookie is not the token');
+	assert.equal((await fetch(`${base}/`, { headers: { Cookie: cookie } })).status, 200);
+	const origin = `http://127.0.0.1:${port}`;
+	const stopForeign = await fetch(`${base}/api/profiles/web/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: 'http://evil.example' } });
+	assert.equal(stopForeign.status, 403);
+	const stopOwn = await fetch(`${base}/api/profiles/web/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: origin } });
+	assert.equal(stopOwn.status, 200);
+	assert.equal(((await stopOwn.json()) as { state: string }).state, 'stopped');
+	// Any Host will do with a token: the token is what guards it.
+	assert.equal(await getWithHost(`${base}/healthz`, `studio.example:${port}`, { Authorization: `Bearer ${TOKEN}` }), 200);
+	assert.equal(await getWithHost(`${base}/healthz`, `studio.example:${port}`), 401);
+});

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { it } from 'node:test';
+import { execa } from 'execa';
+import { tempDir } from './helpers/env.js';
+import { jdcastOnce, writeProfile } from './helpers/jdcast.js';
+
+const PASSWORD = 'svc-"pa$$`word\\-9f2';
+
+/** systemd's own check of a unit file, where systemd-analyze exists (null: not on this machine). */
+async function verify(unit: string): Promise<{ ok: boolean; text: string } | null> {
+	const found = await execa('systemd-analyze', ['--version'], { reject: false });
+	if (found.exitCode !== 0) return null;
+	const result = await execa('systemd-analyze', ['verify', unit], { reject: false, cwd: path.dirname(unit) });
+	return { ok: result.exitCode === 0, text: result.stdout + result.stderr };
+}
+
+it('service install: a unit systemd accepts, the password only in a 0600 environment file; uninstall removes both', async (t) => {
+	// Odd characters in the folder name: spaces, %, $ (systemd specifiers and variables).
+	const dir = path.join(tempDir(t), 'my %h $HOME profiles');
+	const files = tempDir(t);
+	await execa('mkdir', ['-p', dir]);
+	const profile = writeProfile(dir, 'radio', `name: radio\ninput: { tone: {} }\nservers:\n  main: { host: 127.0.0.1, port: 8000, password_env: SVC_TEST_PW }\nstreams:\n  - { mount: /radio.opus, format: opus }\n`);
+
+	const missing = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', profile], { SVC_TEST_PW: '' });
+	assert.equal(missing.code, 1);
+	assert.match(missing.stderr, /servers\.main takes its password from \$SVC_TEST_PW, which is not set here/);
+	assert.ok(!existsSync(path.join(files, 'jdcast.service')), 'nothing written');
+
+	const printed = await jdcastOnce(['service', 'install', '--print', '--http', '8080', profile], { SVC_TEST_PW: PASSWORD });
+	assert.equal(printed.code, 0, printed.stderr);
+	assert.match(printed.stdout, /^\[Service\]$/m);
+
+	const installed = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', '--name', 'radio', '--http', '8080', profile], { SVC_TEST_PW: PASSWORD, JDCAST_HTTP_TOKEN: 'a-token-of-twenty-chars' });
+	assert.equal(installed.code, 0, installed.stderr);
+	const unitFile = path.join(files, 'radio.service');
+	const envFile = path.join(files, 'radio.env');
+	const unit = readFileSync(unitFile, 'utf8');
+	assert.match(unit, /^Restart=on-failure$/m);
+	assert.match(unit, /^KillMode=mixed$/m);
+	assert.match(unit, /^After=network-online\.target sound\.target$/m);
+	assert.match(unit, /^ExecStart=\S+node \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m);
+	assert.ok(!unit.includes(PASSWORD) && !unit.includes('a-token-of-twenty-chars'), 'no secret in the unit');
+	assert.equal(statSync(envFile).mode & 0o777, 0o600);
+	// The environment file reads back to the exact values (systemd parses double quotes as a shell does).
+	const readBack = await execa('bash', ['-c', `set -a; . "${envFile}"; printf '%s\\n%s' "$SVC_TEST_PW" "$JDCAST_HTTP_TOKEN"`]);
+	assert.equal(readBack.stdout, `${PASSWORD}\na-token-of-twenty-chars`);
+	assert.ok(!installed.stdout.includes(PASSWORD) && !installed.stderr.includes(PASSWORD));
+
+	const verdict = await verify(unitFile);
+	if (verdict === null) t.diagnostic('systemd-analyze is not on this machine: the unit was not verified by systemd');
+	else {
+		assert.ok(verdict.ok, verdict.text);
+		assert.doesNotMatch(verdict.text, /ignoring|unknown|invalid/i, 'no setting systemd would skip');
+	}
+	if (verdict !== null) {
+		// The check can fail: the same unit with a program that is not there is refused.
+		const broken = path.join(files, 'broken.service');
+		writeFileSync(broken, unit.replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/node'));
+		assert.equal((await verify(broken))?.ok, false, 'systemd-analyze refuses a broken unit');
+	}
+
+	const user = await jdcastOnce(['service', 'install', '--print', '--user', profile], { SVC_TEST_PW: PASSWORD });
+	assert.match(user.stdout, /^WantedBy=default\.target$/m);
+	assert.doesNotMatch(user.stdout, /^User=|RuntimeDirectory/m);
+
+	writeFileSync(path.join(files, 'other.service'), '[Service]\nExecStart=/bin/true\n');
+	const foreign = await jdcastOnce(['service', 'uninstall', '--dir', files, '--name', 'other']);
+	assert.equal(foreign.code, 1);
+	assert.match(foreign.stderr, /was not written by jdcast; left alone/);
+	const removed = await jdcastOnce(['service', 'uninstall', '--dir', files, '--name', 'radio']);
+	assert.equal(removed.code, 0, removed.stderr);
+	assert.ok(!existsSync(unitFile) && !existsSync(envFile));
+	const usage = await jdcastOnce(['service', 'restart']);
+	assert.equal(usage.code, 2);
+	assert.match(usage.stderr, /say install or uninstall, not "restart"/);
+});
