@@ -38,7 +38,7 @@ describe('the status table', () => {
 			snapshot([
 				profile({
 					outputs: [output({ state: 'stopped', kbps: 96, liveSince: null }), output({ server: 'far', state: 'retrying', kbps: 0, lastError: `connection refused by far.example:8000 \u001b[31mred\u001b[0m and a long tail of words that goes on and on` })],
-					recordings: [{ path: '/home/dj/archive/2026/november/night-2026-11-27_020000.ogg', state: 'recording', bytes: 10, lastError: null, parts: ['/srv/rec/show.ogg'], lostSeconds: 0 }],
+					recordings: [{ name: 'archive/{date}.ogg', path: '/home/dj/archive/2026/november/night-2026-11-27_020000.ogg', state: 'recording', bytes: 10, partBytes: 10, seconds: 1, lastError: null, parts: ['/srv/rec/show.ogg'], lostSeconds: 0 }],
 				}),
 			]),
 			{ now: NOW, cwd: '/home/dj' },

@@ -29,7 +29,7 @@ record:
 		assert.equal(opus!.fd, 3);
 		assert.equal(flac!.fd, 4);
 		assert.deepEqual(flac!.streams.map((s) => s.mount), ['/live.flac']);
-		assert.deepEqual(flac!.recordings, ['rec.ogg']);
+		assert.deepEqual(flac!.recordings.map((r) => r.path), ['rec.ogg']);
 		// Two encoders, and the PCM copy the level meter reads.
 		assert.equal(p.argv.filter((a) => a === '-map').length, 3);
 		assert.deepEqual(p.argv.filter((a) => a.startsWith('pipe:')), ['pipe:3', 'pipe:4', 'pipe:5']);

@@ -16,8 +16,8 @@ describe('profile errors point at the key or value to change', () => {
 	const cases: [string, string, string[]][] = [
 		['unknown key with a suggestion', `${SERVER}streams:\n  - mount: /a.opus\n    format: opus\n    bitrat: 96\n`, ['p.yaml:8:5: streams[0].bitrat: unknown key `bitrat`; did you mean `bitrate`?']],
 		['unknown top-level key', `${SERVER}stream:\n  - mount: /a\n    format: opus\n`, ['p.yaml:1:1: profile: missing required key `streams`', 'p.yaml:5:1: stream: unknown key `stream`; did you mean `streams`?']],
-		['format not in the enum', `${SERVER}streams:\n  - mount: /a\n    format: opus\n  - mount: /b\n    format: aac\n`, ['p.yaml:9:13: streams[1].format: "aac" is not one of opus, vorbis, ogg, flac, mp3']],
-		['format typo', `${SERVER}streams:\n  - mount: /a\n    format: opsu\n`, ['p.yaml:7:13: streams[0].format: "opsu" is not one of opus, vorbis, ogg, flac, mp3; did you mean `opus`?']],
+		['format not in the enum', `${SERVER}streams:\n  - mount: /a\n    format: opus\n  - mount: /b\n    format: aac\n`, ['p.yaml:9:13: streams[1].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm']],
+		['format typo', `${SERVER}streams:\n  - mount: /a\n    format: opsu\n`, ['p.yaml:7:13: streams[0].format: "opsu" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm; did you mean `opus`?']],
 		['port out of range', 'servers:\n  main:\n    host: h\n    port: 70000\n    password: x\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:4:11: servers.main.port: 70000 is above the maximum 65535']],
 		['port not a number', 'servers:\n  main:\n    host: h\n    port: eighty\n    password: x\nstreams:\n  - { mount: /a, format: opus }\n', ['p.yaml:4:11: servers.main.port: must be a whole number, not text "eighty"']],
 		['opus bitrate range', `${SERVER}streams:\n  - mount: /a\n    format: opus\n    bitrate: 600\n`, ['p.yaml:8:14: streams[0].bitrate: 600 is above the maximum 510 for opus']],
@@ -61,7 +61,7 @@ describe('profile errors point at the key or value to change', () => {
 	});
 
 	it('reports every problem, not only the first', () => {
-		const out = lines('servers:\n  main:\n    host: h\n    port: 0\n    password: x\nstreams:\n  - mount: a\n    format: wav\n');
+		const out = lines('servers:\n  main:\n    host: h\n    port: 0\n    password: x\nstreams:\n  - mount: a\n    format: aac\n');
 		assert.equal(out.length, 3, out.join('\n'));
 	});
 });
@@ -76,7 +76,19 @@ describe('warnings do not make a profile invalid', () => {
 
 	it('a recording name that does not match its format', () => {
 		const result = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - path: set.mp3\n    format: flac\n`, 'p.yaml');
-		assert.deepEqual(result.diagnostics.map(formatDiagnostic), ['p.yaml:8:11: warning: record[0].path: a flac recording is an Ogg file; expected a name ending in .ogg or .oga']);
+		assert.deepEqual(result.diagnostics.map(formatDiagnostic), ['p.yaml:8:11: warning: record[0].path: a flac recording is a FLAC or Ogg file; expected a name ending in .flac or .ogg or .oga']);
+	});
+
+	it('wav is for recordings only; split and keep are checked', () => {
+		const result = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: wav }\nrecord:\n  - { path: set.wav, format: pcm, split: 5s }\n  - { path: b.flac, format: flac, keep: 0d }\n`, 'p.yaml');
+		assert.deepEqual(result.diagnostics.map(formatDiagnostic), [
+			'p.yaml:6:26: streams[0].format: wav is for recordings (record:) only; stream opus, vorbis, flac or mp3',
+			'p.yaml:8:42: record[0].split: give a duration from 10s to 168h, like 1h, 30m or 10s (not "5s")',
+			'p.yaml:9:41: record[1].keep: give an age (30d, 12h) or a total size (50GB, 500MB), not "0d"',
+		]);
+		const ok = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - { path: set.wav, format: pcm, split: 1h, keep: 50GB }\n  - { path: b.flac, format: flac, split: 10s, keep: 30d }\n`, 'p.yaml');
+		assert.deepEqual(ok.diagnostics.map(formatDiagnostic), []);
+		assert.deepEqual(ok.profile!.recordings.map((r) => [r.format, r.split, r.keep]), [['wav', 3600, { bytes: 50e9 }], ['flac', 10, { seconds: 30 * 86_400 }]]);
 	});
 
 	it('a plain password in a file others can read', () => {

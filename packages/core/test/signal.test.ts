@@ -137,12 +137,12 @@ describe('the level meter', () => {
 		const whole = Buffer.concat([header, samples]);
 		let frames = 0;
 		const reader = new WavReader((s, format) => {
-			assert.deepEqual(format, { channels: 2, sampleRate: 48000 });
+			assert.deepEqual(format, { channels: 2, sampleRate: 48000, bitsPerSample: 32, tag: 3 });
 			frames += s.length / 2;
 		});
 		for (let at = 0; at < whole.length; at += 7) reader.push(whole.subarray(at, at + 7));
 		assert.equal(frames, 480);
-		assert.throws(() => new WavReader(() => {}).push(Buffer.from('not a wav file at all')), /no WAV stream/);
+		assert.throws(() => new WavReader(() => {}).push(Buffer.from('not a wav file at all')), /not a WAV stream/);
 	});
 });
 

@@ -24,7 +24,7 @@ export const planCommand: Command = {
 				const rate = e.samplerate ? `${e.samplerate} Hz` : 'input rate';
 				process.stdout.write(`  pipe:${e.fd}  ${e.format} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`);
 				for (const s of e.streams) process.stdout.write(`    -> ${s.server} ${s.mount}\n`);
-				for (const r of e.recordings) process.stdout.write(`    -> record ${r}\n`);
+				for (const r of e.recordings) process.stdout.write(`    -> record ${r.path}${r.split ? ` (a new file every ${r.split} s)` : ""}\n`);
 			}
 		}
 		return 0;

@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ListenerSeries, ProfileStatus } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
-import { bytes, clock, db, lufs, since } from './format.js';
+import { bytes, clock, db, duration, lufs, since } from './format.js';
 import { ListenersGraph } from './listeners-graph.js';
 import { LevelMeter } from './meter.js';
 
@@ -121,7 +121,7 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 				<ul class="recordings" aria-label="Recordings">
 					{profile.recordings.map((r) => (
 						<li key={r.path} class={`state-${r.state}`}>
-							<span class="badge">{r.state === 'recording' ? '● rec' : r.state}</span> {r.path} · {bytes(r.bytes)}
+							<span class="badge">{r.state === 'recording' ? '● rec' : r.state}</span> {r.path} · {duration(r.seconds)} · {bytes(r.partBytes)}
 							{r.parts.length > 1 ? ` · ${r.parts.length} parts` : ''}
 							{r.lostSeconds > 0 ? ` · ${r.lostSeconds.toFixed(1)} s lost` : ''}
 							{r.lastError && <span class="error"> {r.lastError}</span>}

@@ -1,18 +1,22 @@
-import type { Container } from '../plan/codecs.js';
+import type { Container } from '../formats/index.js';
 import { Mp3FrameReader } from '../mp3/frame-reader.js';
 import { OggHeaderCache } from '../ogg/headers.js';
 import type { Tags } from '../ogg/comments.js';
 import { OggPageReader } from '../ogg/page-reader.js';
 import { OggRetagger } from '../ogg/retag.js';
 import { FLAG_BOS, FLAG_EOS } from '../ogg/page.js';
+import type { StreamState } from '../outputs/files/types.js';
+import { parseWavHeader, type PcmFormat } from '../signal/wav-reader.js';
 
 export type Subscriber = (unit: Buffer) => void;
 
 /**
- * One encoder's output, cut at unit boundaries (Ogg pages, MP3 frames) and handed to every
- * subscriber as it comes: a page is forwarded the moment it is complete, which is what keeps
- * JACK-to-listener latency at a page's duration. A subscriber that joins later first gets the
- * stream's header pages, then continues at the next boundary, so it decodes cleanly.
+ * One encoder's output, cut at unit boundaries (Ogg pages, MP3 frames, whole PCM frames) and
+ * handed to every subscriber as it comes: a page is forwarded the moment it is complete, which is
+ * what keeps JACK-to-listener latency at a page's duration. A subscriber that joins later first
+ * gets the stream's header pages, then continues at the next boundary, so it decodes cleanly.
+ * Listeners get the stream with "now playing" in band (new links of the Ogg chain); recordings
+ * subscribe to the encoder's own units (`subscribeRaw`), one logical stream whatever the titles.
  */
 export class Tap {
 	readonly container: Container;
@@ -24,19 +28,26 @@ export class Tap {
 	 * changed) — and a link of headers only, ended at once, makes some decoders fail.
 	 */
 	private readonly joining = new Set<Subscriber>();
-	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger };
+	private readonly rawSubscribers = new Set<Subscriber>();
+	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger; rawHeaders: OggHeaderCache; lastGranule: bigint };
 	private mp3?: Mp3FrameReader;
+	private wav?: { header: Buffer | undefined; format: PcmFormat | undefined; carry: Buffer };
 
 	constructor(container: Container) {
 		this.container = container;
-		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache(), retagger: new OggRetagger() };
-		else this.mp3 = new Mp3FrameReader();
+		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache(), retagger: new OggRetagger(), rawHeaders: new OggHeaderCache(), lastGranule: 0n };
+		else if (container === 'mp3') this.mp3 = new Mp3FrameReader();
+		else this.wav = { header: Buffer.alloc(0), format: undefined, carry: Buffer.alloc(0) };
 	}
 
 	push(chunk: Buffer): void {
 		this.bytesIn += chunk.length;
+		if (this.wav) return this.pushPcm(chunk);
 		if (this.ogg) {
 			for (const input of this.ogg.reader.push(chunk)) {
+				this.ogg.rawHeaders.observe(input);
+				for (const subscriber of this.rawSubscribers) subscriber(input.bytes);
+				if (input.granule >= 0n) this.ogg.lastGranule = input.granule;
 				for (const page of this.ogg.retagger.process(input)) {
 					// A new link: those joining start with its headers, which follow.
 					if (page.flags & FLAG_BOS) this.joining.clear();
@@ -48,8 +59,53 @@ export class Tap {
 			}
 		} else {
 			const frames = this.mp3!.push(chunk);
-			if (frames.length > 0) this.deliver(frames);
+			if (frames.length === 0) return;
+			this.deliver(frames);
+			for (const subscriber of this.rawSubscribers) subscriber(frames);
 		}
+	}
+
+	/** WAV: the header read once per encoder process, then whole PCM frames to the recordings. */
+	private pushPcm(chunk: Buffer): void {
+		const wav = this.wav!;
+		if (wav.header) {
+			wav.header = Buffer.concat([wav.header, chunk]);
+			const parsed = parseWavHeader(wav.header);
+			if (!parsed) return;
+			wav.format = parsed.format;
+			chunk = wav.header.subarray(parsed.dataStart);
+			wav.header = undefined;
+		}
+		const frameBytes = (wav.format!.channels * wav.format!.bitsPerSample) / 8;
+		const bytes = wav.carry.length ? Buffer.concat([wav.carry, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % frameBytes);
+		wav.carry = Buffer.from(bytes.subarray(whole));
+		if (whole > 0) for (const subscriber of this.rawSubscribers) subscriber(bytes.subarray(0, whole));
+	}
+
+	/** What a recording needs to open a part mid-stream: the encoder's own header pages, the last position, the PCM format. */
+	get streamState(): StreamState {
+		// Read when needed, not now: a part opened before the encoder's first bytes learns them later.
+		const ogg = () => this.ogg;
+		const wav = () => this.wav;
+		return {
+			get headerPages() {
+				return ogg()?.rawHeaders.pages ?? [];
+			},
+			get lastGranule() {
+				return ogg()?.lastGranule ?? 0n;
+			},
+			get pcm() {
+				const format = wav()?.format;
+				return format ? { channels: format.channels, sampleRate: format.sampleRate, bitsPerSample: format.bitsPerSample } : undefined;
+			},
+		};
+	}
+
+	/** Subscribes to the encoder's own units (before any retagging): what recordings are made of. */
+	subscribeRaw(subscriber: Subscriber): () => void {
+		this.rawSubscribers.add(subscriber);
+		return () => this.rawSubscribers.delete(subscriber);
 	}
 
 	/**
@@ -61,8 +117,11 @@ export class Tap {
 			// End the old stream properly, so that the new one is a clean link of the chain.
 			for (const page of this.ogg.retagger.end()) this.deliver(page.bytes);
 			this.ogg = { ...this.ogg, reader: new OggPageReader() };
-		} else {
+		} else if (this.mp3) {
 			this.mp3 = new Mp3FrameReader();
+		} else if (this.wav) {
+			// The new process writes its own header; the recordings continue with its frames.
+			this.wav = { header: Buffer.alloc(0), format: this.wav.format, carry: Buffer.alloc(0) };
 		}
 	}
 

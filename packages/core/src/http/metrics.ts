@@ -48,8 +48,8 @@ const SPECS: Spec[] = [
 	{ name: 'jdcast_input_true_peak_dbtp', help: 'Highest true peak since the start, dBTP', labels: ['profile'], read: (p) => (p.audio ? [[{ profile: p.name }, db(p.audio.truePeakDb)]] : []) },
 	{ name: 'jdcast_input_silent', help: '1 during dead air (every channel below the silence threshold long enough)', labels: ['profile'], read: (p) => (p.audio ? [[{ profile: p.name }, p.audio.silent ? 1 : 0]] : []) },
 	{ name: 'jdcast_input_clips_total', help: 'Samples at full scale since the start', labels: ['profile'], counter: true, read: (p) => (p.audio ? [[{ profile: p.name }, p.audio.clips]] : []) },
-	{ name: 'jdcast_recording_bytes', help: 'Bytes written to the recording (all its parts)', labels: ['profile', 'path'], read: (p) => p.recordings.map((r) => [{ profile: p.name, path: r.path }, r.bytes]) },
-	{ name: 'jdcast_recording_lost_seconds_total', help: 'Seconds of audio lost to disk failures', labels: ['profile', 'path'], counter: true, read: (p) => p.recordings.map((r) => [{ profile: p.name, path: r.path }, r.lostSeconds]) },
+	{ name: 'jdcast_recording_bytes_total', help: 'Bytes written to the recording, all its files', labels: ['profile', 'recording'], counter: true, read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.bytes]) },
+	{ name: 'jdcast_recording_lost_seconds_total', help: 'Seconds of audio lost to disk failures', labels: ['profile', 'recording'], counter: true, read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.lostSeconds]) },
 ];
 
 /**

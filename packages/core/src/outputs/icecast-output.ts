@@ -393,7 +393,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 				headers: sourceHeaders({
 					user: this.server.user,
 					password,
-					contentType: this.encoder.contentType,
+					// Only streamable formats reach an output (wav is refused for streams at validation).
+					contentType: this.encoder.contentType ?? 'application/octet-stream',
 					info: this.info,
 					audioInfo: { channels: this.encoder.channels, samplerate: this.encoder.samplerate, bitrate: this.encoder.bitrate },
 				}),

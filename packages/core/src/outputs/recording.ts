@@ -1,62 +1,80 @@
 import { createWriteStream, fstat, type Stats, type WriteStream } from 'node:fs';
-import { lstat, mkdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { Tap } from '../fanout/tap.js';
+import type { Metadata } from '../metadata/types.js';
+import type { RecordingSpec } from '../profile/types.js';
 import type { RecordingState, RecordingStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
+import { fileWriterFor, type FileWriter } from './files/index.js';
+import { expandRecordingPath, partPath, recordingFilePattern, untilNextBoundary } from './files/naming.js';
+import { applyRetention } from './files/retention.js';
+import { markOf, SidecarWriter, type TrackMark } from './files/sidecars.js';
+
+export { expandRecordingPath, partPath } from './files/naming.js';
 
 /** A disk that stops taking data may hold this much before the recording counts as failed. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
-
-export interface RecordingEvents {
-	state: [state: RecordingState, error: string | null];
-	/** The recording continues in a new part after a disk failure: what was lost, in a sentence. */
-	gap: [message: string];
-}
-
-/** `{profile}` and `{date}` (YYYY-MM-DD_HHMMSS, local time) in a recording path. */
-export function expandRecordingPath(template: string, profile: string, baseDir: string, now = new Date()): string {
-	const pad = (n: number) => String(n).padStart(2, '0');
-	const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}_${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-	const expanded = template.replaceAll('{profile}', profile).replaceAll('{date}', date);
-	return path.resolve(baseDir, expanded);
-}
-
 /** How long a recording waits before trying the disk again: doubling from 1 s, at most 30 s. */
 const RETRY = { firstMs: 1000, capMs: 30_000 };
 /** How often the file's path is checked to still name the file being written. */
 const PATH_CHECK_MS = 2000;
 /** A part the disk has taken for this long without a fault starts the waits short again. */
 const HEALTHY_AFTER_MS = 60_000;
+/** How often a growing file's header gets its current length (FLAC, WAV): what a killed jdcast leaves. Eight bytes each time. */
+const LENGTH_PATCH_MS = 5000;
+const FIRST_LENGTH_PATCH_MS = 2000;
+/** How often old files are looked for (`keep`), besides at each new part. */
+const RETENTION_MS = 10 * 60_000;
 
-/** `show.ogg` → `show-part2.ogg`: where a recording continues after the disk failed it. */
-export function partPath(file: string, part: number): string {
-	if (part <= 1) return file;
-	const ext = path.extname(file);
-	return `${file.slice(0, file.length - ext.length)}-part${part}${ext}`;
+export interface RecordingEvents {
+	state: [state: RecordingState, error: string | null];
+	/** The recording continues in a new part after a disk failure: what was lost, in a sentence. */
+	gap: [message: string];
+	/** A new file was begun: at a `split` boundary, after an encoder restart, or when a file is full. */
+	part: [file: string, reason: string];
+	/** Files removed for `keep`. */
+	removed: [files: string[]];
+	/** Something the user should know, in a sentence (the name was taken, say). */
+	note: [message: string];
 }
 
+/** Why a new file begins. */
+type Rotation = 'split' | 'restart' | 'full';
+const ROTATION_REASON: Record<Rotation, string> = { split: 'split', restart: 'the encoder restarted', full: 'the file reached its format’s size limit' };
+
 /**
- * A local recording: the same bytes as the streams of its encoding, written as they come (no
- * extra encode, nothing held back). Appends, so that an encoder restart continues the same file
- * as a new Ogg chain (MP3: more frames). A disk that fails it (full, read-only, gone, too slow)
- * stops this recording only, which then waits (`retrying`) and tries again with backoff; it
- * continues in a new file, `NAME-part2.EXT` (then part3…), that starts with the stream's headers,
- * and says how much was lost in between.
+ * A local recording: the encoder's own bytes (no extra encode; one logical stream per file,
+ * whatever "now playing" does), written as they come, with a CUE sheet and a JSON track list
+ * beside each file. `.flac` is native FLAC and `.wav` PCM, their length in the header kept
+ * current. A new file begins at each `split` boundary and after an encoder restart, complete in
+ * itself (headers, length); `keep` removes the oldest. A disk that fails it (full, read-only,
+ * gone, too slow) stops this recording only, which then waits (`retrying`) and tries again with
+ * backoff, in a new part (`NAME-part2.EXT`, …), and says how much was lost in between.
  */
 export class RecordingSink extends EventEmitter<RecordingEvents> {
-	state: RecordingState = 'recording';
-	bytes = 0;
-	lastError: string | null = null;
+	#state: RecordingState = 'recording';
+	#bytes = 0;
+	#lastError: string | null = null;
 	/** Every file of this recording so far; the last is being written. */
-	readonly parts: string[] = [];
-	/** Seconds of audio lost to disk failures, in all. */
-	lostSeconds = 0;
+	readonly #parts: string[] = [];
+	#lostSeconds = 0;
 	private stream: WriteStream | undefined;
+	private writer: FileWriter | undefined;
+	private partBytes = 0;
+	private marks: TrackMark[] = [];
+	private nowPlaying: Metadata;
+	private lastUnitAt = 0;
+	private readonly sidecars = new SidecarWriter();
 	private unsubscribe: (() => void) | undefined;
+	/** Units that came while the next file was being opened (a split): written first once it is. */
+	private opening: Buffer[] | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
 	private pathTimer: NodeJS.Timeout | undefined;
+	private splitTimer: NodeJS.Timeout | undefined;
+	private patchTimer: NodeJS.Timeout | undefined;
+	private retentionTimer: NodeJS.Timeout | undefined;
 	/** Faults since the disk was last healthy for a while: the backoff's attempt count. */
 	private faults = 0;
 	private openedAt = 0;
@@ -68,41 +86,99 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	private stopped = false;
 
 	constructor(
-		readonly path: string,
+		readonly spec: RecordingSpec,
+		private readonly profile: { name: string; baseDir: string },
 		private readonly tap: Tap,
+		nowPlaying: Metadata = {},
 	) {
 		super();
+		this.nowPlaying = nowPlaying;
 	}
 
-	/** The file being written (the first part until a disk failure). */
+	get state(): RecordingState {
+		return this.#state;
+	}
+
+	/** The file being written. */
 	get current(): string {
-		return this.parts.at(-1) ?? this.path;
+		return this.#parts.at(-1) ?? '';
 	}
 
 	async start(): Promise<void> {
-		await this.open(this.path);
+		this.scheduleSplit();
+		this.retentionTimer = this.spec.keep ? setInterval(() => void this.retain(), RETENTION_MS).unref() : undefined;
+		this.unsubscribe = this.tap.subscribeRaw((unit) => this.take(unit));
+		await this.open(await this.freshName());
 	}
 
-	/** Closes the file after everything handed to it is written. */
+	/** Ends the file properly (end of stream, its length) after everything handed to it is written. */
 	async stop(): Promise<void> {
 		this.stopped = true;
-		clearTimeout(this.retryTimer);
-		clearInterval(this.pathTimer);
+		for (const timer of [this.retryTimer, this.splitTimer]) clearTimeout(timer);
+		for (const timer of [this.pathTimer, this.patchTimer, this.retentionTimer]) clearInterval(timer);
 		this.unsubscribe?.();
-		const stream = this.stream;
-		if (stream && !stream.destroyed) await new Promise<void>((resolve) => stream.end(resolve));
-		if (this.state !== 'stopped') {
-			this.state = 'stopped';
+		await this.closePart();
+		if (this.#state !== 'stopped') {
+			this.#state = 'stopped';
 			this.emit('state', 'stopped', null);
 		}
 	}
 
+	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
+	mark(metadata: Metadata): void {
+		this.nowPlaying = metadata;
+		if (!this.writer) return;
+		this.marks.push(markOf(this.position(), metadata));
+		void this.sidecars.write(this.current, this.marks);
+	}
+
 	status(): RecordingStatus {
-		return { path: this.current, state: this.state, bytes: this.bytes, lastError: this.lastError, parts: [...this.parts], lostSeconds: Math.round(this.lostSeconds * 10) / 10 };
+		const seconds = this.writer && this.writer.sampleRate > 0 ? Math.round((this.writer.samples / this.writer.sampleRate) * 10) / 10 : 0;
+		return {
+			name: this.spec.path,
+			path: this.current,
+			state: this.#state,
+			bytes: this.#bytes,
+			partBytes: this.partBytes,
+			seconds,
+			lastError: this.#lastError,
+			parts: [...this.#parts],
+			lostSeconds: Math.round(this.#lostSeconds * 10) / 10,
+		};
+	}
+
+	/** Seconds into the current file now: its samples, and the time since the last of them arrived. */
+	private position(): number {
+		const writer = this.writer;
+		if (!writer || writer.sampleRate === 0) return 0;
+		const since = this.lastUnitAt ? Math.min(0.2, (performance.now() - this.lastUnitAt) / 1000) : 0;
+		return writer.samples / writer.sampleRate + since;
+	}
+
+	/**
+	 * The template's name now. A name that already holds a recording gets the next free part
+	 * number (a file is never appended to: that would make a chain of two streams), and another
+	 * user's symlink is never followed; either is said.
+	 */
+	private async freshName(): Promise<string> {
+		const base = expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir);
+		for (let part = 1; ; part++) {
+			const candidate = partPath(base, part);
+			if (this.#parts.includes(candidate)) continue;
+			const info = await lstat(candidate).catch(() => undefined);
+			if (!info) return candidate;
+			if (info.isSymbolicLink() && info.uid !== process.getuid?.()) {
+				this.emit('note', `${candidate} is a symlink that belongs to another user: not followed; recording to the next name`);
+				continue;
+			}
+			const size = await stat(candidate).then((s) => (s.isFile() ? s.size : 0), () => 0);
+			if (size === 0) return candidate;
+			this.emit('note', `${candidate} already holds a recording: this one goes to the next name, the old file is left as it is`);
+		}
 	}
 
 	private async open(file: string): Promise<void> {
-		if (this.parts.at(-1) !== file) this.parts.push(file);
+		if (this.#parts.at(-1) !== file) this.#parts.push(file);
 		try {
 			await mkdir(path.dirname(file), { recursive: true });
 		} catch (error) {
@@ -110,46 +186,147 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			return;
 		}
 		if (this.stopped) return;
-		// Another user's symlink in a shared folder must not make jdcast append to a file of its choosing.
+		// Another user's symlink in a shared folder must not make jdcast write to a file of its choosing.
 		const link = await lstat(file).catch(() => undefined);
 		if (link?.isSymbolicLink() && link.uid !== process.getuid?.()) {
+			this.opening = undefined;
 			this.interrupt(`${file} is a symlink that belongs to another user: not followed`);
 			return;
 		}
-		const stream = createWriteStream(file, { flags: 'a' });
+		if (this.stopped) return;
+		const stream = createWriteStream(file, { flags: 'w' });
+		const writer = fileWriterFor(this.tap.container, file, this.tap.streamState);
 		this.stream = stream;
+		this.writer = writer;
+		this.partBytes = 0;
+		this.marks = [];
 		this.openedAt = performance.now();
 		this.watchPath(file, stream);
+		clearInterval(this.patchTimer);
+		this.patchTimer = setTimeout(() => {
+			void this.patchLength(file, writer);
+			this.patchTimer = setInterval(() => this.stream === stream && void this.patchLength(file, writer), LENGTH_PATCH_MS).unref();
+		}, FIRST_LENGTH_PATCH_MS).unref();
 		stream.on('error', (error: NodeJS.ErrnoException) => {
 			if (this.stream === stream) this.interrupt(`cannot write ${file}: ${error.code ?? error.message}`);
 		});
-		this.unsubscribe = this.tap.subscribe((unit) => {
-			if (this.stream !== stream) return;
-			if (stream.writableLength > MAX_PENDING_BYTES) {
-				this.interrupt(`the disk is not keeping up with ${file}`);
-				return;
-			}
-			stream.write(unit, (error) => {
-				if (error || this.stream !== stream) return;
-				this.bytes += unit.length;
-				this.firstWriteAt ||= performance.now();
-				// The disk took it: a recording that was waiting is back.
-				if (this.state === 'retrying') this.resumed(file);
-				// A disk that has held for a while starts the waits short again (a disk that keeps
-				// filling up must not get a new part every second).
-				if (this.faults > 0 && performance.now() - this.openedAt > HEALTHY_AFTER_MS) this.faults = 0;
-			});
-		});
 		if (this.failedAt === 0) this.emit('state', 'recording', null);
+		const waiting = this.opening ?? [];
+		this.opening = undefined;
+		for (const unit of waiting) this.take(unit);
+		if (this.spec.keep) void this.retain();
+	}
+
+	private take(unit: Buffer): void {
+		if (this.opening) {
+			this.opening.push(unit);
+			return;
+		}
+		const stream = this.stream;
+		const writer = this.writer;
+		if (!stream || !writer) return;
+		if (stream.writableLength > MAX_PENDING_BYTES) {
+			this.interrupt(`the disk is not keeping up with ${this.current}`);
+			return;
+		}
+		const bytes = writer.write(unit);
+		if (bytes === 'new-stream') {
+			this.rotate('restart');
+			this.take(unit);
+			return;
+		}
+		if (bytes.length === 0) return;
+		const first = this.partBytes === 0;
+		this.partBytes += bytes.length;
+		this.lastUnitAt = performance.now();
+		if (first) {
+			// The file's first track: what was playing when it began.
+			this.marks = [markOf(0, this.nowPlaying)];
+			void this.sidecars.write(this.current, this.marks);
+		}
+		const file = this.current;
+		stream.write(bytes, (error) => {
+			if (error || this.stream !== stream) return;
+			this.#bytes += bytes.length;
+			this.firstWriteAt ||= performance.now();
+			// The disk took it: a recording that was waiting is back.
+			if (this.#state === 'retrying') this.resumed(file);
+			// A disk that has held for a while starts the waits short again (a disk that keeps
+			// filling up must not get a new part every second).
+			if (this.faults > 0 && performance.now() - this.openedAt > HEALTHY_AFTER_MS) this.faults = 0;
+		});
+		if (this.partBytes > writer.maxBytes) this.rotate('full');
+	}
+
+	/** Ends this file and begins the next at the same unit boundary: nothing lost, nothing twice. */
+	private rotate(why: Rotation, at = new Date()): void {
+		if (this.stopped || !this.stream) return;
+		void this.closePart();
+		const next = this.spec.path.includes('{date}') ? expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at) : partPath(this.#parts[0]!, this.#parts.length + 1);
+		const file = this.#parts.includes(next) ? partPath(this.#parts[0]!, this.#parts.length + 1) : next;
+		this.emit('part', file, ROTATION_REASON[why]);
+		// Units keep coming while the folder is checked: held, and written first.
+		this.opening = [];
+		void this.open(file);
+	}
+
+	/** Ends the current file: its closing bytes, then its length in the header and its sidecars. */
+	private async closePart(): Promise<void> {
+		const stream = this.stream;
+		const writer = this.writer;
+		const file = this.current;
+		this.stream = undefined;
+		this.writer = undefined;
+		clearInterval(this.pathTimer);
+		clearInterval(this.patchTimer);
+		if (!stream || !writer) return;
+		const tail = writer.end();
+		if (tail.length > 0 && !stream.destroyed) {
+			stream.write(tail);
+			this.#bytes += tail.length;
+		}
+		if (!stream.destroyed) await new Promise<void>((resolve) => stream.end(resolve));
+		await this.patchLength(file, writer);
+		if (this.partBytes > 0 || this.marks.length > 0) await this.sidecars.write(file, this.marks);
+	}
+
+	/** Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes). */
+	private async patchLength(file: string, writer: FileWriter): Promise<void> {
+		const patch = writer.lengthPatch();
+		if (!patch) return;
+		const handle = await open(file, 'r+').catch(() => undefined);
+		if (!handle) return;
+		await handle.write(patch.bytes, 0, patch.bytes.length, patch.offset).catch(() => {});
+		await handle.close().catch(() => {});
+	}
+
+	private scheduleSplit(): void {
+		const seconds = this.spec.split;
+		if (seconds === null) return;
+		// A timer that fired a little early must not see the same boundary again: look from half a second on.
+		const wait = untilNextBoundary(seconds, new Date(Date.now() + 500)) + 500;
+		// Named after the boundary itself, even when the timer fires a millisecond early.
+		const boundary = new Date(Date.now() + wait);
+		this.splitTimer = setTimeout(() => {
+			this.rotate('split', boundary);
+			this.scheduleSplit();
+		}, wait);
+		this.splitTimer.unref();
+	}
+
+	private async retain(): Promise<void> {
+		if (!this.spec.keep) return;
+		const removed = await applyRetention(this.spec.keep, recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir), this.current);
+		if (removed.length > 0) this.emit('removed', removed);
 	}
 
 	private resumed(file: string): void {
 		const lost = (performance.now() - this.failedAt) / 1000;
-		this.lostSeconds += lost;
+		this.#lostSeconds += lost;
 		this.failedAt = 0;
-		this.state = 'recording';
+		this.#state = 'recording';
 		const gap = `recording continues in ${file} after ${lost.toFixed(1)} s lost (${this.cause})`;
-		this.lastError = null;
+		this.#lastError = null;
 		this.emit('state', 'recording', null);
 		this.emit('gap', gap);
 	}
@@ -157,21 +334,21 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	/** The disk failed this file: drop it (and what waited for it), wait, and try a new part. */
 	private interrupt(message: string): void {
 		if (this.stopped) return;
-		this.unsubscribe?.();
-		this.unsubscribe = undefined;
+		this.opening = undefined;
 		const stream = this.stream;
 		this.stream = undefined;
+		this.writer = undefined;
 		// What was handed to the file but never written is lost too (up to 64 MiB on a slow disk).
-		if (stream) this.lostSeconds += this.secondsOf(stream.writableLength);
+		if (stream) this.#lostSeconds += this.secondsOf(stream.writableLength);
 		stream?.destroy();
-		this.lastError = message;
+		this.#lastError = message;
 		this.faults++;
 		// The first wait is a full second: backoffDelay's "at once" is for networks, not disks.
 		const delayMs = Math.max(RETRY.firstMs, backoffDelay(this.faults + 1, RETRY));
-		if (this.state !== 'retrying') {
+		if (this.#state !== 'retrying') {
 			this.failedAt = performance.now();
 			this.cause = message;
-			this.state = 'retrying';
+			this.#state = 'retrying';
 			this.emit('state', 'retrying', `${message}; trying again in ${(delayMs / 1000).toFixed(0)} s`);
 		}
 		clearTimeout(this.retryTimer);
@@ -199,8 +376,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	/** Bytes of this recording as seconds of audio, at the rate the disk took it so far. */
 	private secondsOf(bytes: number): number {
 		const seconds = (performance.now() - this.firstWriteAt) / 1000;
-		if (!this.firstWriteAt || seconds < 1 || this.bytes === 0) return 0;
-		return bytes / (this.bytes / seconds);
+		if (!this.firstWriteAt || seconds < 1 || this.#bytes === 0) return 0;
+		return bytes / (this.#bytes / seconds);
 	}
 
 	private async retry(): Promise<void> {
@@ -208,7 +385,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		// A part the disk took nothing of is tried again under its own name; else the next part.
 		const last = this.current;
 		const empty = await stat(last).then((s) => s.isFile() && s.size === 0, () => false);
-		if (empty && last !== this.path) await rm(last, { force: true }).catch(() => {});
-		await this.open(empty ? last : partPath(this.path, this.parts.length + 1));
+		if (empty && this.#parts.length > 1) await rm(last, { force: true }).catch(() => {});
+		await this.open(empty ? last : partPath(this.#parts[0]!, this.#parts.length + 1));
 	}
 }

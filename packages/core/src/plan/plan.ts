@@ -1,5 +1,5 @@
-import type { Encoding, Input, Profile, StreamInfo } from '../profile/types.js';
-import { CONTAINER, CONTENT_TYPE, codecArgs, encodingKey, type Container } from './codecs.js';
+import { encodingKey, formatSpec, type Container } from '../formats/index.js';
+import type { Encoding, Input, Profile, RecordingSpec, StreamInfo } from '../profile/types.js';
 import { inputArgs } from './input.js';
 
 export interface StreamTarget {
@@ -14,10 +14,11 @@ export interface EncoderPlan extends Encoding {
 	/** The file descriptor ffmpeg writes this encoding to (3, 4, ...). */
 	fd: number;
 	container: Container;
-	contentType: string;
+	/** null: a format for recordings only (wav). */
+	contentType: string | null;
 	streams: StreamTarget[];
-	/** Recording paths as written in the profile ({profile}, {date} not expanded). */
-	recordings: string[];
+	/** The recordings of this encoding, paths as written ({profile}, {date} not expanded). */
+	recordings: RecordingSpec[];
 }
 
 export interface EncodePlan {
@@ -41,15 +42,15 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		const key = encodingKey(e);
 		let encoder = byKey.get(key);
 		if (!encoder) {
-			const container = CONTAINER[e.format];
+			const spec = formatSpec(e.format);
 			encoder = {
 				fd: FIRST_FD + byKey.size,
 				format: e.format,
 				bitrate: e.bitrate,
 				channels: e.channels,
 				samplerate: e.samplerate,
-				container,
-				contentType: CONTENT_TYPE[container],
+				container: spec.container,
+				contentType: spec.contentType,
 				streams: [],
 				recordings: [],
 			};
@@ -61,7 +62,7 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		const encoder = encoderFor(stream);
 		for (const server of stream.servers) encoder.streams.push({ server, mount: stream.mount, info: stream.info, shared: stream.shared });
 	}
-	for (const recording of profile.recordings) encoderFor(recording).recordings.push(recording.path);
+	for (const recording of profile.recordings) encoderFor(recording).recordings.push(recording);
 
 	const encoders = [...byKey.values()];
 	const input = inputArgs(profile.input, profile.baseDir);
@@ -74,7 +75,7 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		'-loglevel',
 		'level+warning',
 		...input.args,
-		...encoders.flatMap((e) => ['-map', '0:a:0', ...codecArgs(e), `pipe:${e.fd}`]),
+		...encoders.flatMap((e) => ['-map', '0:a:0', ...formatSpec(e.format).ffmpegArgs(e), `pipe:${e.fd}`]),
 		// What every encoder receives, for the level meter: costs less than a tenth of an Opus encode.
 		...['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],
 	];
@@ -97,7 +98,7 @@ export function planSummary(p: EncodePlan): {
 			channels: e.channels,
 			samplerate: e.samplerate,
 			streams: e.streams.map(({ server, mount }) => ({ server, mount })),
-			recordings: e.recordings,
+			recordings: e.recordings.map((r) => r.path),
 		})),
 	};
 }

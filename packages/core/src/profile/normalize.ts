@@ -2,9 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseArgsStringToArgv } from 'string-argv';
 import path from 'node:path';
 import { formatPosition, type Diagnostic } from './diagnostic.js';
+import { canonicalFormat, formatSpec } from '../formats/index.js';
 import {
-	canonicalFormat,
-	DEFAULT_BITRATE,
 	DEFAULT_CHANNELS,
 	DEFAULT_JACK_CLIENT,
 	DEFAULT_PORT,
@@ -12,11 +11,10 @@ import {
 	DEFAULT_TONE_HZ,
 	DEFAULT_TONE_LEVEL,
 	DEFAULT_USER,
-	RECORDING_EXTENSIONS,
 } from './defaults.js';
 import { displayPath, type InstancePath, type YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
-import type { ConnectRule, Encoding, Input, PasswordSource, Profile, RawEncoding, RawProfile, ServerConfig, SilenceConfig } from './types.js';
+import type { ConnectRule, Encoding, Input, PasswordSource, Profile, RawEncoding, RawProfile, RecordingSpec, ServerConfig, SilenceConfig } from './types.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -71,6 +69,9 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 				report('error', [...where, 'servers', j], `${displayPath(where)}.servers[${j}]: no server named ${JSON.stringify(ref)}; servers are ${serverNames.join(', ')}${didYouMean(ref, serverNames)}`);
 			}
 		}
+		if (formatSpec(canonicalFormat(s.format)).contentType === null) {
+			report('error', [...where, 'format'], `${displayPath(where)}.format: ${s.format} is for recordings (record:) only; stream opus, vorbis, flac or mp3`);
+		}
 		return {
 			mount: s.mount,
 			shared: s.shared ?? false,
@@ -103,14 +104,14 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 	const seenPaths = new Map<string, string>();
 	const recordings = (raw.record ?? []).map((r, i) => {
 		const where: InstancePath = ['record', i];
-		const spec = { path: r.path, at: at([...where, 'path']), ...encoding(r, input.channels, where, report) };
+		const spec: RecordingSpec = { path: r.path, at: at([...where, 'path']), ...encoding(r, input.channels, where, report), split: split(r.split, [...where, 'split'], report), keep: keep(r.keep, [...where, 'keep'], report) };
 		const first = seenPaths.get(r.path);
 		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
 		else seenPaths.set(r.path, spec.at);
 		const ext = path.extname(r.path).toLowerCase();
-		const expected = RECORDING_EXTENSIONS[spec.format];
-		if (!expected.includes(ext)) {
-			report('warning', [...where, 'path'], `record[${i}].path: a ${spec.format} recording is ${spec.format === 'mp3' ? 'an MP3 file' : 'an Ogg file'}; expected a name ending in ${expected.join(' or ')}`);
+		const { extensions, kind } = formatSpec(spec.format).recording;
+		if (!extensions.includes(ext)) {
+			report('warning', [...where, 'path'], `record[${i}].path: a ${spec.format} recording is ${kind}; expected a name ending in ${extensions.join(' or ')}`);
 		}
 		return spec;
 	});
@@ -183,27 +184,52 @@ function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceCo
 
 function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, report: Report): Encoding {
 	const format = canonicalFormat(raw.format);
+	const spec = formatSpec(format);
 	const label = displayPath(where);
-	if (format === 'flac' && raw.bitrate !== undefined) {
-		report('warning', [...where, 'bitrate'], `${label}.bitrate: flac is lossless; bitrate is ignored`);
+	if (spec.defaultBitrate === null && raw.bitrate !== undefined) {
+		report('warning', [...where, 'bitrate'], `${label}.bitrate: ${format} is lossless; bitrate is ignored`);
 	}
-	if (format === 'opus' && raw.samplerate !== undefined && raw.samplerate !== 48000) {
-		report('warning', [...where, 'samplerate'], `${label}.samplerate: opus always encodes at 48000 Hz; ${raw.samplerate} is ignored`);
+	if (spec.fixedSamplerate !== null && raw.samplerate !== undefined && raw.samplerate !== spec.fixedSamplerate) {
+		report('warning', [...where, 'samplerate'], `${label}.samplerate: ${format} always encodes at ${spec.fixedSamplerate} Hz; ${raw.samplerate} is ignored`);
 	}
 	const channels = raw.channels ?? inputChannels;
-	if (format === 'mp3' && raw.channels === undefined && channels > 2) {
-		report('error', [...where, 'format'], `${label}: mp3 carries at most 2 channels but the input has ${channels}; add \`channels: 2\``);
-	}
 	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel layout 2.1").
-	if (format === 'opus' && channels > 2) {
-		report('error', [...where, raw.channels === undefined ? 'format' : 'channels'], `${label}: opus is sent with 1 or 2 channels here, not ${channels}; add \`channels: 2\`, or use flac for more`);
+	if (channels > spec.maxChannels.count) {
+		report('error', [...where, raw.channels === undefined ? 'format' : 'channels'], `${label}: ${spec.maxChannels.advice.replace('N', String(channels))}`);
 	}
 	return {
 		format,
-		bitrate: format === 'flac' ? null : (raw.bitrate ?? DEFAULT_BITRATE[format]),
+		bitrate: spec.defaultBitrate === null ? null : (raw.bitrate ?? spec.defaultBitrate),
 		channels,
-		samplerate: format === 'opus' ? 48000 : (raw.samplerate ?? null),
+		samplerate: spec.fixedSamplerate ?? raw.samplerate ?? null,
 	};
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+const UNIT_BYTES: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+
+/** `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock; at least 10 s. */
+function split(value: string | undefined, where: InstancePath, report: Report): number | null {
+	if (value === undefined) return null;
+	const match = /^(\d+)\s*(s|m|h)$/.exec(value.trim());
+	const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!]! : NaN;
+	if (!(seconds >= 10 && seconds <= 7 * 86_400)) {
+		report('error', where, `${displayPath(where)}: give a duration from 10s to 168h, like 1h, 30m or 10s (not ${JSON.stringify(value)})`);
+		return null;
+	}
+	return seconds;
+}
+
+/** `keep: 30d` (or 12h) by age, `keep: 50GB` (or MB, TB, GiB…) by total size. */
+function keep(value: string | undefined, where: InstancePath, report: Report): RecordingSpec['keep'] {
+	if (value === undefined) return null;
+	const text = value.trim().toLowerCase();
+	const age = /^(\d+)\s*(h|d)$/.exec(text);
+	if (age && Number(age[1]) > 0) return { seconds: Number(age[1]) * UNIT_SECONDS[age[2]!]! };
+	const size = /^(\d+(?:\.\d+)?)\s*(kb|mb|gb|tb|kib|mib|gib|tib)$/.exec(text);
+	if (size && Number(size[1]) > 0) return { bytes: Math.round(Number(size[1]) * UNIT_BYTES[size[2]!]!) };
+	report('error', where, `${displayPath(where)}: give an age (30d, 12h) or a total size (50GB, 500MB), not ${JSON.stringify(value)}`);
+	return null;
 }
 
 function passwordSource(s: RawProfile['servers'][string], embedded: boolean): PasswordSource {

@@ -1,7 +1,7 @@
 /** The profile language as written (after schema validation), and as jdcast runs it (defaults applied). */
 
-export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3';
-export type FormatName = Format | 'ogg';
+export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3' | 'wav';
+export type FormatName = Format | 'ogg' | 'pcm';
 
 export interface StreamInfo {
 	name?: string;
@@ -99,6 +99,10 @@ export interface StreamSpec extends Encoding {
 export interface RecordingSpec extends Encoding {
 	/** The path as written, with {profile} and {date} not yet expanded. */
 	path: string;
+	/** Seconds: a new file at each multiple of this on the wall clock (`split: 1h`); null: one file. */
+	split: number | null;
+	/** Older files of this recording removed beyond this age or total size (`keep: 30d`, `keep: 50GB`). */
+	keep: { seconds: number } | { bytes: number } | null;
 	at: string;
 }
 
@@ -159,7 +163,7 @@ export interface RawProfile {
 	}>;
 	info?: StreamInfo;
 	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo; shared?: boolean })[];
-	record?: (RawEncoding & { path: string })[];
+	record?: (RawEncoding & { path: string; split?: string; keep?: string })[];
 	silence?: boolean | { threshold?: number; after?: number; run?: string | string[]; webhook?: string; action?: 'alarm' | 'yield' };
 }
 

@@ -2,7 +2,9 @@ import { kWeighting } from './k-weighting.js';
 import { LevelKernel } from './level-kernel.js';
 import { IntegratedLoudness, lufs } from './loudness.js';
 import { TruePeakChannel } from './true-peak.js';
-import type { PcmFormat } from './wav-reader.js';
+import type { PcmFormat as WavFormat } from './wav-reader.js';
+
+type PcmFormat = Pick<WavFormat, 'channels' | 'sampleRate'>;
 
 /** One 100 ms step of the meter. Levels in dB; -Infinity where the signal is digital silence. */
 export interface MeterReading {

@@ -2,6 +2,9 @@
 export interface PcmFormat {
 	channels: number;
 	sampleRate: number;
+	bitsPerSample: number;
+	/** 1: integer PCM, 3: IEEE float (WAVE_FORMAT_EXTENSIBLE's subformat when it is one). */
+	tag: number;
 }
 
 const WAVE_FORMAT_IEEE_FLOAT = 3;
@@ -24,11 +27,12 @@ export class WavReader {
 	push(chunk: Buffer): void {
 		if (this.header) {
 			this.header = Buffer.concat([this.header, chunk]);
-			const parsed = parseHeader(this.header);
+			const parsed = parseWavHeader(this.header);
 			if (parsed === undefined) {
 				if (this.header.length > MAX_HEADER_BYTES) throw new Error('the level meter got no WAV data chunk');
 				return;
 			}
+			if (parsed.format.tag !== WAVE_FORMAT_IEEE_FLOAT || parsed.format.bitsPerSample !== 32) throw new Error(`the level meter expects 32-bit float WAV, got format ${parsed.format.tag} with ${parsed.format.bitsPerSample} bits`);
 			this.format = parsed.format;
 			chunk = this.header.subarray(parsed.dataStart);
 			this.header = undefined;
@@ -45,16 +49,17 @@ export class WavReader {
 	}
 }
 
-function parseHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | undefined {
+/** A WAV stream's header: its format and where the data begins; undefined while more bytes are needed. Throws on anything but WAV. */
+export function parseWavHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | undefined {
 	if (bytes.length < 12) return undefined;
-	if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') throw new Error('the level meter got no WAV stream');
+	if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') throw new Error('not a WAV stream');
 	let at = 12;
 	let format: PcmFormat | undefined;
 	while (at + 8 <= bytes.length) {
 		const id = bytes.toString('latin1', at, at + 4);
 		const size = bytes.readUInt32LE(at + 4);
 		if (id === 'data') {
-			if (!format) throw new Error('the level meter got WAV data before its format');
+			if (!format) throw new Error('WAV data before its format');
 			return { format, dataStart: at + 8 };
 		}
 		if (at + 8 + size > bytes.length) return undefined;
@@ -67,7 +72,5 @@ function parseHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | 
 function parseFormat(fmt: Buffer): PcmFormat {
 	let tag = fmt.readUInt16LE(0);
 	if (tag === WAVE_FORMAT_EXTENSIBLE && fmt.length >= 26) tag = fmt.readUInt16LE(24);
-	const bits = fmt.readUInt16LE(14);
-	if (tag !== WAVE_FORMAT_IEEE_FLOAT || bits !== 32) throw new Error(`the level meter expects 32-bit float WAV, got format ${tag} with ${bits} bits`);
-	return { channels: fmt.readUInt16LE(2), sampleRate: fmt.readUInt32LE(4) };
+	return { channels: fmt.readUInt16LE(2), sampleRate: fmt.readUInt32LE(4), bitsPerSample: fmt.readUInt16LE(14), tag };
 }

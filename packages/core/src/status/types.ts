@@ -38,10 +38,16 @@ export interface OutputStatus {
 }
 
 export interface RecordingStatus {
-	/** The file being written: the first, or the part a disk failure moved it to. */
+	/** The recording's path as the profile writes it ({profile}, {date} not expanded): the same for all its files. */
+	name: string;
+	/** The file being written now (a new one at each split, encoder restart or disk failure). */
 	path: string;
 	state: RecordingState;
+	/** Bytes written, all files of this recording. */
 	bytes: number;
+	/** Bytes and seconds of audio in the file being written. */
+	partBytes: number;
+	seconds: number;
 	lastError: string | null;
 	/** Every file of the recording, in order (`show.ogg`, `show-part2.ogg`, …). */
 	parts: string[];
@@ -136,7 +142,8 @@ export interface JdcastEvents {
 	/** `code`: the last error's code (E_ICECAST_SLOW, …), null when all is well. */
 	output: [{ profile: string; server: string; mount: string; format: Format; state: OutputState; error: string | null; code: string | null }];
 	retry: [{ profile: string; server: string; mount: string; attempt: number; delayMs: number; code: string; cause: string }];
-	recording: [{ profile: string; path: string; state: RecordingState; error: string | null }];
+	/** `path`: the file being written; `seconds`, `bytes`: its length so far. */
+	recording: [{ profile: string; path: string; state: RecordingState; error: string | null; seconds: number; bytes: number }];
 	encoder: [{ profile: string; pid: number | null; restarts: number; running: boolean; reason: string | null }];
 	jack: [{ profile: string; client: string; connections: [string, string][]; serverRunning: boolean }];
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];

@@ -7,7 +7,7 @@ import { Tap } from '../fanout/tap.js';
 import { Routing } from '../jack/routing.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
-import { expandRecordingPath, RecordingSink } from '../outputs/recording.js';
+import { RecordingSink } from '../outputs/recording.js';
 import { plan, type EncodePlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
@@ -15,7 +15,7 @@ import { AudioWatch } from '../signal/audio-watch.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { cleanMetadata, songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { Profile, ServerConfig } from '../profile/types.js';
-import type { JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
+import type { JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 
 export interface SupervisorOptions {
@@ -163,10 +163,20 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				const own = metadataOf(target.info);
 				if (own) void output.setMetadata(own);
 			}
-			for (const template of encoder.recordings) {
-				const sink = new RecordingSink(expandRecordingPath(template, this.profile.name, this.profile.baseDir), tap);
-				sink.on('state', (state, error) => this.emit('recording', { profile: this.name, path: sink.current, state, error }));
+			for (const spec of encoder.recordings) {
+				const sink = new RecordingSink(spec, this.profile, tap, initial ?? {});
+				const event = (state: RecordingState, error: string | null) => {
+					const { path, seconds, partBytes } = sink.status();
+					this.emit('recording', { profile: this.name, path, state, error, seconds, bytes: partBytes });
+				};
+				sink.on('state', event);
+				sink.on('part', (file, reason) => {
+					this.log('info', `recording continues in ${file} (${reason})`);
+					event(sink.state, null);
+				});
+				sink.on('removed', (files) => this.log('info', `old recording files removed (keep): ${files.join(', ')}`));
 				sink.on('gap', (message) => this.log('warning', message));
+				sink.on('note', (message) => this.log('warning', message));
 				this.recordings.push(sink);
 			}
 		}
@@ -281,6 +291,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				);
 			}
 		}
+		// Recordings mark the change in their track lists (the file itself stays one stream).
+		for (const recording of this.recordings) if (mount === undefined) recording.mark(metadata);
 		const done = await Promise.all(results);
 		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results: done });
 		return done;

@@ -1,0 +1,24 @@
+import type { Encoding, Format, FormatName } from '../profile/types.js';
+import { flac } from './flac.js';
+import { mp3 } from './mp3.js';
+import { opus } from './opus.js';
+import type { FormatSpec } from './types.js';
+import { vorbis } from './vorbis.js';
+import { wav } from './wav.js';
+
+export type { Container, FormatSpec } from './types.js';
+
+/** Every format jdcast encodes; adding one is a file here plus its name in the schema. */
+export const FORMATS: Record<Format, FormatSpec> = { opus, vorbis, flac, mp3, wav };
+
+export const formatSpec = (format: Format): FormatSpec => FORMATS[format];
+
+/** `ogg` is Vorbis and `pcm` is WAV, as most tools name them. */
+export function canonicalFormat(format: FormatName): Format {
+	return format === 'ogg' ? 'vorbis' : format === 'pcm' ? 'wav' : format;
+}
+
+/** One encoder serves every stream and recording with the same (format, bitrate, channels, rate). */
+export function encodingKey(e: Encoding): string {
+	return `${e.format}/${e.bitrate ?? 'lossless'}/${e.channels}/${e.samplerate ?? 'input'}`;
+}

@@ -1,0 +1,39 @@
+import type { Encoding, Format } from '../profile/types.js';
+
+/** How an encoder's bytes are cut into units: Ogg pages, MP3 frames, or PCM in a WAV stream. */
+export type Container = 'ogg' | 'mp3' | 'wav';
+
+/** Everything jdcast knows about one format, in one place (one file per format, as Liquidsoap's encoders). */
+export interface FormatSpec {
+	name: Format;
+	container: Container;
+	/** What Icecast is told in Content-Type; null: a format for recordings only. */
+	contentType: string | null;
+	/** kbps when none is given; null: lossless, a bitrate is ignored. */
+	defaultBitrate: number | null;
+	/** The most channels it is sent with here, and what to say beyond (after "N channels: "). */
+	maxChannels: { count: number; advice: string };
+	/** The only sample rate it runs at, when it has one. */
+	fixedSamplerate: number | null;
+	/** The file endings a recording of it is expected to have, and what such a file is called. */
+	recording: { extensions: readonly string[]; kind: string };
+	/** How "now playing" reaches its listeners: a new link of the Ogg chain, or Icecast's admin API. */
+	nowPlaying: 'in-band' | 'admin' | 'none';
+	/** ffmpeg's output options for one encoding, written to one pipe. */
+	ffmpegArgs(encoding: Encoding): string[];
+}
+
+/** The options every encoding shares: channels and (when set) the sample rate. */
+export function commonArgs(e: Encoding): string[] {
+	return ['-ac', String(e.channels), ...(e.samplerate ? ['-ar', String(e.samplerate)] : [])];
+}
+
+export const bitrateArgs = (e: Encoding): string[] => (e.bitrate ? ['-b:a', `${e.bitrate}k`] : []);
+
+/**
+ * Ogg pages of at most 20 ms (`-page_duration 20000`) with `-flush_packets 1`: ffmpeg's default
+ * fills ~1 s pages, and a listener cannot hear a page before it is complete (measured: 1.92 s
+ * JACK-to-ear by default, 0.033 s with one 20 ms Opus frame a page). The cost is ~28 bytes of page
+ * header per frame.
+ */
+export const OGG_ARGS = ['-f', 'ogg', '-page_duration', '20000', '-flush_packets', '1'];

@@ -1,0 +1,13 @@
+import { bitrateArgs, commonArgs, OGG_ARGS, type FormatSpec } from './types.js';
+
+export const vorbis: FormatSpec = {
+	name: 'vorbis',
+	container: 'ogg',
+	contentType: 'audio/ogg',
+	defaultBitrate: 128,
+	maxChannels: { count: 8, advice: 'vorbis carries at most 8 channels' },
+	fixedSamplerate: null,
+	recording: { extensions: ['.ogg', '.oga'], kind: 'an Ogg file' },
+	nowPlaying: 'in-band',
+	ffmpegArgs: (e) => ['-c:a', 'libvorbis', ...bitrateArgs(e), ...commonArgs(e), ...OGG_ARGS],
+};

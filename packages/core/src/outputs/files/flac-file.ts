@@ -1,0 +1,106 @@
+import { PacketAssembler } from '../../ogg/build.js';
+import { identify } from '../../ogg/headers.js';
+import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from '../../ogg/page.js';
+import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
+
+/** 'fLaC', then STREAMINFO's block header: its data starts at byte 8 of the file. */
+const STREAMINFO_DATA = 8;
+/** Ogg FLAC's first packet: 0x7F "FLAC", version, header count (9 bytes), then "fLaC" and STREAMINFO. */
+const MAPPING_HEADER = 9;
+
+/**
+ * Native FLAC from the encoder's Ogg FLAC: the Ogg packets are FLAC's own metadata blocks and
+ * frames, so the file is a remux (no second encode). STREAMINFO's total sample count is written
+ * when the part ends and kept current while it grows (lengthPatch), so that a file whose jdcast
+ * was killed still opens with a near-exact duration.
+ */
+export class FlacFileWriter implements FileWriter {
+	readonly maxBytes = Number.MAX_SAFE_INTEGER;
+	private started = false;
+	private hasAudio = false;
+	private base = 0n;
+	private granule = 0n;
+	private rate = 0;
+	private headerPackets: number | undefined;
+	private assembler = new PacketAssembler();
+	private headers: Buffer[] = [];
+
+	constructor(private readonly stream: StreamState) {}
+
+	get samples(): number {
+		return Number(this.granule - this.base);
+	}
+
+	get sampleRate(): number {
+		return this.rate;
+	}
+
+	write(unit: Buffer): Buffer | 'new-stream' {
+		const page = ownPage(unit);
+		if (page.flags & FLAG_BOS) {
+			if (this.hasAudio) return 'new-stream';
+			this.started = true;
+			this.base = 0n;
+			return this.header(page);
+		}
+		if (!this.started) {
+			if (page.flags & FLAG_CONTINUED || this.stream.headerPages.length === 0) return NO_BYTES;
+			this.started = true;
+			this.base = this.stream.lastGranule;
+			const opening = this.stream.headerPages.map((bytes) => this.header(ownPage(bytes)));
+			return Buffer.concat([...opening, this.frames(page)]);
+		}
+		if (this.headerPackets !== undefined && this.headers.length < this.headerPackets) return this.header(page);
+		return this.frames(page);
+	}
+
+	end(): Buffer {
+		return NO_BYTES;
+	}
+
+	lengthPatch(): { offset: number; bytes: Buffer } | null {
+		if (this.headers.length === 0) return null;
+		// Total samples: 36 bits from the low nibble of STREAMINFO data byte 13 on; the high nibble is bits per sample.
+		const total = BigInt(this.samples) & 0xfffffffffn;
+		const bytes = Buffer.from(this.headers[0]!.subarray(4 + 13, 4 + 18));
+		bytes[0] = (bytes[0]! & 0xf0) | Number(total >> 32n);
+		bytes.writeUInt32BE(Number(total & 0xffffffffn), 1);
+		return { offset: STREAMINFO_DATA + 13, bytes };
+	}
+
+	/** Header pages: the metadata blocks, written once every one of them is known. */
+	private header(page: OggPage): Buffer {
+		if (page.flags & FLAG_BOS) {
+			const first = firstPacket(page);
+			const { headerPackets } = identify(first);
+			this.headerPackets = headerPackets;
+			this.rate = first.readUInt32BE(MAPPING_HEADER + 4 + 4 + 10) >>> 12;
+			this.assembler = new PacketAssembler();
+			this.headers = [];
+		}
+		this.assembler.push(page);
+		if (this.headerPackets === undefined || this.assembler.packets.length < this.headerPackets) return NO_BYTES;
+		// STREAMINFO (its block header included) from the first packet, then every other block; the last one says so.
+		const blocks = [this.assembler.packets[0]!.subarray(MAPPING_HEADER + 4), ...this.assembler.packets.slice(1, this.headerPackets)].map((b) => Buffer.from(b));
+		blocks.forEach((block, i) => (block[0] = (block[0]! & 0x7f) | (i === blocks.length - 1 ? 0x80 : 0)));
+		this.headers = blocks;
+		this.assembler = new PacketAssembler();
+		const bytes = Buffer.concat([Buffer.from('fLaC', 'latin1'), ...blocks]);
+		// A file with the total still unknown says 0 until the first patch; write what is known now.
+		const patch = this.lengthPatch();
+		if (patch) patch.bytes.copy(bytes, patch.offset);
+		return bytes;
+	}
+
+	/** Audio pages: their packets are FLAC frames, written as they are. */
+	private frames(page: OggPage): Buffer {
+		this.assembler.push(page);
+		const frames = this.assembler.packets;
+		this.assembler.packets = [];
+		if (page.granule > 0n) {
+			this.granule = page.granule;
+			this.hasAudio = true;
+		}
+		return frames.length === 0 ? NO_BYTES : frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+	}
+}

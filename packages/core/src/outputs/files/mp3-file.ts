@@ -1,0 +1,31 @@
+import { frameLength } from '../../mp3/frame-reader.js';
+import type { FileWriter } from './types.js';
+
+const RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+
+/** MP3 frames as they come; the part's length is counted from the frames' headers. */
+export class Mp3FileWriter implements FileWriter {
+	readonly maxBytes = Number.MAX_SAFE_INTEGER;
+	samples = 0;
+	sampleRate = 0;
+
+	write(unit: Buffer): Buffer {
+		for (let at = 0; at + 4 <= unit.length; ) {
+			const length = frameLength(unit, at);
+			if (length === 0) break;
+			const version = (unit[at + 1]! >> 3) & 3;
+			this.sampleRate = RATES[version]![(unit[at + 2]! >> 2) & 3]!;
+			this.samples += version === 3 ? 1152 : 576;
+			at += length;
+		}
+		return unit;
+	}
+
+	end(): Buffer {
+		return Buffer.alloc(0);
+	}
+
+	lengthPatch(): null {
+		return null;
+	}
+}

@@ -1,0 +1,29 @@
+/**
+ * How one recording file of a format is written, part by part: the bytes that open it (headers),
+ * the stream's units as they come, what ends it, and where its duration is patched in.
+ */
+export interface FileWriter {
+	/** Bytes to append for one unit of the encoder's own stream; 'new-stream' when a new logical stream begins (an encoder restart) after this part already holds audio. */
+	write(unit: Buffer): Buffer | 'new-stream';
+	/** The bytes that end this part properly (an Ogg end-of-stream page with its final position). */
+	end(): Buffer;
+	/** Samples in this part so far, and their rate (0 until known). */
+	readonly samples: number;
+	readonly sampleRate: number;
+	/** Where the part's length is written in its header, to keep it current: offset and bytes; null when the format has none. */
+	lengthPatch(): { offset: number; bytes: Buffer } | null;
+	/** The longest a part of this format may grow (a WAV file's sizes are 32-bit). */
+	readonly maxBytes: number;
+}
+
+/** The encoder's stream as the recording needs it when a part starts after the stream did. */
+export interface StreamState {
+	/** Ogg: the header pages of the current logical stream, as the encoder wrote them. */
+	headerPages: readonly Buffer[];
+	/** Ogg: the granule position at the end of the last page before the one being handed over. */
+	lastGranule: bigint;
+	/** WAV: the PCM format, once the encoder's header was read. */
+	pcm: { channels: number; sampleRate: number; bitsPerSample: number } | undefined;
+}
+
+export const NO_BYTES = Buffer.alloc(0);

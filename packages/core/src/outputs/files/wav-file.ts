@@ -1,0 +1,76 @@
+import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
+
+const PCM = 1;
+const EXTENSIBLE = 0xfffe;
+/** KSDATAFORMAT_SUBTYPE_PCM: the GUID a WAVE_FORMAT_EXTENSIBLE header names PCM with. */
+const PCM_GUID = Buffer.from('0100000000001000800000aa00389b71', 'hex');
+/** RIFF sizes are 32-bit: a part ends before its sizes would overflow, and the next begins. */
+const MAX_WAV_BYTES = 0xffffffff - 1024 * 1024;
+
+/**
+ * WAV for editors: the encoder's PCM under a header of jdcast's own, whose RIFF and data sizes
+ * are written when the part ends and kept current while it grows (lengthPatch). More than two
+ * channels use WAVE_FORMAT_EXTENSIBLE, as the format asks.
+ */
+export class WavFileWriter implements FileWriter {
+	readonly maxBytes = MAX_WAV_BYTES;
+	private dataBytes = 0;
+	private headerBytes = 0;
+
+	constructor(private readonly stream: StreamState) {}
+
+	get sampleRate(): number {
+		return this.stream.pcm?.sampleRate ?? 0;
+	}
+
+	get samples(): number {
+		const pcm = this.stream.pcm;
+		return pcm ? Math.floor(this.dataBytes / ((pcm.channels * pcm.bitsPerSample) / 8)) : 0;
+	}
+
+	write(unit: Buffer): Buffer {
+		const pcm = this.stream.pcm;
+		if (!pcm) return NO_BYTES;
+		const header = this.headerBytes === 0 ? this.header(pcm) : NO_BYTES;
+		this.dataBytes += unit.length;
+		return header.length ? Buffer.concat([header, unit]) : unit;
+	}
+
+	end(): Buffer {
+		return NO_BYTES;
+	}
+
+	lengthPatch(): { offset: number; bytes: Buffer } | null {
+		if (this.headerBytes === 0) return null;
+		const bytes = Buffer.from(this.header(this.stream.pcm!));
+		return { offset: 0, bytes };
+	}
+
+	private header(pcm: NonNullable<StreamState['pcm']>): Buffer {
+		const extensible = pcm.channels > 2;
+		const fmtSize = extensible ? 40 : 16;
+		const header = Buffer.alloc(12 + 8 + fmtSize + 8);
+		const blockAlign = (pcm.channels * pcm.bitsPerSample) / 8;
+		header.write('RIFF', 0, 'latin1');
+		header.writeUInt32LE(header.length - 8 + this.dataBytes, 4);
+		header.write('WAVE', 8, 'latin1');
+		header.write('fmt ', 12, 'latin1');
+		header.writeUInt32LE(fmtSize, 16);
+		header.writeUInt16LE(extensible ? EXTENSIBLE : PCM, 20);
+		header.writeUInt16LE(pcm.channels, 22);
+		header.writeUInt32LE(pcm.sampleRate, 24);
+		header.writeUInt32LE(pcm.sampleRate * blockAlign, 28);
+		header.writeUInt16LE(blockAlign, 32);
+		header.writeUInt16LE(pcm.bitsPerSample, 34);
+		if (extensible) {
+			header.writeUInt16LE(22, 36);
+			header.writeUInt16LE(pcm.bitsPerSample, 38);
+			header.writeUInt32LE(0, 40);
+			PCM_GUID.copy(header, 44);
+		}
+		header.write('data', 12 + 8 + fmtSize, 'latin1');
+		header.writeUInt32LE(this.dataBytes, 12 + 8 + fmtSize + 4);
+		this.headerBytes = header.length;
+		return header;
+	}
+}
