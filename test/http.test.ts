@@ -51,7 +51,11 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	const status = JSON.parse((await get('/api/status')).text) as StatusSnapshot;
 	const viaSocket = await jdcastOnce(['status', '--json', '--socket', up.socket]);
 	const socketStatus = JSON.parse(viaSocket.stdout) as StatusSnapshot;
-	assert.deepEqual(Object.keys(status).sort(), Object.keys(socketStatus).sort(), 'the same JSON as the control socket');
+	// The same JSON as the control socket: same shape all the way down (values move on between the two reads).
+	const shape = (value: unknown): unknown =>
+		Array.isArray(value) ? value.map(shape) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]).sort()) : value === null || typeof value === 'number' ? 'number or null' : typeof value;
+	assert.deepEqual(shape(status), shape(socketStatus));
+	assert.equal(status.process.pid, socketStatus.process.pid);
 	assert.deepEqual(status.profiles.map((p) => p.outputs.map((o) => o.state)), [['live', 'live']]);
 
 	const page = await get('/');
@@ -125,6 +129,30 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	assert.equal(await getWithHost(`${base}/api/status`, `evil.example:${new URL(base).port}`), 403);
 	assert.equal(await getWithHost(`${base}/api/status`, `localhost:${new URL(base).port}`), 200);
 
+	// Behind a proxy without a token every request would look local: refused.
+	const proxied = await get('/api/status', { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+	assert.equal(proxied.response.status, 403);
+	assert.equal((JSON.parse(proxied.text) as { error: { code: string } }).error.code, 'E_PROXY');
+	// HEAD, as uptime monitors ask.
+	const head = await fetch(`${base}/api/status`, { method: 'HEAD' });
+	assert.equal(head.status, 200);
+	assert.equal(await head.text(), '');
+	// A title whose bytes arrive in two pieces, split inside a character, arrives whole.
+	const title = 'Café Motörhead — Ω';
+	const body = Buffer.from(JSON.stringify({ target: 'web', title }));
+	const cut = body.indexOf(Buffer.from('é')) + 1;
+	await new Promise<void>((resolve, reject) => {
+		const request = http.request(`${base}/api/metadata`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (response) => {
+			response.resume();
+			response.on('end', resolve);
+		});
+		request.on('error', reject);
+		request.write(body.subarray(0, cut));
+		setTimeout(() => request.end(body.subarray(cut)), 50);
+	});
+	const after = JSON.parse((await get('/api/status')).text) as StatusSnapshot;
+	assert.equal(after.profiles[0]!.outputs[0]!.nowPlaying, title);
+
 	for (const body of seen) assert.ok(!body.includes(PASSWORD), 'no source password in any answer');
 	assert.ok(!up.stderr().includes(PASSWORD) && !JSON.stringify(up.events).includes(PASSWORD), 'nor in the log');
 });
@@ -140,7 +168,7 @@ it('HTTP: /healthz turns 503 within 5 s of Icecast being killed, and 200 when it
 	}, '503 from /healthz', 5000);
 	t.diagnostic(`503 after ${Date.now() - killedAt} ms: ${problems.problems.join(' | ')}`);
 	assert.equal(problems.ok, false);
-	assert.ok(problems.problems.some((p) => p.includes('profile web') && p.includes('/web.opus') && p.includes('main')), problems.problems.join('\n'));
+	assert.ok(problems.problems.some((p) => /^profile web: \/web\.(opus|mp3) on main is (retrying|connecting|stalled)/.test(p)), problems.problems.join('\n'));
 	const cli = await jdcastOnce(['health', '--socket', up.socket]);
 	assert.equal(cli.code, 1);
 	assert.match(cli.stdout, /profile web: \/web\.(opus|mp3) on main is/);
@@ -169,6 +197,10 @@ it('HTTP off loopback: refused without a token (exit 2); with one, 401 without i
 	for (const route of ['/metrics', '/healthz', '/api/events', '/app.js']) assert.equal((await fetch(`${base}${route}`)).status, 401, route);
 	const wrong = await fetch(`${base}/api/status`, { headers: { Authorization: 'Bearer not-the-token-at-all' } });
 	assert.equal(wrong.status, 401);
+	// A wrong guess makes that client wait a second: guessing is slow.
+	const again = await fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+	assert.equal(again.status, 429);
+	await new Promise((r) => setTimeout(r, 1100));
 	const bearer = await fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${TOKEN}` } });
 	assert.equal(bearer.status, 200);
 	const page = await fetch(`${base}/`, { redirect: 'manual' });
@@ -190,7 +222,14 @@ it('HTTP off loopback: refused without a token (exit 2); with one, 401 without i
 	const stopOwn = await fetch(`${base}/api/profiles/web/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: origin } });
 	assert.equal(stopOwn.status, 200);
 	assert.equal(((await stopOwn.json()) as { state: string }).state, 'stopped');
+	// Nothing on air is not healthy, and a stopped profile says nothing about levels or listeners.
+	const health = await fetch(`${base}/healthz`, { headers: { Cookie: cookie } });
+	assert.equal(health.status, 503);
+	assert.deepEqual(((await health.json()) as { problems: string[] }).problems, ['nothing is on air: every profile is stopped']);
+	const stopped = ((await (await fetch(`${base}/api/status`, { headers: { Cookie: cookie } })).json()) as StatusSnapshot).profiles[0]!;
+	assert.equal(stopped.audio, null);
+	assert.ok(stopped.outputs.every((o) => o.state === 'stopped' && o.kbps === 0 && o.listeners === null));
 	// Any Host will do with a token: the token is what guards it.
-	assert.equal(await getWithHost(`${base}/healthz`, `studio.example:${port}`, { Authorization: `Bearer ${TOKEN}` }), 200);
-	assert.equal(await getWithHost(`${base}/healthz`, `studio.example:${port}`), 401);
+	assert.equal(await getWithHost(`${base}/api/status`, `studio.example:${port}`, { Authorization: `Bearer ${TOKEN}` }), 200);
+	assert.equal(await getWithHost(`${base}/api/status`, `studio.example:${port}`), 401);
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { execa } from 'execa';
@@ -39,8 +39,10 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	const unit = readFileSync(unitFile, 'utf8');
 	assert.match(unit, /^Restart=on-failure$/m);
 	assert.match(unit, /^KillMode=mixed$/m);
+	assert.match(unit, /^RuntimeDirectory=jdcast\/radio$/m, 'a runtime folder of its own: another unit stopping cannot remove its socket');
+	assert.match(unit, /^RestartPreventExitStatus=2$/m);
 	assert.match(unit, /^After=network-online\.target sound\.target$/m);
-	assert.match(unit, /^ExecStart=\S+node \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m);
+	assert.match(unit, /^ExecStart=\S+node \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\/control\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m);
 	assert.ok(!unit.includes(PASSWORD) && !unit.includes('a-token-of-twenty-chars'), 'no secret in the unit');
 	assert.equal(statSync(envFile).mode & 0o777, 0o600);
 	// The environment file reads back to the exact values (systemd parses double quotes as a shell does).
@@ -63,9 +65,28 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 
 	const user = await jdcastOnce(['service', 'install', '--print', '--user', profile], { SVC_TEST_PW: PASSWORD });
 	assert.match(user.stdout, /^WantedBy=default\.target$/m);
-	assert.doesNotMatch(user.stdout, /^User=|RuntimeDirectory/m);
+	assert.doesNotMatch(user.stdout, /^User=|RuntimeDirectory|network-online/m);
 
-	writeFileSync(path.join(files, 'other.service'), '[Service]\nExecStart=/bin/true\n');
+	// What jdcast up would refuse is refused now, not at every start of the service.
+	const open = await jdcastOnce(['service', 'install', '--print', '--http', '0.0.0.0:8080', profile], { SVC_TEST_PW: PASSWORD, JDCAST_HTTP_TOKEN: '' });
+	assert.equal(open.code, 2);
+	assert.match(open.stderr, /open to the network: give a token/);
+	for (const [flag, value, said] of [['--run-as', 'nobody\nExecStartPre=/bin/sh', /is not a user name/], ['--name', '@', /a unit name of letters/], ['--name', 'x.service', /a unit name of letters/]] as const) {
+		const bad = await jdcastOnce(['service', 'install', '--print', flag, value, profile], { SVC_TEST_PW: PASSWORD });
+		assert.equal(bad.code, 2, `${flag} ${value}`);
+		assert.match(bad.stderr, said);
+	}
+	// A symlink where the environment file goes is replaced, never written through.
+	const victim = path.join(files, 'victim.txt');
+	writeFileSync(victim, 'precious\n', { mode: 0o644 });
+	const envLink = path.join(files, 'linked.env');
+	symlinkSync(victim, envLink);
+	const linked = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', '--name', 'linked', profile], { SVC_TEST_PW: PASSWORD });
+	assert.equal(linked.code, 0, linked.stderr);
+	assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+	assert.ok(!lstatSync(envLink).isSymbolicLink() && (statSync(envLink).mode & 0o777) === 0o600);
+
+	writeFileSync(path.join(files, 'other.service'), '# not by `jdcast service install`\n[Service]\nExecStart=/bin/true\n');
 	const foreign = await jdcastOnce(['service', 'uninstall', '--dir', files, '--name', 'other']);
 	assert.equal(foreign.code, 1);
 	assert.match(foreign.stderr, /was not written by jdcast; left alone/);

@@ -41,7 +41,7 @@ describe('jdcast validate', () => {
 		const bad = file('bad.yaml', 'servers:\n  main: { host: h, password: x }\nstreams:\n  - mount: /a\n    format: aac\n  - mount: b\n    format: opus\n');
 		const { code, stderr } = await jdcast('validate', bad);
 		assert.equal(code, 1);
-		assert.equal(stderr, `${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, '?', '#' or '..'\n`);
+		assert.equal(stderr, `${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`);
 	});
 
 	it('a FIFO, a device or a file over 1 MiB: refused in one sentence, at once (a FIFO never blocks)', async () => {

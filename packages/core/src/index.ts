@@ -3,11 +3,12 @@ export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Sever
 export { loadProfileText, loadProfileFiles, loadProfileObject, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult, type ProfileObjectOptions } from './profile/load.js';
 export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { Secret } from './profile/secret.js';
-export { readSecretFile } from './profile/secrets.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
-export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState, AudioStatus, SilenceEvent, ProcessStatus, ScheduleStatus, HandoverResult, ListenerSeries } from './status/types.js';
+export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState, AudioStatus, SilenceEvent, ProcessStatus, ScheduleStatus, HandoverResult, ListenerSeries, JdcastEventMessage } from './status/types.js';
+export { describeReload } from './status/types.js';
+export { checkHttpAccess, readHttpTokenFile } from './http/auth.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';

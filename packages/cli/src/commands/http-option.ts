@@ -1,4 +1,4 @@
-import { readSecretFile, Secret } from '@jdcast/core';
+import { checkHttpAccess, JdcastError, readHttpTokenFile, Secret } from '@jdcast/core';
 import path from 'node:path';
 import { UsageError, type OptionSpec } from '../args.js';
 import type { CommandContext } from './command.js';
@@ -14,7 +14,10 @@ export interface HttpSettings {
 	token?: Secret;
 }
 
-/** `--http [HOST:]PORT` and its token, from the file or the environment; undefined without --http. */
+/**
+ * `--http [HOST:]PORT` and its token, from the file or the environment, checked as `jdcast up`
+ * will check them (beyond loopback a token, and a good one): undefined without --http.
+ */
 export async function httpSettings(values: CommandContext['values'], env: NodeJS.ProcessEnv = process.env): Promise<HttpSettings | undefined> {
 	const tokenFile = values['http-token-file'];
 	if (values.http === undefined) {
@@ -23,12 +26,18 @@ export async function httpSettings(values: CommandContext['values'], env: NodeJS
 	}
 	const { host, port } = parseAddress(String(values.http));
 	let token: Secret | undefined;
-	if (typeof tokenFile === 'string') {
-		const read = await readSecretFile(path.resolve(tokenFile));
-		if ('problem' in read) throw new UsageError(`--http-token-file: ${read.problem.replace('FILE', path.resolve(tokenFile))}`);
-		token = new Secret(read.value);
-	} else if (env.JDCAST_HTTP_TOKEN) {
-		token = new Secret(env.JDCAST_HTTP_TOKEN);
+	try {
+		if (typeof tokenFile === 'string') {
+			const read = await readHttpTokenFile(path.resolve(tokenFile));
+			if (read.warning) process.stderr.write(`jdcast: warning: ${read.warning}\n`);
+			token = read.token;
+		} else if (env.JDCAST_HTTP_TOKEN) {
+			token = new Secret(env.JDCAST_HTTP_TOKEN);
+		}
+		checkHttpAccess(host, token);
+	} catch (error) {
+		if (error instanceof JdcastError) throw new UsageError(`jdcast: ${error.message}`);
+		throw error;
 	}
 	return { host, port, ...(token ? { token } : {}) };
 }

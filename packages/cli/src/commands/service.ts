@@ -1,12 +1,13 @@
 import { expandProfilePaths, loadProfileFiles, type Profile } from '@jdcast/core';
 import { execa } from 'execa';
-import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
-import { environmentText, unitText } from '../service/unit.js';
+import { safeFolder, writeFileAtomically } from '../service/files.js';
+import { environmentText, UNIT_MARKER, unitText } from '../service/unit.js';
 import { helpOption, type Command } from './command.js';
 import { httpOption, httpSettings } from './http-option.js';
 
@@ -54,7 +55,10 @@ interface Place {
 
 function placeOf(values: Values): Place {
 	const name = typeof values.name === 'string' ? values.name : 'jdcast';
-	if (!/^[\w@.-]{1,100}$/.test(name) || name.includes('..')) throw new UsageError(`--name ${name}: use letters, digits, ., -, _ and @ only`);
+	// systemd's unit name rules, without templates (@) and without the suffix it adds itself.
+	if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$/.test(name) || name.includes('..') || name.endsWith('.service')) {
+		throw new UsageError(`jdcast service: --name ${JSON.stringify(name)}: a unit name of letters, digits, _ . : - (not starting with . or -, without .service)`);
+	}
 	const user = values.user === true;
 	const configHome = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
 	const dir = typeof values.dir === 'string' ? path.resolve(values.dir) : user ? path.join(configHome, 'systemd', 'user') : '/etc/systemd/system';
@@ -78,7 +82,8 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 	if (http?.token && typeof values['http-token-file'] !== 'string') environment.JDCAST_HTTP_TOKEN = http.token.reveal();
 
 	const runAs = place.user ? undefined : typeof values['run-as'] === 'string' ? values['run-as'] : (process.env.SUDO_USER ?? os.userInfo().username);
-	const socket = place.user ? undefined : `/run/jdcast/${place.name}.sock`;
+	if (runAs !== undefined && !/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(runAs)) throw new UsageError(`jdcast service: --run-as ${JSON.stringify(runAs)} is not a user name`);
+	const socket = place.user ? undefined : `/run/jdcast/${place.name}/control.sock`;
 	const exec = [
 		process.execPath,
 		fileURLToPath(new URL('../../bin/jdcast.mjs', import.meta.url)),
@@ -104,12 +109,14 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		process.stdout.write(unit);
 		return 0;
 	}
+	const envText = environmentText(environment);
 	try {
-		await mkdir(path.dirname(place.unitFile), { recursive: true });
-		await mkdir(path.dirname(place.envFile), { recursive: true, mode: 0o700 });
-		await writeSecretFile(place.envFile, environmentText(environment));
-		await writeFile(place.unitFile, unit, { mode: 0o644 });
+		await safeFolder(path.dirname(place.unitFile), 0o755);
+		await safeFolder(path.dirname(place.envFile), 0o700);
+		await writeFileAtomically(place.envFile, envText, 0o600);
+		await writeFileAtomically(place.unitFile, unit, 0o644);
 	} catch (error) {
+		if (error instanceof UsageError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
 		process.stderr.write(`jdcast service: cannot write ${place.unitFile}: ${code === 'EACCES' || code === 'EPERM' ? `not allowed (a system service needs sudo; or add --user)` : (code ?? String(error))}\n`);
 		return 1;
@@ -140,7 +147,7 @@ async function uninstall(values: Values): Promise<number> {
 		process.stderr.write(`jdcast service: no ${place.unitFile} to remove\n`);
 		return 1;
 	}
-	if (!unit.includes('jdcast service install')) {
+	if (unit.split('\n')[0] !== UNIT_MARKER) {
 		process.stderr.write(`jdcast service: ${place.unitFile} was not written by jdcast; left alone\n`);
 		return 1;
 	}
@@ -166,18 +173,6 @@ function secretsFor(profiles: Profile[]): Record<string, string> | { missing: st
 		}
 	}
 	return out;
-}
-
-/** Created 0600 before anything is written into it; an existing file is emptied and closed to others first. */
-async function writeSecretFile(file: string, text: string): Promise<void> {
-	const handle = await open(file, 'w', 0o600);
-	try {
-		await handle.chmod(0o600);
-		await handle.writeFile(text);
-	} finally {
-		await handle.close();
-	}
-	await chmod(file, 0o600);
 }
 
 async function systemctl(user: boolean, args: string[]): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { controlSocketPath, createController, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, watchOwner, type Metadata, type Owner, type Profile, type ReloadResult, type Schedule, type HttpOptions, type HttpServer } from '@jdcast/core';
+import { controlSocketPath, createController, describeReload, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, watchOwner, type Metadata, type Owner, type Profile, type ReloadResult, type Schedule, type HttpOptions, type HttpServer } from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
@@ -51,7 +51,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 			// The new schedule first: the reload starts only the profiles it has on air (or next).
 			if (schedule) orchestrator.setSchedule(schedule);
 			const result = await orchestrator.reload(profiles);
-			say('reload', `reloaded: ${describe(result)}`, { ...result });
+			say('reload', `reloaded: ${describeReload(result)}`, { ...result });
 			return result;
 		})();
 		reloading = next;
@@ -70,19 +70,9 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		throw error;
 	}
 
-	let web: HttpServer | undefined;
-	if (options.http) {
-		try {
-			web = await orchestrator.serveHttp({ ...options.http, reload });
-		} catch (error) {
-			if (!(error instanceof JdcastError) || !error.code.startsWith('E_HTTP_')) throw error;
-			process.stderr.write(`jdcast: ${error.message}\n`);
-			await controller.close();
-			await options.afterStop?.();
-			return error.code === 'E_HTTP_TOKEN' ? 2 : 1;
-		}
-		if (!options.banner) say('http', `dashboard: ${web.url}`, { url: web.url });
-	}
+	// The HTTP side comes up while the profiles start (loading it must not delay time to air).
+	const serving = options.http ? orchestrator.serveHttp({ ...options.http, reload }) : undefined;
+	serving?.catch(() => {});
 
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
 	let exitCode = 0;
@@ -119,6 +109,17 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	}
 	if (!stopAsked()) await orchestrator.start(profiles);
 	started = true;
+	let web: HttpServer | undefined;
+	try {
+		web = await serving;
+		if (web && !options.banner) say('http', `dashboard: ${web.url}`, { url: web.url });
+	} catch (error) {
+		if (!(error instanceof JdcastError) || !error.code.startsWith('E_HTTP_')) throw error;
+		// Asked for and not there: no one would see what goes on. Stop, and say why.
+		say('stopping', `${error.message}; stopping`, { code: error.code });
+		exitCode = error.code === 'E_HTTP_TOKEN' ? 2 : 1;
+		requestStop();
+	}
 	stopIfAllFailed();
 	if (options.banner && !stopAsked()) process.stderr.write(options.banner(orchestrator, web?.url));
 	const unwatchOwner =
@@ -178,9 +179,3 @@ function followNowPlaying(orchestrator: Orchestrator, file: string, say: (event:
 	};
 }
 
-function describe(r: ReloadResult): string {
-	const parts = Object.entries(r)
-		.filter(([, names]) => (names as string[]).length > 0)
-		.map(([what, names]) => `${what} ${(names as string[]).join(', ')}`);
-	return parts.join('; ') || 'nothing changed';
-}

@@ -1,4 +1,4 @@
-import type { ListenerSeries, StatusSnapshot } from '../../src/status/types.js';
+import type { HandoverResult, ListenerSeries, ReloadResult, StatusSnapshot } from '../../src/status/types.js';
 import type { MetadataResult } from '../../src/metadata/types.js';
 
 /** The dashboard's calls to its jdcast: the control API under /api, answers or one sentence. */
@@ -30,8 +30,8 @@ export const api = {
 	listeners: () => call<{ intervalSeconds: number; mounts: ListenerSeries[] }>('GET', '/api/listeners'),
 	start: (profile: string) => call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/start`),
 	stop: (profile: string) => call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/stop`),
-	reload: () => call<Record<string, string[]>>('POST', '/api/reload'),
+	reload: () => call<ReloadResult>('POST', '/api/reload'),
 	metadata: (target: string, title: string, artist: string) =>
 		call<{ results: MetadataResult[] }>('POST', '/api/metadata', { target, title, artist }),
-	handover: (from: string, to: string) => call<{ mounts: { mount: string; gapMs: number | null }[] }>('POST', '/api/handover', { from, to }),
+	handover: (from: string, to: string) => call<HandoverResult>('POST', '/api/handover', { from, to }),
 };

@@ -1,31 +1,53 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { healthOf } from '../../src/status/health.js';
-import type { AudioStatus, ListenerSeries, OutputStatus, RecordingStatus, StatusSnapshot } from '../../src/status/types.js';
+import { describeReload, type JdcastEventMessage, type ListenerSeries, type StatusSnapshot } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
 import { ProfileCard } from './profile-card.js';
 import 'uplot/dist/uPlot.min.css';
 import '../style.css';
 
 type Connection = 'connecting' | 'open' | 'lost';
-type Event = { event: string; profile?: string; time: string } & Record<string, unknown>;
+type LoggedEvent = Extract<JdcastEventMessage, { event: 'log' | 'retry' | 'silence' | 'handover' | 'metadata' | 'recording' }>;
+const LOGGED = new Set(['log', 'retry', 'silence', 'handover', 'metadata', 'recording']);
 
 /** How an event changes the snapshot the page shows; null: fetch the status again. */
-function applyEvent(status: StatusSnapshot, event: Event): StatusSnapshot | null {
-	if (event.event === 'status') return event as unknown as StatusSnapshot;
-	const index = status.profiles.findIndex((p) => p.name === event.profile);
+function applyEvent(status: StatusSnapshot, message: JdcastEventMessage): StatusSnapshot | null {
+	if (message.event === 'status') {
+		const { event: _e, time: _t, ...snapshot } = message;
+		return snapshot;
+	}
+	const index = status.profiles.findIndex((p) => p.name === message.profile);
 	const profile = status.profiles[index];
 	if (!profile) return null;
 	const patch = (changes: Partial<typeof profile>): StatusSnapshot => ({ ...status, profiles: status.profiles.with(index, { ...profile, ...changes }) });
-	switch (event.event) {
+	switch (message.event) {
 		case 'level': {
-			const { event: _e, profile: _p, time: _t, ...audio } = event;
-			return patch({ audio: audio as unknown as AudioStatus });
+			const { event: _e, profile: _p, time: _t, ...audio } = message;
+			return profile.state === 'stopped' ? null : patch({ audio });
 		}
 		case 'stats':
-			return patch({ outputs: event.outputs as OutputStatus[], recordings: event.recordings as RecordingStatus[] });
+			return patch({ outputs: message.outputs, recordings: message.recordings });
 		default:
 			return null;
+	}
+}
+
+/** What an event in the log list says. */
+function eventText(e: LoggedEvent): string {
+	switch (e.event) {
+		case 'log':
+			return e.message;
+		case 'retry':
+			return `${e.mount} on ${e.server}: ${e.cause}`;
+		case 'silence':
+			return e.state === 'started' ? 'dead air' : `audible again after ${Math.round(e.seconds)} s`;
+		case 'handover':
+			return `${e.from} → ${e.to}`;
+		case 'metadata':
+			return e.nowPlaying;
+		case 'recording':
+			return `${e.path}: ${e.state}${e.error ? ` (${e.error})` : ''}`;
 	}
 }
 
@@ -35,7 +57,7 @@ function App() {
 	const [listeners, setListeners] = useState<ListenerSeries[]>([]);
 	const [now, setNow] = useState(Date.now());
 	const [reloadResult, setReloadResult] = useState<{ ok: boolean; text: string } | null>(null);
-	const [log, setLog] = useState<Event[]>([]);
+	const [log, setLog] = useState<LoggedEvent[]>([]);
 
 	useEffect(() => {
 		let source: EventSource | undefined;
@@ -54,9 +76,9 @@ function App() {
 			source = new EventSource('/api/events');
 			source.onopen = () => setConnection('open');
 			source.onmessage = (message: MessageEvent<string>) => {
-				const event = JSON.parse(message.data) as Event;
-				if (['log', 'retry', 'silence', 'handover', 'metadata', 'recording'].includes(event.event)) setLog((old) => [event, ...old].slice(0, 50));
-				const next = current ? applyEvent(current, event) : event.event === 'status' ? (event as unknown as StatusSnapshot) : null;
+				const event = JSON.parse(message.data) as JdcastEventMessage;
+				if (LOGGED.has(event.event)) setLog((old) => [event as LoggedEvent, ...old].slice(0, 50));
+				const next = current ? applyEvent(current, event) : event.event === 'status' ? applyEvent({ profiles: [], process: { pid: 0, loopDelayMaxMs: 0 } }, event) : null;
 				if (next) show(next);
 				else refresh();
 			};
@@ -109,7 +131,7 @@ function App() {
 					onClick={() => {
 						setReloadResult(null);
 						api.reload().then(
-							(r) => setReloadResult({ ok: true, text: `reloaded: ${Object.entries(r).filter(([, v]) => v.length > 0).map(([k, v]) => `${k} ${v.join(', ')}`).join('; ') || 'nothing changed'}` }),
+							(r) => setReloadResult({ ok: true, text: `reloaded: ${describeReload(r)}` }),
 							(e: unknown) => setReloadResult({ ok: false, text: e instanceof ApiError ? e.message : String(e) }),
 						);
 					}}
@@ -134,7 +156,7 @@ function App() {
 						<ol>
 							{log.map((e, i) => (
 								<li key={`${e.time}-${i}`}>
-									<time>{new Date(e.time).toLocaleTimeString()}</time> {e.profile} {e.event}: {String(e.message ?? e.cause ?? e.state ?? e.nowPlaying ?? e.error ?? '')}
+									<time>{new Date(e.time).toLocaleTimeString()}</time> {e.profile} {e.event}: {eventText(e)}
 								</li>
 							))}
 						</ol>

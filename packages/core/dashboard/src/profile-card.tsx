@@ -8,6 +8,17 @@ import { LevelMeter } from './meter.js';
 
 type Result = { ok: boolean; text: string } | null;
 
+/**
+ * Where this browser reaches a mount: jdcast names an embedded or local server by a loopback
+ * address, which means this machine only to a browser on jdcast's own machine.
+ */
+function playerUrl(url: string): string {
+	const mount = new URL(url);
+	const local = (host: string) => host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+	if (local(mount.hostname) && !local(location.hostname)) mount.hostname = location.hostname;
+	return mount.toString();
+}
+
 /** Runs an action and says how it went, in the card's status line. */
 function useAction(): [Result, boolean, (work: () => Promise<string>) => Promise<void>] {
 	const [result, setResult] = useState<Result>(null);
@@ -46,7 +57,17 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 					{profile.encoder.xruns > 0 ? ` · xruns ${profile.encoder.xruns}` : ''}
 				</span>
 				<span class="actions">
-					<button type="button" disabled={busy || running} onClick={() => run(async () => `started: ${(await api.start(profile.name)).state}`)}>
+					<button
+						type="button"
+						disabled={busy || running}
+						onClick={() =>
+							run(async () => {
+								const { state } = await api.start(profile.name);
+								if (state === 'failed' || state === 'stopped') throw new ApiError(`did not start: ${state}`);
+								return `started: ${state}`;
+							})
+						}
+					>
 						Start
 					</button>
 					<button type="button" disabled={busy || !running} onClick={() => run(async () => `stopped: ${(await api.stop(profile.name)).state}`)}>
@@ -94,7 +115,7 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 								<td>{o.state === 'live' ? Math.round(o.kbps) : '—'}</td>
 								<td>{o.listeners ?? '—'}</td>
 								<td>{o.reconnects}</td>
-								<td><audio controls preload="none" src={o.url} aria-label={`Listen to ${o.mount}`} /></td>
+								<td><audio controls preload="none" src={playerUrl(o.url)} aria-label={`Listen to ${o.mount}`} /></td>
 							</tr>
 							{(o.lastError || o.nowPlaying) && (
 								<tr class="detail">

@@ -1,5 +1,5 @@
 import type { Metadata, MetadataResult } from '../metadata/types.js';
-import type { ReloadResult } from '../orchestrator/orchestrator.js';
+import type { ReloadResult } from '../status/types.js';
 import type { Health } from '../status/health.js';
 import type { HandoverResult, StatusSnapshot } from '../status/types.js';
 

@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { JdcastError, ProfileError } from '../errors/index.js';
 import type { Metadata } from '../metadata/types.js';
-import type { Orchestrator, ReloadResult } from '../orchestrator/orchestrator.js';
+import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { ReloadResult } from '../status/types.js';
 import { healthOf } from '../status/health.js';
 import type { ControlErrorBody } from './api.js';
 
@@ -66,13 +67,31 @@ async function dispatch({ orchestrator, reload }: ApiContext, route: string, req
 	throw new JdcastError('E_NOT_FOUND', `no route ${route.slice(0, 200)}; routes: ${ROUTES}`);
 }
 
+/** `METHOD /path` of a request (the query left out); undefined when its target is not a URL. */
+export function routeOf(request: http.IncomingMessage): { route: string; path: string } | undefined {
+	try {
+		const { pathname } = new URL(request.url ?? '/', 'http://jdcast');
+		return { route: `${request.method} ${pathname}`, path: pathname };
+	} catch {
+		return undefined;
+	}
+}
+
+/** A request's body as text (UTF-8, whatever the chunks), at most `maxBytes`, or E_BAD_REQUEST. */
+export async function readBody(request: http.IncomingMessage, maxBytes = MAX_BODY): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of request as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > maxBytes) throw new JdcastError('E_BAD_REQUEST', 'request body too large');
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A JSON object body of at most 64 KiB, or E_BAD_REQUEST. */
 export async function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
-	let text = '';
-	for await (const chunk of request) {
-		text += String(chunk);
-		if (text.length > MAX_BODY) throw new JdcastError('E_BAD_REQUEST', 'request body too large');
-	}
+	const text = await readBody(request);
 	let body: unknown;
 	try {
 		body = JSON.parse(text || '{}') as unknown;
@@ -91,14 +110,16 @@ function decodePathPart(part: string): string {
 	}
 }
 
-function statusOf(error: unknown): number {
+/** The HTTP status of an error the API answers with. */
+export function statusOf(error: unknown): number {
 	if (!(error instanceof JdcastError)) return 500;
 	if (error instanceof ProfileError) return 422;
 	if (error.code.startsWith('E_HANDOVER_')) return 409;
 	return ({ E_UNKNOWN_PROFILE: 404, E_UNKNOWN_TARGET: 404, E_NOT_FOUND: 404, E_BAD_REQUEST: 400 } as Record<string, number>)[error.code] ?? 500;
 }
 
-function errorBody(error: unknown): ControlErrorBody {
+/** `{ error: { code, message, details? } }` for any error. */
+export function errorBody(error: unknown): ControlErrorBody {
 	if (error instanceof ProfileError) {
 		return { error: { code: error.code, message: 'the reload was refused: a profile is invalid; everything keeps running as it was', details: error.lines } };
 	}

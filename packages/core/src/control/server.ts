@@ -2,9 +2,10 @@ import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { JdcastError } from '../errors/index.js';
-import type { Orchestrator, ReloadResult } from '../orchestrator/orchestrator.js';
+import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { ReloadResult } from '../status/types.js';
 import { accepts } from '../util/ports.js';
-import { answerApi, sendJson } from './routes.js';
+import { answerApi, routeOf, sendJson } from './routes.js';
 import { isDefaultSocketFolder } from './socket-path.js';
 
 export interface ControllerOptions {
@@ -28,8 +29,9 @@ export async function createController(orchestrator: Orchestrator, options: Cont
 	await prepareSocket(socketPath);
 	const context = { orchestrator, reload: options.reload };
 	const server = http.createServer((request, response) => {
-		const url = new URL(request.url ?? '/', 'http://jdcast');
-		void answerApi(context, `${request.method} ${url.pathname}`, request).then(({ status, body }) => sendJson(response, status, body));
+		const target = routeOf(request);
+		if (!target) return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
+		void answerApi(context, target.route, request).then(({ status, body }) => sendJson(response, status, body));
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -36,18 +36,25 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	const extra: 'pipe'[] = [];
 	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');
 	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
-	const child: ResultPromise = execa(file, args, {
-		stdio,
-		// ffmpeg needs no password and none of jdcast's other variables: only the basics and JACK's.
-		env: childEnvironment(plan.env),
-		extendEnv: false,
-		// Its own process group: a terminal's Ctrl-C reaches jdcast alone, which then stops ffmpeg
-		// first, so that its last pages still reach every output and recording.
-		detached: true,
-		buffer: false,
-		reject: false,
-		stripFinalNewline: false,
-	});
+	let child: ResultPromise;
+	try {
+		child = execa(file, args, {
+			stdio,
+			// ffmpeg needs no password and none of jdcast's other variables: only the basics and JACK's.
+			env: childEnvironment(plan.env),
+			extendEnv: false,
+			// Its own process group: a terminal's Ctrl-C reaches jdcast alone, which then stops ffmpeg
+			// first, so that its last pages still reach every output and recording.
+			detached: true,
+			buffer: false,
+			reject: false,
+			stripFinalNewline: false,
+		});
+	} catch (error) {
+		// Out of file descriptors, say: no process, and the supervisor tries again after its wait.
+		const reason = `cannot start ffmpeg: ${error instanceof Error ? error.message : String(error)}`;
+		return { pid: 0, pipes: new Map(), meter: undefined, exited: Promise.resolve({ code: null, signal: null, reason }), stop: async () => {}, kill: () => {} };
+	}
 	child.catch(() => {});
 
 	const lastLines: string[] = [];

@@ -10,7 +10,7 @@ const MAX_BEHIND_BYTES = 1024 * 1024;
  * Server-Sent Events: first the whole status (`{"event":"status",...}`), then every event jdcast
  * emits as `data: {"event", "time", ...payload}`, and a comment line as heartbeat.
  */
-export function streamEvents(orchestrator: Orchestrator, request: http.IncomingMessage, response: http.ServerResponse): () => void {
+export function streamEvents(orchestrator: Orchestrator, request: http.IncomingMessage, response: http.ServerResponse, onClose: () => void = () => {}): () => void {
 	response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
 	response.socket?.setNoDelay(true);
 	let closed = false;
@@ -30,7 +30,9 @@ export function streamEvents(orchestrator: Orchestrator, request: http.IncomingM
 		closed = true;
 		clearInterval(heartbeat);
 		for (const off of handlers) off();
-		response.end();
+		// Dropped, not ended: end() would wait for a client that does not read.
+		response.destroy();
+		onClose();
 	};
 	request.on('close', close);
 	response.write('retry: 2000\n\n');

@@ -32,6 +32,7 @@ const db = (value: number | null): number => value ?? -Infinity;
 const SPECS: Spec[] = [
 	{ name: 'jdcast_profile_running', help: '1 while the profile runs (encoder up), 0 otherwise', labels: ['profile'], read: (p) => [[{ profile: p.name }, p.state === 'running' ? 1 : 0]] },
 	{ name: 'jdcast_output_up', help: '1 while the output is live (connected, bytes flowing), 0 otherwise', labels: ['profile', 'server', 'mount'], read: outputs((o) => (o.state === 'live' ? 1 : 0)) },
+	{ name: 'jdcast_output_waiting', help: '1 while a shared mount waits for its turn (another source holds it): not a fault', labels: ['profile', 'server', 'mount'], read: outputs((o) => (o.state === 'waiting' ? 1 : 0)) },
 	{ name: 'jdcast_output_bytes_total', help: 'Bytes sent to the server', labels: ['profile', 'server', 'mount'], counter: true, read: outputs((o) => o.bytesSent) },
 	{ name: 'jdcast_output_reconnects_total', help: 'Connection attempts after the first', labels: ['profile', 'server', 'mount'], counter: true, read: outputs((o) => o.reconnects) },
 	{ name: 'jdcast_output_listeners', help: "Listeners on the mount, from the server's status page", labels: ['profile', 'server', 'mount'], read: outputs((o) => o.listeners) },
@@ -52,21 +53,25 @@ const SPECS: Spec[] = [
 	{ name: 'jdcast_recording_lost_seconds_total', help: 'Seconds of audio lost to disk failures', labels: ['profile', 'recording'], counter: true, read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.lostSeconds]) },
 ];
 
-/**
- * The Prometheus registry of one HTTP side: jdcast's own figures, read from the status snapshot
- * at each scrape (one snapshot per scrape), and Node's process defaults.
- */
-export function createMetrics(orchestrator: Orchestrator): Registry {
+/** Node's process metrics, registered once per process: their monitors live as long as it does. */
+let processRegistry: Registry | undefined;
+
+export interface Metrics {
+	contentType: string;
+	/** The text of one scrape: one status snapshot for all of jdcast's metrics, then the process's. */
+	scrape(): Promise<string>;
+}
+
+/** jdcast's figures, read from the status snapshot at each scrape, and Node's process defaults. */
+export function createMetrics(orchestrator: Orchestrator): Metrics {
 	const registry = new Registry();
-	collectDefaultMetrics({ register: registry });
-	let snapshot: { at: number; status: StatusSnapshot } | undefined;
-	const status = () => {
-		const now = performance.now();
-		if (!snapshot || now - snapshot.at > 100) snapshot = { at: now, status: orchestrator.status() };
-		return snapshot.status;
-	};
+	if (!processRegistry) {
+		processRegistry = new Registry();
+		collectDefaultMetrics({ register: processRegistry });
+	}
+	let snapshot: StatusSnapshot = orchestrator.status();
 	for (const spec of SPECS) {
-		const samples = () => status().profiles.flatMap((profile) => spec.read(profile));
+		const samples = () => snapshot.profiles.flatMap((profile) => spec.read(profile));
 		const common = { name: spec.name, help: spec.help, labelNames: spec.labels, registers: [registry] };
 		if (spec.counter) {
 			new Counter({
@@ -91,8 +96,15 @@ export function createMetrics(orchestrator: Orchestrator): Registry {
 		help: 'The longest the event loop (which moves every byte) was held up in the last minute, ms',
 		registers: [registry],
 		collect() {
-			this.set(status().process.loopDelayMaxMs);
+			this.set(snapshot.process.loopDelayMaxMs);
 		},
 	});
-	return registry;
+	const processMetrics = processRegistry;
+	return {
+		contentType: registry.contentType,
+		async scrape() {
+			snapshot = orchestrator.status();
+			return `${await registry.metrics()}\n${await processMetrics.metrics()}`;
+		},
+	};
 }

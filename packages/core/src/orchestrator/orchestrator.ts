@@ -6,7 +6,7 @@ import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
-import { EVENT_NAMES, type HandoverResult, type JdcastEvents, type ProfileStatus, type StatusSnapshot } from '../status/types.js';
+import { EVENT_NAMES, type HandoverResult, type JdcastEvents, type ProfileStatus, type ReloadResult, type StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
@@ -28,12 +28,7 @@ export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 
 	listenerCounts?: boolean;
 }
 
-export interface ReloadResult {
-	started: string[];
-	stopped: string[];
-	restarted: string[];
-	unchanged: string[];
-}
+export type { ReloadResult } from '../status/types.js';
 
 /**
  * Many profiles in one process: starts the embedded Icecast servers they ask for (one per port,
@@ -107,11 +102,12 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	}
 
 	/**
-	 * Starts a known profile again (after `stopProfile`); a running one takes back the shared
-	 * mounts it handed over or released. Throws E_UNKNOWN_PROFILE.
+	 * Starts a known profile again (after `stopProfile`, or after it failed); a running one takes
+	 * back the shared mounts it handed over or released. Throws E_UNKNOWN_PROFILE.
 	 */
 	async startProfile(name: string, options: { holdShared?: boolean } = {}): Promise<void> {
 		const profile = this.known.get(name) ?? this.unknownProfile(name);
+		if (this.supervisors.get(name)?.state === 'failed') await this.stopProfile(name);
 		const running = this.supervisors.get(name);
 		if (running) {
 			if (!options.holdShared) for (const output of running.icecastOutputs) if (output.shared) output.resume();
@@ -128,7 +124,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		if (!supervisor) return;
 		this.supervisors.delete(name);
 		await supervisor.stop();
-		this.stoppedStatus.set(name, supervisor.status());
+		this.stoppedStatus.set(name, asStopped(supervisor.status()));
 		supervisor.removeAllListeners();
 	}
 
@@ -404,4 +400,19 @@ function forward<E extends keyof JdcastEvents>(from: EventEmitter<JdcastEvents>,
 	// eventemitter3's types cannot follow one generic event through on() and emit(); the payload is the same type.
 	const emit = to.emit.bind(to) as (event: E, ...args: JdcastEvents[E]) => boolean;
 	from.on(event, ((...args: JdcastEvents[E]) => emit(event, ...args)) as never);
+}
+
+/**
+ * What a stopped profile shows: its counters and last errors, but nothing that would say it is
+ * still heard (no levels, no dead air, no rate, no listeners, not on air since).
+ */
+function asStopped(status: ProfileStatus): ProfileStatus {
+	return {
+		...status,
+		state: 'stopped',
+		audio: null,
+		encoder: { ...status.encoder, pid: null },
+		outputs: status.outputs.map((o) => ({ ...o, state: 'stopped', kbps: 0, listeners: null, liveSince: null })),
+		recordings: status.recordings.map((r) => ({ ...r, state: 'stopped' })),
+	};
 }

@@ -8,11 +8,14 @@ export interface Health {
 
 /**
  * What a listener would notice, profile by profile: a failed or restarting encoder, an output
- * that is not live (a shared mount waiting for its turn is fine), dead air, a recording that
- * the disk refuses. Stopped profiles are not asked about.
+ * that is not live, dead air, a recording that the disk refuses; and nothing on air at all. A
+ * shared mount waiting for its turn is fine while another profile of this jdcast has it live.
+ * Stopped profiles are not asked about.
  */
 export function healthOf(status: StatusSnapshot): Health {
 	const problems: string[] = [];
+	const liveUrls = new Set(status.profiles.flatMap((p) => p.outputs.filter((o) => o.state === 'live').map((o) => o.url)));
+	if (status.profiles.length > 0 && status.profiles.every((p) => p.state === 'stopped')) problems.push('nothing is on air: every profile is stopped');
 	for (const profile of status.profiles) {
 		if (profile.state === 'stopped') continue;
 		if (profile.state !== 'running') {
@@ -20,8 +23,9 @@ export function healthOf(status: StatusSnapshot): Health {
 			if (profile.state === 'failed') continue;
 		}
 		for (const output of profile.outputs) {
-			if (output.state === 'live' || (output.shared && output.state === 'waiting')) continue;
-			problems.push(`profile ${profile.name}: ${output.mount} on ${output.server} is ${output.state}${output.lastError ? ` (${output.lastError})` : ''}`);
+			if (output.state === 'live' || (output.shared && output.state === 'waiting' && liveUrls.has(output.url))) continue;
+			const why = output.state === 'waiting' ? ' for its turn: no profile of this jdcast has it on air (a source elsewhere may)' : output.lastError ? ` (${output.lastError})` : '';
+			problems.push(`profile ${profile.name}: ${output.mount} on ${output.server} is ${output.state}${why}`);
 		}
 		if (profile.audio?.silent) {
 			const since = profile.audio.silentSince ? ` since ${profile.audio.silentSince}` : '';

@@ -155,5 +155,27 @@ export interface JdcastEvents {
 	handover: [HandoverResult & { profile: string }];
 }
 
+/** What a reload did, profile by profile. */
+export interface ReloadResult {
+	started: string[];
+	stopped: string[];
+	restarted: string[];
+	unchanged: string[];
+}
+
+/** A reload's result in a line: "restarted dj-ben; started dj-cleo", or "nothing changed". */
+export function describeReload(r: ReloadResult): string {
+	const parts = (Object.entries(r) as [string, string[]][]).filter(([, names]) => names.length > 0).map(([what, names]) => `${what} ${names.join(', ')}`);
+	return parts.join('; ') || 'nothing changed';
+}
+
+/**
+ * One event as `jdcast up --json` writes it and `/api/events` sends it: `{"event", "time", ...payload}`;
+ * the event stream begins with `{"event": "status", ...snapshot}`.
+ */
+export type JdcastEventMessage =
+	| { [K in keyof JdcastEvents]: { event: K; time: string } & JdcastEvents[K][0] }[keyof JdcastEvents]
+	| ({ event: 'status'; time: string } & StatusSnapshot);
+
 /** The name of every event in JdcastEvents. */
 export const EVENT_NAMES = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'] as const satisfies readonly (keyof JdcastEvents)[];
