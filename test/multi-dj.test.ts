@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { it, type TestContext } from 'node:test';
 import { tempDir } from './helpers/env.js';
@@ -17,9 +18,9 @@ async function station(t: TestContext) {
 const KEPT = '    mounts:\n      /live.opus: { fallback: /autodj.opus, keep: true }\n      /live.mp3: { fallback: /autodj.mp3, keep: true }\n';
 
 /** A profile playing a tone on the station: the autodj on its own mounts, a DJ on the shared public ones. */
-function toneProfile(dir: string, name: string, hz: number, port: number, mounts: 'autodj' | 'live', local = true): string {
+function toneProfile(dir: string, name: string, hz: number, port: number, mounts: 'autodj' | 'live', local = true, extra = ''): string {
 	const shared = mounts === 'live' ? ', shared: true' : '';
-	return writeProfile(dir, name, `name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}${local ? KEPT : ''}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n`);
+	return writeProfile(dir, name, `name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}${local ? KEPT : ''}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n${extra}`);
 }
 
 function control(up: RunningJdcast, ...args: string[]) {
@@ -182,7 +183,8 @@ it('voice: "hand over to dj b" and "take over the stream" move the public mount 
 it('a schedule of dated slots a few seconds apart: DJ A, then B, on the public mount, handed over at the boundaries; B waits its turn; nobody after', async (t) => {
 	const icecast = await station(t);
 	const dir = tempDir(t);
-	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj');
+	// The autodj runs all night and keeps an archive with a file per slot, named after its DJ.
+	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj', true, 'record:\n  - { path: "night-{slot}.flac", format: flac, split: slot }\n');
 	toneProfile(dir, 'dj-a', 440, icecast.port, 'live');
 	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
 	const local = (ms: number) => new Date(ms).toISOString().slice(0, 19);
@@ -215,4 +217,13 @@ it('a schedule of dated slots a few seconds apart: DJ A, then B, on the public m
 	const pitches = (await pitchSequence(file)).map((r) => r.hz).filter((hz) => hz !== 0);
 	assert.deepEqual(pitches, [330, 440, 880, 330], JSON.stringify(await pitchSequence(file)));
 	assert.equal(await up.stop('SIGTERM'), 0);
+
+	// split: slot: a whole file per slot, named after the slot's profile; before and after: "none".
+	const night = readdirSync(dir).filter((f) => f.startsWith('night-') && f.endsWith('.flac')).sort();
+	assert.deepEqual(night, ['night-dj-a.flac', 'night-dj-b.flac', 'night-none-part2.flac', 'night-none.flac']);
+	for (const slotFile of ['night-dj-a.flac', 'night-dj-b.flac']) {
+		const heard = await analyze(path.join(dir, slotFile));
+		assert.deepEqual(heard.decodeErrors, [], slotFile);
+		assert.ok(Math.abs(heard.duration - 5) < 0.4, `${slotFile}: ${heard.duration} s for a 5 s slot`);
+	}
 });

@@ -49,6 +49,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private readonly loopDelay = new LoopDelayMonitor();
 	private scheduler: Scheduler | undefined;
 	private handing: Promise<unknown> = Promise.resolve();
+	/** The schedule's profile on air (null: nobody, or no schedule). */
+	private slotOnAir: string | null = null;
 	private started = false;
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
@@ -81,6 +83,12 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return serveHttp(this, options);
 	}
 
+	/** A slot of the schedule began: `profile` on air (null: nobody). Recordings split by slot begin a new file. */
+	slotBegan(profile: string | null): void {
+		this.slotOnAir = profile;
+		for (const supervisor of this.supervisors.values()) supervisor.newSlot(profile);
+	}
+
 	/** Starts every profile; resolves once each has begun (not once each is live). */
 	async start(profiles: readonly Profile[]): Promise<void> {
 		for (const profile of profiles) this.known.set(profile.name, profile);
@@ -90,6 +98,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			setTimeout(() => void this.pollListeners(), 1000).unref();
 		}
 		await this.startEmbeddedServers(profiles);
+		// Recordings split by slot begin under the slot on air now.
+		this.slotOnAir = this.scheduler?.onAir() ?? null;
 		// A schedule in force starts only the profiles due now; it starts the others in their slots.
 		await Promise.all(
 			profiles.map((p) => {
@@ -288,6 +298,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			}
 		}
 		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedAdminPasswords: adminPasswords, embeddedFailures: failures });
+		supervisor.newSlot(this.slotOnAir);
 		supervisor.releaseShared = (output) => this.coverFrom(supervisor, output);
 		supervisor.mountWanted = (output) => this.takeFromCover(output);
 		for (const event of EVENT_NAMES) forward(supervisor, this, event);

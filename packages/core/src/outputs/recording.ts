@@ -41,8 +41,8 @@ export interface RecordingEvents {
 }
 
 /** Why a new file begins. */
-type Rotation = 'split' | 'restart' | 'full';
-const ROTATION_REASON: Record<Rotation, string> = { split: 'split', restart: 'the encoder restarted', full: 'the file reached its format’s size limit' };
+type Rotation = 'split' | 'slot' | 'restart' | 'full';
+const ROTATION_REASON: Record<Rotation, string> = { split: 'split', slot: 'a new slot of the schedule', restart: 'the encoder restarted', full: 'the file reached its format’s size limit' };
 
 /**
  * A local recording: the encoder's own bytes (no extra encode; one logical stream per file,
@@ -65,6 +65,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	private partBytes = 0;
 	private marks: TrackMark[] = [];
 	private nowPlaying: Metadata;
+	/** The schedule's profile on air, for `{slot}`. */
+	private slot: string | null = null;
 	private lastUnitAt = 0;
 	private readonly sidecars = new SidecarWriter();
 	private unsubscribe: (() => void) | undefined;
@@ -90,9 +92,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		private readonly profile: { name: string; baseDir: string },
 		private readonly tap: Tap,
 		nowPlaying: Metadata = {},
+		slot: string | null = null,
 	) {
 		super();
 		this.nowPlaying = nowPlaying;
+		this.slot = slot;
 	}
 
 	get state(): RecordingState {
@@ -122,6 +126,13 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			this.#state = 'stopped';
 			this.emit('state', 'stopped', null);
 		}
+	}
+
+	/** A slot of the schedule began (`profile` on air, null: nobody): `split: slot` begins a new file. */
+	newSlot(profile: string | null): void {
+		if (profile === this.slot) return;
+		this.slot = profile;
+		if (this.spec.split === 'slot') this.rotate('slot');
 	}
 
 	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
@@ -160,8 +171,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	 * number (a file is never appended to: that would make a chain of two streams), and another
 	 * user's symlink is never followed; either is said.
 	 */
-	private async freshName(): Promise<string> {
-		const base = expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir);
+	private async freshName(at = new Date()): Promise<string> {
+		const base = this.expand(at);
 		for (let part = 1; ; part++) {
 			const candidate = partPath(base, part);
 			if (this.#parts.includes(candidate)) continue;
@@ -262,12 +273,12 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	private rotate(why: Rotation, at = new Date()): void {
 		if (this.stopped || !this.stream) return;
 		void this.closePart();
-		const next = this.spec.path.includes('{date}') ? expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at) : partPath(this.#parts[0]!, this.#parts.length + 1);
-		const file = this.#parts.includes(next) ? partPath(this.#parts[0]!, this.#parts.length + 1) : next;
-		this.emit('part', file, ROTATION_REASON[why]);
-		// Units keep coming while the folder is checked: held, and written first.
+		// Units keep coming while the name is found and the folder checked: held, and written first.
 		this.opening = [];
-		void this.open(file);
+		void this.freshName(at).then((file) => {
+			this.emit('part', file, ROTATION_REASON[why]);
+			return this.open(file);
+		});
 	}
 
 	/** Ends the current file: its closing bytes, then its length in the header and its sidecars. */
@@ -300,9 +311,13 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		await handle.close().catch(() => {});
 	}
 
+	private expand(at: Date): string {
+		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.slot);
+	}
+
 	private scheduleSplit(): void {
 		const seconds = this.spec.split;
-		if (seconds === null) return;
+		if (typeof seconds !== 'number') return;
 		// A timer that fired a little early must not see the same boundary again: look from half a second on.
 		const wait = untilNextBoundary(seconds, new Date(Date.now() + 500)) + 500;
 		// Named after the boundary itself, even when the timer fires a millisecond early.

@@ -208,9 +208,10 @@ function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 const UNIT_BYTES: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
 
-/** `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock; at least 10 s. */
-function split(value: string | undefined, where: InstancePath, report: Report): number | null {
+/** `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock, at least 10 s; `slot`: at each slot of the schedule. */
+function split(value: string | undefined, where: InstancePath, report: Report): RecordingSpec['split'] {
 	if (value === undefined) return null;
+	if (value.trim() === 'slot') return 'slot';
 	const match = /^(\d+)\s*(s|m|h)$/.exec(value.trim());
 	const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!]! : NaN;
 	if (!(seconds >= 10 && seconds <= 7 * 86_400)) {

@@ -41,6 +41,11 @@ export class Scheduler {
 		return next?.profile === name && next.start - now <= this.schedule.leadSeconds * 1000 ? 'ahead' : undefined;
 	}
 
+	/** The profile whose slot is on air now (null: nobody). */
+	onAir(now = Date.now()): string | null {
+		return this.schedule.at(now)?.profile ?? null;
+	}
+
 	/** A new schedule (a reload): the slot on air stays handled, so that a hand-made change holds until the next boundary. */
 	replace(schedule: Schedule): Scheduler {
 		const next = new Scheduler(this.orchestrator, schedule, this.log);
@@ -112,6 +117,7 @@ export class Scheduler {
 			this.log('info', `schedule: ${next.profile} started ahead of its slot at ${new Date(next.start).toISOString()}`);
 		}
 		if (!atBoundary) return;
+		this.orchestrator.slotBegan(onAir ?? null);
 		const holder = governed.find((name) => running.has(name) && this.orchestrator.holdsSharedMount(name));
 		if (onAir && governed.includes(onAir)) {
 			if (holder && holder !== onAir) {

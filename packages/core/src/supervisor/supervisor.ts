@@ -87,6 +87,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	releaseShared: ((output: IcecastOutput) => boolean) | undefined;
 	mountWanted: ((output: IcecastOutput) => void) | undefined;
 	private readonly recordings: RecordingSink[] = [];
+	/** The schedule's profile on air, for recordings split by slot. */
+	private slot: string | null = null;
 	/** Shared outputs released for dead air (`silence.action: yield`), and the timer that takes them back. */
 	private yielded: IcecastOutput[] = [];
 	private takeBack: NodeJS.Timeout | undefined;
@@ -164,7 +166,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				if (own) void output.setMetadata(own);
 			}
 			for (const spec of encoder.recordings) {
-				const sink = new RecordingSink(spec, this.profile, tap, initial ?? {});
+				const sink = new RecordingSink(spec, this.profile, tap, initial ?? {}, this.slot);
 				const event = (state: RecordingState, error: string | null) => {
 					const { path, seconds, partBytes } = sink.status();
 					this.emit('recording', { profile: this.name, path, state, error, seconds, bytes: partBytes });
@@ -268,6 +270,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			result.set(server.name, credentials);
 		}
 		return result;
+	}
+
+	/** The schedule's profile on air changed (null: nobody): recordings split by slot begin a new file. */
+	newSlot(profile: string | null): void {
+		this.slot = profile;
+		for (const recording of this.recordings) recording.newSlot(profile);
 	}
 
 	/**

@@ -7,9 +7,9 @@ export function dateStamp(now: Date): string {
 	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}_${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
 }
 
-/** `{profile}` and `{date}` in a recording path, resolved against the profile's folder. */
-export function expandRecordingPath(template: string, profile: string, baseDir: string, now = new Date()): string {
-	return path.resolve(baseDir, template.replaceAll('{profile}', profile).replaceAll('{date}', dateStamp(now)));
+/** `{profile}`, `{date}` and `{slot}` (the schedule's profile on air) in a recording path, resolved against the profile's folder. */
+export function expandRecordingPath(template: string, profile: string, baseDir: string, now = new Date(), slot: string | null = null): string {
+	return path.resolve(baseDir, template.replaceAll('{profile}', profile).replaceAll('{date}', dateStamp(now)).replaceAll('{slot}', slot ?? 'none'));
 }
 
 /** `show.ogg` → `show-part2.ogg`: where a recording continues in the same name. */
@@ -30,7 +30,7 @@ export function recordingFilePattern(template: string, profile: string, baseDir:
 	const stem = path
 		.basename(file, ext)
 		.split('{date}')
-		.map(escape)
+		.map((part) => part.split('{slot}').map(escape).join('[^/]+'))
 		.join('\\d{4}-\\d{2}-\\d{2}_\\d{6}');
 	return { dir: path.dirname(file), name: new RegExp(`^${stem}(-part\\d+)?${escape(ext)}$`) };
 }
