@@ -12,6 +12,7 @@ import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { median, timeToFirstByte } from './lib/listen.js';
 import { children, sampleProcesses } from './lib/proc.js';
+import { loadBench } from './load.js';
 import { meterBench } from './meter.js';
 import { recoveryBench } from './recovery.js';
 
@@ -130,6 +131,7 @@ try {
 	const scaling: Row[] = ['jdcast', 'bare ffmpeg (old way)'].map((tool) => ({ tool, '4 targets / 1 target CPU': +(ratio(four, tool) / Math.max(0.01, ratio(one, tool))).toFixed(2) }));
 	const recovery = await recoveryBench({ dir, cli, env, port, icecast, password, startJdcast, startBareFfmpeg, stop, connectSignal });
 	const meter = await meterBench();
+	const load = await loadBench(dir, cli);
 
 	const date = new Date().toISOString().slice(0, 10);
 	const markdown = [
@@ -140,9 +142,13 @@ try {
 		table('Scaling', scaling),
 		table('Back on air after icecast2 restarts (icecast2 accepting again to first listener byte)', recovery),
 		table('Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3; the meter after a warm-up pass, as it runs all night)', meter),
+		table('Listener load: one profile (Opus 96 + MP3 128) pushed to three local icecast2 edges, Opus listeners spread over them, 10 s per step (the load client shares the machine)', load.rows),
+		table('An edge killed for 5 s under 1000 listeners, and started again', load.outage),
+		load.sentence,
+		'',
 	].join('\n');
 	process.stdout.write(`\n${markdown}\n`);
-	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, recovery, meter }, null, 2)}\n`);
+	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, recovery, meter, load }, null, 2)}\n`);
 	const readme = path.join(root, 'README.md');
 	const text = readFileSync(readme, 'utf8');
 	const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);

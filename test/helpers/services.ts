@@ -49,7 +49,7 @@ export async function startJack(t: TestContext): Promise<DummyJack> {
 }
 
 /** A real icecast2 on its own port, stopped after the test. */
-export async function startIcecast(t: TestContext, options: { port?: number; burstOnConnect?: boolean; sourcePassword?: string; tlsCertificate?: string; mounts?: Record<string, { fallback: string }> } = {}): Promise<EmbeddedIcecast> {
+export async function startIcecast(t: TestContext, options: { port?: number; burstOnConnect?: boolean; sourcePassword?: string; tlsCertificate?: string; mounts?: Record<string, { fallback: string }>; clients?: number } = {}): Promise<EmbeddedIcecast> {
 	const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
 	t.after(() => icecast.stop());
 	return icecast;

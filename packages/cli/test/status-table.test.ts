@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AudioStatus, OutputStatus, ProfileStatus, StatusSnapshot } from '@jdcast/core';
+import { listenersByMount, type AudioStatus, type OutputStatus, type ProfileStatus, type StatusSnapshot } from '@jdcast/core';
 import { renderTable, shortPath } from '../src/output/status-table.js';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
@@ -17,7 +17,7 @@ function profile(p: Partial<ProfileStatus>): ProfileStatus {
 	return { name: 'night', state: 'running', lastError: null, encoder: { pid: 1, restarts: 0, xruns: 0 }, audio: audio({}), jack: null, outputs: [output({})], recordings: [], ...p };
 }
 
-const snapshot = (profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, process: { pid: 1, loopDelayMaxMs: 3 } });
+const snapshot = (profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, mounts: listenersByMount(profiles), process: { pid: 1, loopDelayMaxMs: 3 } });
 
 describe('the status table', () => {
 	it('shows a meter per profile: peak bar, peak and loudness', () => {
@@ -48,6 +48,13 @@ describe('the status table', () => {
 		assert.match(text, /^ {6}connection refused by far\.example:8000  \[31mred/m);
 		assert.match(text, /^  rec recording  archive\/2026\/november\/night-2026-11-27_020000\.ogg$/m);
 		assert.ok(!text.includes('\u001b'), 'what a server said reaches the terminal without escape sequences');
+	});
+
+	it('sums the listeners of a mount over every server that carries it (edges)', () => {
+		const edges = ['edge1', 'edge2', 'edge3'].map((server, i) => output({ server, url: `http://${server}:8000/live.opus`, listeners: [104, 103, null][i]! }));
+		const text = renderTable(snapshot([profile({ outputs: edges })]), { width: 100 });
+		assert.match(text, /^\/night\.opus: 207 listeners on 3 servers \(edge1 104, edge2 103, edge3 \?\)$/m);
+		assert.deepEqual(listenersByMount([profile({ outputs: edges }), profile({ name: 'off', state: 'stopped', outputs: edges })]).map((m) => [m.mount, m.listeners, m.servers.length]), [["/night.opus", 207, 3]]);
 	});
 
 	it('shortens a path relative to the working folder first', () => {

@@ -34,7 +34,7 @@ describe('who may use the HTTP side', () => {
 describe('health', () => {
 	const output = (o: Partial<OutputStatus>): OutputStatus => ({ server: 'main', mount: '/a', shared: false, format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 0, nowPlaying: null, liveSince: null, url: 'http://h:8000/a', ...o });
 	const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({ name: 'p', state: 'running', lastError: null, encoder: { pid: 1, restarts: 0, xruns: 0 }, audio: null, jack: null, outputs: [output({})], recordings: [], ...p });
-	const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, process: { pid: 1, loopDelayMaxMs: 0 } });
+	const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, mounts: [], process: { pid: 1, loopDelayMaxMs: 0 } });
 
 	it('every running profile live and audible: ok', () => {
 		assert.deepEqual(healthOf(snapshot(profile({}), profile({ name: 'q', state: 'stopped', outputs: [output({ state: 'stopped' })] }))), { ok: true, problems: [] });

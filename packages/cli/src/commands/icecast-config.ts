@@ -1,12 +1,15 @@
-import { loadProfileFiles, mountBlocks, type MountSettings } from '@jdcast/core';
+import { loadProfileFiles, mountBlocks, relayBlocks, type MountSettings, type Profile } from '@jdcast/core';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { helpOption, type Command } from './command.js';
 
 export const icecastConfig: Command = {
 	name: 'icecast-config',
 	summary: "Print the <mount> blocks (fallbacks) to paste into your own Icecast server's icecast.xml.",
-	usage: 'jdcast icecast-config FILES...',
-	options: { ...helpOption },
+	usage: 'jdcast icecast-config [--edge SERVER] FILES...',
+	options: {
+		edge: { type: 'string', description: "print instead the <relay> blocks of an edge Icecast that pulls every mount the profiles send to SERVER (a server's name in the profiles)", placeholder: 'SERVER' },
+		...helpOption,
+	},
 	details: [
 		'For every server of the profiles that is not embedded: the mounts of `servers.NAME.mounts`',
 		'(fallback-mount, fallback-override 1, UTF-8 charset), to go inside <icecast>. Listeners of a',
@@ -15,10 +18,11 @@ export const icecastConfig: Command = {
 		'between DJs.',
 	],
 	needsFiles: true,
-	async run({ positionals }) {
+	async run({ values, positionals }) {
 		const loaded = await loadProfileFiles(positionals);
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
+		if (typeof values.edge === 'string') return printRelays(loaded.profiles, values.edge);
 		const servers = new Map<string, { mounts: Record<string, MountSettings>; shared: Set<string>; names: Set<string> }>();
 		for (const profile of loaded.profiles) {
 			for (const server of Object.values(profile.servers)) {
@@ -43,3 +47,17 @@ export const icecastConfig: Command = {
 		return 0;
 	},
 };
+
+/** The pull side (docs/scaling.md): an edge's <relay> blocks for every mount the profiles send to `master`. */
+function printRelays(profiles: Profile[], master: string): number {
+	const servers = profiles.flatMap((p) => Object.values(p.servers).filter((s) => s.name === master));
+	if (servers.length === 0) {
+		const names = [...new Set(profiles.flatMap((p) => Object.keys(p.servers)))];
+		process.stderr.write(`jdcast: no server named ${JSON.stringify(master)} in these profiles; servers are ${names.join(', ')}\n`);
+		return 1;
+	}
+	const { host, port } = servers[0]!;
+	const mounts = [...new Set(profiles.flatMap((p) => p.streams.filter((s) => s.servers.includes(master)).map((s) => s.mount)))];
+	process.stdout.write(`<!-- an edge of ${host}:${port}: inside <icecast> of each edge (see docs/scaling.md) -->\n${relayBlocks(host, port, mounts)}\n`);
+	return 0;
+}

@@ -56,6 +56,12 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 		// The cause under the row it belongs to: the table stays narrow, the words stay whole.
 		if (row.error) lines.push(paint(row.paint === 'good' ? 'dim' : row.paint, cut(`      ${clean(row.error)}`, width)));
 	}
+	// A mount on several servers (edges): its listeners in all, then per server.
+	for (const m of snapshot.mounts ?? []) {
+		if (m.servers.length < 2) continue;
+		const each = m.servers.map((s) => `${s.server} ${s.listeners ?? '?'}`).join(', ');
+		lines.push(cut(`${m.mount}: ${m.listeners ?? '?'} listeners on ${m.servers.length} servers (${each})`, width));
+	}
 	if (snapshot.schedule) lines.push(paint('dim', cut(scheduleLine(snapshot.schedule, now), width)));
 	return lines.join('\n');
 }

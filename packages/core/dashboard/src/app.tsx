@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { healthOf } from '../../src/status/health.js';
-import { describeReload, type JdcastEventMessage, type ListenerSeries, type StatusSnapshot } from '../../src/status/types.js';
+import { describeReload, listenersByMount, type JdcastEventMessage, type ListenerSeries, type StatusSnapshot } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
 import { ProfileCard } from './profile-card.js';
 import 'uplot/dist/uPlot.min.css';
@@ -78,7 +78,7 @@ function App() {
 			source.onmessage = (message: MessageEvent<string>) => {
 				const event = JSON.parse(message.data) as JdcastEventMessage;
 				if (LOGGED.has(event.event)) setLog((old) => [event as LoggedEvent, ...old].slice(0, 50));
-				const next = current ? applyEvent(current, event) : event.event === 'status' ? applyEvent({ profiles: [], process: { pid: 0, loopDelayMaxMs: 0 } }, event) : null;
+				const next = current ? applyEvent(current, event) : event.event === 'status' ? applyEvent({ profiles: [], mounts: [], process: { pid: 0, loopDelayMaxMs: 0 } }, event) : null;
 				if (next) show(next);
 				else refresh();
 			};
@@ -110,6 +110,8 @@ function App() {
 	if (!status) return <p class="loading">{connection === 'lost' ? 'jdcast does not answer; trying again…' : 'Connecting to jdcast…'}</p>;
 	const health = healthOf(status);
 	const names = status.profiles.map((p) => p.name);
+	// A mount on several servers (edges): its listeners summed, beside each server's.
+	const edges = listenersByMount(status.profiles).filter((m) => m.servers.length > 1);
 	return (
 		<>
 			<header class="top">
@@ -143,6 +145,15 @@ function App() {
 			{!health.ok && (
 				<ul class="problems" aria-label="Problems">
 					{health.problems.map((p) => <li key={p}>{p}</li>)}
+				</ul>
+			)}
+			{edges.length > 0 && (
+				<ul class="edges" aria-label="Listeners over all servers">
+					{edges.map((m) => (
+						<li key={m.mount}>
+							<strong>{m.mount}</strong> {m.listeners ?? '?'} listeners on {m.servers.length} servers ({m.servers.map((s) => `${s.server} ${s.listeners ?? '?'}`).join(', ')})
+						</li>
+					))}
 				</ul>
 			)}
 			<main>

@@ -24,6 +24,8 @@ export interface EmbeddedIcecastOptions {
 	tlsCertificate?: string;
 	/** Mounts with a fallback (the profiles' `servers.NAME.mounts`). */
 	mounts?: Record<string, MountSettings>;
+	/** Listeners (and sources) at most, Icecast's `<clients>`; default 200. */
+	clients?: number;
 }
 
 export interface EmbeddedIcecast {
@@ -139,7 +141,7 @@ function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adm
   <location>jdcast</location>
   <admin>jdcast@localhost</admin>
   <limits>
-    <clients>200</clients>
+    <clients>${o.clients ?? 200}</clients>
     <sources>100</sources>
     <queue-size>1048576</queue-size>
     <client-timeout>30</client-timeout>

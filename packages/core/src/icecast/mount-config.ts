@@ -25,3 +25,27 @@ export function mountBlocks(mounts: Record<string, MountSettings>, indent = ''):
 		)
 		.join('\n');
 }
+
+/**
+ * An edge Icecast's `<relay>` blocks: it pulls each mount from the master (host:port) and serves
+ * it under the same name, always (not on demand: a listener never waits for the pull to start),
+ * with the MP3 titles relayed too.
+ */
+export function relayBlocks(host: string, port: number, mounts: readonly string[], indent = ''): string {
+	return mounts
+		.map((mount) =>
+			[
+				'<relay>',
+				`  <server>${xml(host)}</server>`,
+				`  <port>${port}</port>`,
+				`  <mount>${xml(mount)}</mount>`,
+				`  <local-mount>${xml(mount)}</local-mount>`,
+				'  <on-demand>0</on-demand>',
+				'  <relay-shoutcast-metadata>1</relay-shoutcast-metadata>',
+				'</relay>',
+			]
+				.map((line) => `${indent}${line}`)
+				.join('\n'),
+		)
+		.join('\n');
+}

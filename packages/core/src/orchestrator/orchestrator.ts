@@ -6,7 +6,7 @@ import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
-import { EVENT_NAMES, type HandoverResult, type JdcastEvents, type ProfileStatus, type ReloadResult, type StatusSnapshot } from '../status/types.js';
+import { EVENT_NAMES, listenersByMount, type HandoverResult, type JdcastEvents, type ProfileStatus, type ReloadResult, type StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
@@ -237,9 +237,11 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	}
 
 	status(): StatusSnapshot {
+		// A profile that never ran yet (a schedule starts it in its slot) is there too, stopped.
+		const profiles = [...this.known.keys()].map((name) => this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name) ?? notStarted(name));
 		return {
-			// A profile that never ran yet (a schedule starts it in its slot) is there too, stopped.
-			profiles: [...this.known.keys()].map((name) => this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name) ?? notStarted(name)),
+			profiles,
+			mounts: listenersByMount(profiles),
 			process: { pid: process.pid, loopDelayMaxMs: this.loopDelay.maxMs },
 			...(this.scheduler ? { schedule: this.scheduler.status() } : {}),
 		};

@@ -98,8 +98,38 @@ export interface ProcessStatus {
 	loopDelayMaxMs: number;
 }
 
+/** One mount name and its listeners, summed over every server that carries it (edge servers). */
+export interface MountListeners {
+	mount: string;
+	/** Summed over the servers whose count is known; null while none is. */
+	listeners: number | null;
+	/** Per server (each listen URL once, whichever profile feeds it). */
+	servers: { server: string; url: string; listeners: number | null }[];
+}
+
+/** Listeners per mount name over every server, from the profiles' outputs (stopped profiles left out). */
+export function listenersByMount(profiles: readonly ProfileStatus[]): MountListeners[] {
+	const mounts = new Map<string, Map<string, { server: string; url: string; listeners: number | null }>>();
+	for (const profile of profiles) {
+		if (profile.state === 'stopped') continue;
+		for (const o of profile.outputs) {
+			const servers = mounts.get(o.mount) ?? new Map();
+			mounts.set(o.mount, servers);
+			const known = servers.get(o.url);
+			if (!known || known.listeners === null) servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners });
+		}
+	}
+	return [...mounts].map(([mount, servers]) => {
+		const list = [...servers.values()];
+		const counts = list.map((s) => s.listeners).filter((n): n is number => n !== null);
+		return { mount, listeners: counts.length === 0 ? null : counts.reduce((a, b) => a + b, 0), servers: list };
+	});
+}
+
 export interface StatusSnapshot {
 	profiles: ProfileStatus[];
+	/** Listeners per mount name, summed over every server that carries it. */
+	mounts: MountListeners[];
 	process: ProcessStatus;
 	/** Present while a schedule (`jdcast up --schedule`) is in force. */
 	schedule?: ScheduleStatus;
