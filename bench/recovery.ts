@@ -1,65 +1,46 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { EmbeddedIcecast } from '@jdcast/core';
-import { readGraph } from '@jdcast/core/testing';
 import type { ResultPromise } from 'execa';
 import { median, timeToFirstByte } from './lib/listen.js';
+import type { Tool } from './peers.js';
 
 interface Context {
-	dir: string;
-	cli: string;
-	env: Record<string, string>;
-	port: number;
 	icecast: EmbeddedIcecast;
-	password: string;
-	startJdcast(file: string): ResultPromise;
-	startBareFfmpeg(client: string, mount: string): ResultPromise;
-	stop(child: ResultPromise): Promise<void>;
-	connectSignal(client: string): Promise<void>;
+	port: number;
+	all: Tool[];
+	start(tool: Tool, mounts: string[]): Promise<ResultPromise[]>;
+	stop(children: ResultPromise[]): Promise<void>;
 }
 
 const OUTAGE_MS = 3000;
 const TRIES = Number(process.env.BENCH_RESTARTS ?? 3);
+const GIVE_UP_MS = 20_000;
 
-async function connections(client: string): Promise<string> {
-	const graph = (await readGraph('jdcast-bench')) ?? [];
-	return JSON.stringify(graph.filter((p) => p.client === client).map((p) => [p.name, p.connections]));
-}
-
-/** icecast2 killed, down 3 s, started again: how long until a listener hears each tool again. */
+/** icecast2 killed, down 3 s, started again, three times: how long until a listener hears each tool again. */
 export async function recoveryBench(c: Context): Promise<{ tool: string; [key: string]: string | number }[]> {
-	const file = path.join(c.dir, 'recovery.yaml');
-	writeFileSync(file, `name: recovery\ninput:\n  jack: { client: jd_recovery, server: jdcast-bench, connect: [jack_simple_client] }\nservers:\n  main: { host: 127.0.0.1, port: ${c.port}, password_env: BENCH_PW }\nstreams:\n  - { mount: /recovery.opus, format: opus }\n`, { mode: 0o600 });
-	const jd = c.startJdcast(file);
-	const old = c.startBareFfmpeg('old_recovery', '/old-recovery.opus');
-	await c.connectSignal('old_recovery');
 	const url = (m: string) => `http://127.0.0.1:${c.port}${m}`;
-	await timeToFirstByte(url('/recovery.opus'), performance.now());
-	await timeToFirstByte(url('/old-recovery.opus'), performance.now());
+	const present = c.all.filter((t) => t.installed);
+	const runs = await Promise.all(present.map(async (tool, i) => ({ tool, mount: `/recovery${i}.opus`, children: await c.start(tool, [`/recovery${i}.opus`]), times: [] as number[] })));
+	await Promise.all(runs.map((r) => timeToFirstByte(url(r.mount), performance.now())));
 	await new Promise((r) => setTimeout(r, 1500));
-	const before = await connections('jd_recovery');
-
-	const jdTimes: number[] = [];
-	let oldBack = 0;
 	for (let i = 0; i < TRIES; i++) {
 		await c.icecast.kill();
 		await new Promise((r) => setTimeout(r, OUTAGE_MS));
 		await c.icecast.restart();
 		const t0 = performance.now();
-		const [jdMs, oldMs] = await Promise.all([
-			timeToFirstByte(url('/recovery.opus'), t0, 20_000),
-			timeToFirstByte(url('/old-recovery.opus'), t0, 5_000).catch(() => undefined),
-		]);
-		jdTimes.push(jdMs);
-		if (oldMs !== undefined) oldBack++;
+		await Promise.all(runs.map(async (r) => r.times.push(await timeToFirstByte(url(r.mount), t0, GIVE_UP_MS).catch(() => Infinity))));
 		await new Promise((r) => setTimeout(r, 1500));
 	}
-	const after = await connections('jd_recovery');
-	const oldAlive = old.exitCode === null && old.signalCode === null;
-	await c.stop(jd);
-	await c.stop(old);
+	const alive = runs.map((r) => r.children.every((ch) => ch.exitCode === null && ch.signalCode === null));
+	await Promise.all(runs.map((r) => c.stop(r.children)));
+	const seconds = (ms: number) => (Number.isFinite(ms) ? +(ms / 1000).toFixed(3) : 'never');
 	return [
-		{ tool: 'jdcast', 'median s': +(median(jdTimes) / 1000).toFixed(3), 'max s': +(Math.max(...jdTimes) / 1000).toFixed(3), 'back on air': `${jdTimes.length}/${TRIES}`, 'JACK connections kept': before === after ? 'yes' : 'no', 'encoder restarted': 'no' },
-		{ tool: 'bare ffmpeg (old way)', 'median s': 'never', 'max s': 'never', 'back on air': `${oldBack}/${TRIES}`, 'JACK connections kept': oldAlive ? 'yes' : 'no (ffmpeg exited)', 'encoder restarted': oldAlive ? 'no' : 'exited' },
+		...runs.map((r, i) => ({
+			tool: r.tool.name,
+			'each try s': r.times.map(seconds).join(', '),
+			'median s': seconds(median(r.times)),
+			'back on air': `${r.times.filter(Number.isFinite).length}/${TRIES}`,
+			'still running': alive[i] ? 'yes' : 'no (exited)',
+		})),
+		...c.all.filter((t) => !t.installed).map((t) => ({ tool: t.name, 'each try s': 'not installed' })),
 	];
 }

@@ -1,146 +1,174 @@
 /**
- * npm run bench: jdcast side by side with the old way (one bare `ffmpeg -f jack ... icecast://`
- * per stream), in the same run, on this machine, on loopback only. Prints tables, writes
- * bench/results/latest.json and the table in README.md between the bench markers.
+ * npm run bench: jdcast side by side with DarkIce and Liquidsoap (when installed) and the seed's
+ * way (one bare `ffmpeg -f jack ... icecast://` per stream), in the same run, on this machine,
+ * on loopback only: Opus 96 from one JACK dummy server to one local icecast2. Prints tables,
+ * writes bench/results/latest.json and the tables in README.md between the bench markers.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedIcecast } from '@jdcast/core';
-import { connectPorts, readGraph, startDummyJack, startTestSignal } from '@jdcast/core/testing';
-import { execa, type ResultPromise } from 'execa';
+import { startDummyJack, startTestSignal } from '@jdcast/core/testing';
+import type { ResultPromise } from 'execa';
 import getPort from 'get-port';
+import { latencyBench } from './latency.js';
 import { median, timeToFirstByte } from './lib/listen.js';
 import { children, sampleProcesses } from './lib/proc.js';
 import { loadBench } from './load.js';
 import { meterBench } from './meter.js';
+import { clientsOf, connectSignal, stopAll, tools, type Tool } from './peers.js';
 import { recoveryBench } from './recovery.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = path.join(root, 'packages/cli/bin/jdcast.mjs');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const JACK = 'jdcast-bench';
 
-interface Row {
+export interface Row {
 	tool: string;
 	[key: string]: string | number;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-bench-'));
-const env = { JACK_DEFAULT_SERVER: JACK, JACK_NO_START_SERVER: '1', JDCAST_SOCKET: path.join(dir, 'control.sock') };
+const env = { JACK_DEFAULT_SERVER: JACK, JACK_NO_START_SERVER: '1' };
 const jack = await startDummyJack(JACK);
 const signal = await startTestSignal(JACK);
 const port = await getPort({ host: '127.0.0.1' });
 const icecast = await startEmbeddedIcecast({ port });
 const password = icecast.sourcePassword.reveal();
 const running: ResultPromise[] = [];
+const setup = { dir, cli, jack: JACK, port, password, env };
+const all = await tools(setup, running);
+const present = all.filter((t) => t.installed);
+let serial = 0;
 
-function profile(name: string, client: string, mounts: string[]): string {
-	const file = path.join(dir, `${name}.yaml`);
-	writeFileSync(file, `name: ${name}\ninput:\n  jack: { client: ${client}, server: ${JACK}, connect: [jack_simple_client] }\nservers:\n  main: { host: 127.0.0.1, port: ${port}, password_env: BENCH_PW }\nstreams:\n${mounts.map((m) => `  - { mount: ${m}, format: opus, bitrate: 96 }`).join('\n')}\n`, { mode: 0o600 });
-	return file;
+/** Starts a tool on `mounts` and connects the test signal where it does not itself. */
+async function start(tool: Tool, mounts: string[], onPort = port): Promise<ResultPromise[]> {
+	const client = `b${serial++}`;
+	const started = tool.start(client, mounts, onPort);
+	if (!tool.connectsItself) await Promise.all(clientsOf(tool, client, mounts.length).map((c) => connectSignal(JACK, c)));
+	return started;
 }
 
-function startJdcast(file: string): ResultPromise {
-	const child = execa(process.execPath, [cli, 'up', '--json', file], { env: { ...env, BENCH_PW: password }, reject: false, stdout: 'ignore', stderr: 'ignore' });
-	running.push(child);
-	return child;
-}
-
-/** The old Jackdaw plugin's way: the password in argv, ffmpeg talking to Icecast itself. */
-function startBareFfmpeg(client: string, mount: string): ResultPromise {
-	const child = execa('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'jack', '-channels', '2', '-i', client, '-c:a', 'libopus', '-b:a', '96k', '-content_type', 'audio/ogg', '-f', 'ogg', `icecast://source:${password}@127.0.0.1:${port}${mount}`], { env, reject: false, stdio: 'ignore' });
-	running.push(child);
-	return child;
-}
-
-async function connectSignal(client: string): Promise<void> {
-	for (let i = 0; i < 100; i++) {
-		const graph = await readGraph(JACK);
-		if (graph?.some((p) => p.client === client)) {
-			await connectPorts('jack_simple_client:output1', `${client}:input_1`, JACK);
-			await connectPorts('jack_simple_client:output2', `${client}:input_2`, JACK);
-			return;
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-}
-
-async function stop(child: ResultPromise): Promise<void> {
-	child.kill('SIGINT');
-	const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-	await child;
-	clearTimeout(timer);
-}
+const notInstalled = (tool: Tool, keys: string[]): Row => Object.fromEntries([['tool', tool.name], ...keys.map((k) => [k, 'not installed'])]) as Row;
 
 async function timeToAir(): Promise<Row[]> {
-	const jd: number[] = [];
-	const bare: number[] = [];
-	for (let i = 0; i < RUNS; i++) {
-		const file = profile(`air${i}`, `jd_air${i}`, [`/air${i}.opus`]);
-		let t0 = performance.now();
-		let child = startJdcast(file);
-		jd.push(await timeToFirstByte(`http://127.0.0.1:${port}/air${i}.opus`, t0));
-		await stop(child);
-		t0 = performance.now();
-		child = startBareFfmpeg(`old_air${i}`, `/old-air${i}.opus`);
-		bare.push(await timeToFirstByte(`http://127.0.0.1:${port}/old-air${i}.opus`, t0));
-		await stop(child);
+	const rows: Row[] = [];
+	for (const tool of all) {
+		if (!tool.installed) {
+			rows.push(notInstalled(tool, ['median s', 'min s', 'max s', 'runs']));
+			continue;
+		}
+		const times: number[] = [];
+		for (let i = 0; i < RUNS; i++) {
+			const mount = `/air${serial}.opus`;
+			const t0 = performance.now();
+			const started = start(tool, [mount]);
+			times.push(await timeToFirstByte(`http://127.0.0.1:${port}${mount}`, t0));
+			await stopAll(await started);
+		}
+		rows.push({ tool: tool.name, 'median s': +(median(times) / 1000).toFixed(3), 'min s': +(Math.min(...times) / 1000).toFixed(3), 'max s': +(Math.max(...times) / 1000).toFixed(3), runs: times.length });
 	}
-	const row = (tool: string, values: number[]): Row => ({ tool, 'median s': +(median(values) / 1000).toFixed(3), 'min s': +(Math.min(...values) / 1000).toFixed(3), 'max s': +(Math.max(...values) / 1000).toFixed(3), runs: values.length });
-	return [row('jdcast', jd), row('bare ffmpeg (old way)', bare)];
+	return rows;
 }
 
+/** CPU and memory of each tool over SECONDS, its processes and their children (jdcast: Node and ffmpeg apart). */
 async function cost(targets: number): Promise<Row[]> {
-	const mounts = Array.from({ length: targets }, (_, i) => `/cost${targets}-${i}.opus`);
-	const file = profile(`cost${targets}`, `jd_cost${targets}`, mounts);
-	const jd = startJdcast(file);
-	await Promise.all(mounts.map((m) => timeToFirstByte(`http://127.0.0.1:${port}${m}`, performance.now())));
-	await new Promise((r) => setTimeout(r, 1000));
-	const jdResult = await sampleProcesses(() => [jd.pid!, ...children(jd.pid!)], SECONDS);
-	await stop(jd);
+	const rows: Row[] = [];
+	for (const tool of all) {
+		const keys = ['targets', 'processes', 'CPU s', 'CPU % of a core', 'of which jdcast (Node) s', 'peak memory MiB (PSS)'];
+		if (!tool.installed) {
+			rows.push(notInstalled(tool, keys));
+			continue;
+		}
+		const mounts = Array.from({ length: targets }, (_, i) => `/cost${serial}-${i}.opus`);
+		const started = await start(tool, mounts);
+		await Promise.all(mounts.map((m) => timeToFirstByte(`http://127.0.0.1:${port}${m}`, performance.now())));
+		await new Promise((r) => setTimeout(r, 1000));
+		const tops = started.map((c) => c.pid!);
+		const node = tool.name === "jdcast" ? sampleProcesses(() => tops, SECONDS) : undefined;
+		const all = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), SECONDS);
+		const own = await node;
+		await stopAll(started);
+		rows.push({
+			tool: tool.name,
+			targets,
+			processes: all.processes,
+			'CPU s': +all.cpuSeconds.toFixed(2),
+			'CPU % of a core': +((all.cpuSeconds / SECONDS) * 100).toFixed(1),
+			'of which jdcast (Node) s': own ? +own.cpuSeconds.toFixed(2) : '—',
+			'peak memory MiB (PSS)': +all.peakPssMiB.toFixed(1),
+		});
+	}
+	return rows;
+}
 
-	const olds = mounts.map((m, i) => ({ child: startBareFfmpeg(`old_cost${targets}_${i}`, `/old${m}`), mount: `/old${m}`, client: `old_cost${targets}_${i}` }));
-	await Promise.all(olds.map((o) => connectSignal(o.client)));
-	await Promise.all(olds.map((o) => timeToFirstByte(`http://127.0.0.1:${port}${o.mount}`, performance.now())));
-	await new Promise((r) => setTimeout(r, 1000));
-	const oldResult = await sampleProcesses(() => olds.map((o) => o.child.pid!), SECONDS);
-	await Promise.all(olds.map((o) => stop(o.child)));
-	const row = (tool: string, r: { cpuSeconds: number; peakPssMiB: number; processes: number }): Row => ({
-		tool,
-		targets,
-		processes: r.processes,
-		'CPU s': +r.cpuSeconds.toFixed(2),
-		'CPU % of a core': +((r.cpuSeconds / SECONDS) * 100).toFixed(1),
-		'peak memory MiB (PSS)': +r.peakPssMiB.toFixed(1),
-	});
-	return [row('jdcast', jdResult), row('bare ffmpeg (old way)', oldResult)];
+/** Ten DJs: jdcast with ten profiles in one process, beside ten DarkIce processes. */
+async function tenProfiles(): Promise<Row[]> {
+	const rows: Row[] = [];
+	for (const tool of present.filter((t) => t.name === 'jdcast' || t.name.startsWith('DarkIce'))) {
+		const started: ResultPromise[] = [];
+		const mounts: string[] = [];
+		if (tool.name === 'jdcast') {
+			const files = Array.from({ length: 10 }, (_, i) => {
+				const client = `ten${i}`;
+				const mount = `/ten${serial}-${i}.opus`;
+				mounts.push(mount);
+				const file = path.join(dir, `ten-${i}.yaml`);
+				writeFileSync(file, `name: ${client}\ninput:\n  jack: { client: ${client}, server: ${JACK}, connect: [jack_simple_client] }\nsilence: false\nservers:\n  main: { host: 127.0.0.1, port: ${port}, password_env: BENCH_PW }\nstreams:\n  - { mount: ${mount}, format: opus, bitrate: 96 }\n`, { mode: 0o600 });
+				return file;
+			});
+			const { execa } = await import('execa');
+			const child = execa(process.execPath, [cli, 'up', '--json', '--socket', path.join(dir, 'ten.sock'), ...files], { env: { ...env, BENCH_PW: password }, reject: false, stdio: 'ignore' });
+			running.push(child);
+			started.push(child);
+		} else {
+			for (let i = 0; i < 10; i++) {
+				const mount = `/ten${serial}-${i}.opus`;
+				mounts.push(mount);
+				started.push(...(await start(tool, [mount])));
+			}
+		}
+		serial++;
+		await Promise.all(mounts.map((m) => timeToFirstByte(`http://127.0.0.1:${port}${m}`, performance.now())));
+		await new Promise((r) => setTimeout(r, 2000));
+		const tops = started.map((c) => c.pid!);
+		const whole = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), 5);
+		const rss = tool.name === 'jdcast' ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tops[0]}/status`, 'utf8'))?.[1] ?? 0) / 1024 : undefined;
+		await stopAll(started);
+		rows.push({ tool: tool.name, profiles: 10, processes: whole.processes, 'peak memory MiB (PSS, all processes)': +whole.peakPssMiB.toFixed(1), 'jdcast (Node) RSS MiB': rss === undefined ? '—' : +rss.toFixed(1) });
+	}
+	return rows;
 }
 
 function table(title: string, rows: Row[]): string {
-	const keys = Object.keys(rows[0]!);
-	return [`**${title}**`, '', `| ${keys.join(' | ')} |`, `| ${keys.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${keys.map((k) => String(r[k])).join(' | ')} |`), ''].join('\n');
+	const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+	return [`**${title}**`, '', `| ${keys.join(' | ')} |`, `| ${keys.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${keys.map((k) => String(r[k] ?? '')).join(' | ')} |`), ''].join('\n');
 }
 
 try {
 	const air = await timeToAir();
 	const one = await cost(1);
 	const four = await cost(4);
-	const ratio = (rows: Row[], tool: string) => (rows.find((r) => r.tool === tool)!['CPU s'] as number);
-	const scaling: Row[] = ['jdcast', 'bare ffmpeg (old way)'].map((tool) => ({ tool, '4 targets / 1 target CPU': +(ratio(four, tool) / Math.max(0.01, ratio(one, tool))).toFixed(2) }));
-	const recovery = await recoveryBench({ dir, cli, env, port, icecast, password, startJdcast, startBareFfmpeg, stop, connectSignal });
+	const cpu = (rows: Row[], tool: string) => rows.find((r) => r.tool === tool)?.['CPU s'];
+	const scaling: Row[] = present.map((t) => ({ tool: t.name, '4 targets / 1 target CPU': +((cpu(four, t.name) as number) / Math.max(0.01, cpu(one, t.name) as number)).toFixed(2) }));
+	const ten = await tenProfiles();
+	const recovery = await recoveryBench({ icecast, port, all, start, stop: stopAll });
+	const latency = await latencyBench({ jack: JACK, all, stop: stopAll });
 	const meter = await meterBench();
 	const load = await loadBench(dir, cli);
 
 	const date = new Date().toISOString().slice(0, 10);
 	const markdown = [
-		`Measured ${date} by \`npm run bench\` on this machine (${process.arch}, ${(await import('node:os')).cpus().length} cores), Opus 96 from a JACK dummy server to a local icecast2 2.4 (burst on), ${SECONDS} s per cost run, ${RUNS} time-to-air runs.`,
+		`Measured ${date} by \`npm run bench\` on this machine (${process.arch}, ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB), Opus 96 from a JACK dummy server to a local icecast2 2.4 (burst on), ${SECONDS} s per cost run, ${RUNS} time-to-air runs. DarkIce and Liquidsoap are Debian's packages.`,
 		'',
-		table('Time to air (start to a listener\'s first byte)', air),
+		table("Time to air (process start to a listener's first byte)", air),
 		table('Cost of one encoding to 1 and 4 targets', [...one, ...four]),
 		table('Scaling', scaling),
+		table('Ten DJs on one machine (one Opus 96 mount each)', ten),
 		table('Back on air after icecast2 restarts (icecast2 accepting again to first listener byte)', recovery),
+		table('JACK to listener latency, burst-on-connect off (the test signal connected in JACK at t0; when a listener decoding live first hears it)', latency),
 		table('Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3; the meter after a warm-up pass, as it runs all night)', meter),
 		table('Listener load: one profile (Opus 96 + MP3 128) pushed to three local icecast2 edges, Opus listeners spread over them, 10 s per step (the load client shares the machine)', load.rows),
 		table('An edge killed for 5 s under 1000 listeners, and started again', load.outage),
@@ -148,13 +176,13 @@ try {
 		'',
 	].join('\n');
 	process.stdout.write(`\n${markdown}\n`);
-	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, recovery, meter, load }, null, 2)}\n`);
+	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, ten, recovery, latency, meter, load }, null, 2)}\n`);
 	const readme = path.join(root, 'README.md');
 	const text = readFileSync(readme, 'utf8');
 	const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);
 	if (updated !== text) writeFileSync(readme, updated);
 } finally {
-	await Promise.all(running.map((c) => stop(c).catch(() => {})));
+	await stopAll(running.filter((c) => c.exitCode === null && c.signalCode === null)).catch(() => {});
 	await icecast.stop();
 	await signal.stop();
 	await jack.stop();

@@ -73,7 +73,7 @@ it('another user plants a symlink where a recording goes: not followed, the reco
 	lchownSync(path.join(dir, 'rec', 'show.ogg'), 65534, 65534);
 	const file = writeProfile(dir, 'planted', `name: planted\ninput: { tone: {} }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /planted.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
-	await up.waitForEvent((e) => e.event === 'log' && /show\.ogg is a symlink that belongs to another user: not followed; recording to the next name/.test(String(e.message)), 'the planted symlink refused');
+	await up.waitForEvent((e) => e.event === 'log' && /show\.ogg belongs to another user: left alone; recording to the next name/.test(String(e.message)), 'the planted symlink refused');
 	await up.waitForEvent((e) => e.event === 'recording' && e.state === 'recording' && String(e.path).endsWith('show-part2.ogg'), 'the recording in its next part');
 	await new Promise((r) => setTimeout(r, 1500));
 	assert.equal(await up.stop('SIGTERM'), 0);

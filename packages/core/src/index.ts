@@ -18,6 +18,7 @@ export { ownerOf, watchOwner, type Owner } from './util/owner.js';
 export { loadScheduleFile, loadScheduleText, type ScheduleLoad } from './schedule/load.js';
 export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/schedule.js';
 export { readSmallFile, SmallFileError } from './util/small-file.js';
+export { writeFileAtomically } from './util/atomic-file.js';
 export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';
 export { type ReloadResult } from './orchestrator/orchestrator.js';
 export type { HttpOptions, HttpServer } from './http/server.js';

@@ -39,7 +39,7 @@ record:
 	it('gives the level meter one 32-bit float WAV copy of the input, after the encoders', () => {
 		const p = plan(profileOf(`${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n  - { mount: /b, format: mp3 }\n`));
 		const meter = splitOutputs(p.argv).at(-1)!;
-		assert.deepEqual(meter, ['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:5']);
+		assert.deepEqual(meter, ['-map', '0:a:0', '-af', 'asetnsamples=n=4800:p=0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:5']);
 	});
 
 	it('makes the tone at the asked peak level on every channel', () => {

@@ -86,9 +86,11 @@ describe('warnings do not make a profile invalid', () => {
 			'p.yaml:8:42: record[0].split: give a duration from 10s to 168h, like 1h, 30m or 10s (not "5s")',
 			'p.yaml:9:41: record[1].keep: give an age (30d, 12h) or a total size (50GB, 500MB), not "0d"',
 		]);
-		const ok = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - { path: set.wav, format: pcm, split: 1h, keep: 50GB }\n  - { path: b.flac, format: flac, split: 10s, keep: 30d }\n`, 'p.yaml');
+		const ok = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - { path: "set-{date}.wav", format: pcm, split: 1h, keep: 50GB }\n  - { path: "b-{date}.flac", format: flac, split: 10s, keep: 30d }\n`, 'p.yaml');
 		assert.deepEqual(ok.diagnostics.map(formatDiagnostic), []);
 		assert.deepEqual(ok.profile!.recordings.map((r) => [r.format, r.split, r.keep]), [['wav', 3600, { bytes: 50e9 }], ['flac', 10, { seconds: 30 * 86_400 }]]);
+		const noDate = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - { path: "{date}/day.wav", format: wav, keep: 30d }\n`, 'p.yaml');
+		assert.deepEqual(noDate.diagnostics.map(formatDiagnostic), ["p.yaml:8:50: record[0].keep: needs {date} in the file name (day.wav): jdcast removes only the files it can tell are this recording's"]);
 	});
 
 	it('a plain password in a file others can read', () => {

@@ -29,7 +29,7 @@ describe('recording files', () => {
 		const stranger = make('other-2026-10-01_000000.flac', 60);
 		const notOurs = make('show-notadate.flac', 60);
 		const pattern = recordingFilePattern('show-{date}.flac', 'p', dir);
-		const removed = await applyRetention({ seconds: 30 * 86_400 }, pattern, current, now);
+		const removed = await applyRetention({ seconds: 30 * 86_400 }, pattern, (f) => f === current, now);
 		assert.deepEqual(removed.sort(), [old, oldPart].sort());
 		assert.ok(!existsSync(old) && !existsSync(path.join(dir, 'show-2026-10-01_000000.cue')) && !existsSync(path.join(dir, 'show-2026-10-01_000000.tracks.json')));
 		for (const kept of [recent, current, stranger, notOurs]) assert.ok(existsSync(kept), `${kept} kept`);
@@ -38,16 +38,32 @@ describe('recording files', () => {
 	it('keep by size removes the oldest beyond the total, never the file being written', async () => {
 		const files = [0, 1, 2, 3].map((i) => make(`set-{profile}-${i}.wav`.replace('{profile}', 'dj'), 4 - i, 100));
 		const pattern = { dir, name: /^set-dj-\d\.wav$/ };
-		const removed = await applyRetention({ bytes: 250 }, pattern, files[3]!, now);
+		const removed = await applyRetention({ bytes: 250 }, pattern, (f) => f === files[3], now);
 		// The current (100) and the newest other (100) fit in 250; the two oldest go.
 		assert.deepEqual(removed.sort(), [files[0], files[1]].sort());
 		assert.ok(existsSync(files[2]!) && existsSync(files[3]!));
+	});
+
+	it('{slot} stands for a profile name only, not for any name', () => {
+		const pattern = recordingFilePattern('night-{slot}-{date}.flac', 'p', dir);
+		assert.ok(pattern.name.test('night-dj-anna-2026-11-27_200000.flac'));
+		assert.ok(pattern.name.test('night-none-2026-11-27_200000-part2.flac'));
+		assert.ok(!pattern.name.test('night-x/y-2026-11-27_200000.flac'));
+		assert.ok(!pattern.name.test('important.flac'));
 	});
 
 	it('split boundaries fall on the wall clock', () => {
 		const at = new Date(2026, 10, 27, 10, 59, 30);
 		assert.equal(untilNextBoundary(3600, at), 30_000);
 		assert.equal(untilNextBoundary(10, new Date(2026, 10, 27, 10, 0, 3)), 7000);
+	});
+
+	it('a CUE sheet holds at most 99 tracks, one per CUE frame, and no backslash', () => {
+		const many = Array.from({ length: 150 }, (_, i) => ({ start: Math.floor(i / 2), title: `T${i}\\`, artist: null, album: null }));
+		const cue = cueSheet('/x/day.flac', many);
+		assert.equal((cue.match(/TRACK /g) ?? []).length, 75);
+		assert.ok(!cue.includes('\\'));
+		assert.match(cue, /TITLE "T1\/"/, 'of two titles in one frame, the last');
 	});
 
 	it('a CUE sheet: one TRACK per title, INDEX in 1/75 s, quotes made single', () => {

@@ -1,4 +1,4 @@
-import { createWriteStream, fstat, type Stats, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, fstat, type Stats, type WriteStream } from 'node:fs';
 import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
@@ -13,6 +13,9 @@ import { applyRetention } from './files/retention.js';
 import { markOf, SidecarWriter, type TrackMark } from './files/sidecars.js';
 
 export { expandRecordingPath, partPath } from './files/naming.js';
+
+/** Files being written by any recording of this process: never another's next name, never removed by `keep`. */
+export const WRITING = new Set<string>();
 
 /** A disk that stops taking data may hold this much before the recording counts as failed. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;
@@ -68,7 +71,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	/** The schedule's profile on air, for `{slot}`. */
 	private slot: string | null = null;
 	private lastUnitAt = 0;
-	private readonly sidecars = new SidecarWriter();
+	private readonly sidecars: SidecarWriter;
 	private unsubscribe: (() => void) | undefined;
 	/** Units that came while the next file was being opened (a split): written first once it is. */
 	private opening: Buffer[] | undefined;
@@ -97,6 +100,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		super();
 		this.nowPlaying = nowPlaying;
 		this.slot = slot;
+		this.sidecars = new SidecarWriter(spec.sidecarsWithExtension);
 	}
 
 	get state(): RecordingState {
@@ -139,7 +143,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	mark(metadata: Metadata): void {
 		this.nowPlaying = metadata;
 		if (!this.writer) return;
-		this.marks.push(markOf(this.position(), metadata));
+		// Never before the mark before it: the position adds the time since the last unit, which the next unit's samples may not.
+		this.marks.push(markOf(Math.max(this.position(), this.marks.at(-1)?.start ?? 0), metadata));
 		void this.sidecars.write(this.current, this.marks);
 	}
 
@@ -171,24 +176,28 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	 * number (a file is never appended to: that would make a chain of two streams), and another
 	 * user's symlink is never followed; either is said.
 	 */
-	private async freshName(at = new Date()): Promise<string> {
+	private async freshName(at = new Date()): Promise<{ file: string; flags: number }> {
 		const base = this.expand(at);
+		const own = process.getuid?.();
 		for (let part = 1; ; part++) {
 			const candidate = partPath(base, part);
-			if (this.#parts.includes(candidate)) continue;
+			if (this.#parts.includes(candidate) || WRITING.has(candidate)) continue;
 			const info = await lstat(candidate).catch(() => undefined);
-			if (!info) return candidate;
-			if (info.isSymbolicLink() && info.uid !== process.getuid?.()) {
-				this.emit('note', `${candidate} is a symlink that belongs to another user: not followed; recording to the next name`);
+			// Nothing there: created here, and only here (another process creating it meanwhile makes this fail, not share it).
+			if (!info) return { file: candidate, flags: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW };
+			if (info.uid !== own) {
+				this.emit('note', `${candidate} belongs to another user: left alone; recording to the next name`);
 				continue;
 			}
-			const size = await stat(candidate).then((s) => (s.isFile() ? s.size : 0), () => 0);
-			if (size === 0) return candidate;
-			this.emit('note', `${candidate} already holds a recording: this one goes to the next name, the old file is left as it is`);
+			// The user's own symlink is followed (a recording sent to another disk), to an empty file or a device only.
+			const target = await stat(candidate).catch(() => undefined);
+			const usable = target && ((target.isFile() && target.size === 0) || (info.isSymbolicLink() && target.isCharacterDevice()));
+			if (usable) return { file: candidate, flags: constants.O_WRONLY | constants.O_TRUNC | (info.isSymbolicLink() ? 0 : constants.O_NOFOLLOW) };
+			this.emit('note', `${candidate} ${target?.isFile() ? 'already holds a recording' : 'is not a file'}: left as it is; recording to the next name`);
 		}
 	}
 
-	private async open(file: string): Promise<void> {
+	private async open({ file, flags }: { file: string; flags: number }): Promise<void> {
 		if (this.#parts.at(-1) !== file) this.#parts.push(file);
 		try {
 			await mkdir(path.dirname(file), { recursive: true });
@@ -197,15 +206,21 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			return;
 		}
 		if (this.stopped) return;
-		// Another user's symlink in a shared folder must not make jdcast write to a file of its choosing.
-		const link = await lstat(file).catch(() => undefined);
-		if (link?.isSymbolicLink() && link.uid !== process.getuid?.()) {
+		let handle;
+		try {
+			handle = await open(file, flags, 0o644);
+		} catch (error) {
 			this.opening = undefined;
-			this.interrupt(`${file} is a symlink that belongs to another user: not followed`);
+			this.interrupt(`cannot create ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 			return;
 		}
-		if (this.stopped) return;
-		const stream = createWriteStream(file, { flags: 'w' });
+		if (this.stopped) {
+			await handle.close();
+			return;
+		}
+		const stream = createWriteStream(file, { fd: handle });
+		WRITING.add(file);
+		stream.once('close', () => WRITING.delete(file));
 		const writer = fileWriterFor(this.tap.container, file, this.tap.streamState);
 		this.stream = stream;
 		this.writer = writer;
@@ -275,17 +290,19 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		void this.closePart();
 		// Units keep coming while the name is found and the folder checked: held, and written first.
 		this.opening = [];
-		void this.freshName(at).then((file) => {
-			this.emit('part', file, ROTATION_REASON[why]);
-			return this.open(file);
-		});
+		void this.freshName(at)
+			.then((next) => this.open(next))
+			.then(() => this.emit('part', this.current, ROTATION_REASON[why]));
 	}
 
 	/** Ends the current file: its closing bytes, then its length in the header and its sidecars. */
 	private async closePart(): Promise<void> {
+		// Everything about this file is taken now: the next one begins before this one is closed.
 		const stream = this.stream;
 		const writer = this.writer;
 		const file = this.current;
+		const marks = this.marks;
+		const hasAudio = this.partBytes > 0;
 		this.stream = undefined;
 		this.writer = undefined;
 		clearInterval(this.pathTimer);
@@ -298,7 +315,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		}
 		if (!stream.destroyed) await new Promise<void>((resolve) => stream.end(resolve));
 		await this.patchLength(file, writer);
-		if (this.partBytes > 0 || this.marks.length > 0) await this.sidecars.write(file, this.marks);
+		if (hasAudio || marks.length > 0) await this.sidecars.write(file, marks);
 	}
 
 	/** Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes). */
@@ -331,7 +348,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 
 	private async retain(): Promise<void> {
 		if (!this.spec.keep) return;
-		const removed = await applyRetention(this.spec.keep, recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir), this.current);
+		const removed = await applyRetention(this.spec.keep, recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir), (file) => WRITING.has(file) || file === this.current, Date.now(), this.spec.sidecarsWithExtension);
 		if (removed.length > 0) this.emit('removed', removed);
 	}
 
@@ -351,8 +368,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		if (this.stopped) return;
 		this.opening = undefined;
 		const stream = this.stream;
+		const writer = this.writer;
 		this.stream = undefined;
 		this.writer = undefined;
+		// The file left behind says how long it is (eight bytes in place: no new space needed).
+		if (writer) void this.patchLength(this.current, writer);
 		// What was handed to the file but never written is lost too (up to 64 MiB on a slow disk).
 		if (stream) this.#lostSeconds += this.secondsOf(stream.writableLength);
 		stream?.destroy();
@@ -397,10 +417,13 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 
 	private async retry(): Promise<void> {
 		if (this.stopped) return;
-		// A part the disk took nothing of is tried again under its own name; else the next part.
+		// A part the disk took nothing of is tried again under its own name; else a fresh one (never one that holds anything).
 		const last = this.current;
-		const empty = await stat(last).then((s) => s.isFile() && s.size === 0, () => false);
-		if (empty && this.#parts.length > 1) await rm(last, { force: true }).catch(() => {});
-		await this.open(empty ? last : partPath(this.#parts[0]!, this.#parts.length + 1));
+		const empty = await lstat(last).then((s) => s.isFile() && s.size === 0 && s.uid === process.getuid?.(), () => false);
+		if (empty) {
+			this.#parts.pop();
+			await rm(last, { force: true }).catch(() => {});
+		}
+		await this.open(await this.freshName());
 	}
 }

@@ -77,7 +77,8 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		...input.args,
 		...encoders.flatMap((e) => ['-map', '0:a:0', ...formatSpec(e.format).ffmpegArgs(e), `pipe:${e.fd}`]),
 		// What every encoder receives, for the level meter: costs less than a tenth of an Opus encode.
-		...['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],
+		// In 100 ms blocks (the meter's own step): a pipe read per block, not one per 21 ms packet.
+		...['-map', '0:a:0', '-af', 'asetnsamples=n=4800:p=0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],
 	];
 	return { profile: profile.name, argv, env: input.env, input: profile.input.kind, encoders, meterFd };
 }

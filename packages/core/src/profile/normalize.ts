@@ -109,6 +109,12 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
 		else seenPaths.set(r.path, spec.at);
 		const ext = path.extname(r.path).toLowerCase();
+		if (spec.keep && !path.basename(r.path).includes('{date}')) {
+			report('error', [...where, 'keep'], `record[${i}].keep: needs {date} in the file name (${path.basename(r.path)}): jdcast removes only the files it can tell are this recording's`);
+		}
+		// show.flac beside show.mp3: each keeps its own track lists (show.flac.cue, show.mp3.cue).
+		const stem = (p: string) => p.slice(0, p.length - path.extname(p).length);
+		spec.sidecarsWithExtension = (raw.record ?? []).some((o) => o.path !== r.path && stem(o.path) === stem(r.path));
 		const { extensions, kind } = formatSpec(spec.format).recording;
 		if (!extensions.includes(ext)) {
 			report('warning', [...where, 'path'], `record[${i}].path: a ${spec.format} recording is ${kind}; expected a name ending in ${extensions.join(' or ')}`);

@@ -103,6 +103,8 @@ export interface RecordingSpec extends Encoding {
 	split: number | 'slot' | null;
 	/** Older files of this recording removed beyond this age or total size (`keep: 30d`, `keep: 50GB`). */
 	keep: { seconds: number } | { bytes: number } | null;
+	/** Another recording of the profile has the same name but for its ending: sidecars named `show.flac.cue`, not `show.cue`. */
+	sidecarsWithExtension?: boolean;
 	at: string;
 }
 

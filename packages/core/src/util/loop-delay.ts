@@ -14,7 +14,7 @@ export class LoopDelayMonitor {
 
 	start(): void {
 		if (this.histogram) return;
-		this.histogram = monitorEventLoopDelay({ resolution: 10 });
+		this.histogram = monitorEventLoopDelay({ resolution: 50 });
 		this.histogram.enable();
 		this.timer = setInterval(() => {
 			this.windows.push(this.histogram!.max);

@@ -30,7 +30,7 @@ export function recordingFilePattern(template: string, profile: string, baseDir:
 	const stem = path
 		.basename(file, ext)
 		.split('{date}')
-		.map((part) => part.split('{slot}').map(escape).join('[^/]+'))
+		.map((part) => part.split('{slot}').map(escape).join('[A-Za-z0-9][A-Za-z0-9._-]*'))
 		.join('\\d{4}-\\d{2}-\\d{2}_\\d{6}');
 	return { dir: path.dirname(file), name: new RegExp(`^${stem}(-part\\d+)?${escape(ext)}$`) };
 }

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from '../../util/atomic-file.js';
 import type { Metadata } from '../../metadata/types.js';
 
 /** One "now playing" change inside a recording file: seconds from the file's first sample. */
@@ -10,9 +10,9 @@ export interface TrackMark {
 	album: string | null;
 }
 
-/** `show.flac` → `show.cue` and `show.tracks.json`, beside it. */
-export function sidecarPaths(file: string): { cue: string; json: string } {
-	const base = file.slice(0, file.length - path.extname(file).length);
+/** `show.flac` → `show.cue` and `show.tracks.json` beside it (`show.flac.cue`… when `withExtension`). */
+export function sidecarPaths(file: string, withExtension = false): { cue: string; json: string } {
+	const base = withExtension ? file : file.slice(0, file.length - path.extname(file).length);
 	return { cue: `${base}.cue`, json: `${base}.tracks.json` };
 }
 
@@ -27,14 +27,21 @@ function cueTime(seconds: number): string {
 	return `${pad(Math.floor(frames / 4500))}:${pad(Math.floor(frames / 75) % 60)}:${pad(frames % 75)}`;
 }
 
-/** CUE strings have no escapes: a double quote becomes a single one. */
-const quoted = (text: string) => `"${text.replace(/"/g, "'")}"`;
+/** CUE strings have no escapes: a double quote becomes a single one, a backslash a slash (some parsers read it as one). */
+const quoted = (text: string) => `"${text.replace(/"/g, "'").replace(/\\/g, '/')}"`;
+/** The most tracks a CUE sheet may have; the JSON list keeps every one. */
+const MAX_CUE_TRACKS = 99;
 
 const CUE_FILE_TYPE: Record<string, string> = { '.mp3': 'MP3', '.wav': 'WAVE', '.flac': 'WAVE', '.ogg': 'WAVE', '.oga': 'WAVE', '.opus': 'WAVE' };
 
+/**
+ * The CUE sheet: one TRACK per title, at most 99 (what the format allows); titles set within
+ * one CUE frame (1/75 s) of each other count as the last of them.
+ */
 export function cueSheet(file: string, marks: readonly TrackMark[]): string {
 	const lines = [`FILE ${quoted(path.basename(file))} ${CUE_FILE_TYPE[path.extname(file).toLowerCase()] ?? 'WAVE'}`];
-	marks.forEach((mark, i) => {
+	const tracks = marks.filter((mark, i) => i === marks.length - 1 || Math.round(marks[i + 1]!.start * 75) > Math.round(mark.start * 75)).slice(0, MAX_CUE_TRACKS);
+	tracks.forEach((mark, i) => {
 		lines.push(`  TRACK ${String(i + 1).padStart(2, '0')} AUDIO`);
 		if (mark.title) lines.push(`    TITLE ${quoted(mark.title)}`);
 		if (mark.artist) lines.push(`    PERFORMER ${quoted(mark.artist)}`);
@@ -54,10 +61,13 @@ export function trackList(file: string, marks: readonly TrackMark[]): string {
 export class SidecarWriter {
 	private writing: Promise<void> = Promise.resolve();
 
+	constructor(private readonly withExtension = false) {}
+
 	write(file: string, marks: readonly TrackMark[]): Promise<void> {
 		const snapshot = [...marks];
-		const { cue, json } = sidecarPaths(file);
-		this.writing = this.writing.then(() => Promise.all([writeFile(cue, cueSheet(file, snapshot)), writeFile(json, trackList(file, snapshot))]).then(() => undefined, () => undefined));
+		const { cue, json } = sidecarPaths(file, this.withExtension);
+		// Whole files renamed into place: never written through a symlink, never left half-written by a full disk.
+		this.writing = this.writing.then(() => Promise.all([writeFileAtomically(cue, cueSheet(file, snapshot)), writeFileAtomically(json, trackList(file, snapshot))]).then(() => undefined, () => undefined));
 		return this.writing;
 	}
 }
