@@ -7,6 +7,8 @@ import { connectSignal, type Tool } from './peers.js';
 
 interface Context {
 	jack: string;
+	/** The source password every tool is set up with. */
+	password: string;
 	all: Tool[];
 	stop(children: ResultPromise[]): Promise<void>;
 }
@@ -23,7 +25,7 @@ const HEARD = 1000;
  */
 export async function latencyBench(c: Context): Promise<{ tool: string; [key: string]: string | number }[]> {
 	const port = await getPort({ host: '127.0.0.1' });
-	const icecast = await startEmbeddedIcecast({ port, burstOnConnect: false });
+	const icecast = await startEmbeddedIcecast({ port, burstOnConnect: false, sourcePassword: c.password });
 	const rows: { tool: string; [key: string]: string | number }[] = [];
 	try {
 		for (const tool of c.all) {
@@ -34,8 +36,14 @@ export async function latencyBench(c: Context): Promise<{ tool: string; [key: st
 			const client = `lat${rows.length}`;
 			const mount = `/lat${rows.length}.opus`;
 			const children = tool.start(client, [mount], port, false);
-			await timeToFirstByte(`http://127.0.0.1:${port}${mount}`, performance.now());
 			const times: number[] = [];
+			try {
+				await timeToFirstByte(`http://127.0.0.1:${port}${mount}`, performance.now());
+			} catch (error) {
+				await c.stop(children);
+				rows.push({ tool: tool.name, 'median s': `failed: ${(error as Error).message}` });
+				continue;
+			}
 			for (let i = 0; i < TRIES; i++) {
 				const listener = listen(`http://127.0.0.1:${port}${mount}`);
 				await new Promise((r) => setTimeout(r, 2500));

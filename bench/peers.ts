@@ -36,17 +36,19 @@ export async function tools(s: BenchSetup, running: ResultPromise[]): Promise<To
 		return child;
 	};
 	let n = 0;
-	return [
-		{
-			name: 'jdcast',
-			installed: true,
-			connectsItself: true,
-			start(client, mounts, port = s.port, connect = true) {
-				const file = path.join(s.dir, `jd-${client}.yaml`);
-				writeFileSync(file, `name: ${client}\ninput:\n  jack: { client: ${client}, server: ${s.jack}, connect: [${connect ? 'jack_simple_client' : ''}] }\nsilence: false\nservers:\n  main: { host: 127.0.0.1, port: ${port}, password_env: BENCH_PW }\nstreams:\n${mounts.map((m) => `  - { mount: ${m}, format: opus, bitrate: 96 }`).join('\n')}\n`, { mode: 0o600 });
-				return [spawn(process.execPath, [s.cli, 'up', '--json', '--socket', path.join(s.dir, `${client}-${n++}.sock`), file], { BENCH_PW: s.password })];
-			},
+	const jdcastTool = (name: string, latency: 'low' | 'normal'): Tool => ({
+		name,
+		installed: true,
+		connectsItself: true,
+		start(client, mounts, port = s.port, connect = true) {
+			const file = path.join(s.dir, `jd-${client}.yaml`);
+			writeFileSync(file, `name: ${client}\nlatency: ${latency}\ninput:\n  jack: { client: ${client}, server: ${s.jack}, connect: [${connect ? 'jack_simple_client' : ''}] }\nsilence: false\nservers:\n  main: { host: 127.0.0.1, port: ${port}, password_env: BENCH_PW }\nstreams:\n${mounts.map((m) => `  - { mount: ${m}, format: opus, bitrate: 96 }`).join('\n')}\n`, { mode: 0o600 });
+			return [spawn(process.execPath, [s.cli, 'up', '--json', '--socket', path.join(s.dir, `${client}-${n++}.sock`), file], { BENCH_PW: s.password })];
 		},
+	});
+	return [
+		jdcastTool('jdcast', 'low'),
+		jdcastTool('jdcast (latency: normal)', 'normal'),
 		{
 			name: 'DarkIce 1.3',
 			installed: await onPath('darkice'),

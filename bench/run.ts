@@ -87,7 +87,7 @@ async function cost(targets: number): Promise<Row[]> {
 		await Promise.all(mounts.map((m) => timeToFirstByte(`http://127.0.0.1:${port}${m}`, performance.now())));
 		await new Promise((r) => setTimeout(r, 1000));
 		const tops = started.map((c) => c.pid!);
-		const node = tool.name === "jdcast" ? sampleProcesses(() => tops, SECONDS) : undefined;
+		const node = tool.name.startsWith("jdcast") ? sampleProcesses(() => tops, SECONDS) : undefined;
 		const all = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), SECONDS);
 		const own = await node;
 		await stopAll(started);
@@ -155,7 +155,7 @@ try {
 	const scaling: Row[] = present.map((t) => ({ tool: t.name, '4 targets / 1 target CPU': +((cpu(four, t.name) as number) / Math.max(0.01, cpu(one, t.name) as number)).toFixed(2) }));
 	const ten = await tenProfiles();
 	const recovery = await recoveryBench({ icecast, port, all, start, stop: stopAll });
-	const latency = await latencyBench({ jack: JACK, all, stop: stopAll });
+	const latency = await latencyBench({ jack: JACK, password, all, stop: stopAll });
 	const meter = await meterBench();
 	const load = await loadBench(dir, cli);
 

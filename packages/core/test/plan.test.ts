@@ -42,6 +42,13 @@ record:
 		assert.deepEqual(meter, ['-map', '0:a:0', '-af', 'asetnsamples=n=4800:p=0', '-c:a', 'pcm_f32le', '-f', 'wav', 'pipe:5']);
 	});
 
+	it('latency: normal makes Ogg pages of 100 ms instead of 20 ms', () => {
+		const low = plan(profileOf(`${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n`));
+		const normal = plan(profileOf(`latency: normal\n${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n`));
+		assert.ok(low.argv.join(' ').includes('-page_duration 20000'));
+		assert.ok(normal.argv.join(' ').includes('-page_duration 100000'));
+	});
+
 	it('makes the tone at the asked peak level on every channel', () => {
 		const p = plan(profileOf(`input: { tone: { frequency: 1000, level: -23, channels: 2 } }\n${THREE_SERVERS}streams:\n  - { mount: /a, format: opus }\n`));
 		const source = p.argv[p.argv.indexOf('lavfi') + 2]!;

@@ -1,4 +1,4 @@
-import { commonArgs, OGG_ARGS, type FormatSpec } from './types.js';
+import { commonArgs, oggArgs, type FormatSpec } from './types.js';
 
 /**
  * FLAC as 16-bit: the listener-facing norm, and half the bytes of ffmpeg's 32-bit default from
@@ -14,5 +14,5 @@ export const flac: FormatSpec = {
 	fixedSamplerate: null,
 	recording: { extensions: ['.flac', '.ogg', '.oga'], kind: 'a FLAC or Ogg file' },
 	nowPlaying: 'in-band',
-	ffmpegArgs: (e) => ['-c:a', 'flac', '-sample_fmt', 's16', ...commonArgs(e), ...OGG_ARGS],
+	ffmpegArgs: (e, pageMs) => ['-c:a', 'flac', '-sample_fmt', 's16', ...commonArgs(e), ...oggArgs(pageMs)],
 };

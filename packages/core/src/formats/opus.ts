@@ -1,4 +1,4 @@
-import { bitrateArgs, commonArgs, OGG_ARGS, type FormatSpec } from './types.js';
+import { bitrateArgs, commonArgs, oggArgs, type FormatSpec } from './types.js';
 
 /** Opus in 20 ms frames, `application audio` (music, not voice-tuned); always 48 kHz. */
 export const opus: FormatSpec = {
@@ -10,5 +10,5 @@ export const opus: FormatSpec = {
 	fixedSamplerate: 48000,
 	recording: { extensions: ['.opus', '.ogg', '.oga'], kind: 'an Ogg file' },
 	nowPlaying: 'in-band',
-	ffmpegArgs: (e) => ['-c:a', 'libopus', ...bitrateArgs(e), '-vbr', 'on', '-application', 'audio', '-frame_duration', '20', ...commonArgs(e), ...OGG_ARGS],
+	ffmpegArgs: (e, pageMs) => ['-c:a', 'libopus', ...bitrateArgs(e), '-vbr', 'on', '-application', 'audio', '-frame_duration', '20', ...commonArgs(e), ...oggArgs(pageMs)],
 };

@@ -19,8 +19,8 @@ export interface FormatSpec {
 	recording: { extensions: readonly string[]; kind: string };
 	/** How "now playing" reaches its listeners: a new link of the Ogg chain, or Icecast's admin API. */
 	nowPlaying: 'in-band' | 'admin' | 'none';
-	/** ffmpeg's output options for one encoding, written to one pipe. */
-	ffmpegArgs(encoding: Encoding): string[];
+	/** ffmpeg's output options for one encoding, written to one pipe; Ogg pages of `pageMs`. */
+	ffmpegArgs(encoding: Encoding, pageMs: number): string[];
 }
 
 /** The options every encoding shares: channels and (when set) the sample rate. */
@@ -31,9 +31,9 @@ export function commonArgs(e: Encoding): string[] {
 export const bitrateArgs = (e: Encoding): string[] => (e.bitrate ? ['-b:a', `${e.bitrate}k`] : []);
 
 /**
- * Ogg pages of at most 20 ms (`-page_duration 20000`) with `-flush_packets 1`: ffmpeg's default
- * fills ~1 s pages, and a listener cannot hear a page before it is complete (measured: 1.92 s
- * JACK-to-ear by default, 0.033 s with one 20 ms Opus frame a page). The cost is ~28 bytes of page
- * header per frame.
+ * Ogg pages of at most `pageMs` (20 ms at `latency: low`, 100 ms at `normal`) with
+ * `-flush_packets 1`: ffmpeg's default fills ~1 s pages, and a listener cannot hear a page before
+ * it is complete (measured: 1.92 s JACK-to-ear by default, 0.033 s with one 20 ms Opus frame a
+ * page). The cost is ~28 bytes of page header and a wake-up of jdcast per page.
  */
-export const OGG_ARGS = ['-f', 'ogg', '-page_duration', '20000', '-flush_packets', '1'];
+export const oggArgs = (pageMs: number): string[] => ['-f', 'ogg', '-page_duration', String(pageMs * 1000), '-flush_packets', '1'];

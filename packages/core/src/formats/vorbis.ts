@@ -1,4 +1,4 @@
-import { bitrateArgs, commonArgs, OGG_ARGS, type FormatSpec } from './types.js';
+import { bitrateArgs, commonArgs, oggArgs, type FormatSpec } from './types.js';
 
 export const vorbis: FormatSpec = {
 	name: 'vorbis',
@@ -9,5 +9,5 @@ export const vorbis: FormatSpec = {
 	fixedSamplerate: null,
 	recording: { extensions: ['.ogg', '.oga'], kind: 'an Ogg file' },
 	nowPlaying: 'in-band',
-	ffmpegArgs: (e) => ['-c:a', 'libvorbis', ...bitrateArgs(e), ...commonArgs(e), ...OGG_ARGS],
+	ffmpegArgs: (e, pageMs) => ['-c:a', 'libvorbis', ...bitrateArgs(e), ...commonArgs(e), ...oggArgs(pageMs)],
 };

@@ -75,7 +75,7 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		'-loglevel',
 		'level+warning',
 		...input.args,
-		...encoders.flatMap((e) => ['-map', '0:a:0', ...formatSpec(e.format).ffmpegArgs(e), `pipe:${e.fd}`]),
+		...encoders.flatMap((e) => ['-map', '0:a:0', ...formatSpec(e.format).ffmpegArgs(e, profile.latency === 'normal' ? 100 : 20), `pipe:${e.fd}`]),
 		// What every encoder receives, for the level meter: costs less than a tenth of an Opus encode.
 		// In 100 ms blocks (the meter's own step): a pipe read per block, not one per 21 ms packet.
 		...['-map', '0:a:0', '-af', 'asetnsamples=n=4800:p=0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],

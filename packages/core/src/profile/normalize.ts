@@ -133,6 +133,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		streams,
 		recordings,
 		silence: normalizeSilence(raw.silence, report),
+		latency: raw.latency ?? 'low',
 	};
 	return { profile, diagnostics };
 }

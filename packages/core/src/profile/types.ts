@@ -137,6 +137,8 @@ export interface Profile {
 	recordings: RecordingSpec[];
 	/** false: no dead-air detection. */
 	silence: SilenceConfig | false;
+	/** `low`: Ogg pages of 20 ms; `normal`: 100 ms (fewer wake-ups, ~0.1 s more latency). */
+	latency: 'low' | 'normal';
 }
 
 /** The profile object as the schema accepts it. */
@@ -167,6 +169,7 @@ export interface RawProfile {
 	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo; shared?: boolean })[];
 	record?: (RawEncoding & { path: string; split?: string; keep?: string })[];
 	silence?: boolean | { threshold?: number; after?: number; run?: string | string[]; webhook?: string; action?: 'alarm' | 'yield' };
+	latency?: 'low' | 'normal';
 }
 
 export interface RawEncoding {
