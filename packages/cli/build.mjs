@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Bundles the CLI and everything it imports into dist/bundle/jdcast.mjs (and chunks): Node then
 // starts `jdcast` in about half the time (fewer files to resolve and load), which is time to air.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry hashes: a bundle left from the last build would pile up beside the new one.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
 	// The profile loader's worker thread is a file of its own, found beside the chunk that starts it.
@@ -15,7 +19,8 @@ await build({
 	platform: 'node',
 	format: 'esm',
 	target: 'node20',
-	sourcemap: 'linked',
+	// Beside the bundle for debugging here; not shipped (the package holds dist/bundle/*.mjs only).
+	sourcemap: 'external',
 	logLevel: 'warning',
 	// Some bundled CommonJS dependencies call require(): give them one.
 	banner: { js: "import { createRequire as __jdcastRequire } from 'node:module'; const require = __jdcastRequire(import.meta.url);" },
