@@ -96,7 +96,8 @@ async function removeLeftovers(name: string): Promise<void> {
  * `jack_simple_client:output1/2` and plays a sine. Returns a function that stops it.
  */
 export async function startTestSignal(server: string | undefined): Promise<{ client: string; stop: () => Promise<void> }> {
-	const [file, args] = dieWithParent('jack_simple_client', []);
+	// KILL: jack_simple_client closes its JACK client on SIGTERM, and hangs there when jackd went first.
+	const [file, args] = dieWithParent('jack_simple_client', [], { signal: 'KILL' });
 	const child = execa(file, args, { ...jackEnv(server), stdio: 'ignore', reject: false, detached: true });
 	await untilReady(child, async () => (await readGraph(server))?.some((p) => p.client === 'jack_simple_client'), {
 		what: 'jack_simple_client',
