@@ -91,3 +91,19 @@ it('SIGTERM while starting (at 0.15, 0.3 and 0.6 s): exit 0 every time, nothing 
 		assert.equal(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answers', () => 'gone'), 'gone', 'its icecast2 is gone');
 	}
 });
+
+it('jdcast up --json | tee, then Ctrl-C: the reader is gone first (EPIPE), jdcast still stops cleanly, exit 0, nothing of it left', async (t) => {
+	const port = await freePort();
+	const dir = tempDir(t);
+	const file = writeProfile(dir, 'piped', `input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /piped.opus, format: opus }\n`);
+	const up = runUp(t, [file]);
+	await up.waitLive(['/piped.opus']);
+	const pid = up.child.pid!;
+	const children = processes().filter((p) => p.ppid === pid).map((p) => p.pid);
+	// The program reading its output goes away, as tee does on Ctrl-C; jdcast writes on (levels, stats).
+	up.child.stdout!.destroy();
+	await sleep(1500);
+	assert.equal(await up.stop('SIGINT'), 0, up.stderr());
+	assert.deepEqual(children.filter(isAlive), [], 'ffmpeg and icecast2 stopped');
+	assert.equal(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answers', () => 'gone'), 'gone');
+});
