@@ -92,7 +92,7 @@ export async function loadBench(dir: string, cli: string): Promise<{ rows: Row[]
 		edges = [edges[0]!, restarted, edges[2]!];
 		const accepting = Date.now();
 		await until(() => events.some((e) => e.event === 'output' && e.server === 'edge2' && e.mount === '/live.opus' && e.state === 'live' && Date.parse(e.time) >= accepting - 50), 10_000);
-		const back = Date.parse(events.filter((e) => e.event === 'output' && e.server === 'edge2' && e.state === 'live').at(-1)!.time) - accepting;
+		const back = Date.parse(events.filter((e) => e.event === 'output' && e.server === 'edge2' && e.mount === '/live.opus' && e.state === 'live').at(-1)!.time) - accepting;
 		await new Promise((r) => setTimeout(r, Math.max(0, WINDOW_S * 1000 - 5000 - back)));
 		const lost = others.filter((l, i) => l.ended || l.missing > missing[i]!).length;
 		return [{ tool: 'one edge of three killed for 5 s (1000 listeners)', 'listeners of the other edges that lost anything': `${lost} of ${others.length}`, "killed edge's mount back after it accepts (s)": +(back / 1000).toFixed(3) }];

@@ -90,7 +90,7 @@ describe('warnings do not make a profile invalid', () => {
 		assert.deepEqual(ok.diagnostics.map(formatDiagnostic), []);
 		assert.deepEqual(ok.profile!.recordings.map((r) => [r.format, r.split, r.keep]), [['wav', 3600, { bytes: 50e9 }], ['flac', 10, { seconds: 30 * 86_400 }]]);
 		const noDate = loadProfileText(`${SERVER}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - { path: "{date}/day.wav", format: wav, keep: 30d }\n`, 'p.yaml');
-		assert.deepEqual(noDate.diagnostics.map(formatDiagnostic), ["p.yaml:8:50: record[0].keep: needs {date} in the file name (day.wav): jdcast removes only the files it can tell are this recording's"]);
+		assert.deepEqual(noDate.diagnostics.map(formatDiagnostic), ["p.yaml:8:50: record[0].keep: needs {date} in the file name (day.wav) and no {date} or {slot} in its folder: jdcast removes only the files it can tell are this recording's"]);
 	});
 
 	it('a plain password in a file others can read', () => {

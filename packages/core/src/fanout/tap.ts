@@ -9,6 +9,8 @@ import type { StreamState } from '../outputs/files/types.js';
 import { parseWavHeader, type PcmFormat } from '../signal/wav-reader.js';
 
 export type Subscriber = (unit: Buffer) => void;
+/** A recording's view: the encoder's own unit, and the Ogg position its stream had just before it. */
+export type RawSubscriber = (unit: Buffer, granuleBefore: bigint) => void;
 
 /**
  * One encoder's output, cut at unit boundaries (Ogg pages, MP3 frames, whole PCM frames) and
@@ -28,7 +30,7 @@ export class Tap {
 	 * changed) — and a link of headers only, ended at once, makes some decoders fail.
 	 */
 	private readonly joining = new Set<Subscriber>();
-	private readonly rawSubscribers = new Set<Subscriber>();
+	private readonly rawSubscribers = new Set<RawSubscriber>();
 	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger; rawHeaders: OggHeaderCache; lastGranule: bigint };
 	private mp3?: Mp3FrameReader;
 	private wav?: { header: Buffer | undefined; format: PcmFormat | undefined; carry: Buffer };
@@ -46,7 +48,8 @@ export class Tap {
 		if (this.ogg) {
 			for (const input of this.ogg.reader.push(chunk)) {
 				this.ogg.rawHeaders.observe(input);
-				for (const subscriber of this.rawSubscribers) subscriber(input.bytes);
+				if (input.flags & FLAG_BOS) this.ogg.lastGranule = 0n;
+				for (const subscriber of this.rawSubscribers) subscriber(input.bytes, this.ogg.lastGranule);
 				if (input.granule >= 0n) this.ogg.lastGranule = input.granule;
 				for (const page of this.ogg.retagger.process(input)) {
 					// A new link: those joining start with its headers, which follow.
@@ -61,7 +64,7 @@ export class Tap {
 			const frames = this.mp3!.push(chunk);
 			if (frames.length === 0) return;
 			this.deliver(frames);
-			for (const subscriber of this.rawSubscribers) subscriber(frames);
+			for (const subscriber of this.rawSubscribers) subscriber(frames, 0n);
 		}
 	}
 
@@ -70,8 +73,17 @@ export class Tap {
 		const wav = this.wav!;
 		if (wav.header) {
 			wav.header = Buffer.concat([wav.header, chunk]);
-			const parsed = parseWavHeader(wav.header);
-			if (!parsed) return;
+			let parsed;
+			try {
+				parsed = parseWavHeader(wav.header);
+			} catch {
+				parsed = undefined;
+			}
+			// Not WAV, or no data chunk in 64 KiB: nothing for the recordings from this process.
+			if (!parsed) {
+				if (wav.header.length > 64 * 1024) wav.header = Buffer.alloc(0);
+				return;
+			}
 			wav.format = parsed.format;
 			chunk = wav.header.subarray(parsed.dataStart);
 			wav.header = undefined;
@@ -80,7 +92,7 @@ export class Tap {
 		const bytes = wav.carry.length ? Buffer.concat([wav.carry, chunk]) : chunk;
 		const whole = bytes.length - (bytes.length % frameBytes);
 		wav.carry = Buffer.from(bytes.subarray(whole));
-		if (whole > 0) for (const subscriber of this.rawSubscribers) subscriber(bytes.subarray(0, whole));
+		if (whole > 0) for (const subscriber of this.rawSubscribers) subscriber(bytes.subarray(0, whole), 0n);
 	}
 
 	/** What a recording needs to open a part mid-stream: the encoder's own header pages, the last position, the PCM format. */
@@ -92,9 +104,6 @@ export class Tap {
 			get headerPages() {
 				return ogg()?.rawHeaders.pages ?? [];
 			},
-			get lastGranule() {
-				return ogg()?.lastGranule ?? 0n;
-			},
 			get pcm() {
 				const format = wav()?.format;
 				return format ? { channels: format.channels, sampleRate: format.sampleRate, bitsPerSample: format.bitsPerSample } : undefined;
@@ -103,7 +112,7 @@ export class Tap {
 	}
 
 	/** Subscribes to the encoder's own units (before any retagging): what recordings are made of. */
-	subscribeRaw(subscriber: Subscriber): () => void {
+	subscribeRaw(subscriber: RawSubscriber): () => void {
 		this.rawSubscribers.add(subscriber);
 		return () => this.rawSubscribers.delete(subscriber);
 	}

@@ -34,7 +34,7 @@ const PROGRESS_KEPT_MS = 30_000;
  * How often the kernel is asked: reading /proc/net/tcp walks the whole TCP hash table (measured
  * ~10 ms on a 24 GiB machine with 36 sockets), which at once a second was most of jdcast’s own CPU.
  */
-const PROGRESS_CHECK_MS = 5000;
+const PROGRESS_CHECK_MS = 3000;
 
 /**
  * One live source connection to one Icecast mount: an HTTP PUT whose body is the stream itself.

@@ -1,5 +1,5 @@
-import { constants, createWriteStream, fstat, type Stats, type WriteStream } from 'node:fs';
-import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
+import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { lstat, mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { Tap } from '../fanout/tap.js';
@@ -47,6 +47,19 @@ export interface RecordingEvents {
 type Rotation = 'split' | 'slot' | 'restart' | 'full';
 const ROTATION_REASON: Record<Rotation, string> = { split: 'split', slot: 'a new slot of the schedule', restart: 'the encoder restarted', full: 'the file reached its format’s size limit' };
 
+/** One file of the recording while it is written: the open descriptor is the file, whatever its path becomes. */
+interface Part {
+	file: string;
+	handle: FileHandle;
+	stream: WriteStream;
+	writer: FileWriter;
+	/** Bytes handed to the file. */
+	bytes: number;
+	marks: TrackMark[];
+	openedAt: number;
+	timers: NodeJS.Timeout[];
+}
+
 /**
  * A local recording: the encoder's own bytes (no extra encode; one logical stream per file,
  * whatever "now playing" does), written as they come, with a CUE sheet and a JSON track list
@@ -54,41 +67,39 @@ const ROTATION_REASON: Record<Rotation, string> = { split: 'split', slot: 'a new
  * current. A new file begins at each `split` boundary and after an encoder restart, complete in
  * itself (headers, length); `keep` removes the oldest. A disk that fails it (full, read-only,
  * gone, too slow) stops this recording only, which then waits (`retrying`) and tries again with
- * backoff, in a new part (`NAME-part2.EXT`, …), and says how much was lost in between.
+ * backoff, in a new file, and says how much was lost in between. New files are created here and
+ * only here: nothing that exists at a name is written to, and no symlink is followed into one.
  */
 export class RecordingSink extends EventEmitter<RecordingEvents> {
 	#state: RecordingState = 'recording';
+	/** Bytes the disk took, all files. */
 	#bytes = 0;
 	#lastError: string | null = null;
 	/** Every file of this recording so far; the last is being written. */
 	readonly #parts: string[] = [];
 	#lostSeconds = 0;
-	private stream: WriteStream | undefined;
-	private writer: FileWriter | undefined;
-	private partBytes = 0;
-	private marks: TrackMark[] = [];
-	private nowPlaying: Metadata;
-	/** The schedule's profile on air, for `{slot}`. */
-	private slot: string | null = null;
-	private lastUnitAt = 0;
-	private readonly sidecars: SidecarWriter;
-	private unsubscribe: (() => void) | undefined;
+	#part: Part | undefined;
 	/** Units that came while the next file was being opened (a split): written first once it is. */
-	private opening: Buffer[] | undefined;
-	private retryTimer: NodeJS.Timeout | undefined;
-	private pathTimer: NodeJS.Timeout | undefined;
-	private splitTimer: NodeJS.Timeout | undefined;
-	private patchTimer: NodeJS.Timeout | undefined;
-	private retentionTimer: NodeJS.Timeout | undefined;
+	#opening: [Buffer, bigint][] | undefined;
+	/** A rotation or retry under way: stop() waits for it. */
+	#busy: Promise<unknown> = Promise.resolve();
+	#nowPlaying: Metadata;
+	/** The schedule's profile on air, for `{slot}`. */
+	#slot: string | null;
+	#lastUnitAt = 0;
+	readonly #sidecars: SidecarWriter;
+	#unsubscribe: (() => void) | undefined;
+	#retryTimer: NodeJS.Timeout | undefined;
+	#splitTimer: NodeJS.Timeout | undefined;
+	#retentionTimer: NodeJS.Timeout | undefined;
 	/** Faults since the disk was last healthy for a while: the backoff's attempt count. */
-	private faults = 0;
-	private openedAt = 0;
-	private failedAt = 0;
-	/** Bytes the disk took, and since when: the recording's byte rate, to tell lost bytes in seconds. */
-	private firstWriteAt = 0;
+	#faults = 0;
+	#failedAt = 0;
+	/** Since when the disk took bytes: the recording's byte rate, to tell lost bytes in seconds. */
+	#firstWriteAt = 0;
 	/** What first stopped the disk taking this recording, for the sentence about the gap. */
-	private cause = '';
-	private stopped = false;
+	#cause = '';
+	#stopped = false;
 
 	constructor(
 		readonly spec: RecordingSpec,
@@ -98,34 +109,39 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		slot: string | null = null,
 	) {
 		super();
-		this.nowPlaying = nowPlaying;
-		this.slot = slot;
-		this.sidecars = new SidecarWriter(spec.sidecarsWithExtension);
+		this.#nowPlaying = nowPlaying;
+		this.#slot = slot;
+		this.#sidecars = new SidecarWriter(spec.sidecarsWithExtension);
 	}
 
 	get state(): RecordingState {
 		return this.#state;
 	}
 
-	/** The file being written. */
+	/** The file being written (the last one, while a new one is sought). */
 	get current(): string {
-		return this.#parts.at(-1) ?? '';
+		return this.#part?.file ?? this.#parts.at(-1) ?? '';
 	}
 
 	async start(): Promise<void> {
 		this.scheduleSplit();
-		this.retentionTimer = this.spec.keep ? setInterval(() => void this.retain(), RETENTION_MS).unref() : undefined;
-		this.unsubscribe = this.tap.subscribeRaw((unit) => this.take(unit));
-		await this.open(await this.freshName());
+		this.#retentionTimer = this.spec.keep ? setInterval(() => void this.retain(), RETENTION_MS).unref() : undefined;
+		this.#unsubscribe = this.tap.subscribeRaw((unit, before) => this.take(unit, before));
+		await this.openPart(await this.freshName());
 	}
 
-	/** Ends the file properly (end of stream, its length) after everything handed to it is written. */
+	/** Ends the file properly (end of stream, its length, its track list) after everything handed to it is written. */
 	async stop(): Promise<void> {
-		this.stopped = true;
-		for (const timer of [this.retryTimer, this.splitTimer]) clearTimeout(timer);
-		for (const timer of [this.pathTimer, this.patchTimer, this.retentionTimer]) clearInterval(timer);
-		this.unsubscribe?.();
-		await this.closePart();
+		this.#stopped = true;
+		clearTimeout(this.#retryTimer);
+		clearTimeout(this.#splitTimer);
+		clearInterval(this.#retentionTimer);
+		this.#unsubscribe?.();
+		// A new file being opened gets what waited for it, and is then closed like any other.
+		await this.#busy.catch(() => {});
+		const part = this.#part;
+		this.#part = undefined;
+		if (part) await this.closePart(part);
 		if (this.#state !== 'stopped') {
 			this.#state = 'stopped';
 			this.emit('state', 'stopped', null);
@@ -134,28 +150,30 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 
 	/** A slot of the schedule began (`profile` on air, null: nobody): `split: slot` begins a new file. */
 	newSlot(profile: string | null): void {
-		if (profile === this.slot) return;
-		this.slot = profile;
+		if (profile === this.#slot) return;
+		this.#slot = profile;
 		if (this.spec.split === 'slot') this.rotate('slot');
 	}
 
 	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
 	mark(metadata: Metadata): void {
-		this.nowPlaying = metadata;
-		if (!this.writer) return;
+		this.#nowPlaying = metadata;
+		const part = this.#part;
+		if (!part) return;
 		// Never before the mark before it: the position adds the time since the last unit, which the next unit's samples may not.
-		this.marks.push(markOf(Math.max(this.position(), this.marks.at(-1)?.start ?? 0), metadata));
-		void this.sidecars.write(this.current, this.marks);
+		part.marks.push(markOf(Math.max(this.position(part), part.marks.at(-1)?.start ?? 0), metadata));
+		void this.#sidecars.write(part.file, part.marks);
 	}
 
 	status(): RecordingStatus {
-		const seconds = this.writer && this.writer.sampleRate > 0 ? Math.round((this.writer.samples / this.writer.sampleRate) * 10) / 10 : 0;
+		const writer = this.#part?.writer;
+		const seconds = writer && writer.sampleRate > 0 ? Math.round((writer.samples / writer.sampleRate) * 10) / 10 : 0;
 		return {
 			name: this.spec.path,
 			path: this.current,
 			state: this.#state,
 			bytes: this.#bytes,
-			partBytes: this.partBytes,
+			partBytes: this.#part?.bytes ?? 0,
 			seconds,
 			lastError: this.#lastError,
 			parts: [...this.#parts],
@@ -163,18 +181,17 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		};
 	}
 
-	/** Seconds into the current file now: its samples, and the time since the last of them arrived. */
-	private position(): number {
-		const writer = this.writer;
-		if (!writer || writer.sampleRate === 0) return 0;
-		const since = this.lastUnitAt ? Math.min(0.2, (performance.now() - this.lastUnitAt) / 1000) : 0;
-		return writer.samples / writer.sampleRate + since;
+	/** Seconds into the file now: its samples, and the time since the last of them arrived. */
+	private position(part: Part): number {
+		if (part.writer.sampleRate === 0) return 0;
+		const since = this.#lastUnitAt ? Math.min(0.2, (performance.now() - this.#lastUnitAt) / 1000) : 0;
+		return part.writer.samples / part.writer.sampleRate + since;
 	}
 
 	/**
-	 * The template's name now. A name that already holds a recording gets the next free part
-	 * number (a file is never appended to: that would make a chain of two streams), and another
-	 * user's symlink is never followed; either is said.
+	 * The template's name now. A name that holds anything (a recording, a FIFO, another user's
+	 * file or symlink) gets the next free part number: a file is never appended to (that would
+	 * make a chain of two streams) nor written through; each is said.
 	 */
 	private async freshName(at = new Date()): Promise<{ file: string; flags: number }> {
 		const base = this.expand(at);
@@ -197,139 +214,132 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		}
 	}
 
-	private async open({ file, flags }: { file: string; flags: number }): Promise<void> {
-		if (this.#parts.at(-1) !== file) this.#parts.push(file);
+	/** Opens the next file and writes what waited for it; false (and the recording retrying) when the disk refuses. */
+	private async openPart({ file, flags }: { file: string; flags: number }): Promise<boolean> {
+		let handle: FileHandle;
 		try {
 			await mkdir(path.dirname(file), { recursive: true });
-		} catch (error) {
-			this.interrupt(`cannot create the folder for ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-			return;
-		}
-		if (this.stopped) return;
-		let handle;
-		try {
 			handle = await open(file, flags, 0o644);
 		} catch (error) {
-			this.opening = undefined;
 			this.interrupt(`cannot create ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-			return;
+			return false;
 		}
-		if (this.stopped) {
-			await handle.close();
-			return;
-		}
-		const stream = createWriteStream(file, { fd: handle });
+		// The descriptor is closed by closePart, after the header is written through it: never
+		// reopened by its path. (By number: a stream given the FileHandle itself holds it open.)
+		const stream = createWriteStream(file, { fd: handle.fd, autoClose: false });
+		const writer = fileWriterFor(this.spec.format, this.tap.container, file, this.tap.streamState);
+		const part: Part = { file, handle, stream, writer, bytes: 0, marks: [], openedAt: performance.now(), timers: [] };
+		this.#part = part;
+		this.#parts.push(file);
 		WRITING.add(file);
-		stream.once('close', () => WRITING.delete(file));
-		const writer = fileWriterFor(this.tap.container, file, this.tap.streamState);
-		this.stream = stream;
-		this.writer = writer;
-		this.partBytes = 0;
-		this.marks = [];
-		this.openedAt = performance.now();
-		this.watchPath(file, stream);
-		clearInterval(this.patchTimer);
-		this.patchTimer = setTimeout(() => {
-			void this.patchLength(file, writer);
-			this.patchTimer = setInterval(() => this.stream === stream && void this.patchLength(file, writer), LENGTH_PATCH_MS).unref();
-		}, FIRST_LENGTH_PATCH_MS).unref();
 		stream.on('error', (error: NodeJS.ErrnoException) => {
-			if (this.stream === stream) this.interrupt(`cannot write ${file}: ${error.code ?? error.message}`);
+			if (this.#part === part) this.interrupt(`cannot write ${file}: ${error.code ?? error.message}`);
 		});
-		if (this.failedAt === 0) this.emit('state', 'recording', null);
-		const waiting = this.opening ?? [];
-		this.opening = undefined;
-		for (const unit of waiting) this.take(unit);
+		const first = setTimeout(() => {
+			void this.patchLength(part);
+			part.timers.push(setInterval(() => void this.patchLength(part), LENGTH_PATCH_MS).unref());
+		}, FIRST_LENGTH_PATCH_MS).unref();
+		part.timers.push(first, this.watchPath(part));
+		if (this.#failedAt === 0) this.emit('state', 'recording', null);
+		const waiting = this.#opening ?? [];
+		this.#opening = undefined;
+		for (const [unit, before] of waiting) this.take(unit, before);
 		if (this.spec.keep) void this.retain();
+		return true;
 	}
 
-	private take(unit: Buffer): void {
-		if (this.opening) {
-			this.opening.push(unit);
+	private take(unit: Buffer, before: bigint): void {
+		if (this.#opening) {
+			this.#opening.push([unit, before]);
 			return;
 		}
-		const stream = this.stream;
-		const writer = this.writer;
-		if (!stream || !writer) return;
-		if (stream.writableLength > MAX_PENDING_BYTES) {
-			this.interrupt(`the disk is not keeping up with ${this.current}`);
+		const part = this.#part;
+		if (!part) return;
+		if (part.stream.writableLength > MAX_PENDING_BYTES) {
+			this.interrupt(`the disk is not keeping up with ${part.file}`);
 			return;
 		}
-		const bytes = writer.write(unit);
+		let bytes: Buffer | 'new-stream';
+		try {
+			bytes = part.writer.write(unit, before);
+		} catch (error) {
+			// A stream the writer cannot read must stop this recording only, never the encoder's pipe.
+			this.interrupt(`cannot write ${part.file}: the encoder's stream is not what its format expects (${error instanceof Error ? error.message : String(error)})`);
+			return;
+		}
 		if (bytes === 'new-stream') {
 			this.rotate('restart');
-			this.take(unit);
+			this.take(unit, before);
 			return;
 		}
 		if (bytes.length === 0) return;
-		const first = this.partBytes === 0;
-		this.partBytes += bytes.length;
-		this.lastUnitAt = performance.now();
+		const first = part.bytes === 0;
+		part.bytes += bytes.length;
+		this.#lastUnitAt = performance.now();
 		if (first) {
 			// The file's first track: what was playing when it began.
-			this.marks = [markOf(0, this.nowPlaying)];
-			void this.sidecars.write(this.current, this.marks);
+			part.marks = [markOf(0, this.#nowPlaying)];
+			void this.#sidecars.write(part.file, part.marks);
 		}
-		const file = this.current;
-		stream.write(bytes, (error) => {
-			if (error || this.stream !== stream) return;
+		this.writeToDisk(part, bytes);
+		if (part.bytes > part.writer.maxBytes) this.rotate('full');
+	}
+
+	private writeToDisk(part: Part, bytes: Buffer): void {
+		part.stream.write(bytes, (error) => {
+			if (error) return;
 			this.#bytes += bytes.length;
-			this.firstWriteAt ||= performance.now();
+			this.#firstWriteAt ||= performance.now();
 			// The disk took it: a recording that was waiting is back.
-			if (this.#state === 'retrying') this.resumed(file);
+			if (this.#state === 'retrying' && this.#part === part) this.resumed(part.file);
 			// A disk that has held for a while starts the waits short again (a disk that keeps
 			// filling up must not get a new part every second).
-			if (this.faults > 0 && performance.now() - this.openedAt > HEALTHY_AFTER_MS) this.faults = 0;
+			if (this.#faults > 0 && performance.now() - part.openedAt > HEALTHY_AFTER_MS) this.#faults = 0;
 		});
-		if (this.partBytes > writer.maxBytes) this.rotate('full');
 	}
 
 	/** Ends this file and begins the next at the same unit boundary: nothing lost, nothing twice. */
 	private rotate(why: Rotation, at = new Date()): void {
-		if (this.stopped || !this.stream) return;
-		void this.closePart();
-		// Units keep coming while the name is found and the folder checked: held, and written first.
-		this.opening = [];
-		void this.freshName(at)
-			.then((next) => this.open(next))
-			.then(() => this.emit('part', this.current, ROTATION_REASON[why]));
+		const old = this.#part;
+		if (!old || this.#opening) return;
+		this.#part = undefined;
+		// Units keep coming while the old file closes and the new one opens: held, and written first.
+		this.#opening = [];
+		this.#busy = (async () => {
+			await this.closePart(old);
+			if (await this.openPart(await this.freshName(at))) this.emit('part', this.current, ROTATION_REASON[why]);
+		})().catch((error: unknown) => this.interrupt(`cannot begin the next file: ${error instanceof Error ? error.message : String(error)}`));
 	}
 
-	/** Ends the current file: its closing bytes, then its length in the header and its sidecars. */
-	private async closePart(): Promise<void> {
-		// Everything about this file is taken now: the next one begins before this one is closed.
-		const stream = this.stream;
-		const writer = this.writer;
-		const file = this.current;
-		const marks = this.marks;
-		const hasAudio = this.partBytes > 0;
-		this.stream = undefined;
-		this.writer = undefined;
-		clearInterval(this.pathTimer);
-		clearInterval(this.patchTimer);
-		if (!stream || !writer) return;
-		const tail = writer.end();
-		if (tail.length > 0 && !stream.destroyed) {
-			stream.write(tail);
-			this.#bytes += tail.length;
+	/** Ends a file: its closing bytes, then its length in the header (through its descriptor), then its track list. A file that got nothing is removed. */
+	private async closePart(part: Part): Promise<void> {
+		for (const timer of part.timers) clearTimeout(timer);
+		const { stream, writer } = part;
+		if (!stream.destroyed) {
+			const tail = safely(() => writer.end()) ?? Buffer.alloc(0);
+			if (tail.length > 0) this.writeToDisk(part, tail);
+			await new Promise<void>((resolve) => stream.end(resolve));
 		}
-		if (!stream.destroyed) await new Promise<void>((resolve) => stream.end(resolve));
-		await this.patchLength(file, writer);
-		if (hasAudio || marks.length > 0) await this.sidecars.write(file, marks);
+		await this.patchLength(part);
+		await part.handle.close().catch(() => {});
+		WRITING.delete(part.file);
+		if (part.bytes === 0) {
+			await rm(part.file, { force: true }).catch(() => {});
+			this.#parts.splice(this.#parts.lastIndexOf(part.file), 1);
+			return;
+		}
+		await this.#sidecars.write(part.file, part.marks);
 	}
 
-	/** Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes). */
-	private async patchLength(file: string, writer: FileWriter): Promise<void> {
-		const patch = writer.lengthPatch();
+	/** Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes), through its own descriptor. */
+	private async patchLength(part: Part): Promise<void> {
+		const patch = safely(() => part.writer.lengthPatch());
 		if (!patch) return;
-		const handle = await open(file, 'r+').catch(() => undefined);
-		if (!handle) return;
-		await handle.write(patch.bytes, 0, patch.bytes.length, patch.offset).catch(() => {});
-		await handle.close().catch(() => {});
+		await part.handle.write(patch.bytes, 0, patch.bytes.length, patch.offset).catch(() => {});
 	}
 
 	private expand(at: Date): string {
-		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.slot);
+		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.#slot);
 	}
 
 	private scheduleSplit(): void {
@@ -339,91 +349,87 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		const wait = untilNextBoundary(seconds, new Date(Date.now() + 500)) + 500;
 		// Named after the boundary itself, even when the timer fires a millisecond early.
 		const boundary = new Date(Date.now() + wait);
-		this.splitTimer = setTimeout(() => {
+		this.#splitTimer = setTimeout(() => {
 			this.rotate('split', boundary);
 			this.scheduleSplit();
 		}, wait);
-		this.splitTimer.unref();
+		this.#splitTimer.unref();
 	}
 
 	private async retain(): Promise<void> {
 		if (!this.spec.keep) return;
-		const removed = await applyRetention(this.spec.keep, recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir), (file) => WRITING.has(file) || file === this.current, Date.now(), this.spec.sidecarsWithExtension);
+		const removed = await applyRetention(this.spec.keep, recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir), (file) => WRITING.has(file), Date.now(), this.spec.sidecarsWithExtension);
 		if (removed.length > 0) this.emit('removed', removed);
 	}
 
 	private resumed(file: string): void {
-		const lost = (performance.now() - this.failedAt) / 1000;
+		const lost = (performance.now() - this.#failedAt) / 1000;
 		this.#lostSeconds += lost;
-		this.failedAt = 0;
+		this.#failedAt = 0;
 		this.#state = 'recording';
-		const gap = `recording continues in ${file} after ${lost.toFixed(1)} s lost (${this.cause})`;
+		const gap = `recording continues in ${file} after ${lost.toFixed(1)} s lost (${this.#cause})`;
 		this.#lastError = null;
 		this.emit('state', 'recording', null);
 		this.emit('gap', gap);
 	}
 
-	/** The disk failed this file: drop it (and what waited for it), wait, and try a new part. */
+	/** The disk failed this file: drop it (and what waited for it), wait, and try a new file. */
 	private interrupt(message: string): void {
-		if (this.stopped) return;
-		this.opening = undefined;
-		const stream = this.stream;
-		const writer = this.writer;
-		this.stream = undefined;
-		this.writer = undefined;
-		// The file left behind says how long it is (eight bytes in place: no new space needed).
-		if (writer) void this.patchLength(this.current, writer);
-		// What was handed to the file but never written is lost too (up to 64 MiB on a slow disk).
-		if (stream) this.#lostSeconds += this.secondsOf(stream.writableLength);
-		stream?.destroy();
+		if (this.#stopped) return;
+		this.#opening = undefined;
+		const part = this.#part;
+		this.#part = undefined;
+		if (part) {
+			// What was handed to the file but never written is lost too (up to 64 MiB on a slow disk).
+			this.#lostSeconds += this.secondsOf(part.stream.writableLength);
+			part.stream.destroy();
+			// The file left behind still says how long it is (eight bytes in place: no new space needed).
+			void this.closePart(part).catch(() => {});
+		}
 		this.#lastError = message;
-		this.faults++;
+		this.#faults++;
 		// The first wait is a full second: backoffDelay's "at once" is for networks, not disks.
-		const delayMs = Math.max(RETRY.firstMs, backoffDelay(this.faults + 1, RETRY));
+		const delayMs = Math.max(RETRY.firstMs, backoffDelay(this.#faults + 1, RETRY));
 		if (this.#state !== 'retrying') {
-			this.failedAt = performance.now();
-			this.cause = message;
+			this.#failedAt = performance.now();
+			this.#cause = message;
 			this.#state = 'retrying';
 			this.emit('state', 'retrying', `${message}; trying again in ${(delayMs / 1000).toFixed(0)} s`);
 		}
-		clearTimeout(this.retryTimer);
-		this.retryTimer = setTimeout(() => {
-			void this.retry();
+		clearTimeout(this.#retryTimer);
+		this.#retryTimer = setTimeout(() => {
+			if (this.#stopped) return;
+			this.#busy = this.freshName()
+				.then((next) => this.openPart(next))
+				.catch((error: unknown) => this.interrupt(`cannot begin the next file: ${error instanceof Error ? error.message : String(error)}`));
 		}, delayMs);
-		this.retryTimer.unref?.();
+		this.#retryTimer.unref?.();
 	}
 
-	/** A file removed or replaced under jdcast (its folder deleted, say) takes data that no one will find: noticed, and a new part begun. */
-	private watchPath(file: string, stream: WriteStream): void {
-		clearInterval(this.pathTimer);
-		this.pathTimer = setInterval(() => {
-			// fs.WriteStream has its descriptor once open; @types/node does not declare it.
-			const fd = (stream as WriteStream & { fd?: number | null }).fd;
-			if (this.stream !== stream || typeof fd !== 'number') return;
-			void Promise.all([stat(file).catch(() => undefined), new Promise<Stats | undefined>((resolve) => fstat(fd, (error, info) => resolve(error ? undefined : info)))]).then(([named, open]) => {
-				if (this.stream !== stream || !open) return;
-				if (!named || named.ino !== open.ino || named.dev !== open.dev) this.interrupt(`${file} was removed or replaced while recording`);
+	/** A file removed or replaced under jdcast (its folder deleted, say) takes data that no one will find: noticed, and a new file begun. */
+	private watchPath(part: Part): NodeJS.Timeout {
+		return setInterval(() => {
+			if (this.#part !== part) return;
+			void Promise.all([stat(part.file).catch(() => undefined), part.handle.stat().catch(() => undefined)]).then(([named, open]) => {
+				if (this.#part !== part || !open) return;
+				if (!named || named.ino !== open.ino || named.dev !== open.dev) this.interrupt(`${part.file} was removed or replaced while recording`);
 			});
-		}, PATH_CHECK_MS);
-		this.pathTimer.unref();
+		}, PATH_CHECK_MS).unref();
 	}
 
 	/** Bytes of this recording as seconds of audio, at the rate the disk took it so far. */
 	private secondsOf(bytes: number): number {
-		const seconds = (performance.now() - this.firstWriteAt) / 1000;
-		if (!this.firstWriteAt || seconds < 1 || this.#bytes === 0) return 0;
+		const seconds = (performance.now() - this.#firstWriteAt) / 1000;
+		if (!this.#firstWriteAt || seconds < 1 || this.#bytes === 0) return 0;
 		return bytes / (this.#bytes / seconds);
 	}
+}
 
-	private async retry(): Promise<void> {
-		if (this.stopped) return;
-		// A part the disk took nothing of is tried again under its own name; else a fresh one (never one that holds anything).
-		const last = this.current;
-		const empty = await lstat(last).then((s) => s.isFile() && s.size === 0 && s.uid === process.getuid?.(), () => false);
-		if (empty) {
-			this.#parts.pop();
-			await rm(last, { force: true }).catch(() => {});
-		}
-		await this.open(await this.freshName());
+/** What a writer says, or undefined when it cannot say it (a stream it could not read): closing a file must not fail on it. */
+function safely<T>(read: () => T): T | undefined {
+	try {
+		return read();
+	} catch {
+		return undefined;
 	}
 }

@@ -109,8 +109,8 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
 		else seenPaths.set(r.path, spec.at);
 		const ext = path.extname(r.path).toLowerCase();
-		if (spec.keep && !path.basename(r.path).includes('{date}')) {
-			report('error', [...where, 'keep'], `record[${i}].keep: needs {date} in the file name (${path.basename(r.path)}): jdcast removes only the files it can tell are this recording's`);
+		if (spec.keep && (!path.basename(r.path).includes('{date}') || /\{date\}|\{slot\}/.test(path.dirname(r.path)))) {
+			report('error', [...where, 'keep'], `record[${i}].keep: needs {date} in the file name (${path.basename(r.path)}) and no {date} or {slot} in its folder: jdcast removes only the files it can tell are this recording's`);
 		}
 		// show.flac beside show.mp3: each keeps its own track lists (show.flac.cue, show.mp3.cue).
 		const stem = (p: string) => p.slice(0, p.length - path.extname(p).length);

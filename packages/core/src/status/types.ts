@@ -115,8 +115,10 @@ export function listenersByMount(profiles: readonly ProfileStatus[]): MountListe
 		for (const o of profile.outputs) {
 			const servers = mounts.get(o.mount) ?? new Map();
 			mounts.set(o.mount, servers);
+			// A server this output does not reach now has no listeners of ours to count (its last count is history).
+			const listeners = o.state === 'live' || o.state === 'stalled' ? o.listeners : null;
 			const known = servers.get(o.url);
-			if (!known || known.listeners === null) servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners });
+			if (!known || known.listeners === null) servers.set(o.url, { server: o.server, url: o.url, listeners });
 		}
 	}
 	return [...mounts].map(([mount, servers]) => {
@@ -172,8 +174,8 @@ export interface JdcastEvents {
 	/** `code`: the last error's code (E_ICECAST_SLOW, …), null when all is well. */
 	output: [{ profile: string; server: string; mount: string; format: Format; state: OutputState; error: string | null; code: string | null }];
 	retry: [{ profile: string; server: string; mount: string; attempt: number; delayMs: number; code: string; cause: string }];
-	/** `path`: the file being written; `seconds`, `bytes`: its length so far. */
-	recording: [{ profile: string; path: string; state: RecordingState; error: string | null; seconds: number; bytes: number }];
+	/** `path`: the file being written; `seconds`, `partBytes`: its length so far. */
+	recording: [{ profile: string; path: string; state: RecordingState; error: string | null; seconds: number; partBytes: number }];
 	encoder: [{ profile: string; pid: number | null; restarts: number; running: boolean; reason: string | null }];
 	jack: [{ profile: string; client: string; connections: [string, string][]; serverRunning: boolean }];
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];

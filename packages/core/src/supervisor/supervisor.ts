@@ -169,7 +169,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				const sink = new RecordingSink(spec, this.profile, tap, initial ?? {}, this.slot);
 				const event = (state: RecordingState, error: string | null) => {
 					const { path, seconds, partBytes } = sink.status();
-					this.emit('recording', { profile: this.name, path, state, error, seconds, bytes: partBytes });
+					this.emit('recording', { profile: this.name, path, state, error, seconds, partBytes });
 				};
 				sink.on('state', event);
 				sink.on('part', (file, reason) => {

@@ -1,6 +1,7 @@
 import { PacketAssembler } from '../../ogg/build.js';
 import { identify } from '../../ogg/headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from '../../ogg/page.js';
+import { oggStreamFacts } from './ogg-file.js';
 import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
 
 /** 'fLaC', then STREAMINFO's block header: its data starts at byte 8 of the file. */
@@ -35,7 +36,7 @@ export class FlacFileWriter implements FileWriter {
 		return this.rate;
 	}
 
-	write(unit: Buffer): Buffer | 'new-stream' {
+	write(unit: Buffer, granuleBefore: bigint): Buffer | 'new-stream' {
 		const page = ownPage(unit);
 		if (page.flags & FLAG_BOS) {
 			if (this.hasAudio) return 'new-stream';
@@ -46,7 +47,7 @@ export class FlacFileWriter implements FileWriter {
 		if (!this.started) {
 			if (page.flags & FLAG_CONTINUED || this.stream.headerPages.length === 0) return NO_BYTES;
 			this.started = true;
-			this.base = this.stream.lastGranule;
+			this.base = granuleBefore;
 			const opening = this.stream.headerPages.map((bytes) => this.header(ownPage(bytes)));
 			return Buffer.concat([...opening, this.frames(page)]);
 		}
@@ -74,7 +75,7 @@ export class FlacFileWriter implements FileWriter {
 			const first = firstPacket(page);
 			const { headerPackets } = identify(first);
 			this.headerPackets = headerPackets;
-			this.rate = first.readUInt32BE(MAPPING_HEADER + 4 + 4 + 10) >>> 12;
+			this.rate = oggStreamFacts(page.bytes).sampleRate;
 			this.assembler = new PacketAssembler();
 			this.headers = [];
 		}

@@ -1,4 +1,5 @@
 import type { Container } from '../../formats/index.js';
+import type { Format } from '../../profile/types.js';
 import { FlacFileWriter } from './flac-file.js';
 import { Mp3FileWriter } from './mp3-file.js';
 import { OggFileWriter } from './ogg-file.js';
@@ -7,9 +8,9 @@ import { WavFileWriter } from './wav-file.js';
 
 export type { FileWriter, StreamState } from './types.js';
 
-/** The writer of one part of a recording: by container, and `.flac` for native FLAC. */
-export function fileWriterFor(container: Container, file: string, stream: StreamState): FileWriter {
+/** The writer of one part of a recording: by container; FLAC named `.flac` is native FLAC. */
+export function fileWriterFor(format: Format, container: Container, file: string, stream: StreamState): FileWriter {
 	if (container === 'mp3') return new Mp3FileWriter();
 	if (container === 'wav') return new WavFileWriter(stream);
-	return file.toLowerCase().endsWith('.flac') ? new FlacFileWriter(stream) : new OggFileWriter(stream);
+	return format === 'flac' && file.toLowerCase().endsWith('.flac') ? new FlacFileWriter(stream) : new OggFileWriter(stream);
 }

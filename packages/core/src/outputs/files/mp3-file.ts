@@ -1,7 +1,5 @@
-import { frameLength } from '../../mp3/frame-reader.js';
+import { frameLength, RATES } from '../../mp3/frame-reader.js';
 import type { FileWriter } from './types.js';
-
-const RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
 
 /** MP3 frames as they come; the part's length is counted from the frames' headers. */
 export class Mp3FileWriter implements FileWriter {
@@ -9,7 +7,7 @@ export class Mp3FileWriter implements FileWriter {
 	samples = 0;
 	sampleRate = 0;
 
-	write(unit: Buffer): Buffer {
+	write(unit: Buffer, _granuleBefore?: bigint): Buffer {
 		for (let at = 0; at + 4 <= unit.length; ) {
 			const length = frameLength(unit, at);
 			if (length === 0) break;

@@ -45,14 +45,14 @@ export class OggFileWriter implements FileWriter {
 		return this.facts.sampleRate;
 	}
 
-	write(unit: Buffer): Buffer | 'new-stream' {
+	write(unit: Buffer, granuleBefore: bigint): Buffer | 'new-stream' {
 		const page = ownPage(unit);
 		if (page.flags & FLAG_BOS) {
 			if (this.hasAudio) return 'new-stream';
 			this.started = true;
 			this.facts = oggStreamFacts(unit);
 		}
-		if (!this.started) return this.startMidStream(page);
+		if (!this.started) return this.startMidStream(page, granuleBefore);
 		if (this.ended) return NO_BYTES;
 		return this.pass(page);
 	}
@@ -67,7 +67,7 @@ export class OggFileWriter implements FileWriter {
 		return null;
 	}
 
-	private startMidStream(page: OggPage): Buffer {
+	private startMidStream(page: OggPage, granuleBefore: bigint): Buffer {
 		// A page that continues a packet cannot begin a file: wait for the next packet start.
 		if (page.flags & FLAG_CONTINUED || this.stream.headerPages.length === 0) return NO_BYTES;
 		this.started = true;
@@ -75,7 +75,7 @@ export class OggFileWriter implements FileWriter {
 		while (serial === page.serial) serial = randomInt(1, 0xffffffff);
 		const headers = this.stream.headerPages.map((bytes, i) => reserialize(ownPage(bytes), { serial, sequence: i, granule: ownPage(bytes).granule }));
 		// Mid-stream the decoder skips the pre-skip again: count it in, as a new chain link does.
-		this.link = { serial, sequence: headers.length, base: this.stream.lastGranule, offset: this.facts.preSkip };
+		this.link = { serial, sequence: headers.length, base: granuleBefore, offset: this.facts.preSkip };
 		return Buffer.concat([...headers, this.pass(page)]);
 	}
 

@@ -3,8 +3,13 @@
  * the stream's units as they come, what ends it, and where its duration is patched in.
  */
 export interface FileWriter {
-	/** Bytes to append for one unit of the encoder's own stream; 'new-stream' when a new logical stream begins (an encoder restart) after this part already holds audio. */
-	write(unit: Buffer): Buffer | 'new-stream';
+	/**
+	 * Bytes to append for one unit of the encoder's own stream, `granuleBefore` the Ogg position
+	 * the stream had just before it (where a part that begins mid-stream starts counting from);
+	 * 'new-stream' when a new logical stream begins (an encoder restart) after this part already
+	 * holds audio.
+	 */
+	write(unit: Buffer, granuleBefore: bigint): Buffer | 'new-stream';
 	/** The bytes that end this part properly (an Ogg end-of-stream page with its final position). */
 	end(): Buffer;
 	/** Samples in this part so far, and their rate (0 until known). */
@@ -20,8 +25,6 @@ export interface FileWriter {
 export interface StreamState {
 	/** Ogg: the header pages of the current logical stream, as the encoder wrote them. */
 	headerPages: readonly Buffer[];
-	/** Ogg: the granule position at the end of the last page before the one being handed over. */
-	lastGranule: bigint;
 	/** WAV: the PCM format, once the encoder's header was read. */
 	pcm: { channels: number; sampleRate: number; bitsPerSample: number } | undefined;
 }

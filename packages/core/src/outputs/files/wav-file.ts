@@ -28,7 +28,7 @@ export class WavFileWriter implements FileWriter {
 		return pcm ? Math.floor(this.dataBytes / ((pcm.channels * pcm.bitsPerSample) / 8)) : 0;
 	}
 
-	write(unit: Buffer): Buffer {
+	write(unit: Buffer, _granuleBefore?: bigint): Buffer {
 		const pcm = this.stream.pcm;
 		if (!pcm) return NO_BYTES;
 		const header = this.headerBytes === 0 ? this.header(pcm) : NO_BYTES;
