@@ -8,7 +8,7 @@ import { wav } from './wav.js';
 
 export type { Container, FormatSpec } from './types.js';
 
-/** Every format jdcast encodes; adding one is a file here plus its name in the schema. */
+/** Every format jdcast encodes; one in a known container is a file here plus its name in the schema. */
 export const FORMATS: Record<Format, FormatSpec> = { opus, vorbis, flac, mp3, wav };
 
 export const formatSpec = (format: Format): FormatSpec => FORMATS[format];
