@@ -58,7 +58,14 @@ describe('a recording split while pages keep coming', () => {
 			const total = (await decoded(whole)).samples;
 			// Opus gives up its pre-skip at the start of the second file (312 samples), Vorbis its first block (the decoder's overlap).
 			assert.ok(Math.abs(first.samples + second.samples - total) <= (format === 'vorbis' ? 2048 : 960), `${first.samples} + ${second.samples} samples against ${total}`);
-			if (format === 'flac') assert.ok(Math.abs(first.samples + second.samples - total) <= 1, 'FLAC: sample for sample');
+			if (format === 'flac') {
+				assert.ok(Math.abs(first.samples + second.samples - total) <= 1, 'FLAC: sample for sample');
+				// Its frames count from zero again: the second file starts at 0, as a file of its own.
+				const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'format=start_time,duration', '-of', 'csv=p=0', path.join(dir, files[0]!)]);
+				const [start, duration] = stdout.trim().split(',').map(Number) as [number, number];
+				assert.equal(start, 0, `start_time ${start}`);
+				assert.ok(Math.abs(duration - second.samples / 48000) < 0.01, `duration ${duration} for ${second.samples / 48000} s`);
+			}
 			assert.ok(second.samples > 2 * 48000, `the second file holds the second half (${second.samples} samples)`);
 		});
 	}

@@ -1,6 +1,7 @@
 import { PacketAssembler } from '../../ogg/build.js';
 import { identify } from '../../ogg/headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from '../../ogg/page.js';
+import { frameNumber, renumberFrame } from './flac-frame.js';
 import { oggStreamFacts } from './ogg-file.js';
 import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
 
@@ -25,6 +26,8 @@ export class FlacFileWriter implements FileWriter {
 	private headerPackets: number | undefined;
 	private assembler = new PacketAssembler();
 	private headers: Buffer[] = [];
+	/** The number the first frame of a file begun mid-stream had: what every frame's number is counted from. */
+	private frameBase: bigint | undefined;
 
 	constructor(private readonly stream: StreamState) {}
 
@@ -93,11 +96,16 @@ export class FlacFileWriter implements FileWriter {
 		return bytes;
 	}
 
-	/** Audio pages: their packets are FLAC frames, written as they are. */
+	/** Audio pages: their packets are FLAC frames, renumbered from zero in a file that began mid-stream. */
 	private frames(page: OggPage): Buffer {
 		this.assembler.push(page);
-		const frames = this.assembler.packets;
+		let frames = this.assembler.packets;
 		this.assembler.packets = [];
+		if (this.base > 0n && frames.length > 0) {
+			this.frameBase ??= frameNumber(frames[0]!)?.value ?? 0n;
+			const base = this.frameBase;
+			frames = frames.map((frame) => renumberFrame(frame, base));
+		}
 		if (page.granule > 0n) {
 			this.granule = page.granule;
 			this.hasAudio = true;
