@@ -8,6 +8,7 @@ import path from 'node:path';
 import { startEmbeddedIcecast, type EmbeddedIcecast } from '@jdcast/core';
 import { execa } from 'execa';
 import getPort from 'get-port';
+import { eventually } from '../test/helpers/env.js';
 import { oggListener, type LoadListener } from '../test/helpers/load.js';
 import { children, cpuSeconds, pssMiB } from './lib/proc.js';
 
@@ -37,7 +38,7 @@ export async function loadBench(dir: string, cli: string): Promise<{ rows: Row[]
 	const live = (server: string) => events.filter((e) => e.event === 'output' && e.server === server && e.mount === '/live.opus').at(-1)?.state === 'live';
 	const listeners: LoadListener[] = [];
 	try {
-		await until(() => ['edge1', 'edge2', 'edge3'].every(live), 20_000);
+		await eventually(() => ['edge1', 'edge2', 'edge3'].every(live), 'every edge live', 20_000);
 		const rows: Row[] = [];
 		let outage: Row[] = [];
 		for (const count of STEPS) {
@@ -86,23 +87,16 @@ export async function loadBench(dir: string, cli: string): Promise<{ rows: Row[]
 	async function killOneEdge(): Promise<Row[]> {
 		const others = listeners.filter((_, i) => i % 3 !== 1);
 		const missing = others.map((l) => l.missing);
+		const killedAt = Date.now();
 		await edges[1]!.kill();
 		await new Promise((r) => setTimeout(r, 5000));
 		const restarted = await startEmbeddedIcecast({ port: ports[1]!, sourcePassword: PASSWORD, clients: 600 });
 		edges = [edges[0]!, restarted, edges[2]!];
 		const accepting = Date.now();
-		await until(() => events.some((e) => e.event === 'output' && e.server === 'edge2' && e.mount === '/live.opus' && e.state === 'live' && Date.parse(e.time) >= accepting - 50), 10_000);
-		const back = Date.parse(events.filter((e) => e.event === 'output' && e.server === 'edge2' && e.mount === '/live.opus' && e.state === 'live').at(-1)!.time) - accepting;
+		const again = (e: (typeof events)[number]) => e.event === 'output' && e.server === 'edge2' && e.mount === '/live.opus' && e.state === 'live' && Date.parse(e.time) > killedAt;
+		const back = Date.parse((await eventually(() => events.find(again), 'edge2 live again', 10_000)).time) - accepting;
 		await new Promise((r) => setTimeout(r, Math.max(0, WINDOW_S * 1000 - 5000 - back)));
 		const lost = others.filter((l, i) => l.ended || l.missing > missing[i]!).length;
 		return [{ tool: 'one edge of three killed for 5 s (1000 listeners)', 'listeners of the other edges that lost anything': `${lost} of ${others.length}`, "killed edge's mount back after it accepts (s)": +(back / 1000).toFixed(3) }];
-	}
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > end) throw new Error('the load bench timed out');
-		await new Promise((r) => setTimeout(r, 50));
 	}
 }

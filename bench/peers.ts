@@ -29,6 +29,14 @@ export interface Tool {
 
 const onPath = async (command: string) => (await execa('sh', ['-c', `command -v ${command}`], { reject: false })).exitCode === 0;
 
+/** A jdcast profile for the bench: JACK client `client` (fed by the test signal unless `connect: false`), Opus 96 to every mount. */
+export function jdcastProfile(s: BenchSetup, client: string, mounts: string[], o: { port?: number; latency?: 'low' | 'normal'; connect?: boolean } = {}): string {
+	const file = path.join(s.dir, `jd-${client}.yaml`);
+	const streams = mounts.map((m) => `  - { mount: ${m}, format: opus, bitrate: 96 }`).join('\n');
+	writeFileSync(file, `name: ${client}\nlatency: ${o.latency ?? 'low'}\ninput:\n  jack: { client: ${client}, server: ${s.jack}, connect: [${o.connect === false ? '' : 'jack_simple_client'}] }\nsilence: false\nservers:\n  main: { host: 127.0.0.1, port: ${o.port ?? s.port}, password_env: BENCH_PW }\nstreams:\n${streams}\n`, { mode: 0o600 });
+	return file;
+}
+
 export async function tools(s: BenchSetup, running: ResultPromise[]): Promise<Tool[]> {
 	const spawn = (file: string, args: string[], env: Record<string, string> = {}) => {
 		const child = execa(file, args, { env: { ...s.env, ...env }, reject: false, stdio: 'ignore' });
@@ -41,8 +49,7 @@ export async function tools(s: BenchSetup, running: ResultPromise[]): Promise<To
 		installed: true,
 		connectsItself: true,
 		start(client, mounts, port = s.port, connect = true) {
-			const file = path.join(s.dir, `jd-${client}.yaml`);
-			writeFileSync(file, `name: ${client}\nlatency: ${latency}\ninput:\n  jack: { client: ${client}, server: ${s.jack}, connect: [${connect ? 'jack_simple_client' : ''}] }\nsilence: false\nservers:\n  main: { host: 127.0.0.1, port: ${port}, password_env: BENCH_PW }\nstreams:\n${mounts.map((m) => `  - { mount: ${m}, format: opus, bitrate: 96 }`).join('\n')}\n`, { mode: 0o600 });
+			const file = jdcastProfile(s, client, mounts, { port, latency, connect });
 			return [spawn(process.execPath, [s.cli, 'up', '--json', '--socket', path.join(s.dir, `${client}-${n++}.sock`), file], { BENCH_PW: s.password })];
 		},
 	});

@@ -71,7 +71,7 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	const open = await jdcastOnce(['service', 'install', '--print', '--http', '0.0.0.0:8080', profile], { SVC_TEST_PW: PASSWORD, JDCAST_HTTP_TOKEN: '' });
 	assert.equal(open.code, 2);
 	assert.match(open.stderr, /open to the network: give a token/);
-	for (const [flag, value, said] of [['--run-as', 'nobody\nExecStartPre=/bin/sh', /is not a user name/], ['--name', '@', /a unit name of letters/], ['--name', 'x.service', /a unit name of letters/]] as const) {
+	for (const [flag, value, said] of [['--run-as', 'nobody\nExecStartPre=/bin/sh', /is not a user name/], ['--name', '@', /a unit name of at most 100 letters/], ['--name', 'x.service', /a unit name of at most 100 letters/]] as const) {
 		const bad = await jdcastOnce(['service', 'install', '--print', flag, value, profile], { SVC_TEST_PW: PASSWORD });
 		assert.equal(bad.code, 2, `${flag} ${value}`);
 		assert.match(bad.stderr, said);

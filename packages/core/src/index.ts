@@ -3,6 +3,7 @@ export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Sever
 export { loadProfileText, loadProfileFiles, loadProfileObject, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult, type ProfileObjectOptions } from './profile/load.js';
 export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { Secret } from './profile/secret.js';
+export { passwordVariables } from './profile/secrets.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';

@@ -1,4 +1,4 @@
-import { expandProfilePaths, loadProfileFiles, type Profile } from '@jdcast/core';
+import { expandProfilePaths, loadProfileFiles, passwordVariables, type Profile } from '@jdcast/core';
 import { execa } from 'execa';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -58,7 +58,7 @@ function placeOf(values: Values): Place {
 	const name = typeof values.name === 'string' ? values.name : 'jdcast';
 	// systemd's unit name rules, without templates (@) and without the suffix it adds itself.
 	if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$/.test(name) || name.includes('..') || name.endsWith('.service')) {
-		throw new UsageError(`jdcast service: --name ${JSON.stringify(name)}: a unit name of letters, digits, _ . : - (not starting with . or -, without .service)`);
+		throw new UsageError(`jdcast service: --name ${JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name)}: a unit name of at most 100 letters, digits, _ . : - (not starting with . or -, without .service)`);
 	}
 	const user = values.user === true;
 	const configHome = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
@@ -163,15 +163,10 @@ async function uninstall(values: Values): Promise<number> {
 /** The values of every password_env variable the profiles name, from this shell. */
 function secretsFor(profiles: Profile[]): Record<string, string> | { missing: string } {
 	const out: Record<string, string> = {};
-	for (const profile of profiles) {
-		for (const server of Object.values(profile.servers)) {
-			for (const source of [server.password, server.admin?.password]) {
-				if (source?.kind !== 'env') continue;
-				const value = process.env[source.name];
-				if (!value) return { missing: `${server.at}: servers.${server.name} takes its password from $${source.name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)` };
-				out[source.name] = value;
-			}
-		}
+	for (const { name, server } of passwordVariables(profiles)) {
+		const value = process.env[name];
+		if (!value) return { missing: `${server.at}: servers.${server.name} takes its password from $${name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)` };
+		out[name] = value;
 	}
 	return out;
 }

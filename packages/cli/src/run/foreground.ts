@@ -40,13 +40,14 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	const say = (event: string, text: string, payload: object = {}) => (json ? jsonLine(event, { message: text, ...payload }) : process.stderr.write(`${text}\n`));
 
 	let reloading: Promise<ReloadResult> | undefined;
-	const reload = async (): Promise<ReloadResult> => {
-		if (!options.reload) return { started: [], stopped: [], restarted: [], unchanged: orchestrator.profileNames };
+	const readProfiles = options.reload;
+	// Without files to read again (the demo), a reload changes nothing: the control API says so itself.
+	const reload = readProfiles && (async (): Promise<ReloadResult> => {
 		// One reload at a time: a second request waits for the first and then runs on its result.
 		const previous = reloading;
 		const next = (async () => {
 			await previous?.catch(() => {});
-			const profiles = await options.reload!();
+			const profiles = await readProfiles();
 			const schedule = await options.schedule?.(profiles.map((p) => p.name));
 			// The new schedule first: the reload starts only the profiles it has on air (or next).
 			if (schedule) orchestrator.setSchedule(schedule);
@@ -56,11 +57,11 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		})();
 		reloading = next;
 		return next;
-	};
+	});
 
 	let controller;
 	try {
-		controller = await createController(orchestrator, { socketPath: controlSocketPath(options.socket), reload });
+		controller = await createController(orchestrator, { socketPath: controlSocketPath(options.socket), ...(reload ? { reload } : {}) });
 	} catch (error) {
 		if (error instanceof JdcastError && (error.code === 'E_CONTROL_IN_USE' || error.code === 'E_CONTROL_SOCKET')) {
 			process.stderr.write(`jdcast: ${error.message}\n`);
@@ -71,7 +72,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	}
 
 	// The HTTP side comes up while the profiles start (loading it must not delay time to air).
-	const serving = options.http ? orchestrator.serveHttp({ ...options.http, reload }) : undefined;
+	const serving = options.http ? orchestrator.serveHttp({ ...options.http, ...(reload ? { reload } : {}) }) : undefined;
 	serving?.catch(() => {});
 
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
@@ -88,7 +89,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	};
 	orchestrator.on('profile', ({ state }) => state === 'failed' && stopIfAllFailed());
 	process.on('SIGHUP', () => {
-		reload().catch((error: unknown) => {
+		reload?.().catch((error: unknown) => {
 			const details = error instanceof ProfileError ? error.lines : [];
 			say('reload', `reload refused, everything keeps running as it was: ${error instanceof Error ? error.message : String(error)}`, { refused: true, details });
 			if (!json) for (const d of details) process.stderr.write(`${d}\n`);

@@ -9,8 +9,8 @@ import type { ControlErrorBody } from './api.js';
 /** What both transports (the Unix socket and `--http`'s /api) need to answer. */
 export interface ApiContext {
 	orchestrator: Orchestrator;
-	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. */
-	reload: () => Promise<ReloadResult>;
+	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload changes nothing. */
+	reload?: () => Promise<ReloadResult>;
 }
 
 export interface ApiAnswer {
@@ -57,7 +57,7 @@ async function dispatch({ orchestrator, reload }: ApiContext, route: string, req
 		}
 		return { status: 200, body: { results: await orchestrator.setMetadata(body.target, metadata) } };
 	}
-	if (route === 'POST /reload') return { status: 200, body: await reload() };
+	if (route === 'POST /reload') return { status: 200, body: reload ? await reload() : { started: [], stopped: [], restarted: [], unchanged: orchestrator.profileNames } };
 	if (route === 'POST /handover') {
 		const body = (await readJson(request)) as { from?: unknown; to?: unknown; force?: unknown; stop?: unknown };
 		if (typeof body.from !== 'string' || typeof body.to !== 'string') throw new JdcastError('E_BAD_REQUEST', 'handover needs "from" and "to" (profile names)');

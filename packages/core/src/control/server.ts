@@ -10,8 +10,8 @@ import { isDefaultSocketFolder } from './socket-path.js';
 
 export interface ControllerOptions {
 	socketPath: string;
-	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. */
-	reload: () => Promise<ReloadResult>;
+	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload changes nothing. */
+	reload?: () => Promise<ReloadResult>;
 }
 
 export interface Controller {
@@ -27,7 +27,7 @@ export interface Controller {
 export async function createController(orchestrator: Orchestrator, options: ControllerOptions): Promise<Controller> {
 	const { socketPath } = options;
 	await prepareSocket(socketPath);
-	const context = { orchestrator, reload: options.reload };
+	const context = { orchestrator, ...(options.reload ? { reload: options.reload } : {}) };
 	const server = http.createServer((request, response) => {
 		const target = routeOf(request);
 		if (!target) return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });

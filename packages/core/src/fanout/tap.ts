@@ -6,7 +6,7 @@ import { OggPageReader } from '../ogg/page-reader.js';
 import { OggRetagger } from '../ogg/retag.js';
 import { FLAG_BOS, FLAG_EOS } from '../ogg/page.js';
 import type { StreamState } from '../outputs/files/types.js';
-import { parseWavHeader, type PcmFormat } from '../signal/wav-reader.js';
+import { WavFrames } from '../signal/wav-reader.js';
 
 export type Subscriber = (unit: Buffer) => void;
 /** A recording's view: the encoder's own unit, and the Ogg position its stream had just before it. */
@@ -33,13 +33,13 @@ export class Tap {
 	private readonly rawSubscribers = new Set<RawSubscriber>();
 	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger; rawHeaders: OggHeaderCache; lastGranule: bigint };
 	private mp3?: Mp3FrameReader;
-	private wav?: { header: Buffer | undefined; format: PcmFormat | undefined; carry: Buffer };
+	private wav?: WavFrames;
 
 	constructor(container: Container) {
 		this.container = container;
 		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache(), retagger: new OggRetagger(), rawHeaders: new OggHeaderCache(), lastGranule: 0n };
 		else if (container === 'mp3') this.mp3 = new Mp3FrameReader();
-		else this.wav = { header: Buffer.alloc(0), format: undefined, carry: Buffer.alloc(0) };
+		else this.wav = new WavFrames();
 	}
 
 	push(chunk: Buffer): void {
@@ -70,29 +70,14 @@ export class Tap {
 
 	/** WAV: the header read once per encoder process, then whole PCM frames to the recordings. */
 	private pushPcm(chunk: Buffer): void {
-		const wav = this.wav!;
-		if (wav.header) {
-			wav.header = Buffer.concat([wav.header, chunk]);
-			let parsed;
-			try {
-				parsed = parseWavHeader(wav.header);
-			} catch {
-				parsed = undefined;
-			}
-			// Not WAV, or no data chunk in 64 KiB: nothing for the recordings from this process.
-			if (!parsed) {
-				if (wav.header.length > 64 * 1024) wav.header = Buffer.alloc(0);
-				return;
-			}
-			wav.format = parsed.format;
-			chunk = wav.header.subarray(parsed.dataStart);
-			wav.header = undefined;
+		let frames: Buffer;
+		try {
+			frames = this.wav!.push(chunk);
+		} catch {
+			// Not a WAV stream: nothing for the recordings from this encoder process (never a broken pipe).
+			return;
 		}
-		const frameBytes = (wav.format!.channels * wav.format!.bitsPerSample) / 8;
-		const bytes = wav.carry.length ? Buffer.concat([wav.carry, chunk]) : chunk;
-		const whole = bytes.length - (bytes.length % frameBytes);
-		wav.carry = Buffer.from(bytes.subarray(whole));
-		if (whole > 0) for (const subscriber of this.rawSubscribers) subscriber(bytes.subarray(0, whole), 0n);
+		if (frames.length > 0) for (const subscriber of this.rawSubscribers) subscriber(frames, 0n);
 	}
 
 	/** What a recording needs to open a part mid-stream: the encoder's own header pages, the last position, the PCM format. */
@@ -130,7 +115,7 @@ export class Tap {
 			this.mp3 = new Mp3FrameReader();
 		} else if (this.wav) {
 			// The new process writes its own header; the recordings continue with its frames.
-			this.wav = { header: Buffer.alloc(0), format: this.wav.format, carry: Buffer.alloc(0) };
+			this.wav = new WavFrames();
 		}
 	}
 

@@ -13,6 +13,5 @@ export const flac: FormatSpec = {
 	maxChannels: { count: 8, advice: 'flac carries at most 8 channels' },
 	fixedSamplerate: null,
 	recording: { extensions: ['.flac', '.ogg', '.oga'], kind: 'a FLAC or Ogg file' },
-	nowPlaying: 'in-band',
 	ffmpegArgs: (e, pageMs) => ['-c:a', 'flac', '-sample_fmt', 's16', ...commonArgs(e), ...oggArgs(pageMs)],
 };

@@ -9,6 +9,5 @@ export const mp3: FormatSpec = {
 	maxChannels: { count: 2, advice: 'mp3 carries at most 2 channels but the input has N; add `channels: 2`' },
 	fixedSamplerate: null,
 	recording: { extensions: ['.mp3'], kind: 'an MP3 file' },
-	nowPlaying: 'admin',
 	ffmpegArgs: (e) => ['-c:a', 'libmp3lame', ...bitrateArgs(e), ...commonArgs(e), '-f', 'mp3', '-id3v2_version', '0', '-write_xing', '0', '-flush_packets', '1'],
 };

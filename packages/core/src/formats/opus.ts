@@ -9,6 +9,5 @@ export const opus: FormatSpec = {
 	maxChannels: { count: 2, advice: 'opus is sent with 1 or 2 channels here, not N; add `channels: 2`, or use flac for more' },
 	fixedSamplerate: 48000,
 	recording: { extensions: ['.opus', '.ogg', '.oga'], kind: 'an Ogg file' },
-	nowPlaying: 'in-band',
 	ffmpegArgs: (e, pageMs) => ['-c:a', 'libopus', ...bitrateArgs(e), '-vbr', 'on', '-application', 'audio', '-frame_duration', '20', ...commonArgs(e), ...oggArgs(pageMs)],
 };

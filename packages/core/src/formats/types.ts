@@ -17,8 +17,6 @@ export interface FormatSpec {
 	fixedSamplerate: number | null;
 	/** The file endings a recording of it is expected to have, and what such a file is called. */
 	recording: { extensions: readonly string[]; kind: string };
-	/** How "now playing" reaches its listeners: a new link of the Ogg chain, or Icecast's admin API. */
-	nowPlaying: 'in-band' | 'admin' | 'none';
 	/** ffmpeg's output options for one encoding, written to one pipe; Ogg pages of `pageMs`. */
 	ffmpegArgs(encoding: Encoding, pageMs: number): string[];
 }

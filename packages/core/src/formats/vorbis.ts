@@ -8,6 +8,5 @@ export const vorbis: FormatSpec = {
 	maxChannels: { count: 8, advice: 'vorbis carries at most 8 channels' },
 	fixedSamplerate: null,
 	recording: { extensions: ['.ogg', '.oga'], kind: 'an Ogg file' },
-	nowPlaying: 'in-band',
 	ffmpegArgs: (e, pageMs) => ['-c:a', 'libvorbis', ...bitrateArgs(e), ...commonArgs(e), ...oggArgs(pageMs)],
 };

@@ -12,6 +12,5 @@ export const wav: FormatSpec = {
 	maxChannels: { count: 8, advice: 'wav recordings carry at most 8 channels here' },
 	fixedSamplerate: null,
 	recording: { extensions: ['.wav'], kind: 'a WAV file' },
-	nowPlaying: 'none',
 	ffmpegArgs: (e) => ['-c:a', 'pcm_s24le', ...commonArgs(e), '-f', 'wav', '-flush_packets', '1'],
 };

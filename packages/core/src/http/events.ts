@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator.js';
-import { EVENT_NAMES } from '../status/types.js';
+import { type JdcastEventMessage } from '../status/types.js';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is not reading: it is dropped (its page reconnects), never waited for. */
@@ -14,28 +14,24 @@ export function streamEvents(orchestrator: Orchestrator, request: http.IncomingM
 	response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
 	response.socket?.setNoDelay(true);
 	let closed = false;
-	const send = (event: string, payload: object) => {
+	const send = (message: JdcastEventMessage) => {
 		if (closed) return;
 		if (response.writableLength > MAX_BEHIND_BYTES) return close();
-		response.write(`data: ${JSON.stringify({ event, time: new Date().toISOString(), ...payload })}\n\n`);
+		response.write(`data: ${JSON.stringify(message)}\n\n`);
 	};
-	const handlers = EVENT_NAMES.map((event) => {
-		const handler = (payload: object) => send(event, payload);
-		orchestrator.on(event, handler);
-		return () => orchestrator.off(event, handler);
-	});
+	const off = orchestrator.onEveryEvent(send);
 	const heartbeat = setInterval(() => !closed && response.write(': heartbeat\n\n'), HEARTBEAT_MS);
 	const close = () => {
 		if (closed) return;
 		closed = true;
 		clearInterval(heartbeat);
-		for (const off of handlers) off();
+		off();
 		// Dropped, not ended: end() would wait for a client that does not read.
 		response.destroy();
 		onClose();
 	};
 	request.on('close', close);
 	response.write('retry: 2000\n\n');
-	send('status', orchestrator.status());
+	send({ event: 'status', time: new Date().toISOString(), ...orchestrator.status() });
 	return close;
 }

@@ -53,7 +53,7 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 	const host = options.host ?? '127.0.0.1';
 	checkHttpAccess(host, options.token);
 	const auth = new HttpAuth(options.token);
-	const api: ApiContext = { orchestrator, reload: options.reload ?? (async () => ({ started: [], stopped: [], restarted: [], unchanged: orchestrator.profileNames })) };
+	const api: ApiContext = { orchestrator, ...(options.reload ? { reload: options.reload } : {}) };
 	const metrics = createMetrics(orchestrator);
 	const history = new ListenerHistory(orchestrator);
 	const streams = new Set<() => void>();

@@ -13,6 +13,16 @@ export function identify(packet: Buffer): { codec: OggCodec; headerPackets: numb
 	return { codec: 'unknown', headerPackets: undefined };
 }
 
+/** What an identification header says: codec, Opus's pre-skip, the sample rate (0 where unknown). */
+export function streamFacts(packet: Buffer): { codec: OggCodec; preSkip: bigint; sampleRate: number } {
+	const { codec } = identify(packet);
+	if (codec === 'opus' && packet.length >= 12) return { codec, preSkip: BigInt(packet.readUInt16LE(10)), sampleRate: 48000 };
+	if (codec === 'vorbis' && packet.length >= 16) return { codec, preSkip: 0n, sampleRate: packet.readUInt32LE(12) };
+	// Ogg FLAC: 0x7F "FLAC" 1.0, header count, "fLaC", STREAMINFO block header, then its data (rate: 20 bits at data byte 10).
+	if (codec === 'flac' && packet.length >= 31) return { codec, preSkip: 0n, sampleRate: packet.readUInt32BE(27) >>> 12 };
+	return { codec, preSkip: 0n, sampleRate: 0 };
+}
+
 /**
  * Keeps the header pages of the current logical stream: from its first (BOS) page until its
  * header packets are complete. Every new connection is sent these first, so that a listener or

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { endOfStreamPage, PacketAssembler, packetPages, reserialize } from './build.js';
 import { isCommentPacket, retagCommentPacket, type Tags } from './comments.js';
-import { identify, type OggCodec } from './headers.js';
+import { identify, streamFacts, type OggCodec } from './headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from './page.js';
 
 /** How the pages of ffmpeg's stream are renumbered into the link of the chain being sent. */
@@ -81,8 +81,7 @@ export class OggRetagger {
 		this.link = undefined;
 		this.lastGranule = 0n;
 		this.lastSequence = page.sequence - 1;
-		const head = firstPacket(page);
-		this.preSkip = codec === 'opus' && head.length >= 12 ? BigInt(head.readUInt16LE(10)) : 0n;
+		this.preSkip = streamFacts(firstPacket(page)).preSkip;
 	}
 
 	/** ffmpeg's header pages pass through as they are, unless tags are set: then ours replace them. */

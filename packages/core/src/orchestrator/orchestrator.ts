@@ -6,7 +6,7 @@ import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
-import { EVENT_NAMES, listenersByMount, type HandoverResult, type JdcastEvents, type ProfileStatus, type ReloadResult, type StatusSnapshot } from '../status/types.js';
+import { EVENT_NAMES, eventMessage, listenersByMount, type HandoverResult, type JdcastEventMessage, type JdcastEvents, type ProfileStatus, type ReloadResult, type StatusSnapshot } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
@@ -83,6 +83,16 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return serveHttp(this, options);
 	}
 
+	/** Every event, as one message each (`jdcast up --json`, `/api/events`); returns the unsubscribe function. */
+	onEveryEvent(listener: (message: JdcastEventMessage) => void): () => void {
+		const offs = EVENT_NAMES.map((event) => {
+			const handler = (payload: JdcastEvents[typeof event][0]) => listener(eventMessage(event, payload));
+			this.on(event, handler as never);
+			return () => this.off(event, handler as never);
+		});
+		return () => offs.forEach((off) => off());
+	}
+
 	/** A slot of the schedule began: `profile` on air (null: nobody). Recordings split by slot begin a new file. */
 	slotBegan(profile: string | null): void {
 		this.slotOnAir = profile;
@@ -134,7 +144,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		if (!supervisor) return;
 		this.supervisors.delete(name);
 		await supervisor.stop();
-		this.stoppedStatus.set(name, asStopped(supervisor.status()));
+		this.stoppedStatus.set(name, supervisor.status());
 		supervisor.removeAllListeners();
 	}
 
@@ -413,19 +423,4 @@ function forward<E extends keyof JdcastEvents>(from: EventEmitter<JdcastEvents>,
 	// eventemitter3's types cannot follow one generic event through on() and emit(); the payload is the same type.
 	const emit = to.emit.bind(to) as (event: E, ...args: JdcastEvents[E]) => boolean;
 	from.on(event, ((...args: JdcastEvents[E]) => emit(event, ...args)) as never);
-}
-
-/**
- * What a stopped profile shows: its counters and last errors, but nothing that would say it is
- * still heard (no levels, no dead air, no rate, no listeners, not on air since).
- */
-function asStopped(status: ProfileStatus): ProfileStatus {
-	return {
-		...status,
-		state: 'stopped',
-		audio: null,
-		encoder: { ...status.encoder, pid: null },
-		outputs: status.outputs.map((o) => ({ ...o, state: 'stopped', kbps: 0, listeners: null, liveSince: null })),
-		recordings: status.recordings.map((r) => ({ ...r, state: 'stopped' })),
-	};
 }

@@ -253,7 +253,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.lastErrorCode = cause?.code ?? null;
 	}
 
+	/** What a listener would find: a rate, listeners and a time on air only while it is on air. */
 	status(): OutputStatus {
+		const onAir = this.onAir;
 		return {
 			server: this.server.name,
 			mount: this.mount,
@@ -261,13 +263,13 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			format: this.encoder.format,
 			state: this.state,
 			bytesSent: this.bytesSent,
-			kbps: this.kbps,
+			kbps: onAir ? this.kbps : 0,
 			reconnects: this.reconnects,
 			lastError: this.lastError,
 			lastErrorCode: this.lastErrorCode,
-			listeners: this.heardListeners,
+			listeners: onAir ? this.heardListeners : null,
 			nowPlaying: this.nowPlaying,
-			liveSince: this.liveSince?.toISOString() ?? null,
+			liveSince: onAir ? (this.liveSince?.toISOString() ?? null) : null,
 			url: `${this.server.tls ? 'https' : 'http'}://${this.server.host}:${this.server.port}${this.mount}`,
 		};
 	}

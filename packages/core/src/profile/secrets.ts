@@ -15,6 +15,13 @@ export function resolvePassword(profile: Profile, server: ServerConfig, env: Nod
 	return resolveSource(profile, server, server.password, 'password', env, generated);
 }
 
+/** Every environment variable the profiles take a password from (`password_env`, `admin_password_env`), with the server entry that names it. */
+export function passwordVariables(profiles: readonly Profile[]): { name: string; server: ServerConfig }[] {
+	return profiles.flatMap((profile) =>
+		Object.values(profile.servers).flatMap((server) => [server.password, server.admin?.password].flatMap((source) => (source?.kind === 'env' ? [{ name: source.name, server }] : []))),
+	);
+}
+
 /** The admin credentials for metadata updates: the admin keys when given, else the source ones. */
 export async function resolveAdmin(
 	profile: Profile,

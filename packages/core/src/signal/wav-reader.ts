@@ -13,39 +13,55 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 const MAX_HEADER_BYTES = 64 * 1024;
 
 /**
- * Reads ffmpeg's `-c:a pcm_f32le -f wav` output from a pipe: the RIFF header (sizes unknown on a
- * pipe, so they are ignored), then interleaved 32-bit float frames, handed on whole — a chunk
- * boundary of the pipe may fall inside a frame.
+ * A WAV stream read from a pipe: its RIFF header (sizes unknown on a pipe, so ignored), then
+ * whole sample frames — a chunk of the pipe may end inside one. Throws on anything but WAV.
  */
-export class WavReader {
+export class WavFrames {
 	format: PcmFormat | undefined;
 	private header: Buffer | undefined = Buffer.alloc(0);
 	private carry = Buffer.alloc(0);
 
-	constructor(private readonly onFrames: (samples: Float32Array, format: PcmFormat) => void) {}
-
-	push(chunk: Buffer): void {
+	/** The whole frames this chunk completes (none while the header is still coming). */
+	push(chunk: Buffer): Buffer {
 		if (this.header) {
 			this.header = Buffer.concat([this.header, chunk]);
 			const parsed = parseWavHeader(this.header);
 			if (parsed === undefined) {
-				if (this.header.length > MAX_HEADER_BYTES) throw new Error('the level meter got no WAV data chunk');
-				return;
+				if (this.header.length > MAX_HEADER_BYTES) throw new Error('no WAV data chunk');
+				return EMPTY;
 			}
-			if (parsed.format.tag !== WAVE_FORMAT_IEEE_FLOAT || parsed.format.bitsPerSample !== 32) throw new Error(`the level meter expects 32-bit float WAV, got format ${parsed.format.tag} with ${parsed.format.bitsPerSample} bits`);
 			this.format = parsed.format;
 			chunk = this.header.subarray(parsed.dataStart);
 			this.header = undefined;
 		}
-		const format = this.format!;
-		const frameBytes = 4 * format.channels;
-		let bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+		const frameBytes = (this.format!.channels * this.format!.bitsPerSample) / 8;
+		const bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
 		const whole = bytes.length - (bytes.length % frameBytes);
 		this.carry = Buffer.from(bytes.subarray(whole));
-		if (whole === 0) return;
+		return bytes.subarray(0, whole);
+	}
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** ffmpeg's `-c:a pcm_f32le -f wav` output for the level meter, as Float32Array samples. */
+export class WavReader {
+	private readonly frames = new WavFrames();
+
+	constructor(private readonly onFrames: (samples: Float32Array, format: PcmFormat) => void) {}
+
+	get format(): PcmFormat | undefined {
+		return this.frames.format;
+	}
+
+	push(chunk: Buffer): void {
+		let bytes = this.frames.push(chunk);
+		const format = this.frames.format;
+		if (!format || bytes.length === 0) return;
+		if (format.tag !== WAVE_FORMAT_IEEE_FLOAT || format.bitsPerSample !== 32) throw new Error(`the level meter expects 32-bit float WAV, got format ${format.tag} with ${format.bitsPerSample} bits`);
 		// Float32Array needs 4-byte alignment: a pipe's buffers usually have it, copy when not.
-		if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes.subarray(0, whole));
-		this.onFrames(new Float32Array(bytes.buffer, bytes.byteOffset, whole / 4), format);
+		if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes);
+		this.onFrames(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), format);
 	}
 }
 

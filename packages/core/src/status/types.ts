@@ -115,10 +115,8 @@ export function listenersByMount(profiles: readonly ProfileStatus[]): MountListe
 		for (const o of profile.outputs) {
 			const servers = mounts.get(o.mount) ?? new Map();
 			mounts.set(o.mount, servers);
-			// A server this output does not reach now has no listeners of ours to count (its last count is history).
-			const listeners = o.state === 'live' || o.state === 'stalled' ? o.listeners : null;
 			const known = servers.get(o.url);
-			if (!known || known.listeners === null) servers.set(o.url, { server: o.server, url: o.url, listeners });
+			if (!known || known.listeners === null) servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners });
 		}
 	}
 	return [...mounts].map(([mount, servers]) => {
@@ -208,6 +206,11 @@ export function describeReload(r: ReloadResult): string {
 export type JdcastEventMessage =
 	| { [K in keyof JdcastEvents]: { event: K; time: string } & JdcastEvents[K][0] }[keyof JdcastEvents]
 	| ({ event: 'status'; time: string } & StatusSnapshot);
+
+/** An event as a message of its own: `{"event", "time", ...payload}`. */
+export function eventMessage<K extends keyof JdcastEvents>(event: K, payload: JdcastEvents[K][0]): JdcastEventMessage {
+	return { event, time: new Date().toISOString(), ...payload } as JdcastEventMessage;
+}
 
 /** The name of every event in JdcastEvents. */
 export const EVENT_NAMES = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'] as const satisfies readonly (keyof JdcastEvents)[];

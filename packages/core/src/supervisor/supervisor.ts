@@ -229,7 +229,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			state: this.currentState,
 			lastError: this.error,
 			encoder: { pid: this.encoderPid, restarts: this.restartCount, xruns: this.xruns },
-			audio: this.audio.status(),
+			// A stopped profile is not heard: no levels, no dead air.
+			audio: this.currentState === 'stopped' ? null : this.audio.status(),
 			jack: this.routing ? this.routing.state : null,
 			...this.statusParts(),
 		};

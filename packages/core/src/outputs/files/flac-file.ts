@@ -1,8 +1,7 @@
 import { PacketAssembler } from '../../ogg/build.js';
-import { identify } from '../../ogg/headers.js';
+import { identify, streamFacts } from '../../ogg/headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from '../../ogg/page.js';
 import { frameNumber, renumberFrame } from './flac-frame.js';
-import { oggStreamFacts } from './ogg-file.js';
 import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
 
 /** 'fLaC', then STREAMINFO's block header: its data starts at byte 8 of the file. */
@@ -78,7 +77,7 @@ export class FlacFileWriter implements FileWriter {
 			const first = firstPacket(page);
 			const { headerPackets } = identify(first);
 			this.headerPackets = headerPackets;
-			this.rate = oggStreamFacts(page.bytes).sampleRate;
+			this.rate = streamFacts(first).sampleRate;
 			this.assembler = new PacketAssembler();
 			this.headers = [];
 		}

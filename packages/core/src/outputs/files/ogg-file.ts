@@ -1,20 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { endOfStreamPage, reserialize } from '../../ogg/build.js';
-import { identify, type OggCodec } from '../../ogg/headers.js';
+import { streamFacts } from '../../ogg/headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, FLAG_EOS, firstPacket, ownPage, type OggPage } from '../../ogg/page.js';
 import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
 
-/** What an Ogg stream's identification header says: codec, pre-skip (Opus) and sample rate. */
-export function oggStreamFacts(headerPage: Buffer | undefined): { codec: OggCodec; preSkip: bigint; sampleRate: number } {
-	if (!headerPage) return { codec: 'unknown', preSkip: 0n, sampleRate: 0 };
-	const head = firstPacket(ownPage(headerPage));
-	const { codec } = identify(head);
-	if (codec === 'opus') return { codec, preSkip: BigInt(head.readUInt16LE(10)), sampleRate: 48000 };
-	if (codec === 'vorbis') return { codec, preSkip: 0n, sampleRate: head.readUInt32LE(12) };
-	// Ogg FLAC: 0x7F "FLAC" 1.0, header count, "fLaC", STREAMINFO block header, then its data (rate: 20 bits at data byte 10).
-	if (codec === 'flac') return { codec, preSkip: 0n, sampleRate: head.readUInt32BE(27) >>> 12 };
-	return { codec, preSkip: 0n, sampleRate: 0 };
-}
+/** What the identification header on an Ogg stream's first page says (nothing known without one). */
+const factsOf = (headerPage: Buffer | undefined) => streamFacts(headerPage ? firstPacket(ownPage(headerPage)) : Buffer.alloc(0));
 
 /**
  * An Ogg recording of one logical stream: the encoder's own pages (never a chain link for "now
@@ -34,7 +25,7 @@ export class OggFileWriter implements FileWriter {
 	private facts;
 
 	constructor(private readonly stream: StreamState) {
-		this.facts = oggStreamFacts(stream.headerPages[0]);
+		this.facts = factsOf(stream.headerPages[0]);
 	}
 
 	get samples(): number {
@@ -50,7 +41,7 @@ export class OggFileWriter implements FileWriter {
 		if (page.flags & FLAG_BOS) {
 			if (this.hasAudio) return 'new-stream';
 			this.started = true;
-			this.facts = oggStreamFacts(unit);
+			this.facts = factsOf(unit);
 		}
 		if (!this.started) return this.startMidStream(page, granuleBefore);
 		if (this.ended) return NO_BYTES;
@@ -73,7 +64,7 @@ export class OggFileWriter implements FileWriter {
 		this.started = true;
 		let serial = randomInt(1, 0xffffffff);
 		while (serial === page.serial) serial = randomInt(1, 0xffffffff);
-		const headers = this.stream.headerPages.map((bytes, i) => reserialize(ownPage(bytes), { serial, sequence: i, granule: ownPage(bytes).granule }));
+		const headers = this.stream.headerPages.map(ownPage).map((header, i) => reserialize(header, { serial, sequence: i, granule: header.granule }));
 		// Mid-stream the decoder skips the pre-skip again: count it in, as a new chain link does.
 		this.link = { serial, sequence: headers.length, base: granuleBefore, offset: this.facts.preSkip };
 		return Buffer.concat([...headers, this.pass(page)]);

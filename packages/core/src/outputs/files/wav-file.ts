@@ -15,25 +15,25 @@ const MAX_WAV_BYTES = 0xffffffff - 1024 * 1024;
 export class WavFileWriter implements FileWriter {
 	readonly maxBytes = MAX_WAV_BYTES;
 	private dataBytes = 0;
-	private headerBytes = 0;
+	/** The format this file's header says, from the stream when its first frames came. */
+	private pcm: StreamState['pcm'];
 
 	constructor(private readonly stream: StreamState) {}
 
 	get sampleRate(): number {
-		return this.stream.pcm?.sampleRate ?? 0;
+		return this.pcm?.sampleRate ?? 0;
 	}
 
 	get samples(): number {
-		const pcm = this.stream.pcm;
-		return pcm ? Math.floor(this.dataBytes / ((pcm.channels * pcm.bitsPerSample) / 8)) : 0;
+		return this.pcm ? Math.floor(this.dataBytes / ((this.pcm.channels * this.pcm.bitsPerSample) / 8)) : 0;
 	}
 
 	write(unit: Buffer, _granuleBefore?: bigint): Buffer {
-		const pcm = this.stream.pcm;
-		if (!pcm) return NO_BYTES;
-		const header = this.headerBytes === 0 ? this.header(pcm) : NO_BYTES;
+		const opening = this.pcm === undefined;
+		this.pcm ??= this.stream.pcm;
+		if (!this.pcm) return NO_BYTES;
 		this.dataBytes += unit.length;
-		return header.length ? Buffer.concat([header, unit]) : unit;
+		return opening ? Buffer.concat([this.header(this.pcm), unit]) : unit;
 	}
 
 	end(): Buffer {
@@ -41,9 +41,7 @@ export class WavFileWriter implements FileWriter {
 	}
 
 	lengthPatch(): { offset: number; bytes: Buffer } | null {
-		if (this.headerBytes === 0) return null;
-		const bytes = Buffer.from(this.header(this.stream.pcm!));
-		return { offset: 0, bytes };
+		return this.pcm ? { offset: 0, bytes: this.header(this.pcm) } : null;
 	}
 
 	private header(pcm: NonNullable<StreamState['pcm']>): Buffer {
@@ -70,7 +68,6 @@ export class WavFileWriter implements FileWriter {
 		}
 		header.write('data', 12 + 8 + fmtSize, 'latin1');
 		header.writeUInt32LE(this.dataBytes, 12 + 8 + fmtSize + 4);
-		this.headerBytes = header.length;
 		return header;
 	}
 }
