@@ -56,7 +56,12 @@ export async function latencyBench(c: Context): Promise<{ tool: string; [key: st
 				await new Promise((r) => setTimeout(r, 1000));
 			}
 			await c.stop(children);
-			rows.push({ tool: tool.name, 'median s': times.length ? +(median(times) / 1000).toFixed(3) : 'never', 'max s': times.length ? +(Math.max(...times) / 1000).toFixed(3) : 'never', heard: `${times.length}/${TRIES}` });
+			rows.push({
+				tool: tool.name,
+				'median s': times.length ? +(median(times) / 1000).toFixed(3) : 'never',
+				'max s': times.length ? +(Math.max(...times) / 1000).toFixed(3) : 'never',
+				heard: `${times.length}/${TRIES}`,
+			});
 		}
 	} finally {
 		await icecast.stop();
@@ -66,7 +71,34 @@ export async function latencyBench(c: Context): Promise<{ tool: string; [key: st
 
 /** A listener decoding live; `heard(t0)`: ms from t0 to the first loud sample it decodes. */
 function listen(url: string) {
-	const decoder = execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-probesize', '32', '-analyzeduration', '0', '-i', url, '-ac', '1', '-ar', '48000', '-f', 's16le', '-flush_packets', '1', '-'], { buffer: false, reject: false, stdin: 'ignore', stderr: 'ignore' });
+	const decoder = execa(
+		'ffmpeg',
+		[
+			'-hide_banner',
+			'-loglevel',
+			'error',
+			'-fflags',
+			'nobuffer',
+			'-flags',
+			'low_delay',
+			'-probesize',
+			'32',
+			'-analyzeduration',
+			'0',
+			'-i',
+			url,
+			'-ac',
+			'1',
+			'-ar',
+			'48000',
+			'-f',
+			's16le',
+			'-flush_packets',
+			'1',
+			'-',
+		],
+		{ buffer: false, reject: false, stdin: 'ignore', stderr: 'ignore' },
+	);
 	let loudAt: number | undefined;
 	let armed = false;
 	decoder.stdout!.on('data', (chunk: Buffer) => {
@@ -92,6 +124,10 @@ function listen(url: string) {
 async function disconnect(jack: string, client: string): Promise<void> {
 	const graph = (await readGraph(jack)) ?? [];
 	for (const port of graph.filter((p) => p.client === client && p.direction === 'input')) {
-		for (const from of port.connections) await execa('jack_disconnect', [from, port.name], { env: { JACK_DEFAULT_SERVER: jack, JACK_NO_START_SERVER: '1' }, reject: false });
+		for (const from of port.connections)
+			await execa('jack_disconnect', [from, port.name], {
+				env: { JACK_DEFAULT_SERVER: jack, JACK_NO_START_SERVER: '1' },
+				reject: false,
+			});
 	}
 }

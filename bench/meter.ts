@@ -9,7 +9,28 @@ import { WavReader } from '../packages/core/src/signal/wav-reader.js';
 
 const SECONDS = 60;
 const SOURCE = `anoisesrc=color=pink:amplitude=0.5:sample_rate=48000:duration=${SECONDS},aformat=channel_layouts=stereo`;
-const OPUS = ['-map', '0:a:0', '-c:a', 'libopus', '-b:a', '96k', '-vbr', 'on', '-application', 'audio', '-frame_duration', '20', '-f', 'ogg', '-page_duration', '20000', '-flush_packets', '1', '-y', '/dev/null'];
+const OPUS = [
+	'-map',
+	'0:a:0',
+	'-c:a',
+	'libopus',
+	'-b:a',
+	'96k',
+	'-vbr',
+	'on',
+	'-application',
+	'audio',
+	'-frame_duration',
+	'20',
+	'-f',
+	'ogg',
+	'-page_duration',
+	'20000',
+	'-flush_packets',
+	'1',
+	'-y',
+	'/dev/null',
+];
 const PCM = ['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav'];
 
 /** CPU seconds (user + system) of one command run to its end, from bash's `times`. */
@@ -32,7 +53,10 @@ export async function meterBench(runs = 3): Promise<{ tool: string; [key: string
 	};
 	const encode = await best(() => cpuOf([...ffmpeg, ...OPUS]));
 	const withCopy = await best(() => cpuOf([...ffmpeg, ...OPUS, ...PCM, '-y', '/dev/null']));
-	const { stdout } = await execa('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', SOURCE, ...PCM, '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+	const { stdout } = await execa('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', SOURCE, ...PCM, '-'], {
+		encoding: 'buffer',
+		maxBuffer: 64 * 1024 * 1024,
+	});
 	const wav = Buffer.from(stdout as Uint8Array);
 	// The meter runs all night: what counts is its cost once V8 has compiled it, so one pass warms it up first.
 	const pass = () => {
@@ -52,7 +76,11 @@ export async function meterBench(runs = 3): Promise<{ tool: string; [key: string
 	return [
 		{ tool: `Opus 96 encode (ffmpeg, ${SECONDS} s of audio)`, 'CPU s': +encode.toFixed(2), 'of the encode': '100 %' },
 		{ tool: 'meter: ffmpeg writing the PCM copy', 'CPU s': +copy.toFixed(2), 'of the encode': share(copy) },
-		{ tool: 'meter: jdcast reading it (levels, R128, true peak; warm)', 'CPU s': +node.toFixed(2), 'of the encode': share(node) },
+		{
+			tool: 'meter: jdcast reading it (levels, R128, true peak; warm)',
+			'CPU s': +node.toFixed(2),
+			'of the encode': share(node),
+		},
 		{ tool: 'meter in all', 'CPU s': +(copy + node).toFixed(2), 'of the encode': share(copy + node) },
 	];
 }

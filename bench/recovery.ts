@@ -19,7 +19,14 @@ const GIVE_UP_MS = 20_000;
 export async function recoveryBench(c: Context): Promise<{ tool: string; [key: string]: string | number }[]> {
 	const url = (m: string) => `http://127.0.0.1:${c.port}${m}`;
 	const present = c.all.filter((t) => t.installed);
-	const runs = await Promise.all(present.map(async (tool, i) => ({ tool, mount: `/recovery${i}.opus`, children: await c.start(tool, [`/recovery${i}.opus`]), times: [] as number[] })));
+	const runs = await Promise.all(
+		present.map(async (tool, i) => ({
+			tool,
+			mount: `/recovery${i}.opus`,
+			children: await c.start(tool, [`/recovery${i}.opus`]),
+			times: [] as number[],
+		})),
+	);
 	await Promise.all(runs.map((r) => timeToFirstByte(url(r.mount), performance.now())));
 	await new Promise((r) => setTimeout(r, 1500));
 	for (let i = 0; i < TRIES; i++) {
@@ -27,7 +34,9 @@ export async function recoveryBench(c: Context): Promise<{ tool: string; [key: s
 		await new Promise((r) => setTimeout(r, OUTAGE_MS));
 		await c.icecast.restart();
 		const t0 = performance.now();
-		await Promise.all(runs.map(async (r) => r.times.push(await timeToFirstByte(url(r.mount), t0, GIVE_UP_MS).catch(() => Infinity))));
+		await Promise.all(
+			runs.map(async (r) => r.times.push(await timeToFirstByte(url(r.mount), t0, GIVE_UP_MS).catch(() => Infinity))),
+		);
 		await new Promise((r) => setTimeout(r, 1500));
 	}
 	const alive = runs.map((r) => r.children.every((ch) => ch.exitCode === null && ch.signalCode === null));

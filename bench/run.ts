@@ -47,11 +47,13 @@ let serial = 0;
 async function start(tool: Tool, mounts: string[], onPort = port): Promise<ResultPromise[]> {
 	const client = `b${serial++}`;
 	const started = tool.start(client, mounts, onPort);
-	if (!tool.connectsItself) await Promise.all(clientsOf(tool, client, mounts.length).map((c) => connectSignal(JACK, c)));
+	if (!tool.connectsItself)
+		await Promise.all(clientsOf(tool, client, mounts.length).map((c) => connectSignal(JACK, c)));
 	return started;
 }
 
-const notInstalled = (tool: Tool, keys: string[]): Row => Object.fromEntries([['tool', tool.name], ...keys.map((k) => [k, 'not installed'])]) as Row;
+const notInstalled = (tool: Tool, keys: string[]): Row =>
+	Object.fromEntries([['tool', tool.name], ...keys.map((k) => [k, 'not installed'])]) as Row;
 
 async function timeToAir(): Promise<Row[]> {
 	const rows: Row[] = [];
@@ -68,7 +70,13 @@ async function timeToAir(): Promise<Row[]> {
 			times.push(await timeToFirstByte(`http://127.0.0.1:${port}${mount}`, t0));
 			await stopAll(await started);
 		}
-		rows.push({ tool: tool.name, 'median s': +(median(times) / 1000).toFixed(3), 'min s': +(Math.min(...times) / 1000).toFixed(3), 'max s': +(Math.max(...times) / 1000).toFixed(3), runs: times.length });
+		rows.push({
+			tool: tool.name,
+			'median s': +(median(times) / 1000).toFixed(3),
+			'min s': +(Math.min(...times) / 1000).toFixed(3),
+			'max s': +(Math.max(...times) / 1000).toFixed(3),
+			runs: times.length,
+		});
 	}
 	return rows;
 }
@@ -77,7 +85,14 @@ async function timeToAir(): Promise<Row[]> {
 async function cost(targets: number): Promise<Row[]> {
 	const rows: Row[] = [];
 	for (const tool of all) {
-		const keys = ['targets', 'processes', 'CPU s', 'CPU % of a core', 'of which jdcast (Node) s', 'peak memory MiB (PSS)'];
+		const keys = [
+			'targets',
+			'processes',
+			'CPU s',
+			'CPU % of a core',
+			'of which jdcast (Node) s',
+			'peak memory MiB (PSS)',
+		];
 		if (!tool.installed) {
 			rows.push(notInstalled(tool, keys));
 			continue;
@@ -87,7 +102,7 @@ async function cost(targets: number): Promise<Row[]> {
 		await Promise.all(mounts.map((m) => timeToFirstByte(`http://127.0.0.1:${port}${m}`, performance.now())));
 		await new Promise((r) => setTimeout(r, 1000));
 		const tops = started.map((c) => c.pid!);
-		const node = tool.name.startsWith("jdcast") ? sampleProcesses(() => tops, SECONDS) : undefined;
+		const node = tool.name.startsWith('jdcast') ? sampleProcesses(() => tops, SECONDS) : undefined;
 		const all = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), SECONDS);
 		const own = await node;
 		await stopAll(started);
@@ -117,7 +132,11 @@ async function tenProfiles(): Promise<Row[]> {
 				mounts.push(mount);
 				return jdcastProfile(setup, client, [mount]);
 			});
-			const child = execa(process.execPath, [cli, 'up', '--json', '--socket', path.join(dir, 'ten.sock'), ...files], { env: { ...env, BENCH_PW: password }, reject: false, stdio: 'ignore' });
+			const child = execa(process.execPath, [cli, 'up', '--json', '--socket', path.join(dir, 'ten.sock'), ...files], {
+				env: { ...env, BENCH_PW: password },
+				reject: false,
+				stdio: 'ignore',
+			});
 			running.push(child);
 			started.push(child);
 		} else {
@@ -132,16 +151,32 @@ async function tenProfiles(): Promise<Row[]> {
 		await new Promise((r) => setTimeout(r, 2000));
 		const tops = started.map((c) => c.pid!);
 		const whole = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), 5);
-		const rss = tool.name === 'jdcast' ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tops[0]}/status`, 'utf8'))?.[1] ?? 0) / 1024 : undefined;
+		const rss =
+			tool.name === 'jdcast'
+				? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tops[0]}/status`, 'utf8'))?.[1] ?? 0) / 1024
+				: undefined;
 		await stopAll(started);
-		rows.push({ tool: tool.name, profiles: 10, processes: whole.processes, 'peak memory MiB (PSS, all processes)': +whole.peakPssMiB.toFixed(1), 'jdcast (Node) RSS MiB': rss === undefined ? '—' : +rss.toFixed(1) });
+		rows.push({
+			tool: tool.name,
+			profiles: 10,
+			processes: whole.processes,
+			'peak memory MiB (PSS, all processes)': +whole.peakPssMiB.toFixed(1),
+			'jdcast (Node) RSS MiB': rss === undefined ? '—' : +rss.toFixed(1),
+		});
 	}
 	return rows;
 }
 
 function table(title: string, rows: Row[]): string {
 	const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-	return [`**${title}**`, '', `| ${keys.join(' | ')} |`, `| ${keys.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${keys.map((k) => String(r[k] ?? '')).join(' | ')} |`), ''].join('\n');
+	return [
+		`**${title}**`,
+		'',
+		`| ${keys.join(' | ')} |`,
+		`| ${keys.map(() => '---').join(' | ')} |`,
+		...rows.map((r) => `| ${keys.map((k) => String(r[k] ?? '')).join(' | ')} |`),
+		'',
+	].join('\n');
 }
 
 try {
@@ -149,7 +184,12 @@ try {
 	const one = await cost(1);
 	const four = await cost(4);
 	const cpu = (rows: Row[], tool: string) => rows.find((r) => r.tool === tool)?.['CPU s'];
-	const scaling: Row[] = present.map((t) => ({ tool: t.name, '4 targets / 1 target CPU': +((cpu(four, t.name) as number) / Math.max(0.01, cpu(one, t.name) as number)).toFixed(2) }));
+	const scaling: Row[] = present.map((t) => ({
+		tool: t.name,
+		'4 targets / 1 target CPU': +((cpu(four, t.name) as number) / Math.max(0.01, cpu(one, t.name) as number)).toFixed(
+			2,
+		),
+	}));
 	const ten = await tenProfiles();
 	const recovery = await recoveryBench({ icecast, port, all, start, stop: stopAll });
 	const latency = await latencyBench({ jack: JACK, password, all, stop: stopAll });
@@ -165,18 +205,33 @@ try {
 		table('Scaling', scaling),
 		table('Ten DJs on one machine (one Opus 96 mount each)', ten),
 		table('Back on air after icecast2 restarts (icecast2 accepting again to first listener byte)', recovery),
-		table('JACK to listener latency, burst-on-connect off (the test signal connected in JACK at t0; when a listener decoding live first hears it)', latency),
-		table('Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3; the meter after a warm-up pass, as it runs all night)', meter),
-		table('Listener load: one profile (Opus 96 + MP3 128) pushed to three local icecast2 edges, Opus listeners spread over them, 10 s per step (the load client shares the machine)', load.rows),
+		table(
+			'JACK to listener latency, burst-on-connect off (the test signal connected in JACK at t0; when a listener decoding live first hears it)',
+			latency,
+		),
+		table(
+			'Cost of the level meter beside one Opus 96 encode (60 s of pink noise, run flat out, least of 3; the meter after a warm-up pass, as it runs all night)',
+			meter,
+		),
+		table(
+			'Listener load: one profile (Opus 96 + MP3 128) pushed to three local icecast2 edges, Opus listeners spread over them, 10 s per step (the load client shares the machine)',
+			load.rows,
+		),
 		table('An edge killed for 5 s under 1000 listeners, and started again', load.outage),
 		load.sentence,
 		'',
 	].join('\n');
 	process.stdout.write(`\n${markdown}\n`);
-	writeFileSync(path.join(root, 'bench/results/latest.json'), `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, ten, recovery, latency, meter, load }, null, 2)}\n`);
+	writeFileSync(
+		path.join(root, 'bench/results/latest.json'),
+		`${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, ten, recovery, latency, meter, load }, null, 2)}\n`,
+	);
 	const readme = path.join(root, 'README.md');
 	const text = readFileSync(readme, 'utf8');
-	const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);
+	const updated = text.replace(
+		/<!-- bench:start -->[\s\S]*<!-- bench:end -->/,
+		`<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`,
+	);
 	if (updated !== text) writeFileSync(readme, updated);
 } finally {
 	await stopAll(running.filter((c) => c.exitCode === null && c.signalCode === null)).catch(() => {});

@@ -9,7 +9,9 @@ for (const d of loaded.diagnostics) console.error(formatDiagnostic(d));
 if (!loaded.ok) process.exit(1);
 
 const jdcast = new Orchestrator();
-jdcast.on('output', (e) => console.log(`${e.profile} ${e.mount} on ${e.server}: ${e.state}${e.error ? ` (${e.error})` : ''}`));
+jdcast.on('output', (e) =>
+	console.log(`${e.profile} ${e.mount} on ${e.server}: ${e.state}${e.error ? ` (${e.error})` : ''}`),
+);
 jdcast.on('silence', (e) => console.log(`${e.profile}: silence ${e.state}`));
 
 let stopping: Promise<void> | undefined;
@@ -19,7 +21,8 @@ process.on('SIGTERM', stop);
 
 await jdcast.start(loaded.profiles); // resolves once each profile has begun, not once it is live
 await jdcast.live({ timeoutMs: 20_000 }); // rejects with E_NOT_LIVE naming what is not on air
-for (const profile of loaded.profiles) await jdcast.setMetadata(profile.name, { title: 'Hoppípolla', artist: 'Sigur Rós' });
+for (const profile of loaded.profiles)
+	await jdcast.setMetadata(profile.name, { title: 'Hoppípolla', artist: 'Sigur Rós' });
 for (const p of jdcast.status().profiles) {
 	console.log(`${p.name}: ${p.state}, ${p.audio?.momentaryLufs ?? '-inf'} LUFS`);
 	for (const o of p.outputs) console.log(`  ${o.url} ${o.state} ${o.kbps} kbps, ${o.listeners ?? 0} listeners`);

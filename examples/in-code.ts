@@ -20,5 +20,10 @@ if (!profile) process.exit(1);
 const jdcast = new Orchestrator();
 await jdcast.start([profile]);
 await jdcast.live({ timeoutMs: 20_000 });
-console.log(jdcast.status().profiles[0]!.outputs.map((o) => `${o.url} ${o.state}`).join('\n'));
+console.log(
+	jdcast
+		.status()
+		.profiles[0]!.outputs.map((o) => `${o.url} ${o.state}`)
+		.join('\n'),
+);
 await jdcast.stop();

@@ -9,7 +9,9 @@ const folder = new URL('../packages/core/src/signal/', import.meta.url);
 
 export async function compileKernel() {
 	const wabt = await wabtInit();
-	const module = wabt.parseWat('level-kernel.wat', readFileSync(new URL('level-kernel.wat', folder), 'utf8'), { simd: true });
+	const module = wabt.parseWat('level-kernel.wat', readFileSync(new URL('level-kernel.wat', folder), 'utf8'), {
+		simd: true,
+	});
 	module.validate();
 	const { buffer } = module.toBinary({});
 	module.destroy();
@@ -17,4 +19,5 @@ export async function compileKernel() {
 	return `// Generated from level-kernel.wat by scripts/build-kernel.mjs: do not edit.\nexport const LEVEL_KERNEL_WASM = '${base64}';\n`;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) writeFileSync(new URL('level-kernel.wasm.ts', folder), await compileKernel());
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href)
+	writeFileSync(new URL('level-kernel.wasm.ts', folder), await compileKernel());

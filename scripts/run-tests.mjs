@@ -39,10 +39,13 @@ function jackdRuns() {
 	});
 }
 if (!jackdRuns()) {
-	for (const entry of readdirSync('/dev/shm')) if (entry.startsWith('jack')) rmSync(`/dev/shm/${entry}`, { force: true, recursive: true });
+	for (const entry of readdirSync('/dev/shm'))
+		if (entry.startsWith('jack')) rmSync(`/dev/shm/${entry}`, { force: true, recursive: true });
 }
 
-const dirs = ['packages/core/test', 'packages/cli/test', 'packages/jackdaw-plugin/test', 'test'].map((d) => path.join(root, d));
+const dirs = ['packages/core/test', 'packages/cli/test', 'packages/jackdaw-plugin/test', 'test'].map((d) =>
+	path.join(root, d),
+);
 let files = dirs.flatMap(testFiles).sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 // Three at a time: each integration test runs jackd, icecast2, ffmpeg and jdcast; on 2 cores more
@@ -50,7 +53,15 @@ if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 const concurrency = process.env.JDCAST_TEST_CONCURRENCY ?? '3';
 const result = spawnSync(
 	process.execPath,
-	['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-reporter=spec', ...files],
+	[
+		'--import',
+		'tsx',
+		'--test',
+		`--test-concurrency=${concurrency}`,
+		'--test-timeout=180000',
+		'--test-reporter=spec',
+		...files,
+	],
 	{ stdio: 'inherit', cwd: root },
 );
 process.exit(result.status ?? 1);

@@ -18,7 +18,9 @@ async function status(socket: string): Promise<StatusSnapshot> {
 }
 
 /** A webhook receiver on loopback: every POSTed JSON body, in order. */
-async function webhook(t: TestContext): Promise<{ url: string; bodies: { event: string; state: string; seconds: number; profile: string }[] }> {
+async function webhook(
+	t: TestContext,
+): Promise<{ url: string; bodies: { event: string; state: string; seconds: number; profile: string }[] }> {
 	const bodies: { event: string; state: string; seconds: number; profile: string }[] = [];
 	const server = http.createServer((request, response) => {
 		let text = '';
@@ -37,12 +39,20 @@ async function webhook(t: TestContext): Promise<{ url: string; bodies: { event: 
 it('a 1 kHz tone at -23 dBFS reads -23 LUFS integrated and -23 dBFS peak (EBU Tech 3341 case 1), and a listener hears that level', async (t) => {
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'loud', `input: { tone: { frequency: 1000, level: -23 } }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /loud.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'loud',
+		`input: { tone: { frequency: 1000, level: -23 } }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /loud.opus, format: opus }\n`,
+	);
 	const socket = socketFor(t);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), JDCAST_SOCKET: socket });
 	await up.waitLive(['/loud.opus']);
 	const heard = capture(`http://127.0.0.1:${icecast.port}/loud.opus`, 4, path.join(dir, 'heard.opus'));
-	const level = await up.waitForEvent((e) => e.event === 'level' && e.shortTermLufs !== null, 'a level event with short-term loudness', 10_000);
+	const level = await up.waitForEvent(
+		(e) => e.event === 'level' && e.shortTermLufs !== null,
+		'a level event with short-term loudness',
+		10_000,
+	);
 	assert.deepEqual(level.peakDb, [-23, -23]);
 	const audio = (await eventually(async () => (await status(socket)).profiles[0]?.audio, 'levels in status'))!;
 	assert.ok(Math.abs(audio.integratedLufs! + 23) <= 0.5, `integrated ${audio.integratedLufs} LUFS`);
@@ -71,13 +81,21 @@ it('JACK input with nothing connected: silence starts after `after` s and ends o
 	writeFileSync(log, '');
 	// The shell is the user's own choice here, as the docs say.
 	const run = `["sh", "-c", "echo $JDCAST_EVENT $JDCAST_PROFILE $JDCAST_SECONDS pw=\${JD_TEST_PW:-none} >> ${log}"]`;
-	const file = writeProfile(dir, 'mute', `input:\n  jack: { client: jd_mute, server: ${jack.name} }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /mute.opus, format: opus }\nsilence:\n  threshold: -50\n  after: 2\n  run: ${run}\n  webhook: ${hook.url}\n`);
+	const file = writeProfile(
+		dir,
+		'mute',
+		`input:\n  jack: { client: jd_mute, server: ${jack.name} }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /mute.opus, format: opus }\nsilence:\n  threshold: -50\n  after: 2\n  run: ${run}\n  webhook: ${hook.url}\n`,
+	);
 	const socket = socketFor(t);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), JDCAST_SOCKET: socket });
 	await up.waitLive(['/mute.opus']);
 	const live = Date.now();
 
-	const started = await up.waitForEvent((e) => e.event === 'silence' && e.state === 'started', 'silence to start', 10_000);
+	const started = await up.waitForEvent(
+		(e) => e.event === 'silence' && e.state === 'started',
+		'silence to start',
+		10_000,
+	);
 	const after = (Date.parse(String(started.time)) - live) / 1000;
 	assert.ok(after >= 1.5 && after < 5, `reported ${after.toFixed(1)} s after going live`);
 	assert.ok(Number(started.seconds) >= 2);
@@ -100,6 +118,12 @@ it('JACK input with nothing connected: silence starts after `after` s and ends o
 	assert.match(lines[0]!, /^silence-started mute \d+(\.\d)? pw=none$/);
 	assert.match(lines[1]!, /^silence-ended mute \d+(\.\d)? pw=none$/, 'the command gets no password variable');
 	await eventually(() => hook.bodies.length === 2, 'two webhook calls');
-	assert.deepEqual(hook.bodies.map((b) => [b.event, b.profile, b.state]), [['silence', 'mute', 'started'], ['silence', 'mute', 'ended']]);
+	assert.deepEqual(
+		hook.bodies.map((b) => [b.event, b.profile, b.state]),
+		[
+			['silence', 'mute', 'started'],
+			['silence', 'mute', 'ended'],
+		],
+	);
 	assert.ok(!JSON.stringify(up.events).includes('token=abc'), 'the webhook URL (it may hold a token) is never printed');
 });

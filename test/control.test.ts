@@ -19,7 +19,8 @@ async function status(socket: string): Promise<StatusSnapshot> {
 }
 
 const pids = (s: StatusSnapshot) => Object.fromEntries(s.profiles.map((p) => [p.name, p.encoder.pid]));
-const bytes = (s: StatusSnapshot, name: string) => s.profiles.find((p) => p.name === name)?.outputs.reduce((sum, o) => sum + o.bytesSent, 0) ?? 0;
+const bytes = (s: StatusSnapshot, name: string) =>
+	s.profiles.find((p) => p.name === name)?.outputs.reduce((sum, o) => sum + o.bytesSent, 0) ?? 0;
 
 /** Holds `n` listeners open on a mount, as players would; closed after the test. */
 function listen(t: TestContext, url: string, n: number): void {
@@ -35,10 +36,17 @@ async function threeDjs(t: TestContext) {
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
 	const profile = (name: string, bitrate = 96) =>
-		writeProfile(dir, name, `name: ${name}\n${jackInput(`jd_${name}`, jack.name)}servers:\n${serverEntry('club', icecast.port)}streams:\n  - { mount: /${name}.opus, format: opus, bitrate: ${bitrate} }\n`);
+		writeProfile(
+			dir,
+			name,
+			`name: ${name}\n${jackInput(`jd_${name}`, jack.name)}servers:\n${serverEntry('club', icecast.port)}streams:\n  - { mount: /${name}.opus, format: opus, bitrate: ${bitrate} }\n`,
+		);
 	for (const name of ['anna', 'ben', 'cleo']) profile(name);
 	const socket = socketFor(t);
-	const up = runUp(t, [path.join(dir, '*.yaml')], { JD_TEST_PW: icecast.sourcePassword.reveal(), JDCAST_SOCKET: socket });
+	const up = runUp(t, [path.join(dir, '*.yaml')], {
+		JD_TEST_PW: icecast.sourcePassword.reveal(),
+		JDCAST_SOCKET: socket,
+	});
 	await up.waitLive(['/anna.opus', '/ben.opus', '/cleo.opus']);
 	return { jack, icecast, dir, socket, up, profile };
 }
@@ -50,9 +58,11 @@ it('status while three profiles stream: every output live, bytes growing, listen
 	assert.ok(first.profiles.every((p) => p.outputs.every((o) => o.state === 'live')));
 	await sleep(2500);
 	const second = await status(socket);
-	for (const name of ['anna', 'ben', 'cleo']) assert.ok(bytes(second, name) > bytes(first, name), `${name}: bytes growing`);
+	for (const name of ['anna', 'ben', 'cleo'])
+		assert.ok(bytes(second, name) > bytes(first, name), `${name}: bytes growing`);
 
-	const listeners = async (mount: string) => (await status(socket)).profiles.flatMap((p) => p.outputs).find((o) => o.mount === mount)?.listeners;
+	const listeners = async (mount: string) =>
+		(await status(socket)).profiles.flatMap((p) => p.outputs).find((o) => o.mount === mount)?.listeners;
 	listen(t, `http://127.0.0.1:${icecast.port}/ben.opus`, 1);
 	await eventually(async () => (await listeners('/ben.opus')) === 1, 'one listener counted', 15_000);
 	listen(t, `http://127.0.0.1:${icecast.port}/ben.opus`, 2);
@@ -82,7 +92,10 @@ it('stop and start one profile: the others keep their ffmpeg and keep sending', 
 	}
 	const start = await jdcastOnce(['start', 'ben', '--socket', socket]);
 	assert.equal(start.code, 0, start.stderr);
-	await eventually(async () => (await status(socket)).profiles.find((p) => p.name === 'ben')?.outputs[0]?.state === 'live', 'ben live again');
+	await eventually(
+		async () => (await status(socket)).profiles.find((p) => p.name === 'ben')?.outputs[0]?.state === 'live',
+		'ben live again',
+	);
 	const after = await status(socket);
 	assert.notEqual(pids(after).ben, pids(before).ben);
 	assert.equal(pids(after).anna, pids(before).anna);
@@ -113,10 +126,16 @@ it('reload: exactly the changed, removed and added profiles change; a broken fil
 	profile('eve');
 	const { up } = context;
 	up.child.kill('SIGHUP');
-	const hup = await up.waitForEvent((e) => e.event === 'reload' && Array.isArray(e.started) && e.started.includes('eve'), 'SIGHUP to reload');
+	const hup = await up.waitForEvent(
+		(e) => e.event === 'reload' && Array.isArray(e.started) && e.started.includes('eve'),
+		'SIGHUP to reload',
+	);
 	assert.deepEqual(hup.restarted, []);
 
-	writeFileSync(path.join(dir, 'cleo.yaml'), 'name: cleo\nservers: {}\nstreams:\n  - { mount: /cleo.opus, format: aac }\n');
+	writeFileSync(
+		path.join(dir, 'cleo.yaml'),
+		'name: cleo\nservers: {}\nstreams:\n  - { mount: /cleo.opus, format: aac }\n',
+	);
 	const refused = await jdcastOnce(['reload', '--socket', socket]);
 	assert.equal(refused.code, 1);
 	assert.match(refused.stderr, /reload was refused/);
@@ -129,14 +148,31 @@ it('meta through the CLI: MP3 title on the server, unknown targets named', async
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'show', `name: show\n${jackInput('jd_show', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /show.mp3, format: mp3 }\n`);
+	const file = writeProfile(
+		dir,
+		'show',
+		`name: show\n${jackInput('jd_show', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /show.mp3, format: mp3 }\n`,
+	);
 	const socket = socketFor(t);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), JDCAST_SOCKET: socket });
 	await up.waitLive(['/show.mp3']);
 	await sleep(500);
-	const meta = await jdcastOnce(['meta', '/show.mp3', '--title', 'Hoppípolla', '--artist', 'Sigur Rós', '--socket', socket]);
+	const meta = await jdcastOnce([
+		'meta',
+		'/show.mp3',
+		'--title',
+		'Hoppípolla',
+		'--artist',
+		'Sigur Rós',
+		'--socket',
+		socket,
+	]);
 	assert.equal(meta.code, 0, meta.stderr);
-	await eventually(async () => decodeEntities((await icecastSources(icecast.port)).get('/show.mp3')?.title) === 'Sigur Rós - Hoppípolla', 'the title on the server');
+	await eventually(
+		async () =>
+			decodeEntities((await icecastSources(icecast.port)).get('/show.mp3')?.title) === 'Sigur Rós - Hoppípolla',
+		'the title on the server',
+	);
 	const unknown = await jdcastOnce(['meta', '/nope.mp3', '--title', 'x', '--socket', socket]);
 	assert.equal(unknown.code, 1);
 	assert.match(unknown.stderr, /no running profile or mount named "\/nope\.mp3"; known: show, \/show\.mp3/);
@@ -146,10 +182,17 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'solo', `name: solo\n${jackInput('jd_solo', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /solo.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'solo',
+		`name: solo\n${jackInput('jd_solo', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /solo.opus, format: opus }\n`,
+	);
 	const socket = socketFor(t);
 	// A stale socket, as a killed jdcast leaves it: its listener was SIGKILLed, the file stays.
-	const holder = execa(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => console.log('ready'))`]);
+	const holder = execa(process.execPath, [
+		'-e',
+		`require('net').createServer().listen(${JSON.stringify(socket)}, () => console.log('ready'))`,
+	]);
 	await new Promise((resolve) => holder.stdout!.once('data', resolve));
 	holder.kill('SIGKILL');
 	await holder.catch(() => {});
@@ -162,7 +205,20 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	assert.equal((await status(socket)).profiles[0]?.name, 'solo');
 
 	if (process.getuid?.() === 0) {
-		const other = await execa('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '-e', `require('net').connect(${JSON.stringify(socket)}).on('connect', () => process.exit(0)).on('error', (e) => { console.log(e.code); process.exit(2); })`], { reject: false });
+		const other = await execa(
+			'setpriv',
+			[
+				'--reuid',
+				'nobody',
+				'--regid',
+				'nogroup',
+				'--clear-groups',
+				process.execPath,
+				'-e',
+				`require('net').connect(${JSON.stringify(socket)}).on('connect', () => process.exit(0)).on('error', (e) => { console.log(e.code); process.exit(2); })`,
+			],
+			{ reject: false },
+		);
 		assert.equal(other.exitCode, 2, 'another user cannot connect');
 		assert.match(other.stdout, /EACCES/);
 	}
@@ -176,7 +232,10 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	const shared = path.join(dir, 'shared');
 	mkdirSync(shared, { mode: 0o755 });
 	chmodSync(shared, 0o755);
-	const there = await jdcastOnce(['up', file, '--socket', path.join(shared, 'x.sock'), '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal(), JACK_DEFAULT_SERVER: jack.name });
+	const there = await jdcastOnce(['up', file, '--socket', path.join(shared, 'x.sock'), '--seconds', '1'], {
+		JD_TEST_PW: icecast.sourcePassword.reveal(),
+		JACK_DEFAULT_SERVER: jack.name,
+	});
 	assert.equal(there.code, 0, there.stderr);
 	assert.equal(statSync(shared).mode & 0o777, 0o755, 'an existing folder keeps its mode');
 
@@ -188,7 +247,9 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 		[shared, /shared exists and is not a socket/],
 		[path.join(dir, 'no', 'such', 'x.sock'), /cannot create the socket's folder .*no\/such: ENOENT/],
 	] as const) {
-		const refused = await jdcastOnce(['up', file, '--socket', target, '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+		const refused = await jdcastOnce(['up', file, '--socket', target, '--seconds', '1'], {
+			JD_TEST_PW: icecast.sourcePassword.reveal(),
+		});
 		assert.equal(refused.code, 1, refused.stderr);
 		assert.match(refused.stderr, message);
 		assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
@@ -199,7 +260,12 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 	const planted = path.join(dir, `jdcast-${process.getuid?.()}`);
 	mkdirSync(planted, { mode: 0o777 });
 	chmodSync(planted, 0o777);
-	const open = await jdcastOnce(['up', file, '--seconds', '1'], { JD_TEST_PW: icecast.sourcePassword.reveal(), TMPDIR: dir, JDCAST_SOCKET: '', XDG_RUNTIME_DIR: '' });
+	const open = await jdcastOnce(['up', file, '--seconds', '1'], {
+		JD_TEST_PW: icecast.sourcePassword.reveal(),
+		TMPDIR: dir,
+		JDCAST_SOCKET: '',
+		XDG_RUNTIME_DIR: '',
+	});
 	assert.equal(open.code, 1);
 	assert.match(open.stderr, /is not yours alone \(owner \d+, mode 777\)/);
 
@@ -210,17 +276,24 @@ it('the control socket: 0600, other users shut out, a stale one replaced, a live
 
 it('hostile requests to the control API: a null body, a malformed path, a body that is not an object — each a 400 with a sentence, never a 500', async (t) => {
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'odd', `input: { tone: {} }\nservers:\n  nowhere: { host: 127.0.0.1, port: 9, password: x }\nstreams:\n  - { mount: /odd.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'odd',
+		`input: { tone: {} }\nservers:\n  nowhere: { host: 127.0.0.1, port: 9, password: x }\nstreams:\n  - { mount: /odd.opus, format: opus }\n`,
+	);
 	const socket = socketFor(t);
 	const up = runUp(t, [file], { JDCAST_SOCKET: socket });
 	await up.waitForEvent((e) => e.event === 'profile' && e.state === 'running', 'the profile running');
 	const ask = (method: string, route: string, body?: string) =>
 		new Promise<{ status: number; text: string }>((resolve, reject) => {
-			const request = http.request({ socketPath: socket, method, path: route, headers: { 'Content-Type': 'application/json' } }, (response) => {
-				let text = '';
-				response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-			});
+			const request = http.request(
+				{ socketPath: socket, method, path: route, headers: { 'Content-Type': 'application/json' } },
+				(response) => {
+					let text = '';
+					response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+					response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+				},
+			);
 			request.on('error', reject);
 			request.end(body);
 		});

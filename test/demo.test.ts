@@ -28,7 +28,10 @@ it('jdcast demo: its own JACK server, Icecast and test signal; four formats on a
 	const { file } = await capture(`http://127.0.0.1:${port}/demo.opus`, 3, path.join(dir, 'demo.opus'));
 	const report = await analyze(file);
 	assert.equal(report.codec, 'opus');
-	assert.ok(Math.abs(report.frequency - SIGNAL_LEFT_HZ) < 5, `the demo plays the test signal (${report.frequency.toFixed(1)} Hz)`);
+	assert.ok(
+		Math.abs(report.frequency - SIGNAL_LEFT_HZ) < 5,
+		`the demo plays the test signal (${report.frequency.toFixed(1)} Hz)`,
+	);
 
 	assert.equal(await demo.stop('SIGINT'), 0);
 	assert.equal(await accepts(port), false, 'the private Icecast is gone');

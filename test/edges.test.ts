@@ -15,24 +15,53 @@ const PER_EDGE = 100;
 
 it('three push edges, 300 listeners: every listener gets every page, status sums them; one edge killed and restarted: the others lose nothing, it is back within a second of accepting', async (t) => {
 	const ports = [await freePort(), await freePort(), await freePort()];
-	const edges = await Promise.all(ports.map((port) => startIcecast(t, { port, sourcePassword: PASSWORD, clients: PER_EDGE + 20 })));
+	const edges = await Promise.all(
+		ports.map((port) => startIcecast(t, { port, sourcePassword: PASSWORD, clients: PER_EDGE + 20 })),
+	);
 	const dir = tempDir(t);
 	const servers = ports.map((port, i) => serverEntry(`edge${i + 1}`, port)).join('');
-	const file = writeProfile(dir, 'wide', `name: wide\ninput: { tone: { frequency: 440, level: -12 } }\nsilence: false\nservers:\n${servers}streams:\n  - { mount: /live.opus, format: opus }\n  - { mount: /live.mp3, format: mp3 }\n`);
+	const file = writeProfile(
+		dir,
+		'wide',
+		`name: wide\ninput: { tone: { frequency: 440, level: -12 } }\nsilence: false\nservers:\n${servers}streams:\n  - { mount: /live.opus, format: opus }\n  - { mount: /live.mp3, format: mp3 }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: PASSWORD });
-	await eventually(() => ['edge1', 'edge2', 'edge3'].every((s) => up.outputState('/live.opus', s) === 'live' && up.outputState('/live.mp3', s) === 'live'), 'both mounts live on every edge', 20_000);
+	await eventually(
+		() =>
+			['edge1', 'edge2', 'edge3'].every(
+				(s) => up.outputState('/live.opus', s) === 'live' && up.outputState('/live.mp3', s) === 'live',
+			),
+		'both mounts live on every edge',
+		20_000,
+	);
 
-	const listeners: LoadListener[][] = ports.map((port) => Array.from({ length: PER_EDGE - 1 }, () => oggListener(`http://127.0.0.1:${port}/live.opus`)));
+	const listeners: LoadListener[][] = ports.map((port) =>
+		Array.from({ length: PER_EDGE - 1 }, () => oggListener(`http://127.0.0.1:${port}/live.opus`)),
+	);
 	t.after(() => listeners.flat().forEach((l) => l.close()));
 	// One real decode per edge, over the whole test.
-	const decoded = ports.map((port, i) => capture(`http://127.0.0.1:${port}/live.opus`, 16, path.join(dir, `edge${i + 1}.opus`)));
+	const decoded = ports.map((port, i) =>
+		capture(`http://127.0.0.1:${port}/live.opus`, 16, path.join(dir, `edge${i + 1}.opus`)),
+	);
 
-	const status = async () => JSON.parse((await jdcastOnce(['status', '--json', '--socket', up.socket])).stdout) as StatusSnapshot;
-	const summed = await eventually(async () => {
-		const mount = (await status()).mounts.find((m) => m.mount === '/live.opus');
-		return mount?.listeners === 3 * PER_EDGE ? mount : undefined;
-	}, '300 listeners summed over the three edges', 20_000);
-	assert.deepEqual(summed.servers.map((s) => [s.server, s.listeners]), [['edge1', PER_EDGE], ['edge2', PER_EDGE], ['edge3', PER_EDGE]]);
+	const status = async () =>
+		JSON.parse((await jdcastOnce(['status', '--json', '--socket', up.socket])).stdout) as StatusSnapshot;
+	const summed = await eventually(
+		async () => {
+			const mount = (await status()).mounts.find((m) => m.mount === '/live.opus');
+			return mount?.listeners === 3 * PER_EDGE ? mount : undefined;
+		},
+		'300 listeners summed over the three edges',
+		20_000,
+	);
+	assert.deepEqual(
+		summed.servers.map((s) => [s.server, s.listeners]),
+		[
+			['edge1', PER_EDGE],
+			['edge2', PER_EDGE],
+			['edge3', PER_EDGE],
+		],
+	);
 	const table = await jdcastOnce(['status', '--socket', up.socket]);
 	assert.match(table.stdout, /^\/live\.opus: 300 listeners on 3 servers \(edge1 100, edge2 100, edge3 100\)$/m);
 
@@ -48,7 +77,16 @@ it('three push edges, 300 listeners: every listener gets every page, status sums
 	assert.equal(whileDown.servers.find((s) => s.server === 'edge2')?.listeners, null);
 	const restarted = await startIcecast(t, { port: ports[1]!, sourcePassword: PASSWORD, clients: PER_EDGE + 20 });
 	const acceptingAt = Date.now();
-	const back = await up.waitForEvent((e) => e.event === 'output' && e.server === 'edge2' && e.mount === '/live.opus' && e.state === 'live' && Date.parse(String(e.time)) > killedAt, 'edge2 live again', 10_000);
+	const back = await up.waitForEvent(
+		(e) =>
+			e.event === 'output' &&
+			e.server === 'edge2' &&
+			e.mount === '/live.opus' &&
+			e.state === 'live' &&
+			Date.parse(String(e.time)) > killedAt,
+		'edge2 live again',
+		10_000,
+	);
 	const backAfter = Date.parse(String(back.time)) - acceptingAt;
 	t.diagnostic(`edge2's mount live ${backAfter} ms after icecast2 accepted again`);
 	assert.ok(backAfter <= 1000, `back within a second of accepting (${backAfter} ms)`);
@@ -57,12 +95,28 @@ it('three push edges, 300 listeners: every listener gets every page, status sums
 	for (const i of [0, 2]) {
 		const edge = listeners[i]!;
 		// 96 kbps for 5 s is 60 KB: every listener of the other edges kept getting the stream.
-		edge.forEach((l, j) => assert.ok(during[i]![j]! - before[i]![j]! > 40_000, `edge${i + 1} listener ${j}: ${during[i]![j]! - before[i]![j]!} bytes while edge2 was down`));
+		edge.forEach((l, j) =>
+			assert.ok(
+				during[i]![j]! - before[i]![j]! > 40_000,
+				`edge${i + 1} listener ${j}: ${during[i]![j]! - before[i]![j]!} bytes while edge2 was down`,
+			),
+		);
 		assert.equal(edge.filter((l) => l.ended).length, 0, `no listener of edge${i + 1} was cut off`);
-		assert.equal(edge.reduce((sum, l) => sum + l.missing, 0), 0, `edge${i + 1}: no page missing`);
+		assert.equal(
+			edge.reduce((sum, l) => sum + l.missing, 0),
+			0,
+			`edge${i + 1}: no page missing`,
+		);
 	}
-	assert.ok(listeners[1]!.every((l) => l.ended), "edge2's own listeners were cut off with it (the server died)");
-	assert.equal(listeners[1]!.reduce((sum, l) => sum + l.missing, 0), 0, 'and lost nothing before that');
+	assert.ok(
+		listeners[1]!.every((l) => l.ended),
+		"edge2's own listeners were cut off with it (the server died)",
+	);
+	assert.equal(
+		listeners[1]!.reduce((sum, l) => sum + l.missing, 0),
+		0,
+		'and lost nothing before that',
+	);
 
 	for (const [i, capture] of decoded.entries()) {
 		const { file: captured } = await capture.catch((error: Error) => ({ file: '', error }));

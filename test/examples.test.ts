@@ -10,7 +10,11 @@ const example = (name: string) => new URL(`../examples/${name}`, import.meta.url
 it('examples/basic.ts, as a stranger runs it: on air with a tone and an embedded server, now playing set, stopped cleanly by SIGTERM', async (t) => {
 	const dir = tempDir(t);
 	const port = await freePort();
-	const file = writeProfile(dir, 'example', `input: { tone: {} }\nsilence: false\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /example.opus, format: opus }\n  - { mount: /example.mp3, format: mp3 }\n`);
+	const file = writeProfile(
+		dir,
+		'example',
+		`input: { tone: {} }\nsilence: false\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /example.opus, format: opus }\n  - { mount: /example.mp3, format: mp3 }\n`,
+	);
 	const run = execa(tsx, [example('basic.ts'), file], { reject: false, timeout: 60_000 });
 	let out = '';
 	let signalled = false;
@@ -30,21 +34,42 @@ it('examples/basic.ts, as a stranger runs it: on air with a tone and an embedded
 });
 
 it('examples/in-code.ts: a profile built in code goes on air; a bad one is refused with its JSON path', async () => {
-	const result = await execa(tsx, [example('in-code.ts')], { reject: false, timeout: 60_000, env: { JDCAST_EXAMPLE_PORT: String(await freePort()) } });
+	const result = await execa(tsx, [example('in-code.ts')], {
+		reject: false,
+		timeout: 60_000,
+		env: { JDCAST_EXAMPLE_PORT: String(await freePort()) },
+	});
 	assert.equal(result.exitCode, 0, result.stderr);
 	assert.match(result.stdout, /\/code\.opus live\n.*\/code\.mp3 live/);
 	const { loadProfileObject, formatDiagnostic } = await import('@jdcast/core');
-	const bad = loadProfileObject({ servers: { s: { host: 'h', password: 'x' } }, streams: [{ mount: '/a', format: 'opus', bitrate: 600 }] }, { name: 'bad' });
+	const bad = loadProfileObject(
+		{ servers: { s: { host: 'h', password: 'x' } }, streams: [{ mount: '/a', format: 'opus', bitrate: 600 }] },
+		{ name: 'bad' },
+	);
 	assert.equal(bad.profile, undefined);
-	assert.deepEqual(bad.diagnostics.map(formatDiagnostic), ['bad (object): streams[0].bitrate: 600 is above the maximum 510 for opus']);
-	assert.match(loadProfileObject([1, 2]).diagnostics.map(formatDiagnostic)[0]!, /^profile \(object\): a profile is an object with `servers` and `streams`$/);
-	const huge = loadProfileObject({ servers: { s: { host: 'h', password: 'x' } }, streams: [{ mount: '/a', format: 'opus' }], info: { name: 'x'.repeat(2_000_000) } });
-	assert.deepEqual(huge.diagnostics.map(formatDiagnostic), ['profile (object): the profile object is larger than 1 MiB written out, the most a profile may be']);
+	assert.deepEqual(bad.diagnostics.map(formatDiagnostic), [
+		'bad (object): streams[0].bitrate: 600 is above the maximum 510 for opus',
+	]);
+	assert.match(
+		loadProfileObject([1, 2]).diagnostics.map(formatDiagnostic)[0]!,
+		/^profile \(object\): a profile is an object with `servers` and `streams`$/,
+	);
+	const huge = loadProfileObject({
+		servers: { s: { host: 'h', password: 'x' } },
+		streams: [{ mount: '/a', format: 'opus' }],
+		info: { name: 'x'.repeat(2_000_000) },
+	});
+	assert.deepEqual(huge.diagnostics.map(formatDiagnostic), [
+		'profile (object): the profile object is larger than 1 MiB written out, the most a profile may be',
+	]);
 });
 
 it("README's Library use shows examples/basic.ts as it is", async () => {
 	const { readFileSync } = await import('node:fs');
 	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-	const shown = readme.split(/^## Library use$/m)[1]!.split('```ts\n')[1]!.split('```')[0]!;
+	const shown = readme
+		.split(/^## Library use$/m)[1]!
+		.split('```ts\n')[1]!
+		.split('```')[0]!;
 	assert.equal(shown, readFileSync(example('basic.ts'), 'utf8'));
 });

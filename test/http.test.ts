@@ -16,10 +16,12 @@ const TOKEN = 'test-token-0123456789abcdef';
 /** A GET with any Host header (fetch may not set one), as a DNS-rebinding page's request arrives. */
 function getWithHost(url: string, host: string, headers: Record<string, string> = {}): Promise<number> {
 	return new Promise((resolve, reject) => {
-		http.get(url, { headers: { ...headers, Host: host } }, (response) => {
-			response.resume();
-			resolve(response.statusCode ?? 0);
-		}).on('error', reject);
+		http
+			.get(url, { headers: { ...headers, Host: host } }, (response) => {
+				response.resume();
+				resolve(response.statusCode ?? 0);
+			})
+			.on('error', reject);
 	});
 }
 
@@ -28,12 +30,20 @@ async function upWithHttp(t: TestContext, options: { host?: string; token?: bool
 	const icecastPort = options.icecastPort ?? (await freePort());
 	const icecast = await startIcecast(t, { port: icecastPort, sourcePassword: PASSWORD });
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'web', `name: web\ninput: { tone: { frequency: 440, level: -18 } }\nservers:\n${serverEntry('main', icecastPort)}streams:\n  - { mount: /web.opus, format: opus }\n  - { mount: /web.mp3, format: mp3 }\n`);
+	const file = writeProfile(
+		dir,
+		'web',
+		`name: web\ninput: { tone: { frequency: 440, level: -18 } }\nservers:\n${serverEntry('main', icecastPort)}streams:\n  - { mount: /web.opus, format: opus }\n  - { mount: /web.mp3, format: mp3 }\n`,
+	);
 	const port = await freePort();
 	const tokenFile = path.join(dir, 'token');
 	writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
 	const host = options.host ?? '127.0.0.1';
-	const up = runJdcast(t, ['up', '--json', '--http', `${host}:${port}`, ...(options.token ? ['--http-token-file', tokenFile] : []), file], { JD_TEST_PW: PASSWORD });
+	const up = runJdcast(
+		t,
+		['up', '--json', '--http', `${host}:${port}`, ...(options.token ? ['--http-token-file', tokenFile] : []), file],
+		{ JD_TEST_PW: PASSWORD },
+	);
 	await up.waitLive(['/web.opus', '/web.mp3']);
 	return { up, icecast, icecastPort, base: `http://127.0.0.1:${port}`, port, file, dir };
 }
@@ -53,10 +63,23 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	const socketStatus = JSON.parse(viaSocket.stdout) as StatusSnapshot;
 	// The same JSON as the control socket: same shape all the way down (values move on between the two reads).
 	const shape = (value: unknown): unknown =>
-		Array.isArray(value) ? value.map(shape) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]).sort()) : value === null || typeof value === 'number' ? 'number or null' : typeof value;
+		Array.isArray(value)
+			? value.map(shape)
+			: value !== null && typeof value === 'object'
+				? Object.fromEntries(
+						Object.entries(value)
+							.map(([k, v]) => [k, shape(v)])
+							.sort(),
+					)
+				: value === null || typeof value === 'number'
+					? 'number or null'
+					: typeof value;
 	assert.deepEqual(shape(status), shape(socketStatus));
 	assert.equal(status.process.pid, socketStatus.process.pid);
-	assert.deepEqual(status.profiles.map((p) => p.outputs.map((o) => o.state)), [['live', 'live']]);
+	assert.deepEqual(
+		status.profiles.map((p) => p.outputs.map((o) => o.state)),
+		[['live', 'live']],
+	);
 
 	const page = await get('/');
 	assert.equal(page.response.status, 200);
@@ -65,7 +88,8 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	const js = await get('/app.js');
 	assert.equal(js.response.status, 200);
 	assert.ok(js.text.length > 10_000, 'the bundled dashboard');
-	for (const asset of [page.text, js.text]) assert.doesNotMatch(asset, /unpkg|jsdelivr|cdnjs|googleapis/, 'nothing fetched from a CDN');
+	for (const asset of [page.text, js.text])
+		assert.doesNotMatch(asset, /unpkg|jsdelivr|cdnjs|googleapis/, 'nothing fetched from a CDN');
 
 	const health = await get('/healthz');
 	assert.equal(health.response.status, 200, health.text);
@@ -75,13 +99,32 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	const metrics = await get('/metrics');
 	assert.match(metrics.response.headers.get('content-type') ?? '', /^text\/plain/);
 	for (const line of metrics.text.split('\n').filter((l) => l && !l.startsWith('#'))) {
-		assert.match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|[+-]Inf|NaN)$/, `a Prometheus sample line: ${line}`);
+		assert.match(
+			line,
+			/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|[+-]Inf|NaN)$/,
+			`a Prometheus sample line: ${line}`,
+		);
 	}
-	for (const name of ['jdcast_output_up', 'jdcast_output_bytes_total', 'jdcast_output_reconnects_total', 'jdcast_output_listeners', 'jdcast_encoder_restarts_total', 'jdcast_input_peak_dbfs', 'jdcast_input_lufs', 'jdcast_input_silent', 'process_cpu_seconds_total', 'nodejs_heap_size_used_bytes']) {
+	for (const name of [
+		'jdcast_output_up',
+		'jdcast_output_bytes_total',
+		'jdcast_output_reconnects_total',
+		'jdcast_output_listeners',
+		'jdcast_encoder_restarts_total',
+		'jdcast_input_peak_dbfs',
+		'jdcast_input_lufs',
+		'jdcast_input_silent',
+		'process_cpu_seconds_total',
+		'nodejs_heap_size_used_bytes',
+	]) {
 		assert.match(metrics.text, new RegExp(`^# TYPE ${name} `, 'm'), name);
 	}
 	assert.match(metrics.text, /^jdcast_output_up\{profile="web",server="main",mount="\/web.opus"\} 1$/m);
-	assert.match(metrics.text, /^jdcast_input_lufs\{profile="web",window="momentary"\} -1[5-9](\.\d)?$/m, 'a -18 dBFS sine reads about -18 LUFS');
+	assert.match(
+		metrics.text,
+		/^jdcast_input_lufs\{profile="web",window="momentary"\} -1[5-9](\.\d)?$/m,
+		'a -18 dBFS sine reads about -18 LUFS',
+	);
 	assert.match(metrics.text, /^jdcast_input_silent\{profile="web"\} 0$/m);
 
 	// Server-Sent Events: the status first, then jdcast's events (levels come 10 a second).
@@ -90,11 +133,15 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8');
 	const reader = events.body!.getReader();
 	let text = '';
-	await eventually(async () => {
-		const { value } = await reader.read();
-		text += new TextDecoder().decode(value);
-		return text.includes('"event":"level"') && text.includes('"event":"stats"');
-	}, 'level and stats events', 10_000);
+	await eventually(
+		async () => {
+			const { value } = await reader.read();
+			text += new TextDecoder().decode(value);
+			return text.includes('"event":"level"') && text.includes('"event":"stats"');
+		},
+		'level and stats events',
+		10_000,
+	);
 	controller.abort();
 	seen.push(text);
 	const first = JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as { event: string };
@@ -102,7 +149,12 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	for (const line of text.split('\n').filter((l) => l.startsWith('data: '))) JSON.parse(line.slice(6));
 
 	// The same API: metadata, stop, start, errors with codes.
-	const post = (route: string, body?: unknown) => get(route, { method: 'POST', headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+	const post = (route: string, body?: unknown) =>
+		get(route, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			...(body === undefined ? {} : { body: JSON.stringify(body) }),
+		});
 	const meta = await post('/api/metadata', { target: 'web', title: 'Over HTTP', artist: 'Tester' });
 	assert.equal(meta.response.status, 200, meta.text);
 	assert.equal((JSON.parse(meta.text) as { results: { ok: boolean }[] }).results.length, 2);
@@ -142,10 +194,14 @@ it('HTTP: the control API, SSE, metrics and health on loopback; no password in a
 	const body = Buffer.from(JSON.stringify({ target: 'web', title }));
 	const cut = body.indexOf(Buffer.from('é')) + 1;
 	await new Promise<void>((resolve, reject) => {
-		const request = http.request(`${base}/api/metadata`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (response) => {
-			response.resume();
-			response.on('end', resolve);
-		});
+		const request = http.request(
+			`${base}/api/metadata`,
+			{ method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+			(response) => {
+				response.resume();
+				response.on('end', resolve);
+			},
+		);
 		request.on('error', reject);
 		request.write(body.subarray(0, cut));
 		setTimeout(() => request.end(body.subarray(cut)), 50);
@@ -162,31 +218,50 @@ it('HTTP: /healthz turns 503 within 5 s of Icecast being killed, and 200 when it
 	assert.equal((await fetch(`${base}/healthz`)).status, 200);
 	await icecast.kill();
 	const killedAt = Date.now();
-	const problems = await eventually(async () => {
-		const response = await fetch(`${base}/healthz`);
-		return response.status === 503 ? ((await response.json()) as { ok: boolean; problems: string[] }) : undefined;
-	}, '503 from /healthz', 5000);
+	const problems = await eventually(
+		async () => {
+			const response = await fetch(`${base}/healthz`);
+			return response.status === 503 ? ((await response.json()) as { ok: boolean; problems: string[] }) : undefined;
+		},
+		'503 from /healthz',
+		5000,
+	);
 	t.diagnostic(`503 after ${Date.now() - killedAt} ms: ${problems.problems.join(' | ')}`);
 	assert.equal(problems.ok, false);
-	assert.ok(problems.problems.some((p) => /^profile web: \/web\.(opus|mp3) on main is (retrying|connecting|stalled)/.test(p)), problems.problems.join('\n'));
+	assert.ok(
+		problems.problems.some((p) => /^profile web: \/web\.(opus|mp3) on main is (retrying|connecting|stalled)/.test(p)),
+		problems.problems.join('\n'),
+	);
 	const cli = await jdcastOnce(['health', '--socket', up.socket]);
 	assert.equal(cli.code, 1);
 	assert.match(cli.stdout, /profile web: \/web\.(opus|mp3) on main is/);
 
 	await startIcecast(t, { port: icecastPort, sourcePassword: PASSWORD });
-	await eventually(async () => (await fetch(`${base}/healthz`)).status === 200, '200 again once Icecast is back', 30_000);
+	await eventually(
+		async () => (await fetch(`${base}/healthz`)).status === 200,
+		'200 again once Icecast is back',
+		30_000,
+	);
 	assert.equal((await jdcastOnce(['health', '--socket', up.socket])).code, 0);
 	await eventually(async () => (await icecastSources(icecastPort)).has('/web.mp3'), 'the mount back on the server');
 });
 
 it('HTTP off loopback: refused without a token (exit 2); with one, 401 without it, Bearer and the login cookie work, Origin checked', async (t) => {
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'open', `input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${await freePort()} }\nstreams:\n  - { mount: /open.opus, format: opus }\n`);
-	const refused = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], { JDCAST_HTTP_TOKEN: '' });
+	const file = writeProfile(
+		dir,
+		'open',
+		`input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${await freePort()} }\nstreams:\n  - { mount: /open.opus, format: opus }\n`,
+	);
+	const refused = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], {
+		JDCAST_HTTP_TOKEN: '',
+	});
 	assert.equal(refused.code, 2, refused.stderr);
 	assert.match(refused.stderr, /^jdcast: the HTTP side on 0\.0\.0\.0 would be open to the network: give a token/m);
 	assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
-	const short = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], { JDCAST_HTTP_TOKEN: 'short' });
+	const short = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], {
+		JDCAST_HTTP_TOKEN: 'short',
+	});
 	assert.equal(short.code, 2);
 	assert.match(short.stderr, /at least 16/);
 
@@ -194,7 +269,8 @@ it('HTTP off loopback: refused without a token (exit 2); with one, 401 without i
 	const unauthorized = await fetch(`${base}/api/status`);
 	assert.equal(unauthorized.status, 401);
 	assert.equal(((await unauthorized.json()) as { error: { code: string } }).error.code, 'E_UNAUTHORIZED');
-	for (const route of ['/metrics', '/healthz', '/api/events', '/app.js']) assert.equal((await fetch(`${base}${route}`)).status, 401, route);
+	for (const route of ['/metrics', '/healthz', '/api/events', '/app.js'])
+		assert.equal((await fetch(`${base}${route}`)).status, 401, route);
 	const wrong = await fetch(`${base}/api/status`, { headers: { Authorization: 'Bearer not-the-token-at-all' } });
 	assert.equal(wrong.status, 401);
 	// A wrong guess makes that client wait a second: guessing is slow.
@@ -207,29 +283,50 @@ it('HTTP off loopback: refused without a token (exit 2); with one, 401 without i
 	assert.equal(page.status, 303);
 	assert.equal(page.headers.get('location'), '/login');
 
-	const badLogin = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ token: 'guess-guess-guess-guess' }), redirect: 'manual' });
+	const badLogin = await fetch(`${base}/login`, {
+		method: 'POST',
+		body: new URLSearchParams({ token: 'guess-guess-guess-guess' }),
+		redirect: 'manual',
+	});
 	assert.equal(badLogin.status, 401);
 	await new Promise((r) => setTimeout(r, 1100));
-	const login = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+	const login = await fetch(`${base}/login`, {
+		method: 'POST',
+		body: new URLSearchParams({ token: TOKEN }),
+		redirect: 'manual',
+	});
 	assert.equal(login.status, 303);
 	const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
 	assert.match(login.headers.get('set-cookie')!, /HttpOnly; SameSite=Strict/);
 	assert.ok(!cookie.includes(TOKEN), 'the cookie is not the token');
 	assert.equal((await fetch(`${base}/`, { headers: { Cookie: cookie } })).status, 200);
 	const origin = `http://127.0.0.1:${port}`;
-	const stopForeign = await fetch(`${base}/api/profiles/web/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: 'http://evil.example' } });
+	const stopForeign = await fetch(`${base}/api/profiles/web/stop`, {
+		method: 'POST',
+		headers: { Cookie: cookie, Origin: 'http://evil.example' },
+	});
 	assert.equal(stopForeign.status, 403);
-	const stopOwn = await fetch(`${base}/api/profiles/web/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: origin } });
+	const stopOwn = await fetch(`${base}/api/profiles/web/stop`, {
+		method: 'POST',
+		headers: { Cookie: cookie, Origin: origin },
+	});
 	assert.equal(stopOwn.status, 200);
 	assert.equal(((await stopOwn.json()) as { state: string }).state, 'stopped');
 	// Nothing on air is not healthy, and a stopped profile says nothing about levels or listeners.
 	const health = await fetch(`${base}/healthz`, { headers: { Cookie: cookie } });
 	assert.equal(health.status, 503);
-	assert.deepEqual(((await health.json()) as { problems: string[] }).problems, ['nothing is on air: every profile is stopped']);
-	const stopped = ((await (await fetch(`${base}/api/status`, { headers: { Cookie: cookie } })).json()) as StatusSnapshot).profiles[0]!;
+	assert.deepEqual(((await health.json()) as { problems: string[] }).problems, [
+		'nothing is on air: every profile is stopped',
+	]);
+	const stopped = (
+		(await (await fetch(`${base}/api/status`, { headers: { Cookie: cookie } })).json()) as StatusSnapshot
+	).profiles[0]!;
 	assert.equal(stopped.audio, null);
 	assert.ok(stopped.outputs.every((o) => o.state === 'stopped' && o.kbps === 0 && o.listeners === null));
 	// Any Host will do with a token: the token is what guards it.
-	assert.equal(await getWithHost(`${base}/api/status`, `studio.example:${port}`, { Authorization: `Bearer ${TOKEN}` }), 200);
+	assert.equal(
+		await getWithHost(`${base}/api/status`, `studio.example:${port}`, { Authorization: `Bearer ${TOKEN}` }),
+		200,
+	);
 	assert.equal(await getWithHost(`${base}/api/status`, `studio.example:${port}`), 401);
 });

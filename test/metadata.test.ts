@@ -31,14 +31,21 @@ async function startMetaProfile(t: TestContext, name: string) {
 	orchestrator.on('output', (e) => outputs.push(e));
 	t.after(() => orchestrator.stop());
 	await orchestrator.start([profile]);
-	await eventually(() => orchestrator.status().profiles[0]!.outputs.every((o) => o.state === 'live') && orchestrator.status().profiles[0]!.state === 'running', 'every mount live');
+	await eventually(
+		() =>
+			orchestrator.status().profiles[0]!.outputs.every((o) => o.state === 'live') &&
+			orchestrator.status().profiles[0]!.state === 'running',
+		'every mount live',
+	);
 	await sleep(1000);
 	return { orchestrator, icecast, dir, outputs, pid: orchestrator.status().profiles[0]!.encoder.pid };
 }
 
 it('now playing on every format: admin API for MP3, a new Ogg chain link for Opus, Vorbis and FLAC', async (t) => {
 	const { orchestrator, icecast, dir, outputs, pid } = await startMetaProfile(t, 'meta');
-	const listening = OGG.map((s) => capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 6, path.join(dir, `listener${path.extname(s.mount)}`)));
+	const listening = OGG.map((s) =>
+		capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 6, path.join(dir, `listener${path.extname(s.mount)}`)),
+	);
 	await sleep(2500);
 	const results = await orchestrator.setMetadata('meta', { title: 'Hoppípolla', artist: 'Sigur Rós' });
 	assert.deepEqual(results.map((r) => [r.mount, r.via, r.ok]).sort(), [
@@ -50,23 +57,42 @@ it('now playing on every format: admin API for MP3, a new Ogg chain link for Opu
 	const captured = await Promise.all(listening);
 
 	const sources = await icecastSources(icecast.port);
-	assert.equal(decodeEntities(sources.get('/meta.mp3')?.title), 'Sigur Rós - Hoppípolla', 'MP3: Icecast shows "Artist - Title"');
-	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, 'Sigur Rós - Hoppípolla'), 'Sigur Rós - Hoppípolla', "MP3: a listener's player shows it");
+	assert.equal(
+		decodeEntities(sources.get('/meta.mp3')?.title),
+		'Sigur Rós - Hoppípolla',
+		'MP3: Icecast shows "Artist - Title"',
+	);
+	assert.equal(
+		await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, 'Sigur Rós - Hoppípolla'),
+		'Sigur Rós - Hoppípolla',
+		"MP3: a listener's player shows it",
+	);
 	assert.equal(sources.get('/meta.ogg')?.title, 'Hoppípolla', 'Vorbis: Icecast shows the new title');
 	assert.equal(sources.get('/meta.ogg')?.artist, 'Sigur Rós', 'Vorbis: and the artist');
 
 	for (const [i, s] of OGG.entries()) {
 		const chain = oggChain(captured[i]!.file);
 		assert.ok(chain.length >= 2, `${s.mount}: the listener got a second link (${chain.length})`);
-		assert.deepEqual([chain[0]!.tags.TITLE, chain[0]!.tags.ARTIST], ['Opening', 'jdcast'], `${s.mount}: the profile's title from the start`);
+		assert.deepEqual(
+			[chain[0]!.tags.TITLE, chain[0]!.tags.ARTIST],
+			['Opening', 'jdcast'],
+			`${s.mount}: the profile's title from the start`,
+		);
 		const last = chain.at(-1)!;
 		assert.equal(last.codec, s.format);
 		assert.deepEqual([last.tags.TITLE, last.tags.ARTIST], ['Hoppípolla', 'Sigur Rós'], `${s.mount} tags`);
 		// Icecast re-pages Vorbis itself; Opus and FLAC pages reach the listener as jdcast sent them.
-		if (s.format !== 'vorbis') assert.ok(chain.slice(0, -1).every((l) => l.ended), `${s.mount}: each earlier link ends with EOS`);
+		if (s.format !== 'vorbis')
+			assert.ok(
+				chain.slice(0, -1).every((l) => l.ended),
+				`${s.mount}: each earlier link ends with EOS`,
+			);
 		const report = await analyze(captured[i]!.file);
 		assert.deepEqual(report.decodeErrors, [], `${s.mount} decodes without error across the change`);
-		assert.ok(report.longestSilence < 0.05, `${s.mount}: no gap at the change (longest silence ${report.longestSilence.toFixed(3)} s)`);
+		assert.ok(
+			report.longestSilence < 0.05,
+			`${s.mount}: no gap at the change (longest silence ${report.longestSilence.toFixed(3)} s)`,
+		);
 		t.diagnostic(`${s.mount}: longest silence across the change ${(report.longestSilence * 1000).toFixed(1)} ms`);
 	}
 	assert.equal(orchestrator.status().profiles[0]!.encoder.pid, pid, 'ffmpeg untouched');
@@ -76,14 +102,35 @@ it('now playing on every format: admin API for MP3, a new Ogg chain link for Opu
 	// The recording stays one logical stream (editors read it whole); the change is in its track list.
 	const archive = oggChain(path.join(dir, 'archive.ogg'));
 	assert.equal(archive.length, 1, 'no chain link in the recording');
-	const tracks = JSON.parse(readFileSync(path.join(dir, 'archive.tracks.json'), 'utf8')) as { tracks: { title: string; artist: string }[] };
-	assert.deepEqual(tracks.tracks.map((t) => [t.title, t.artist]), [['Opening', 'jdcast'], ['Hoppípolla', 'Sigur Rós']]);
+	const tracks = JSON.parse(readFileSync(path.join(dir, 'archive.tracks.json'), 'utf8')) as {
+		tracks: { title: string; artist: string }[];
+	};
+	assert.deepEqual(
+		tracks.tracks.map((t) => [t.title, t.artist]),
+		[
+			['Opening', 'jdcast'],
+			['Hoppípolla', 'Sigur Rós'],
+		],
+	);
 });
 
 it('ten changes in ten seconds on every format: no decoder error, no reconnect, same ffmpeg', async (t) => {
 	const { orchestrator, icecast, dir, outputs, pid } = await startMetaProfile(t, 'rapid');
-	const listening = OGG.map((s) => capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 12, path.join(dir, `rapid${path.extname(s.mount)}`)));
-	const titles = ['Track 1', 'Track 2', '坂本龍一', 'Track 4', 'Ça va', 'Track 6', 'Track 7', 'Track 8', 'Track 9', 'Track 10 – Ende'];
+	const listening = OGG.map((s) =>
+		capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 12, path.join(dir, `rapid${path.extname(s.mount)}`)),
+	);
+	const titles = [
+		'Track 1',
+		'Track 2',
+		'坂本龍一',
+		'Track 4',
+		'Ça va',
+		'Track 6',
+		'Track 7',
+		'Track 8',
+		'Track 9',
+		'Track 10 – Ende',
+	];
 	for (const title of titles) {
 		await sleep(1000);
 		const results = await orchestrator.setMetadata('/meta.opus', { title, artist: 'jdcast' });
@@ -91,34 +138,60 @@ it('ten changes in ten seconds on every format: no decoder error, no reconnect, 
 	}
 	await orchestrator.setMetadata('/meta.mp3', { title: '坂本龍一', artist: 'Ryuichi Sakamoto' });
 	const captured = await Promise.all(listening);
-	assert.equal(decodeEntities((await icecastSources(icecast.port)).get('/meta.mp3')?.title), 'Ryuichi Sakamoto - 坂本龍一', 'non-ASCII reaches the MP3 mount intact');
-	assert.equal(await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, 'Ryuichi Sakamoto - 坂本龍一'), 'Ryuichi Sakamoto - 坂本龍一', "and the MP3 listener's player");
+	assert.equal(
+		decodeEntities((await icecastSources(icecast.port)).get('/meta.mp3')?.title),
+		'Ryuichi Sakamoto - 坂本龍一',
+		'non-ASCII reaches the MP3 mount intact',
+	);
+	assert.equal(
+		await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, 'Ryuichi Sakamoto - 坂本龍一'),
+		'Ryuichi Sakamoto - 坂本龍一',
+		"and the MP3 listener's player",
+	);
 
 	const opus = oggChain(captured[0]!.file);
 	assert.ok(opus.length >= 10, `the Opus listener saw the changes (${opus.length} links)`);
 	assert.deepEqual(
-		opus.map((l) => l.tags.TITLE).filter((x) => x && x !== undefined).slice(-3),
+		opus
+			.map((l) => l.tags.TITLE)
+			.filter((x) => x && x !== undefined)
+			.slice(-3),
 		titles.slice(-3),
 	);
-	assert.ok(opus.some((l) => l.tags.TITLE === '坂本龍一'), 'non-ASCII tags arrive intact in Ogg');
+	assert.ok(
+		opus.some((l) => l.tags.TITLE === '坂本龍一'),
+		'non-ASCII tags arrive intact in Ogg',
+	);
 	for (const [i, s] of OGG.entries()) {
 		const report = await analyze(captured[i]!.file);
 		assert.deepEqual(report.decodeErrors, [], `${s.mount} decodes without error`);
 	}
 	assert.equal(orchestrator.status().profiles[0]!.encoder.pid, pid, 'ffmpeg untouched');
-	assert.ok(orchestrator.status().profiles[0]!.outputs.every((o) => o.reconnects === 0 && o.state === 'live'), 'no reconnect');
+	assert.ok(
+		orchestrator.status().profiles[0]!.outputs.every((o) => o.reconnects === 0 && o.state === 'live'),
+		'no reconnect',
+	);
 	assert.equal(outputs.length, 4);
 });
 
 it('a hostile title: no extra ICY field for MP3 listeners, no control character anywhere, cut to one length on every format', async (t) => {
 	const { orchestrator, icecast } = await startMetaProfile(t, 'hostile');
 	const injected = "a';StreamUrl='http://evil.example/';StreamTitle='pwned";
-	const results = await orchestrator.setMetadata('hostile', { title: `${injected}\n\u001b[31m\u0007`, artist: 'x'.repeat(5000) });
-	assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+	const results = await orchestrator.setMetadata('hostile', {
+		title: `${injected}\n\u001b[31m\u0007`,
+		artist: 'x'.repeat(5000),
+	});
+	assert.ok(
+		results.every((r) => r.ok),
+		JSON.stringify(results),
+	);
 	const line = `${'x'.repeat(512)} - a' ;StreamUrl='http://evil.example/' ;StreamTitle='pwned [31m`;
 	const heard = await icyTitle(`http://127.0.0.1:${icecast.port}/meta.mp3`, line);
 	assert.equal(heard, line, 'the whole title is one StreamTitle field');
 	const status = await (await fetch(`http://127.0.0.1:${icecast.port}/status-json.xsl`)).text();
 	assert.doesNotThrow(() => JSON.parse(status), "Icecast's status JSON stays valid");
-	assert.equal(orchestrator.status().profiles[0]!.outputs.find((o) => o.mount === '/meta.opus')?.nowPlaying, `${'x'.repeat(512)} - ${injected} [31m`);
+	assert.equal(
+		orchestrator.status().profiles[0]!.outputs.find((o) => o.mount === '/meta.opus')?.nowPlaying,
+		`${'x'.repeat(512)} - ${injected} [31m`,
+	);
 });

@@ -11,16 +11,31 @@ import { connectionsOf, SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } f
 
 /** A station's Icecast: /live.* fall back to /autodj.* while no DJ feeds them, and come back. */
 async function station(t: TestContext) {
-	return startIcecast(t, { mounts: { '/live.opus': { fallback: '/autodj.opus' }, '/live.mp3': { fallback: '/autodj.mp3' } } });
+	return startIcecast(t, {
+		mounts: { '/live.opus': { fallback: '/autodj.opus' }, '/live.mp3': { fallback: '/autodj.mp3' } },
+	});
 }
 
 /** The station's fallbacks as the profiles say them, kept fed from this jdcast (every DJ is in it). */
-const KEPT = '    mounts:\n      /live.opus: { fallback: /autodj.opus, keep: true }\n      /live.mp3: { fallback: /autodj.mp3, keep: true }\n';
+const KEPT =
+	'    mounts:\n      /live.opus: { fallback: /autodj.opus, keep: true }\n      /live.mp3: { fallback: /autodj.mp3, keep: true }\n';
 
 /** A profile playing a tone on the station: the autodj on its own mounts, a DJ on the shared public ones. */
-function toneProfile(dir: string, name: string, hz: number, port: number, mounts: 'autodj' | 'live', local = true, extra = ''): string {
+function toneProfile(
+	dir: string,
+	name: string,
+	hz: number,
+	port: number,
+	mounts: 'autodj' | 'live',
+	local = true,
+	extra = '',
+): string {
 	const shared = mounts === 'live' ? ', shared: true' : '';
-	return writeProfile(dir, name, `name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}${local ? KEPT : ''}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n${extra}`);
+	return writeProfile(
+		dir,
+		name,
+		`name: ${name}\ninput:\n  tone: { frequency: ${hz}, level: -12 }\nsilence: false\nservers:\n${serverEntry('station', port)}${local ? KEPT : ''}streams:\n  - { mount: /${mounts}.opus, format: opus${shared} }\n  - { mount: /${mounts}.mp3, format: mp3, bitrate: 128${shared} }\n${extra}`,
+	);
 }
 
 function control(up: RunningJdcast, ...args: string[]) {
@@ -40,13 +55,18 @@ it('one jdcast, one public URL: DJ A, handover to DJ B, B stops (the autodj), A 
 	const up = runUp(t, [path.join(dir, '*.yaml')], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/autodj.opus', '/autodj.mp3', '/live.opus', '/live.mp3']);
 
-	const listeners = ['opus', 'mp3'].map((codec) => capture(`http://127.0.0.1:${icecast.port}/live.${codec}`, 15, inDir(dir, `live-${codec}.bin`)));
+	const listeners = ['opus', 'mp3'].map((codec) =>
+		capture(`http://127.0.0.1:${icecast.port}/live.${codec}`, 15, inDir(dir, `live-${codec}.bin`)),
+	);
 	await new Promise((r) => setTimeout(r, 3500));
 	// DJ B comes in by reload and waits, since A holds the mounts.
 	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
 	const reload = await control(up, 'reload');
 	assert.equal(reload.code, 0, reload.stderr);
-	await up.waitForEvent((e) => e.event === 'output' && e.profile === 'dj-b' && e.mount === '/live.opus' && e.state === 'waiting', 'B waiting for the mount A holds');
+	await up.waitForEvent(
+		(e) => e.event === 'output' && e.profile === 'dj-b' && e.mount === '/live.opus' && e.state === 'waiting',
+		'B waiting for the mount A holds',
+	);
 	const handover = await control(up, 'handover', 'dj-a', 'dj-b');
 	assert.equal(handover.code, 0, handover.stderr);
 	assert.match(handover.stderr, /\/live\.opus on station: dj-a → dj-b, \d+ ms between them/);
@@ -61,7 +81,8 @@ it('one jdcast, one public URL: DJ A, handover to DJ B, B stops (the autodj), A 
 		const { file } = await listeners[i]!;
 		const heard = await analyze(file);
 		assert.equal(heard.codec, codec);
-		// Everything happens inside one jdcast (the autodj covers the public mounts while no DJ is on): Icecast never moves anyone.
+		// Everything happens inside one jdcast (the autodj covers the public mounts while no DJ is on): Icecast
+		// never moves anyone.
 		assert.deepEqual(heard.decodeErrors, [], `${codec}: no decoder error across the handover, the autodj and back`);
 		assert.ok(heard.duration > 13, `${codec}: one connection for the whole night (${heard.duration} s decoded)`);
 		const pitches = (await pitchSequence(file)).map((r) => r.hz);
@@ -77,10 +98,20 @@ it('two DJs on two machines (two jdcast processes): B waits while A holds the pu
 	const dirB = tempDir(t);
 	const env = { JD_TEST_PW: icecast.sourcePassword.reveal() };
 	// DJs on other machines: the mount must be free between them, so no profile keeps it.
-	const upA = runUp(t, [toneProfile(dirA, 'autodj', 330, icecast.port, 'autodj', false), toneProfile(dirA, 'dj-a', 440, icecast.port, 'live', false)], env);
+	const upA = runUp(
+		t,
+		[
+			toneProfile(dirA, 'autodj', 330, icecast.port, 'autodj', false),
+			toneProfile(dirA, 'dj-a', 440, icecast.port, 'live', false),
+		],
+		env,
+	);
 	await upA.waitLive(['/autodj.opus', '/live.opus', '/live.mp3']);
 	const upB = runUp(t, [toneProfile(dirB, 'dj-b', 880, icecast.port, 'live', false)], env);
-	await upB.waitForEvent((e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'waiting', 'B waiting while A holds the mount');
+	await upB.waitForEvent(
+		(e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'waiting',
+		'B waiting while A holds the mount',
+	);
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 8, inDir(dirB, 'live.opus.bin'));
 	await new Promise((r) => setTimeout(r, 3000));
 	assert.equal(upB.events.filter((e) => e.event === 'retry').length, 0, 'waiting is not retrying: no retry events');
@@ -88,7 +119,10 @@ it('two DJs on two machines (two jdcast processes): B waits while A holds the pu
 
 	const stoppedAt = Date.now();
 	assert.equal((await control(upA, 'stop', 'dj-a')).code, 0);
-	const live = await upB.waitForEvent((e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'live', 'B live once A let go');
+	const live = await upB.waitForEvent(
+		(e) => e.event === 'output' && e.mount === '/live.opus' && e.state === 'live',
+		'B live once A let go',
+	);
 	const tookMs = Date.parse(String(live.time)) - stoppedAt;
 	t.diagnostic(`B on air ${tookMs} ms after A was asked to stop`);
 	assert.ok(tookMs < 2000, `B took ${tookMs} ms: it asks every 100 ms`);
@@ -99,32 +133,85 @@ it('two DJs on two machines (two jdcast processes): B waits while A holds the pu
 	assert.ok(heard.duration > 7, `one connection throughout (${heard.duration} s decoded)`);
 	const pitches = (await pitchSequence(file)).map((r) => r.hz);
 	assert.deepEqual([pitches[0], pitches.at(-1)], [440, 880], JSON.stringify(pitches));
-	const status = JSON.parse((await control(upB, 'status', '--json')).stdout) as { profiles: { outputs: { mount: string; state: string; reconnects: number }[] }[] };
-	assert.deepEqual(status.profiles[0]!.outputs.map((o) => [o.mount, o.state, o.reconnects]), [['/live.opus', 'live', 0], ['/live.mp3', 'live', 0]], 'waiting is not counted as reconnecting');
+	const status = JSON.parse((await control(upB, 'status', '--json')).stdout) as {
+		profiles: { outputs: { mount: string; state: string; reconnects: number }[] }[];
+	};
+	assert.deepEqual(
+		status.profiles[0]!.outputs.map((o) => [o.mount, o.state, o.reconnects]),
+		[
+			['/live.opus', 'live', 0],
+			['/live.mp3', 'live', 0],
+		],
+		'waiting is not counted as reconnecting',
+	);
 });
 
 it('a careless station: two profiles feed one mount, one of them shared, or both shared with different encodings: refused at validate, naming both places', async (t) => {
 	const dir = tempDir(t);
 	const server = serverEntry('station', 8000);
-	const a = writeProfile(dir, 'a', `name: a\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
-	const b = writeProfile(dir, 'b', `name: b\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus }\n`);
-	const c = writeProfile(dir, 'c', `name: c\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, channels: 1, shared: true }\n`);
+	const a = writeProfile(
+		dir,
+		'a',
+		`name: a\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`,
+	);
+	const b = writeProfile(
+		dir,
+		'b',
+		`name: b\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus }\n`,
+	);
+	const c = writeProfile(
+		dir,
+		'c',
+		`name: c\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, channels: 1, shared: true }\n`,
+	);
 	const unshared = await jdcastOnce(['validate', a, b]);
 	assert.equal(unshared.code, 1);
-	assert.match(unshared.stderr, new RegExp(`${b}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is also fed by ${a}:\\d+:\\d+; to take it in turns, mark both streams \`shared: true\``));
+	assert.match(
+		unshared.stderr,
+		new RegExp(
+			`${b}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is also fed by ${a}:\\d+:\\d+; to take it in turns, mark both streams \`shared: true\``,
+		),
+	);
 	const mismatch = await jdcastOnce(['validate', a, c]);
 	assert.equal(mismatch.code, 1);
-	assert.match(mismatch.stderr, new RegExp(`${c}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is shared with ${a}:\\d+:\\d+, but it is opus, 1 channel, 48000 Hz here and opus, 2 channels, 48000 Hz there`));
-	const twoA = writeProfile(dir, 'a2', `name: a2\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
+	assert.match(
+		mismatch.stderr,
+		new RegExp(
+			`${c}:\\d+:\\d+: /live\\.opus on 127\\.0\\.0\\.1:8000 is shared with ${a}:\\d+:\\d+, but it is opus, 1 channel, 48000 Hz here and opus, 2 channels, 48000 Hz there`,
+		),
+	);
+	const twoA = writeProfile(
+		dir,
+		'a2',
+		`name: a2\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`,
+	);
 	assert.equal((await jdcastOnce(['validate', a, twoA])).code, 0, 'both shared, same encoding: fine');
 	// The fallback listeners are moved to must be playable the same way, and a mount has one.
 	const withFallback = (name: string, fallback: string, bitrate: number) =>
-		writeProfile(dir, name, `name: ${name}\ninput: { tone: {} }\nservers:\n${server}    mounts:\n      /live.mp3: { fallback: ${fallback} }\nstreams:\n  - { mount: /${name}.mp3, format: mp3, bitrate: ${bitrate} }\n  - { mount: /live.mp3, format: mp3, bitrate: 128, shared: true }\n`);
-	const autodj = writeProfile(dir, 'autodj', `name: autodj\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /autodj.mp3, format: mp3, bitrate: 64 }\n`);
+		writeProfile(
+			dir,
+			name,
+			`name: ${name}\ninput: { tone: {} }\nservers:\n${server}    mounts:\n      /live.mp3: { fallback: ${fallback} }\nstreams:\n  - { mount: /${name}.mp3, format: mp3, bitrate: ${bitrate} }\n  - { mount: /live.mp3, format: mp3, bitrate: 128, shared: true }\n`,
+		);
+	const autodj = writeProfile(
+		dir,
+		'autodj',
+		`name: autodj\ninput: { tone: {} }\nservers:\n${server}streams:\n  - { mount: /autodj.mp3, format: mp3, bitrate: 64 }\n`,
+	);
 	const fallbackMismatch = await jdcastOnce(['validate', withFallback('dj1', '/autodj.mp3', 128), autodj]);
-	assert.match(fallbackMismatch.stderr, /autodj\.yaml:\d+:\d+: \/autodj\.mp3 is the fallback of \/live\.mp3 \(.*dj1\.yaml:\d+:\d+\), but it is mp3 64 kbps, 2 channels here and mp3 128 kbps, 2 channels there/);
-	const twoFallbacks = await jdcastOnce(['validate', withFallback('dj2', '/dj2.mp3', 128), withFallback('dj3', '/dj3.mp3', 128)]);
-	assert.match(twoFallbacks.stderr, /dj3\.yaml:\d+:\d+: servers\.station\.mounts\.\/live\.mp3: falls back to \/dj3\.mp3 here and to \/dj2\.mp3 at .*dj2\.yaml:\d+:\d+; a mount has one fallback/);
+	assert.match(
+		fallbackMismatch.stderr,
+		/autodj\.yaml:\d+:\d+: \/autodj\.mp3 is the fallback of \/live\.mp3 \(.*dj1\.yaml:\d+:\d+\), but it is mp3 64 kbps, 2 channels here and mp3 128 kbps, 2 channels there/,
+	);
+	const twoFallbacks = await jdcastOnce([
+		'validate',
+		withFallback('dj2', '/dj2.mp3', 128),
+		withFallback('dj3', '/dj3.mp3', 128),
+	]);
+	assert.match(
+		twoFallbacks.stderr,
+		/dj3\.yaml:\d+:\d+: servers\.station\.mounts\.\/live\.mp3: falls back to \/dj3\.mp3 here and to \/dj2\.mp3 at .*dj2\.yaml:\d+:\d+; a mount has one fallback/,
+	);
 });
 
 it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.action: yield) and takes it back when sound returns; listeners stay connected', async (t) => {
@@ -133,7 +220,11 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	await startSignal(t, jack.name);
 	const dir = tempDir(t);
 	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj');
-	const dj = writeProfile(dir, 'dj', `name: dj\n${jackInput('jd_dj', jack.name)}silence: { threshold: -50, after: 1, action: yield }\nservers:\n${serverEntry('station', icecast.port)}${KEPT}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`);
+	const dj = writeProfile(
+		dir,
+		'dj',
+		`name: dj\n${jackInput('jd_dj', jack.name)}silence: { threshold: -50, after: 1, action: yield }\nservers:\n${serverEntry('station', icecast.port)}${KEPT}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n`,
+	);
 	const up = runUp(t, [path.join(dir, 'autodj.yaml'), dj], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/autodj.opus', '/live.opus']);
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 10, inDir(dir, 'live.bin'));
@@ -142,10 +233,18 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	const jackEnv = { env: { ...process.env, JACK_DEFAULT_SERVER: jack.name } };
 	// The DJ's cable is pulled: dead air.
 	for (const [from, to] of cables) await execa('jack_disconnect', [from, to], jackEnv);
-	await up.waitForEvent((e) => e.event === 'log' && /silent: released \/live\.opus to the fallback/.test(String(e.message)), 'the mount released to the autodj', 10_000);
+	await up.waitForEvent(
+		(e) => e.event === 'log' && /silent: released \/live\.opus to the fallback/.test(String(e.message)),
+		'the mount released to the autodj',
+		10_000,
+	);
 	await new Promise((r) => setTimeout(r, 2500));
 	for (const [from, to] of cables) await execa('jack_connect', [from, to], jackEnv);
-	await up.waitForEvent((e) => e.event === 'log' && /sound is back: taking \/live\.opus again/.test(String(e.message)), 'the mount taken back', 10_000);
+	await up.waitForEvent(
+		(e) => e.event === 'log' && /sound is back: taking \/live\.opus again/.test(String(e.message)),
+		'the mount taken back',
+		10_000,
+	);
 
 	const { file } = await listener;
 	const heard = await analyze(file);
@@ -164,7 +263,11 @@ it('voice: "hand over to dj b" and "take over the stream" move the public mount 
 	await up.waitLive(['/live.opus', '/live.mp3']);
 	// DJ B joins by reload, and so does "jackdaw", the Jackdaw user's own profile, whose input is silent.
 	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
-	writeProfile(dir, 'jackdaw', `name: jackdaw\ninput:\n  tone: { frequency: 440, level: -100 }\nsilence: false\nservers:\n${serverEntry('station', icecast.port)}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n  - { mount: /live.mp3, format: mp3, bitrate: 128, shared: true }\n`);
+	writeProfile(
+		dir,
+		'jackdaw',
+		`name: jackdaw\ninput:\n  tone: { frequency: 440, level: -100 }\nsilence: false\nservers:\n${serverEntry('station', icecast.port)}streams:\n  - { mount: /live.opus, format: opus, shared: true }\n  - { mount: /live.mp3, format: mp3, bitrate: 128, shared: true }\n`,
+	);
 	const reload = await control(up, 'reload');
 	assert.equal(reload.code, 0, reload.stderr);
 	const say = async (phrase: string) => {
@@ -184,29 +287,69 @@ it('a schedule of dated slots a few seconds apart: DJ A, then B, on the public m
 	const icecast = await station(t);
 	const dir = tempDir(t);
 	// The autodj runs all night and keeps an archive with a file per slot, named after its DJ.
-	toneProfile(dir, 'autodj', 330, icecast.port, 'autodj', true, 'record:\n  - { path: "night-{slot}.flac", format: flac, split: slot }\n');
+	toneProfile(
+		dir,
+		'autodj',
+		330,
+		icecast.port,
+		'autodj',
+		true,
+		'record:\n  - { path: "night-{slot}.flac", format: flac, split: slot }\n',
+	);
 	toneProfile(dir, 'dj-a', 440, icecast.port, 'live');
 	toneProfile(dir, 'dj-b', 880, icecast.port, 'live');
 	const local = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 	const t0 = Math.ceil(Date.now() / 1000) * 1000 + 7000;
 	const boundaries = [t0, t0 + 5000, t0 + 10_000];
-	const schedule = writeProfile(dir, 'schedule', `timezone: UTC\nlead: 4\nslots:\n  - { profile: dj-a, start: "${local(boundaries[0]!)}", end: "${local(boundaries[1]!)}" }\n  - { profile: dj-b, start: "${local(boundaries[1]!)}", end: "${local(boundaries[2]!)}" }\n`);
-	const validate = await jdcastOnce(['validate', '--schedule', schedule, ...['autodj', 'dj-a', 'dj-b'].map((n) => path.join(dir, `${n}.yaml`))]);
+	const schedule = writeProfile(
+		dir,
+		'schedule',
+		`timezone: UTC\nlead: 4\nslots:\n  - { profile: dj-a, start: "${local(boundaries[0]!)}", end: "${local(boundaries[1]!)}" }\n  - { profile: dj-b, start: "${local(boundaries[1]!)}", end: "${local(boundaries[2]!)}" }\n`,
+	);
+	const validate = await jdcastOnce([
+		'validate',
+		'--schedule',
+		schedule,
+		...['autodj', 'dj-a', 'dj-b'].map((n) => path.join(dir, `${n}.yaml`)),
+	]);
 	assert.equal(validate.code, 0, validate.stderr);
-	const up = runUp(t, ['--schedule', schedule, ...['autodj', 'dj-a', 'dj-b'].map((n) => path.join(dir, `${n}.yaml`))], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	const up = runUp(t, ['--schedule', schedule, ...['autodj', 'dj-a', 'dj-b'].map((n) => path.join(dir, `${n}.yaml`))], {
+		JD_TEST_PW: icecast.sourcePassword.reveal(),
+	});
 	await up.waitLive(['/autodj.opus']);
-	const before = JSON.parse((await control(up, 'status', '--json')).stdout) as { schedule: { current: string | null; next: string; nextAt: string }; profiles: { name: string; state: string }[] };
+	const before = JSON.parse((await control(up, 'status', '--json')).stdout) as {
+		schedule: { current: string | null; next: string; nextAt: string };
+		profiles: { name: string; state: string }[];
+	};
 	assert.deepEqual(before.schedule, { current: null, next: 'dj-a', nextAt: new Date(boundaries[0]!).toISOString() });
-	assert.deepEqual(before.profiles.map((p) => [p.name, p.state]), [['autodj', 'running'], ['dj-a', 'stopped'], ['dj-b', 'stopped']], 'no DJ runs before its slot');
-	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 18, inDir(dir, "live.bin"));
+	assert.deepEqual(
+		before.profiles.map((p) => [p.name, p.state]),
+		[
+			['autodj', 'running'],
+			['dj-a', 'stopped'],
+			['dj-b', 'stopped'],
+		],
+		'no DJ runs before its slot',
+	);
+	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 18, inDir(dir, 'live.bin'));
 
-	const aLive = await up.waitForEvent((e) => e.event === 'output' && e.profile === 'dj-a' && e.mount === '/live.opus' && e.state === 'live', 'A on air in its slot', 15_000);
+	const aLive = await up.waitForEvent(
+		(e) => e.event === 'output' && e.profile === 'dj-a' && e.mount === '/live.opus' && e.state === 'live',
+		'A on air in its slot',
+		15_000,
+	);
 	const handover = await up.waitForEvent((e) => e.event === 'handover', 'the handover at the boundary', 15_000);
 	assert.equal(handover.from, 'dj-a');
 	assert.equal(handover.to, 'dj-b');
-	const bStopped = await up.waitForEvent((e) => e.event === 'profile' && e.profile === 'dj-b' && e.state === 'stopped', 'B stopped when its slot ended', 15_000);
+	const bStopped = await up.waitForEvent(
+		(e) => e.event === 'profile' && e.profile === 'dj-b' && e.state === 'stopped',
+		'B stopped when its slot ended',
+		15_000,
+	);
 	const off = (e: JdcastEvent, at: number) => Date.parse(String(e.time)) - at;
-	t.diagnostic(`A on air ${off(aLive, boundaries[0]!)} ms after its slot began, handed over ${off(handover, boundaries[1]!)} ms after the boundary, B stopped ${off(bStopped, boundaries[2]!)} ms after its end`);
+	t.diagnostic(
+		`A on air ${off(aLive, boundaries[0]!)} ms after its slot began, handed over ${off(handover, boundaries[1]!)} ms after the boundary, B stopped ${off(bStopped, boundaries[2]!)} ms after its end`,
+	);
 	assert.ok(Math.abs(off(handover, boundaries[1]!)) <= 500, 'the handover at the boundary, ±0.5 s');
 	assert.ok(Math.abs(off(bStopped, boundaries[2]!)) <= 500, 'B off at its end, ±0.5 s');
 	assert.ok(off(aLive, boundaries[0]!) <= 500, 'A on air within 0.5 s of its slot');
@@ -219,7 +362,9 @@ it('a schedule of dated slots a few seconds apart: DJ A, then B, on the public m
 	assert.equal(await up.stop('SIGTERM'), 0);
 
 	// split: slot: a whole file per slot, named after the slot's profile; before and after: "none".
-	const night = readdirSync(dir).filter((f) => f.startsWith('night-') && f.endsWith('.flac')).sort();
+	const night = readdirSync(dir)
+		.filter((f) => f.startsWith('night-') && f.endsWith('.flac'))
+		.sort();
 	assert.deepEqual(night, ['night-dj-a.flac', 'night-dj-b.flac', 'night-none-part2.flac', 'night-none.flac']);
 	for (const slotFile of ['night-dj-a.flac', 'night-dj-b.flac']) {
 		const heard = await analyze(path.join(dir, slotFile));

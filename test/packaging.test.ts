@@ -9,24 +9,63 @@ const root = new URL('..', import.meta.url).pathname;
 
 /** What `npm pack` would put in a package's tarball. */
 async function packed(pkg: string): Promise<string[]> {
-	const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: path.join(root, 'packages', pkg) });
+	const { stdout } = await execa('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: path.join(root, 'packages', pkg),
+	});
 	return (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
 }
 
 it('each tarball holds what its package needs and nothing else: the CLI its bundle once, no source maps, no sources', async () => {
 	const cli = await packed('cli');
-	for (const file of ['bin/jdcast.mjs', 'dist/bundle/jdcast.mjs', 'dist/bundle/load-worker.mjs', 'LICENSE', 'README.md', 'package.json']) assert.ok(cli.includes(file), `cli: ${file}`);
-	assert.deepEqual(cli.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/')), [], 'cli: no tsc output beside the bundle');
+	for (const file of [
+		'bin/jdcast.mjs',
+		'dist/bundle/jdcast.mjs',
+		'dist/bundle/load-worker.mjs',
+		'LICENSE',
+		'README.md',
+		'package.json',
+	])
+		assert.ok(cli.includes(file), `cli: ${file}`);
+	assert.deepEqual(
+		cli.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/')),
+		[],
+		'cli: no tsc output beside the bundle',
+	);
 	assert.ok(cli.length < 60, `cli: ${cli.length} files (a bundle left from an earlier build piles up)`);
 
 	const core = await packed('core');
-	for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/testing.js', 'dist/testing.d.ts', 'dist/jackdaw.js', 'dist/jackdaw.d.ts', 'dist/http/generated/dashboard.js', 'dist/profile/generated/validate-profile.js', 'dist/profile/load-worker.mjs', 'schema/profile.schema.json', 'schema/schedule.schema.json', 'LICENSE', 'README.md']) {
+	for (const file of [
+		'dist/index.js',
+		'dist/index.d.ts',
+		'dist/testing.js',
+		'dist/testing.d.ts',
+		'dist/jackdaw.js',
+		'dist/jackdaw.d.ts',
+		'dist/http/generated/dashboard.js',
+		'dist/profile/generated/validate-profile.js',
+		'dist/profile/load-worker.mjs',
+		'schema/profile.schema.json',
+		'schema/schedule.schema.json',
+		'LICENSE',
+		'README.md',
+	]) {
 		assert.ok(core.includes(file), `core: ${file}`);
 	}
 	const plugin = await packed('jackdaw-plugin');
-	for (const file of ['dist/index.js', 'python/icecast_streamer.py', 'LICENSE']) assert.ok(plugin.includes(file), `jackdaw-plugin: ${file}`);
-	for (const [name, files] of [['cli', cli], ['core', core], ['jackdaw-plugin', plugin]] as const) {
-		assert.deepEqual(files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dashboard/')), [], `${name}: no maps, sources or tests`);
+	for (const file of ['dist/index.js', 'python/icecast_streamer.py', 'LICENSE'])
+		assert.ok(plugin.includes(file), `jackdaw-plugin: ${file}`);
+	for (const [name, files] of [
+		['cli', cli],
+		['core', core],
+		['jackdaw-plugin', plugin],
+	] as const) {
+		assert.deepEqual(
+			files.filter(
+				(f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('dashboard/'),
+			),
+			[],
+			`${name}: no maps, sources or tests`,
+		);
 	}
 });
 
@@ -36,7 +75,21 @@ it("the .d.ts files compile in a stranger's strict NodeNext project with skipLib
 	symlinkSync(path.join(root, 'packages/core'), path.join(dir, 'node_modules/@jdcast/core'));
 	symlinkSync(path.join(root, 'node_modules/@types'), path.join(dir, 'node_modules/@types'));
 	writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
-	writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: false, noEmit: true, types: ['node'] }, include: ['*.ts'] }));
+	writeFileSync(
+		path.join(dir, 'tsconfig.json'),
+		JSON.stringify({
+			compilerOptions: {
+				strict: true,
+				module: 'NodeNext',
+				moduleResolution: 'NodeNext',
+				target: 'ES2022',
+				skipLibCheck: false,
+				noEmit: true,
+				types: ['node'],
+			},
+			include: ['*.ts'],
+		}),
+	);
 	copyFileSync(path.join(root, 'examples/basic.ts'), path.join(dir, 'basic.ts'));
 	copyFileSync(path.join(root, 'examples/in-code.ts'), path.join(dir, 'in-code.ts'));
 	writeFileSync(

@@ -17,16 +17,32 @@ it('the disk fills up under a recording, and again at the first retry: the strea
 	mkdirSync(path.join(dir, 'rec'));
 	symlinkSync('/dev/full', path.join(dir, 'rec', 'show.ogg'));
 	symlinkSync('/dev/full', path.join(dir, 'rec', 'show-part2.ogg'));
-	const file = writeProfile(dir, 'full', `${jackInput('jd_full', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /full.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'full',
+		`${jackInput('jd_full', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /full.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/full.opus']);
 
-	const full = await up.waitForEvent((e) => e.event === 'recording' && e.state === 'retrying', 'the recording waiting for the disk');
+	const full = await up.waitForEvent(
+		(e) => e.event === 'recording' && e.state === 'retrying',
+		'the recording waiting for the disk',
+	);
 	assert.match(String(full.error), /cannot write .*show\.ogg: ENOSPC; trying again in 1 s$/);
 	const third = path.join(dir, 'rec', 'show-part3.ogg');
-	const gap = await up.waitForEvent((e) => e.event === 'log' && /recording continues in/.test(String(e.message)), 'the recording back, in a new part', 20_000);
+	const gap = await up.waitForEvent(
+		(e) => e.event === 'log' && /recording continues in/.test(String(e.message)),
+		'the recording back, in a new part',
+		20_000,
+	);
 	const resumedAt = Date.now();
-	assert.match(String(gap.message), new RegExp(`^recording continues in ${third.replace(/[.]/g, '\\.')} after \\d+\\.\\d s lost \\(cannot write .*show\\.ogg: ENOSPC\\)$`));
+	assert.match(
+		String(gap.message),
+		new RegExp(
+			`^recording continues in ${third.replace(/[.]/g, '\\.')} after \\d+\\.\\d s lost \\(cannot write .*show\\.ogg: ENOSPC\\)$`,
+		),
+	);
 	assert.equal(up.outputState('/full.opus'), 'live', 'the stream never noticed');
 	await new Promise((r) => setTimeout(r, 3000));
 	assert.equal(await up.stop('SIGTERM'), 0);
@@ -38,7 +54,10 @@ it('the disk fills up under a recording, and again at the first retry: the strea
 	assert.deepEqual(heard.decodeErrors, [], 'the new part starts with its headers and decodes alone');
 	assert.ok(Math.abs(heard.frequency - SIGNAL_LEFT_HZ) < 10, `${heard.frequency} Hz`);
 	const onAir = (stoppedAt - resumedAt) / 1000;
-	assert.ok(heard.duration >= onAir - 0.5 && heard.duration <= onAir + 1.5, `${heard.duration} s in the part for ${onAir} s after the resume`);
+	assert.ok(
+		heard.duration >= onAir - 0.5 && heard.duration <= onAir + 1.5,
+		`${heard.duration} s in the part for ${onAir} s after the resume`,
+	);
 	assert.ok(heard.longestSilence < 0.1, `a gap of ${heard.longestSilence} s inside the part`);
 	const stopped = up.events.filter((e) => e.event === 'recording').at(-1)!;
 	assert.equal(stopped.state, 'stopped');
@@ -48,14 +67,26 @@ it('the disk fills up under a recording, and again at the first retry: the strea
 it('someone deletes the recording folder while jdcast records: noticed within seconds, the recording goes on in a new part, and the loss is said', async (t) => {
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'gone', `name: gone\ninput: { tone: { frequency: ${SIGNAL_LEFT_HZ} } }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /gone.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'gone',
+		`name: gone\ninput: { tone: { frequency: ${SIGNAL_LEFT_HZ} } }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /gone.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/gone.opus']);
 	await new Promise((r) => setTimeout(r, 1500));
 	rmSync(path.join(dir, 'rec'), { recursive: true });
-	const noticed = await up.waitForEvent((e) => e.event === 'recording' && e.state === 'retrying', 'the deletion noticed', 10_000);
+	const noticed = await up.waitForEvent(
+		(e) => e.event === 'recording' && e.state === 'retrying',
+		'the deletion noticed',
+		10_000,
+	);
 	assert.match(String(noticed.error), /show\.ogg was removed or replaced while recording/);
-	await up.waitForEvent((e) => e.event === 'log' && /recording continues in .*show-part2\.ogg after/.test(String(e.message)), 'the recording back in a new part', 10_000);
+	await up.waitForEvent(
+		(e) => e.event === 'log' && /recording continues in .*show-part2\.ogg after/.test(String(e.message)),
+		'the recording back in a new part',
+		10_000,
+	);
 	await new Promise((r) => setTimeout(r, 2000));
 	assert.equal(await up.stop('SIGTERM'), 0);
 	const heard = await analyze(path.join(dir, 'rec', 'show-part2.ogg'));
@@ -63,7 +94,9 @@ it('someone deletes the recording folder while jdcast records: noticed within se
 	assert.ok(heard.duration > 1.5, `${heard.duration} s in the new part`);
 });
 
-it('another user plants a symlink where a recording goes: not followed, the recording goes to its next part', { skip: process.getuid?.() !== 0 && 'needs root to make a symlink owned by another user' }, async (t) => {
+it('another user plants a symlink where a recording goes: not followed, the recording goes to its next part', {
+	skip: process.getuid?.() !== 0 && 'needs root to make a symlink owned by another user',
+}, async (t) => {
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
 	mkdirSync(path.join(dir, 'rec'));
@@ -71,10 +104,22 @@ it('another user plants a symlink where a recording goes: not followed, the reco
 	writeFileSync(victim, 'precious data\n');
 	symlinkSync(victim, path.join(dir, 'rec', 'show.ogg'));
 	lchownSync(path.join(dir, 'rec', 'show.ogg'), 65534, 65534);
-	const file = writeProfile(dir, 'planted', `name: planted\ninput: { tone: {} }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /planted.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'planted',
+		`name: planted\ninput: { tone: {} }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /planted.opus, format: opus }\nrecord:\n  - { path: rec/show.ogg, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
-	await up.waitForEvent((e) => e.event === 'log' && /show\.ogg belongs to another user: left alone; recording to the next name/.test(String(e.message)), 'the planted symlink refused');
-	await up.waitForEvent((e) => e.event === 'recording' && e.state === 'recording' && String(e.path).endsWith('show-part2.ogg'), 'the recording in its next part');
+	await up.waitForEvent(
+		(e) =>
+			e.event === 'log' &&
+			/show\.ogg belongs to another user: left alone; recording to the next name/.test(String(e.message)),
+		'the planted symlink refused',
+	);
+	await up.waitForEvent(
+		(e) => e.event === 'recording' && e.state === 'recording' && String(e.path).endsWith('show-part2.ogg'),
+		'the recording in its next part',
+	);
 	await new Promise((r) => setTimeout(r, 1500));
 	assert.equal(await up.stop('SIGTERM'), 0);
 	assert.equal((await analyze(path.join(dir, 'rec', 'show-part2.ogg'))).codec, 'opus');

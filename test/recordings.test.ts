@@ -16,17 +16,48 @@ const HZ = 440;
 
 /** What ffprobe says the file lasts, read from the file itself (its header, its last page). */
 async function probedSeconds(file: string): Promise<number> {
-	const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+	const { stdout } = await execa('ffprobe', [
+		'-v',
+		'error',
+		'-show_entries',
+		'format=duration',
+		'-of',
+		'csv=p=0',
+		file,
+	]);
 	return Number(stdout);
 }
 
-/** The file decoded whole by ffmpeg reading it as a file: its PCM (s16, the file's own rate and channels) and anything ffmpeg complained about. */
+/**
+ * The file decoded whole by ffmpeg reading it as a file: its PCM (s16, the file's own rate and
+ * channels) and anything ffmpeg complained about.
+ */
 async function decodeFile(file: string): Promise<{ pcm: Buffer; errors: string; seconds: number }> {
-	const { stdout: rate } = await execa('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate,channels', '-of', 'csv=p=0', file]);
+	const { stdout: rate } = await execa('ffprobe', [
+		'-v',
+		'error',
+		'-select_streams',
+		'a:0',
+		'-show_entries',
+		'stream=sample_rate,channels',
+		'-of',
+		'csv=p=0',
+		file,
+	]);
 	const [sampleRate, channels] = rate.split(',').map(Number) as [number, number];
-	const decoded = await execa('ffmpeg', ['-v', 'error', '-i', file, '-f', 's16le', '-'], { encoding: 'buffer', reject: false, maxBuffer: 512 * 1024 * 1024 });
+	const decoded = await execa('ffmpeg', ['-v', 'error', '-i', file, '-f', 's16le', '-'], {
+		encoding: 'buffer',
+		reject: false,
+		maxBuffer: 512 * 1024 * 1024,
+	});
 	const pcm = Buffer.from(decoded.stdout as Uint8Array);
-	return { pcm, errors: Buffer.from(decoded.stderr as Uint8Array).toString('utf8').trim(), seconds: pcm.length / 2 / channels / sampleRate };
+	return {
+		pcm,
+		errors: Buffer.from(decoded.stderr as Uint8Array)
+			.toString('utf8')
+			.trim(),
+		seconds: pcm.length / 2 / channels / sampleRate,
+	};
 }
 
 async function recordProfile(t: TestContext, name: string, records: string) {
@@ -35,7 +66,10 @@ async function recordProfile(t: TestContext, name: string, records: string) {
 	const text = `name: ${name}\ninput: { tone: { frequency: ${HZ}, level: -12 } }\ninfo: { title: Opening, artist: jdcast }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /${name}.opus, format: opus }\nrecord:\n${records}`;
 	const { profile, diagnostics } = loadProfileText(text, path.join(dir, `${name}.yaml`));
 	assert.ok(profile, JSON.stringify(diagnostics));
-	const orchestrator = new Orchestrator({ env: { ...process.env, JD_TEST_PW: icecast.sourcePassword.reveal() }, listenerCounts: false });
+	const orchestrator = new Orchestrator({
+		env: { ...process.env, JD_TEST_PW: icecast.sourcePassword.reveal() },
+		listenerCounts: false,
+	});
 	t.after(() => orchestrator.stop());
 	return { orchestrator, profile, dir };
 }
@@ -43,12 +77,19 @@ async function recordProfile(t: TestContext, name: string, records: string) {
 it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title changes are whole files with exact durations, and CUE sheets mark the titles', async (t) => {
 	const files = ['a.flac', 'b.ogg', 'c.opus', 'd.mp3', 'e.wav'];
 	const formats = ['flac', 'flac', 'opus', 'mp3', 'wav'];
-	const { orchestrator, profile, dir } = await recordProfile(t, 'edit', files.map((f, i) => `  - { path: ${f}, format: ${formats[i]} }\n`).join(''));
+	const { orchestrator, profile, dir } = await recordProfile(
+		t,
+		'edit',
+		files.map((f, i) => `  - { path: ${f}, format: ${formats[i]} }\n`).join(''),
+	);
 	await orchestrator.start([profile]);
 	await orchestrator.live();
 	await sleep(3000);
 	const changes: { at: number; seconds: number }[] = [];
-	for (const [title, artist] of [['Second', 'Bea'], ['Third "quoted"', 'Cleo']]) {
+	for (const [title, artist] of [
+		['Second', 'Bea'],
+		['Third "quoted"', 'Cleo'],
+	]) {
 		const seconds = orchestrator.status().profiles[0]!.recordings[0]!.seconds;
 		changes.push({ at: performance.now(), seconds });
 		await orchestrator.setMetadata('edit', { title, artist });
@@ -61,26 +102,53 @@ it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title
 		const decoded = await decodeFile(file);
 		assert.equal(decoded.errors, '', `${name}: ffmpeg reads it from the file without a complaint`);
 		const probed = await probedSeconds(file);
-		assert.ok(Math.abs(probed - decoded.seconds) <= 0.1, `${name}: ffprobe says ${probed} s, the audio lasts ${decoded.seconds} s`);
+		assert.ok(
+			Math.abs(probed - decoded.seconds) <= 0.1,
+			`${name}: ffprobe says ${probed} s, the audio lasts ${decoded.seconds} s`,
+		);
 		assert.ok(decoded.seconds > 7, `${name}: ${decoded.seconds} s recorded`);
 		const heard = await analyze(file);
 		assert.ok(Math.abs(heard.frequency - HZ) < 5, `${name}: the test signal (${heard.frequency} Hz)`);
 		assert.ok(heard.longestSilence < 0.1, `${name}: no gap (${heard.longestSilence} s)`);
-		if (name.endsWith('.ogg') || name.endsWith('.opus')) assert.equal(oggChain(file).length, 1, `${name}: one logical stream, no chain link for the titles`);
+		if (name.endsWith('.ogg') || name.endsWith('.opus'))
+			assert.equal(oggChain(file).length, 1, `${name}: one logical stream, no chain link for the titles`);
 
 		const base = file.slice(0, -path.extname(file).length);
-		const { tracks } = JSON.parse(readFileSync(`${base}.tracks.json`, 'utf8')) as { tracks: { start: number; title: string; artist: string }[] };
-		assert.deepEqual(tracks.map((tr) => [tr.title, tr.artist]), [['Opening', 'jdcast'], ['Second', 'Bea'], ['Third "quoted"', 'Cleo']], name);
+		const { tracks } = JSON.parse(readFileSync(`${base}.tracks.json`, 'utf8')) as {
+			tracks: { start: number; title: string; artist: string }[];
+		};
+		assert.deepEqual(
+			tracks.map((tr) => [tr.title, tr.artist]),
+			[
+				['Opening', 'jdcast'],
+				['Second', 'Bea'],
+				['Third "quoted"', 'Cleo'],
+			],
+			name,
+		);
 		assert.equal(tracks[0]!.start, 0);
 		const wall = (changes[1]!.at - changes[0]!.at) / 1000;
 		const marked = tracks[2]!.start - tracks[1]!.start;
-		assert.ok(Math.abs(marked - wall) < 0.05, `${name}: ${marked.toFixed(3)} s between the marks for ${wall.toFixed(3)} s between the changes`);
-		assert.ok(Math.abs(tracks[1]!.start - changes[0]!.seconds) < 0.25, `${name}: the second title at ${tracks[1]!.start} s, the file held ${changes[0]!.seconds} s`);
+		assert.ok(
+			Math.abs(marked - wall) < 0.05,
+			`${name}: ${marked.toFixed(3)} s between the marks for ${wall.toFixed(3)} s between the changes`,
+		);
+		assert.ok(
+			Math.abs(tracks[1]!.start - changes[0]!.seconds) < 0.25,
+			`${name}: the second title at ${tracks[1]!.start} s, the file held ${changes[0]!.seconds} s`,
+		);
 		const cue = readFileSync(`${base}.cue`, 'utf8');
 		assert.match(cue, new RegExp(`^FILE "${name.replace('.', '\\.')}" (WAVE|MP3)$`, 'm'));
-		assert.deepEqual([...cue.matchAll(/TITLE "(.*)"/g)].map((m) => m[1]), ['Opening', 'Second', "Third 'quoted'"]);
-		const index = [...cue.matchAll(/INDEX 01 (\d\d):(\d\d):(\d\d)/g)].map((m) => Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) / 75);
-		index.forEach((at, i) => assert.ok(Math.abs(at - tracks[i]!.start) <= 1 / 75, `${name}: CUE index ${at} = ${tracks[i]!.start}`));
+		assert.deepEqual(
+			[...cue.matchAll(/TITLE "(.*)"/g)].map((m) => m[1]),
+			['Opening', 'Second', "Third 'quoted'"],
+		);
+		const index = [...cue.matchAll(/INDEX 01 (\d\d):(\d\d):(\d\d)/g)].map(
+			(m) => Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) / 75,
+		);
+		index.forEach((at, i) =>
+			assert.ok(Math.abs(at - tracks[i]!.start) <= 1 / 75, `${name}: CUE index ${at} = ${tracks[i]!.start}`),
+		);
 	}
 });
 
@@ -88,10 +156,20 @@ it('split: 10s over 35 s: four whole files each with its own duration, together 
 	const { orchestrator, profile, dir } = await recordProfile(
 		t,
 		'split',
-		['  - { path: whole.flac, format: flac }', '  - { path: "part-{date}.flac", format: flac, split: 10s }', '  - { path: whole.wav, format: wav }', '  - { path: "part-{date}.wav", format: wav, split: 10s }', ''].join('\n'),
+		[
+			'  - { path: whole.flac, format: flac }',
+			'  - { path: "part-{date}.flac", format: flac, split: 10s }',
+			'  - { path: whole.wav, format: wav }',
+			'  - { path: "part-{date}.wav", format: wav, split: 10s }',
+			'',
+		].join('\n'),
 	);
 	// Start just after a 10 s boundary of the wall clock: 35 s then cross three boundaries.
-	await eventually(() => Date.now() % 10_000 > 200 && Date.now() % 10_000 < 1500, 'a moment just after a 10 s boundary', 12_000);
+	await eventually(
+		() => Date.now() % 10_000 > 200 && Date.now() % 10_000 < 1500,
+		'a moment just after a 10 s boundary',
+		12_000,
+	);
 	await orchestrator.start([profile]);
 	await sleep(35_000);
 	await orchestrator.stop();
@@ -114,8 +192,15 @@ it('split: 10s over 35 s: four whole files each with its own duration, together 
 		const whole = (await decodeFile(path.join(dir, `whole${ext}`))).pcm;
 		const joined = Buffer.concat(pcm);
 		// Lossless formats from the same encoder: the parts, one after the other, are the long file sample for sample.
-		assert.equal(joined.length, whole.length, `${ext}: ${joined.length} bytes of PCM in the parts, ${whole.length} in the whole`);
-		assert.ok(joined.equals(whole), `${ext}: the parts hold exactly the audio of the whole, no sample lost or doubled at the joins`);
+		assert.equal(
+			joined.length,
+			whole.length,
+			`${ext}: ${joined.length} bytes of PCM in the parts, ${whole.length} in the whole`,
+		);
+		assert.ok(
+			joined.equals(whole),
+			`${ext}: the parts hold exactly the audio of the whole, no sample lost or doubled at the joins`,
+		);
 	}
 	const events = JSON.stringify(orchestrator.status().profiles[0]!.recordings.map((r) => r.parts.length));
 	assert.equal(events, '[1,4,1,4]');
@@ -124,7 +209,11 @@ it('split: 10s over 35 s: four whole files each with its own duration, together 
 it('jdcast killed with SIGKILL during a native FLAC and a WAV recording: both open, with a duration near their content', async (t) => {
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'killed', `name: killed\ninput: { tone: { frequency: ${HZ} } }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /killed.opus, format: opus }\nrecord:\n  - { path: k.flac, format: flac }\n  - { path: k.wav, format: wav }\n`);
+	const file = writeProfile(
+		dir,
+		'killed',
+		`name: killed\ninput: { tone: { frequency: ${HZ} } }\nsilence: false\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /killed.opus, format: opus }\nrecord:\n  - { path: k.flac, format: flac }\n  - { path: k.wav, format: wav }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/killed.opus']);
 	await sleep(8000);
@@ -135,6 +224,9 @@ it('jdcast killed with SIGKILL during a native FLAC and a WAV recording: both op
 		const probed = await probedSeconds(path.join(dir, name));
 		t.diagnostic(`${name}: ffprobe ${probed} s, content ${decoded.seconds} s`);
 		assert.ok(decoded.seconds > 5, `${name}: ${decoded.seconds} s of audio`);
-		assert.ok(probed > 0 && Math.abs(probed - decoded.seconds) < 6, `${name}: ffprobe ${probed} s for ${decoded.seconds} s`);
+		assert.ok(
+			probed > 0 && Math.abs(probed - decoded.seconds) < 6,
+			`${name}: ffprobe ${probed} s for ${decoded.seconds} s`,
+		);
 	}
 });

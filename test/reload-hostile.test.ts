@@ -29,13 +29,19 @@ it('a 300 KB profile of 32,000 unknown keys reloaded while a listener listens: r
 	longestGap = 0;
 
 	const junk = Array.from({ length: 32_000 }, (_, i) => `unknown_key_${i}: ${i}`).join('\n');
-	writeFileSync(file, `servers:\n  main: { host: 127.0.0.1, password: x }\nstreams:\n  - { mount: ${mount}, format: opus }\n${junk}\n`);
+	writeFileSync(
+		file,
+		`servers:\n  main: { host: 127.0.0.1, password: x }\nstreams:\n  - { mount: ${mount}, format: opus }\n${junk}\n`,
+	);
 	const started = performance.now();
 	const reload = await jdcastOnce(['reload', '--socket', socket]);
 	const took = (performance.now() - started) / 1000;
 	assert.equal(reload.code, 1, reload.stderr);
 	assert.match(reload.stderr, /the reload was refused/);
-	assert.ok(reload.stderr.includes(`${file}:5:1: unknown_key_0: unknown key \`unknown_key_0\``), reload.stderr.slice(0, 300));
+	assert.ok(
+		reload.stderr.includes(`${file}:5:1: unknown_key_0: unknown key \`unknown_key_0\``),
+		reload.stderr.slice(0, 300),
+	);
 	assert.match(reload.stderr, /and 31950 more problems from here on, not listed/);
 	assert.ok(took < 5, `refused after ${took.toFixed(1)} s`);
 	await sleep(1000);

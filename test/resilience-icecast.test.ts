@@ -17,7 +17,11 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'outage', `${jackInput('jd_outage', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /outage.opus, format: opus }\n  - { mount: /outage.mp3, format: mp3 }\nrecord:\n  - { path: outage.ogg, format: flac }\n`);
+	const file = writeProfile(
+		dir,
+		'outage',
+		`${jackInput('jd_outage', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /outage.opus, format: opus }\n  - { mount: /outage.mp3, format: mp3 }\nrecord:\n  - { path: outage.ogg, format: flac }\n`,
+	);
 	const socket = socketFor(t);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), JDCAST_SOCKET: socket });
 	await up.waitLive(['/outage.opus', '/outage.mp3']);
@@ -33,15 +37,27 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	await sleep(1000);
 
 	await icecast.kill();
-	await up.waitForEvent((e) => e.event === 'output' && e.mount === '/outage.opus' && e.state === 'retrying', 'the output to notice');
+	await up.waitForEvent(
+		(e) => e.event === 'output' && e.mount === '/outage.opus' && e.state === 'retrying',
+		'the output to notice',
+	);
 	await sleep(3000);
 	await icecast.restart();
 	await up.waitLive(['/outage.opus', '/outage.mp3'], 5000);
 	// The title survives the reconnect: sent again to the MP3 mount, in the Ogg headers of a new listener.
-	await eventually(async () => (await icecastSources(icecast.port)).get('/outage.mp3')?.title === 'Before the outage', 'the MP3 title back').catch(async (error: Error) => {
-		throw new Error(`${error.message}; jdcast says: ${(await jdcastOnce(['status', '--json', '--socket', socket])).stdout}; icecast: ${JSON.stringify([...(await icecastSources(icecast.port))])}`);
+	await eventually(
+		async () => (await icecastSources(icecast.port)).get('/outage.mp3')?.title === 'Before the outage',
+		'the MP3 title back',
+	).catch(async (error: Error) => {
+		throw new Error(
+			`${error.message}; jdcast says: ${(await jdcastOnce(['status', '--json', '--socket', socket])).stdout}; icecast: ${JSON.stringify([...(await icecastSources(icecast.port))])}`,
+		);
 	});
-	const { file: heard } = await capture(`http://127.0.0.1:${icecast.port}/outage.opus`, 1, path.join(dir, 'after.opus'));
+	const { file: heard } = await capture(
+		`http://127.0.0.1:${icecast.port}/outage.opus`,
+		1,
+		path.join(dir, 'after.opus'),
+	);
 	assert.equal(oggChain(heard)[0]?.tags.TITLE, 'Before the outage');
 	await sleep(3000);
 
@@ -49,29 +65,46 @@ it('icecast2 killed and restarted after 3 s: every mount live again, JACK and ff
 	assert.ok(isAlive(Number(encoder.pid)), 'the same ffmpeg still runs');
 	assert.equal(up.events.filter((e) => e.event === 'encoder').length, 1, 'ffmpeg was never restarted');
 	const recording = await stopAndCheckRecording(up, path.join(dir, 'outage.ogg'), startedAt, 0.02, clockRate);
-	assert.ok(recording.longestSilence < 0.1, `no gap in the recording (longest silence ${recording.longestSilence.toFixed(3)} s)`);
+	assert.ok(
+		recording.longestSilence < 0.1,
+		`no gap in the recording (longest silence ${recording.longestSilence.toFixed(3)} s)`,
+	);
 });
 
 it('icecast2 down for 20 s: outputs retry with growing, capped delays, and are back live after', async (t) => {
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'long', `${jackInput('jd_long', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /long.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'long',
+		`${jackInput('jd_long', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /long.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/long.opus']);
 	await icecast.kill();
 	const killedAt = up.events.length;
 	await sleep(20_000);
 	assert.equal(up.outputState('/long.opus'), 'retrying');
-	const delays = up.events.slice(killedAt).filter((e) => e.event === 'retry').map((e) => Number(e.delayMs));
+	const delays = up.events
+		.slice(killedAt)
+		.filter((e) => e.event === 'retry')
+		.map((e) => Number(e.delayMs));
 	assert.ok(delays.length >= 20, `keeps trying (${delays.length} attempts in 20 s)`);
 	assert.ok(Math.max(...delays) <= 500, `delays are capped at 0.5 s: ${delays.slice(0, 8).join(', ')} ...`);
-	assert.ok(delays.slice(0, 3).reduce((a, b) => a + b, 0) < delays.slice(-3).reduce((a, b) => a + b, 0), `delays grow: ${delays.slice(0, 8).join(', ')} ...`);
+	assert.ok(
+		delays.slice(0, 3).reduce((a, b) => a + b, 0) < delays.slice(-3).reduce((a, b) => a + b, 0),
+		`delays grow: ${delays.slice(0, 8).join(', ')} ...`,
+	);
 	await icecast.restart();
 	await up.waitLive(['/long.opus'], 3000);
 	// RECONNECTS counts every attempt after the first: each retry while Icecast was down.
 	await sleep(2500);
 	const stats = up.events.filter((e) => e.event === 'stats' && e.mount === '/long.opus').at(-1);
 	const retries = up.events.filter((e) => e.event === 'retry' && e.mount === '/long.opus').length;
-	assert.equal(Number(stats?.reconnects), retries + 1, `${String(stats?.reconnects)} reconnects for ${retries} failed attempts and the one that worked`);
+	assert.equal(
+		Number(stats?.reconnects),
+		retries + 1,
+		`${String(stats?.reconnects)} reconnects for ${retries} failed attempts and the one that worked`,
+	);
 });

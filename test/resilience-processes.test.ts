@@ -20,11 +20,18 @@ const EXPECTED = (client: string): [string, string][] =>
 async function withHandMadeConnection(t: TestContext, name: string) {
 	const { jack, up, client } = await upOneStream(t, name);
 	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied').catch(async (error: Error) => {
-		throw new Error(`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, client))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event !== 'stats').slice(-12))}`);
-	});
+	await eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied').catch(
+		async (error: Error) => {
+			throw new Error(
+				`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, client))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event !== 'stats').slice(-12))}`,
+			);
+		},
+	);
 	assert.ok(await connectPorts('system:capture_1', `${client}:input_2`, jack.name), 'a connection made by hand');
-	await up.waitForEvent((e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3, 'jdcast to see it');
+	await up.waitForEvent(
+		(e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3,
+		'jdcast to see it',
+	);
 	return { jack, up, first };
 }
 
@@ -32,9 +39,16 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 	const { jack, up, first } = await withHandMadeConnection(t, 'crash');
 
 	process.kill(Number(first.pid), 'SIGKILL');
-	const second = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid, 'a new ffmpeg');
+	const second = await up.waitForEvent(
+		(e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid,
+		'a new ffmpeg',
+	);
 	assert.equal(second.restarts, 1);
-	await eventually(async () => JSON.stringify(await connectionsOf(jack.name, 'jd_crash')) === JSON.stringify(EXPECTED('jd_crash')), 'all three connections back', 10_000);
+	await eventually(
+		async () => JSON.stringify(await connectionsOf(jack.name, 'jd_crash')) === JSON.stringify(EXPECTED('jd_crash')),
+		'all three connections back',
+		10_000,
+	);
 	await sleep(1000);
 	assert.equal(up.outputState('/crash.opus'), 'live');
 });
@@ -47,12 +61,23 @@ it('jackd killed and started again: the stream resumes and connections are resto
 	await sleep(2000);
 	await jack.restart();
 	await startSignal(t, jack.name);
-	await up.waitForEvent((e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid, 'ffmpeg back', 15_000);
-	await eventually(async () => JSON.stringify(await connectionsOf(jack.name, 'jd_down')) === JSON.stringify(EXPECTED('jd_down')), 'all three connections back', 20_000).catch(async (error: Error) => {
-		throw new Error(`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, 'jd_down'))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event === 'jack' || e.event === 'log').slice(-8))}`);
+	await up.waitForEvent(
+		(e) => e.event === 'encoder' && e.running === true && e.pid !== first.pid,
+		'ffmpeg back',
+		15_000,
+	);
+	await eventually(
+		async () => JSON.stringify(await connectionsOf(jack.name, 'jd_down')) === JSON.stringify(EXPECTED('jd_down')),
+		'all three connections back',
+		20_000,
+	).catch(async (error: Error) => {
+		throw new Error(
+			`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, 'jd_down'))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event === 'jack' || e.event === 'log').slice(-8))}`,
+		);
 	});
 	await up.waitLive(['/down.opus']);
-	const bytes = () => Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/down.opus').at(-1)?.bytesSent ?? 0);
+	const bytes = () =>
+		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/down.opus').at(-1)?.bytesSent ?? 0);
 	const before = bytes();
 	await eventually(() => bytes() > before + 10_000, 'audio flowing again');
 });
@@ -61,17 +86,28 @@ it('jdcast killed with SIGKILL: no ffmpeg of it and none of its JACK clients lef
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'kill9', `${jackInput('jd_kill9', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /kill9.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'kill9',
+		`${jackInput('jd_kill9', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /kill9.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/kill9.opus']);
 	await eventually(() => clientExists(jack.name, 'jd_kill9'), 'the JACK client');
 	const children = childrenOf(up.child.pid!);
-	assert.ok(children.some((p) => p.argv[0]?.endsWith('ffmpeg')), 'ffmpeg runs');
+	assert.ok(
+		children.some((p) => p.argv[0]?.endsWith('ffmpeg')),
+		'ffmpeg runs',
+	);
 
 	up.child.kill('SIGKILL');
 	await up.exited;
 	await sleep(2000);
-	assert.deepEqual(children.filter((p) => isAlive(p.pid)).map((p) => p.argv.join(' ')), [], 'every child process is gone');
+	assert.deepEqual(
+		children.filter((p) => isAlive(p.pid)).map((p) => p.argv.join(' ')),
+		[],
+		'every child process is gone',
+	);
 	assert.equal(await clientExists(jack.name, 'jd_kill9'), false, 'its JACK client is gone');
 	assert.equal(await clientExists(jack.name, 'jack_evmon'), false, 'its JACK watcher is gone');
 });

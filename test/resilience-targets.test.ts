@@ -15,8 +15,16 @@ it('a server unreachable from the start keeps being retried; another profile str
 	const icecast = await startIcecast(t);
 	const nowhere = await freePort();
 	const dir = tempDir(t);
-	const lost = writeProfile(dir, 'lost', `${jackInput('jd_lost', jack.name)}servers:\n${serverEntry('gone', nowhere)}streams:\n  - { mount: /lost.opus, format: opus }\n`);
-	const fine = writeProfile(dir, 'fine', `${jackInput('jd_fine', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /fine.opus, format: opus }\n`);
+	const lost = writeProfile(
+		dir,
+		'lost',
+		`${jackInput('jd_lost', jack.name)}servers:\n${serverEntry('gone', nowhere)}streams:\n  - { mount: /lost.opus, format: opus }\n`,
+	);
+	const fine = writeProfile(
+		dir,
+		'fine',
+		`${jackInput('jd_fine', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /fine.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [lost, fine], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/fine.opus']);
 	await sleep(4000);
@@ -25,13 +33,21 @@ it('a server unreachable from the start keeps being retried; another profile str
 	assert.ok(retries.every((e) => e.code === 'E_ICECAST_REFUSED' && String(e.cause).includes(`127.0.0.1:${nowhere}`)));
 	assert.equal(up.outputState('/lost.opus'), 'retrying');
 	assert.equal(up.outputState('/fine.opus'), 'live');
-	assert.equal(up.events.filter((e) => e.event === 'output' && e.mount === '/fine.opus').length, 1, 'the other profile never left live');
+	assert.equal(
+		up.events.filter((e) => e.event === 'output' && e.mount === '/fine.opus').length,
+		1,
+		'the other profile never left live',
+	);
 });
 
 it('a server name that does not resolve: retried with a DNS cause, never fatal', async (t) => {
 	const jack = await startJack(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'dns', `${jackInput('jd_dns', jack.name)}servers:\n  far:\n    host: icecast.jdcast-test.invalid\n    password: x\nstreams:\n  - { mount: /dns.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'dns',
+		`${jackInput('jd_dns', jack.name)}servers:\n  far:\n    host: icecast.jdcast-test.invalid\n    password: x\nstreams:\n  - { mount: /dns.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file]);
 	const retry = await up.waitForEvent((e) => e.event === 'retry' && e.code === 'E_ICECAST_DNS', 'a DNS failure');
 	assert.equal(retry.cause, 'cannot resolve host icecast.jdcast-test.invalid');
@@ -43,16 +59,50 @@ it('a mount already fed by another source: retrying, then live once that source 
 	const jack = await startJack(t);
 	const icecast = await startIcecast(t);
 	const password = icecast.sourcePassword.reveal();
-	const squatter = execa('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=1000', '-c:a', 'libopus', '-content_type', 'audio/ogg', '-f', 'ogg', `icecast://source:${password}@127.0.0.1:${icecast.port}/taken.opus`], { reject: false });
+	const squatter = execa(
+		'ffmpeg',
+		[
+			'-nostdin',
+			'-loglevel',
+			'error',
+			'-re',
+			'-f',
+			'lavfi',
+			'-i',
+			'sine=frequency=1000',
+			'-c:a',
+			'libopus',
+			'-content_type',
+			'audio/ogg',
+			'-f',
+			'ogg',
+			`icecast://source:${password}@127.0.0.1:${icecast.port}/taken.opus`,
+		],
+		{ reject: false },
+	);
 	t.after(() => {
 		squatter.kill('SIGKILL');
 	});
-	await eventually(async () => (await fetch(`http://127.0.0.1:${icecast.port}/status-json.xsl`)).text().then((s) => s.includes('/taken.opus')), 'the other source on air');
+	await eventually(
+		async () =>
+			(await fetch(`http://127.0.0.1:${icecast.port}/status-json.xsl`)).text().then((s) => s.includes('/taken.opus')),
+		'the other source on air',
+	);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'taken', `${jackInput('jd_taken', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /taken.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'taken',
+		`${jackInput('jd_taken', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /taken.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: password });
-	const inUse = await up.waitForEvent((e) => e.event === 'retry' && e.code === 'E_ICECAST_MOUNT_IN_USE', 'mountpoint in use');
-	assert.match(String(inUse.cause), /mountpoint in use: another source is feeding 127\.0\.0\.1:\d+\/taken\.opus \(403\)/);
+	const inUse = await up.waitForEvent(
+		(e) => e.event === 'retry' && e.code === 'E_ICECAST_MOUNT_IN_USE',
+		'mountpoint in use',
+	);
+	assert.match(
+		String(inUse.cause),
+		/mountpoint in use: another source is feeding 127\.0\.0\.1:\d+\/taken\.opus \(403\)/,
+	);
 	assert.equal(up.outputState('/taken.opus'), 'retrying');
 	squatter.kill('SIGTERM');
 	await squatter;
@@ -65,15 +115,30 @@ it('a server that accepts and never answers: that target retries; the others and
 	const icecast = await startIcecast(t);
 	const holePort = await fakeServer(t, (socket) => socket.pause()); // accept, never read, never answer
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'hole', `${jackInput('jd_hole', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('hole', holePort)}streams:\n  - { mount: /hole.opus, format: opus }\nrecord:\n  - { path: hole.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'hole',
+		`${jackInput('jd_hole', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('hole', holePort)}streams:\n  - { mount: /hole.opus, format: opus }\nrecord:\n  - { path: hole.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
-	await up.waitForEvent((e) => e.event === 'output' && e.server === 'main' && e.state === 'live', 'the healthy target live');
+	await up.waitForEvent(
+		(e) => e.event === 'output' && e.server === 'main' && e.state === 'live',
+		'the healthy target live',
+	);
 	const startedAt = await audioStartedAt(up);
 	const clockRate = await jackClockRate(jack.name);
-	const timeout = await up.waitForEvent((e) => e.event === 'retry' && e.server === 'hole' && e.code === 'E_ICECAST_TIMEOUT', 'the silent server to time out', 15_000);
+	const timeout = await up.waitForEvent(
+		(e) => e.event === 'retry' && e.server === 'hole' && e.code === 'E_ICECAST_TIMEOUT',
+		'the silent server to time out',
+		15_000,
+	);
 	assert.match(String(timeout.cause), /did not answer within 5 s/);
 	await sleep(1000);
-	assert.equal(up.events.filter((e) => e.event === 'output' && e.server === 'main').length, 1, 'the healthy target never left live');
+	assert.equal(
+		up.events.filter((e) => e.event === 'output' && e.server === 'main').length,
+		1,
+		'the healthy target never left live',
+	);
 	await stopAndCheckRecording(up, path.join(dir, 'hole.opus'), startedAt, 0.03, clockRate);
 });
 
@@ -82,12 +147,19 @@ it('a server that answers, but not as Icecast (an SSH banner): said at once, ret
 	const icecast = await startIcecast(t);
 	const sshPort = await fakeServer(t, (socket) => socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'ssh', `${jackInput('jd_ssh', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('ssh', sshPort)}streams:\n  - { mount: /ssh.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'ssh',
+		`${jackInput('jd_ssh', jack.name)}servers:\n${serverEntry('main', icecast.port)}${serverEntry('ssh', sshPort)}streams:\n  - { mount: /ssh.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	const retry = await up.waitForEvent((e) => e.event === 'retry' && e.server === 'ssh', 'the odd server refused', 4000);
 	assert.equal(retry.code, 'E_ICECAST_HTTP');
 	assert.equal(retry.cause, `127.0.0.1:${sshPort} did not answer as an Icecast server does (no HTTP/ICE answer)`);
-	await up.waitForEvent((e) => e.event === 'output' && e.server === 'main' && e.state === 'live', 'the real server live');
+	await up.waitForEvent(
+		(e) => e.event === 'output' && e.server === 'main' && e.state === 'live',
+		'the real server live',
+	);
 });
 
 /** A TCP server on loopback that does `onConnection` with each connection; closed after the test. Returns its port. */

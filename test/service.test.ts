@@ -21,32 +21,51 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	const dir = path.join(tempDir(t), 'my %h $HOME profiles');
 	const files = tempDir(t);
 	await execa('mkdir', ['-p', dir]);
-	const profile = writeProfile(dir, 'radio', `name: radio\ninput: { tone: {} }\nservers:\n  main: { host: 127.0.0.1, port: 8000, password_env: SVC_TEST_PW }\nstreams:\n  - { mount: /radio.opus, format: opus }\n`);
+	const profile = writeProfile(
+		dir,
+		'radio',
+		`name: radio\ninput: { tone: {} }\nservers:\n  main: { host: 127.0.0.1, port: 8000, password_env: SVC_TEST_PW }\nstreams:\n  - { mount: /radio.opus, format: opus }\n`,
+	);
 
 	const missing = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', profile], { SVC_TEST_PW: '' });
 	assert.equal(missing.code, 1);
 	assert.match(missing.stderr, /servers\.main takes its password from \$SVC_TEST_PW, which is not set here/);
 	assert.ok(!existsSync(path.join(files, 'jdcast.service')), 'nothing written');
 
-	const printed = await jdcastOnce(['service', 'install', '--print', '--http', '8080', profile], { SVC_TEST_PW: PASSWORD });
+	const printed = await jdcastOnce(['service', 'install', '--print', '--http', '8080', profile], {
+		SVC_TEST_PW: PASSWORD,
+	});
 	assert.equal(printed.code, 0, printed.stderr);
 	assert.match(printed.stdout, /^\[Service\]$/m);
 
-	const installed = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', '--name', 'radio', '--http', '8080', profile], { SVC_TEST_PW: PASSWORD, JDCAST_HTTP_TOKEN: 'a-token-of-twenty-chars' });
+	const installed = await jdcastOnce(
+		['service', 'install', '--dir', files, '--no-enable', '--name', 'radio', '--http', '8080', profile],
+		{ SVC_TEST_PW: PASSWORD, JDCAST_HTTP_TOKEN: 'a-token-of-twenty-chars' },
+	);
 	assert.equal(installed.code, 0, installed.stderr);
 	const unitFile = path.join(files, 'radio.service');
 	const envFile = path.join(files, 'radio.env');
 	const unit = readFileSync(unitFile, 'utf8');
 	assert.match(unit, /^Restart=on-failure$/m);
 	assert.match(unit, /^KillMode=mixed$/m);
-	assert.match(unit, /^RuntimeDirectory=jdcast\/radio$/m, 'a runtime folder of its own: another unit stopping cannot remove its socket');
+	assert.match(
+		unit,
+		/^RuntimeDirectory=jdcast\/radio$/m,
+		'a runtime folder of its own: another unit stopping cannot remove its socket',
+	);
 	assert.match(unit, /^RestartPreventExitStatus=2$/m);
 	assert.match(unit, /^After=network-online\.target sound\.target$/m);
-	assert.match(unit, /^ExecStart=\S+node \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\/control\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m);
+	assert.match(
+		unit,
+		/^ExecStart=\S+node \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\/control\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m,
+	);
 	assert.ok(!unit.includes(PASSWORD) && !unit.includes('a-token-of-twenty-chars'), 'no secret in the unit');
 	assert.equal(statSync(envFile).mode & 0o777, 0o600);
 	// The environment file reads back to the exact values (systemd parses double quotes as a shell does).
-	const readBack = await execa('bash', ['-c', `set -a; . "${envFile}"; printf '%s\\n%s' "$SVC_TEST_PW" "$JDCAST_HTTP_TOKEN"`]);
+	const readBack = await execa('bash', [
+		'-c',
+		`set -a; . "${envFile}"; printf '%s\\n%s' "$SVC_TEST_PW" "$JDCAST_HTTP_TOKEN"`,
+	]);
 	assert.equal(readBack.stdout, `${PASSWORD}\na-token-of-twenty-chars`);
 	assert.ok(!installed.stdout.includes(PASSWORD) && !installed.stderr.includes(PASSWORD));
 
@@ -68,10 +87,17 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	assert.doesNotMatch(user.stdout, /^User=|RuntimeDirectory|network-online/m);
 
 	// What jdcast up would refuse is refused now, not at every start of the service.
-	const open = await jdcastOnce(['service', 'install', '--print', '--http', '0.0.0.0:8080', profile], { SVC_TEST_PW: PASSWORD, JDCAST_HTTP_TOKEN: '' });
+	const open = await jdcastOnce(['service', 'install', '--print', '--http', '0.0.0.0:8080', profile], {
+		SVC_TEST_PW: PASSWORD,
+		JDCAST_HTTP_TOKEN: '',
+	});
 	assert.equal(open.code, 2);
 	assert.match(open.stderr, /open to the network: give a token/);
-	for (const [flag, value, said] of [['--run-as', 'nobody\nExecStartPre=/bin/sh', /is not a user name/], ['--name', '@', /a unit name of at most 100 letters/], ['--name', 'x.service', /a unit name of at most 100 letters/]] as const) {
+	for (const [flag, value, said] of [
+		['--run-as', 'nobody\nExecStartPre=/bin/sh', /is not a user name/],
+		['--name', '@', /a unit name of at most 100 letters/],
+		['--name', 'x.service', /a unit name of at most 100 letters/],
+	] as const) {
 		const bad = await jdcastOnce(['service', 'install', '--print', flag, value, profile], { SVC_TEST_PW: PASSWORD });
 		assert.equal(bad.code, 2, `${flag} ${value}`);
 		assert.match(bad.stderr, said);
@@ -81,12 +107,17 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	writeFileSync(victim, 'precious\n', { mode: 0o644 });
 	const envLink = path.join(files, 'linked.env');
 	symlinkSync(victim, envLink);
-	const linked = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', '--name', 'linked', profile], { SVC_TEST_PW: PASSWORD });
+	const linked = await jdcastOnce(['service', 'install', '--dir', files, '--no-enable', '--name', 'linked', profile], {
+		SVC_TEST_PW: PASSWORD,
+	});
 	assert.equal(linked.code, 0, linked.stderr);
 	assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
 	assert.ok(!lstatSync(envLink).isSymbolicLink() && (statSync(envLink).mode & 0o777) === 0o600);
 
-	writeFileSync(path.join(files, 'other.service'), '# not by `jdcast service install`\n[Service]\nExecStart=/bin/true\n');
+	writeFileSync(
+		path.join(files, 'other.service'),
+		'# not by `jdcast service install`\n[Service]\nExecStart=/bin/true\n',
+	);
 	const foreign = await jdcastOnce(['service', 'uninstall', '--dir', files, '--name', 'other']);
 	assert.equal(foreign.code, 1);
 	assert.match(foreign.stderr, /was not written by jdcast; left alone/);

@@ -11,7 +11,11 @@ it('late start of the server: the mount goes live once icecast2 runs', async (t)
 	await startSignal(t, jack.name);
 	const port = await freePort();
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'late', `${jackInput('jd_late', jack.name)}servers:\n${serverEntry('main', port)}streams:\n  - { mount: /late.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'late',
+		`${jackInput('jd_late', jack.name)}servers:\n${serverEntry('main', port)}streams:\n  - { mount: /late.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: 'late-password' });
 	await up.waitForEvent((e) => e.event === 'retry' && e.code === 'E_ICECAST_REFUSED', 'a refused attempt');
 	assert.equal(up.outputState('/late.opus'), 'retrying');
@@ -26,10 +30,20 @@ it('wrong password: that output fails naming user, host and mount; the others st
 	const good = await startIcecast(t, { sourcePassword: 'right-one' });
 	const bad = await startIcecast(t, { sourcePassword: 'another-one' });
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'pw', `${jackInput('jd_pw', jack.name)}servers:\n${serverEntry('good', good.port)}${serverEntry('bad', bad.port)}streams:\n  - { mount: /pw.opus, format: opus }\n  - { mount: /pw.mp3, format: mp3, servers: [good] }\n`);
+	const file = writeProfile(
+		dir,
+		'pw',
+		`${jackInput('jd_pw', jack.name)}servers:\n${serverEntry('good', good.port)}${serverEntry('bad', bad.port)}streams:\n  - { mount: /pw.opus, format: opus }\n  - { mount: /pw.mp3, format: mp3, servers: [good] }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: 'right-one' });
-	const failed = await up.waitForEvent((e) => e.event === 'output' && e.server === 'bad' && e.state === 'failed', 'the bad output to fail');
-	assert.equal(failed.error, `wrong credentials: 127.0.0.1:${bad.port}/pw.opus refused user "source" (401); check the source password`);
+	const failed = await up.waitForEvent(
+		(e) => e.event === 'output' && e.server === 'bad' && e.state === 'failed',
+		'the bad output to fail',
+	);
+	assert.equal(
+		failed.error,
+		`wrong credentials: 127.0.0.1:${bad.port}/pw.opus refused user "source" (401); check the source password`,
+	);
 	assert.equal(up.events.filter((e) => e.event === 'retry' && e.server === 'bad').length, 0, 'no retry after 401');
 	await up.waitLive(['/pw.mp3']);
 	assert.equal(up.outputState('/pw.opus', 'good'), 'live');
@@ -39,5 +53,8 @@ it('wrong password: that output fails naming user, host and mount; the others st
 	const goodStats = () => up.events.filter((e) => e.event === 'stats' && e.server === 'good' && e.mount === '/pw.opus');
 	await eventually(() => goodStats().length >= 2, 'two stats events');
 	const stats = goodStats();
-	assert.ok(Number(stats.at(-1)!.bytesSent) > Number(stats[0]!.bytesSent), `bytes keep flowing to the good server: ${stats.map((s) => s.bytesSent).join(', ')}`);
+	assert.ok(
+		Number(stats.at(-1)!.bytesSent) > Number(stats[0]!.bytesSent),
+		`bytes keep flowing to the good server: ${stats.map((s) => s.bytesSent).join(', ')}`,
+	);
 });

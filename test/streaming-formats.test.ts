@@ -20,18 +20,27 @@ it('every format: a listener joining 5 s after the mount went live decodes the t
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'formats', `${jackInput('jd_formats', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n${FORMATS.map((f) => `  - { mount: ${f.mount}, format: ${f.format} }`).join('\n')}\n`);
+	const file = writeProfile(
+		dir,
+		'formats',
+		`${jackInput('jd_formats', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n${FORMATS.map((f) => `  - { mount: ${f.mount}, format: ${f.format} }`).join('\n')}\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(FORMATS.map((f) => f.mount));
 	await sleep(5000);
 
-	const captures = await Promise.all(FORMATS.map((f) => capture(`http://127.0.0.1:${icecast.port}${f.mount}`, 4, path.join(dir, f.mount.slice(1)))));
+	const captures = await Promise.all(
+		FORMATS.map((f) => capture(`http://127.0.0.1:${icecast.port}${f.mount}`, 4, path.join(dir, f.mount.slice(1)))),
+	);
 	for (const [i, f] of FORMATS.entries()) {
 		const report = await analyze(captures[i]!.file);
 		assert.equal(report.codec, f.codec, `${f.mount} codec`);
 		assert.deepEqual(report.decodeErrors, [], `${f.mount} decodes without error`);
 		assert.ok(report.duration > 3.5, `${f.mount}: ${report.duration} s decoded`);
 		assert.ok(report.rms > 0.05, `${f.mount} is not silence (rms ${report.rms})`);
-		assert.ok(Math.abs(report.frequency - SIGNAL_LEFT_HZ) < 5, `${f.mount} is the test signal (${report.frequency.toFixed(1)} Hz)`);
+		assert.ok(
+			Math.abs(report.frequency - SIGNAL_LEFT_HZ) < 5,
+			`${f.mount} is the test signal (${report.frequency.toFixed(1)} Hz)`,
+		);
 	}
 });

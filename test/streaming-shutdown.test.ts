@@ -17,7 +17,11 @@ it('SIGINT: exit 0, no ffmpeg left, the JACK client gone, recordings decodable',
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'bye', `${jackInput('jd_bye', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /bye.opus, format: opus }\nrecord:\n  - { path: bye.opus, format: opus }\n  - { path: bye.mp3, format: mp3 }\n`);
+	const file = writeProfile(
+		dir,
+		'bye',
+		`${jackInput('jd_bye', jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /bye.opus, format: opus }\nrecord:\n  - { path: bye.opus, format: opus }\n  - { path: bye.mp3, format: mp3 }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/bye.opus']);
 	const encoder = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
@@ -27,7 +31,10 @@ it('SIGINT: exit 0, no ffmpeg left, the JACK client gone, recordings decodable',
 	assert.equal(await up.stop('SIGINT'), 0);
 	assert.equal(isAlive(Number(encoder.pid)), false, 'ffmpeg is gone');
 	assert.equal(await clientExists(jack.name, 'jd_bye'), false, 'the JACK client is gone');
-	for (const [name, codec] of [['bye.opus', 'opus'], ['bye.mp3', 'mp3']] as const) {
+	for (const [name, codec] of [
+		['bye.opus', 'opus'],
+		['bye.mp3', 'mp3'],
+	] as const) {
 		const report = await analyze(path.join(dir, name));
 		assert.equal(report.codec, codec);
 		assert.deepEqual(report.decodeErrors, [], `${name} decodes without error`);
@@ -42,24 +49,35 @@ it('SIGTERM (systemd, kill): exit 0, stopped events, EOS on the recording, no te
 	await startSignal(t, jack.name);
 	const dir = tempDir(t);
 	const port = await freePort();
-	const file = writeProfile(dir, 'term', `${jackInput('jd_term', jack.name)}servers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /term.opus, format: opus }\nrecord:\n  - { path: term.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'term',
+		`${jackInput('jd_term', jack.name)}servers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /term.opus, format: opus }\nrecord:\n  - { path: term.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file]);
 	await up.waitLive(['/term.opus']);
-	const ours = readdirSync(tmpdir()).filter((d) => d.startsWith('jdcast-icecast-')).map((d) => path.join(tmpdir(), d)).filter((d) => {
-		try {
-			return readFileSync(path.join(d, 'icecast.xml'), 'utf8').includes(`<port>${port}</port>`);
-		} catch {
-			return false;
-		}
-	});
+	const ours = readdirSync(tmpdir())
+		.filter((d) => d.startsWith('jdcast-icecast-'))
+		.map((d) => path.join(tmpdir(), d))
+		.filter((d) => {
+			try {
+				return readFileSync(path.join(d, 'icecast.xml'), 'utf8').includes(`<port>${port}</port>`);
+			} catch {
+				return false;
+			}
+		});
 	assert.equal(ours.length, 1, 'the embedded server has its folder');
 	await sleep(2000);
 
 	assert.equal(await up.stop('SIGTERM'), 0);
-	for (const kind of ['profile', 'output', 'recording']) assert.equal(up.events.filter((e) => e.event === kind).at(-1)?.state, 'stopped', `a ${kind} stopped event`);
+	for (const kind of ['profile', 'output', 'recording'])
+		assert.equal(up.events.filter((e) => e.event === kind).at(-1)?.state, 'stopped', `a ${kind} stopped event`);
 	assert.equal(existsSync(ours[0]!), false, 'the temp folder (it holds generated passwords) is removed');
 	const chain = oggChain(path.join(dir, 'term.opus'));
-	assert.ok(chain.length >= 1 && chain.every((link) => link.ended), 'every Ogg stream of the recording ends with an EOS page');
+	assert.ok(
+		chain.length >= 1 && chain.every((link) => link.ended),
+		'every Ogg stream of the recording ends with an EOS page',
+	);
 	const report = await analyze(path.join(dir, 'term.opus'));
 	assert.deepEqual(report.decodeErrors, []);
 });
@@ -67,9 +85,17 @@ it('SIGTERM (systemd, kill): exit 0, stopped events, EOS on the recording, no te
 it('ffmpeg missing from PATH: the profile fails saying what to install, outputs never live, jdcast up exits 1', async (t) => {
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'nobin', `input: { tone: {} }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /nobin.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'nobin',
+		`input: { tone: {} }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /nobin.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), PATH: dir });
-	const failed = await up.waitForEvent((e) => e.event === 'profile' && e.state === 'failed', 'the profile to fail', 10_000);
+	const failed = await up.waitForEvent(
+		(e) => e.event === 'profile' && e.state === 'failed',
+		'the profile to fail',
+		10_000,
+	);
 	assert.match(String(failed.error), /ffmpeg is not installed \(not found on PATH\); install it/);
 	assert.equal(await up.exited, 1);
 	assert.ok(!up.events.some((e) => e.event === 'output' && e.state === 'live'), 'no output ever said live');
@@ -80,30 +106,55 @@ it('SIGTERM while starting (at 0.15, 0.3 and 0.6 s): exit 0 every time, nothing 
 	const dir = tempDir(t);
 	for (const delay of [150, 300, 600]) {
 		const port = await freePort();
-		const file = writeProfile(dir, `early${delay}`, `input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /early.opus, format: opus }\n`);
+		const file = writeProfile(
+			dir,
+			`early${delay}`,
+			`input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /early.opus, format: opus }\n`,
+		);
 		const up = runUp(t, [file]);
 		await sleep(delay);
 		const pid = up.child.pid!;
 		const code = await up.stop('SIGTERM');
 		assert.equal(code, 0, `stopped at ${delay} ms: ${up.stderr()}`);
-		const left = processes().filter((p) => p.argv.some((a) => a.includes(`early${delay}`) || a.includes(`<port>${port}`)) || p.ppid === pid);
+		const left = processes().filter(
+			(p) => p.argv.some((a) => a.includes(`early${delay}`) || a.includes(`<port>${port}`)) || p.ppid === pid,
+		);
 		assert.deepEqual(left, [], `nothing left after a stop at ${delay} ms`);
-		assert.equal(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answers', () => 'gone'), 'gone', 'its icecast2 is gone');
+		assert.equal(
+			await fetch(`http://127.0.0.1:${port}/`).then(
+				() => 'answers',
+				() => 'gone',
+			),
+			'gone',
+			'its icecast2 is gone',
+		);
 	}
 });
 
 it('jdcast up --json | tee, then Ctrl-C: the reader is gone first (EPIPE), jdcast still stops cleanly, exit 0, nothing of it left', async (t) => {
 	const port = await freePort();
 	const dir = tempDir(t);
-	const file = writeProfile(dir, 'piped', `input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /piped.opus, format: opus }\n`);
+	const file = writeProfile(
+		dir,
+		'piped',
+		`input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /piped.opus, format: opus }\n`,
+	);
 	const up = runUp(t, [file]);
 	await up.waitLive(['/piped.opus']);
 	const pid = up.child.pid!;
-	const children = processes().filter((p) => p.ppid === pid).map((p) => p.pid);
+	const children = processes()
+		.filter((p) => p.ppid === pid)
+		.map((p) => p.pid);
 	// The program reading its output goes away, as tee does on Ctrl-C; jdcast writes on (levels, stats).
 	up.child.stdout!.destroy();
 	await sleep(1500);
 	assert.equal(await up.stop('SIGINT'), 0, up.stderr());
 	assert.deepEqual(children.filter(isAlive), [], 'ffmpeg and icecast2 stopped');
-	assert.equal(await fetch(`http://127.0.0.1:${port}/`).then(() => 'answers', () => 'gone'), 'gone');
+	assert.equal(
+		await fetch(`http://127.0.0.1:${port}/`).then(
+			() => 'answers',
+			() => 'gone',
+		),
+		'gone',
+	);
 });

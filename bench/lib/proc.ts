@@ -40,7 +40,10 @@ export function children(pid: number): number[] {
 }
 
 /** Samples CPU and peak RSS of a set of processes (found anew each time) over a period. */
-export async function sampleProcesses(pids: () => number[], seconds: number): Promise<{ cpuSeconds: number; peakPssMiB: number; processes: number }> {
+export async function sampleProcesses(
+	pids: () => number[],
+	seconds: number,
+): Promise<{ cpuSeconds: number; peakPssMiB: number; processes: number }> {
 	const start = new Map<number, number>();
 	for (const pid of pids()) start.set(pid, cpuSeconds(pid));
 	let peak = 0;
@@ -50,7 +53,10 @@ export async function sampleProcesses(pids: () => number[], seconds: number): Pr
 		await new Promise((r) => setTimeout(r, 500));
 		const now = pids();
 		processes = Math.max(processes, now.length);
-		peak = Math.max(peak, now.reduce((sum, pid) => sum + pssMiB(pid), 0));
+		peak = Math.max(
+			peak,
+			now.reduce((sum, pid) => sum + pssMiB(pid), 0),
+		);
 	}
 	let cpu = 0;
 	for (const pid of pids()) cpu += cpuSeconds(pid) - (start.get(pid) ?? 0);

@@ -23,5 +23,7 @@ await build({
 	sourcemap: 'external',
 	logLevel: 'warning',
 	// Some bundled CommonJS dependencies call require(): give them one.
-	banner: { js: "import { createRequire as __jdcastRequire } from 'node:module'; const require = __jdcastRequire(import.meta.url);" },
+	banner: {
+		js: "import { createRequire as __jdcastRequire } from 'node:module'; const require = __jdcastRequire(import.meta.url);",
+	},
 });

@@ -9,10 +9,22 @@ const CHROMIUM = process.env.JDCAST_CHROMIUM ?? '/usr/bin/chromium';
  * logs. The flags keep Chromium off this closed network and let `<audio>` play without a click.
  */
 export async function openPage(t: TestContext): Promise<{ page: Page; errors: string[] }> {
-	if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: the README's test command installs it (bash scripts/setup.sh --tests)`);
+	if (!existsSync(CHROMIUM))
+		throw new Error(
+			`no Chromium at ${CHROMIUM}: the README's test command installs it (bash scripts/setup.sh --tests)`,
+		);
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--autoplay-policy=no-user-gesture-required',
+		],
 	});
 	t.after(() => browser.close());
 	const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

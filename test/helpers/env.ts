@@ -13,7 +13,10 @@ export function uniqueName(prefix: string): string {
 
 /** A free port on 127.0.0.1, from a range no default service uses. */
 export function freePort(): Promise<number> {
-	return getPort({ host: '127.0.0.1', port: Array.from({ length: 2000 }, (_, i) => 20000 + Math.floor(Math.random() * 30000) + i) });
+	return getPort({
+		host: '127.0.0.1',
+		port: Array.from({ length: 2000 }, (_, i) => 20000 + Math.floor(Math.random() * 30000) + i),
+	});
 }
 
 /** A temp dir removed after the test, pass or fail. */
@@ -24,7 +27,11 @@ export function tempDir(t: TestContext): string {
 }
 
 /** Waits until `check` is truthy; fails the test with `what` after the timeout. */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function eventually<T>(
+	check: () => T | Promise<T>,
+	what: string,
+	timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
 	const deadline = Date.now() + timeoutMs;
 	let last: unknown;
 	for (;;) {
@@ -34,7 +41,8 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
 		} catch (error) {
 			last = error;
 		}
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }

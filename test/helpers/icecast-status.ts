@@ -7,9 +7,13 @@ interface Source {
 
 /** The mounts Icecast lists in /status-json.xsl (one object or an array), by mount path. */
 export async function icecastSources(port: number): Promise<Map<string, Source>> {
-	const status = (await (await fetch(`http://127.0.0.1:${port}/status-json.xsl`)).json()) as { icestats: { source?: Source | Source[] } };
+	const status = (await (await fetch(`http://127.0.0.1:${port}/status-json.xsl`)).json()) as {
+		icestats: { source?: Source | Source[] };
+	};
 	const sources = status.icestats.source;
-	return new Map((Array.isArray(sources) ? sources : sources ? [sources] : []).map((s) => [new URL(s.listenurl).pathname, s]));
+	return new Map(
+		(Array.isArray(sources) ? sources : sources ? [sources] : []).map((s) => [new URL(s.listenurl).pathname, s]),
+	);
 }
 
 /** Icecast's status page writes characters outside Latin-1 as numeric character references. */

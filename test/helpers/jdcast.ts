@@ -7,7 +7,14 @@ import { eventually } from './env.js';
 
 const bin = new URL('../../packages/cli/bin/jdcast.mjs', import.meta.url).pathname;
 
-export type JdcastEvent = { event: string; profile?: string; server?: string; mount?: string; state?: string; [key: string]: unknown };
+export type JdcastEvent = {
+	event: string;
+	profile?: string;
+	server?: string;
+	mount?: string;
+	state?: string;
+	[key: string]: unknown;
+};
 
 export interface RunningJdcast {
 	child: ChildProcess;
@@ -40,7 +47,10 @@ export function socketFor(t: TestContext): string {
 
 export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
 	const socket = socketFor(t);
-	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, JDCAST_SOCKET: socket, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [bin, ...args], {
+		env: { ...process.env, JDCAST_SOCKET: socket, ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const events: JdcastEvent[] = [];
 	let err = '';
 	let partial = '';
@@ -60,7 +70,9 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 		}
 	});
 	const outputState = (mount: string, server?: string) =>
-		events.filter((e) => e.event === 'output' && e.mount === mount && (server === undefined || e.server === server)).at(-1)?.state;
+		events
+			.filter((e) => e.event === 'output' && e.mount === mount && (server === undefined || e.server === server))
+			.at(-1)?.state;
 	return {
 		child,
 		socket,
@@ -68,16 +80,24 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 		stderr: () => err,
 		exited,
 		waitForEvent: (match, what, timeoutMs = 20_000) =>
-			eventually(() => {
-				const found = events.find(match);
-				if (!found && child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
-				return found;
-			}, what, timeoutMs),
+			eventually(
+				() => {
+					const found = events.find(match);
+					if (!found && child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
+					return found;
+				},
+				what,
+				timeoutMs,
+			),
 		waitLive: async (mounts, timeoutMs = 20_000) => {
-			await eventually(() => {
-				if (child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
-				return mounts.every((m) => outputState(m) === 'live');
-			}, `${mounts.join(', ')} live`, timeoutMs);
+			await eventually(
+				() => {
+					if (child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
+					return mounts.every((m) => outputState(m) === 'live');
+				},
+				`${mounts.join(', ')} live`,
+				timeoutMs,
+			);
 		},
 		outputState,
 		stop: async (signal = 'SIGINT') => {
@@ -105,8 +125,14 @@ export function writeProfile(dir: string, name: string, text: string): string {
 }
 
 /** One `jdcast COMMAND …` run to its end: exit code and output. */
-export async function jdcastOnce(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function jdcastOnce(
+	args: string[],
+	env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const child = spawn(process.execPath, [bin, ...args], {
+		env: { ...process.env, ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -5,11 +5,19 @@ import path from 'node:path';
 import { execa } from 'execa';
 
 /** Listens to a mount like a player would, for `seconds`, saving the bytes to a file; `ca` for an https URL. */
-export function capture(url: string, seconds: number, file: string, options: { ca?: string } = {}): Promise<{ file: string; bytes: number }> {
+export function capture(
+	url: string,
+	seconds: number,
+	file: string,
+	options: { ca?: string } = {},
+): Promise<{ file: string; bytes: number }> {
 	return new Promise((resolve, reject) => {
 		const out = createWriteStream(file);
 		let bytes = 0;
-		const get = url.startsWith('https:') ? (u: string, cb: (r: http.IncomingMessage) => void) => https.get(u, { ...(options.ca ? { ca: options.ca } : {}) }, cb) : http.get;
+		const get = url.startsWith('https:')
+			? (u: string, cb: (r: http.IncomingMessage) => void) =>
+					https.get(u, { ...(options.ca ? { ca: options.ca } : {}) }, cb)
+			: http.get;
 		const request = get(url, (response) => {
 			if (response.statusCode !== 200) {
 				reject(new Error(`${url} answered ${response.statusCode}`));
@@ -65,14 +73,35 @@ export async function analyze(file: string): Promise<AudioReport> {
  * its own clock.
  */
 async function decodeMono(file: string): Promise<{ samples: Int16Array; stderr: string }> {
-	const decode = await execa('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-af', 'pan=mono|c0=c0,asetpts=N/SR/TB', '-f', 's16le', '-ac', '1', '-ar', '48000', '-'], {
-		inputFile: file,
-		encoding: 'buffer',
-		reject: false,
-		maxBuffer: 512 * 1024 * 1024,
-	});
+	const decode = await execa(
+		'ffmpeg',
+		[
+			'-v',
+			'error',
+			'-i',
+			'pipe:0',
+			'-af',
+			'pan=mono|c0=c0,asetpts=N/SR/TB',
+			'-f',
+			's16le',
+			'-ac',
+			'1',
+			'-ar',
+			'48000',
+			'-',
+		],
+		{
+			inputFile: file,
+			encoding: 'buffer',
+			reject: false,
+			maxBuffer: 512 * 1024 * 1024,
+		},
+	);
 	const pcm = Buffer.from(decode.stdout as Uint8Array);
-	return { samples: new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2)), stderr: Buffer.from(decode.stderr as Uint8Array).toString('utf8') };
+	return {
+		samples: new Int16Array(pcm.buffer, pcm.byteOffset, Math.floor(pcm.length / 2)),
+		stderr: Buffer.from(decode.stderr as Uint8Array).toString('utf8'),
+	};
 }
 
 /**
@@ -109,7 +138,10 @@ export async function pitchSequence(file: string, minSeconds = 0.3): Promise<{ h
 		} else kept.push({ ...run, windows: [...run.windows] });
 	}
 	// Each run's pitch: the median of its windows, to the nearest 10 Hz.
-	return kept.map(({ windows, seconds }) => ({ hz: Math.round(windows.sort((a, b) => a - b)[windows.length >> 1]! / 10) * 10, seconds: Math.round(seconds * 10) / 10 }));
+	return kept.map(({ windows, seconds }) => ({
+		hz: Math.round(windows.sort((a, b) => a - b)[windows.length >> 1]! / 10) * 10,
+		seconds: Math.round(seconds * 10) / 10,
+	}));
 }
 
 function measure(samples: Int16Array, rate: number): { rms: number; frequency: number; longestSilence: number } {

@@ -45,7 +45,8 @@ export function oggListener(url: string): LoadListener {
 				const sequence = buffer.readUInt32LE(at + 18);
 				const previous = last.get(serial);
 				// Header pages (0, 1) then the burst: the first jump is the join, not a loss.
-				if (previous !== undefined && previous >= 2 && sequence !== previous + 1) state.missing += Math.max(1, sequence - previous - 1);
+				if (previous !== undefined && previous >= 2 && sequence !== previous + 1)
+					state.missing += Math.max(1, sequence - previous - 1);
 				last.set(serial, sequence);
 				state.pages++;
 				at += size;

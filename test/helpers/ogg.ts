@@ -56,7 +56,13 @@ function describe(link: ChainLink, packets: Buffer[]): void {
 	if (head.toString('latin1', 0, 8) === 'OpusHead') link.codec = 'opus';
 	else if (head.toString('latin1', 1, 7) === 'vorbis') link.codec = 'vorbis';
 	else if (head.toString('latin1', 1, 5) === 'FLAC') link.codec = 'flac';
-	const comment = packets.find((p, i) => i > 0 && (p.toString('latin1', 0, 8) === 'OpusTags' || (p[0] === 3 && p.toString('latin1', 1, 7) === 'vorbis') || (link.codec === 'flac' && (p[0]! & 0x7f) === 4)));
+	const comment = packets.find(
+		(p, i) =>
+			i > 0 &&
+			(p.toString('latin1', 0, 8) === 'OpusTags' ||
+				(p[0] === 3 && p.toString('latin1', 1, 7) === 'vorbis') ||
+				(link.codec === 'flac' && (p[0]! & 0x7f) === 4)),
+	);
 	if (!comment) return;
 	const start = link.codec === 'opus' ? 8 : link.codec === 'vorbis' ? 7 : 4;
 	let at = start;

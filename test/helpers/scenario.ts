@@ -21,14 +21,23 @@ export interface OneStream {
  * The common start of a test: a JACK server with the test signal, an icecast2, and `jdcast up`
  * running one Opus stream `/NAME.opus` from client `jd_NAME` (plus `extra` profile lines), live.
  */
-export async function upOneStream(t: TestContext, name: string, extra = '', env: NodeJS.ProcessEnv = {}): Promise<OneStream> {
+export async function upOneStream(
+	t: TestContext,
+	name: string,
+	extra = '',
+	env: NodeJS.ProcessEnv = {},
+): Promise<OneStream> {
 	const jack = await startJack(t);
 	await startSignal(t, jack.name);
 	const icecast = await startIcecast(t);
 	const dir = tempDir(t);
 	const client = `jd_${name}`;
 	const mount = `/${name}.opus`;
-	const file = writeProfile(dir, name, `${jackInput(client, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: ${mount}, format: opus }\n${extra}`);
+	const file = writeProfile(
+		dir,
+		name,
+		`${jackInput(client, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: ${mount}, format: opus }\n${extra}`,
+	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal(), ...env });
 	await up.waitLive([mount]);
 	return { jack, icecast, dir, up, client, mount };
@@ -39,13 +48,22 @@ export async function upOneStream(t: TestContext, name: string, extra = '', env:
  * `tolerance`: the wall time, counted at the rate the JACK clock ran (`clockRate`, from
  * `jackClockRate`), since the audio is JACK's.
  */
-export async function stopAndCheckRecording(up: RunningJdcast, file: string, startedAt: number, tolerance: number, clockRate?: () => Promise<number>) {
+export async function stopAndCheckRecording(
+	up: RunningJdcast,
+	file: string,
+	startedAt: number,
+	tolerance: number,
+	clockRate?: () => Promise<number>,
+) {
 	const rate = clockRate ? await clockRate() : 1;
 	const stoppedAt = Date.now();
 	assert.equal(await up.stop('SIGINT'), 0);
 	const recording = await analyze(file);
 	assert.deepEqual(recording.decodeErrors, [], 'the recording decodes without error');
 	const wall = ((stoppedAt - startedAt) / 1000) * rate;
-	assert.ok(Math.abs(recording.duration - wall) / wall < tolerance, `recording ${recording.duration.toFixed(2)} s vs on air ${wall.toFixed(2)} s (JACK clock at ${(rate * 100).toFixed(1)} % of the wall's)`);
+	assert.ok(
+		Math.abs(recording.duration - wall) / wall < tolerance,
+		`recording ${recording.duration.toFixed(2)} s vs on air ${wall.toFixed(2)} s (JACK clock at ${(rate * 100).toFixed(1)} % of the wall's)`,
+	);
 	return recording;
 }

@@ -49,7 +49,17 @@ export async function startJack(t: TestContext): Promise<DummyJack> {
 }
 
 /** A real icecast2 on its own port, stopped after the test. */
-export async function startIcecast(t: TestContext, options: { port?: number; burstOnConnect?: boolean; sourcePassword?: string; tlsCertificate?: string; mounts?: Record<string, { fallback: string }>; clients?: number } = {}): Promise<EmbeddedIcecast> {
+export async function startIcecast(
+	t: TestContext,
+	options: {
+		port?: number;
+		burstOnConnect?: boolean;
+		sourcePassword?: string;
+		tlsCertificate?: string;
+		mounts?: Record<string, { fallback: string }>;
+		clients?: number;
+	} = {},
+): Promise<EmbeddedIcecast> {
 	const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
 	t.after(() => icecast.stop());
 	return icecast;
@@ -80,7 +90,11 @@ export const SIGNAL_LEFT_HZ = 240;
 /** The JACK server's own clock: its frame time now, read with jack_showtime. */
 async function jackFrames(server: string): Promise<{ frames: number; at: number }> {
 	const { execa } = await import('execa');
-	const child = execa('jack_showtime', [], { env: { JACK_DEFAULT_SERVER: server, JACK_NO_START_SERVER: '1' }, reject: false, buffer: false });
+	const child = execa('jack_showtime', [], {
+		env: { JACK_DEFAULT_SERVER: server, JACK_NO_START_SERVER: '1' },
+		reject: false,
+		buffer: false,
+	});
 	const at = await new Promise<{ frames: number; at: number }>((resolve, reject) => {
 		let text = '';
 		child.stdout!.on('data', (chunk: Buffer) => {

@@ -5,7 +5,10 @@ export class UsageError extends Error {
 	readonly code = 'E_USAGE';
 }
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; placeholder?: string };
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+	description: string;
+	placeholder?: string;
+};
 
 export interface CommandSpec {
 	name: string;
@@ -16,11 +19,16 @@ export interface CommandSpec {
 	details?: string[];
 }
 
-export function parseCommandArgs(spec: CommandSpec, argv: string[]): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+export function parseCommandArgs(
+	spec: CommandSpec,
+	argv: string[],
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
 	try {
 		const { values, positionals } = parseArgs({
 			args: argv,
-			options: Object.fromEntries(Object.entries(spec.options).map(([k, { description: _d, placeholder: _p, ...o }]) => [k, o])),
+			options: Object.fromEntries(
+				Object.entries(spec.options).map(([k, { description: _d, placeholder: _p, ...o }]) => [k, o]),
+			),
 			allowPositionals: true,
 			strict: true,
 		});
@@ -35,5 +43,14 @@ export function helpText(spec: CommandSpec): string {
 		const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.placeholder ?? 'VALUE'}` : ''}`;
 		return `  ${flag.padEnd(28)} ${o.description}`;
 	});
-	return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...rows, ...(spec.details ? ['', ...spec.details] : []), ''].join('\n');
+	return [
+		`Usage: ${spec.usage}`,
+		'',
+		spec.summary,
+		'',
+		'Options:',
+		...rows,
+		...(spec.details ? ['', ...spec.details] : []),
+		'',
+	].join('\n');
 }

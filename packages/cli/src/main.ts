@@ -36,8 +36,13 @@ export async function main(argv: string[]): Promise<number> {
 	try {
 		const command = commands.find((c) => c.name === name);
 		if (!command) {
-			const near = closest(name, commands.map((c) => c.name));
-			throw new UsageError(`jdcast: unknown command "${name}"${near ? `; did you mean \`${near}\`?` : '.'} Commands are ${commands.map((c) => c.name).join(', ')}.`);
+			const near = closest(
+				name,
+				commands.map((c) => c.name),
+			);
+			throw new UsageError(
+				`jdcast: unknown command "${name}"${near ? `; did you mean \`${near}\`?` : '.'} Commands are ${commands.map((c) => c.name).join(', ')}.`,
+			);
 		}
 		const { values, positionals } = parseCommandArgs(command, rest);
 		if (values.help) {
@@ -45,14 +50,18 @@ export async function main(argv: string[]): Promise<number> {
 			return 0;
 		}
 		if (command.maxArgs !== undefined && positionals.length > command.maxArgs) {
-			throw new UsageError(`jdcast ${name}: takes ${command.maxArgs === 0 ? 'no arguments' : `at most ${command.maxArgs}`}, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+			throw new UsageError(
+				`jdcast ${name}: takes ${command.maxArgs === 0 ? 'no arguments' : `at most ${command.maxArgs}`}, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`,
+			);
 		}
 		const needsFiles = typeof command.needsFiles === 'function' ? command.needsFiles(values) : command.needsFiles;
 		if (needsFiles && positionals.length === 0) throw new UsageError(`jdcast ${name}: no profile files given`);
 		return await command.run({ values, positionals });
 	} catch (error) {
 		if (error instanceof UsageError) {
-			process.stderr.write(`${error.message}\nRun \`jdcast ${commands.some((c) => c.name === name) ? `${name} ` : ''}--help\` for usage.\n`);
+			process.stderr.write(
+				`${error.message}\nRun \`jdcast ${commands.some((c) => c.name === name) ? `${name} ` : ''}--help\` for usage.\n`,
+			);
 			return 2;
 		}
 		if (error instanceof JdcastError && error.userFacing) {

@@ -28,20 +28,34 @@ function file(name: string, text: string): string {
 
 describe('jdcast validate', () => {
 	it('accepts every shipped example profile', async () => {
-		const { code, stderr } = await jdcast('validate', ...['single-opus', 'studio', 'jackdaw'].map((n) => `profiles/${n}.yaml`));
+		const { code, stderr } = await jdcast(
+			'validate',
+			...['single-opus', 'studio', 'jackdaw'].map((n) => `profiles/${n}.yaml`),
+		);
 		assert.equal(code, 0, stderr);
 		assert.match(stderr, /3 files valid/);
 		// The station runs on its own: its public mount is another example's /live.opus.
-		const station = await jdcast('validate', '--schedule', 'profiles/station.schedule.yaml', ...['autodj', 'dj-anna', 'dj-ben'].map((n) => `profiles/station/${n}.yaml`));
+		const station = await jdcast(
+			'validate',
+			'--schedule',
+			'profiles/station.schedule.yaml',
+			...['autodj', 'dj-anna', 'dj-ben'].map((n) => `profiles/station/${n}.yaml`),
+		);
 		assert.equal(station.code, 0, station.stderr);
 		assert.match(station.stderr, /4 files valid/);
 	});
 
 	it('exits 1 and prints every problem as FILE:LINE:COL: message, without a stack', async () => {
-		const bad = file('bad.yaml', 'servers:\n  main: { host: h, password: x }\nstreams:\n  - mount: /a\n    format: aac\n  - mount: b\n    format: opus\n');
+		const bad = file(
+			'bad.yaml',
+			'servers:\n  main: { host: h, password: x }\nstreams:\n  - mount: /a\n    format: aac\n  - mount: b\n    format: opus\n',
+		);
 		const { code, stderr } = await jdcast('validate', bad);
 		assert.equal(code, 1);
-		assert.equal(stderr, `${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`);
+		assert.equal(
+			stderr,
+			`${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`,
+		);
 	});
 
 	it('a FIFO, a device or a file over 1 MiB: refused in one sentence, at once (a FIFO never blocks)', async () => {
@@ -60,14 +74,23 @@ describe('jdcast validate', () => {
 	});
 
 	it('warnings do not change the exit code', async () => {
-		const warn = file('warn.yaml', 'servers:\n  main: { host: h, password: x }\nstreams:\n  - { mount: /a, format: flac, bitrate: 9 }\n');
+		const warn = file(
+			'warn.yaml',
+			'servers:\n  main: { host: h, password: x }\nstreams:\n  - { mount: /a, format: flac, bitrate: 9 }\n',
+		);
 		const { code, stderr } = await jdcast('validate', warn);
 		assert.equal(code, 0);
-		assert.match(stderr, new RegExp(`^${warn}:4:41: warning: streams\\[0\\]\\.bitrate: flac is lossless; bitrate is ignored\\n`));
+		assert.match(
+			stderr,
+			new RegExp(`^${warn}:4:41: warning: streams\\[0\\]\\.bitrate: flac is lossless; bitrate is ignored\\n`),
+		);
 	});
 
 	it('reads a Jackdaw config', async () => {
-		const ok = file('va.json', JSON.stringify({ plugins: { icecast_streamer: { enabled: true, format: 'opus', bitrate: 96 } } }));
+		const ok = file(
+			'va.json',
+			JSON.stringify({ plugins: { icecast_streamer: { enabled: true, format: 'opus', bitrate: 96 } } }),
+		);
 		assert.equal((await jdcast('validate', '--jackdaw', ok)).code, 0);
 		const bad = file('va-bad.json', '{"plugins": {"icecast_streamer": {"format": "wav"}}}');
 		const { code, stderr } = await jdcast('validate', '--jackdaw', bad);
@@ -93,7 +116,9 @@ describe('jdcast validate', () => {
 
 describe('jdcast plan', () => {
 	it('--json: Opus 96 to three servers, FLAC to one and a FLAC recording: two encoders, no password', async () => {
-		const p = file('three.yaml', `name: three
+		const p = file(
+			'three.yaml',
+			`name: three
 servers:
   a: { host: a.example, password: pw-alpha-123 }
   b: { host: b.example, password: pw-bravo-456 }
@@ -103,19 +128,35 @@ streams:
   - { mount: /live.flac, format: flac, servers: [a] }
 record:
   - { path: "rec-{date}.ogg", format: flac }
-`);
+`,
+		);
 		const { code, stdout } = await jdcast('plan', '--json', p);
 		assert.equal(code, 0);
 		for (const pw of ['pw-alpha-123', 'pw-bravo-456', 'pw-charlie-789']) assert.ok(!stdout.includes(pw));
-		const json = JSON.parse(stdout) as { profiles: { name: string; argv: string[]; encoders: { fd: number; format: string; bitrate: number | null; streams: { server: string; mount: string }[]; recordings: string[] }[] }[] };
+		const json = JSON.parse(stdout) as {
+			profiles: {
+				name: string;
+				argv: string[];
+				encoders: {
+					fd: number;
+					format: string;
+					bitrate: number | null;
+					streams: { server: string; mount: string }[];
+					recordings: string[];
+				}[];
+			}[];
+		};
 		assert.equal(json.profiles.length, 1);
 		const [profile] = json.profiles;
 		assert.equal(profile!.name, 'three');
 		assert.equal(profile!.argv[0], 'ffmpeg');
-		assert.deepEqual(profile!.encoders.map((e) => [e.fd, e.format, e.bitrate, e.streams.length, e.recordings]), [
-			[3, 'opus', 96, 3, []],
-			[4, 'flac', null, 1, ['rec-{date}.ogg']],
-		]);
+		assert.deepEqual(
+			profile!.encoders.map((e) => [e.fd, e.format, e.bitrate, e.streams.length, e.recordings]),
+			[
+				[3, 'opus', 96, 3, []],
+				[4, 'flac', null, 1, ['rec-{date}.ogg']],
+			],
+		);
 	});
 
 	it('refuses invalid files', async () => {
@@ -128,7 +169,10 @@ describe('jdcast jackdaw install', () => {
 	it('a user gives a folder that is not Jackdaw, or none that exists: one sentence, exit 1, nothing written', async () => {
 		const notJackdaw = mkdtempSync(path.join(tmpdir(), 'jdcast-not-jackdaw-'));
 		for (const [folder, says] of [
-			[notJackdaw, /^jdcast: .* is not a Jackdaw checkout \(it has no plugin_base\.py\): give the folder Jackdaw was cloned into\n$/],
+			[
+				notJackdaw,
+				/^jdcast: .* is not a Jackdaw checkout \(it has no plugin_base\.py\): give the folder Jackdaw was cloned into\n$/,
+			],
 			[path.join(notJackdaw, 'nope'), /^jdcast: .*nope is not a folder: give the folder Jackdaw was cloned into\n$/],
 		] as const) {
 			const { code, stderr } = await jdcast('jackdaw', 'install', folder);
@@ -143,27 +187,47 @@ describe('jdcast jackdaw install', () => {
 		writeFileSync(path.join(jackdaw, 'plugin_base.py'), 'class VoiceAssistantPlugin: pass\n');
 		mkdirSync(path.join(jackdaw, 'plugins'));
 		writeFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py'), '# the old plugin\n');
-		writeFileSync(path.join(jackdaw, 'voice_assistant_config.json'), JSON.stringify({ plugins: { icecast_streamer: { enabled: false, host: 'localhost' } } }));
+		writeFileSync(
+			path.join(jackdaw, 'voice_assistant_config.json'),
+			JSON.stringify({ plugins: { icecast_streamer: { enabled: false, host: 'localhost' } } }),
+		);
 		const first = await jdcast('jackdaw', 'install', jackdaw);
 		assert.equal(first.code, 0, first.stderr);
 		assert.match(first.stderr, /the previous plugin is kept as .*icecast_streamer\.py\.before-jdcast/);
-		assert.match(first.stderr, new RegExp(`it runs ${process.execPath.replace(/[.]/g, '\\.')} \\S+jdcast\\.mjs: after moving Node or jdcast, run \`jdcast jackdaw install ${jackdaw}\` again`));
-		assert.match(first.stderr, /the plugin is disabled: set plugins\.icecast_streamer\.enabled to true in .*voice_assistant_config\.json/);
+		assert.match(
+			first.stderr,
+			new RegExp(
+				`it runs ${process.execPath.replace(/[.]/g, '\\.')} \\S+jdcast\\.mjs: after moving Node or jdcast, run \`jdcast jackdaw install ${jackdaw}\` again`,
+			),
+		);
+		assert.match(
+			first.stderr,
+			/the plugin is disabled: set plugins\.icecast_streamer\.enabled to true in .*voice_assistant_config\.json/,
+		);
 		assert.match(first.stderr, /restart the voice assistant, then say "start streaming"/);
-		writeFileSync(path.join(jackdaw, 'voice_assistant_config.json'), JSON.stringify({ plugins: { icecast_streamer: { enabled: true } } }));
+		writeFileSync(
+			path.join(jackdaw, 'voice_assistant_config.json'),
+			JSON.stringify({ plugins: { icecast_streamer: { enabled: true } } }),
+		);
 		const again = await jdcast('jackdaw', 'install', jackdaw);
 		assert.equal(again.code, 0, again.stderr);
 		assert.doesNotMatch(again.stderr, /kept as|disabled/);
-		assert.equal(readFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py.before-jdcast'), 'utf8'), '# the old plugin\n');
+		assert.equal(
+			readFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py.before-jdcast'), 'utf8'),
+			'# the old plugin\n',
+		);
 		assert.match(readFileSync(path.join(jackdaw, 'plugins', 'icecast_streamer.py'), 'utf8'), /^JDCAST_COMMAND = \[/m);
 	});
 });
 
 describe('jdcast, typed by hand', () => {
-	it('a typo in a command gets the closest one, `help COMMAND` is the command\'s help, -v the version, extra arguments exit 2', async () => {
+	it("a typo in a command gets the closest one, `help COMMAND` is the command's help, -v the version, extra arguments exit 2", async () => {
 		const typo = await jdcast('statsu');
 		assert.equal(typo.code, 2);
-		assert.match(typo.stderr, /^jdcast: unknown command "statsu"; did you mean `status`\? Commands are validate, plan, up, status, /);
+		assert.match(
+			typo.stderr,
+			/^jdcast: unknown command "statsu"; did you mean `status`\? Commands are validate, plan, up, status, /,
+		);
 		assert.match((await jdcast('zzz')).stderr, /^jdcast: unknown command "zzz"\. Commands are /);
 		const help = await jdcast('help', 'reload');
 		assert.equal(help.code, 0);

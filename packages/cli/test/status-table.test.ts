@@ -1,23 +1,70 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listenersByMount, type AudioStatus, type OutputStatus, type ProfileStatus, type StatusSnapshot } from '@jdcast/core';
+import {
+	listenersByMount,
+	type AudioStatus,
+	type OutputStatus,
+	type ProfileStatus,
+	type StatusSnapshot,
+} from '@jdcast/core';
 import { renderTable, shortPath } from '../src/output/status-table.js';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
 
 function output(o: Partial<OutputStatus>): OutputStatus {
-	return { server: 'main', mount: '/night.opus', shared: false, format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 3, nowPlaying: null, liveSince: '2026-11-27T02:58:30Z', url: 'http://x:8000/night.opus', ...o };
+	return {
+		server: 'main',
+		mount: '/night.opus',
+		shared: false,
+		format: 'opus',
+		state: 'live',
+		bytesSent: 1,
+		kbps: 96,
+		reconnects: 0,
+		lastError: null,
+		lastErrorCode: null,
+		listeners: 3,
+		nowPlaying: null,
+		liveSince: '2026-11-27T02:58:30Z',
+		url: 'http://x:8000/night.opus',
+		...o,
+	};
 }
 
 function audio(a: Partial<AudioStatus>): AudioStatus {
-	return { peakDb: [-6, -7.5], rmsDb: [-18, -19], momentaryLufs: -16.2, shortTermLufs: -16, integratedLufs: -16.4, truePeakDb: -5.9, silent: false, silentSince: null, clips: 0, ...a };
+	return {
+		peakDb: [-6, -7.5],
+		rmsDb: [-18, -19],
+		momentaryLufs: -16.2,
+		shortTermLufs: -16,
+		integratedLufs: -16.4,
+		truePeakDb: -5.9,
+		silent: false,
+		silentSince: null,
+		clips: 0,
+		...a,
+	};
 }
 
 function profile(p: Partial<ProfileStatus>): ProfileStatus {
-	return { name: 'night', state: 'running', lastError: null, encoder: { pid: 1, restarts: 0, xruns: 0 }, audio: audio({}), jack: null, outputs: [output({})], recordings: [], ...p };
+	return {
+		name: 'night',
+		state: 'running',
+		lastError: null,
+		encoder: { pid: 1, restarts: 0, xruns: 0 },
+		audio: audio({}),
+		jack: null,
+		outputs: [output({})],
+		recordings: [],
+		...p,
+	};
 }
 
-const snapshot = (profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, mounts: listenersByMount(profiles), process: { pid: 1, loopDelayMaxMs: 3 } });
+const snapshot = (profiles: ProfileStatus[]): StatusSnapshot => ({
+	profiles,
+	mounts: listenersByMount(profiles),
+	process: { pid: 1, loopDelayMaxMs: 3 },
+});
 
 describe('the status table', () => {
 	it('shows a meter per profile: peak bar, peak and loudness', () => {
@@ -27,18 +74,47 @@ describe('the status table', () => {
 	});
 
 	it('says SILENT and for how long, in red on a colour terminal', () => {
-		const silent = audio({ peakDb: [null, null], rmsDb: [null, null], momentaryLufs: null, silent: true, silentSince: '2026-11-27T02:59:18Z' });
+		const silent = audio({
+			peakDb: [null, null],
+			rmsDb: [null, null],
+			momentaryLufs: null,
+			silent: true,
+			silentSince: '2026-11-27T02:59:18Z',
+		});
 		const text = renderTable(snapshot([profile({ audio: silent })]), { now: NOW, color: true });
 		assert.match(text, /\u001b\[1;31mSILENT for 0:42 {2}\[\.{12}\] {2}-inf dBFS {2}M -inf {2}I -16\.4 LUFS\u001b\[0m/);
-		assert.ok(!renderTable(snapshot([profile({ audio: silent })]), { now: NOW }).includes('\u001b'), 'no colour unless asked');
+		assert.ok(
+			!renderTable(snapshot([profile({ audio: silent })]), { now: NOW }).includes('\u001b'),
+			'no colour unless asked',
+		);
 	});
 
 	it('fits 80 columns, shortens recording paths, shows no stale rate on stopped rows', () => {
 		const text = renderTable(
 			snapshot([
 				profile({
-					outputs: [output({ state: 'stopped', kbps: 96, liveSince: null }), output({ server: 'far', state: 'retrying', kbps: 0, lastError: `connection refused by far.example:8000 \u001b[31mred\u001b[0m and a long tail of words that goes on and on` })],
-					recordings: [{ name: 'archive/{date}.ogg', path: '/home/dj/archive/2026/november/night-2026-11-27_020000.ogg', state: 'recording', bytes: 10, partBytes: 10, seconds: 1, lastError: null, parts: ['/srv/rec/show.ogg'], lostSeconds: 0 }],
+					outputs: [
+						output({ state: 'stopped', kbps: 96, liveSince: null }),
+						output({
+							server: 'far',
+							state: 'retrying',
+							kbps: 0,
+							lastError: `connection refused by far.example:8000 \u001b[31mred\u001b[0m and a long tail of words that goes on and on`,
+						}),
+					],
+					recordings: [
+						{
+							name: 'archive/{date}.ogg',
+							path: '/home/dj/archive/2026/november/night-2026-11-27_020000.ogg',
+							state: 'recording',
+							bytes: 10,
+							partBytes: 10,
+							seconds: 1,
+							lastError: null,
+							parts: ['/srv/rec/show.ogg'],
+							lostSeconds: 0,
+						},
+					],
 				}),
 			]),
 			{ now: NOW, cwd: '/home/dj' },
@@ -51,10 +127,17 @@ describe('the status table', () => {
 	});
 
 	it('sums the listeners of a mount over every server that carries it (edges)', () => {
-		const edges = ['edge1', 'edge2', 'edge3'].map((server, i) => output({ server, url: `http://${server}:8000/live.opus`, listeners: [104, 103, null][i]! }));
+		const edges = ['edge1', 'edge2', 'edge3'].map((server, i) =>
+			output({ server, url: `http://${server}:8000/live.opus`, listeners: [104, 103, null][i]! }),
+		);
 		const text = renderTable(snapshot([profile({ outputs: edges })]), { width: 100 });
 		assert.match(text, /^\/night\.opus: 207 listeners on 3 servers \(edge1 104, edge2 103, edge3 \?\)$/m);
-		assert.deepEqual(listenersByMount([profile({ outputs: edges }), profile({ name: 'off', state: 'stopped', outputs: edges })]).map((m) => [m.mount, m.listeners, m.servers.length]), [["/night.opus", 207, 3]]);
+		assert.deepEqual(
+			listenersByMount([profile({ outputs: edges }), profile({ name: 'off', state: 'stopped', outputs: edges })]).map(
+				(m) => [m.mount, m.listeners, m.servers.length],
+			),
+			[['/night.opus', 207, 3]],
+		);
 	});
 
 	it('shortens a path relative to the working folder first', () => {

@@ -1,13 +1,38 @@
 export { JdcastError, ProfileError, SecretError } from './errors/index.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Severity } from './profile/diagnostic.js';
-export { loadProfileText, loadProfileFiles, loadProfileObject, MAX_PROFILE_BYTES, type LoadResult, type LoadManyResult, type ProfileObjectOptions } from './profile/load.js';
+export {
+	loadProfileText,
+	loadProfileFiles,
+	loadProfileObject,
+	MAX_PROFILE_BYTES,
+	type LoadResult,
+	type LoadManyResult,
+	type ProfileObjectOptions,
+} from './profile/load.js';
 export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { Secret } from './profile/secret.js';
 export { passwordVariables } from './profile/secrets.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
-export type { JdcastEvents, StatusSnapshot, ProfileStatus, OutputStatus, RecordingStatus, ProfileState, OutputState, RecordingState, AudioStatus, SilenceEvent, ProcessStatus, ScheduleStatus, HandoverResult, ListenerSeries, JdcastEventMessage, MountListeners } from './status/types.js';
+export type {
+	JdcastEvents,
+	StatusSnapshot,
+	ProfileStatus,
+	OutputStatus,
+	RecordingStatus,
+	ProfileState,
+	OutputState,
+	RecordingState,
+	AudioStatus,
+	SilenceEvent,
+	ProcessStatus,
+	ScheduleStatus,
+	HandoverResult,
+	ListenerSeries,
+	JdcastEventMessage,
+	MountListeners,
+} from './status/types.js';
 export { describeReload, listenersByMount } from './status/types.js';
 export { checkHttpAccess, readHttpTokenFile } from './http/auth.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';

@@ -10,14 +10,26 @@ const request = (headers: http.IncomingHttpHeaders) => ({ headers }) as http.Inc
 
 describe('who may use the HTTP side', () => {
 	it('a Host header names this machine only as a loopback name or an IP address', () => {
-		for (const host of ['127.0.0.1:8080', 'localhost:8080', '[::1]:80', '10.0.0.2:8080', '127.1:80']) assert.ok(hostIsLocal(host), host);
-		for (const host of ['evil.example:8080', 'localhost.evil.example', '127.0.0.1.evil.example', '[::1].evil.example', '[::1]evil.example:80', 'localhost.:80', '', undefined]) assert.ok(!hostIsLocal(host), String(host));
+		for (const host of ['127.0.0.1:8080', 'localhost:8080', '[::1]:80', '10.0.0.2:8080', '127.1:80'])
+			assert.ok(hostIsLocal(host), host);
+		for (const host of [
+			'evil.example:8080',
+			'localhost.evil.example',
+			'127.0.0.1.evil.example',
+			'[::1].evil.example',
+			'[::1]evil.example:80',
+			'localhost.:80',
+			'',
+			undefined,
+		])
+			assert.ok(!hostIsLocal(host), String(host));
 	});
 
 	it('a POST from a browser must come from the dashboard itself', () => {
 		assert.ok(sameOrigin(request({ host: '127.0.0.1:8080' })), 'programs send no Origin');
 		assert.ok(sameOrigin(request({ host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' })));
-		for (const origin of ['http://evil.example', 'http://127.0.0.1:8081', 'null', 'file://']) assert.ok(!sameOrigin(request({ host: '127.0.0.1:8080', origin })), origin);
+		for (const origin of ['http://evil.example', 'http://127.0.0.1:8081', 'null', 'file://'])
+			assert.ok(!sameOrigin(request({ host: '127.0.0.1:8080', origin })), origin);
 	});
 
 	it('beyond loopback a token, and a good one', () => {
@@ -32,20 +44,86 @@ describe('who may use the HTTP side', () => {
 });
 
 describe('health', () => {
-	const output = (o: Partial<OutputStatus>): OutputStatus => ({ server: 'main', mount: '/a', shared: false, format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 0, nowPlaying: null, liveSince: null, url: 'http://h:8000/a', ...o });
-	const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({ name: 'p', state: 'running', lastError: null, encoder: { pid: 1, restarts: 0, xruns: 0 }, audio: null, jack: null, outputs: [output({})], recordings: [], ...p });
-	const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, mounts: [], process: { pid: 1, loopDelayMaxMs: 0 } });
+	const output = (o: Partial<OutputStatus>): OutputStatus => ({
+		server: 'main',
+		mount: '/a',
+		shared: false,
+		format: 'opus',
+		state: 'live',
+		bytesSent: 1,
+		kbps: 96,
+		reconnects: 0,
+		lastError: null,
+		lastErrorCode: null,
+		listeners: 0,
+		nowPlaying: null,
+		liveSince: null,
+		url: 'http://h:8000/a',
+		...o,
+	});
+	const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({
+		name: 'p',
+		state: 'running',
+		lastError: null,
+		encoder: { pid: 1, restarts: 0, xruns: 0 },
+		audio: null,
+		jack: null,
+		outputs: [output({})],
+		recordings: [],
+		...p,
+	});
+	const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({
+		profiles,
+		mounts: [],
+		process: { pid: 1, loopDelayMaxMs: 0 },
+	});
 
 	it('every running profile live and audible: ok', () => {
-		assert.deepEqual(healthOf(snapshot(profile({}), profile({ name: 'q', state: 'stopped', outputs: [output({ state: 'stopped' })] }))), { ok: true, problems: [] });
+		assert.deepEqual(
+			healthOf(
+				snapshot(profile({}), profile({ name: 'q', state: 'stopped', outputs: [output({ state: 'stopped' })] })),
+			),
+			{ ok: true, problems: [] },
+		);
 	});
 
 	it('one sentence per problem, naming profile and mount', () => {
 		const health = healthOf(
 			snapshot(
-				profile({ outputs: [output({ state: 'retrying', lastError: 'connection refused' }), output({ mount: '/b', state: 'connecting' })] }),
+				profile({
+					outputs: [
+						output({ state: 'retrying', lastError: 'connection refused' }),
+						output({ mount: '/b', state: 'connecting' }),
+					],
+				}),
 				profile({ name: 'bad', state: 'failed', lastError: 'ffmpeg not found' }),
-				profile({ name: 'quiet', audio: { peakDb: [null], rmsDb: [null], momentaryLufs: null, shortTermLufs: null, integratedLufs: null, truePeakDb: null, silent: true, silentSince: '2026-11-27T02:00:00.000Z', clips: 0 }, recordings: [{ name: 'r.flac', path: '/r.flac', state: 'retrying', bytes: 0, partBytes: 0, seconds: 0, lastError: 'ENOSPC', parts: [], lostSeconds: 0 }] }),
+				profile({
+					name: 'quiet',
+					audio: {
+						peakDb: [null],
+						rmsDb: [null],
+						momentaryLufs: null,
+						shortTermLufs: null,
+						integratedLufs: null,
+						truePeakDb: null,
+						silent: true,
+						silentSince: '2026-11-27T02:00:00.000Z',
+						clips: 0,
+					},
+					recordings: [
+						{
+							name: 'r.flac',
+							path: '/r.flac',
+							state: 'retrying',
+							bytes: 0,
+							partBytes: 0,
+							seconds: 0,
+							lastError: 'ENOSPC',
+							parts: [],
+							lostSeconds: 0,
+						},
+					],
+				}),
 			),
 		);
 		assert.deepEqual(health.problems, [
@@ -59,9 +137,17 @@ describe('health', () => {
 
 	it('a shared mount waiting is fine only while another profile here has it on air; nothing running is not', () => {
 		const waiting = output({ mount: '/live', shared: true, state: 'waiting', url: 'http://h:8000/live' });
-		const holder = profile({ name: 'dj-a', outputs: [output({ mount: '/live', shared: true, url: 'http://h:8000/live' })] });
+		const holder = profile({
+			name: 'dj-a',
+			outputs: [output({ mount: '/live', shared: true, url: 'http://h:8000/live' })],
+		});
 		assert.ok(healthOf(snapshot(holder, profile({ name: 'dj-b', outputs: [waiting] }))).ok);
-		assert.match(healthOf(snapshot(profile({ name: 'dj-b', outputs: [waiting] }))).problems[0]!, /^profile dj-b: \/live on main is waiting for its turn: no profile of this jdcast has it on air/);
-		assert.deepEqual(healthOf(snapshot(profile({ state: 'stopped' }))).problems, ['nothing is on air: every profile is stopped']);
+		assert.match(
+			healthOf(snapshot(profile({ name: 'dj-b', outputs: [waiting] }))).problems[0]!,
+			/^profile dj-b: \/live on main is waiting for its turn: no profile of this jdcast has it on air/,
+		);
+		assert.deepEqual(healthOf(snapshot(profile({ state: 'stopped' }))).problems, [
+			'nothing is on air: every profile is stopped',
+		]);
 	});
 });

@@ -29,7 +29,8 @@ it('a careless user points tls_ca at a FIFO, a folder, a missing file or a key: 
 	] as const) {
 		await assert.rejects(
 			trustedCa({ name: 'station', tlsCa: file }),
-			(error: Error & { code?: string }) => error.code === 'E_ICECAST_TLS' && error.message.startsWith(`servers.station.tls_ca: ${file} ${why}`),
+			(error: Error & { code?: string }) =>
+				error.code === 'E_ICECAST_TLS' && error.message.startsWith(`servers.station.tls_ca: ${file} ${why}`),
 		);
 	}
 	assert.equal(await trustedCa({ name: 'station' }), undefined);

@@ -16,7 +16,11 @@ async function until(check: () => boolean, what: string): Promise<void> {
 function follow(file: string) {
 	const seen: (Metadata | null)[] = [];
 	const problems: string[] = [];
-	const follower = followNowPlayingFile(file, (m) => seen.push(m), (p) => problems.push(p));
+	const follower = followNowPlayingFile(
+		file,
+		(m) => seen.push(m),
+		(p) => problems.push(p),
+	);
 	return { seen, problems, follower };
 }
 
@@ -28,7 +32,13 @@ it('a player writes its track half-way, then whole, then removes it: one title, 
 	writeFileSync(file, '{"filename": "01-hoppipolla", "tags": {"tit');
 	await new Promise((r) => setTimeout(r, 700));
 	assert.deepEqual(seen, [], 'a half-written file is not a track');
-	writeFileSync(file, JSON.stringify({ filename: '01-hoppipolla', tags: { title: 'Hoppipolla', artist: 'Sigur Rós', album: 'Takk...', genre: 'x' } }));
+	writeFileSync(
+		file,
+		JSON.stringify({
+			filename: '01-hoppipolla',
+			tags: { title: 'Hoppipolla', artist: 'Sigur Rós', album: 'Takk...', genre: 'x' },
+		}),
+	);
 	await until(() => seen.length === 1, 'the track');
 	assert.deepEqual(seen[0], { title: 'Hoppipolla', artist: 'Sigur Rós', album: 'Takk...' });
 	writeFileSync(file, JSON.stringify({ filename: '02-untagged', tags: {} }));

@@ -14,7 +14,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-ogg-'));
 
 /** A few seconds of a real encoder's output, as ffmpeg writes it for jdcast. */
 async function encoded(args: string[]): Promise<Buffer> {
-	const { stdout } = await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3', '-ac', '2', ...args, '-'], { encoding: 'buffer' });
+	const { stdout } = await execa(
+		'ffmpeg',
+		['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3', '-ac', '2', ...args, '-'],
+		{ encoding: 'buffer' },
+	);
 	return Buffer.from(stdout as Uint8Array);
 }
 
@@ -52,7 +56,9 @@ describe('Ogg pages', () => {
 		const bytes = await encoded(['-c:a', 'libopus', ...OGG_PAGES]);
 		const reader = new OggPageReader();
 		const pages: Buffer[] = [];
-		feed(Buffer.concat([Buffer.from('junk!'), bytes]), (c) => pages.push(...reader.push(c).map((p) => Buffer.from(p.bytes))));
+		feed(Buffer.concat([Buffer.from('junk!'), bytes]), (c) =>
+			pages.push(...reader.push(c).map((p) => Buffer.from(p.bytes))),
+		);
 		assert.equal(reader.skippedBytes, 5);
 		assert.deepEqual(Buffer.concat(pages), bytes);
 		assert.ok(pages.length > 100, 'pages of 20 ms');
@@ -77,14 +83,24 @@ describe('Tap', () => {
 			tap.setTags({ title: 'Ça marche – 坂本', artist: 'Tester' });
 			feed(bytes.subarray(third), (c) => tap.push(c));
 
-			for (const [name, units] of [['early', early], ['late', late]] as const) {
+			for (const [name, units] of [
+				['early', early],
+				['late', late],
+			] as const) {
 				const file = path.join(dir, `${codec}-${name}.ogg`);
 				writeFileSync(file, Buffer.concat(units));
 				const chain = oggChain(file);
 				assert.equal(chain[0]!.codec, codec, `${name}: starts with ${codec} headers`);
-				assert.deepEqual([chain.at(-1)!.tags.TITLE, chain.at(-1)!.tags.ARTIST], ['Ça marche – 坂本', 'Tester'], `${name}: the last link has the tags`);
+				assert.deepEqual(
+					[chain.at(-1)!.tags.TITLE, chain.at(-1)!.tags.ARTIST],
+					['Ça marche – 坂本', 'Tester'],
+					`${name}: the last link has the tags`,
+				);
 				assert.ok(chain.at(-1)!.tags.ENCODER, `${name}: the encoder's own comments are kept`);
-				const decode = await execa('ffmpeg', ['-v', 'error', '-f', 'ogg', '-i', 'pipe:0', '-f', 'null', '-'], { inputFile: file, reject: false });
+				const decode = await execa('ffmpeg', ['-v', 'error', '-f', 'ogg', '-i', 'pipe:0', '-f', 'null', '-'], {
+					inputFile: file,
+					reject: false,
+				});
 				assert.equal(decode.stderr, '', `${name}: decodes without error`);
 			}
 			assert.equal(oggChain(path.join(dir, `${codec}-early.ogg`)).length, 2);
@@ -92,7 +108,18 @@ describe('Tap', () => {
 	}
 
 	it('mp3: every subscriber starts on a frame boundary', async () => {
-		const bytes = await encoded(['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', '-id3v2_version', '0', '-write_xing', '0']);
+		const bytes = await encoded([
+			'-c:a',
+			'libmp3lame',
+			'-b:a',
+			'128k',
+			'-f',
+			'mp3',
+			'-id3v2_version',
+			'0',
+			'-write_xing',
+			'0',
+		]);
 		const tap = new Tap('mp3');
 		const late: Buffer[] = [];
 		feed(bytes.subarray(0, 5000), (c) => tap.push(c));

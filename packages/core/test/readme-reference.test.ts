@@ -8,9 +8,16 @@ const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf
 
 function resolve(schema: Schema): Schema {
 	if (typeof schema.$ref !== 'string') return schema;
-	const target = schema.$ref.replace('#/', '').split('/').reduce<Schema>((node, key) => node[key] as Schema, root);
+	const target = schema.$ref
+		.replace('#/', '')
+		.split('/')
+		.reduce<Schema>((node, key) => node[key] as Schema, root);
 	const { $ref: _ref, ...rest } = schema;
-	return { ...resolve(target), ...rest, properties: { ...(resolve(target).properties as Schema), ...(rest.properties as Schema) } };
+	return {
+		...resolve(target),
+		...rest,
+		properties: { ...(resolve(target).properties as Schema), ...(rest.properties as Schema) },
+	};
 }
 
 /** Every key a profile may have, as `streams[].bitrate` or `servers.NAME.port`. */
@@ -21,8 +28,10 @@ function keyPaths(schema: Schema, prefix: string): string[] {
 		const here = prefix ? `${prefix}.${key}` : key;
 		out.push(here, ...keyPaths(sub as Schema, here));
 	}
-	if (s.additionalProperties && typeof s.additionalProperties === 'object') out.push(...keyPaths(s.additionalProperties as Schema, `${prefix}.NAME`));
-	if (s.items && typeof s.items === 'object' && !('anyOf' in (s.items as Schema))) out.push(...keyPaths(s.items as Schema, `${prefix}[]`));
+	if (s.additionalProperties && typeof s.additionalProperties === 'object')
+		out.push(...keyPaths(s.additionalProperties as Schema, `${prefix}.NAME`));
+	if (s.items && typeof s.items === 'object' && !('anyOf' in (s.items as Schema)))
+		out.push(...keyPaths(s.items as Schema, `${prefix}[]`));
 	return out;
 }
 

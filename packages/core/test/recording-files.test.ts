@@ -31,7 +31,11 @@ describe('recording files', () => {
 		const pattern = recordingFilePattern('show-{date}.flac', 'p', dir);
 		const removed = await applyRetention({ seconds: 30 * 86_400 }, pattern, (f) => f === current, now);
 		assert.deepEqual(removed.sort(), [old, oldPart].sort());
-		assert.ok(!existsSync(old) && !existsSync(path.join(dir, 'show-2026-10-01_000000.cue')) && !existsSync(path.join(dir, 'show-2026-10-01_000000.tracks.json')));
+		assert.ok(
+			!existsSync(old) &&
+				!existsSync(path.join(dir, 'show-2026-10-01_000000.cue')) &&
+				!existsSync(path.join(dir, 'show-2026-10-01_000000.tracks.json')),
+		);
 		for (const kept of [recent, current, stranger, notOurs]) assert.ok(existsSync(kept), `${kept} kept`);
 	});
 
@@ -59,7 +63,12 @@ describe('recording files', () => {
 	});
 
 	it('a CUE sheet holds at most 99 tracks, one per CUE frame, and no backslash', () => {
-		const many = Array.from({ length: 150 }, (_, i) => ({ start: Math.floor(i / 2), title: `T${i}\\`, artist: null, album: null }));
+		const many = Array.from({ length: 150 }, (_, i) => ({
+			start: Math.floor(i / 2),
+			title: `T${i}\\`,
+			artist: null,
+			album: null,
+		}));
 		const cue = cueSheet('/x/day.flac', many);
 		assert.equal((cue.match(/TRACK /g) ?? []).length, 75);
 		assert.ok(!cue.includes('\\'));

@@ -14,16 +14,52 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Six seconds of a real encoder's Ogg output, cut into its pages. */
 async function pages(codec: string[]): Promise<Buffer[]> {
-	const { stdout } = await execa('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6', '-ac', '2', ...codec, '-f', 'ogg', '-page_duration', '20000', '-'], { encoding: 'buffer' });
+	const { stdout } = await execa(
+		'ffmpeg',
+		[
+			'-v',
+			'error',
+			'-f',
+			'lavfi',
+			'-i',
+			'sine=frequency=440:sample_rate=48000:duration=6',
+			'-ac',
+			'2',
+			...codec,
+			'-f',
+			'ogg',
+			'-page_duration',
+			'20000',
+			'-',
+		],
+		{ encoding: 'buffer' },
+	);
 	return new OggPageReader().push(Buffer.from(stdout as Uint8Array)).map((p) => Buffer.from(p.bytes));
 }
 
-const spec = (file: string, format: Format): RecordingSpec => ({ path: file, format, bitrate: null, channels: 2, samplerate: null, split: 'slot', keep: null, at: 'test' });
+const spec = (file: string, format: Format): RecordingSpec => ({
+	path: file,
+	format,
+	bitrate: null,
+	channels: 2,
+	samplerate: null,
+	split: 'slot',
+	keep: null,
+	at: 'test',
+});
 
 /** Decoded length in samples and ffmpeg's complaints, reading the file as a file. */
 async function decoded(file: string): Promise<{ samples: number; errors: string }> {
-	const result = await execa('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-f', 's16le', '-'], { encoding: 'buffer', reject: false });
-	return { samples: Buffer.from(result.stdout as Uint8Array).length / 2, errors: Buffer.from(result.stderr as Uint8Array).toString().trim() };
+	const result = await execa('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-f', 's16le', '-'], {
+		encoding: 'buffer',
+		reject: false,
+	});
+	return {
+		samples: Buffer.from(result.stdout as Uint8Array).length / 2,
+		errors: Buffer.from(result.stderr as Uint8Array)
+			.toString()
+			.trim(),
+	};
 }
 
 describe('a recording split while pages keep coming', () => {
@@ -47,7 +83,9 @@ describe('a recording split while pages keep coming', () => {
 			await new Promise((r) => setTimeout(r, 50));
 			for (const page of all.slice(half + 10)) tap.push(page);
 			await sink.stop();
-			const files = readdirSync(dir).filter((f) => f.endsWith(path.extname(file))).sort();
+			const files = readdirSync(dir)
+				.filter((f) => f.endsWith(path.extname(file)))
+				.sort();
 			assert.deepEqual(files, [`r-next${path.extname(file)}`, `r-none${path.extname(file)}`]);
 			const first = await decoded(path.join(dir, files[1]!));
 			const second = await decoded(path.join(dir, files[0]!));
@@ -56,15 +94,30 @@ describe('a recording split while pages keep coming', () => {
 			const whole = path.join(dir, 'whole.ogg');
 			writeFileSync(whole, Buffer.concat(all));
 			const total = (await decoded(whole)).samples;
-			// Opus gives up its pre-skip at the start of the second file (312 samples), Vorbis its first block (the decoder's overlap).
-			assert.ok(Math.abs(first.samples + second.samples - total) <= (format === 'vorbis' ? 2048 : 960), `${first.samples} + ${second.samples} samples against ${total}`);
+			// Opus gives up its pre-skip at the start of the second file (312 samples), Vorbis its first block (the
+			// decoder's overlap).
+			assert.ok(
+				Math.abs(first.samples + second.samples - total) <= (format === 'vorbis' ? 2048 : 960),
+				`${first.samples} + ${second.samples} samples against ${total}`,
+			);
 			if (format === 'flac') {
 				assert.ok(Math.abs(first.samples + second.samples - total) <= 1, 'FLAC: sample for sample');
 				// Its frames count from zero again: the second file starts at 0, as a file of its own.
-				const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'format=start_time,duration', '-of', 'csv=p=0', path.join(dir, files[0]!)]);
+				const { stdout } = await execa('ffprobe', [
+					'-v',
+					'error',
+					'-show_entries',
+					'format=start_time,duration',
+					'-of',
+					'csv=p=0',
+					path.join(dir, files[0]!),
+				]);
 				const [start, duration] = stdout.trim().split(',').map(Number) as [number, number];
 				assert.equal(start, 0, `start_time ${start}`);
-				assert.ok(Math.abs(duration - second.samples / 48000) < 0.01, `duration ${duration} for ${second.samples / 48000} s`);
+				assert.ok(
+					Math.abs(duration - second.samples / 48000) < 0.01,
+					`duration ${duration} for ${second.samples / 48000} s`,
+				);
 			}
 			assert.ok(second.samples > 2 * 48000, `the second file holds the second half (${second.samples} samples)`);
 		});
@@ -79,8 +132,16 @@ describe('a recording split while pages keep coming', () => {
 		sink.on('state', (state, error) => states.push(`${state}${error ? `: ${error}` : ''}`));
 		await sink.start();
 		const opus = await pages(['-c:a', 'libopus']);
-		assert.doesNotThrow(() => opus.forEach((page) => tap.push(page)), 'the encoder pipe is never broken by a recording');
+		assert.doesNotThrow(
+			() => opus.forEach((page) => tap.push(page)),
+			'the encoder pipe is never broken by a recording',
+		);
 		await sink.stop();
-		assert.ok(states.some((s) => /^retrying: cannot write .*x\.flac: the encoder's stream is not what its format expects/.test(s)), states.join('\n'));
+		assert.ok(
+			states.some((s) =>
+				/^retrying: cannot write .*x\.flac: the encoder's stream is not what its format expects/.test(s),
+			),
+			states.join('\n'),
+		);
 	});
 });

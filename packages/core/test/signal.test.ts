@@ -46,7 +46,7 @@ function measure(samples: Float32Array, rate = RATE, channelCount = 2): MeterRea
 }
 
 describe('the level meter', () => {
-	it('has BS.1770\'s K-weighting coefficients at 48 kHz', () => {
+	it("has BS.1770's K-weighting coefficients at 48 kHz", () => {
 		const [shelf, highPass] = kWeighting(48000);
 		for (const [got, want] of [
 			[shelf.b0, 1.53512485958697],
@@ -73,7 +73,13 @@ describe('the level meter', () => {
 	});
 
 	it('gates quiet passages out of the integrated loudness (EBU Tech 3341 case 3)', () => {
-		const last = measure(stereo([{ db: -36, seconds: 10 }, { db: -23, seconds: 60 }, { db: -36, seconds: 10 }])).at(-1)!;
+		const last = measure(
+			stereo([
+				{ db: -36, seconds: 10 },
+				{ db: -23, seconds: 60 },
+				{ db: -36, seconds: 10 },
+			]),
+		).at(-1)!;
 		assert.ok(Math.abs(last.integratedLufs + 23) < 0.1, `integrated ${last.integratedLufs}`);
 	});
 
@@ -84,7 +90,12 @@ describe('the level meter', () => {
 	});
 
 	it('counts clipped samples and reads digital silence as -Infinity', () => {
-		const readings = measure(stereo([{ db: 3, seconds: 1 }, { db: null, seconds: 1 }]));
+		const readings = measure(
+			stereo([
+				{ db: 3, seconds: 1 },
+				{ db: null, seconds: 1 },
+			]),
+		);
 		assert.ok(readings.at(-1)!.clips > 1000);
 		assert.equal(readings.at(-1)!.peakDb[0], -Infinity);
 		assert.equal(readings.length, 20, 'one reading per 100 ms of audio');
@@ -94,17 +105,29 @@ describe('the level meter', () => {
 		for (const levels of [[-20], [-10, -20, -30], [-6, -12, -18, -24, -30, -36]]) {
 			const last = measure(channels(levels, 2), RATE, levels.length).at(-1)!;
 			levels.forEach((level, c) => {
-				assert.ok(Math.abs(last.peakDb[c]! - level) < 0.05, `channel ${c + 1} of ${levels.length}: peak ${last.peakDb[c]}`);
-				assert.ok(Math.abs(last.rmsDb[c]! - (level - 3.01)) < 0.05, `channel ${c + 1} of ${levels.length}: rms ${last.rmsDb[c]}`);
+				assert.ok(
+					Math.abs(last.peakDb[c]! - level) < 0.05,
+					`channel ${c + 1} of ${levels.length}: peak ${last.peakDb[c]}`,
+				);
+				assert.ok(
+					Math.abs(last.rmsDb[c]! - (level - 3.01)) < 0.05,
+					`channel ${c + 1} of ${levels.length}: rms ${last.rmsDb[c]}`,
+				);
 			});
 			// A 1 kHz sine reads its RMS level in LUFS (+0.691 - 0.691); the channels' energies add up.
 			const want = 10 * Math.log10(levels.reduce((sum, level) => sum + 10 ** ((level - 3.01) / 10), 0));
-			assert.ok(Math.abs(last.momentaryLufs - want) < 0.1, `${levels.length} channels: momentary ${last.momentaryLufs}, want ${want}`);
+			assert.ok(
+				Math.abs(last.momentaryLufs - want) < 0.1,
+				`${levels.length} channels: momentary ${last.momentaryLufs}, want ${want}`,
+			);
 		}
 	});
 
 	it('measures again after a NaN or an infinity got into the audio', () => {
-		const audio = stereo([{ db: -23, seconds: 1 }, { db: -23, seconds: 3 }]);
+		const audio = stereo([
+			{ db: -23, seconds: 1 },
+			{ db: -23, seconds: 3 },
+		]);
 		audio[1000] = Number.NaN;
 		audio[2001] = Number.POSITIVE_INFINITY;
 		// The last frame of a 100 ms block, and the first of the next.
@@ -113,7 +136,10 @@ describe('the level meter', () => {
 		const last = measure(audio).at(-1)!;
 		assert.ok(Math.abs(last.momentaryLufs + 23) < 0.1, `momentary ${last.momentaryLufs}`);
 		assert.ok(Math.abs(last.rmsDb[0]! + 26.01) < 0.05, `rms ${last.rmsDb[0]}`);
-		assert.ok(Math.abs(last.integratedLufs + 23) < 0.1, `integrated ${last.integratedLufs}: the spoiled blocks left out`);
+		assert.ok(
+			Math.abs(last.integratedLufs + 23) < 0.1,
+			`integrated ${last.integratedLufs}: the spoiled blocks left out`,
+		);
 		assert.ok(Math.abs(last.truePeakDb + 23) < 0.2, `true peak ${last.truePeakDb}: an infinity is not a peak`);
 	});
 
@@ -121,18 +147,30 @@ describe('the level meter', () => {
 		const { execFileSync } = await import('node:child_process');
 		const meter = new URL('../src/signal/meter.ts', import.meta.url).pathname;
 		const script = `import { SignalMeter } from ${JSON.stringify(meter)}; try { new SignalMeter(() => {}).push(new Float32Array(2), { channels: 2, sampleRate: 48000 }); console.log('ran'); } catch (e) { console.log(e.code + ': ' + e.message); }`;
-		const out = execFileSync(process.execPath, ['--jitless', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+		const out = execFileSync(process.execPath, ['--jitless', '--import', 'tsx', '--input-type=module', '-e', script], {
+			encoding: 'utf8',
+		});
 		assert.equal(out.trim(), 'E_METER_UNAVAILABLE: this Node cannot run the level meter (it needs WebAssembly SIMD)');
 	});
 
 	it('runs the kernel level-kernel.wat compiles to (npm run build:kernel after an edit)', async () => {
-		const { compileKernel } = (await import(new URL('../../../scripts/build-kernel.mjs', import.meta.url).href)) as { compileKernel: () => Promise<string> };
-		const committed = await import('node:fs/promises').then((fs) => fs.readFile(new URL('../src/signal/level-kernel.wasm.ts', import.meta.url), 'utf8'));
+		const { compileKernel } = (await import(new URL('../../../scripts/build-kernel.mjs', import.meta.url).href)) as {
+			compileKernel: () => Promise<string>;
+		};
+		const committed = await import('node:fs/promises').then((fs) =>
+			fs.readFile(new URL('../src/signal/level-kernel.wasm.ts', import.meta.url), 'utf8'),
+		);
 		assert.equal(committed, await compileKernel());
 	});
 
-	it('reads ffmpeg\'s WAV header and hands on whole frames, wherever a chunk ends', () => {
-		const header = Buffer.from('52494646ffffffff57415645666d7420280000 00feff020080bb000000dc050008002000160020000300000003000000000010008000 00aa00389b71646174 61ffffffff'.replace(/\s/g, ''), 'hex');
+	it("reads ffmpeg's WAV header and hands on whole frames, wherever a chunk ends", () => {
+		const header = Buffer.from(
+			'52494646ffffffff57415645666d7420280000 00feff020080bb000000dc050008002000160020000300000003000000000010008000 00aa00389b71646174 61ffffffff'.replace(
+				/\s/g,
+				'',
+			),
+			'hex',
+		);
 		const samples = Buffer.from(stereo([{ db: -6, seconds: 0.01 }]).buffer);
 		const whole = Buffer.concat([header, samples]);
 		let frames = 0;

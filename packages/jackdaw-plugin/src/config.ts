@@ -34,7 +34,8 @@ export interface PluginConfig {
 
 export function parseConfig(json: string): PluginConfig {
 	const value = JSON.parse(json) as unknown;
-	if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('the plugin config must be a JSON object');
+	if (!value || typeof value !== 'object' || Array.isArray(value))
+		throw new Error('the plugin config must be a JSON object');
 	return value as PluginConfig;
 }
 
@@ -54,7 +55,10 @@ export async function jackdawRouting(config: PluginConfig): Promise<[string, str
 	try {
 		const routing = JSON.parse(await readFile(file, 'utf8')) as { jackdaw_connections?: unknown };
 		const pairs = Array.isArray(routing.jackdaw_connections) ? routing.jackdaw_connections : [];
-		const ours = pairs.filter((p): p is [string, string] => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string' && p[1].startsWith('jd_stream:'));
+		const ours = pairs.filter(
+			(p): p is [string, string] =>
+				Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string' && p[1].startsWith('jd_stream:'),
+		);
 		if (ours.length) return ours.map(([from, to]) => [from, to.slice('jd_stream:'.length)]);
 	} catch {
 		// no routing file: the default below

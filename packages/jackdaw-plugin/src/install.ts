@@ -28,14 +28,31 @@ export interface Installed {
  * rewrites the command line (after node or jdcast moved).
  */
 export async function installBridge(jackdawDir: string, command: string[]): Promise<Installed> {
-	if (!(await stat(jackdawDir).then((s) => s.isDirectory(), () => false))) throw new JdcastError('E_JACKDAW_DIR', `${jackdawDir} is not a folder: give the folder Jackdaw was cloned into`);
+	if (
+		!(await stat(jackdawDir).then(
+			(s) => s.isDirectory(),
+			() => false,
+		))
+	)
+		throw new JdcastError('E_JACKDAW_DIR', `${jackdawDir} is not a folder: give the folder Jackdaw was cloned into`);
 	// What the bridge imports: a folder without it is not a Jackdaw checkout, whatever else it has.
-	if (!(await stat(path.join(jackdawDir, 'plugin_base.py')).then((s) => s.isFile(), () => false))) {
-		throw new JdcastError('E_JACKDAW_DIR', `${jackdawDir} is not a Jackdaw checkout (it has no plugin_base.py): give the folder Jackdaw was cloned into`);
+	if (
+		!(await stat(path.join(jackdawDir, 'plugin_base.py')).then(
+			(s) => s.isFile(),
+			() => false,
+		))
+	) {
+		throw new JdcastError(
+			'E_JACKDAW_DIR',
+			`${jackdawDir} is not a Jackdaw checkout (it has no plugin_base.py): give the folder Jackdaw was cloned into`,
+		);
 	}
 	const file = bridgePath(jackdawDir);
 	const cannot = (error: unknown): never => {
-		throw new JdcastError('E_JACKDAW_WRITE', `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		throw new JdcastError(
+			'E_JACKDAW_WRITE',
+			`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+		);
 	};
 	await mkdir(path.join(jackdawDir, 'plugins'), { recursive: true }).catch(cannot);
 	let kept: string | undefined;
@@ -45,7 +62,10 @@ export async function installBridge(jackdawDir: string, command: string[]): Prom
 		kept = await freeBackupName(file);
 		await copyFile(file, kept).catch(cannot);
 	}
-	const source = (await readFile(bridgeSource(), 'utf8')).replace(/^JDCAST_COMMAND = None$/m, `JDCAST_COMMAND = ${JSON.stringify(command)}`);
+	const source = (await readFile(bridgeSource(), 'utf8')).replace(
+		/^JDCAST_COMMAND = None$/m,
+		`JDCAST_COMMAND = ${JSON.stringify(command)}`,
+	);
 	await writeFile(file, source).catch(cannot);
 	return { file, backup: kept, config: await pluginEnabled(jackdawDir) };
 }
@@ -78,10 +98,12 @@ async function pluginEnabled(jackdawDir: string): Promise<Installed['config']> {
 		return { file, enabled: undefined, problem: 'it is not valid JSON' };
 	}
 	const plugins = (config as { plugins?: unknown } | null)?.plugins;
-	if (plugins !== undefined && (typeof plugins !== 'object' || plugins === null || Array.isArray(plugins))) return { file, enabled: undefined, problem: '"plugins" in it is not an object' };
+	if (plugins !== undefined && (typeof plugins !== 'object' || plugins === null || Array.isArray(plugins)))
+		return { file, enabled: undefined, problem: '"plugins" in it is not an object' };
 	const section = (plugins as { icecast_streamer?: unknown } | undefined)?.icecast_streamer;
 	if (section === undefined) return { file, enabled: undefined };
-	if (typeof section !== 'object' || section === null || Array.isArray(section)) return { file, enabled: undefined, problem: '"plugins.icecast_streamer" in it is not an object' };
+	if (typeof section !== 'object' || section === null || Array.isArray(section))
+		return { file, enabled: undefined, problem: '"plugins.icecast_streamer" in it is not an object' };
 	return { file, enabled: (section as { enabled?: unknown }).enabled === true };
 }
 
@@ -89,7 +111,12 @@ async function pluginEnabled(jackdawDir: string): Promise<Installed['config']> {
 export async function uninstallBridge(jackdawDir: string): Promise<{ restored: boolean }> {
 	const file = bridgePath(jackdawDir);
 	const backup = `${file}${BACKUP_SUFFIX}`;
-	if (await stat(backup).then((s) => s.isFile(), () => false)) {
+	if (
+		await stat(backup).then(
+			(s) => s.isFile(),
+			() => false,
+		)
+	) {
 		await rename(backup, file);
 		return { restored: true };
 	}

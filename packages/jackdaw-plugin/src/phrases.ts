@@ -1,4 +1,11 @@
-import { connectController, controlSocketPath, JdcastError, type ControlClient, type OutputStatus, type StatusSnapshot } from '@jdcast/core';
+import {
+	connectController,
+	controlSocketPath,
+	JdcastError,
+	type ControlClient,
+	type OutputStatus,
+	type StatusSnapshot,
+} from '@jdcast/core';
 import { launch, SpokenError, stopLaunched } from './launcher.js';
 import type { PluginConfig } from './config.js';
 import { plural, sayCause, sayDuration, sayHost, sayList, sayMount } from './speech.js';
@@ -19,7 +26,12 @@ export interface PhraseOptions {
 	owner?: number;
 }
 
-type Handler = (context: { client: ControlClient; config: PluginConfig; rest: string; options: PhraseOptions & { socket: string } }) => Promise<string>;
+type Handler = (context: {
+	client: ControlClient;
+	config: PluginConfig;
+	rest: string;
+	options: PhraseOptions & { socket: string };
+}) => Promise<string>;
 
 /** Every phrase the plugin answers, as a user would say it after the wake word. */
 export const PHRASES: Record<string, Handler> = {
@@ -73,7 +85,11 @@ async function startStreaming({ client, config, options }: Parameters<Handler>[0
 	if (before) {
 		for (const p of before.profiles) await client.startProfile(p.name);
 	} else {
-		await launch(config, client, { command: options.command, socket: options.socket, ...(options.owner === undefined ? {} : { owner: options.owner }) });
+		await launch(config, client, {
+			command: options.command,
+			socket: options.socket,
+			...(options.owner === undefined ? {} : { owner: options.owner }),
+		});
 	}
 	// Give the streams a moment to go on air (or to fail), so that the answer says how it went.
 	let now = await client.status();
@@ -101,7 +117,10 @@ async function listenerCount({ client }: Parameters<Handler>[0]): Promise<string
 	const now = await snapshot(client);
 	const live = now ? outputs(now).filter((o) => o.state === 'live') : [];
 	if (live.length === 0) return 'Not streaming.';
-	return `${plural(live.reduce((sum, o) => sum + (o.listeners ?? 0), 0), 'listener')}.`;
+	return `${plural(
+		live.reduce((sum, o) => sum + (o.listeners ?? 0), 0),
+		'listener',
+	)}.`;
 }
 
 /** "now playing Hoppipolla by Sigur Ros" → title Hoppipolla, artist Sigur Ros. */
@@ -121,7 +140,10 @@ async function handOverTo({ client, rest }: Parameters<Handler>[0]): Promise<str
 	const now = await snapshot(client);
 	if (!now) return 'Not streaming.';
 	const to = profileHeard(now, rest);
-	if (!to) throw new SpokenError(`I know no stream profile called ${rest || 'that'}.`, [`profiles: ${now.profiles.map((p) => p.name).join(', ')}`]);
+	if (!to)
+		throw new SpokenError(`I know no stream profile called ${rest || 'that'}.`, [
+			`profiles: ${now.profiles.map((p) => p.name).join(', ')}`,
+		]);
 	return handOverFromHolder(client, now, to);
 }
 
@@ -130,7 +152,8 @@ async function takeOver({ client, config }: Parameters<Handler>[0]): Promise<str
 	const now = await snapshot(client);
 	if (!now) return 'Not streaming.';
 	const own = config.take_over_profile ?? (now.profiles.some((p) => p.name === 'jackdaw') ? 'jackdaw' : undefined);
-	if (!own || !now.profiles.some((p) => p.name === own)) throw new SpokenError('I do not know which stream is yours: set take_over_profile in the plugin config.');
+	if (!own || !now.profiles.some((p) => p.name === own))
+		throw new SpokenError('I do not know which stream is yours: set take_over_profile in the plugin config.');
 	return handOverFromHolder(client, now, own);
 }
 
@@ -141,8 +164,10 @@ async function handOverFromHolder(client: ControlClient, now: StatusSnapshot, to
 	try {
 		await client.handover(holder.name, to);
 	} catch (error) {
-		if (error instanceof JdcastError && error.code === 'E_HANDOVER_SILENT') throw new SpokenError(`Not handed over: ${sayName(to)} is silent.`, [error.message]);
-		if (error instanceof JdcastError && error.code.startsWith('E_HANDOVER')) throw new SpokenError('Not handed over. See the log.', [error.message]);
+		if (error instanceof JdcastError && error.code === 'E_HANDOVER_SILENT')
+			throw new SpokenError(`Not handed over: ${sayName(to)} is silent.`, [error.message]);
+		if (error instanceof JdcastError && error.code.startsWith('E_HANDOVER'))
+			throw new SpokenError('Not handed over. See the log.', [error.message]);
 		throw error;
 	}
 	return `Handed over from ${sayName(holder.name)} to ${sayName(to)}.`;
@@ -150,7 +175,12 @@ async function handOverFromHolder(client: ControlClient, now: StatusSnapshot, to
 
 /** The profile whose name was heard: "dj ben" for dj-ben or dj_ben, whatever the case. */
 function profileHeard(s: StatusSnapshot, heard: string): string | undefined {
-	const words = (text: string) => text.toLowerCase().replace(/[-_.]+/g, ' ').replace(/\s+/g, ' ').trim();
+	const words = (text: string) =>
+		text
+			.toLowerCase()
+			.replace(/[-_.]+/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim();
 	return s.profiles.find((p) => words(p.name) === words(heard))?.name;
 }
 
@@ -184,7 +214,9 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 			if (all.some((o) => o.state === 'waiting')) return 'Waiting to go on air: another DJ has the stream.';
 			return 'Stream starting.';
 		}
-		return first.state === 'failed' ? `Stream failed: ${sayCause(first.lastErrorCode, first.lastError)}.` : `Stream reconnecting: ${sayCause(first.lastErrorCode, first.lastError)}.`;
+		return first.state === 'failed'
+			? `Stream failed: ${sayCause(first.lastErrorCode, first.lastError)}.`
+			: `Stream reconnecting: ${sayCause(first.lastErrorCode, first.lastError)}.`;
 	}
 	const mounts = [...new Set(live.map((o) => sayMount(o.mount)))];
 	const hosts = [...new Set(live.map(hostOf))];
@@ -199,6 +231,7 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 		const quiet = p.audio?.silentSince ? (now - Date.parse(p.audio.silentSince)) / 1000 : 0;
 		text = `${text} But it is silent: nothing audible for ${sayDuration(quiet)}${running(s).length > 1 ? ` on ${p.name}` : ''}.`;
 	}
-	for (const o of troubled.slice(0, 2)) text += ` ${sayMount(o.mount)} on ${hostOf(o)} ${o.state === 'failed' ? 'failed' : 'reconnecting'}: ${sayCause(o.lastErrorCode, o.lastError)}.`;
+	for (const o of troubled.slice(0, 2))
+		text += ` ${sayMount(o.mount)} on ${hostOf(o)} ${o.state === 'failed' ? 'failed' : 'reconnecting'}: ${sayCause(o.lastErrorCode, o.lastError)}.`;
 	return text;
 }

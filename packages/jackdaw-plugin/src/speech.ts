@@ -2,7 +2,13 @@
 
 /** "/jackdaw.opus" → "jackdaw dot opus". */
 export function sayMount(mount: string): string {
-	return mount.replace(/^\//, '').replace(/\./g, ' dot ').replace(/\//g, ' slash ').replace(/[-_]/g, ' ').replace(/\s+/g, ' ').trim();
+	return mount
+		.replace(/^\//, '')
+		.replace(/\./g, ' dot ')
+		.replace(/\//g, ' slash ')
+		.replace(/[-_]/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 /** "127.0.0.1" → "this computer"; other hosts as they are, dots spoken. */

@@ -4,26 +4,79 @@ import type { AudioStatus, OutputStatus, ProfileStatus, StatusSnapshot } from '@
 import { describe } from '../src/phrases.js';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
-const output: OutputStatus = { server: 'main', mount: '/jackdaw.opus', shared: false, format: 'opus', state: 'live', bytesSent: 1, kbps: 96, reconnects: 0, lastError: null, lastErrorCode: null, listeners: 2, nowPlaying: null, liveSince: '2026-11-27T02:48:00Z', url: 'http://127.0.0.1:8000/jackdaw.opus' };
-const audio: AudioStatus = { peakDb: [-8, -8], rmsDb: [-20, -20], momentaryLufs: -18, shortTermLufs: -18, integratedLufs: -18, truePeakDb: -7.9, silent: false, silentSince: null, clips: 0 };
-const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({ name: 'jackdaw', state: 'running', lastError: null, encoder: { pid: 1, restarts: 0, xruns: 0 }, audio, jack: null, outputs: [output], recordings: [], ...p });
-const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({ profiles, mounts: [], process: { pid: 1, loopDelayMaxMs: 1 } });
+const output: OutputStatus = {
+	server: 'main',
+	mount: '/jackdaw.opus',
+	shared: false,
+	format: 'opus',
+	state: 'live',
+	bytesSent: 1,
+	kbps: 96,
+	reconnects: 0,
+	lastError: null,
+	lastErrorCode: null,
+	listeners: 2,
+	nowPlaying: null,
+	liveSince: '2026-11-27T02:48:00Z',
+	url: 'http://127.0.0.1:8000/jackdaw.opus',
+};
+const audio: AudioStatus = {
+	peakDb: [-8, -8],
+	rmsDb: [-20, -20],
+	momentaryLufs: -18,
+	shortTermLufs: -18,
+	integratedLufs: -18,
+	truePeakDb: -7.9,
+	silent: false,
+	silentSince: null,
+	clips: 0,
+};
+const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({
+	name: 'jackdaw',
+	state: 'running',
+	lastError: null,
+	encoder: { pid: 1, restarts: 0, xruns: 0 },
+	audio,
+	jack: null,
+	outputs: [output],
+	recordings: [],
+	...p,
+});
+const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({
+	profiles,
+	mounts: [],
+	process: { pid: 1, loopDelayMaxMs: 1 },
+});
 
 suite('the spoken stream status', () => {
 	it('says the stream is on air, with its listeners', () => {
-		assert.equal(describe(snapshot(profile({})), NOW), 'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes.');
+		assert.equal(
+			describe(snapshot(profile({})), NOW),
+			'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes.',
+		);
 	});
 
 	it('says the stream is silent, and for how long', () => {
-		const silent = profile({ audio: { ...audio, peakDb: [null, null], silent: true, silentSince: '2026-11-27T02:57:00Z' } });
-		assert.equal(describe(snapshot(silent), NOW), 'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes. But it is silent: nothing audible for 3 minutes.');
+		const silent = profile({
+			audio: { ...audio, peakDb: [null, null], silent: true, silentSince: '2026-11-27T02:57:00Z' },
+		});
+		assert.equal(
+			describe(snapshot(silent), NOW),
+			'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes. But it is silent: nothing audible for 3 minutes.',
+		);
 	});
 
 	it('says a DJ waiting for a shared mount is waiting, not starting', () => {
-		assert.equal(describe(snapshot(profile({ outputs: [{ ...output, shared: true, state: 'waiting' }] })), NOW), 'Waiting to go on air: another DJ has the stream.');
+		assert.equal(
+			describe(snapshot(profile({ outputs: [{ ...output, shared: true, state: 'waiting' }] })), NOW),
+			'Waiting to go on air: another DJ has the stream.',
+		);
 	});
 
 	it('does not call a stalled encoder "on air"', () => {
-		assert.equal(describe(snapshot(profile({ outputs: [{ ...output, state: 'stalled' }] })), NOW), 'Stream stalled: the encoder sends no audio; restarting it.');
+		assert.equal(
+			describe(snapshot(profile({ outputs: [{ ...output, state: 'stalled' }] })), NOW),
+			'Stream stalled: the encoder sends no audio; restarting it.',
+		);
 	});
 });

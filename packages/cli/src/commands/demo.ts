@@ -21,7 +21,11 @@ export const demo: Command = {
 	usage: 'jdcast demo [--port N] [--http [HOST:]PORT] [--seconds N] [--json]',
 	maxArgs: 0,
 	options: {
-		port: { type: 'string', description: 'port of the private Icecast (default 8000, or a free one when taken)', placeholder: 'N' },
+		port: {
+			type: 'string',
+			description: 'port of the private Icecast (default 8000, or a free one when taken)',
+			placeholder: 'N',
+		},
 		...socketOption,
 		...httpOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
@@ -58,7 +62,8 @@ export const demo: Command = {
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
 			http,
-			banner: (orchestrator: Orchestrator, dashboard: string | undefined) => banner(orchestrator, port, jack ? server : undefined, dashboard),
+			banner: (orchestrator: Orchestrator, dashboard: string | undefined) =>
+				banner(orchestrator, port, jack ? server : undefined, dashboard),
 			afterStop: async () => {
 				await signal.stop();
 				await jack?.stop();
@@ -88,11 +93,18 @@ function demoProfile(port: number, server: string | undefined): string {
 	].join('\n');
 }
 
-function banner(orchestrator: Orchestrator, port: number, startedJack: string | undefined, dashboard: string | undefined): string {
+function banner(
+	orchestrator: Orchestrator,
+	port: number,
+	startedJack: string | undefined,
+	dashboard: string | undefined,
+): string {
 	const embedded = orchestrator.embeddedServer(port);
 	const lines = [
 		'',
-		embedded ? `jdcast demo: private Icecast on http://127.0.0.1:${port}/ (status: http://127.0.0.1:${port}/status-json.xsl)` : `jdcast demo: the private Icecast on port ${port} did not start`,
+		embedded
+			? `jdcast demo: private Icecast on http://127.0.0.1:${port}/ (status: http://127.0.0.1:${port}/status-json.xsl)`
+			: `jdcast demo: the private Icecast on port ${port} did not start`,
 		startedJack ? `JACK: started jackd -n ${startedJack} (dummy backend)` : 'JACK: using the running JACK server',
 		'Signal: jack_simple_client -> jd_stream. Listen with any player, e.g.:',
 		...FORMATS.map(([mount, format]) => `  ${format.padEnd(6)}  ffplay -nodisp http://127.0.0.1:${port}${mount}`),
@@ -106,7 +118,8 @@ function banner(orchestrator: Orchestrator, port: number, startedJack: string | 
 async function demoPort(value: unknown): Promise<number> {
 	if (value !== undefined) {
 		const port = Number(value);
-		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('jdcast demo: --port takes a port number 1-65535');
+		if (!Number.isInteger(port) || port < 1 || port > 65535)
+			throw new UsageError('jdcast demo: --port takes a port number 1-65535');
 		return port;
 	}
 	return portPreferring(8000);

@@ -5,7 +5,7 @@ import { socketOption, withController } from './control.js';
 
 export const handover: Command = {
 	name: 'handover',
-	summary: "Hand the shared mounts of one profile (DJ) to another: listeners stay connected.",
+	summary: 'Hand the shared mounts of one profile (DJ) to another: listeners stay connected.',
 	usage: 'jdcast handover FROM TO [--force] [--stop] [--socket PATH]',
 	options: {
 		force: { type: 'boolean', description: "hand over even when TO's input is silent" },
@@ -16,7 +16,7 @@ export const handover: Command = {
 	details: [
 		'TO is started if it is stopped. Each mount marked `shared: true` in both goes from FROM to TO',
 		"on FROM's own connection, so its listeners stay connected; FROM's other mounts and its",
-		'recordings go on unless --stop. Prints, per mount, the time between the two DJs\' audio.',
+		"recordings go on unless --stop. Prints, per mount, the time between the two DJs' audio.",
 		"Exit status: 0 done; 1 refused, nothing changed (TO's input is silent, no shared mount, an",
 		'unknown profile); 3 no jdcast up running.',
 	],
@@ -33,7 +33,9 @@ export const handover: Command = {
 				return 1;
 			}
 			for (const m of result.mounts) {
-				process.stderr.write(`${m.mount} on ${m.server}: ${from} → ${to}${m.gapMs === null ? ` (${from} was not on air there; ${to} takes it when free)` : `, ${m.gapMs} ms between them`}\n`);
+				process.stderr.write(
+					`${m.mount} on ${m.server}: ${from} → ${to}${m.gapMs === null ? ` (${from} was not on air there; ${to} takes it when free)` : `, ${m.gapMs} ms between them`}\n`,
+				);
 			}
 			return 0;
 		});

@@ -15,11 +15,17 @@ export const health: Command = {
 		const code = await withController(values, async (client) => {
 			const answer = await client.health();
 			if (values.json) process.stdout.write(`${JSON.stringify(answer)}\n`);
-			else process.stdout.write(answer.ok ? 'ok: every running profile is on air and audible\n' : answer.problems.map((p) => `${p}\n`).join(''));
+			else
+				process.stdout.write(
+					answer.ok
+						? 'ok: every running profile is on air and audible\n'
+						: answer.problems.map((p) => `${p}\n`).join(''),
+				);
 			return answer.ok ? 0 : 1;
 		});
 		// Nothing answers: for a monitoring script that reads JSON, that is an answer too.
-		if (code === EXIT_NOT_RUNNING && values.json) process.stdout.write(`${JSON.stringify({ ok: false, problems: ['no jdcast up is running'] })}\n`);
+		if (code === EXIT_NOT_RUNNING && values.json)
+			process.stdout.write(`${JSON.stringify({ ok: false, problems: ['no jdcast up is running'] })}\n`);
 		return code;
 	},
 };

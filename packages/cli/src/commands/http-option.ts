@@ -4,8 +4,16 @@ import { UsageError, type OptionSpec } from '../args.js';
 import type { CommandContext } from './command.js';
 
 export const httpOption: Record<string, OptionSpec> = {
-	http: { type: 'string', description: 'serve the dashboard, the API, /metrics and /healthz over HTTP on [HOST:]PORT (HOST: 127.0.0.1)', placeholder: '[HOST:]PORT' },
-	'http-token-file': { type: 'string', description: 'the token every HTTP request must carry (or $JDCAST_HTTP_TOKEN); needed beyond loopback', placeholder: 'FILE' },
+	http: {
+		type: 'string',
+		description: 'serve the dashboard, the API, /metrics and /healthz over HTTP on [HOST:]PORT (HOST: 127.0.0.1)',
+		placeholder: '[HOST:]PORT',
+	},
+	'http-token-file': {
+		type: 'string',
+		description: 'the token every HTTP request must carry (or $JDCAST_HTTP_TOKEN); needed beyond loopback',
+		placeholder: 'FILE',
+	},
 };
 
 export interface HttpSettings {
@@ -18,7 +26,10 @@ export interface HttpSettings {
  * `--http [HOST:]PORT` and its token, from the file or the environment, checked as `jdcast up`
  * will check them (beyond loopback a token, and a good one): undefined without --http.
  */
-export async function httpSettings(values: CommandContext['values'], env: NodeJS.ProcessEnv = process.env): Promise<HttpSettings | undefined> {
+export async function httpSettings(
+	values: CommandContext['values'],
+	env: NodeJS.ProcessEnv = process.env,
+): Promise<HttpSettings | undefined> {
 	const tokenFile = values['http-token-file'];
 	if (values.http === undefined) {
 		if (tokenFile !== undefined) throw new UsageError('--http-token-file goes with --http [HOST:]PORT');
@@ -45,6 +56,7 @@ export async function httpSettings(values: CommandContext['values'], env: NodeJS
 function parseAddress(text: string): { host: string; port: number } {
 	const match = /^(?:(\[[0-9a-fA-F:.]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(text.trim());
 	const port = Number(match?.[2]);
-	if (!match || port > 65535) throw new UsageError(`--http ${text}: give PORT or HOST:PORT (e.g. 8080, 0.0.0.0:8080, [::]:8080)`);
+	if (!match || port > 65535)
+		throw new UsageError(`--http ${text}: give PORT or HOST:PORT (e.g. 8080, 0.0.0.0:8080, [::]:8080)`);
 	return { host: match[1]?.replace(/^\[|\]$/g, '') ?? '127.0.0.1', port };
 }

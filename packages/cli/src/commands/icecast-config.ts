@@ -7,7 +7,12 @@ export const icecastConfig: Command = {
 	summary: "Print the <mount> blocks (fallbacks) to paste into your own Icecast server's icecast.xml.",
 	usage: 'jdcast icecast-config [--edge SERVER] FILES...',
 	options: {
-		edge: { type: 'string', description: "print instead the <relay> blocks of an edge Icecast that pulls every mount the profiles send to SERVER (a server's name in the profiles)", placeholder: 'SERVER' },
+		edge: {
+			type: 'string',
+			description:
+				"print instead the <relay> blocks of an edge Icecast that pulls every mount the profiles send to SERVER (a server's name in the profiles)",
+			placeholder: 'SERVER',
+		},
 		...helpOption,
 	},
 	details: [
@@ -23,7 +28,10 @@ export const icecastConfig: Command = {
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
 		if (typeof values.edge === 'string') return printRelays(loaded.profiles, values.edge);
-		const servers = new Map<string, { mounts: Record<string, MountSettings>; shared: Set<string>; names: Set<string> }>();
+		const servers = new Map<
+			string,
+			{ mounts: Record<string, MountSettings>; shared: Set<string>; names: Set<string> }
+		>();
 		for (const profile of loaded.profiles) {
 			for (const server of Object.values(profile.servers)) {
 				if (server.embedded) continue;
@@ -31,19 +39,26 @@ export const icecastConfig: Command = {
 				const entry = servers.get(key) ?? { mounts: {}, shared: new Set<string>(), names: new Set<string>() };
 				Object.assign(entry.mounts, server.mounts);
 				entry.names.add(`servers.${server.name} of ${profile.name}`);
-				for (const stream of profile.streams) if (stream.shared && stream.servers.includes(server.name)) entry.shared.add(stream.mount);
+				for (const stream of profile.streams)
+					if (stream.shared && stream.servers.includes(server.name)) entry.shared.add(stream.mount);
 				servers.set(key, entry);
 			}
 		}
 		let printed = 0;
 		for (const [key, { mounts, shared, names }] of servers) {
 			for (const mount of shared) {
-				if (!mounts[mount]) process.stderr.write(`jdcast: ${mount} on ${key} is shared but has no fallback: its listeners are cut off between DJs; add servers.NAME.mounts: { "${mount}": { fallback: /autodj… } }\n`);
+				if (!mounts[mount])
+					process.stderr.write(
+						`jdcast: ${mount} on ${key} is shared but has no fallback: its listeners are cut off between DJs; add servers.NAME.mounts: { "${mount}": { fallback: /autodj… } }\n`,
+					);
 			}
 			if (Object.keys(mounts).length === 0) continue;
-			process.stdout.write(`${printed++ ? '\n' : ''}<!-- ${key} (${[...names].join(', ')}): inside <icecast> -->\n${mountBlocks(mounts)}\n`);
+			process.stdout.write(
+				`${printed++ ? '\n' : ''}<!-- ${key} (${[...names].join(', ')}): inside <icecast> -->\n${mountBlocks(mounts)}\n`,
+			);
 		}
-		if (printed === 0) process.stderr.write('jdcast: no server of these profiles has `mounts:` with a fallback; nothing to print\n');
+		if (printed === 0)
+			process.stderr.write('jdcast: no server of these profiles has `mounts:` with a fallback; nothing to print\n');
 		return 0;
 	},
 };
@@ -53,11 +68,17 @@ function printRelays(profiles: Profile[], master: string): number {
 	const servers = profiles.flatMap((p) => Object.values(p.servers).filter((s) => s.name === master));
 	if (servers.length === 0) {
 		const names = [...new Set(profiles.flatMap((p) => Object.keys(p.servers)))];
-		process.stderr.write(`jdcast: no server named ${JSON.stringify(master)} in these profiles; servers are ${names.join(', ')}\n`);
+		process.stderr.write(
+			`jdcast: no server named ${JSON.stringify(master)} in these profiles; servers are ${names.join(', ')}\n`,
+		);
 		return 1;
 	}
 	const { host, port } = servers[0]!;
-	const mounts = [...new Set(profiles.flatMap((p) => p.streams.filter((s) => s.servers.includes(master)).map((s) => s.mount)))];
-	process.stdout.write(`<!-- an edge of ${host}:${port}: inside <icecast> of each edge (see docs/scaling.md) -->\n${relayBlocks(host, port, mounts)}\n`);
+	const mounts = [
+		...new Set(profiles.flatMap((p) => p.streams.filter((s) => s.servers.includes(master)).map((s) => s.mount))),
+	];
+	process.stdout.write(
+		`<!-- an edge of ${host}:${port}: inside <icecast> of each edge (see docs/scaling.md) -->\n${relayBlocks(host, port, mounts)}\n`,
+	);
 	return 0;
 }

@@ -13,4 +13,19 @@ import { status } from './status.js';
 import { up } from './up.js';
 import { validate } from './validate.js';
 
-export const commands: Command[] = [validate, planCommand, up, status, health, start, stop, meta, reload, handover, icecastConfig, service, demo, jackdaw];
+export const commands: Command[] = [
+	validate,
+	planCommand,
+	up,
+	status,
+	health,
+	start,
+	stop,
+	meta,
+	reload,
+	handover,
+	icecastConfig,
+	service,
+	demo,
+	jackdaw,
+];

@@ -28,20 +28,37 @@ async function readStdin(): Promise<string> {
 	let text = '';
 	for await (const chunk of process.stdin) {
 		text += String(chunk);
-		if (text.length > MAX_CONFIG_BYTES) throw new Error(`the config on standard input is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
+		if (text.length > MAX_CONFIG_BYTES)
+			throw new Error(`the config on standard input is larger than ${MAX_CONFIG_BYTES / 1024} KiB`);
 	}
 	return text;
 }
 
-function installedMessage(dir: string, file: string, backup: string | undefined, config: { file: string; enabled: boolean | undefined; problem?: string } | undefined, command: string[]): string {
+function installedMessage(
+	dir: string,
+	file: string,
+	backup: string | undefined,
+	config: { file: string; enabled: boolean | undefined; problem?: string } | undefined,
+	command: string[],
+): string {
 	const lines = [`installed ${file}`];
 	if (backup) lines.push(`the previous plugin is kept as ${backup} (jdcast jackdaw uninstall puts it back)`);
 	lines.push(`it runs ${command.join(' ')}: after moving Node or jdcast, run \`jdcast jackdaw install ${dir}\` again`);
 	lines.push('next:');
-	if (config?.problem) lines.push(`  - fix ${config.file}: ${config.problem}; then add "icecast_streamer": {"enabled": true, ...} under "plugins"`);
-	else if (!config) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${path.join(dir, 'voice_assistant_config.json')} (keys: packages/jackdaw-plugin/README.md)`);
-	else if (config.enabled === undefined) lines.push(`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${config.file} (keys: packages/jackdaw-plugin/README.md)`);
-	else if (!config.enabled) lines.push(`  - the plugin is disabled: set plugins.icecast_streamer.enabled to true in ${config.file}`);
+	if (config?.problem)
+		lines.push(
+			`  - fix ${config.file}: ${config.problem}; then add "icecast_streamer": {"enabled": true, ...} under "plugins"`,
+		);
+	else if (!config)
+		lines.push(
+			`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${path.join(dir, 'voice_assistant_config.json')} (keys: packages/jackdaw-plugin/README.md)`,
+		);
+	else if (config.enabled === undefined)
+		lines.push(
+			`  - add "icecast_streamer": {"enabled": true, ...} under "plugins" in ${config.file} (keys: packages/jackdaw-plugin/README.md)`,
+		);
+	else if (!config.enabled)
+		lines.push(`  - the plugin is disabled: set plugins.icecast_streamer.enabled to true in ${config.file}`);
 	lines.push('  - restart the voice assistant, then say "start streaming"');
 	return `${lines.join('\n')}\n`;
 }
@@ -49,10 +66,19 @@ function installedMessage(dir: string, file: string, backup: string | undefined,
 export const jackdaw: Command = {
 	name: 'jackdaw',
 	summary: 'The Jackdaw voice plugin: install it into a Jackdaw checkout, or answer a phrase as it does.',
-	usage: 'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON|- [--owner PID] | cleanup --config JSON|-',
+	usage:
+		'jdcast jackdaw install JACKDAW_DIR | uninstall JACKDAW_DIR | say PHRASE --config JSON|- [--owner PID] | cleanup --config JSON|-',
 	options: {
-		config: { type: 'string', description: "the plugin's config dict (plugins.icecast_streamer) as JSON", placeholder: 'JSON' },
-		owner: { type: 'string', description: 'say: the PID of the voice client; a jdcast started for it stops when it exits', placeholder: 'PID' },
+		config: {
+			type: 'string',
+			description: "the plugin's config dict (plugins.icecast_streamer) as JSON",
+			placeholder: 'JSON',
+		},
+		owner: {
+			type: 'string',
+			description: 'say: the PID of the voice client; a jdcast started for it stops when it exits',
+			placeholder: 'PID',
+		},
 		...helpOption,
 	},
 	details: [
@@ -79,14 +105,19 @@ export const jackdaw: Command = {
 				if (rest.length !== 1) throw new UsageError('jdcast jackdaw uninstall: give the Jackdaw folder');
 				const { uninstallBridge } = await plugin();
 				const { restored } = await uninstallBridge(path.resolve(rest[0]!));
-				process.stderr.write(restored ? 'the previous plugin is back\n' : 'removed the jdcast plugin (there was no previous one)\n');
+				process.stderr.write(
+					restored ? 'the previous plugin is back\n' : 'removed the jdcast plugin (there was no previous one)\n',
+				);
 				return 0;
 			}
 			case 'say': {
 				if (rest.length === 0) throw new UsageError('jdcast jackdaw say: give the PHRASE heard');
 				const { respond } = await plugin();
 				const owner = Number(values.owner);
-				const answer = await respond(rest.join(' '), await configOf(values.config), { command: ownCommand(), ...(Number.isInteger(owner) && owner > 0 ? { owner } : {}) });
+				const answer = await respond(rest.join(' '), await configOf(values.config), {
+					command: ownCommand(),
+					...(Number.isInteger(owner) && owner > 0 ? { owner } : {}),
+				});
 				process.stdout.write(`${JSON.stringify(answer)}\n`);
 				return answer.ok ? 0 : 1;
 			}
@@ -94,7 +125,9 @@ export const jackdaw: Command = {
 				await (await plugin()).stopLaunched(await configOf(values.config));
 				return 0;
 			default:
-				throw new UsageError(`jdcast jackdaw: unknown action ${JSON.stringify(action ?? '')}; actions are install, uninstall, say, cleanup`);
+				throw new UsageError(
+					`jdcast jackdaw: unknown action ${JSON.stringify(action ?? '')}; actions are install, uninstall, say, cleanup`,
+				);
 		}
 	},
 };

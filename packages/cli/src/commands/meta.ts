@@ -13,14 +13,22 @@ export const meta: Command = {
 		...socketOption,
 		...helpOption,
 	},
-	details: ['MP3 mounts get it through Icecast\'s admin API, Ogg mounts in band (see docs/metadata.md).'],
+	details: ["MP3 mounts get it through Icecast's admin API, Ogg mounts in band (see docs/metadata.md)."],
 	run: ({ values, positionals }) => {
 		if (positionals.length !== 1) throw new UsageError('jdcast meta: give exactly one PROFILE or MOUNT');
-		if (values.title === undefined && values.artist === undefined) throw new UsageError('jdcast meta: give --title and/or --artist');
+		if (values.title === undefined && values.artist === undefined)
+			throw new UsageError('jdcast meta: give --title and/or --artist');
 		const text = (key: string) => (typeof values[key] === 'string' ? { [key]: values[key] } : {});
 		return withController(values, async (client) => {
-			const results = await client.setMetadata(positionals[0]!, { ...text('title'), ...text('artist'), ...text('album') });
-			for (const r of results) process.stderr.write(`${r.profile} ${r.mount} on ${r.server}: ${r.ok ? `set (${r.via})` : `failed: ${r.error}`}\n`);
+			const results = await client.setMetadata(positionals[0]!, {
+				...text('title'),
+				...text('artist'),
+				...text('album'),
+			});
+			for (const r of results)
+				process.stderr.write(
+					`${r.profile} ${r.mount} on ${r.server}: ${r.ok ? `set (${r.via})` : `failed: ${r.error}`}\n`,
+				);
 			return results.every((r) => r.ok) ? 0 : 1;
 		});
 	},

@@ -22,9 +22,12 @@ export const planCommand: Command = {
 			process.stdout.write(`profile ${p.profile}\n  ${p.argv.map(shellQuote).join(' ')}\n`);
 			for (const e of p.encoders) {
 				const rate = e.samplerate ? `${e.samplerate} Hz` : 'input rate';
-				process.stdout.write(`  pipe:${e.fd}  ${e.format} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`);
+				process.stdout.write(
+					`  pipe:${e.fd}  ${e.format} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`,
+				);
 				for (const s of e.streams) process.stdout.write(`    -> ${s.server} ${s.mount}\n`);
-				for (const r of e.recordings) process.stdout.write(`    -> record ${r.path}${r.split ? ` (a new file every ${r.split} s)` : ""}\n`);
+				for (const r of e.recordings)
+					process.stdout.write(`    -> record ${r.path}${r.split ? ` (a new file every ${r.split} s)` : ''}\n`);
 			}
 		}
 		return 0;

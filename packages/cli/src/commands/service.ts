@@ -15,14 +15,30 @@ import { httpOption, httpSettings } from './http-option.js';
 export const service: Command = {
 	name: 'service',
 	summary: 'Run jdcast at boot: install (or uninstall) a systemd service that runs `jdcast up` on profiles.',
-	usage: 'jdcast service install [--user] [--http [HOST:]PORT] [--schedule FILE] FILES... | jdcast service uninstall [--user]',
+	usage:
+		'jdcast service install [--user] [--http [HOST:]PORT] [--schedule FILE] FILES... | jdcast service uninstall [--user]',
 	options: {
-		user: { type: 'boolean', description: 'a user service (systemctl --user): runs as you, beside your desktop\'s JACK or PipeWire' },
-		name: { type: 'string', description: 'the unit name (default jdcast): several services side by side', placeholder: 'NAME' },
+		user: {
+			type: 'boolean',
+			description: "a user service (systemctl --user): runs as you, beside your desktop's JACK or PipeWire",
+		},
+		name: {
+			type: 'string',
+			description: 'the unit name (default jdcast): several services side by side',
+			placeholder: 'NAME',
+		},
 		...httpOption,
 		schedule: { type: 'string', description: 'the schedule file `jdcast up --schedule` reads', placeholder: 'FILE' },
-		'run-as': { type: 'string', description: 'the account a system service runs as (default: the one that ran sudo, else yours)', placeholder: 'USER' },
-		dir: { type: 'string', description: 'where to write the unit (default /etc/systemd/system, or ~/.config/systemd/user with --user)', placeholder: 'DIR' },
+		'run-as': {
+			type: 'string',
+			description: 'the account a system service runs as (default: the one that ran sudo, else yours)',
+			placeholder: 'USER',
+		},
+		dir: {
+			type: 'string',
+			description: 'where to write the unit (default /etc/systemd/system, or ~/.config/systemd/user with --user)',
+			placeholder: 'DIR',
+		},
 		'no-enable': { type: 'boolean', description: 'write the files only; do not run systemctl enable --now' },
 		print: { type: 'boolean', description: 'print the unit and write nothing' },
 		...helpOption,
@@ -58,17 +74,25 @@ function placeOf(values: Values): Place {
 	const name = typeof values.name === 'string' ? values.name : 'jdcast';
 	// systemd's unit name rules, without templates (@) and without the suffix it adds itself.
 	if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,99}$/.test(name) || name.includes('..') || name.endsWith('.service')) {
-		throw new UsageError(`jdcast service: --name ${JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name)}: a unit name of at most 100 letters, digits, _ . : - (not starting with . or -, without .service)`);
+		throw new UsageError(
+			`jdcast service: --name ${JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name)}: a unit name of at most 100 letters, digits, _ . : - (not starting with . or -, without .service)`,
+		);
 	}
 	const user = values.user === true;
 	const configHome = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
-	const dir = typeof values.dir === 'string' ? path.resolve(values.dir) : user ? path.join(configHome, 'systemd', 'user') : '/etc/systemd/system';
+	const dir =
+		typeof values.dir === 'string'
+			? path.resolve(values.dir)
+			: user
+				? path.join(configHome, 'systemd', 'user')
+				: '/etc/systemd/system';
 	const envDir = typeof values.dir === 'string' ? dir : user ? path.join(configHome, 'jdcast') : '/etc/jdcast';
 	return { name, user, unitFile: path.join(dir, `${name}.service`), envFile: path.join(envDir, `${name}.env`) };
 }
 
 async function install(values: Values, patterns: string[]): Promise<number> {
-	if (patterns.length === 0) throw new UsageError('jdcast service install: name the profile files (FILES or "GLOBS") it should run');
+	if (patterns.length === 0)
+		throw new UsageError('jdcast service install: name the profile files (FILES or "GLOBS") it should run');
 	const place = placeOf(values);
 	const files = await expandProfilePaths(patterns);
 	const loaded = await loadProfileFiles(files);
@@ -82,8 +106,13 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 	}
 	if (http?.token && typeof values['http-token-file'] !== 'string') environment.JDCAST_HTTP_TOKEN = http.token.reveal();
 
-	const runAs = place.user ? undefined : typeof values['run-as'] === 'string' ? values['run-as'] : (process.env.SUDO_USER ?? os.userInfo().username);
-	if (runAs !== undefined && !/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(runAs)) throw new UsageError(`jdcast service: --run-as ${JSON.stringify(runAs)} is not a user name`);
+	const runAs = place.user
+		? undefined
+		: typeof values['run-as'] === 'string'
+			? values['run-as']
+			: (process.env.SUDO_USER ?? os.userInfo().username);
+	if (runAs !== undefined && !/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(runAs))
+		throw new UsageError(`jdcast service: --run-as ${JSON.stringify(runAs)} is not a user name`);
 	const socket = place.user ? undefined : `/run/jdcast/${place.name}/control.sock`;
 	const exec = [
 		process.execPath,
@@ -92,7 +121,9 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		'--json',
 		...(socket ? ['--socket', socket] : []),
 		...(typeof values.http === 'string' ? ['--http', values.http] : []),
-		...(typeof values['http-token-file'] === 'string' ? ['--http-token-file', path.resolve(values['http-token-file'])] : []),
+		...(typeof values['http-token-file'] === 'string'
+			? ['--http-token-file', path.resolve(values['http-token-file'])]
+			: []),
 		...(typeof values.schedule === 'string' ? ['--schedule', path.resolve(values.schedule)] : []),
 		...patterns.map((p) => path.resolve(p)),
 	];
@@ -119,10 +150,14 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 	} catch (error) {
 		if (error instanceof UsageError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
-		process.stderr.write(`jdcast service: cannot write ${place.unitFile}: ${code === 'EACCES' || code === 'EPERM' ? `not allowed (a system service needs sudo; or add --user)` : (code ?? String(error))}\n`);
+		process.stderr.write(
+			`jdcast service: cannot write ${place.unitFile}: ${code === 'EACCES' || code === 'EPERM' ? `not allowed (a system service needs sudo; or add --user)` : (code ?? String(error))}\n`,
+		);
 		return 1;
 	}
-	process.stdout.write(`wrote ${place.unitFile}\nwrote ${place.envFile} (mode 0600: ${Object.keys(environment).join(', ') || 'no secrets needed'})\n`);
+	process.stdout.write(
+		`wrote ${place.unitFile}\nwrote ${place.envFile} (mode 0600: ${Object.keys(environment).join(', ') || 'no secrets needed'})\n`,
+	);
 	const ctl = place.user ? 'systemctl --user' : 'systemctl';
 	const journal = `journalctl${place.user ? ' --user' : ''} -u ${place.name} -f`;
 	const next = [
@@ -131,11 +166,23 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		...(place.user ? [`start at boot without logging in: loginctl enable-linger ${os.userInfo().username}`] : []),
 	];
 	if (values['no-enable'] || typeof values.dir === 'string') {
-		process.stdout.write([`start it: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`, ...next, ''].join('\n'));
+		process.stdout.write(
+			[`start it: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`, ...next, ''].join('\n'),
+		);
 		return 0;
 	}
-	const ok = (await systemctl(place.user, ['daemon-reload'])) && (await systemctl(place.user, ['enable', '--now', `${place.name}.service`]));
-	process.stdout.write([ok ? `started and enabled at boot: ${place.name}` : `start it by hand: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`, ...next, ''].join('\n'));
+	const ok =
+		(await systemctl(place.user, ['daemon-reload'])) &&
+		(await systemctl(place.user, ['enable', '--now', `${place.name}.service`]));
+	process.stdout.write(
+		[
+			ok
+				? `started and enabled at boot: ${place.name}`
+				: `start it by hand: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`,
+			...next,
+			'',
+		].join('\n'),
+	);
 	return ok ? 0 : 1;
 }
 
@@ -152,7 +199,8 @@ async function uninstall(values: Values): Promise<number> {
 		process.stderr.write(`jdcast service: ${place.unitFile} was not written by jdcast; left alone\n`);
 		return 1;
 	}
-	if (!values['no-enable'] && typeof values.dir !== 'string') await systemctl(place.user, ['disable', '--now', `${place.name}.service`]);
+	if (!values['no-enable'] && typeof values.dir !== 'string')
+		await systemctl(place.user, ['disable', '--now', `${place.name}.service`]);
 	await rm(place.unitFile, { force: true });
 	await rm(place.envFile, { force: true });
 	if (!values['no-enable'] && typeof values.dir !== 'string') await systemctl(place.user, ['daemon-reload']);
@@ -165,7 +213,10 @@ function secretsFor(profiles: Profile[]): Record<string, string> | { missing: st
 	const out: Record<string, string> = {};
 	for (const { name, server } of passwordVariables(profiles)) {
 		const value = process.env[name];
-		if (!value) return { missing: `${server.at}: servers.${server.name} takes its password from $${name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)` };
+		if (!value)
+			return {
+				missing: `${server.at}: servers.${server.name} takes its password from $${name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)`,
+			};
 		out[name] = value;
 	}
 	return out;
@@ -174,7 +225,10 @@ function secretsFor(profiles: Profile[]): Record<string, string> | { missing: st
 async function systemctl(user: boolean, args: string[]): Promise<boolean> {
 	const result = await execa('systemctl', [...(user ? ['--user'] : []), ...args], { reject: false, stdin: 'ignore' });
 	if (result.exitCode === 0) return true;
-	const why = result.failed && result.exitCode === undefined ? 'systemctl was not found' : (result.stderr.split('\n')[0] ?? `exit ${result.exitCode}`);
+	const why =
+		result.failed && result.exitCode === undefined
+			? 'systemctl was not found'
+			: (result.stderr.split('\n')[0] ?? `exit ${result.exitCode}`);
 	process.stderr.write(`jdcast service: systemctl ${user ? '--user ' : ''}${args.join(' ')}: ${why}\n`);
 	return false;
 }

@@ -6,7 +6,10 @@ import { UsageError } from '../args.js';
 function profileCommand(name: 'start' | 'stop'): Command {
 	return {
 		name,
-		summary: name === 'start' ? 'Start one stopped profile of the running jdcast up.' : 'Stop one profile of the running jdcast up; the others go on untouched.',
+		summary:
+			name === 'start'
+				? 'Start one stopped profile of the running jdcast up.'
+				: 'Stop one profile of the running jdcast up; the others go on untouched.',
 		usage: `jdcast ${name} PROFILE [--socket PATH]`,
 		options: { ...socketOption, ...helpOption },
 		details: ['Exit status: 0 done, 1 no such profile (the known ones are named), 3 no jdcast up running.'],

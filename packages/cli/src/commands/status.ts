@@ -12,7 +12,11 @@ export const status: Command = {
 	run: ({ values }) =>
 		withController(values, async (client) => {
 			const snapshot = await client.status();
-			process.stdout.write(values.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${renderTable(snapshot, { color: wantsColor(process.stdout), width: process.stdout.columns || 80 })}\n`);
+			process.stdout.write(
+				values.json
+					? `${JSON.stringify(snapshot, null, 2)}\n`
+					: `${renderTable(snapshot, { color: wantsColor(process.stdout), width: process.stdout.columns || 80 })}\n`,
+			);
 			return 0;
 		}),
 };

@@ -1,4 +1,12 @@
-import { expandProfilePaths, loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ownerOf, ProfileError, type Owner } from '@jdcast/core';
+import {
+	expandProfilePaths,
+	loadProfileFiles,
+	loadProfileFilesOffThread,
+	loadScheduleFile,
+	ownerOf,
+	ProfileError,
+	type Owner,
+} from '@jdcast/core';
 import path from 'node:path';
 import { UsageError } from '../args.js';
 
@@ -11,14 +19,28 @@ import { httpOption, httpSettings } from './http-option.js';
 export const up: Command = {
 	name: 'up',
 	summary: 'Run profiles in the foreground: every stream, recording and JACK connection, until Ctrl-C.',
-	usage: 'jdcast up [--json] [--socket PATH] [--http [HOST:]PORT] [--schedule FILE] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
+	usage:
+		'jdcast up [--json] [--socket PATH] [--http [HOST:]PORT] [--schedule FILE] [--exit-with PID] [--now-playing-file FILE] FILES|"GLOBS"...',
 	options: {
 		...jsonOption,
 		...socketOption,
 		seconds: { type: 'string', description: 'stop by itself after this many seconds', placeholder: 'N' },
-		'exit-with': { type: 'string', description: 'stop when the process PID exits (how the Jackdaw plugin ties jdcast to its voice client)', placeholder: 'PID' },
-		schedule: { type: 'string', description: 'a schedule file: which profile holds the shared mounts when (handed over at the boundaries)', placeholder: 'FILE' },
-		'now-playing-file': { type: 'string', description: "follow a player's now-playing JSON file (Jackdaw's .now_playing.json: tags.title/artist/album) on every profile", placeholder: 'FILE' },
+		'exit-with': {
+			type: 'string',
+			description: 'stop when the process PID exits (how the Jackdaw plugin ties jdcast to its voice client)',
+			placeholder: 'PID',
+		},
+		schedule: {
+			type: 'string',
+			description: 'a schedule file: which profile holds the shared mounts when (handed over at the boundaries)',
+			placeholder: 'FILE',
+		},
+		'now-playing-file': {
+			type: 'string',
+			description:
+				"follow a player's now-playing JSON file (Jackdaw's .now_playing.json: tags.title/artist/album) on every profile",
+			placeholder: 'FILE',
+		},
 		...httpOption,
 		...helpOption,
 	},
@@ -46,7 +68,9 @@ export const up: Command = {
 			...(owner === undefined ? {} : { exitWith: owner }),
 			...(http ? { http } : {}),
 			...(typeof values.schedule === 'string' ? { schedule: scheduleReader(values.schedule) } : {}),
-			...(typeof values['now-playing-file'] === 'string' ? { nowPlayingFile: path.resolve(values['now-playing-file']) } : {}),
+			...(typeof values['now-playing-file'] === 'string'
+				? { nowPlayingFile: path.resolve(values['now-playing-file']) }
+				: {}),
 			reload: async () => {
 				// Off the event loop that moves the audio: a large file takes time to check.
 				const again = await loadProfileFilesOffThread(await expandProfilePaths(positionals, { missingOk: true }));
@@ -68,9 +92,13 @@ function scheduleReader(file: string) {
 
 function ownerOption(value: unknown): Owner | undefined {
 	if (value === undefined) return undefined;
-	if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value)) throw new UsageError('--exit-with takes a process ID (digits)');
+	if (typeof value !== 'string' || !/^[1-9]\d{0,9}$/.test(value))
+		throw new UsageError('--exit-with takes a process ID (digits)');
 	const pid = Number(value);
-	if (pid === 1) throw new UsageError('--exit-with 1: PID 1 (init) never exits; give the PID of the program jdcast should stop with');
+	if (pid === 1)
+		throw new UsageError(
+			'--exit-with 1: PID 1 (init) never exits; give the PID of the program jdcast should stop with',
+		);
 	// Its start time is read now: a PID reused before the watch begins is not taken for the owner.
 	const owner = ownerOf(pid);
 	if (!owner) throw new UsageError(`--exit-with: no process ${pid} is running`);

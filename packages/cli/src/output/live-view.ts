@@ -2,7 +2,10 @@ import type { Orchestrator } from '@jdcast/core';
 import { clean, renderTable, wantsColor } from './status-table.js';
 
 /** The live table of `jdcast up` on a terminal: one line per output, redrawn in place. */
-export async function showLiveView(orchestrator: Orchestrator, out: NodeJS.WriteStream = process.stdout): Promise<() => void> {
+export async function showLiveView(
+	orchestrator: Orchestrator,
+	out: NodeJS.WriteStream = process.stdout,
+): Promise<() => void> {
 	// Loaded only for a terminal: JSON mode and scripts start faster without it.
 	const { createLogUpdate } = await import('log-update');
 	const update = createLogUpdate(out);
@@ -15,7 +18,19 @@ export async function showLiveView(orchestrator: Orchestrator, out: NodeJS.Write
 	const onLog = ({ profile, level, message }: { profile: string; level: string; message: string }) => {
 		if (level !== 'info' && !message.startsWith('ffmpeg: [warning]')) printAbove(`${profile}: ${level}: ${message}`);
 	};
-	const onOutput = ({ profile, mount, server, state, error }: { profile: string; mount: string; server: string; state: string; error: string | null }) => {
+	const onOutput = ({
+		profile,
+		mount,
+		server,
+		state,
+		error,
+	}: {
+		profile: string;
+		mount: string;
+		server: string;
+		state: string;
+		error: string | null;
+	}) => {
 		if (state === 'failed') printAbove(`${profile}: ${mount} on ${server} failed: ${error ?? 'unknown error'}`);
 	};
 	orchestrator.on('log', onLog);

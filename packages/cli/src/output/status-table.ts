@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { withoutControlCharacters, type AudioStatus, type OutputStatus, type ProfileStatus, type ScheduleStatus, type StatusSnapshot } from '@jdcast/core';
+import {
+	withoutControlCharacters,
+	type AudioStatus,
+	type OutputStatus,
+	type ProfileStatus,
+	type ScheduleStatus,
+	type StatusSnapshot,
+} from '@jdcast/core';
 
 export interface TableOptions {
 	/** ANSI colours (a terminal without NO_COLOR). */
@@ -29,25 +36,52 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 		rows.push({ cells: [p.name, p.state, meterLine(p, now)], paint: stateColor(p.state) });
 		for (const o of p.outputs) {
 			const on = live(o);
-			rows.push({ cells: [`  ${o.mount}`, o.server, o.state, onAir(o, now), on ? String(o.kbps) : '', on && o.listeners !== null ? String(o.listeners) : '', String(o.reconnects)], paint: stateColor(o.state), ...(o.state === 'live' ? {} : { error: o.lastError ?? '' }) });
+			rows.push({
+				cells: [
+					`  ${o.mount}`,
+					o.server,
+					o.state,
+					onAir(o, now),
+					on ? String(o.kbps) : '',
+					on && o.listeners !== null ? String(o.listeners) : '',
+					String(o.reconnects),
+				],
+				paint: stateColor(o.state),
+				...(o.state === 'live' ? {} : { error: o.lastError ?? '' }),
+			});
 		}
 		// A recording's path is long: its own line, `rec STATE PATH`, shortened to fit.
 		for (const r of p.recordings) {
 			const lost = r.lostSeconds > 0 ? ` (part ${r.parts.length}, ${r.lostSeconds} s lost)` : '';
-			rows.push({ cells: [`  rec ${r.state}`, `${shortPath(r.path, cwd, width - r.state.length - 8 - lost.length)}${lost}`], paint: stateColor(r.state), error: r.lastError ?? '' });
+			rows.push({
+				cells: [`  rec ${r.state}`, `${shortPath(r.path, cwd, width - r.state.length - 8 - lost.length)}${lost}`],
+				paint: stateColor(r.state),
+				error: r.lastError ?? '',
+			});
 		}
 		if (p.lastError && p.state !== 'running') rows.push({ cells: [], paint: 'failed', error: p.lastError });
 	}
 	const header = ['MOUNT', 'SERVER', 'STATE', 'ON AIR', 'KBPS', 'LISTENERS', 'RECONNECTS'];
 	const outputRows = rows.filter((r) => r.cells.length === header.length);
-	const widths = header.map((h, i) => Math.min(i === 0 ? MOUNT_WIDTH : Infinity, Math.max(h.length, ...outputRows.map((r) => r.cells[i]!.length))));
-	const line = (cells: string[]) => cut(cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : cut(c, widths[i]!).padEnd(widths[i]!))).join('  ').trimEnd(), width);
+	const widths = header.map((h, i) =>
+		Math.min(i === 0 ? MOUNT_WIDTH : Infinity, Math.max(h.length, ...outputRows.map((r) => r.cells[i]!.length))),
+	);
+	const line = (cells: string[]) =>
+		cut(
+			cells
+				.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : cut(c, widths[i]!).padEnd(widths[i]!)))
+				.join('  ')
+				.trimEnd(),
+			width,
+		);
 	lines.push(paint('dim', line(header)));
 	for (const row of rows) {
 		if (row.cells.length === 3) {
 			const [name, state, meter] = row.cells as [string, string, string];
 			const rest = cut(`${name}  ${state}  ${meter}`, width).slice(name.length + state.length + 4);
-			lines.push(`${paint('profile', name)}  ${paint(stateColor(state), state)}${rest ? `  ${meter.startsWith('SILENT') ? paint('failed', rest) : rest}` : ''}`);
+			lines.push(
+				`${paint('profile', name)}  ${paint(stateColor(state), state)}${rest ? `  ${meter.startsWith('SILENT') ? paint('failed', rest) : rest}` : ''}`,
+			);
 		} else if (row.cells.length === 2) {
 			lines.push(paint(row.paint, cut(row.cells.join('  '), width)));
 		} else if (row.cells.length > 0) {
@@ -72,7 +106,12 @@ function scheduleLine(s: ScheduleStatus, now: number): string {
 	if (!s.next || !s.nextAt) return `schedule: ${on}; no slot in the next 8 days`;
 	const at = new Date(s.nextAt);
 	const minutes = Math.max(0, Math.round((at.getTime() - now) / 60_000));
-	const inWords = minutes < 1 ? 'in under a minute' : minutes < 120 ? `in ${minutes} minute${minutes === 1 ? '' : 's'}` : `in ${Math.round(minutes / 60)} hours`;
+	const inWords =
+		minutes < 1
+			? 'in under a minute'
+			: minutes < 120
+				? `in ${minutes} minute${minutes === 1 ? '' : 's'}`
+				: `in ${Math.round(minutes / 60)} hours`;
 	return `schedule: ${on}; next ${s.next} at ${at.toTimeString().slice(0, 5)} (${inWords})`;
 }
 
@@ -80,9 +119,16 @@ function meterLine(p: ProfileStatus, now: number): string {
 	const a = p.audio;
 	if (!a || p.state === 'stopped') return '';
 	const peak = Math.max(...a.peakDb.map((d) => d ?? -Infinity));
-	const filled = Number.isFinite(peak) ? Math.round(((Math.max(METER_FLOOR_DB, Math.min(0, peak)) - METER_FLOOR_DB) / -METER_FLOOR_DB) * METER_CELLS) : 0;
+	const filled = Number.isFinite(peak)
+		? Math.round(((Math.max(METER_FLOOR_DB, Math.min(0, peak)) - METER_FLOOR_DB) / -METER_FLOOR_DB) * METER_CELLS)
+		: 0;
 	const db = (v: number | null) => (v === null ? '-inf' : v.toFixed(1));
-	const parts = [`[${'#'.repeat(filled)}${'.'.repeat(METER_CELLS - filled)}]`, `${db(Number.isFinite(peak) ? peak : null)} dBFS`, `M ${db(a.momentaryLufs)}`, `I ${db(a.integratedLufs)} LUFS`];
+	const parts = [
+		`[${'#'.repeat(filled)}${'.'.repeat(METER_CELLS - filled)}]`,
+		`${db(Number.isFinite(peak) ? peak : null)} dBFS`,
+		`M ${db(a.momentaryLufs)}`,
+		`I ${db(a.integratedLufs)} LUFS`,
+	];
 	if (a.clips > 0) parts.push(`${a.clips} clipped`);
 	// Dead air first: it is what must not be missed, even on a narrow terminal.
 	if (a.silent) parts.unshift(`SILENT ${silentFor(a, now)}`);

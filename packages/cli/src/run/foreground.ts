@@ -1,4 +1,21 @@
-import { controlSocketPath, createController, describeReload, followNowPlayingFile, JdcastError, Orchestrator, ProfileError, songLine, watchOwner, type Metadata, type Owner, type Profile, type ReloadResult, type Schedule, type HttpOptions, type HttpServer } from '@jdcast/core';
+import {
+	controlSocketPath,
+	createController,
+	describeReload,
+	followNowPlayingFile,
+	JdcastError,
+	Orchestrator,
+	ProfileError,
+	songLine,
+	watchOwner,
+	type Metadata,
+	type Owner,
+	type Profile,
+	type ReloadResult,
+	type Schedule,
+	type HttpOptions,
+	type HttpServer,
+} from '@jdcast/core';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
@@ -15,7 +32,10 @@ export interface ForegroundOptions {
 	banner?: (orchestrator: Orchestrator, dashboard: string | undefined) => string;
 	/** Serve the dashboard, the API, /metrics and /healthz (`--http`). */
 	http?: HttpOptions;
-	/** Reads the schedule (`--schedule`) for these profile names; throws ProfileError to refuse. Read again at every reload. */
+	/**
+	 * Reads the schedule (`--schedule`) for these profile names; throws ProfileError to refuse. Read again
+	 * at every reload.
+	 */
 	schedule?: (profiles: string[]) => Promise<Schedule>;
 	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
 	exitWith?: Owner;
@@ -37,31 +57,37 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	// must not kill jdcast half-way through stopping (see stop-request.ts).
 	catchStopSignals();
 	const json = options.json || !process.stdout.isTTY;
-	const say = (event: string, text: string, payload: object = {}) => (json ? jsonLine(event, { message: text, ...payload }) : process.stderr.write(`${text}\n`));
+	const say = (event: string, text: string, payload: object = {}) =>
+		json ? jsonLine(event, { message: text, ...payload }) : process.stderr.write(`${text}\n`);
 
 	let reloading: Promise<ReloadResult> | undefined;
 	const readProfiles = options.reload;
 	// Without files to read again (the demo), a reload changes nothing: the control API says so itself.
-	const reload = readProfiles && (async (): Promise<ReloadResult> => {
-		// One reload at a time: a second request waits for the first and then runs on its result.
-		const previous = reloading;
-		const next = (async () => {
-			await previous?.catch(() => {});
-			const profiles = await readProfiles();
-			const schedule = await options.schedule?.(profiles.map((p) => p.name));
-			// The new schedule first: the reload starts only the profiles it has on air (or next).
-			if (schedule) orchestrator.setSchedule(schedule);
-			const result = await orchestrator.reload(profiles);
-			say('reload', `reloaded: ${describeReload(result)}`, { ...result });
-			return result;
-		})();
-		reloading = next;
-		return next;
-	});
+	const reload =
+		readProfiles &&
+		(async (): Promise<ReloadResult> => {
+			// One reload at a time: a second request waits for the first and then runs on its result.
+			const previous = reloading;
+			const next = (async () => {
+				await previous?.catch(() => {});
+				const profiles = await readProfiles();
+				const schedule = await options.schedule?.(profiles.map((p) => p.name));
+				// The new schedule first: the reload starts only the profiles it has on air (or next).
+				if (schedule) orchestrator.setSchedule(schedule);
+				const result = await orchestrator.reload(profiles);
+				say('reload', `reloaded: ${describeReload(result)}`, { ...result });
+				return result;
+			})();
+			reloading = next;
+			return next;
+		});
 
 	let controller;
 	try {
-		controller = await createController(orchestrator, { socketPath: controlSocketPath(options.socket), ...(reload ? { reload } : {}) });
+		controller = await createController(orchestrator, {
+			socketPath: controlSocketPath(options.socket),
+			...(reload ? { reload } : {}),
+		});
 	} catch (error) {
 		if (error instanceof JdcastError && (error.code === 'E_CONTROL_IN_USE' || error.code === 'E_CONTROL_SOCKET')) {
 			process.stderr.write(`jdcast: ${error.message}\n`);
@@ -91,7 +117,11 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	process.on('SIGHUP', () => {
 		reload?.().catch((error: unknown) => {
 			const details = error instanceof ProfileError ? error.lines : [];
-			say('reload', `reload refused, everything keeps running as it was: ${error instanceof Error ? error.message : String(error)}`, { refused: true, details });
+			say(
+				'reload',
+				`reload refused, everything keeps running as it was: ${error instanceof Error ? error.message : String(error)}`,
+				{ refused: true, details },
+			);
 			if (!json) for (const d of details) process.stderr.write(`${d}\n`);
 		});
 	});
@@ -127,10 +157,13 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		options.exitWith === undefined
 			? undefined
 			: watchOwner(options.exitWith, () => {
-					say('stopping', `process ${options.exitWith!.pid} that started this jdcast has exited; stopping`, { owner: options.exitWith!.pid });
+					say('stopping', `process ${options.exitWith!.pid} that started this jdcast has exited; stopping`, {
+						owner: options.exitWith!.pid,
+					});
 					requestStop();
 				});
-	const follower = options.nowPlayingFile === undefined ? undefined : followNowPlaying(orchestrator, options.nowPlayingFile, say);
+	const follower =
+		options.nowPlayingFile === undefined ? undefined : followNowPlaying(orchestrator, options.nowPlayingFile, say);
 	const closeView = json || stopAsked() ? undefined : await showLiveView(orchestrator);
 	await untilStopAsked();
 	unwatchOwner?.();
@@ -148,7 +181,11 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
  * Every running profile gets the track the player's file names (cleared when the file goes
  * away), and a profile that starts later gets the current one.
  */
-function followNowPlaying(orchestrator: Orchestrator, file: string, say: (event: string, text: string, payload?: object) => void) {
+function followNowPlaying(
+	orchestrator: Orchestrator,
+	file: string,
+	say: (event: string, text: string, payload?: object) => void,
+) {
 	let current: Metadata = {};
 	// Profiles that have the current track: one that (re)starts gets it once, not at every encoder restart.
 	const given = new Set<string>();
@@ -167,7 +204,13 @@ function followNowPlaying(orchestrator: Orchestrator, file: string, say: (event:
 			current = metadata ?? {};
 			given.clear();
 			const line = songLine(current);
-			say('now-playing', metadata === null ? `now playing cleared (${file} is gone)` : `now playing (from ${file}): ${line || 'a track without title or artist'}`, { file, metadata });
+			say(
+				'now-playing',
+				metadata === null
+					? `now playing cleared (${file} is gone)`
+					: `now playing (from ${file}): ${line || 'a track without title or artist'}`,
+				{ file, metadata },
+			);
 			for (const profile of orchestrator.profiles) apply(profile.name);
 		},
 		(problem) => say('now-playing', `cannot follow the now-playing file: ${problem}`, { file, refused: true }),
@@ -179,4 +222,3 @@ function followNowPlaying(orchestrator: Orchestrator, file: string, say: (event:
 		},
 	};
 }
-

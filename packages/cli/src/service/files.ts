@@ -11,6 +11,8 @@ export async function safeFolder(dir: string, mode: number): Promise<void> {
 	const uid = process.getuid?.() ?? 0;
 	if (!info.isDirectory()) throw new UsageError(`jdcast service: ${dir} is not a folder`);
 	if ((info.uid !== uid && info.uid !== 0) || (info.mode & 0o022) !== 0) {
-		throw new UsageError(`jdcast service: ${dir} belongs to another user or others may write to it (mode ${(info.mode & 0o777).toString(8)}); use a folder of your own`);
+		throw new UsageError(
+			`jdcast service: ${dir} belongs to another user or others may write to it (mode ${(info.mode & 0o777).toString(8)}); use a folder of your own`,
+		);
 	}
 }

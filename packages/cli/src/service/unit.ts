@@ -32,7 +32,9 @@ export function unitText(spec: UnitSpec): string {
 		`Description=jdcast: live audio from JACK to Icecast (${spec.profiles.join(', ')})`,
 		// A user manager has no network target: the network is up before anyone logs in (or lingers).
 		// The sound server first where there is one; a JACK server started later is waited for by jdcast itself.
-		...(spec.user ? ['After=pipewire.service jackd.service'] : ['Wants=network-online.target', 'After=network-online.target sound.target']),
+		...(spec.user
+			? ['After=pipewire.service jackd.service']
+			: ['Wants=network-online.target', 'After=network-online.target sound.target']),
 		'StartLimitIntervalSec=300',
 		'StartLimitBurst=10',
 		'',
@@ -63,14 +65,16 @@ export function unitText(spec: UnitSpec): string {
 
 /** One word of ExecStart= in systemd's own quoting: `%` and `$` doubled, quotes and backslashes escaped. */
 export function quote(word: string): string {
-	if (/[\0\r\n]/.test(word)) throw new UsageError(`jdcast service: a command line word cannot hold a line break: ${JSON.stringify(word)}`);
+	if (/[\0\r\n]/.test(word))
+		throw new UsageError(`jdcast service: a command line word cannot hold a line break: ${JSON.stringify(word)}`);
 	const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
 	return /^[\w@%+=:,./-]+$/.test(escaped) ? escaped : `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** A path setting (EnvironmentFile=, WorkingDirectory=): specifiers doubled; no quoting there. */
 function quotePath(file: string): string {
-	if (/[\0\r\n]/.test(file)) throw new UsageError(`jdcast service: a path cannot hold a line break: ${JSON.stringify(file)}`);
+	if (/[\0\r\n]/.test(file))
+		throw new UsageError(`jdcast service: a path cannot hold a line break: ${JSON.stringify(file)}`);
 	return file.replace(/%/g, '%%');
 }
 
@@ -78,8 +82,11 @@ function quotePath(file: string): string {
 export function environmentText(variables: Record<string, string>): string {
 	const lines = ['# Secrets for the jdcast service (mode 0600). Written by `jdcast service install`.'];
 	for (const [key, value] of Object.entries(variables)) {
-		if (/[\0\r\n]/.test(value)) throw new UsageError(`jdcast service: ${key} holds a line break; an environment file cannot carry it`);
-		lines.push(`${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/`/g, '\\`')}"`);
+		if (/[\0\r\n]/.test(value))
+			throw new UsageError(`jdcast service: ${key} holds a line break; an environment file cannot carry it`);
+		lines.push(
+			`${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/`/g, '\\`')}"`,
+		);
 	}
 	return `${lines.join('\n')}\n`;
 }

@@ -21,15 +21,20 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 		throw new ApiError('log in first');
 	}
 	const parsed = (await response.json().catch(() => ({}))) as T & { error?: { message: string; details?: string[] } };
-	if (!response.ok) throw new ApiError([parsed.error?.message ?? `HTTP ${response.status}`, ...(parsed.error?.details ?? [])].join('\n'));
+	if (!response.ok)
+		throw new ApiError(
+			[parsed.error?.message ?? `HTTP ${response.status}`, ...(parsed.error?.details ?? [])].join('\n'),
+		);
 	return parsed;
 }
 
 export const api = {
 	status: () => call<StatusSnapshot>('GET', '/api/status'),
 	listeners: () => call<{ intervalSeconds: number; mounts: ListenerSeries[] }>('GET', '/api/listeners'),
-	start: (profile: string) => call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/start`),
-	stop: (profile: string) => call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/stop`),
+	start: (profile: string) =>
+		call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/start`),
+	stop: (profile: string) =>
+		call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/stop`),
 	reload: () => call<ReloadResult>('POST', '/api/reload'),
 	metadata: (target: string, title: string, artist: string) =>
 		call<{ results: MetadataResult[] }>('POST', '/api/metadata', { target, title, artist }),

@@ -1,14 +1,23 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { healthOf } from '../../src/status/health.js';
-import { describeReload, listenersByMount, type JdcastEventMessage, type ListenerSeries, type StatusSnapshot } from '../../src/status/types.js';
+import {
+	describeReload,
+	listenersByMount,
+	type JdcastEventMessage,
+	type ListenerSeries,
+	type StatusSnapshot,
+} from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
 import { ProfileCard } from './profile-card.js';
 import 'uplot/dist/uPlot.min.css';
 import '../style.css';
 
 type Connection = 'connecting' | 'open' | 'lost';
-type LoggedEvent = Extract<JdcastEventMessage, { event: 'log' | 'retry' | 'silence' | 'handover' | 'metadata' | 'recording' }>;
+type LoggedEvent = Extract<
+	JdcastEventMessage,
+	{ event: 'log' | 'retry' | 'silence' | 'handover' | 'metadata' | 'recording' }
+>;
 const LOGGED = new Set(['log', 'retry', 'silence', 'handover', 'metadata', 'recording']);
 
 /** How an event changes the snapshot the page shows; null: fetch the status again. */
@@ -20,7 +29,10 @@ function applyEvent(status: StatusSnapshot, message: JdcastEventMessage): Status
 	const index = status.profiles.findIndex((p) => p.name === message.profile);
 	const profile = status.profiles[index];
 	if (!profile) return null;
-	const patch = (changes: Partial<typeof profile>): StatusSnapshot => ({ ...status, profiles: status.profiles.with(index, { ...profile, ...changes }) });
+	const patch = (changes: Partial<typeof profile>): StatusSnapshot => ({
+		...status,
+		profiles: status.profiles.with(index, { ...profile, ...changes }),
+	});
 	switch (message.event) {
 		case 'level': {
 			const { event: _e, profile: _p, time: _t, ...audio } = message;
@@ -65,7 +77,8 @@ function App() {
 		let retry: number | undefined;
 		let current: StatusSnapshot | null = null;
 		const show = (next: StatusSnapshot) => setStatus((current = next));
-		// Events other than levels and stats change several things at once: ask for the whole status, at most 4 times a second.
+		// Events other than levels and stats change several things at once: ask for the whole status, at most 4
+		// times a second.
 		const refresh = () => {
 			refetch ??= window.setTimeout(() => {
 				refetch = undefined;
@@ -78,24 +91,36 @@ function App() {
 			source.onmessage = (message: MessageEvent<string>) => {
 				const event = JSON.parse(message.data) as JdcastEventMessage;
 				if (LOGGED.has(event.event)) setLog((old) => [event as LoggedEvent, ...old].slice(0, 50));
-				const next = current ? applyEvent(current, event) : event.event === 'status' ? applyEvent({ profiles: [], mounts: [], process: { pid: 0, loopDelayMaxMs: 0 } }, event) : null;
+				const next = current
+					? applyEvent(current, event)
+					: event.event === 'status'
+						? applyEvent({ profiles: [], mounts: [], process: { pid: 0, loopDelayMaxMs: 0 } }, event)
+						: null;
 				if (next) show(next);
 				else refresh();
 			};
 			source.onerror = () => {
 				setConnection('lost');
-				// A refused stream (jdcast restarted with another token, or not yet listening) is not retried by the browser itself.
+				// A refused stream (jdcast restarted with another token, or not yet listening) is not retried by the
+				// browser itself.
 				if (source?.readyState === EventSource.CLOSED) {
 					source.close();
 					retry = window.setTimeout(() => {
-						api.status().then(() => connect(), () => (retry = window.setTimeout(connect, 2000)));
+						api.status().then(
+							() => connect(),
+							() => (retry = window.setTimeout(connect, 2000)),
+						);
 					}, 2000);
 				}
 			};
 		};
 		connect();
 		const clockTimer = window.setInterval(() => setNow(Date.now()), 1000);
-		const loadListeners = () => api.listeners().then(({ mounts }) => setListeners(mounts), () => {});
+		const loadListeners = () =>
+			api.listeners().then(
+				({ mounts }) => setListeners(mounts),
+				() => {},
+			);
 		loadListeners();
 		const listenerTimer = window.setInterval(loadListeners, 10_000);
 		return () => {
@@ -107,7 +132,10 @@ function App() {
 		};
 	}, []);
 
-	if (!status) return <p class="loading">{connection === 'lost' ? 'jdcast does not answer; trying again…' : 'Connecting to jdcast…'}</p>;
+	if (!status)
+		return (
+			<p class="loading">{connection === 'lost' ? 'jdcast does not answer; trying again…' : 'Connecting to jdcast…'}</p>
+		);
 	const health = healthOf(status);
 	const names = status.profiles.map((p) => p.name);
 	// A mount on several servers (edges): its listeners summed, beside each server's.
@@ -117,16 +145,23 @@ function App() {
 			<header class="top">
 				<h1>jdcast</h1>
 				<span class={`health ${health.ok ? 'ok' : 'problem'}`} title={health.problems.join('\n')}>
-					{health.ok ? 'On air, audible' : `${health.problems.length} problem${health.problems.length === 1 ? '' : 's'}`}
+					{health.ok
+						? 'On air, audible'
+						: `${health.problems.length} problem${health.problems.length === 1 ? '' : 's'}`}
 				</span>
 				{status.schedule && (
 					<span class="schedule">
 						on air: {status.schedule.current ?? 'nobody'}
-						{status.schedule.next && ` · next ${status.schedule.next} at ${new Date(status.schedule.nextAt ?? '').toLocaleTimeString()}`}
+						{status.schedule.next &&
+							` · next ${status.schedule.next} at ${new Date(status.schedule.nextAt ?? '').toLocaleTimeString()}`}
 					</span>
 				)}
 				<span class={`connection ${connection}`} role="status">
-					{connection === 'open' ? 'live updates' : connection === 'lost' ? 'connection to jdcast lost; reconnecting…' : 'connecting…'}
+					{connection === 'open'
+						? 'live updates'
+						: connection === 'lost'
+							? 'connection to jdcast lost; reconnecting…'
+							: 'connecting…'}
 				</span>
 				<button
 					type="button"
@@ -140,41 +175,57 @@ function App() {
 				>
 					Reload
 				</button>
-				<span class={`result ${reloadResult ? (reloadResult.ok ? 'ok' : 'problem') : ''}`} role="status" aria-live="polite">{reloadResult?.text ?? ''}</span>
+				<span
+					class={`result ${reloadResult ? (reloadResult.ok ? 'ok' : 'problem') : ''}`}
+					role="status"
+					aria-live="polite"
+				>
+					{reloadResult?.text ?? ''}
+				</span>
 			</header>
 			{!health.ok && (
 				<ul class="problems" aria-label="Problems">
-					{health.problems.map((p) => <li key={p}>{p}</li>)}
+					{health.problems.map((p) => (
+						<li key={p}>{p}</li>
+					))}
 				</ul>
 			)}
 			{edges.length > 0 && (
 				<ul class="edges" aria-label="Listeners over all servers">
 					{edges.map((m) => (
 						<li key={m.mount}>
-							<strong>{m.mount}</strong> {m.listeners ?? '?'} listeners on {m.servers.length} servers ({m.servers.map((s) => `${s.server} ${s.listeners ?? '?'}`).join(', ')})
+							<strong>{m.mount}</strong> {m.listeners ?? '?'} listeners on {m.servers.length} servers (
+							{m.servers.map((s) => `${s.server} ${s.listeners ?? '?'}`).join(', ')})
 						</li>
 					))}
 				</ul>
 			)}
 			<main>
 				{status.profiles.map((profile) => (
-					<ProfileCard key={profile.name} profile={profile} others={names.filter((n) => n !== profile.name)} listeners={listeners.filter((s) => s.profile === profile.name)} now={now} />
+					<ProfileCard
+						key={profile.name}
+						profile={profile}
+						others={names.filter((n) => n !== profile.name)}
+						listeners={listeners.filter((s) => s.profile === profile.name)}
+						now={now}
+					/>
 				))}
 			</main>
 			{log.length > 0 && (
-					<section class="log" aria-label="Recent events">
-						<h2>Recent events</h2>
-						<ol>
-							{log.map((e, i) => (
-								<li key={`${e.time}-${i}`}>
-									<time>{new Date(e.time).toLocaleTimeString()}</time> {e.profile} {e.event}: {eventText(e)}
-								</li>
-							))}
-						</ol>
-					</section>
-				)}
+				<section class="log" aria-label="Recent events">
+					<h2>Recent events</h2>
+					<ol>
+						{log.map((e, i) => (
+							<li key={`${e.time}-${i}`}>
+								<time>{new Date(e.time).toLocaleTimeString()}</time> {e.profile} {e.event}: {eventText(e)}
+							</li>
+						))}
+					</ol>
+				</section>
+			)}
 			<footer>
-				jdcast · pid {status.process.pid} · event loop max delay {status.process.loopDelayMaxMs} ms · <a href="/metrics">metrics</a> · <a href="/healthz">health</a> · <a href="/api/status">status JSON</a>
+				jdcast · pid {status.process.pid} · event loop max delay {status.process.loopDelayMaxMs} ms ·{' '}
+				<a href="/metrics">metrics</a> · <a href="/healthz">health</a> · <a href="/api/status">status JSON</a>
 			</footer>
 		</>
 	);

@@ -19,8 +19,25 @@ export function ListenersGraph({ series }: { series: ListenerSeries | undefined 
 					x: { time: true, range: () => [Date.now() / 1000 - 3600, Date.now() / 1000] },
 					y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil((max ?? 0) * 1.2))] },
 				},
-				axes: [{ stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 24 }, { stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 32, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000] }],
-				series: [{}, { label: 'listeners', stroke: '#5fb3ff', fill: 'rgba(95,179,255,0.15)', width: 1.5, paths: uPlot.paths.stepped?.({ align: 1 }) }],
+				axes: [
+					{ stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 24 },
+					{
+						stroke: '#8a93a3',
+						grid: { stroke: '#2a3140' },
+						size: 32,
+						incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000],
+					},
+				],
+				series: [
+					{},
+					{
+						label: 'listeners',
+						stroke: '#5fb3ff',
+						fill: 'rgba(95,179,255,0.15)',
+						width: 1.5,
+						paths: uPlot.paths.stepped?.({ align: 1 }),
+					},
+				],
 			},
 			data(),
 			box.current,
@@ -30,5 +47,12 @@ export function ListenersGraph({ series }: { series: ListenerSeries | undefined 
 	useEffect(() => {
 		plot.current?.setData(data());
 	}, [series]);
-	return <div class="graph" ref={box} role="img" aria-label={`listeners over the last hour: now ${series?.points.at(-1)?.[1] ?? 'unknown'}`} />;
+	return (
+		<div
+			class="graph"
+			ref={box}
+			role="img"
+			aria-label={`listeners over the last hour: now ${series?.points.at(-1)?.[1] ?? 'unknown'}`}
+		/>
+	);
 }

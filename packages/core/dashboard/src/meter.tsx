@@ -12,9 +12,19 @@ const channelName = (i: number, n: number) => (n === 2 ? (i === 0 ? 'L' : 'R') :
 export function LevelMeter({ profile, audio }: { profile: string; audio: AudioStatus | null }) {
 	const peaks = audio?.peakDb ?? [];
 	const loudest = peaks.reduce<number | null>((a, b) => (b === null ? a : a === null ? b : Math.max(a, b)), null);
-	const text = audio ? peaks.map((p, i) => `${channelName(i, peaks.length)} ${db(p, 'dBFS')} peak`).join(', ') : 'not measured yet';
+	const text = audio
+		? peaks.map((p, i) => `${channelName(i, peaks.length)} ${db(p, 'dBFS')} peak`).join(', ')
+		: 'not measured yet';
 	return (
-		<div class="meter" role="meter" aria-label={`${profile} level`} aria-valuemin={FLOOR_DB} aria-valuemax={0} aria-valuenow={Math.max(FLOOR_DB, loudest ?? FLOOR_DB)} aria-valuetext={text}>
+		<div
+			class="meter"
+			role="meter"
+			aria-label={`${profile} level`}
+			aria-valuemin={FLOOR_DB}
+			aria-valuemax={0}
+			aria-valuenow={Math.max(FLOOR_DB, loudest ?? FLOOR_DB)}
+			aria-valuetext={text}
+		>
 			{peaks.map((peak, i) => {
 				const rms = audio?.rmsDb[i] ?? null;
 				return (

@@ -37,7 +37,17 @@ function useAction(): [Result, boolean, (work: () => Promise<string>) => Promise
 	return [result, busy, run];
 }
 
-export function ProfileCard({ profile, others, listeners, now }: { profile: ProfileStatus; others: string[]; listeners: ListenerSeries[]; now: number }) {
+export function ProfileCard({
+	profile,
+	others,
+	listeners,
+	now,
+}: {
+	profile: ProfileStatus;
+	others: string[];
+	listeners: ListenerSeries[];
+	now: number;
+}) {
 	const [result, busy, run] = useAction();
 	const [title, setTitle] = useState('');
 	const [artist, setArtist] = useState('');
@@ -70,7 +80,11 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 					>
 						Start
 					</button>
-					<button type="button" disabled={busy || !running} onClick={() => run(async () => `stopped: ${(await api.stop(profile.name)).state}`)}>
+					<button
+						type="button"
+						disabled={busy || !running}
+						onClick={() => run(async () => `stopped: ${(await api.stop(profile.name)).state}`)}
+					>
 						Stop
 					</button>
 				</span>
@@ -78,57 +92,95 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 			{profile.lastError && <p class="error">{profile.lastError}</p>}
 			{audio?.silent && (
 				<p class="dead-air" role="alert">
-					DEAD AIR{audio.silentSince ? ` since ${clock(audio.silentSince)} (${since(audio.silentSince, now)})` : ''}: nothing audible goes out
+					DEAD AIR{audio.silentSince ? ` since ${clock(audio.silentSince)} (${since(audio.silentSince, now)})` : ''}:
+					nothing audible goes out
 				</p>
 			)}
 			{running && (
 				<div class="audio">
 					<LevelMeter profile={profile.name} audio={audio} />
 					<dl class="loudness">
-						<div><dt>M</dt><dd>{lufs(audio?.momentaryLufs ?? null)}</dd></div>
-						<div><dt>S</dt><dd>{lufs(audio?.shortTermLufs ?? null)}</dd></div>
-						<div><dt>I</dt><dd>{lufs(audio?.integratedLufs ?? null)} LUFS</dd></div>
-						<div><dt>TP max</dt><dd>{db(audio?.truePeakDb ?? null, 'dBTP')}</dd></div>
-						{audio && audio.clips > 0 && <div class="clips"><dt>clips</dt><dd>{audio.clips}</dd></div>}
+						<div>
+							<dt>M</dt>
+							<dd>{lufs(audio?.momentaryLufs ?? null)}</dd>
+						</div>
+						<div>
+							<dt>S</dt>
+							<dd>{lufs(audio?.shortTermLufs ?? null)}</dd>
+						</div>
+						<div>
+							<dt>I</dt>
+							<dd>{lufs(audio?.integratedLufs ?? null)} LUFS</dd>
+						</div>
+						<div>
+							<dt>TP max</dt>
+							<dd>{db(audio?.truePeakDb ?? null, 'dBTP')}</dd>
+						</div>
+						{audio && audio.clips > 0 && (
+							<div class="clips">
+								<dt>clips</dt>
+								<dd>{audio.clips}</dd>
+							</div>
+						)}
 					</dl>
 				</div>
 			)}
 			{profile.jack && (
 				<p class="jack">
 					JACK {profile.jack.client}:{' '}
-					{profile.jack.connections.length === 0 ? <span class="warn">nothing connected</span> : profile.jack.connections.map(([from, to]) => `${from} → ${to}`).join(', ')}
+					{profile.jack.connections.length === 0 ? (
+						<span class="warn">nothing connected</span>
+					) : (
+						profile.jack.connections.map(([from, to]) => `${from} → ${to}`).join(', ')
+					)}
 				</p>
 			)}
 			<div class="table-box">
-			<table class="outputs">
-				<thead>
-					<tr><th scope="col">Mount</th><th scope="col">Server</th><th scope="col">State</th><th scope="col">On air for</th><th scope="col">kbps</th><th scope="col">Listeners</th><th scope="col">Reconnects</th><th scope="col">Listen</th></tr>
-				</thead>
-				<tbody>
-					{profile.outputs.map((o) => (
-						<Fragment key={`${o.server}${o.mount}`}>
-							<tr class={`state-${o.state}`}>
-								<th scope="row">{o.mount}<span class="format">{o.format}</span></th>
-								<td>{o.server}</td>
-								<td><span class={`badge state-${o.state}`}>{o.state}</span></td>
-								<td>{o.state === 'live' ? since(o.liveSince, now) : '—'}</td>
-								<td>{o.state === 'live' ? Math.round(o.kbps) : '—'}</td>
-								<td>{o.listeners ?? '—'}</td>
-								<td>{o.reconnects}</td>
-								<td><audio controls preload="none" src={playerUrl(o.url)} aria-label={`Listen to ${o.mount}`} /></td>
-							</tr>
-							{(o.lastError || o.nowPlaying) && (
-								<tr class="detail">
-									<td colSpan={8}>
-										{o.nowPlaying && <span class="now-playing">♪ {o.nowPlaying}</span>}
-										{o.lastError && <span class="error">{o.lastError}</span>}
+				<table class="outputs">
+					<thead>
+						<tr>
+							<th scope="col">Mount</th>
+							<th scope="col">Server</th>
+							<th scope="col">State</th>
+							<th scope="col">On air for</th>
+							<th scope="col">kbps</th>
+							<th scope="col">Listeners</th>
+							<th scope="col">Reconnects</th>
+							<th scope="col">Listen</th>
+						</tr>
+					</thead>
+					<tbody>
+						{profile.outputs.map((o) => (
+							<Fragment key={`${o.server}${o.mount}`}>
+								<tr class={`state-${o.state}`}>
+									<th scope="row">
+										{o.mount}
+										<span class="format">{o.format}</span>
+									</th>
+									<td>{o.server}</td>
+									<td>
+										<span class={`badge state-${o.state}`}>{o.state}</span>
+									</td>
+									<td>{o.state === 'live' ? since(o.liveSince, now) : '—'}</td>
+									<td>{o.state === 'live' ? Math.round(o.kbps) : '—'}</td>
+									<td>{o.listeners ?? '—'}</td>
+									<td>{o.reconnects}</td>
+									<td>
+										<audio controls preload="none" src={playerUrl(o.url)} aria-label={`Listen to ${o.mount}`} />
 									</td>
 								</tr>
-							)}
-						</Fragment>
-					))}
-				</tbody>
-			</table>
+								{(o.lastError || o.nowPlaying) && (
+									<tr class="detail">
+										<td colSpan={8}>
+											{o.nowPlaying && <span class="now-playing">♪ {o.nowPlaying}</span>}
+											{o.lastError && <span class="error">{o.lastError}</span>}
+										</td>
+									</tr>
+								)}
+							</Fragment>
+						))}
+					</tbody>
+				</table>
 			</div>
 			<div class="graphs">
 				{profile.outputs.map((o) => (
@@ -142,7 +194,8 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 				<ul class="recordings" aria-label="Recordings">
 					{profile.recordings.map((r) => (
 						<li key={r.path} class={`state-${r.state}`}>
-							<span class="badge">{r.state === 'recording' ? '● rec' : r.state}</span> {r.path} · {duration(r.seconds)} · {bytes(r.partBytes)}
+							<span class="badge">{r.state === 'recording' ? '● rec' : r.state}</span> {r.path} · {duration(r.seconds)}{' '}
+							· {bytes(r.partBytes)}
 							{r.parts.length > 1 ? ` · ${r.parts.length} parts` : ''}
 							{r.lostSeconds > 0 ? ` · ${r.lostSeconds.toFixed(1)} s lost` : ''}
 							{r.lastError && <span class="error"> {r.lastError}</span>}
@@ -157,7 +210,8 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 					void run(async () => {
 						const { results } = await api.metadata(profile.name, title, artist);
 						const failed = results.filter((r) => !r.ok);
-						if (failed.length > 0) throw new ApiError(failed.map((r) => `${r.mount}: ${r.error ?? 'refused'}`).join('; '));
+						if (failed.length > 0)
+							throw new ApiError(failed.map((r) => `${r.mount}: ${r.error ?? 'refused'}`).join('; '));
 						return `now playing set on ${results.map((r) => r.mount).join(', ')}`;
 					});
 				}}
@@ -166,7 +220,8 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 					Title <input name="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} maxLength={512} />
 				</label>
 				<label>
-					Artist <input name="artist" value={artist} onInput={(e) => setArtist(e.currentTarget.value)} maxLength={512} />
+					Artist{' '}
+					<input name="artist" value={artist} onInput={(e) => setArtist(e.currentTarget.value)} maxLength={512} />
 				</label>
 				<button type="submit" disabled={busy || !running || (title === '' && artist === '')}>
 					Update now playing
@@ -188,11 +243,15 @@ export function ProfileCard({ profile, others, listeners, now }: { profile: Prof
 						<select value={handTo} onChange={(e) => setHandTo(e.currentTarget.value)}>
 							<option value="">choose a profile</option>
 							{others.map((name) => (
-								<option key={name} value={name}>{name}</option>
+								<option key={name} value={name}>
+									{name}
+								</option>
 							))}
 						</select>
 					</label>
-					<button type="submit" disabled={busy || handTo === ''}>Hand over</button>
+					<button type="submit" disabled={busy || handTo === ''}>
+						Hand over
+					</button>
 				</form>
 			)}
 			<p class={`result ${result ? (result.ok ? 'ok' : 'problem') : ''}`} role="status" aria-live="polite">

@@ -11,7 +11,10 @@ export interface ControlApi {
 	'POST /profiles/:name/stop': { request: undefined; response: { profile: string; state: string } };
 	'POST /metadata': { request: { target: string } & Metadata; response: { results: MetadataResult[] } };
 	'POST /reload': { request: undefined; response: ReloadResult };
-	'POST /handover': { request: { from: string; to: string; force?: boolean; stop?: boolean }; response: HandoverResult };
+	'POST /handover': {
+		request: { from: string; to: string; force?: boolean; stop?: boolean };
+		response: HandoverResult;
+	};
 }
 
 /** An error answer: `{ "error": { "code", "message", "details"? } }`. */

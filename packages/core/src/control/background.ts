@@ -63,4 +63,3 @@ export async function stopBackground(dir: string): Promise<boolean> {
 	if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 	return true;
 }
-

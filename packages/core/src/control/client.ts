@@ -67,7 +67,8 @@ export function connectController(socketPath: string): ControlClient {
 		health: () => call('GET', '/health'),
 		startProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/start`),
 		stopProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/stop`),
-		setMetadata: async (target, metadata) => (await call<{ results: MetadataResult[] }>('POST', '/metadata', { target, ...metadata })).results,
+		setMetadata: async (target, metadata) =>
+			(await call<{ results: MetadataResult[] }>('POST', '/metadata', { target, ...metadata })).results,
 		reload: () => call('POST', '/reload'),
 		handover: (from, to, options = {}) => call('POST', '/handover', { from, to, ...options }),
 	};

@@ -9,7 +9,10 @@ import type { ControlErrorBody } from './api.js';
 /** What both transports (the Unix socket and `--http`'s /api) need to answer. */
 export interface ApiContext {
 	orchestrator: Orchestrator;
-	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload changes nothing. */
+	/**
+	 * Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload
+	 * changes nothing.
+	 */
 	reload?: () => Promise<ReloadResult>;
 }
 
@@ -19,7 +22,8 @@ export interface ApiAnswer {
 }
 
 const MAX_BODY = 64 * 1024;
-export const ROUTES = 'GET /status, GET /health, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload, POST /handover';
+export const ROUTES =
+	'GET /status, GET /health, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload, POST /handover';
 
 /**
  * The control API, one for both transports: `route` is `METHOD /path` without the transport's
@@ -33,7 +37,11 @@ export async function answerApi(context: ApiContext, route: string, request: htt
 	}
 }
 
-async function dispatch({ orchestrator, reload }: ApiContext, route: string, request: http.IncomingMessage): Promise<ApiAnswer> {
+async function dispatch(
+	{ orchestrator, reload }: ApiContext,
+	route: string,
+	request: http.IncomingMessage,
+): Promise<ApiAnswer> {
 	if (route === 'GET /status') return { status: 200, body: orchestrator.status() };
 	if (route === 'GET /health') return { status: 200, body: healthOf(orchestrator.status()) };
 	const profileRoute = /^POST \/profiles\/([^/]+)\/(start|stop)$/.exec(route);
@@ -47,22 +55,41 @@ async function dispatch({ orchestrator, reload }: ApiContext, route: string, req
 	if (route === 'POST /metadata') {
 		const body = (await readJson(request)) as { target?: unknown } & Metadata;
 		if (typeof body.target !== 'string' || (body.title === undefined && body.artist === undefined)) {
-			throw new JdcastError('E_BAD_REQUEST', 'metadata needs "target" (a profile or mount) and "title" and/or "artist"');
+			throw new JdcastError(
+				'E_BAD_REQUEST',
+				'metadata needs "target" (a profile or mount) and "title" and/or "artist"',
+			);
 		}
 		const metadata: Metadata = {};
 		for (const key of ['title', 'artist', 'album', 'comment'] as const) {
 			const value = body[key];
-			if (value !== undefined && typeof value !== 'string') throw new JdcastError('E_BAD_REQUEST', `"${key}" must be text`);
+			if (value !== undefined && typeof value !== 'string')
+				throw new JdcastError('E_BAD_REQUEST', `"${key}" must be text`);
 			if (value !== undefined) metadata[key] = value;
 		}
 		return { status: 200, body: { results: await orchestrator.setMetadata(body.target, metadata) } };
 	}
-	if (route === 'POST /reload') return { status: 200, body: reload ? await reload() : { started: [], stopped: [], restarted: [], unchanged: orchestrator.profileNames } };
+	if (route === 'POST /reload')
+		return {
+			status: 200,
+			body: reload ? await reload() : { started: [], stopped: [], restarted: [], unchanged: orchestrator.profileNames },
+		};
 	if (route === 'POST /handover') {
 		const body = (await readJson(request)) as { from?: unknown; to?: unknown; force?: unknown; stop?: unknown };
-		if (typeof body.from !== 'string' || typeof body.to !== 'string') throw new JdcastError('E_BAD_REQUEST', 'handover needs "from" and "to" (profile names)');
-		if ((body.force !== undefined && typeof body.force !== 'boolean') || (body.stop !== undefined && typeof body.stop !== 'boolean')) throw new JdcastError('E_BAD_REQUEST', '"force" and "stop" must be true or false');
-		return { status: 200, body: await orchestrator.handover(body.from, body.to, { force: body.force === true, stopFrom: body.stop === true }) };
+		if (typeof body.from !== 'string' || typeof body.to !== 'string')
+			throw new JdcastError('E_BAD_REQUEST', 'handover needs "from" and "to" (profile names)');
+		if (
+			(body.force !== undefined && typeof body.force !== 'boolean') ||
+			(body.stop !== undefined && typeof body.stop !== 'boolean')
+		)
+			throw new JdcastError('E_BAD_REQUEST', '"force" and "stop" must be true or false');
+		return {
+			status: 200,
+			body: await orchestrator.handover(body.from, body.to, {
+				force: body.force === true,
+				stopFrom: body.stop === true,
+			}),
+		};
 	}
 	throw new JdcastError('E_NOT_FOUND', `no route ${route.slice(0, 200)}; routes: ${ROUTES}`);
 }
@@ -98,7 +125,8 @@ export async function readJson(request: http.IncomingMessage): Promise<Record<st
 	} catch {
 		throw new JdcastError('E_BAD_REQUEST', 'the request body is not JSON');
 	}
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new JdcastError('E_BAD_REQUEST', 'the request body must be a JSON object');
+	if (body === null || typeof body !== 'object' || Array.isArray(body))
+		throw new JdcastError('E_BAD_REQUEST', 'the request body must be a JSON object');
 	return body as Record<string, unknown>;
 }
 
@@ -115,21 +143,40 @@ export function statusOf(error: unknown): number {
 	if (!(error instanceof JdcastError)) return 500;
 	if (error instanceof ProfileError) return 422;
 	if (error.code.startsWith('E_HANDOVER_')) return 409;
-	return ({ E_UNKNOWN_PROFILE: 404, E_UNKNOWN_TARGET: 404, E_NOT_FOUND: 404, E_BAD_REQUEST: 400 } as Record<string, number>)[error.code] ?? 500;
+	return (
+		({ E_UNKNOWN_PROFILE: 404, E_UNKNOWN_TARGET: 404, E_NOT_FOUND: 404, E_BAD_REQUEST: 400 } as Record<string, number>)[
+			error.code
+		] ?? 500
+	);
 }
 
 /** `{ error: { code, message, details? } }` for any error. */
 export function errorBody(error: unknown): ControlErrorBody {
 	if (error instanceof ProfileError) {
-		return { error: { code: error.code, message: 'the reload was refused: a profile is invalid; everything keeps running as it was', details: error.lines } };
+		return {
+			error: {
+				code: error.code,
+				message: 'the reload was refused: a profile is invalid; everything keeps running as it was',
+				details: error.lines,
+			},
+		};
 	}
 	if (error instanceof JdcastError) return { error: { code: error.code, message: error.message } };
 	return { error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
 }
 
 /** A JSON answer with its length; `headers` adds to the defaults. */
-export function sendJson(response: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+export function sendJson(
+	response: http.ServerResponse,
+	status: number,
+	body: unknown,
+	headers: http.OutgoingHttpHeaders = {},
+): void {
 	const text = `${JSON.stringify(body)}\n`;
-	response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+	response.writeHead(status, {
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(text),
+		...headers,
+	});
 	response.end(text);
 }

@@ -10,7 +10,10 @@ import { isDefaultSocketFolder } from './socket-path.js';
 
 export interface ControllerOptions {
 	socketPath: string;
-	/** Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload changes nothing. */
+	/**
+	 * Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload
+	 * changes nothing.
+	 */
 	reload?: () => Promise<ReloadResult>;
 }
 
@@ -30,7 +33,8 @@ export async function createController(orchestrator: Orchestrator, options: Cont
 	const context = { orchestrator, ...(options.reload ? { reload: options.reload } : {}) };
 	const server = http.createServer((request, response) => {
 		const target = routeOf(request);
-		if (!target) return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
+		if (!target)
+			return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
 		void answerApi(context, target.route, request).then(({ status, body }) => sendJson(response, status, body));
 	});
 	await new Promise<void>((resolve, reject) => {
@@ -63,7 +67,10 @@ async function prepareSocket(socketPath: string): Promise<void> {
 		try {
 			await mkdir(dir, { mode: 0o700 });
 		} catch (error) {
-			throw new JdcastError('E_CONTROL_SOCKET', `cannot create the socket's folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+			throw new JdcastError(
+				'E_CONTROL_SOCKET',
+				`cannot create the socket's folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+			);
 		}
 		await chmod(dir, 0o700);
 		folder = await lstat(dir);
@@ -71,7 +78,10 @@ async function prepareSocket(socketPath: string): Promise<void> {
 	if (!folder.isDirectory()) throw new JdcastError('E_CONTROL_SOCKET', `${dir} is not a folder`);
 	if (isDefaultSocketFolder(dir)) {
 		if (folder.uid !== process.getuid?.() || (folder.mode & 0o077) !== 0) {
-			throw new JdcastError('E_CONTROL_SOCKET', `${dir} is not yours alone (owner ${folder.uid}, mode ${(folder.mode & 0o777).toString(8)}); remove it or give another --socket`);
+			throw new JdcastError(
+				'E_CONTROL_SOCKET',
+				`${dir} is not yours alone (owner ${folder.uid}, mode ${(folder.mode & 0o777).toString(8)}); remove it or give another --socket`,
+			);
 		}
 	}
 	let existing;
@@ -80,9 +90,16 @@ async function prepareSocket(socketPath: string): Promise<void> {
 	} catch {
 		return;
 	}
-	if (!existing.isSocket()) throw new JdcastError('E_CONTROL_SOCKET', `${socketPath} exists and is not a socket; jdcast leaves it alone: give another --socket`);
+	if (!existing.isSocket())
+		throw new JdcastError(
+			'E_CONTROL_SOCKET',
+			`${socketPath} exists and is not a socket; jdcast leaves it alone: give another --socket`,
+		);
 	if (await accepts({ path: socketPath })) {
-		throw new JdcastError('E_CONTROL_IN_USE', `another jdcast up is already running on ${socketPath}; stop it, or give this one another --socket`);
+		throw new JdcastError(
+			'E_CONTROL_IN_USE',
+			`another jdcast up is already running on ${socketPath}; stop it, or give this one another --socket`,
+		);
 	}
 	await rm(socketPath, { force: true }); // left behind by a jdcast that was killed
 }

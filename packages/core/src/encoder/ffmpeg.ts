@@ -53,7 +53,14 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	} catch (error) {
 		// Out of file descriptors, say: no process, and the supervisor tries again after its wait.
 		const reason = `cannot start ffmpeg: ${error instanceof Error ? error.message : String(error)}`;
-		return { pid: 0, pipes: new Map(), meter: undefined, exited: Promise.resolve({ code: null, signal: null, reason }), stop: async () => {}, kill: () => {} };
+		return {
+			pid: 0,
+			pipes: new Map(),
+			meter: undefined,
+			exited: Promise.resolve({ code: null, signal: null, reason }),
+			stop: async () => {},
+			kill: () => {},
+		};
 	}
 	child.catch(() => {});
 
@@ -84,18 +91,31 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	}));
 
 	const meter = child.stdio[plan.meterFd] as Readable | undefined;
-	return { pid: child.pid ?? 0, pipes, meter, exited, stop: () => terminate(child, 'SIGTERM', 3000), kill: () => void child.kill('SIGKILL') };
+	return {
+		pid: child.pid ?? 0,
+		pipes,
+		meter,
+		exited,
+		stop: () => terminate(child, 'SIGTERM', 3000),
+		kill: () => void child.kill('SIGKILL'),
+	};
 }
 
 /** ffmpeg's last lines, turned into the cause a person can act on. */
 function explain(lines: string[], jack: boolean): string {
 	const text = lines.join('\n');
-	if (/Unable to register as a JACK client|jack_client_open\(\) failed|cannot connect to JACK|server is not running/i.test(text)) {
+	if (
+		/Unable to register as a JACK client|jack_client_open\(\) failed|cannot connect to JACK|server is not running/i.test(
+			text,
+		)
+	) {
 		return 'JACK server not running or not reachable';
 	}
 	// ffmpeg's JACK input reads EIO when the server shuts down under it.
-	if (/JACK server shutdown|jack.*shut ?down|zombified/i.test(text) || (jack && /Input\/output error/.test(text))) return 'JACK server went away';
-	if (/No such file or directory/.test(text)) return lines.find((l) => /No such file/.test(l)) ?? 'input file not found';
+	if (/JACK server shutdown|jack.*shut ?down|zombified/i.test(text) || (jack && /Input\/output error/.test(text)))
+		return 'JACK server went away';
+	if (/No such file or directory/.test(text))
+		return lines.find((l) => /No such file/.test(l)) ?? 'input file not found';
 	if (/Broken pipe/.test(text)) return 'output pipe closed';
 	return lines[lines.length - 1]?.replace(/^\[[^\]]+\]\s*/, '') ?? 'ffmpeg exited';
 }

@@ -31,13 +31,26 @@ export class Tap {
 	 */
 	private readonly joining = new Set<Subscriber>();
 	private readonly rawSubscribers = new Set<RawSubscriber>();
-	private ogg?: { reader: OggPageReader; headers: OggHeaderCache; retagger: OggRetagger; rawHeaders: OggHeaderCache; lastGranule: bigint };
+	private ogg?: {
+		reader: OggPageReader;
+		headers: OggHeaderCache;
+		retagger: OggRetagger;
+		rawHeaders: OggHeaderCache;
+		lastGranule: bigint;
+	};
 	private mp3?: Mp3FrameReader;
 	private wav?: WavFrames;
 
 	constructor(container: Container) {
 		this.container = container;
-		if (container === 'ogg') this.ogg = { reader: new OggPageReader(), headers: new OggHeaderCache(), retagger: new OggRetagger(), rawHeaders: new OggHeaderCache(), lastGranule: 0n };
+		if (container === 'ogg')
+			this.ogg = {
+				reader: new OggPageReader(),
+				headers: new OggHeaderCache(),
+				retagger: new OggRetagger(),
+				rawHeaders: new OggHeaderCache(),
+				lastGranule: 0n,
+			};
 		else if (container === 'mp3') this.mp3 = new Mp3FrameReader();
 		else this.wav = new WavFrames();
 	}
@@ -80,7 +93,10 @@ export class Tap {
 		if (frames.length > 0) for (const subscriber of this.rawSubscribers) subscriber(frames, 0n);
 	}
 
-	/** What a recording needs to open a part mid-stream: the encoder's own header pages, the last position, the PCM format. */
+	/**
+	 * What a recording needs to open a part mid-stream: the encoder's own header pages, the last position,
+	 * the PCM format.
+	 */
 	get streamState(): StreamState {
 		// Read when needed, not now: a part opened before the encoder's first bytes learns them later.
 		const ogg = () => this.ogg;
@@ -91,7 +107,9 @@ export class Tap {
 			},
 			get pcm() {
 				const format = wav()?.format;
-				return format ? { channels: format.channels, sampleRate: format.sampleRate, bitsPerSample: format.bitsPerSample } : undefined;
+				return format
+					? { channels: format.channels, sampleRate: format.sampleRate, bitsPerSample: format.bitsPerSample }
+					: undefined;
 			},
 		};
 	}

@@ -34,4 +34,11 @@ export const bitrateArgs = (e: Encoding): string[] => (e.bitrate ? ['-b:a', `${e
  * it is complete (measured: 1.92 s JACK-to-ear by default, 0.033 s with one 20 ms Opus frame a
  * page). The cost is ~28 bytes of page header and a wake-up of jdcast per page.
  */
-export const oggArgs = (pageMs: number): string[] => ['-f', 'ogg', '-page_duration', String(pageMs * 1000), '-flush_packets', '1'];
+export const oggArgs = (pageMs: number): string[] => [
+	'-f',
+	'ogg',
+	'-page_duration',
+	String(pageMs * 1000),
+	'-flush_packets',
+	'1',
+];

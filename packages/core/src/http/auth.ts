@@ -25,12 +25,24 @@ export function isLoopback(host: string): boolean {
  */
 export function checkHttpAccess(host: string, token: Secret | undefined): void {
 	if (!token) {
-		if (!isLoopback(host)) throw new JdcastError('E_HTTP_TOKEN', `the HTTP side on ${host} would be open to the network: give a token (--http-token-file FILE or JDCAST_HTTP_TOKEN), or bind 127.0.0.1`);
+		if (!isLoopback(host))
+			throw new JdcastError(
+				'E_HTTP_TOKEN',
+				`the HTTP side on ${host} would be open to the network: give a token (--http-token-file FILE or JDCAST_HTTP_TOKEN), or bind 127.0.0.1`,
+			);
 		return;
 	}
 	const value = token.reveal();
-	if (/^\s|\s$|[\u0000-\u001f\u007f]/.test(value)) throw new JdcastError('E_HTTP_TOKEN', 'the HTTP token begins or ends with a space, or holds a control character: such a token cannot be sent in a header');
-	if (value.length < MIN_TOKEN_LENGTH) throw new JdcastError('E_HTTP_TOKEN', `the HTTP token is ${value.length} characters long; use at least ${MIN_TOKEN_LENGTH} (e.g. openssl rand -hex 16)`);
+	if (/^\s|\s$|[\u0000-\u001f\u007f]/.test(value))
+		throw new JdcastError(
+			'E_HTTP_TOKEN',
+			'the HTTP token begins or ends with a space, or holds a control character: such a token cannot be sent in a header',
+		);
+	if (value.length < MIN_TOKEN_LENGTH)
+		throw new JdcastError(
+			'E_HTTP_TOKEN',
+			`the HTTP token is ${value.length} characters long; use at least ${MIN_TOKEN_LENGTH} (e.g. openssl rand -hex 16)`,
+		);
 }
 
 /**
@@ -39,9 +51,15 @@ export function checkHttpAccess(host: string, token: Secret | undefined): void {
  */
 export async function readHttpTokenFile(file: string): Promise<{ token: Secret; warning?: string }> {
 	const read = await readSecretFile(file);
-	if ('problem' in read) throw new JdcastError('E_HTTP_TOKEN', `--http-token-file: ${read.problem.replace('FILE', file)}`);
+	if ('problem' in read)
+		throw new JdcastError('E_HTTP_TOKEN', `--http-token-file: ${read.problem.replace('FILE', file)}`);
 	const mode = (await stat(file)).mode & 0o077;
-	return { token: new Secret(read.value), ...(mode ? { warning: `${file}: the HTTP token is in a file that group or others can read; chmod 600 ${file}` } : {}) };
+	return {
+		token: new Secret(read.value),
+		...(mode
+			? { warning: `${file}: the HTTP token is in a file that group or others can read; chmod 600 ${file}` }
+			: {}),
+	};
 }
 
 /**
@@ -59,14 +77,19 @@ export class HttpAuth {
 
 	constructor(token: Secret | undefined) {
 		this.#token = token ? digest(token.reveal()) : undefined;
-		this.#session = token ? createHmac('sha256', token.reveal()).update('jdcast dashboard session v1').digest('base64url') : undefined;
+		this.#session = token
+			? createHmac('sha256', token.reveal()).update('jdcast dashboard session v1').digest('base64url')
+			: undefined;
 	}
 
 	get required(): boolean {
 		return this.#token !== undefined;
 	}
 
-	/** 'ok', 'denied', 'slow-down' (this client gave a wrong token a moment ago), or 'proxied' (no token, yet forwarded). */
+	/**
+	 * 'ok', 'denied', 'slow-down' (this client gave a wrong token a moment ago), or 'proxied' (no token,
+	 * yet forwarded).
+	 */
 	check(request: http.IncomingMessage): 'ok' | 'denied' | 'slow-down' | 'proxied' {
 		if (!this.#token) {
 			if (forwarded(request)) return 'proxied';
@@ -123,7 +146,12 @@ export function hostIsLocal(host: string | undefined): boolean {
 
 function forwarded(request: http.IncomingMessage): boolean {
 	const h = request.headers;
-	return h.forwarded !== undefined || h['x-forwarded-for'] !== undefined || h['x-forwarded-host'] !== undefined || h['x-real-ip'] !== undefined;
+	return (
+		h.forwarded !== undefined ||
+		h['x-forwarded-for'] !== undefined ||
+		h['x-forwarded-host'] !== undefined ||
+		h['x-real-ip'] !== undefined
+	);
 }
 
 function cookies(header: string | undefined): Record<string, string> {

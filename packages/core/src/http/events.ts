@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator.js';
-import { type JdcastEventMessage } from '../status/types.js';
+import type { JdcastEventMessage } from '../status/types.js';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is not reading: it is dropped (its page reconnects), never waited for. */
@@ -10,8 +10,18 @@ const MAX_BEHIND_BYTES = 1024 * 1024;
  * Server-Sent Events: first the whole status (`{"event":"status",...}`), then every event jdcast
  * emits as `data: {"event", "time", ...payload}`, and a comment line as heartbeat.
  */
-export function streamEvents(orchestrator: Orchestrator, request: http.IncomingMessage, response: http.ServerResponse, onClose: () => void = () => {}): () => void {
-	response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+export function streamEvents(
+	orchestrator: Orchestrator,
+	request: http.IncomingMessage,
+	response: http.ServerResponse,
+	onClose: () => void = () => {},
+): () => void {
+	response.writeHead(200, {
+		'Content-Type': 'text/event-stream; charset=utf-8',
+		'Cache-Control': 'no-store',
+		Connection: 'keep-alive',
+		'X-Accel-Buffering': 'no',
+	});
 	response.socket?.setNoDelay(true);
 	let closed = false;
 	const send = (message: JdcastEventMessage) => {

@@ -18,7 +18,8 @@ export class ListenerHistory {
 	sample(now = Date.now() / 1000): void {
 		for (const [key, profile, output] of this.outputs()) {
 			let series = this.#series.get(key);
-			if (!series) this.#series.set(key, (series = { profile, server: output.server, mount: output.mount, points: [] }));
+			if (!series)
+				this.#series.set(key, (series = { profile, server: output.server, mount: output.mount, points: [] }));
 			series.points.push([Math.round(now), output.listeners]);
 		}
 		for (const [key, series] of this.#series) {
@@ -40,7 +41,9 @@ export class ListenerHistory {
 	}
 
 	private outputs() {
-		return this.orchestrator.status().profiles.flatMap((p) => p.outputs.map((o) => [JSON.stringify([p.name, o.server, o.mount]), p.name, o] as const));
+		return this.orchestrator
+			.status()
+			.profiles.flatMap((p) => p.outputs.map((o) => [JSON.stringify([p.name, o.server, o.mount]), p.name, o] as const));
 	}
 
 	close(): void {

@@ -20,37 +20,122 @@ const LUFS_WINDOWS = [
 	['integrated', 'integratedLufs'],
 ] as const;
 
-const outputs = (read: (o: ProfileStatus['outputs'][number]) => number | null) => (p: ProfileStatus): Sample[] =>
-	p.outputs.flatMap((o) => {
-		const value = read(o);
-		return value === null ? [] : [[{ profile: p.name, server: o.server, mount: o.mount }, value] as Sample];
-	});
+const outputs =
+	(read: (o: ProfileStatus['outputs'][number]) => number | null) =>
+	(p: ProfileStatus): Sample[] =>
+		p.outputs.flatMap((o) => {
+			const value = read(o);
+			return value === null ? [] : [[{ profile: p.name, server: o.server, mount: o.mount }, value] as Sample];
+		});
 
 /** A level in dB where null means digital silence once anything was measured. */
 const db = (value: number | null): number => value ?? -Infinity;
 
 const SPECS: Spec[] = [
-	{ name: 'jdcast_profile_running', help: '1 while the profile runs (encoder up), 0 otherwise', labels: ['profile'], read: (p) => [[{ profile: p.name }, p.state === 'running' ? 1 : 0]] },
-	{ name: 'jdcast_output_up', help: '1 while the output is live (connected, bytes flowing), 0 otherwise', labels: ['profile', 'server', 'mount'], read: outputs((o) => (o.state === 'live' ? 1 : 0)) },
-	{ name: 'jdcast_output_waiting', help: '1 while a shared mount waits for its turn (another source holds it): not a fault', labels: ['profile', 'server', 'mount'], read: outputs((o) => (o.state === 'waiting' ? 1 : 0)) },
-	{ name: 'jdcast_output_bytes_total', help: 'Bytes sent to the server', labels: ['profile', 'server', 'mount'], counter: true, read: outputs((o) => o.bytesSent) },
-	{ name: 'jdcast_output_reconnects_total', help: 'Connection attempts after the first', labels: ['profile', 'server', 'mount'], counter: true, read: outputs((o) => o.reconnects) },
-	{ name: 'jdcast_output_listeners', help: "Listeners on the mount, from the server's status page", labels: ['profile', 'server', 'mount'], read: outputs((o) => o.listeners) },
-	{ name: 'jdcast_encoder_restarts_total', help: 'Times the encoder was restarted', labels: ['profile'], counter: true, read: (p) => [[{ profile: p.name }, p.encoder.restarts]] },
-	{ name: 'jdcast_encoder_xruns_total', help: "Audio lost before encoding, as ffmpeg's JACK input reported it", labels: ['profile'], counter: true, read: (p) => [[{ profile: p.name }, p.encoder.xruns]] },
-	{ name: 'jdcast_input_peak_dbfs', help: 'Sample peak over the last 400 ms per channel, dBFS', labels: ['profile', 'channel'], read: (p) => (p.audio?.peakDb ?? []).map((v, i) => [{ profile: p.name, channel: String(i + 1) }, db(v)]) },
-	{ name: 'jdcast_input_rms_dbfs', help: 'RMS over the last 400 ms per channel, dBFS', labels: ['profile', 'channel'], read: (p) => (p.audio?.rmsDb ?? []).map((v, i) => [{ profile: p.name, channel: String(i + 1) }, db(v)]) },
+	{
+		name: 'jdcast_profile_running',
+		help: '1 while the profile runs (encoder up), 0 otherwise',
+		labels: ['profile'],
+		read: (p) => [[{ profile: p.name }, p.state === 'running' ? 1 : 0]],
+	},
+	{
+		name: 'jdcast_output_up',
+		help: '1 while the output is live (connected, bytes flowing), 0 otherwise',
+		labels: ['profile', 'server', 'mount'],
+		read: outputs((o) => (o.state === 'live' ? 1 : 0)),
+	},
+	{
+		name: 'jdcast_output_waiting',
+		help: '1 while a shared mount waits for its turn (another source holds it): not a fault',
+		labels: ['profile', 'server', 'mount'],
+		read: outputs((o) => (o.state === 'waiting' ? 1 : 0)),
+	},
+	{
+		name: 'jdcast_output_bytes_total',
+		help: 'Bytes sent to the server',
+		labels: ['profile', 'server', 'mount'],
+		counter: true,
+		read: outputs((o) => o.bytesSent),
+	},
+	{
+		name: 'jdcast_output_reconnects_total',
+		help: 'Connection attempts after the first',
+		labels: ['profile', 'server', 'mount'],
+		counter: true,
+		read: outputs((o) => o.reconnects),
+	},
+	{
+		name: 'jdcast_output_listeners',
+		help: "Listeners on the mount, from the server's status page",
+		labels: ['profile', 'server', 'mount'],
+		read: outputs((o) => o.listeners),
+	},
+	{
+		name: 'jdcast_encoder_restarts_total',
+		help: 'Times the encoder was restarted',
+		labels: ['profile'],
+		counter: true,
+		read: (p) => [[{ profile: p.name }, p.encoder.restarts]],
+	},
+	{
+		name: 'jdcast_encoder_xruns_total',
+		help: "Audio lost before encoding, as ffmpeg's JACK input reported it",
+		labels: ['profile'],
+		counter: true,
+		read: (p) => [[{ profile: p.name }, p.encoder.xruns]],
+	},
+	{
+		name: 'jdcast_input_peak_dbfs',
+		help: 'Sample peak over the last 400 ms per channel, dBFS',
+		labels: ['profile', 'channel'],
+		read: (p) => (p.audio?.peakDb ?? []).map((v, i) => [{ profile: p.name, channel: String(i + 1) }, db(v)]),
+	},
+	{
+		name: 'jdcast_input_rms_dbfs',
+		help: 'RMS over the last 400 ms per channel, dBFS',
+		labels: ['profile', 'channel'],
+		read: (p) => (p.audio?.rmsDb ?? []).map((v, i) => [{ profile: p.name, channel: String(i + 1) }, db(v)]),
+	},
 	{
 		name: 'jdcast_input_lufs',
 		help: 'EBU R128 loudness, LUFS',
 		labels: ['profile', 'window'],
-		read: (p) => (p.audio ? LUFS_WINDOWS.map(([window, key]) => [{ profile: p.name, window }, db(p.audio![key])] as Sample) : []),
+		read: (p) =>
+			p.audio ? LUFS_WINDOWS.map(([window, key]) => [{ profile: p.name, window }, db(p.audio![key])] as Sample) : [],
 	},
-	{ name: 'jdcast_input_true_peak_dbtp', help: 'Highest true peak since the start, dBTP', labels: ['profile'], read: (p) => (p.audio ? [[{ profile: p.name }, db(p.audio.truePeakDb)]] : []) },
-	{ name: 'jdcast_input_silent', help: '1 during dead air (every channel below the silence threshold long enough)', labels: ['profile'], read: (p) => (p.audio ? [[{ profile: p.name }, p.audio.silent ? 1 : 0]] : []) },
-	{ name: 'jdcast_input_clips_total', help: 'Samples at full scale since the start', labels: ['profile'], counter: true, read: (p) => (p.audio ? [[{ profile: p.name }, p.audio.clips]] : []) },
-	{ name: 'jdcast_recording_bytes_total', help: 'Bytes written to the recording, all its files', labels: ['profile', 'recording'], counter: true, read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.bytes]) },
-	{ name: 'jdcast_recording_lost_seconds_total', help: 'Seconds of audio lost to disk failures', labels: ['profile', 'recording'], counter: true, read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.lostSeconds]) },
+	{
+		name: 'jdcast_input_true_peak_dbtp',
+		help: 'Highest true peak since the start, dBTP',
+		labels: ['profile'],
+		read: (p) => (p.audio ? [[{ profile: p.name }, db(p.audio.truePeakDb)]] : []),
+	},
+	{
+		name: 'jdcast_input_silent',
+		help: '1 during dead air (every channel below the silence threshold long enough)',
+		labels: ['profile'],
+		read: (p) => (p.audio ? [[{ profile: p.name }, p.audio.silent ? 1 : 0]] : []),
+	},
+	{
+		name: 'jdcast_input_clips_total',
+		help: 'Samples at full scale since the start',
+		labels: ['profile'],
+		counter: true,
+		read: (p) => (p.audio ? [[{ profile: p.name }, p.audio.clips]] : []),
+	},
+	{
+		name: 'jdcast_recording_bytes_total',
+		help: 'Bytes written to the recording, all its files',
+		labels: ['profile', 'recording'],
+		counter: true,
+		read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.bytes]),
+	},
+	{
+		name: 'jdcast_recording_lost_seconds_total',
+		help: 'Seconds of audio lost to disk failures',
+		labels: ['profile', 'recording'],
+		counter: true,
+		read: (p) => p.recordings.map((r) => [{ profile: p.name, recording: r.name }, r.lostSeconds]),
+	},
 ];
 
 /** Node's process metrics, registered once per process: their monitors live as long as it does. */

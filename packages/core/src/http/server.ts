@@ -31,14 +31,18 @@ export interface HttpServer {
 }
 
 const MAX_EVENT_STREAMS = 64;
-/** Connections at once: a flood of idle ones must never take the descriptors jdcast needs for its streams and encoders. */
+/**
+ * Connections at once: a flood of idle ones must never take the descriptors jdcast needs for its
+ * streams and encoders.
+ */
 const MAX_CONNECTIONS = 256;
 const SECURITY_HEADERS = {
 	'X-Content-Type-Options': 'nosniff',
 	'Referrer-Policy': 'no-referrer',
 	'X-Frame-Options': 'DENY',
 	// The players fetch the mounts from the Icecast servers, wherever they are; nothing else leaves.
-	'Content-Security-Policy': "default-src 'self'; media-src http: https:; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+	'Content-Security-Policy':
+		"default-src 'self'; media-src http: https:; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
 };
 const TEXT = 'text/plain; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
@@ -62,7 +66,8 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 		const token = new URLSearchParams(await readBody(request, 4096)).get('token') ?? '';
 		const verdict = auth.tryToken(request, token);
 		if (verdict === 'slow-down') return sendText(response, 429, TEXT, 'too many tries; wait a second\n');
-		if (verdict !== 'ok') return sendText(response, 401, HTML, loginHtml.replace('<p class="problem" hidden>', '<p class="problem">'));
+		if (verdict !== 'ok')
+			return sendText(response, 401, HTML, loginHtml.replace('<p class="problem" hidden>', '<p class="problem">'));
 		response.writeHead(303, { Location: '/', 'Set-Cookie': auth.sessionCookie(request), 'Content-Length': 0 });
 		response.end();
 	};
@@ -70,12 +75,19 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 	const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 		const target = routeOf(request);
-		if (!target) return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
+		if (!target)
+			return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
 		// HEAD is GET without the body (Node leaves the body out), for monitors that ask with it.
 		const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
 		const { path } = target;
 		const route = `${method} ${path}`;
-		if (method === 'POST' && !sameOrigin(request)) return sendJson(response, 403, { error: { code: 'E_ORIGIN', message: 'this request comes from another site; only the dashboard itself may change things' } });
+		if (method === 'POST' && !sameOrigin(request))
+			return sendJson(response, 403, {
+				error: {
+					code: 'E_ORIGIN',
+					message: 'this request comes from another site; only the dashboard itself may change things',
+				},
+			});
 		// The style sheet is the login page's too, and holds nothing to hide.
 		if (route === 'GET /app.css') return sendText(response, 200, 'text/css; charset=utf-8', dashboardCss);
 		if (path === '/login' && auth.required) {
@@ -100,7 +112,10 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 				return sendJson(response, 200, { intervalSeconds: history.intervalSeconds, mounts: history.series });
 			case 'GET /api/events': {
 				if (request.method === 'HEAD') return sendText(response, 200, 'text/event-stream; charset=utf-8', '');
-				if (streams.size >= MAX_EVENT_STREAMS) return sendJson(response, 503, { error: { code: 'E_BUSY', message: `already ${MAX_EVENT_STREAMS} event streams open` } });
+				if (streams.size >= MAX_EVENT_STREAMS)
+					return sendJson(response, 503, {
+						error: { code: 'E_BUSY', message: `already ${MAX_EVENT_STREAMS} event streams open` },
+					});
 				const close = streamEvents(orchestrator, request, response, () => streams.delete(close));
 				streams.add(close);
 				return;
@@ -110,25 +125,43 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 			const { status, body } = await answerApi(api, `${method} ${path.slice('/api'.length)}`, request);
 			return sendJson(response, status, body);
 		}
-		return sendJson(response, 404, { error: { code: 'E_NOT_FOUND', message: `no page ${path.slice(0, 200)}; try / (dashboard), /api/status, /api/events, /metrics, /healthz` } });
+		return sendJson(response, 404, {
+			error: {
+				code: 'E_NOT_FOUND',
+				message: `no page ${path.slice(0, 200)}; try / (dashboard), /api/status, /api/events, /metrics, /healthz`,
+			},
+		});
 	};
 
-	const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5000, connectionsCheckingInterval: 2000 }, (request, response) => {
-		handle(request, response).catch((error: unknown) => {
-			if (!response.headersSent) sendJson(response, statusOf(error), errorBody(error));
-			else response.destroy();
-		});
-	});
+	const server = http.createServer(
+		{ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5000, connectionsCheckingInterval: 2000 },
+		(request, response) => {
+			handle(request, response).catch((error: unknown) => {
+				if (!response.headersSent) sendJson(response, statusOf(error), errorBody(error));
+				else response.destroy();
+			});
+		},
+	);
 	server.maxConnections = MAX_CONNECTIONS;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', (error: NodeJS.ErrnoException) => {
 			history.close();
-			reject(new JdcastError('E_HTTP_LISTEN', `cannot serve HTTP on ${host}:${options.port}: ${error.code === 'EADDRINUSE' ? 'the port is taken' : error.code === 'EACCES' ? 'not allowed (ports below 1024 need privileges)' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : (error.code ?? error.message)}`));
+			reject(
+				new JdcastError(
+					'E_HTTP_LISTEN',
+					`cannot serve HTTP on ${host}:${options.port}: ${error.code === 'EADDRINUSE' ? 'the port is taken' : error.code === 'EACCES' ? 'not allowed (ports below 1024 need privileges)' : error.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : (error.code ?? error.message)}`,
+				),
+			);
 		});
 		server.listen(options.port, host, () => resolve());
 	});
 	const address = server.address() as AddressInfo;
-	const shownHost = host === '0.0.0.0' || host === '::' ? os.hostname() : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	const shownHost =
+		host === '0.0.0.0' || host === '::'
+			? os.hostname()
+			: address.family === 'IPv6'
+				? `[${address.address}]`
+				: address.address;
 	return {
 		url: `http://${shownHost}:${address.port}/`,
 		close: async () => {
@@ -142,18 +175,51 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 }
 
 /** A request the rules turn away: the login page for a browser, one sentence for a program. */
-function refuse(request: http.IncomingMessage, response: http.ServerResponse, verdict: 'denied' | 'slow-down' | 'proxied', tokenRequired: boolean, route: string): void {
-	if (verdict === 'slow-down') return sendJson(response, 429, { error: { code: 'E_SLOW_DOWN', message: 'a wrong token was given from here a moment ago; wait a second' } });
-	if (verdict === 'proxied') return sendJson(response, 403, { error: { code: 'E_PROXY', message: 'this request came through a proxy, from anywhere: behind a proxy the HTTP side needs a token (--http-token-file)' } });
-	if (!tokenRequired) return sendJson(response, 403, { error: { code: 'E_HOST', message: 'the Host header does not name this machine' } });
+function refuse(
+	request: http.IncomingMessage,
+	response: http.ServerResponse,
+	verdict: 'denied' | 'slow-down' | 'proxied',
+	tokenRequired: boolean,
+	route: string,
+): void {
+	if (verdict === 'slow-down')
+		return sendJson(response, 429, {
+			error: { code: 'E_SLOW_DOWN', message: 'a wrong token was given from here a moment ago; wait a second' },
+		});
+	if (verdict === 'proxied')
+		return sendJson(response, 403, {
+			error: {
+				code: 'E_PROXY',
+				message:
+					'this request came through a proxy, from anywhere: behind a proxy the HTTP side needs a token (--http-token-file)',
+			},
+		});
+	if (!tokenRequired)
+		return sendJson(response, 403, {
+			error: { code: 'E_HOST', message: 'the Host header does not name this machine' },
+		});
 	if (route === 'GET /' || route === 'GET /index.html') {
 		response.writeHead(303, { Location: '/login', 'Content-Length': 0 });
 		return void response.end();
 	}
-	sendJson(response, 401, { error: { code: 'E_UNAUTHORIZED', message: 'this needs the token: Authorization: Bearer TOKEN, or log in at /login' } }, { 'WWW-Authenticate': 'Bearer' });
+	sendJson(
+		response,
+		401,
+		{
+			error: {
+				code: 'E_UNAUTHORIZED',
+				message: 'this needs the token: Authorization: Bearer TOKEN, or log in at /login',
+			},
+		},
+		{ 'WWW-Authenticate': 'Bearer' },
+	);
 }
 
 function sendText(response: http.ServerResponse, status: number, type: string, text: string): void {
-	response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache' });
+	response.writeHead(status, {
+		'Content-Type': type,
+		'Content-Length': Buffer.byteLength(text),
+		'Cache-Control': 'no-cache',
+	});
 	response.end(text);
 }

@@ -74,16 +74,30 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 	let child: ResultPromise | undefined;
 	const launch = async () => {
 		// As root, icecast2 must not stay root (it refuses to): it starts as nobody, set by setpriv.
-		const [file, args] = dieWithParent(command, ['-c', config], runsAsRoot() ? { asUser: { user: 'nobody', group: 'nogroup' } } : {});
+		const [file, args] = dieWithParent(
+			command,
+			['-c', config],
+			runsAsRoot() ? { asUser: { user: 'nobody', group: 'nogroup' } } : {},
+		);
 		// Its own process group (a terminal's Ctrl-C reaches jdcast alone, which stops the streams
 		// before their server), and none of jdcast's variables: it runs as nobody, whose other
 		// processes could read its environment.
-		child = execa(file, args, { stdio: 'ignore', reject: false, detached: true, env: childEnvironment(), extendEnv: false });
+		child = execa(file, args, {
+			stdio: 'ignore',
+			reject: false,
+			detached: true,
+			env: childEnvironment(),
+			extendEnv: false,
+		});
 		child.catch(() => {});
 		await untilReady(child, () => accepts({ host: '127.0.0.1', port: options.port }), {
 			what: `icecast2 to listen on 127.0.0.1:${options.port}`,
 			intervalMs: 25,
-			exited: () => new JdcastError('E_ICECAST_EMBEDDED', `icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`),
+			exited: () =>
+				new JdcastError(
+					'E_ICECAST_EMBEDDED',
+					`icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`,
+				),
 		});
 	};
 	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal, 400);
@@ -134,7 +148,9 @@ function runsAsRoot(): boolean {
 	return process.getuid?.() === 0;
 }
 
-function icecastConfig(o: EmbeddedIcecastOptions & { sourcePassword: string; adminPassword: string; logs: string }): string {
+function icecastConfig(
+	o: EmbeddedIcecastOptions & { sourcePassword: string; adminPassword: string; logs: string },
+): string {
 	// Without setpriv, icecast2 itself switches from root to nobody (changeowner).
 	const changeOwner = runsAsRoot() && !onPath('setpriv');
 	return `<icecast>

@@ -62,14 +62,26 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	) {
 		super();
 		socket.on('error', (error: NodeJS.ErrnoException) => this.finish(fromSocketError(error, options)));
-		socket.on('close', () => this.finish(new IcecastError('E_ICECAST_CLOSED', `${options.host}:${options.port} closed the connection for ${options.mount}`)));
+		socket.on('close', () =>
+			this.finish(
+				new IcecastError(
+					'E_ICECAST_CLOSED',
+					`${options.host}:${options.port} closed the connection for ${options.mount}`,
+				),
+			),
+		);
 		socket.on('data', () => {}); // Icecast says nothing more; keep the socket flowing.
 	}
 
 	static open(options: SourceConnectionOptions): Promise<SourceConnection> {
 		return new Promise((resolve, reject) => {
 			const socket = options.tls
-				? tls.connect({ host: options.host, port: options.port, servername: net.isIP(options.host) ? undefined : options.host, ...(options.ca === undefined ? {} : { ca: options.ca }) })
+				? tls.connect({
+						host: options.host,
+						port: options.port,
+						servername: net.isIP(options.host) ? undefined : options.host,
+						...(options.ca === undefined ? {} : { ca: options.ca }),
+					})
 				: net.connect({ host: options.host, port: options.port });
 			let settled = false;
 			let answer = Buffer.alloc(0);
@@ -91,8 +103,14 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 				() =>
 					settle(
 						options.tls && !secured
-							? new IcecastError('E_ICECAST_TLS', `${options.host}:${options.port} did not complete a TLS handshake within ${options.answerTimeoutMs / 1000} s: is this its TLS port, or is tls not meant?`)
-							: new IcecastError('E_ICECAST_TIMEOUT', `${options.host}:${options.port} did not answer within ${options.answerTimeoutMs / 1000} s`),
+							? new IcecastError(
+									'E_ICECAST_TLS',
+									`${options.host}:${options.port} did not complete a TLS handshake within ${options.answerTimeoutMs / 1000} s: is this its TLS port, or is tls not meant?`,
+								)
+							: new IcecastError(
+									'E_ICECAST_TIMEOUT',
+									`${options.host}:${options.port} did not answer within ${options.answerTimeoutMs / 1000} s`,
+								),
 					),
 				options.answerTimeoutMs,
 			);
@@ -109,11 +127,19 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 				answer = Buffer.concat([answer, chunk]);
 				// A server that says something, but not HTTP (nor ICY): no use waiting for the timeout.
 				if (answer.length >= 5 && !/^(HTTP\/|ICY )/.test(answer.toString('latin1', 0, 5))) {
-					return settle(new IcecastError('E_ICECAST_HTTP', `${options.host}:${options.port} did not answer as an Icecast server does (no HTTP/ICE answer)`));
+					return settle(
+						new IcecastError(
+							'E_ICECAST_HTTP',
+							`${options.host}:${options.port} did not answer as an Icecast server does (no HTTP/ICE answer)`,
+						),
+					);
 				}
 				const parsed = parseAnswer(answer);
 				if (parsed === undefined) {
-					if (answer.length > MAX_ANSWER_BYTES) settle(new IcecastError('E_ICECAST_HTTP', `${options.host}:${options.port} sent an answer that is not HTTP`));
+					if (answer.length > MAX_ANSWER_BYTES)
+						settle(
+							new IcecastError('E_ICECAST_HTTP', `${options.host}:${options.port} sent an answer that is not HTTP`),
+						);
 					return;
 				}
 				if (parsed.status === 200) return settle('live');
@@ -123,7 +149,14 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 			});
 			socket.on('end', () => {
 				const parsed = parseAnswer(answer);
-				settle(parsed ? fromStatus(parsed.status, parsed.body.toString('utf8'), options) : new IcecastError('E_ICECAST_CLOSED', `${options.host}:${options.port} closed the connection without an answer`));
+				settle(
+					parsed
+						? fromStatus(parsed.status, parsed.body.toString('utf8'), options)
+						: new IcecastError(
+								'E_ICECAST_CLOSED',
+								`${options.host}:${options.port} closed the connection without an answer`,
+							),
+				);
 			});
 		});
 	}
@@ -137,7 +170,12 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	write(unit: Buffer): boolean {
 		if (this.closed) return false;
 		if (this.socket.writableLength > this.options.maxQueuedBytes) {
-			this.finish(new IcecastError('E_ICECAST_STALLED', `${this.options.host}:${this.options.port} stopped taking data for ${this.options.mount} (${Math.round(this.socket.writableLength / 1024)} KiB waiting)`));
+			this.finish(
+				new IcecastError(
+					'E_ICECAST_STALLED',
+					`${this.options.host}:${this.options.port} stopped taking data for ${this.options.mount} (${Math.round(this.socket.writableLength / 1024)} KiB waiting)`,
+				),
+			);
 			return false;
 		}
 		this.socket.write(unit);
@@ -163,7 +201,12 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 		if (waitingSince === undefined || now - waitingSince <= SLOW_AFTER_MS) return;
 		const { host, port, mount } = this.options;
 		const waiting = this.written - acknowledged;
-		this.finish(new IcecastError('E_ICECAST_SLOW', `${host}:${port} takes ${mount} slower than it is produced: ${Math.round(waiting / 1024)} KiB sent over ${Math.round((now - waitingSince) / 1000)} s not yet taken`));
+		this.finish(
+			new IcecastError(
+				'E_ICECAST_SLOW',
+				`${host}:${port} takes ${mount} slower than it is produced: ${Math.round(waiting / 1024)} KiB sent over ${Math.round((now - waitingSince) / 1000)} s not yet taken`,
+			),
+		);
 	}
 
 	/** Ends the stream cleanly (the mount goes away on the server). */
@@ -185,7 +228,11 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 
 function requestHead(o: SourceConnectionOptions): string {
 	const host = o.port === (o.tls ? 443 : 80) ? o.host : `${o.host}:${o.port}`;
-	const lines = [`PUT ${encodeURI(o.mount)} HTTP/1.1`, `Host: ${host}`, ...Object.entries(o.headers).map(([k, v]) => `${k}: ${v}`)];
+	const lines = [
+		`PUT ${encodeURI(o.mount)} HTTP/1.1`,
+		`Host: ${host}`,
+		...Object.entries(o.headers).map(([k, v]) => `${k}: ${v}`),
+	];
 	return `${lines.join('\r\n')}\r\n\r\n`;
 }
 

@@ -21,6 +21,7 @@ export async function trustedCa(server: Pick<ServerConfig, 'name' | 'tlsCa'>): P
 		const { kind, reason } = error as SmallFileError;
 		throw fail(kind === 'too-large' ? `${reason}: not a CA certificate` : reason);
 	}
-	if (!text.includes('-----BEGIN CERTIFICATE-----')) throw fail('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
+	if (!text.includes('-----BEGIN CERTIFICATE-----'))
+		throw fail('holds no PEM certificate (-----BEGIN CERTIFICATE-----)');
 	return text;
 }

@@ -12,7 +12,10 @@ export interface JackPort {
 /** The JACK server a command talks to: the named one, or the environment's default. */
 /** The environment of a JACK tool: the basics and JACK's variables only (no password variable). */
 export function jackEnv(server: string | undefined): { env: Record<string, string>; extendEnv: false } {
-	return { env: childEnvironment({ JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }), extendEnv: false };
+	return {
+		env: childEnvironment({ JACK_NO_START_SERVER: '1', ...(server ? { JACK_DEFAULT_SERVER: server } : {}) }),
+		extendEnv: false,
+	};
 }
 
 /** Every port with its connections, in JACK's order; undefined when the server is not running. */
@@ -31,7 +34,13 @@ export async function readGraph(server: string | undefined): Promise<JackPort[] 
 			ports[ports.length - 1]?.connections.push(line.trim());
 		} else if (line.trim()) {
 			const name = line.trim();
-			ports.push({ name, client: name.slice(0, name.indexOf(':')), direction: 'output', audio: false, connections: [] });
+			ports.push({
+				name,
+				client: name.slice(0, name.indexOf(':')),
+				direction: 'output',
+				audio: false,
+				connections: [],
+			});
 		}
 	}
 	return ports;

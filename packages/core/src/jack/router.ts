@@ -73,10 +73,12 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		this.clientPresent = true;
 
 		const wanted: [string, string][] = [];
-		for (const pair of this.remembered.values()) if (appeared || appearedClients.has(clientOf(pair[0]))) wanted.push(pair);
+		for (const pair of this.remembered.values())
+			if (appeared || appearedClients.has(clientOf(pair[0]))) wanted.push(pair);
 		for (const rule of this.input.connect) {
 			if ('from' in rule) {
-				if (appeared || appearedClients.has(clientOf(rule.from))) wanted.push([rule.from, `${this.input.client}:${rule.to}`]);
+				if (appeared || appearedClients.has(clientOf(rule.from)))
+					wanted.push([rule.from, `${this.input.client}:${rule.to}`]);
 			} else if (appeared || appearedClients.has(rule.client)) {
 				wanted.push(...clientPairs(graph, rule.client, ours));
 			}

@@ -72,7 +72,11 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	 * itself be reconnecting to a JACK server that just came back.
 	 */
 	clientStarting(gaveUp: () => boolean): void {
-		void waitFor(async () => gaveUp() || this.stopped || (await this.refresh()), { timeoutMs: 10_000, intervalMs: 100, what: 'the JACK client' }).catch(() => {});
+		void waitFor(async () => gaveUp() || this.stopped || (await this.refresh()), {
+			timeoutMs: 10_000,
+			intervalMs: 100,
+			what: 'the JACK client',
+		}).catch(() => {});
 	}
 
 	/** Whether the JACK server answered at the last look (`refresh` looks again). */

@@ -22,12 +22,25 @@ export interface DummyJack {
  * tests. Clients reach it with JACK_DEFAULT_SERVER=name. Not realtime: a realtime dummy server
  * on a busy machine zombifies clients that miss a cycle (the test signal went silent).
  */
-export async function startDummyJack(name: string, options: { rate?: number; period?: number } = {}): Promise<DummyJack> {
+export async function startDummyJack(
+	name: string,
+	options: { rate?: number; period?: number } = {},
+): Promise<DummyJack> {
 	let child: ResultPromise | undefined;
 	let stderr = '';
 	const launch = async () => {
 		stderr = '';
-		const [file, args] = dieWithParent('jackd', ['--no-realtime', '-n', name, '-d', 'dummy', '-r', String(options.rate ?? 48000), '-p', String(options.period ?? 1024)]);
+		const [file, args] = dieWithParent('jackd', [
+			'--no-realtime',
+			'-n',
+			name,
+			'-d',
+			'dummy',
+			'-r',
+			String(options.rate ?? 48000),
+			'-p',
+			String(options.period ?? 1024),
+		]);
 		child = execa(file, args, {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			buffer: false,
@@ -64,8 +77,12 @@ export async function startDummyJack(name: string, options: { rate?: number; per
 
 /** jackd's own reason, without its banner and buffer chatter. */
 function whyJackdExited(stderr: string): string {
-	const noise = /^(jackdmp|Copyright|jackdmp comes|This is free|under certain|no message buffer|JACK server starting|self-connect-mode)/;
-	const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !noise.test(l));
+	const noise =
+		/^(jackdmp|Copyright|jackdmp comes|This is free|under certain|no message buffer|JACK server starting|self-connect-mode)/;
+	const lines = stderr
+		.split('\n')
+		.map((l) => l.trim())
+		.filter((l) => l && !noise.test(l));
 	return lines.length ? `: ${lines.slice(-2).join('; ')}` : '';
 }
 
@@ -95,7 +112,9 @@ async function removeLeftovers(name: string): Promise<void> {
  * A test signal in the JACK graph: `jack_simple_client` (from jackd2) registers
  * `jack_simple_client:output1/2` and plays a sine. Returns a function that stops it.
  */
-export async function startTestSignal(server: string | undefined): Promise<{ client: string; stop: () => Promise<void> }> {
+export async function startTestSignal(
+	server: string | undefined,
+): Promise<{ client: string; stop: () => Promise<void> }> {
 	// KILL: jack_simple_client closes its JACK client on SIGTERM, and hangs there when jackd went first.
 	const [file, args] = dieWithParent('jack_simple_client', [], { signal: 'KILL' });
 	const child = execa(file, args, { ...jackEnv(server), stdio: 'ignore', reject: false, detached: true });

@@ -33,7 +33,14 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 		if (this.child) return;
 		// jack_evmon ignores SIGTERM: only SIGKILL ends it.
 		const [file, args] = dieWithParent('stdbuf', ['-oL', 'jack_evmon'], { signal: 'KILL' });
-		const child = execa(file, args, { ...jackEnv(this.server), reject: false, buffer: false, stdin: 'ignore', stderr: 'ignore', detached: true });
+		const child = execa(file, args, {
+			...jackEnv(this.server),
+			reject: false,
+			buffer: false,
+			stdin: 'ignore',
+			stderr: 'ignore',
+			detached: true,
+		});
 		this.child = child;
 		child.catch(() => {});
 		const lines = createInterface({ input: child.stdout! });

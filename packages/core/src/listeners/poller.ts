@@ -16,12 +16,18 @@ export interface ListenerCounts {
  * Listener counts of every mount on one server, from its public `/status-json.xsl` (no
  * credentials). A single mount is an object there, several an array.
  */
-export async function fetchListenerCounts(server: Pick<ServerConfig, 'name' | 'host' | 'port' | 'tls' | 'tlsCa'>): Promise<ListenerCounts> {
+export async function fetchListenerCounts(
+	server: Pick<ServerConfig, 'name' | 'host' | 'port' | 'tls' | 'tlsCa'>,
+): Promise<ListenerCounts> {
 	const { got } = await import('got');
 	try {
 		const ca = await trustedCa(server);
 		const https = ca === undefined ? {} : { https: { certificateAuthority: ca } };
-		const status = await got(`${server.tls ? 'https' : 'http'}://${server.host}:${server.port}/status-json.xsl`, { timeout: { request: 2000 }, retry: { limit: 0 }, ...https }).json<{ icestats?: { source?: IcecastSource | IcecastSource[] } }>();
+		const status = await got(`${server.tls ? 'https' : 'http'}://${server.host}:${server.port}/status-json.xsl`, {
+			timeout: { request: 2000 },
+			retry: { limit: 0 },
+			...https,
+		}).json<{ icestats?: { source?: IcecastSource | IcecastSource[] } }>();
 		const sources = status.icestats?.source;
 		const list = Array.isArray(sources) ? sources : sources ? [sources] : [];
 		const counts = new Map<string, number>();
@@ -35,6 +41,9 @@ export async function fetchListenerCounts(server: Pick<ServerConfig, 'name' | 'h
 		}
 		return { counts };
 	} catch (error) {
-		return { counts: undefined, error: `listener counts from ${server.host}:${server.port} unavailable: ${(error as { code?: string }).code ?? (error as Error).message}` };
+		return {
+			counts: undefined,
+			error: `listener counts from ${server.host}:${server.port} unavailable: ${(error as { code?: string }).code ?? (error as Error).message}`,
+		};
 	}
 }

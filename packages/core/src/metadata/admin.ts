@@ -34,13 +34,24 @@ export async function updateAdminMetadata(target: AdminTarget, song: string): Pr
 					retry: { limit: 0 },
 					...(target.ca === undefined ? {} : { https: { certificateAuthority: target.ca } }),
 				}).text();
-				if (!/successful/i.test(body)) throw new IcecastError('E_ICECAST_HTTP', `${where} did not take the metadata: ${serverSaid(body)}`);
+				if (!/successful/i.test(body))
+					throw new IcecastError('E_ICECAST_HTTP', `${where} did not take the metadata: ${serverSaid(body)}`);
 			} catch (error) {
 				if (error instanceof HTTPError && error.response.statusCode === 401) {
-					throw new AbortError(new IcecastError('E_ICECAST_AUTH', `wrong credentials for metadata: ${where} refused user "${target.user}" (401)`));
+					throw new AbortError(
+						new IcecastError(
+							'E_ICECAST_AUTH',
+							`wrong credentials for metadata: ${where} refused user "${target.user}" (401)`,
+						),
+					);
 				}
-				if (error instanceof HTTPError) throw new IcecastError('E_ICECAST_HTTP', `${where} answered ${error.response.statusCode} to the metadata update`);
-				if (error instanceof RequestError) throw new IcecastError('E_ICECAST_RESET', `metadata update to ${where} failed: ${error.code}`);
+				if (error instanceof HTTPError)
+					throw new IcecastError(
+						'E_ICECAST_HTTP',
+						`${where} answered ${error.response.statusCode} to the metadata update`,
+					);
+				if (error instanceof RequestError)
+					throw new IcecastError('E_ICECAST_RESET', `metadata update to ${where} failed: ${error.code}`);
 				throw error;
 			}
 		},

@@ -18,7 +18,11 @@ export interface NowPlayingFollower {
  * away (playback stopped). Polled (a player may replace the file rather than write it in place);
  * a file caught half-written is read again at the next poll.
  */
-export function followNowPlayingFile(file: string, onChange: (metadata: Metadata | null) => void, onProblem: (message: string) => void = () => {}): NowPlayingFollower {
+export function followNowPlayingFile(
+	file: string,
+	onChange: (metadata: Metadata | null) => void,
+	onProblem: (message: string) => void = () => {},
+): NowPlayingFollower {
 	let last: string | undefined;
 	let closed = false;
 	let reading = false;
@@ -47,7 +51,8 @@ export function followNowPlayingFile(file: string, onChange: (metadata: Metadata
 		}
 	};
 	const changed = (current: Stats, previous: Stats) => {
-		if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino || current.size !== previous.size) void check();
+		if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino || current.size !== previous.size)
+			void check();
 	};
 	watchFile(file, { interval: POLL_MS, persistent: false }, changed);
 	void check();
@@ -71,7 +76,13 @@ async function readTrack(file: string): Promise<Metadata | null | undefined> {
 	} catch (error) {
 		const { kind, reason } = error as SmallFileError;
 		if (kind === 'ENOENT') return null;
-		throw new Error(kind === 'too-large' ? `${reason}: not a track's description` : kind === 'not-file' ? 'not a regular file' : reason);
+		throw new Error(
+			kind === 'too-large'
+				? `${reason}: not a track's description`
+				: kind === 'not-file'
+					? 'not a regular file'
+					: reason,
+		);
 	}
 	try {
 		return trackOf(JSON.parse(bytes.toString('utf8')));

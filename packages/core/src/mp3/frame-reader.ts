@@ -1,7 +1,11 @@
 const BITRATES_V1_L3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const BITRATES_V2_L3 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 /** Sample rates by MPEG version (3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5) and rate index. */
-export const RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+export const RATES: Record<number, number[]> = {
+	3: [44100, 48000, 32000],
+	2: [22050, 24000, 16000],
+	0: [11025, 12000, 8000],
+};
 
 /** The length of the MPEG layer III frame whose header starts at `offset`, or 0 when none does. */
 export function frameLength(buffer: Buffer, offset: number): number {
@@ -37,7 +41,10 @@ export class Mp3FrameReader {
 		let offset = 0;
 		while (buffer.length - offset >= 4) {
 			const length = frameLength(buffer, offset);
-			if (length === 0 || (!this.synced && buffer.length - offset >= length + 4 && frameLength(buffer, offset + length) === 0)) {
+			if (
+				length === 0 ||
+				(!this.synced && buffer.length - offset >= length + 4 && frameLength(buffer, offset + length) === 0)
+			) {
 				this.synced = false;
 				offset++;
 				this.skippedBytes++;

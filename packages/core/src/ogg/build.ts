@@ -4,7 +4,14 @@ import { FLAG_BOS, FLAG_CONTINUED, FLAG_EOS, HEADER_SIZE, type OggPage } from '.
 const MAX_SEGMENTS = 255;
 
 /** One page from its parts, with its CRC. */
-export function makePage(o: { flags: number; granule: bigint; serial: number; sequence: number; segments: number[]; body: Buffer }): Buffer {
+export function makePage(o: {
+	flags: number;
+	granule: bigint;
+	serial: number;
+	sequence: number;
+	segments: number[];
+	body: Buffer;
+}): Buffer {
 	const page = Buffer.alloc(HEADER_SIZE + o.segments.length + o.body.length);
 	page.write('OggS', 0, 'latin1');
 	page[4] = 0;
@@ -53,7 +60,14 @@ export function packetPages(packet: Buffer, o: { serial: number; sequence: numbe
 
 /** An empty page that ends a logical stream (before the next link of a chain begins). */
 export function endOfStreamPage(o: { serial: number; sequence: number; granule: bigint }): Buffer {
-	return makePage({ flags: FLAG_EOS, granule: o.granule, serial: o.serial, sequence: o.sequence, segments: [], body: Buffer.alloc(0) });
+	return makePage({
+		flags: FLAG_EOS,
+		granule: o.granule,
+		serial: o.serial,
+		sequence: o.sequence,
+		segments: [],
+		body: Buffer.alloc(0),
+	});
 }
 
 /** The same page under another serial number, sequence number and granule position. */

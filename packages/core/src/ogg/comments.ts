@@ -27,7 +27,9 @@ export function retagCommentPacket(codec: OggCodec, original: Buffer, tags: Tags
 	const block = parseBlock(original.subarray(layout.prefix(original).length));
 	const replaced = new Set(Object.values(TAG_KEYS));
 	const kept = block.comments.filter((c) => !replaced.has(c.slice(0, c.indexOf('=')).toUpperCase()));
-	const added = (Object.keys(TAG_KEYS) as (keyof Tags)[]).flatMap((k) => (tags[k] ? [`${TAG_KEYS[k]}=${tags[k]}`] : []));
+	const added = (Object.keys(TAG_KEYS) as (keyof Tags)[]).flatMap((k) =>
+		tags[k] ? [`${TAG_KEYS[k]}=${tags[k]}`] : [],
+	);
 	const body = serializeBlock({ vendor: block.vendor, comments: [...added, ...kept] });
 	return layout.wrap(original, body);
 }
@@ -37,7 +39,12 @@ export function isCommentPacket(codec: OggCodec, packet: Buffer): boolean {
 	return LAYOUT[codec]?.matches(packet) ?? false;
 }
 
-const LAYOUT: Partial<Record<OggCodec, { matches(p: Buffer): boolean; prefix(p: Buffer): Buffer; wrap(original: Buffer, body: Buffer): Buffer }>> = {
+const LAYOUT: Partial<
+	Record<
+		OggCodec,
+		{ matches(p: Buffer): boolean; prefix(p: Buffer): Buffer; wrap(original: Buffer, body: Buffer): Buffer }
+	>
+> = {
 	opus: {
 		matches: (p) => p.subarray(0, 8).toString('latin1') === 'OpusTags',
 		prefix: (p) => p.subarray(0, 8),

@@ -5,7 +5,8 @@ export type OggCodec = 'opus' | 'vorbis' | 'flac' | 'unknown';
 /** The codec of a logical stream, from its first packet, and how many header packets it has. */
 export function identify(packet: Buffer): { codec: OggCodec; headerPackets: number | undefined } {
 	if (packet.subarray(0, 8).toString('latin1') === 'OpusHead') return { codec: 'opus', headerPackets: 2 };
-	if (packet[0] === 1 && packet.subarray(1, 7).toString('latin1') === 'vorbis') return { codec: 'vorbis', headerPackets: 3 };
+	if (packet[0] === 1 && packet.subarray(1, 7).toString('latin1') === 'vorbis')
+		return { codec: 'vorbis', headerPackets: 3 };
 	if (packet[0] === 0x7f && packet.subarray(1, 5).toString('latin1') === 'FLAC') {
 		const more = packet.readUInt16BE(7);
 		return { codec: 'flac', headerPackets: more === 0 ? undefined : 1 + more };
@@ -16,10 +17,13 @@ export function identify(packet: Buffer): { codec: OggCodec; headerPackets: numb
 /** What an identification header says: codec, Opus's pre-skip, the sample rate (0 where unknown). */
 export function streamFacts(packet: Buffer): { codec: OggCodec; preSkip: bigint; sampleRate: number } {
 	const { codec } = identify(packet);
-	if (codec === 'opus' && packet.length >= 12) return { codec, preSkip: BigInt(packet.readUInt16LE(10)), sampleRate: 48000 };
+	if (codec === 'opus' && packet.length >= 12)
+		return { codec, preSkip: BigInt(packet.readUInt16LE(10)), sampleRate: 48000 };
 	if (codec === 'vorbis' && packet.length >= 16) return { codec, preSkip: 0n, sampleRate: packet.readUInt32LE(12) };
-	// Ogg FLAC: 0x7F "FLAC" 1.0, header count, "fLaC", STREAMINFO block header, then its data (rate: 20 bits at data byte 10).
-	if (codec === 'flac' && packet.length >= 31) return { codec, preSkip: 0n, sampleRate: packet.readUInt32BE(27) >>> 12 };
+	// Ogg FLAC: 0x7F "FLAC" 1.0, header count, "fLaC", STREAMINFO block header, then its data (rate: 20 bits at
+	// data byte 10).
+	if (codec === 'flac' && packet.length >= 31)
+		return { codec, preSkip: 0n, sampleRate: packet.readUInt32BE(27) >>> 12 };
 	return { codec, preSkip: 0n, sampleRate: 0 };
 }
 

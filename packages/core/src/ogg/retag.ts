@@ -47,7 +47,8 @@ export class OggRetagger {
 		if (page.flags & FLAG_BOS) this.begin(page);
 		if (this.assembler) return this.collectHeaders(page);
 		const out: OggPage[] = [];
-		if (this.pending && this.headers && !(page.flags & FLAG_CONTINUED)) out.push(...this.end(), ...this.startLink(this.lastGranule));
+		if (this.pending && this.headers && !(page.flags & FLAG_CONTINUED))
+			out.push(...this.end(), ...this.startLink(this.lastGranule));
 		const link = this.link;
 		if (link) {
 			const granule = page.granule < 0n ? page.granule : page.granule - link.base + link.offset;
@@ -112,7 +113,8 @@ export class OggRetagger {
 		let serial = randomInt(1, 0xffffffff);
 		while (serial === this.serial || serial === this.link?.serial) serial = randomInt(1, 0xffffffff);
 		const pages: Buffer[] = [];
-		for (const [i, packet] of packets.entries()) pages.push(...packetPages(packet, { serial, sequence: pages.length, bos: i === 0 }));
+		for (const [i, packet] of packets.entries())
+			pages.push(...packetPages(packet, { serial, sequence: pages.length, bos: i === 0 }));
 		// At the very start of ffmpeg's stream granules already count the pre-skip; mid-stream they must again.
 		this.link = { serial, sequence: pages.length, base, offset: base === 0n ? 0n : this.preSkip };
 		return pages.map(ownPage);

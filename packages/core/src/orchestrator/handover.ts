@@ -20,17 +20,21 @@ const ADOPT_TIMEOUT_MS = 5000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`nothing written within ${ms / 1000} s`)), ms)));
+	const timeout = new Promise<never>(
+		(_, reject) => (timer = setTimeout(() => reject(new Error(`nothing written within ${ms / 1000} s`)), ms)),
+	);
 	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Pairs of outputs, FROM's and TO's, that feed the same shared mount of the same server. */
 function sharedPairs(from: Supervisor, to: Supervisor): [IcecastOutput, IcecastOutput][] {
 	const theirs = new Map(to.icecastOutputs.filter((o) => o.shared).map((o) => [targetKey(o.server, o.mount), o]));
-	return from.icecastOutputs.filter((o) => o.shared).flatMap((o) => {
-		const other = theirs.get(targetKey(o.server, o.mount));
-		return other ? [[o, other] as [IcecastOutput, IcecastOutput]] : [];
-	});
+	return from.icecastOutputs
+		.filter((o) => o.shared)
+		.flatMap((o) => {
+			const other = theirs.get(targetKey(o.server, o.mount));
+			return other ? [[o, other] as [IcecastOutput, IcecastOutput]] : [];
+		});
 }
 
 /**
@@ -39,21 +43,42 @@ function sharedPairs(from: Supervisor, to: Supervisor): [IcecastOutput, IcecastO
  * begins as the next link of the chain; MP3: TO's frames follow FROM's). FROM's other outputs
  * and its recordings keep running. Refuses when TO's input is silent, unless forced.
  */
-export async function handOver(from: Supervisor, to: Supervisor, options: HandoverOptions = {}): Promise<HandoverResult> {
+export async function handOver(
+	from: Supervisor,
+	to: Supervisor,
+	options: HandoverOptions = {},
+): Promise<HandoverResult> {
 	const pairs = sharedPairs(from, to);
-	if (pairs.length === 0) throw new JdcastError('E_HANDOVER_NOTHING_SHARED', `${from.name} and ${to.name} share no mount: mark the same mount \`shared: true\` in both profiles`);
+	if (pairs.length === 0)
+		throw new JdcastError(
+			'E_HANDOVER_NOTHING_SHARED',
+			`${from.name} and ${to.name} share no mount: mark the same mount \`shared: true\` in both profiles`,
+		);
 	const broken = pairs.find(([, o]) => o.state === 'failed');
-	if (broken) throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} cannot take ${broken[1].mount}: ${broken[1].lastError ?? 'its output failed'}; nothing was handed over`);
+	if (broken)
+		throw new JdcastError(
+			'E_HANDOVER_NOT_READY',
+			`${to.name} cannot take ${broken[1].mount}: ${broken[1].lastError ?? 'its output failed'}; nothing was handed over`,
+		);
 	// TO must have audio to send before FROM lets go: a fresh ffmpeg needs a moment for its first
 	// pages (and its level reading, unless forced: the silence check needs it).
-	await waitFor(() => pairs.every(([, o]) => o.hasAudio) && (options.force || to.status().audio !== null), { timeoutMs: READY_TIMEOUT_MS, what: `${to.name}'s audio` }).catch(() => {
-		throw new JdcastError('E_HANDOVER_NOT_READY', `${to.name} has no audio to send after ${READY_TIMEOUT_MS / 1000} s; nothing was handed over`);
+	await waitFor(() => pairs.every(([, o]) => o.hasAudio) && (options.force || to.status().audio !== null), {
+		timeoutMs: READY_TIMEOUT_MS,
+		what: `${to.name}'s audio`,
+	}).catch(() => {
+		throw new JdcastError(
+			'E_HANDOVER_NOT_READY',
+			`${to.name} has no audio to send after ${READY_TIMEOUT_MS / 1000} s; nothing was handed over`,
+		);
 	});
 	if (!options.force) {
 		const threshold = to.profile.silence ? to.profile.silence.threshold : DEFAULT_SILENCE_DB;
 		const levels = to.status().audio?.rmsDb ?? [];
 		if (levels.every((db) => db === null || db < threshold)) {
-			throw new JdcastError('E_HANDOVER_SILENT', `${to.name}'s input is silent (every channel below ${threshold} dBFS): connect its sound, or force the handover`);
+			throw new JdcastError(
+				'E_HANDOVER_SILENT',
+				`${to.name}'s input is silent (every channel below ${threshold} dBFS): connect its sound, or force the handover`,
+			);
 		}
 	}
 	const mounts = await Promise.all(
@@ -70,7 +95,10 @@ export async function handOver(from: Supervisor, to: Supervisor, options: Handov
 			} catch (error) {
 				// Nobody feeds it now: close it, so that Icecast's fallback takes the listeners at once.
 				held.connection.close();
-				throw new JdcastError('E_HANDOVER_FAILED', `${into.mount} on ${into.server.name} could not go over to ${to.name} (${(error as Error).message}); its listeners went to the fallback`);
+				throw new JdcastError(
+					'E_HANDOVER_FAILED',
+					`${into.mount} on ${into.server.name} could not go over to ${to.name} (${(error as Error).message}); its listeners went to the fallback`,
+				);
 			}
 		}),
 	);

@@ -6,7 +6,17 @@ import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
 import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
-import { EVENT_NAMES, eventMessage, listenersByMount, type HandoverResult, type JdcastEventMessage, type JdcastEvents, type ProfileStatus, type ReloadResult, type StatusSnapshot } from '../status/types.js';
+import {
+	EVENT_NAMES,
+	eventMessage,
+	listenersByMount,
+	type HandoverResult,
+	type JdcastEventMessage,
+	type JdcastEvents,
+	type ProfileStatus,
+	type ReloadResult,
+	type StatusSnapshot,
+} from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
@@ -64,11 +74,20 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	 */
 	async live(options: { timeoutMs?: number } = {}): Promise<void> {
 		const timeoutMs = options.timeoutMs ?? 20_000;
-		const pending = () => this.status().profiles.filter((p) => p.state !== 'stopped').flatMap((p) => p.outputs.filter((o) => o.state !== 'live' && !(o.shared && o.state === 'waiting')).map((o) => ({ profile: p.name, ...o })));
+		const pending = () =>
+			this.status()
+				.profiles.filter((p) => p.state !== 'stopped')
+				.flatMap((p) =>
+					p.outputs
+						.filter((o) => o.state !== 'live' && !(o.shared && o.state === 'waiting'))
+						.map((o) => ({ profile: p.name, ...o })),
+				);
 		try {
 			await waitFor(() => pending().length === 0, { timeoutMs, intervalMs: 100, what: 'every output live' });
 		} catch {
-			const list = pending().map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
+			const list = pending()
+				.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`)
+				.join('; ');
 			if (list) throw new JdcastError('E_NOT_LIVE', `not live after ${timeoutMs / 1000} s: ${list}`);
 		}
 	}
@@ -191,7 +210,11 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	 * share no mount. `stopFrom` then stops the whole FROM profile; otherwise only its shared
 	 * outputs stop, and its other outputs and recordings go on.
 	 */
-	async handover(from: string, to: string, options: HandoverOptions & { stopFrom?: boolean } = {}): Promise<HandoverResult> {
+	async handover(
+		from: string,
+		to: string,
+		options: HandoverOptions & { stopFrom?: boolean } = {},
+	): Promise<HandoverResult> {
 		// One at a time: two handovers of one mount at once would hand one connection twice.
 		const previous = this.handing;
 		const mine = previous.catch(() => {}).then(() => this.handoverNow(from, to, options));
@@ -199,12 +222,20 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return mine;
 	}
 
-	private async handoverNow(from: string, to: string, options: HandoverOptions & { stopFrom?: boolean }): Promise<HandoverResult> {
+	private async handoverNow(
+		from: string,
+		to: string,
+		options: HandoverOptions & { stopFrom?: boolean },
+	): Promise<HandoverResult> {
 		if (!this.known.has(from)) this.unknownProfile(from);
 		if (!this.known.has(to)) this.unknownProfile(to);
 		if (from === to) throw new JdcastError('E_HANDOVER_SAME', `${from} cannot hand over to itself`);
 		const outgoing = this.supervisors.get(from);
-		if (!outgoing) throw new JdcastError('E_HANDOVER_NOT_RUNNING', `${from} is not running: there is nothing to hand over; start ${to} instead`);
+		if (!outgoing)
+			throw new JdcastError(
+				'E_HANDOVER_NOT_RUNNING',
+				`${from} is not running: there is nothing to hand over; start ${to} instead`,
+			);
 		const startedHere = !this.supervisors.has(to);
 		// Its shared mounts held back: it takes them on FROM's connections, never on its own before.
 		await this.startProfile(to, { holdShared: true });
@@ -241,14 +272,19 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		const feeding = this.profiles.filter((s) => s.mounts.includes(target));
 		if (feeding.length === 0) {
 			const known = [...this.supervisors.keys(), ...this.profiles.flatMap((s) => s.mounts)];
-			throw new JdcastError('E_UNKNOWN_TARGET', `no running profile or mount named ${JSON.stringify(target)}; known: ${known.join(', ') || 'none'}`);
+			throw new JdcastError(
+				'E_UNKNOWN_TARGET',
+				`no running profile or mount named ${JSON.stringify(target)}; known: ${known.join(', ') || 'none'}`,
+			);
 		}
 		return (await Promise.all(feeding.map((s) => s.setMetadata(metadata, target)))).flat();
 	}
 
 	status(): StatusSnapshot {
 		// A profile that never ran yet (a schedule starts it in its slot) is there too, stopped.
-		const profiles = [...this.known.keys()].map((name) => this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name) ?? notStarted(name));
+		const profiles = [...this.known.keys()].map(
+			(name) => this.supervisors.get(name)?.status() ?? this.stoppedStatus.get(name) ?? notStarted(name),
+		);
 		return {
 			profiles,
 			mounts: listenersByMount(profiles),
@@ -306,10 +342,18 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				passwords.set(server.name, running.sourcePassword);
 				adminPasswords.set(server.name, running.adminPassword);
 			} else {
-				failures.set(server.name, this.embeddedFailures.get(server.port) ?? `embedded server on port ${server.port} is not running`);
+				failures.set(
+					server.name,
+					this.embeddedFailures.get(server.port) ?? `embedded server on port ${server.port} is not running`,
+				);
 			}
 		}
-		const supervisor = new Supervisor(profile, { ...this.options, embeddedPasswords: passwords, embeddedAdminPasswords: adminPasswords, embeddedFailures: failures });
+		const supervisor = new Supervisor(profile, {
+			...this.options,
+			embeddedPasswords: passwords,
+			embeddedAdminPasswords: adminPasswords,
+			embeddedFailures: failures,
+		});
 		supervisor.newSlot(this.slotOnAir);
 		supervisor.releaseShared = (output) => this.coverFrom(supervisor, output);
 		supervisor.mountWanted = (output) => this.takeFromCover(output);
@@ -333,12 +377,18 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		const key = targetKey(output.server, fallback);
 		for (const supervisor of this.supervisors.values()) {
 			if (supervisor === owner) continue;
-			const feeder = supervisor.icecastOutputs.find((o) => targetKey(o.server, o.mount) === key && sameEncoding(o.encoding, output.encoding) && o.onAir);
+			const feeder = supervisor.icecastOutputs.find(
+				(o) => targetKey(o.server, o.mount) === key && sameEncoding(o.encoding, output.encoding) && o.onAir,
+			);
 			if (!feeder) continue;
 			const held = output.handOff();
 			if (!held) return false;
 			if (supervisor.cover(feeder.server, output.mount, feeder.encoding.fd, held.connection)) {
-				this.emit('log', { profile: supervisor.name, level: 'info', message: `covering ${output.mount} from ${fallback} until a DJ takes it` });
+				this.emit('log', {
+					profile: supervisor.name,
+					level: 'info',
+					message: `covering ${output.mount} from ${fallback} until a DJ takes it`,
+				});
 				return true;
 			}
 			held.connection.close();
@@ -347,11 +397,16 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return false;
 	}
 
-	/** A shared output finds its mount held: if a cover of this process holds it, the mount goes over on its connection. */
+	/**
+	 * A shared output finds its mount held: if a cover of this process holds it, the mount goes over on
+	 * its connection.
+	 */
 	private takeFromCover(output: IcecastOutput): void {
 		const key = targetKey(output.server, output.mount);
 		for (const supervisor of this.supervisors.values()) {
-			const cover = supervisor.icecastOutputs.find((o) => o.covering && o !== output && targetKey(o.server, o.mount) === key);
+			const cover = supervisor.icecastOutputs.find(
+				(o) => o.covering && o !== output && targetKey(o.server, o.mount) === key,
+			);
 			if (!cover) continue;
 			const held = cover.handOff();
 			supervisor.uncover(cover);
@@ -361,7 +416,10 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	}
 
 	private unknownProfile(name: string): never {
-		throw new JdcastError('E_UNKNOWN_PROFILE', `no profile named ${JSON.stringify(name)}; profiles are ${this.profileNames.join(', ') || 'none'}`);
+		throw new JdcastError(
+			'E_UNKNOWN_PROFILE',
+			`no profile named ${JSON.stringify(name)}; profiles are ${this.profileNames.join(', ') || 'none'}`,
+		);
 	}
 
 	/** One look per server at its listener counts; a server that does not answer keeps the last ones. */
@@ -374,7 +432,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			[...servers].map(async ([key, server]) => {
 				const { counts, error } = await fetchListenerCounts(server);
 				if (!counts) {
-					if (!this.listenerFailures.has(key)) this.emit('log', { profile: '', level: 'warning', message: error ?? 'listener counts unavailable' });
+					if (!this.listenerFailures.has(key))
+						this.emit('log', { profile: '', level: 'warning', message: error ?? 'listener counts unavailable' });
 					this.listenerFailures.add(key);
 					return;
 				}
@@ -388,38 +447,73 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	}
 
 	private async startEmbeddedServers(profiles: readonly Profile[]): Promise<void> {
-		const ports = new Set(profiles.flatMap((p) => Object.values(p.servers).filter((s) => s.embedded).map((s) => s.port)));
+		const ports = new Set(
+			profiles.flatMap((p) =>
+				Object.values(p.servers)
+					.filter((s) => s.embedded)
+					.map((s) => s.port),
+			),
+		);
 		await Promise.all(
-			[...ports].filter((port) => !this.embedded.has(port)).map(async (port) => {
-				try {
-					// Every profile's fallbacks for this server: they share one icecast2.
-					const mounts = Object.assign({}, ...profiles.flatMap((p) => Object.values(p.servers).filter((s) => s.embedded && s.port === port).map((s) => s.mounts))) as Record<string, MountSettings>;
-					this.embedded.set(port, await startEmbeddedIcecast({
-						port,
-						mounts,
-						...(this.options.icecast2 ? { command: this.options.icecast2 } : {}),
-						...(this.options.burstOnConnect === undefined ? {} : { burstOnConnect: this.options.burstOnConnect }),
-					}));
-					this.embeddedFailures.delete(port);
-				} catch (error) {
-					this.embeddedFailures.set(port, `embedded icecast2 on port ${port} could not start: ${(error as Error).message}`);
-				}
-			}),
+			[...ports]
+				.filter((port) => !this.embedded.has(port))
+				.map(async (port) => {
+					try {
+						// Every profile's fallbacks for this server: they share one icecast2.
+						const mounts = Object.assign(
+							{},
+							...profiles.flatMap((p) =>
+								Object.values(p.servers)
+									.filter((s) => s.embedded && s.port === port)
+									.map((s) => s.mounts),
+							),
+						) as Record<string, MountSettings>;
+						this.embedded.set(
+							port,
+							await startEmbeddedIcecast({
+								port,
+								mounts,
+								...(this.options.icecast2 ? { command: this.options.icecast2 } : {}),
+								...(this.options.burstOnConnect === undefined ? {} : { burstOnConnect: this.options.burstOnConnect }),
+							}),
+						);
+						this.embeddedFailures.delete(port);
+					} catch (error) {
+						this.embeddedFailures.set(
+							port,
+							`embedded icecast2 on port ${port} could not start: ${(error as Error).message}`,
+						);
+					}
+				}),
 		);
 	}
 }
 
 function notStarted(name: string): ProfileStatus {
-	return { name, state: 'stopped', lastError: null, encoder: { pid: null, restarts: 0, xruns: 0 }, audio: null, jack: null, outputs: [], recordings: [] };
+	return {
+		name,
+		state: 'stopped',
+		lastError: null,
+		encoder: { pid: null, restarts: 0, xruns: 0 },
+		audio: null,
+		jack: null,
+		outputs: [],
+		recordings: [],
+	};
 }
 
 /** Two definitions of a profile are the same when they differ at most in where their keys sit in the file. */
 function sameDefinition(a: Profile, b: Profile): boolean {
-	const strip = (p: Profile) => JSON.parse(JSON.stringify(p, (key, value: unknown) => (key === 'at' ? undefined : value))) as unknown;
+	const strip = (p: Profile) =>
+		JSON.parse(JSON.stringify(p, (key, value: unknown) => (key === 'at' ? undefined : value))) as unknown;
 	return isDeepStrictEqual(strip(a), strip(b));
 }
 
-function forward<E extends keyof JdcastEvents>(from: EventEmitter<JdcastEvents>, to: EventEmitter<JdcastEvents>, event: E): void {
+function forward<E extends keyof JdcastEvents>(
+	from: EventEmitter<JdcastEvents>,
+	to: EventEmitter<JdcastEvents>,
+	event: E,
+): void {
 	// eventemitter3's types cannot follow one generic event through on() and emit(); the payload is the same type.
 	const emit = to.emit.bind(to) as (event: E, ...args: JdcastEvents[E]) => boolean;
 	from.on(event, ((...args: JdcastEvents[E]) => emit(event, ...args)) as never);

@@ -76,7 +76,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	/** Handed over, or released while silent: no connection, none sought, until adopted or resumed. */
 	private parked: { wake: () => void; woken: Promise<void> } | undefined;
 	/** A live connection handed over by another output of this mount, taken at the next turn. */
-	private adopted: { connection: SourceConnection; firstWrite: (at: number) => void; refuse: (error: Error) => void } | undefined;
+	private adopted:
+		| { connection: SourceConnection; firstWrite: (at: number) => void; refuse: (error: Error) => void }
+		| undefined;
 	/** Ends the current wait for a connection (to take an adopted one instead). */
 	private cycle: AbortController | undefined;
 	/** Ends the current stay on a connection without closing it (it is handed over). */
@@ -146,7 +148,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		// A connection handed over but not taken yet: nobody will feed it.
 		if (this.adopted) {
 			this.adopted.connection.close();
-			this.adopted.refuse(new IcecastError('E_ICECAST_CLOSED', `${this.mount} stopped before it took over the connection`));
+			this.adopted.refuse(
+				new IcecastError('E_ICECAST_CLOSED', `${this.mount} stopped before it took over the connection`),
+			);
 			this.adopted = undefined;
 		}
 		this.parked?.wake();
@@ -177,9 +181,15 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 	/** Goes on air on a connection handed over by another output; resolves with the time of the first unit written. */
 	adopt(connection: SourceConnection): Promise<number> {
 		return new Promise((firstWrite, refuse) => {
-			// An output that is not running any more (failed, stopped), or one already taking a connection, cannot take this one.
+			// An output that is not running any more (failed, stopped), or one already taking a connection, cannot
+			// take this one.
 			if (!this.running || this.abort.signal.aborted || this.state === 'failed' || this.adopted) {
-				refuse(new IcecastError('E_ICECAST_CLOSED', `${this.mount} on ${this.server.name} cannot take over a connection now (${this.state})`));
+				refuse(
+					new IcecastError(
+						'E_ICECAST_CLOSED',
+						`${this.mount} on ${this.server.name} cannot take over a connection now (${this.state})`,
+					),
+				);
 				return;
 			}
 			this.adopted = { connection, firstWrite, refuse };
@@ -238,7 +248,17 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		const credentials = this.admin ?? (this.password ? { user: this.server.user, password: this.password } : undefined);
 		if (!this.metadata || !credentials) return;
 		const ca = await trustedCa(this.server);
-		await updateAdminMetadata({ host: this.server.host, port: this.server.port, tls: this.server.tls, ...(ca === undefined ? {} : { ca }), mount: this.mount, ...credentials }, songLine(this.metadata));
+		await updateAdminMetadata(
+			{
+				host: this.server.host,
+				port: this.server.port,
+				tls: this.server.tls,
+				...(ca === undefined ? {} : { ca }),
+				mount: this.mount,
+				...credentials,
+			},
+			songLine(this.metadata),
+		);
 	}
 
 	/** Marks the target failed before it ever connects (e.g. its password could not be read). */
@@ -310,7 +330,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 			this.setState('retrying', closed);
 			// A server too slow for the stream is slow again at once: wait longer each time (reset
 			// once a connection has held for a while), so that it is not shown live in between.
-			slowDrops = closed?.code === 'E_ICECAST_SLOW' ? (Date.now() - connectedAt > SLOW_FORGIVEN_MS ? 1 : slowDrops + 1) : 0;
+			slowDrops =
+				closed?.code === 'E_ICECAST_SLOW' ? (Date.now() - connectedAt > SLOW_FORGIVEN_MS ? 1 : slowDrops + 1) : 0;
 			if (slowDrops > 0 && closed) {
 				const delayMs = backoffDelay(slowDrops + 1, RETRY_SLOW);
 				this.emit('retry', { attempt: slowDrops, delayMs, error: closed });
@@ -352,7 +373,10 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 						await sleep(SHARED_POLL_MS, undefined, { signal }).catch(() => {});
 						return;
 					}
-					const delayMs = backoffDelay(attemptNumber + 1, cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY);
+					const delayMs = backoffDelay(
+						attemptNumber + 1,
+						cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY,
+					);
 					this.note(cause);
 					this.setState('retrying', cause);
 					this.emit('retry', { attempt: attemptNumber, delayMs, error: cause });
@@ -398,7 +422,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 					// Only streamable formats reach an output (wav is refused for streams at validation).
 					contentType: this.encoder.contentType ?? 'application/octet-stream',
 					info: this.info,
-					audioInfo: { channels: this.encoder.channels, samplerate: this.encoder.samplerate, bitrate: this.encoder.bitrate },
+					audioInfo: {
+						channels: this.encoder.channels,
+						samplerate: this.encoder.samplerate,
+						bitrate: this.encoder.bitrate,
+					},
 				}),
 			});
 			// The wait was ended while this attempt was under way (stopped, parked, a connection adopted): not wanted.
@@ -423,7 +451,10 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		this.note(undefined);
 		if (this.encoder.container === 'mp3' && this.metadata) {
 			// Icecast takes metadata for a mount only once the source is on it.
-			const resend = () => this.sendAdminMetadata().catch((error: Error & { code?: string }) => this.note({ message: error.message, code: error.code ?? 'E_ICECAST_HTTP' }));
+			const resend = () =>
+				this.sendAdminMetadata().catch((error: Error & { code?: string }) =>
+					this.note({ message: error.message, code: error.code ?? 'E_ICECAST_HTTP' }),
+				);
 			setTimeout(() => void resend(), 200).unref();
 		}
 		return new Promise((resolve) => {

@@ -25,7 +25,10 @@ const RETRY = { firstMs: 1000, capMs: 30_000 };
 const PATH_CHECK_MS = 2000;
 /** A part the disk has taken for this long without a fault starts the waits short again. */
 const HEALTHY_AFTER_MS = 60_000;
-/** How often a growing file's header gets its current length (FLAC, WAV): what a killed jdcast leaves. Eight bytes each time. */
+/**
+ * How often a growing file's header gets its current length (FLAC, WAV): what a killed jdcast leaves.
+ * Eight bytes each time.
+ */
 const LENGTH_PATCH_MS = 5000;
 const FIRST_LENGTH_PATCH_MS = 2000;
 /** How often old files are looked for (`keep`), besides at each new part. */
@@ -45,7 +48,12 @@ export interface RecordingEvents {
 
 /** Why a new file begins. */
 type Rotation = 'split' | 'slot' | 'restart' | 'full';
-const ROTATION_REASON: Record<Rotation, string> = { split: 'split', slot: 'a new slot of the schedule', restart: 'the encoder restarted', full: 'the file reached its format’s size limit' };
+const ROTATION_REASON: Record<Rotation, string> = {
+	split: 'split',
+	slot: 'a new slot of the schedule',
+	restart: 'the encoder restarted',
+	full: 'the file reached its format’s size limit',
+};
 
 /** One file of the recording while it is written: the open descriptor is the file, whatever its path becomes. */
 interface Part {
@@ -160,7 +168,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		this.#nowPlaying = metadata;
 		const part = this.#part;
 		if (!part) return;
-		// Never before the mark before it: the position adds the time since the last unit, which the next unit's samples may not.
+		// Never before the mark before it: the position adds the time since the last unit, which the next unit's
+		// samples may not.
 		part.marks.push(markOf(Math.max(this.position(part), part.marks.at(-1)?.start ?? 0), metadata));
 		void this.#sidecars.write(part.file, part.marks);
 	}
@@ -200,17 +209,30 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			const candidate = partPath(base, part);
 			if (this.#parts.includes(candidate) || WRITING.has(candidate)) continue;
 			const info = await lstat(candidate).catch(() => undefined);
-			// Nothing there: created here, and only here (another process creating it meanwhile makes this fail, not share it).
-			if (!info) return { file: candidate, flags: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW };
+			// Nothing there: created here, and only here (another process creating it meanwhile makes this fail, not
+			// share it).
+			if (!info)
+				return {
+					file: candidate,
+					flags: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+				};
 			if (info.uid !== own) {
 				this.emit('note', `${candidate} belongs to another user: left alone; recording to the next name`);
 				continue;
 			}
 			// The user's own symlink is followed (a recording sent to another disk), to an empty file or a device only.
 			const target = await stat(candidate).catch(() => undefined);
-			const usable = target && ((target.isFile() && target.size === 0) || (info.isSymbolicLink() && target.isCharacterDevice()));
-			if (usable) return { file: candidate, flags: constants.O_WRONLY | constants.O_TRUNC | (info.isSymbolicLink() ? 0 : constants.O_NOFOLLOW) };
-			this.emit('note', `${candidate} ${target?.isFile() ? 'already holds a recording' : 'is not a file'}: left as it is; recording to the next name`);
+			const usable =
+				target && ((target.isFile() && target.size === 0) || (info.isSymbolicLink() && target.isCharacterDevice()));
+			if (usable)
+				return {
+					file: candidate,
+					flags: constants.O_WRONLY | constants.O_TRUNC | (info.isSymbolicLink() ? 0 : constants.O_NOFOLLOW),
+				};
+			this.emit(
+				'note',
+				`${candidate} ${target?.isFile() ? 'already holds a recording' : 'is not a file'}: left as it is; recording to the next name`,
+			);
 		}
 	}
 
@@ -264,7 +286,9 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			bytes = part.writer.write(unit, before);
 		} catch (error) {
 			// A stream the writer cannot read must stop this recording only, never the encoder's pipe.
-			this.interrupt(`cannot write ${part.file}: the encoder's stream is not what its format expects (${error instanceof Error ? error.message : String(error)})`);
+			this.interrupt(
+				`cannot write ${part.file}: the encoder's stream is not what its format expects (${error instanceof Error ? error.message : String(error)})`,
+			);
 			return;
 		}
 		if (bytes === 'new-stream') {
@@ -308,10 +332,15 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		this.#busy = (async () => {
 			await this.closePart(old);
 			if (await this.openPart(await this.freshName(at))) this.emit('part', this.current, ROTATION_REASON[why]);
-		})().catch((error: unknown) => this.interrupt(`cannot begin the next file: ${error instanceof Error ? error.message : String(error)}`));
+		})().catch((error: unknown) =>
+			this.interrupt(`cannot begin the next file: ${error instanceof Error ? error.message : String(error)}`),
+		);
 	}
 
-	/** Ends a file: its closing bytes, then its length in the header (through its descriptor), then its track list. A file that got nothing is removed. */
+	/**
+	 * Ends a file: its closing bytes, then its length in the header (through its descriptor), then its
+	 * track list. A file that got nothing is removed.
+	 */
 	private async closePart(part: Part): Promise<void> {
 		for (const timer of part.timers) clearTimeout(timer);
 		const { stream, writer } = part;
@@ -331,7 +360,10 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 		await this.#sidecars.write(part.file, part.marks);
 	}
 
-	/** Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes), through its own descriptor. */
+	/**
+	 * Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes), through its
+	 * own descriptor.
+	 */
 	private async patchLength(part: Part): Promise<void> {
 		const patch = safely(() => part.writer.lengthPatch());
 		if (!patch) return;
@@ -358,7 +390,13 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 
 	private async retain(): Promise<void> {
 		if (!this.spec.keep) return;
-		const removed = await applyRetention(this.spec.keep, recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir), (file) => WRITING.has(file), Date.now(), this.spec.sidecarsWithExtension);
+		const removed = await applyRetention(
+			this.spec.keep,
+			recordingFilePattern(this.spec.path, this.profile.name, this.profile.baseDir),
+			(file) => WRITING.has(file),
+			Date.now(),
+			this.spec.sidecarsWithExtension,
+		);
 		if (removed.length > 0) this.emit('removed', removed);
 	}
 
@@ -401,19 +439,27 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			if (this.#stopped) return;
 			this.#busy = this.freshName()
 				.then((next) => this.openPart(next))
-				.catch((error: unknown) => this.interrupt(`cannot begin the next file: ${error instanceof Error ? error.message : String(error)}`));
+				.catch((error: unknown) =>
+					this.interrupt(`cannot begin the next file: ${error instanceof Error ? error.message : String(error)}`),
+				);
 		}, delayMs);
 		this.#retryTimer.unref?.();
 	}
 
-	/** A file removed or replaced under jdcast (its folder deleted, say) takes data that no one will find: noticed, and a new file begun. */
+	/**
+	 * A file removed or replaced under jdcast (its folder deleted, say) takes data that no one will find:
+	 * noticed, and a new file begun.
+	 */
 	private watchPath(part: Part): NodeJS.Timeout {
 		return setInterval(() => {
 			if (this.#part !== part) return;
-			void Promise.all([stat(part.file).catch(() => undefined), part.handle.stat().catch(() => undefined)]).then(([named, open]) => {
-				if (this.#part !== part || !open) return;
-				if (!named || named.ino !== open.ino || named.dev !== open.dev) this.interrupt(`${part.file} was removed or replaced while recording`);
-			});
+			void Promise.all([stat(part.file).catch(() => undefined), part.handle.stat().catch(() => undefined)]).then(
+				([named, open]) => {
+					if (this.#part !== part || !open) return;
+					if (!named || named.ino !== open.ino || named.dev !== open.dev)
+						this.interrupt(`${part.file} was removed or replaced while recording`);
+				},
+			);
 		}, PATH_CHECK_MS).unref();
 	}
 
@@ -425,7 +471,10 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	}
 }
 
-/** What a writer says, or undefined when it cannot say it (a stream it could not read): closing a file must not fail on it. */
+/**
+ * What a writer says, or undefined when it cannot say it (a stream it could not read): closing a file
+ * must not fail on it.
+ */
 function safely<T>(read: () => T): T | undefined {
 	try {
 		return read();

@@ -17,13 +17,24 @@ export function inputArgs(input: Input, baseDir: string): { args: string[]; env:
 			const copies = Array.from({ length: input.channels }, (_, i) => `c${i}=c0`).join('|');
 			const gain = (input.level - SINE_PEAK_DB).toFixed(4);
 			return {
-				args: ['-re', '-f', 'lavfi', '-i', `sine=frequency=${input.frequency}:sample_rate=48000,volume=${gain}dB:precision=double,pan=${input.channels}c|${copies}`],
+				args: [
+					'-re',
+					'-f',
+					'lavfi',
+					'-i',
+					`sine=frequency=${input.frequency}:sample_rate=48000,volume=${gain}dB:precision=double,pan=${input.channels}c|${copies}`,
+				],
 				env: {},
 			};
 		}
 		case 'file':
 			return {
-				args: ['-re', ...(input.loop ? ['-stream_loop', '-1'] : []), '-i', input.path.startsWith('/') ? input.path : `${baseDir}/${input.path}`],
+				args: [
+					'-re',
+					...(input.loop ? ['-stream_loop', '-1'] : []),
+					'-i',
+					input.path.startsWith('/') ? input.path : `${baseDir}/${input.path}`,
+				],
 				env: {},
 			};
 	}

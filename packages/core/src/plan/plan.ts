@@ -60,7 +60,8 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 	};
 	for (const stream of profile.streams) {
 		const encoder = encoderFor(stream);
-		for (const server of stream.servers) encoder.streams.push({ server, mount: stream.mount, info: stream.info, shared: stream.shared });
+		for (const server of stream.servers)
+			encoder.streams.push({ server, mount: stream.mount, info: stream.info, shared: stream.shared });
 	}
 	for (const recording of profile.recordings) encoderFor(recording).recordings.push(recording);
 
@@ -75,7 +76,12 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		'-loglevel',
 		'level+warning',
 		...input.args,
-		...encoders.flatMap((e) => ['-map', '0:a:0', ...formatSpec(e.format).ffmpegArgs(e, profile.latency === 'normal' ? 100 : 20), `pipe:${e.fd}`]),
+		...encoders.flatMap((e) => [
+			'-map',
+			'0:a:0',
+			...formatSpec(e.format).ffmpegArgs(e, profile.latency === 'normal' ? 100 : 20),
+			`pipe:${e.fd}`,
+		]),
 		// What every encoder receives, for the level meter: costs less than a tenth of an Opus encode.
 		// In 100 ms blocks (the meter's own step): a pipe read per block, not one per 21 ms packet.
 		...['-map', '0:a:0', '-af', 'asetnsamples=n=4800:p=0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],
@@ -87,7 +93,15 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 export function planSummary(p: EncodePlan): {
 	name: string;
 	argv: string[];
-	encoders: { fd: number; format: string; bitrate: number | null; channels: number; samplerate: number | null; streams: { server: string; mount: string }[]; recordings: string[] }[];
+	encoders: {
+		fd: number;
+		format: string;
+		bitrate: number | null;
+		channels: number;
+		samplerate: number | null;
+		streams: { server: string; mount: string }[];
+		recordings: string[];
+	}[];
 } {
 	return {
 		name: p.profile,

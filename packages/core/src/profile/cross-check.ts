@@ -33,16 +33,35 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 				const key = targetKey(server, mount);
 				const first = fallbacks.get(key);
 				if (first && first.fallback !== settings.fallback) {
-					report(server.at, `servers.${server.name}.mounts.${mount}: falls back to ${settings.fallback} here and to ${first.fallback} at ${first.server.at}; a mount has one fallback`);
-				} else if (!first) fallbacks.set(key, { fallback: settings.fallback, fallbackKey: targetKey(server, settings.fallback), server });
+					report(
+						server.at,
+						`servers.${server.name}.mounts.${mount}: falls back to ${settings.fallback} here and to ${first.fallback} at ${first.server.at}; a mount has one fallback`,
+					);
+				} else if (!first)
+					fallbacks.set(key, {
+						fallback: settings.fallback,
+						fallbackKey: targetKey(server, settings.fallback),
+						server,
+					});
 			}
 		}
 	}
 	for (const profile of profiles) {
-		clash(names, profile.name, profile.at, (first) => `profile name ${JSON.stringify(profile.name)} is also used by ${first}`);
+		clash(
+			names,
+			profile.name,
+			profile.at,
+			(first) => `profile name ${JSON.stringify(profile.name)} is also used by ${first}`,
+		);
 		if (profile.input.kind === 'jack') {
 			const { client, server } = profile.input;
-			clash(clients, `${server ?? ''}\u0000${client}`, profile.input.at, (first) => `JACK client ${JSON.stringify(client)} on ${server ? `JACK server ${JSON.stringify(server)}` : 'the default JACK server'} is also used by ${first}`);
+			clash(
+				clients,
+				`${server ?? ''}\u0000${client}`,
+				profile.input.at,
+				(first) =>
+					`JACK client ${JSON.stringify(client)} on ${server ? `JACK server ${JSON.stringify(server)}` : 'the default JACK server'} is also used by ${first}`,
+			);
 		}
 		const own = new Set<string>();
 		for (const stream of profile.streams) {
@@ -57,11 +76,21 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 				const shared = sharedMounts.get(key);
 				if (stream.shared && shared) {
 					const difference = encodingDifference(stream, shared.stream);
-					if (difference) report(stream.at, `${where} is shared with ${shared.at}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 bitrate) must agree`);
+					if (difference)
+						report(
+							stream.at,
+							`${where} is shared with ${shared.at}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 bitrate) must agree`,
+						);
 					continue;
 				}
 				if (stream.shared && !mounts.has(key)) sharedMounts.set(key, { at: stream.at, stream });
-				clash(mounts, key, stream.at, (first) => `${where} is also fed by ${first}${stream.shared || shared ? '; to take it in turns, mark both streams `shared: true`' : ''}`);
+				clash(
+					mounts,
+					key,
+					stream.at,
+					(first) =>
+						`${where} is also fed by ${first}${stream.shared || shared ? '; to take it in turns, mark both streams `shared: true`' : ''}`,
+				);
 			}
 		}
 	}
@@ -70,7 +99,11 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 		const live = fed.get(key);
 		const behind = fed.get(fallbackKey);
 		const difference = live && behind ? encodingDifference(behind, live) : undefined;
-		if (live && behind && difference) report(behind.at, `${fallback} is the fallback of ${live.mount} (${live.at}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`);
+		if (live && behind && difference)
+			report(
+				behind.at,
+				`${fallback} is the fallback of ${live.mount} (${live.at}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`,
+			);
 	}
 	return diagnostics;
 }
@@ -87,8 +120,13 @@ export function sameEncoding(a: Encoding, b: Encoding): boolean {
 
 /** How two encodings of one mount's sources differ, in words; undefined when a listener would not notice the change. */
 function encodingDifference(here: Encoding, there: Encoding): string | undefined {
-	const describe = (s: Encoding) => `${s.format}${s.format === 'mp3' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
-	const same = here.format === there.format && here.channels === there.channels && here.samplerate === there.samplerate && (here.format !== 'mp3' || here.bitrate === there.bitrate);
+	const describe = (s: Encoding) =>
+		`${s.format}${s.format === 'mp3' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
+	const same =
+		here.format === there.format &&
+		here.channels === there.channels &&
+		here.samplerate === there.samplerate &&
+		(here.format !== 'mp3' || here.bitrate === there.bitrate);
 	return same ? undefined : `it is ${describe(here)} here and ${describe(there)} there`;
 }
 

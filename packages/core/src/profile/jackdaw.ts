@@ -8,7 +8,9 @@ import { stringify } from 'yaml';
 interface JackdawRaw {
 	name: string;
 	input: { jack: { client: string; channels: number } };
-	servers: { jackdaw: { host: unknown; port: unknown; password?: unknown; password_env?: unknown; password_file?: unknown } };
+	servers: {
+		jackdaw: { host: unknown; port: unknown; password?: unknown; password_env?: unknown; password_file?: unknown };
+	};
 	streams: { mount: unknown; format: string; bitrate?: unknown }[];
 }
 
@@ -43,7 +45,10 @@ const KEY_MAP: Record<string, InstancePath> = {
  * one server, one stream, with the old plugin's defaults. Errors point into the JSON file and use
  * its key names. An unknown format is an error here, not the old plugin's silent fallback.
  */
-export function fromJackdawConfig(text: string, file = 'voice_assistant_config.json'): LoadResult & { raw?: JackdawRaw } {
+export function fromJackdawConfig(
+	text: string,
+	file = 'voice_assistant_config.json',
+): LoadResult & { raw?: JackdawRaw } {
 	const source = new YamlSource(file, text);
 	if (source.syntaxDiagnostics.some((d) => d.severity === 'error')) return { diagnostics: source.syntaxDiagnostics };
 	const root = source.data as Record<string, unknown> | undefined;
@@ -54,14 +59,30 @@ export function fromJackdawConfig(text: string, file = 'voice_assistant_config.j
 	const config = ((inWhole ? plugins?.icecast_streamer : root) ?? {}) as Record<string, unknown>;
 	const prefix: PathSegment[] = inWhole ? [...PLUGIN_PATH] : [];
 	if (typeof config !== 'object' || Array.isArray(config)) {
-		return { diagnostics: [{ file, ...source.position(prefix), severity: 'error', message: `${prefix.join('.') || 'config'}: must be a mapping of keys` }] };
+		return {
+			diagnostics: [
+				{
+					file,
+					...source.position(prefix),
+					severity: 'error',
+					message: `${prefix.join('.') || 'config'}: must be a mapping of keys`,
+				},
+			],
+		};
 	}
 
 	const value = <K extends keyof typeof JACKDAW_DEFAULTS>(key: K): unknown => config[key] ?? JACKDAW_DEFAULTS[key];
 	const format = value('format');
 	if (typeof format !== 'string' || !JACKDAW_FORMATS.includes(format)) {
 		return {
-			diagnostics: [{ file, ...source.position([...prefix, 'format']), severity: 'error', message: `${[...prefix, 'format'].join('.')}: ${JSON.stringify(format)} is not one of ${JACKDAW_FORMATS.join(', ')}` }],
+			diagnostics: [
+				{
+					file,
+					...source.position([...prefix, 'format']),
+					severity: 'error',
+					message: `${[...prefix, 'format'].join('.')}: ${JSON.stringify(format)} is not one of ${JACKDAW_FORMATS.join(', ')}`,
+				},
+			],
 		};
 	}
 	const profile: JackdawRaw = {
@@ -81,14 +102,22 @@ export function fromJackdawConfig(text: string, file = 'voice_assistant_config.j
 		const entry = Object.entries(KEY_MAP).find(([, mapped]) => d.message.startsWith(`${mapped.join('.')}:`));
 		if (!entry) return d;
 		const shown = [...prefix, entry[0]];
-		return { ...d, ...source.position(shown), message: `${shown.join('.')}${d.message.slice(entry[1].join('.').length)}` };
+		return {
+			...d,
+			...source.position(shown),
+			message: `${shown.join('.')}${d.message.slice(entry[1].join('.').length)}`,
+		};
 	});
 	return { ...result, diagnostics, raw: profile };
 }
 
 /** The old plugin's `password` (default hackme), unless `password_env` or `password_file` is given. */
 function passwordKeys(config: Record<string, unknown>, password: unknown): Record<string, unknown> {
-	const keys = Object.fromEntries((['password', 'password_env', 'password_file'] as const).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
+	const keys = Object.fromEntries(
+		(['password', 'password_env', 'password_file'] as const)
+			.filter((k) => config[k] !== undefined)
+			.map((k) => [k, config[k]]),
+	);
 	return Object.keys(keys).length ? keys : { password };
 }
 
@@ -109,11 +138,20 @@ export function jackdawProfileYaml(
 	if (!result.profile || !result.raw) return { diagnostics: result.diagnostics };
 	const { password, ...server } = result.raw.servers.jackdaw;
 	const input = { jack: { ...result.raw.input.jack, ...(connect.length ? { connect } : {}) } };
-	// A password written in the config travels in an environment variable; password_env and password_file stay as they are.
+	// A password written in the config travels in an environment variable; password_env and password_file stay as
+	// they are.
 	const written = password !== undefined;
-	const raw = { ...result.raw, input, servers: { jackdaw: { ...server, ...(written ? { password_env: JACKDAW_PASSWORD_ENV } : {}) } } };
+	const raw = {
+		...result.raw,
+		input,
+		servers: { jackdaw: { ...server, ...(written ? { password_env: JACKDAW_PASSWORD_ENV } : {}) } },
+	};
 	const env: Record<string, string> = written ? { [JACKDAW_PASSWORD_ENV]: String(password) } : {};
-	return { yaml: `# Written by jdcast from ${file} (plugins.icecast_streamer).\n${stringify(raw)}`, env, diagnostics: result.diagnostics };
+	return {
+		yaml: `# Written by jdcast from ${file} (plugins.icecast_streamer).\n${stringify(raw)}`,
+		env,
+		diagnostics: result.diagnostics,
+	};
 }
 
 /** A Jackdaw config is a small JSON file: read with a bound, never blocking on a FIFO. */
@@ -124,7 +162,11 @@ export async function fromJackdawConfigFile(file: string): Promise<LoadResult> {
 	try {
 		text = (await readSmallFile(file, MAX_JACKDAW_CONFIG_BYTES)).toString('utf8');
 	} catch (error) {
-		return { diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `the Jackdaw config ${(error as SmallFileError).reason}` }] };
+		return {
+			diagnostics: [
+				{ file, line: 1, col: 1, severity: 'error', message: `the Jackdaw config ${(error as SmallFileError).reason}` },
+			],
+		};
 	}
 	return fromJackdawConfig(text, file);
 }

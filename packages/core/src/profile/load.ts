@@ -41,18 +41,30 @@ export interface ProfileObjectOptions {
  */
 export function loadProfileObject(value: unknown, options: ProfileObjectOptions = {}): LoadResult {
 	const label = `${options.name ?? 'profile'} (object)`;
-	const fail = (message: string): LoadResult => ({ diagnostics: [{ file: label, line: 0, col: 0, severity: 'error', message }] });
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('a profile is an object with `servers` and `streams`');
+	const fail = (message: string): LoadResult => ({
+		diagnostics: [{ file: label, line: 0, col: 0, severity: 'error', message }],
+	});
+	if (!value || typeof value !== 'object' || Array.isArray(value))
+		return fail('a profile is an object with `servers` and `streams`');
 	let text: string;
 	try {
-		const named = options.name !== undefined && (value as { name?: unknown }).name === undefined ? { name: options.name, ...value } : value;
+		const named =
+			options.name !== undefined && (value as { name?: unknown }).name === undefined
+				? { name: options.name, ...value }
+				: value;
 		text = stringify(named);
 	} catch (error) {
 		return fail(`the profile object is not plain data: ${(error as Error).message}`);
 	}
-	if (text.length > MAX_PROFILE_BYTES) return fail(`the profile object is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB written out, the most a profile may be`);
+	if (text.length > MAX_PROFILE_BYTES)
+		return fail(
+			`the profile object is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB written out, the most a profile may be`,
+		);
 	// Positions are those of the object written out as YAML: meaningless to the caller, so dropped.
-	const result = loadProfileText(text, path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`));
+	const result = loadProfileText(
+		text,
+		path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`),
+	);
 	const diagnostics = result.diagnostics.map((d) => ({ ...d, file: label, line: 0, col: 0 }));
 	return result.profile ? { profile: { ...result.profile, file: '', at: label }, diagnostics } : { diagnostics };
 }
@@ -64,7 +76,12 @@ function loadWithinLimits(text: string, file: string): LoadResult {
 }
 
 /** Validate an object against the profile schema, reporting positions in `source`. */
-export function validateData(data: unknown, source: YamlSource, earlier: Diagnostic[] = [], view?: PathView): LoadResult {
+export function validateData(
+	data: unknown,
+	source: YamlSource,
+	earlier: Diagnostic[] = [],
+	view?: PathView,
+): LoadResult {
 	const { schema, validate } = profileSchema();
 	if (!validate(data)) {
 		return { diagnostics: [...earlier, ...schemaDiagnostics(validate.errors ?? [], source, schema, data, view)] };
@@ -104,19 +121,34 @@ async function readProfileFile(file: string): Promise<string | Diagnostic> {
 	try {
 		return (await readSmallFile(file, MAX_PROFILE_BYTES)).toString('utf8');
 	} catch (error) {
-		const { kind, reason } = error as SmallFileError;
+		const { kind } = error as SmallFileError;
 		if (kind === 'too-large') return tooLarge(file);
-		return { file, line: 1, col: 1, severity: 'error', message: kind === 'not-file' ? 'not a regular file (a profile is a YAML file)' : `cannot read the file: ${kind}` };
+		return {
+			file,
+			line: 1,
+			col: 1,
+			severity: 'error',
+			message: kind === 'not-file' ? 'not a regular file (a profile is a YAML file)' : `cannot read the file: ${kind}`,
+		};
 	}
 }
 
 function tooLarge(file: string): Diagnostic {
-	return { file, line: 1, col: 1, severity: 'error', message: `the file is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB, the most a profile may be` };
+	return {
+		file,
+		line: 1,
+		col: 1,
+		severity: 'error',
+		message: `the file is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB, the most a profile may be`,
+	};
 }
 
 function capped(diagnostics: Diagnostic[]): Diagnostic[] {
 	if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
 	const next = diagnostics[MAX_DIAGNOSTICS]!;
 	const more = diagnostics.length - MAX_DIAGNOSTICS;
-	return [...diagnostics.slice(0, MAX_DIAGNOSTICS), { ...next, message: `and ${more} more problem${more === 1 ? '' : 's'} from here on, not listed` }];
+	return [
+		...diagnostics.slice(0, MAX_DIAGNOSTICS),
+		{ ...next, message: `and ${more} more problem${more === 1 ? '' : 's'} from here on, not listed` },
+	];
 }

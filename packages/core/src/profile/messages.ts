@@ -42,7 +42,12 @@ interface Described {
 	text: string;
 }
 
-function describe(error: SchemaError, data: unknown, root: JsonSchema, all: readonly SchemaError[]): Described | undefined {
+function describe(
+	error: SchemaError,
+	data: unknown,
+	root: JsonSchema,
+	all: readonly SchemaError[],
+): Described | undefined {
 	const path = parsePointer(error.instancePath, data);
 	const value = error.data;
 	const parent = error.parentSchema as JsonSchema | undefined;
@@ -73,13 +78,21 @@ function describe(error: SchemaError, data: unknown, root: JsonSchema, all: read
 		case 'exclusiveMaximum':
 			return { path, at: 'value', text: `: ${show(value)} is above the maximum ${String(p.limit)}${context}` };
 		case 'minLength':
-			return { path, at: 'value', text: Number(p.limit) <= 1 ? ': must not be empty' : `: must be at least ${String(p.limit)} characters` };
+			return {
+				path,
+				at: 'value',
+				text: Number(p.limit) <= 1 ? ': must not be empty' : `: must be at least ${String(p.limit)} characters`,
+			};
 		case 'maxLength':
 			return { path, at: 'value', text: `: must be at most ${String(p.limit)} characters` };
 		case 'pattern':
 		case 'not': {
 			const hint = hintOf(parent) ?? `text matching ${String(p.pattern)}`;
-			return { path, at: 'value', text: value && typeof value === 'object' ? `: ${hint}` : `: ${show(value)} is not valid: expected ${hint}` };
+			return {
+				path,
+				at: 'value',
+				text: value && typeof value === 'object' ? `: ${hint}` : `: ${show(value)} is not valid: expected ${hint}`,
+			};
 		}
 		case 'propertyNames': {
 			const name = String(p.propertyName);
@@ -88,8 +101,13 @@ function describe(error: SchemaError, data: unknown, root: JsonSchema, all: read
 		}
 		case 'minItems':
 		case 'minProperties': {
-			const what = path[path.length - 1] === 'streams' ? 'stream' : path[path.length - 1] === 'servers' ? 'server' : 'item';
-			return { path, at: 'value', text: `: needs at least ${String(p.limit)} ${what}${Number(p.limit) === 1 ? '' : 's'}` };
+			const what =
+				path[path.length - 1] === 'streams' ? 'stream' : path[path.length - 1] === 'servers' ? 'server' : 'item';
+			return {
+				path,
+				at: 'value',
+				text: `: needs at least ${String(p.limit)} ${what}${Number(p.limit) === 1 ? '' : 's'}`,
+			};
 		}
 		case 'maxItems':
 			return { path, at: 'value', text: `: must have at most ${String(p.limit)} items` };
@@ -116,17 +134,31 @@ function describeExactlyOne(error: SchemaError, path: InstancePath, value: unkno
 	const present = keys.filter((k) => value && typeof value === 'object' && k in value);
 	const list = keys.join(', ');
 	if (present.length === 0) return { path, at: 'value', text: `: needs one of ${list}` };
-	return { path: [...path, present[1]!], at: 'key', text: `: has both ${present.join(' and ')}; use exactly one of ${list}` };
+	return {
+		path: [...path, present[1]!],
+		at: 'key',
+		text: `: has both ${present.join(' and ')}; use exactly one of ${list}`,
+	};
 }
 
 function exactlyOneKeys(branches: unknown): string[] | undefined {
 	if (!Array.isArray(branches)) return undefined;
-	const keys = branches.map((b: JsonSchema) => (Array.isArray(b.required) && b.required.length === 1 && Object.keys(b).length === 1 ? String(b.required[0]) : undefined));
+	const keys = branches.map((b: JsonSchema) =>
+		Array.isArray(b.required) && b.required.length === 1 && Object.keys(b).length === 1
+			? String(b.required[0])
+			: undefined,
+	);
 	return keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
 }
 
 function alternatives(branches: JsonSchema[]): string {
-	return branches.map((b) => (typeof b.description === 'string' ? b.description.replace(/[:.].*$/, '').toLowerCase() : typeWords(String(b.type)))).join(' or ');
+	return branches
+		.map((b) =>
+			typeof b.description === 'string'
+				? b.description.replace(/[:.].*$/, '').toLowerCase()
+				: typeWords(String(b.type)),
+		)
+		.join(' or ');
 }
 
 /**
@@ -136,13 +168,19 @@ function alternatives(branches: JsonSchema[]): string {
  */
 function dropNoise(errors: readonly SchemaError[], root: JsonSchema): SchemaError[] {
 	// oneOf/anyOf of single `required`s: one line ("needs one of a, b") instead of one per key.
-	const oneOfs = errors.filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && exactlyOneKeys(e.schema)).map((e) => `${e.schemaPath}/`);
+	const oneOfs = errors
+		.filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && exactlyOneKeys(e.schema))
+		.map((e) => `${e.schemaPath}/`);
 	const propertyNames = errors.filter((e) => e.keyword === 'propertyNames').map((e) => `${e.schemaPath}/`);
 	const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
 	const kept = errors.filter((e) => {
 		if (e.keyword === 'if') return false;
 		// A key the schema knows is "unevaluated" only because its own value failed: that failure is the line.
-		if (e.keyword === 'unevaluatedProperties' && knownKeys(root, e.parentSchema as JsonSchema).includes(String(e.params.unevaluatedProperty))) return false;
+		if (
+			e.keyword === 'unevaluatedProperties' &&
+			knownKeys(root, e.parentSchema as JsonSchema).includes(String(e.params.unevaluatedProperty))
+		)
+			return false;
 		if (oneOfs.some((prefix) => e.schemaPath.startsWith(prefix))) return false;
 		if (propertyNames.some((prefix) => e.schemaPath.startsWith(prefix))) return false;
 		const anyOf = anyOfs.find((a) => e.schemaPath.startsWith(`${a.schemaPath}/`));
@@ -150,7 +188,9 @@ function dropNoise(errors: readonly SchemaError[], root: JsonSchema): SchemaErro
 		return true;
 	});
 	// An anyOf whose fitting branch already explained the problem needs no line of its own.
-	return kept.filter((e) => e.keyword !== 'anyOf' || !kept.some((k) => k !== e && k.schemaPath.startsWith(`${e.schemaPath}/`)));
+	return kept.filter(
+		(e) => e.keyword !== 'anyOf' || !kept.some((k) => k !== e && k.schemaPath.startsWith(`${e.schemaPath}/`)),
+	);
 }
 
 /**
@@ -160,12 +200,15 @@ function dropNoise(errors: readonly SchemaError[], root: JsonSchema): SchemaErro
 function conditionContext(error: SchemaError, all: readonly SchemaError[], data: unknown): string {
 	const match = /^(.*)\/then\//.exec(error.schemaPath);
 	if (!match) return '';
-	const condition = all.find((e) => e.keyword === 'if' && e.schemaPath === `${match[1]}/if` && error.instancePath.startsWith(e.instancePath));
+	const condition = all.find(
+		(e) => e.keyword === 'if' && e.schemaPath === `${match[1]}/if` && error.instancePath.startsWith(e.instancePath),
+	);
 	const ifSchema = (condition?.parentSchema as JsonSchema | undefined)?.if as JsonSchema | undefined;
 	const key = Object.keys((ifSchema?.properties as JsonSchema | undefined) ?? {})[0];
 	if (!condition || !key) return '';
 	let node: unknown = data;
-	for (const segment of parsePointer(condition.instancePath, data)) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
+	for (const segment of parsePointer(condition.instancePath, data))
+		node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
 	const actual = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
 	return actual === undefined ? '' : ` for ${String(actual)}`;
 }
@@ -176,7 +219,11 @@ function hintOf(schema: JsonSchema | undefined): string | undefined {
 }
 
 function show(value: unknown): string {
-	return typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
+	return typeof value === 'string'
+		? JSON.stringify(value)
+		: value === undefined
+			? 'nothing'
+			: (JSON.stringify(value) ?? String(value));
 }
 
 function typeWords(type: string): string {
@@ -189,7 +236,10 @@ function typeWords(type: string): string {
 		array: 'a list',
 		null: 'empty',
 	};
-	return type.split(',').map((t) => words[t] ?? t).join(' or ');
+	return type
+		.split(',')
+		.map((t) => words[t] ?? t)
+		.join(' or ');
 }
 
 function typeOf(value: unknown): string {

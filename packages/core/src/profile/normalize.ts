@@ -14,7 +14,18 @@ import {
 } from './defaults.js';
 import { displayPath, type InstancePath, type YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
-import type { ConnectRule, Encoding, Input, PasswordSource, Profile, RawEncoding, RawProfile, RecordingSpec, ServerConfig, SilenceConfig } from './types.js';
+import type {
+	ConnectRule,
+	Encoding,
+	Input,
+	PasswordSource,
+	Profile,
+	RawEncoding,
+	RawProfile,
+	RecordingSpec,
+	ServerConfig,
+	SilenceConfig,
+} from './types.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -30,7 +41,11 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 
 	const name = raw.name ?? path.basename(source.file).replace(/\.[^.]*$/, '');
 	if (raw.name === undefined && !NAME_PATTERN.test(name)) {
-		report('error', [], `profile name ${JSON.stringify(name)} (from the file name) is not valid: add a \`name:\` of lower-case letters, digits, - and _`);
+		report(
+			'error',
+			[],
+			`profile name ${JSON.stringify(name)} (from the file name) is not valid: add a \`name:\` of lower-case letters, digits, - and _`,
+		);
 	}
 
 	const input = normalizeInput(raw, report, at);
@@ -50,14 +65,26 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 			...adminOf(s, embedded),
 			at: at(['servers', serverName], 'key'),
 		};
-		if (s.tls === false && s.tls_ca !== undefined) report('error', ['servers', serverName, 'tls_ca'], `servers.${serverName}.tls_ca: a CA for TLS, but tls is false; remove one of them`, 'key');
-		else if (s.tls_ca !== undefined) warnUnusableCa(servers[serverName]!.tlsCa!, ['servers', serverName, 'tls_ca'], report);
+		if (s.tls === false && s.tls_ca !== undefined)
+			report(
+				'error',
+				['servers', serverName, 'tls_ca'],
+				`servers.${serverName}.tls_ca: a CA for TLS, but tls is false; remove one of them`,
+				'key',
+			);
+		else if (s.tls_ca !== undefined)
+			warnUnusableCa(servers[serverName]!.tlsCa!, ['servers', serverName, 'tls_ca'], report);
 		for (const key of ['password', 'admin_password'] as const) {
 			if (s[key] !== undefined) warnReadablePassword(source.file, ['servers', serverName, key], report);
 		}
 		for (const key of ['password_file', 'admin_password_file'] as const) {
 			const file = s[key];
-			if (file !== undefined) warnReadableFile(path.resolve(path.dirname(path.resolve(source.file)), file), ['servers', serverName, key], report);
+			if (file !== undefined)
+				warnReadableFile(
+					path.resolve(path.dirname(path.resolve(source.file)), file),
+					['servers', serverName, key],
+					report,
+				);
 		}
 	}
 
@@ -66,11 +93,19 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		const where: InstancePath = ['streams', i];
 		for (const [j, ref] of (s.servers ?? []).entries()) {
 			if (!servers[ref]) {
-				report('error', [...where, 'servers', j], `${displayPath(where)}.servers[${j}]: no server named ${JSON.stringify(ref)}; servers are ${serverNames.join(', ')}${didYouMean(ref, serverNames)}`);
+				report(
+					'error',
+					[...where, 'servers', j],
+					`${displayPath(where)}.servers[${j}]: no server named ${JSON.stringify(ref)}; servers are ${serverNames.join(', ')}${didYouMean(ref, serverNames)}`,
+				);
 			}
 		}
 		if (formatSpec(canonicalFormat(s.format)).contentType === null) {
-			report('error', [...where, 'format'], `${displayPath(where)}.format: ${s.format} is for recordings (record:) only; stream opus, vorbis, flac or mp3`);
+			report(
+				'error',
+				[...where, 'format'],
+				`${displayPath(where)}.format: ${s.format} is for recordings (record:) only; stream opus, vorbis, flac or mp3`,
+			);
 		}
 		return {
 			mount: s.mount,
@@ -84,11 +119,20 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 
 	for (const [serverName, s] of Object.entries(raw.servers)) {
 		for (const [mount, settings] of Object.entries(s.mounts ?? {})) {
-			if (settings.fallback === mount) report('error', ['servers', serverName, 'mounts', mount, 'fallback'], `servers.${serverName}.mounts.${mount}.fallback: a mount cannot fall back to itself`);
+			if (settings.fallback === mount)
+				report(
+					'error',
+					['servers', serverName, 'mounts', mount, 'fallback'],
+					`servers.${serverName}.mounts.${mount}.fallback: a mount cannot fall back to itself`,
+				);
 		}
 	}
 	if (silenceYields(raw) && !streams.some((s) => s.shared)) {
-		report('warning', ['silence', 'action'], 'silence.action: yield releases shared mounts, and no stream of this profile is `shared: true`: nothing will yield');
+		report(
+			'warning',
+			['silence', 'action'],
+			'silence.action: yield releases shared mounts, and no stream of this profile is `shared: true`: nothing will yield',
+		);
 	}
 
 	const seenMounts = new Map<string, string>();
@@ -96,7 +140,12 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		for (const server of s.servers) {
 			const key = `${server}\u0000${s.mount}`;
 			const first = seenMounts.get(key);
-			if (first) report('error', ['streams', i, 'mount'], `streams[${i}].mount: ${s.mount} on server ${server} is already fed at ${first}`);
+			if (first)
+				report(
+					'error',
+					['streams', i, 'mount'],
+					`streams[${i}].mount: ${s.mount} on server ${server} is already fed at ${first}`,
+				);
 			else seenMounts.set(key, s.at);
 		}
 	}
@@ -104,20 +153,34 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 	const seenPaths = new Map<string, string>();
 	const recordings = (raw.record ?? []).map((r, i) => {
 		const where: InstancePath = ['record', i];
-		const spec: RecordingSpec = { path: r.path, at: at([...where, 'path']), ...encoding(r, input.channels, where, report), split: split(r.split, [...where, 'split'], report), keep: keep(r.keep, [...where, 'keep'], report) };
+		const spec: RecordingSpec = {
+			path: r.path,
+			at: at([...where, 'path']),
+			...encoding(r, input.channels, where, report),
+			split: split(r.split, [...where, 'split'], report),
+			keep: keep(r.keep, [...where, 'keep'], report),
+		};
 		const first = seenPaths.get(r.path);
 		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
 		else seenPaths.set(r.path, spec.at);
 		const ext = path.extname(r.path).toLowerCase();
 		if (spec.keep && (!path.basename(r.path).includes('{date}') || /\{date\}|\{slot\}/.test(path.dirname(r.path)))) {
-			report('error', [...where, 'keep'], `record[${i}].keep: needs {date} in the file name (${path.basename(r.path)}) and no {date} or {slot} in its folder: jdcast removes only the files it can tell are this recording's`);
+			report(
+				'error',
+				[...where, 'keep'],
+				`record[${i}].keep: needs {date} in the file name (${path.basename(r.path)}) and no {date} or {slot} in its folder: jdcast removes only the files it can tell are this recording's`,
+			);
 		}
 		// show.flac beside show.mp3: each keeps its own track lists (show.flac.cue, show.mp3.cue).
 		const stem = (p: string) => p.slice(0, p.length - path.extname(p).length);
 		spec.sidecarsWithExtension = (raw.record ?? []).some((o) => o.path !== r.path && stem(o.path) === stem(r.path));
 		const { extensions, kind } = formatSpec(spec.format).recording;
 		if (!extensions.includes(ext)) {
-			report('warning', [...where, 'path'], `record[${i}].path: a ${spec.format} recording is ${kind}; expected a name ending in ${extensions.join(' or ')}`);
+			report(
+				'warning',
+				[...where, 'path'],
+				`record[${i}].path: a ${spec.format} recording is ${kind}; expected a name ending in ${extensions.join(' or ')}`,
+			);
 		}
 		return spec;
 	});
@@ -146,15 +209,26 @@ type Report = (severity: Diagnostic['severity'], p: InstancePath, message: strin
 
 function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => string): Input {
 	const { jack, tone, file } = raw.input ?? {};
-	if (tone) return { kind: 'tone', frequency: tone.frequency ?? DEFAULT_TONE_HZ, channels: tone.channels ?? DEFAULT_CHANNELS, level: tone.level ?? DEFAULT_TONE_LEVEL };
-	if (file) return { kind: 'file', path: file.path, loop: file.loop ?? false, channels: file.channels ?? DEFAULT_CHANNELS };
+	if (tone)
+		return {
+			kind: 'tone',
+			frequency: tone.frequency ?? DEFAULT_TONE_HZ,
+			channels: tone.channels ?? DEFAULT_CHANNELS,
+			level: tone.level ?? DEFAULT_TONE_LEVEL,
+		};
+	if (file)
+		return { kind: 'file', path: file.path, loop: file.loop ?? false, channels: file.channels ?? DEFAULT_CHANNELS };
 	const channels = jack?.channels ?? DEFAULT_CHANNELS;
 	const connect: ConnectRule[] = (jack?.connect ?? []).map((rule, i) => {
 		if (typeof rule === 'string') return { client: rule };
 		const [from, to] = rule;
 		const port = Number(to.slice('input_'.length));
 		if (port > channels) {
-			report('error', ['input', 'jack', 'connect', i, 1], `input.jack.connect[${i}]: ${to} does not exist: the client has ${channels} input${channels === 1 ? '' : 's'} (input_1..input_${channels})`);
+			report(
+				'error',
+				['input', 'jack', 'connect', i, 1],
+				`input.jack.connect[${i}]: ${to} does not exist: the client has ${channels} input${channels === 1 ? '' : 's'} (input_1..input_${channels})`,
+			);
 		}
 		return { from, to };
 	});
@@ -171,7 +245,11 @@ function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) =
 function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceConfig | false {
 	if (raw === false) return false;
 	const settings = raw === true || raw === undefined ? {} : raw;
-	const silence: SilenceConfig = { threshold: settings.threshold ?? DEFAULT_SILENCE.threshold, after: settings.after ?? DEFAULT_SILENCE.after, action: settings.action ?? 'alarm' };
+	const silence: SilenceConfig = {
+		threshold: settings.threshold ?? DEFAULT_SILENCE.threshold,
+		after: settings.after ?? DEFAULT_SILENCE.after,
+		action: settings.action ?? 'alarm',
+	};
 	if (settings.run !== undefined) {
 		// A command line is split as a shell would split words (quotes kept together), but no shell runs it.
 		const argv = typeof settings.run === 'string' ? parseArgsStringToArgv(settings.run) : settings.run;
@@ -197,12 +275,21 @@ function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, 
 		report('warning', [...where, 'bitrate'], `${label}.bitrate: ${format} is lossless; bitrate is ignored`);
 	}
 	if (spec.fixedSamplerate !== null && raw.samplerate !== undefined && raw.samplerate !== spec.fixedSamplerate) {
-		report('warning', [...where, 'samplerate'], `${label}.samplerate: ${format} always encodes at ${spec.fixedSamplerate} Hz; ${raw.samplerate} is ignored`);
+		report(
+			'warning',
+			[...where, 'samplerate'],
+			`${label}.samplerate: ${format} always encodes at ${spec.fixedSamplerate} Hz; ${raw.samplerate} is ignored`,
+		);
 	}
 	const channels = raw.channels ?? inputChannels;
-	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel layout 2.1").
+	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel
+	// layout 2.1").
 	if (channels > spec.maxChannels.count) {
-		report('error', [...where, raw.channels === undefined ? 'format' : 'channels'], `${label}: ${spec.maxChannels.advice.replace('N', String(channels))}`);
+		report(
+			'error',
+			[...where, raw.channels === undefined ? 'format' : 'channels'],
+			`${label}: ${spec.maxChannels.advice.replace('N', String(channels))}`,
+		);
 	}
 	return {
 		format,
@@ -213,16 +300,32 @@ function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, 
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-const UNIT_BYTES: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+const UNIT_BYTES: Record<string, number> = {
+	kb: 1e3,
+	mb: 1e6,
+	gb: 1e9,
+	tb: 1e12,
+	kib: 1024,
+	mib: 1024 ** 2,
+	gib: 1024 ** 3,
+	tib: 1024 ** 4,
+};
 
-/** `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock, at least 10 s; `slot`: at each slot of the schedule. */
+/**
+ * `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock, at least 10 s;
+ * `slot`: at each slot of the schedule.
+ */
 function split(value: string | undefined, where: InstancePath, report: Report): RecordingSpec['split'] {
 	if (value === undefined) return null;
 	if (value.trim() === 'slot') return 'slot';
 	const match = /^(\d+)\s*(s|m|h)$/.exec(value.trim());
 	const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!]! : NaN;
 	if (!(seconds >= 10 && seconds <= 7 * 86_400)) {
-		report('error', where, `${displayPath(where)}: give a duration from 10s to 168h, like 1h, 30m or 10s (not ${JSON.stringify(value)})`);
+		report(
+			'error',
+			where,
+			`${displayPath(where)}: give a duration from 10s to 168h, like 1h, 30m or 10s (not ${JSON.stringify(value)})`,
+		);
 		return null;
 	}
 	return seconds;
@@ -236,7 +339,11 @@ function keep(value: string | undefined, where: InstancePath, report: Report): R
 	if (age && Number(age[1]) > 0) return { seconds: Number(age[1]) * UNIT_SECONDS[age[2]!]! };
 	const size = /^(\d+(?:\.\d+)?)\s*(kb|mb|gb|tb|kib|mib|gib|tib)$/.exec(text);
 	if (size && Number(size[1]) > 0) return { bytes: Math.round(Number(size[1]) * UNIT_BYTES[size[2]!]!) };
-	report('error', where, `${displayPath(where)}: give an age (30d, 12h) or a total size (50GB, 500MB), not ${JSON.stringify(value)}`);
+	report(
+		'error',
+		where,
+		`${displayPath(where)}: give an age (30d, 12h) or a total size (50GB, 500MB), not ${JSON.stringify(value)}`,
+	);
 	return null;
 }
 
@@ -251,7 +358,11 @@ function adminOf(s: RawProfile['servers'][string], embedded: boolean): Pick<Serv
 	return password ? { admin: { user: s.admin_user ?? 'admin', password } } : {};
 }
 
-function sourceOf(inline: string | undefined, env: string | undefined, file: string | undefined): PasswordSource | undefined {
+function sourceOf(
+	inline: string | undefined,
+	env: string | undefined,
+	file: string | undefined,
+): PasswordSource | undefined {
 	if (inline !== undefined) return { kind: 'inline', value: inline };
 	if (env !== undefined) return { kind: 'env', name: env };
 	if (file !== undefined) return { kind: 'file', path: file };
@@ -268,28 +379,47 @@ function readableByOthers(file: string): number | undefined {
 	}
 }
 
-/** A CA file that is not there or holds no certificate: TLS to the server will fail until it does (read again at each connection). */
+/**
+ * A CA file that is not there or holds no certificate: TLS to the server will fail until it does (read
+ * again at each connection).
+ */
 function warnUnusableCa(file: string, where: InstancePath, report: Report): void {
 	let problem: string | undefined;
 	try {
 		const info = statSync(file);
 		if (!info.isFile()) problem = 'is not a regular file';
 		else if (info.size > 1024 * 1024) problem = 'is larger than 1 MiB';
-		else if (!readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----')) problem = 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
+		else if (!readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
+			problem = 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
 	} catch (error) {
 		problem = `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`;
 	}
-	if (problem) report('warning', where, `${displayPath(where)}: ${file} ${problem}; connections to this server fail until it holds the CA's certificate`);
+	if (problem)
+		report(
+			'warning',
+			where,
+			`${displayPath(where)}: ${file} ${problem}; connections to this server fail until it holds the CA's certificate`,
+		);
 }
 
 /** A password file that others can read: say so. */
 function warnReadableFile(file: string, where: InstancePath, report: Report): void {
 	const mode = readableByOthers(file);
-	if (mode !== undefined) report('warning', where, `${displayPath(where)}: ${file} can be read by group or others (mode ${mode.toString(8)}); chmod 600 ${file}`);
+	if (mode !== undefined)
+		report(
+			'warning',
+			where,
+			`${displayPath(where)}: ${file} can be read by group or others (mode ${mode.toString(8)}); chmod 600 ${file}`,
+		);
 }
 
 /** A password written in a file others can read is a leak waiting to happen: say so. */
 function warnReadablePassword(file: string, where: InstancePath, report: Report): void {
 	const mode = readableByOthers(file);
-	if (mode !== undefined) report('warning', where, `${displayPath(where)}: a password written in a file that group or others can read (mode ${mode.toString(8)}); use password_env or password_file, or chmod 600 ${file}`);
+	if (mode !== undefined)
+		report(
+			'warning',
+			where,
+			`${displayPath(where)}: a password written in a file that group or others can read (mode ${mode.toString(8)}); use password_env or password_file, or chmod 600 ${file}`,
+		);
 }

@@ -1,6 +1,4 @@
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { SecretError } from '../errors/index.js';
 import { Secret } from './secret.js';
@@ -11,14 +9,26 @@ import type { PasswordSource, Profile, ServerConfig } from './types.js';
  * about to run, not when it is validated, so that `validate` and `plan` work without the secrets.
  * Embedded servers get theirs from the embedded icecast2 (`generated`).
  */
-export function resolvePassword(profile: Profile, server: ServerConfig, env: NodeJS.ProcessEnv = process.env, generated?: Secret): Promise<Secret> {
+export function resolvePassword(
+	profile: Profile,
+	server: ServerConfig,
+	env: NodeJS.ProcessEnv = process.env,
+	generated?: Secret,
+): Promise<Secret> {
 	return resolveSource(profile, server, server.password, 'password', env, generated);
 }
 
-/** Every environment variable the profiles take a password from (`password_env`, `admin_password_env`), with the server entry that names it. */
+/**
+ * Every environment variable the profiles take a password from (`password_env`, `admin_password_env`),
+ * with the server entry that names it.
+ */
 export function passwordVariables(profiles: readonly Profile[]): { name: string; server: ServerConfig }[] {
 	return profiles.flatMap((profile) =>
-		Object.values(profile.servers).flatMap((server) => [server.password, server.admin?.password].flatMap((source) => (source?.kind === 'env' ? [{ name: source.name, server }] : []))),
+		Object.values(profile.servers).flatMap((server) =>
+			[server.password, server.admin?.password].flatMap((source) =>
+				source?.kind === 'env' ? [{ name: source.name, server }] : [],
+			),
+		),
 	);
 }
 
@@ -30,10 +40,20 @@ export async function resolveAdmin(
 	generated?: Secret,
 ): Promise<{ user: string; password: Secret } | undefined> {
 	if (!server.admin) return undefined;
-	return { user: server.admin.user, password: await resolveSource(profile, server, server.admin.password, 'admin password', env, generated) };
+	return {
+		user: server.admin.user,
+		password: await resolveSource(profile, server, server.admin.password, 'admin password', env, generated),
+	};
 }
 
-async function resolveSource(profile: Profile, server: ServerConfig, source: PasswordSource, what: string, env: NodeJS.ProcessEnv, generated?: Secret): Promise<Secret> {
+async function resolveSource(
+	profile: Profile,
+	server: ServerConfig,
+	source: PasswordSource,
+	what: string,
+	env: NodeJS.ProcessEnv,
+	generated?: Secret,
+): Promise<Secret> {
 	const fail = (message: string): never => {
 		const match = /^(.*):(\d+):(\d+)$/.exec(server.at);
 		throw new SecretError({
@@ -51,7 +71,9 @@ async function resolveSource(profile: Profile, server: ServerConfig, source: Pas
 			return generated ?? fail('the embedded server has not started');
 		case 'env': {
 			const value = env[source.name];
-			return value ? new Secret(value) : fail(`environment variable ${source.name}${what === 'password' ? '' : ` (${what})`} is not set`);
+			return value
+				? new Secret(value)
+				: fail(`environment variable ${source.name}${what === 'password' ? '' : ` (${what})`} is not set`);
 		}
 		case 'file': {
 			const file = path.resolve(profile.baseDir, source.path);
@@ -75,10 +97,18 @@ export async function readSecretFile(file: string): Promise<{ value: string } | 
 		bytes = await readSmallFile(file, MAX_SECRET_FILE_BYTES);
 	} catch (error) {
 		const { kind, reason } = error as SmallFileError;
-		return { problem: kind === 'too-large' ? `FILE ${reason}: a password file holds one line` : kind === 'not-file' ? `FILE ${reason}` : `cannot read FILE: ${kind}` };
+		return {
+			problem:
+				kind === 'too-large'
+					? `FILE ${reason}: a password file holds one line`
+					: kind === 'not-file'
+						? `FILE ${reason}`
+						: `cannot read FILE: ${kind}`,
+		};
 	}
 	const value = bytes.toString('utf8').replace(/\r?\n$/, '');
 	if (!value) return { problem: 'FILE is empty' };
-	if (/[\r\n]/.test(value)) return { problem: 'FILE holds more than one line: a password file holds the password alone' };
+	if (/[\r\n]/.test(value))
+		return { problem: 'FILE holds more than one line: a password file holds the password alone' };
 	return { value };
 }

@@ -1,4 +1,15 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+	isMap,
+	isScalar,
+	isSeq,
+	LineCounter,
+	parseDocument,
+	visit,
+	type Document,
+	type Node,
+	type Pair,
+	type YAMLMap,
+} from 'yaml';
 import type { Diagnostic, Position } from './diagnostic.js';
 
 export type PathSegment = string | number;
@@ -36,7 +47,8 @@ export class YamlSource {
 				const seen = new Set<unknown>();
 				for (const pair of map.items) {
 					const key = isScalar(pair.key) ? pair.key.value : pair.key;
-					if (seen.has(key) && isScalar(pair.key)) found.push(this.syntaxDiagnostic('error', 'Map keys must be unique', pair.key.range?.[0] ?? 0));
+					if (seen.has(key) && isScalar(pair.key))
+						found.push(this.syntaxDiagnostic('error', 'Map keys must be unique', pair.key.range?.[0] ?? 0));
 					seen.add(key);
 				}
 			},
@@ -93,7 +105,8 @@ export class YamlSource {
 		let index = this.pairsByKey.get(map);
 		if (!index) {
 			index = new Map();
-			for (const pair of map.items) if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair);
+			for (const pair of map.items)
+				if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair);
 			this.pairsByKey.set(map, index);
 		}
 		return index.get(key);
@@ -103,7 +116,9 @@ export class YamlSource {
 		const { line, col } = this.lines.linePos(offset);
 		const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 		// The parser recursing until the stack ends is a file nested beyond any profile's needs.
-		const text = /Maximum call stack/.test(first) ? 'nested too deeply (a profile needs a few levels of keys and lists)' : first;
+		const text = /Maximum call stack/.test(first)
+			? 'nested too deeply (a profile needs a few levels of keys and lists)'
+			: first;
 		return { file: this.file, line, col, severity, message: `YAML: ${text}` };
 	}
 }

@@ -99,11 +99,17 @@ export interface StreamSpec extends Encoding {
 export interface RecordingSpec extends Encoding {
 	/** The path as written, with {profile} and {date} not yet expanded. */
 	path: string;
-	/** Seconds: a new file at each multiple of this on the wall clock (`split: 1h`); 'slot': at each slot of the schedule; null: one file. */
+	/**
+	 * Seconds: a new file at each multiple of this on the wall clock (`split: 1h`); 'slot': at each slot
+	 * of the schedule; null: one file.
+	 */
 	split: number | 'slot' | null;
 	/** Older files of this recording removed beyond this age or total size (`keep: 30d`, `keep: 50GB`). */
 	keep: { seconds: number } | { bytes: number } | null;
-	/** Another recording of the profile has the same name but for its ending: sidecars named `show.flac.cue`, not `show.cue`. */
+	/**
+	 * Another recording of the profile has the same name but for its ending: sidecars named
+	 * `show.flac.cue`, not `show.cue`.
+	 */
 	sidecarsWithExtension?: boolean;
 	at: string;
 }
@@ -149,26 +155,31 @@ export interface RawProfile {
 		tone?: { frequency?: number; channels?: number; level?: number };
 		file?: { path: string; loop?: boolean; channels?: number };
 	};
-	servers: Record<string, {
-		host?: string;
-		port?: number;
-		user?: string;
-		password?: string;
-		password_env?: string;
-		password_file?: string;
-		tls?: boolean;
-		tls_ca?: string;
-		embedded?: boolean;
-		mounts?: Record<string, MountSettings>;
-		admin_user?: string;
-		admin_password?: string;
-		admin_password_env?: string;
-		admin_password_file?: string;
-	}>;
+	servers: Record<
+		string,
+		{
+			host?: string;
+			port?: number;
+			user?: string;
+			password?: string;
+			password_env?: string;
+			password_file?: string;
+			tls?: boolean;
+			tls_ca?: string;
+			embedded?: boolean;
+			mounts?: Record<string, MountSettings>;
+			admin_user?: string;
+			admin_password?: string;
+			admin_password_env?: string;
+			admin_password_file?: string;
+		}
+	>;
 	info?: StreamInfo;
 	streams: (RawEncoding & { mount: string; servers?: string[]; info?: StreamInfo; shared?: boolean })[];
 	record?: (RawEncoding & { path: string; split?: string; keep?: string })[];
-	silence?: boolean | { threshold?: number; after?: number; run?: string | string[]; webhook?: string; action?: 'alarm' | 'yield' };
+	silence?:
+		| boolean
+		| { threshold?: number; after?: number; run?: string | string[]; webhook?: string; action?: 'alarm' | 'yield' };
 	latency?: 'low' | 'normal';
 }
 

@@ -34,7 +34,11 @@ export async function loadScheduleFile(file: string, profiles?: readonly string[
 	try {
 		text = (await readSmallFile(file, MAX_SCHEDULE_BYTES)).toString('utf8');
 	} catch (error) {
-		return { diagnostics: [{ file, line: 1, col: 1, severity: 'error', message: `the schedule ${(error as SmallFileError).reason}` }] };
+		return {
+			diagnostics: [
+				{ file, line: 1, col: 1, severity: 'error', message: `the schedule ${(error as SmallFileError).reason}` },
+			],
+		};
 	}
 	return loadScheduleText(text, file, profiles);
 }
@@ -43,20 +47,32 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 	const source = new YamlSource(file, text);
 	if (hasErrors(source.syntaxDiagnostics)) return { diagnostics: source.syntaxDiagnostics };
 	const data = source.data ?? {};
-	if (!validateSchedule(data)) return { diagnostics: schemaDiagnostics(validateSchedule.errors ?? [], source, schema, data, undefined, 'schedule') };
+	if (!validateSchedule(data))
+		return {
+			diagnostics: schemaDiagnostics(validateSchedule.errors ?? [], source, schema, data, undefined, 'schedule'),
+		};
 	const raw = data as RawSchedule;
 	const diagnostics: Diagnostic[] = [];
-	const report = (path: InstancePath, message: string, at: 'key' | 'value' = 'value') => diagnostics.push({ file, ...source.position(path, at), severity: 'error', message });
+	const report = (path: InstancePath, message: string, at: 'key' | 'value' = 'value') =>
+		diagnostics.push({ file, ...source.position(path, at), severity: 'error', message });
 
 	const zone = raw.timezone ?? DateTime.local().zoneName ?? 'UTC';
-	if (!IANAZone.isValidZone(zone)) report(['timezone'], `timezone: ${JSON.stringify(zone)} is not a time zone jdcast knows; use an IANA name such as Europe/Berlin or UTC`);
+	if (!IANAZone.isValidZone(zone))
+		report(
+			['timezone'],
+			`timezone: ${JSON.stringify(zone)} is not a time zone jdcast knows; use an IANA name such as Europe/Berlin or UTC`,
+		);
 	const slots: Slot[] = [];
 	const positions = new Map<Slot, { line: number; col: number }>();
 	for (const [i, s] of raw.slots.entries()) {
 		const where: InstancePath = ['slots', i];
 		const position = source.position(where, 'value');
 		const at = formatPosition(file, position);
-		if (profiles && !profiles.includes(s.profile)) report([...where, 'profile'], `slots[${i}].profile: no profile named ${JSON.stringify(s.profile)} among the files given; profiles are ${profiles.join(', ') || 'none'}`);
+		if (profiles && !profiles.includes(s.profile))
+			report(
+				[...where, 'profile'],
+				`slots[${i}].profile: no profile named ${JSON.stringify(s.profile)} among the files given; profiles are ${profiles.join(', ') || 'none'}`,
+			);
 		const weekly = s.days !== undefined || s.from !== undefined || s.to !== undefined;
 		const dated = s.start !== undefined || s.end !== undefined;
 		if (weekly === dated || (weekly && (!s.days || !s.from || !s.to)) || (dated && (!s.start || !s.end))) {
@@ -64,13 +80,19 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 			continue;
 		}
 		if (weekly) {
-			if (s.from === s.to) report([...where, 'to'], `slots[${i}].to: the same as from; a slot is at most 24 hours less a second (from 00:00 to 23:59:59)`);
+			if (s.from === s.to)
+				report(
+					[...where, 'to'],
+					`slots[${i}].to: the same as from; a slot is at most 24 hours less a second (from 00:00 to 23:59:59)`,
+				);
 			const slot: Slot = { profile: s.profile, kind: 'weekly', days: s.days!, from: s.from!, to: s.to!, at };
 			slots.push(slot);
 			positions.set(slot, position);
 			continue;
 		}
-		const invalid = IANAZone.isValidZone(zone) ? (['start', 'end'] as const).find((key) => !DateTime.fromISO(s[key]!, { zone }).isValid) : undefined;
+		const invalid = IANAZone.isValidZone(zone)
+			? (['start', 'end'] as const).find((key) => !DateTime.fromISO(s[key]!, { zone }).isValid)
+			: undefined;
 		if (invalid) {
 			report([...where, invalid], `slots[${i}].${invalid}: ${s[invalid]} is not a date that exists`);
 			continue;
@@ -79,8 +101,14 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 			report([...where, 'end'], `slots[${i}].end: ${s.end} is not after its start ${s.start}`);
 			continue;
 		}
-		if (IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }).diff(DateTime.fromISO(s.start!, { zone }), 'days').days > MAX_DATED_DAYS) {
-			report([...where, 'end'], `slots[${i}].end: a dated slot lasts at most ${MAX_DATED_DAYS} days; for something every week, use days, from and to`);
+		if (
+			IANAZone.isValidZone(zone) &&
+			DateTime.fromISO(s.end!, { zone }).diff(DateTime.fromISO(s.start!, { zone }), 'days').days > MAX_DATED_DAYS
+		) {
+			report(
+				[...where, 'end'],
+				`slots[${i}].end: a dated slot lasts at most ${MAX_DATED_DAYS} days; for something every week, use days, from and to`,
+			);
 			continue;
 		}
 		const slot: Slot = { profile: s.profile, kind: 'dated', start: s.start!, end: s.end!, at };
@@ -92,7 +120,12 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 	for (const pair of overlaps(schedule)) {
 		// Reported at the later of the two in the file.
 		const [first, second] = pair.sort((a, b) => slots.indexOf(a) - slots.indexOf(b)) as [Slot, Slot];
-		diagnostics.push({ file, ...positions.get(second)!, severity: 'error', message: `slot ${slotInWords(second)} overlaps slot ${slotInWords(first)} at ${first.at}: one profile at a time is on the shared mounts` });
+		diagnostics.push({
+			file,
+			...positions.get(second)!,
+			severity: 'error',
+			message: `slot ${slotInWords(second)} overlaps slot ${slotInWords(first)} at ${first.at}: one profile at a time is on the shared mounts`,
+		});
 	}
 	return hasErrors(diagnostics) ? { diagnostics } : { schedule, diagnostics };
 }

@@ -46,7 +46,8 @@ export class Schedule {
 				if (start < to && end > from) out.push({ profile: slot.profile, start, end, slot });
 				continue;
 			}
-			// Both ends in wall-clock time: on a daylight-saving night the slot is an hour shorter or longer, as its hours say.
+			// Both ends in wall-clock time: on a daylight-saving night the slot is an hour shorter or longer, as its
+			// hours say.
 			const [eh, em, es] = slot.to.split(':').map(Number) as [number, number, number?];
 			const crosses = secondsOf(slot.to) <= secondsOf(slot.from);
 			// From the day before `from` (a slot crossing midnight) to the day of `to`.
@@ -103,17 +104,21 @@ export function overlaps(schedule: Schedule): [Slot, Slot][] {
 		}
 	}
 	spans.sort((a, b) => a.start - b.start);
-	for (let i = 0; i < spans.length; i++) for (let j = i + 1; j < spans.length && spans[j]!.start < spans[i]!.end; j++) note(spans[i]!.slot, spans[j]!.slot);
+	for (let i = 0; i < spans.length; i++)
+		for (let j = i + 1; j < spans.length && spans[j]!.start < spans[i]!.end; j++) note(spans[i]!.slot, spans[j]!.slot);
 	for (const slot of schedule.slots) {
 		if (slot.kind !== 'dated') continue;
 		const start = schedule.instant(slot.start);
 		const end = schedule.instant(slot.end);
-		for (const other of schedule.occurrences(start, end)) if (other.slot !== slot && other.start < end && other.end > start) note(other.slot, slot);
+		for (const other of schedule.occurrences(start, end))
+			if (other.slot !== slot && other.start < end && other.end > start) note(other.slot, slot);
 	}
 	return [...found.values()];
 }
 
 /** A slot in words, for messages: "dj-a, fri sat 22:00–01:00" or "dj-a, 2026-12-04T22:00–2026-12-05T01:00". */
 export function slotInWords(slot: Slot): string {
-	return slot.kind === 'weekly' ? `${slot.profile}, ${slot.days.join(' ')} ${slot.from}–${slot.to}` : `${slot.profile}, ${slot.start}–${slot.end}`;
+	return slot.kind === 'weekly'
+		? `${slot.profile}, ${slot.days.join(' ')} ${slot.from}–${slot.to}`
+		: `${slot.profile}, ${slot.start}–${slot.end}`;
 }

@@ -46,11 +46,15 @@ export class Scheduler {
 		return this.schedule.at(now)?.profile ?? null;
 	}
 
-	/** A new schedule (a reload): the slot on air stays handled, so that a hand-made change holds until the next boundary. */
+	/**
+	 * A new schedule (a reload): the slot on air stays handled, so that a hand-made change holds until the
+	 * next boundary.
+	 */
 	replace(schedule: Schedule): Scheduler {
 		const next = new Scheduler(this.orchestrator, schedule, this.log);
 		const slot = schedule.at(Date.now());
-		if (this.lastBoundary === (slot ? `${slot.profile}@${slot.start}` : 'nobody')) next.lastBoundary = this.lastBoundary;
+		if (this.lastBoundary === (slot ? `${slot.profile}@${slot.start}` : 'nobody'))
+			next.lastBoundary = this.lastBoundary;
 		this.stop();
 		return next;
 	}
@@ -66,7 +70,11 @@ export class Scheduler {
 
 	status(now = Date.now()): ScheduleStatus {
 		const next = this.schedule.next(now);
-		return { current: this.schedule.at(now)?.profile ?? null, next: next?.profile ?? null, nextAt: next ? new Date(next.start).toISOString() : null };
+		return {
+			current: this.schedule.at(now)?.profile ?? null,
+			next: next?.profile ?? null,
+			nextAt: next ? new Date(next.start).toISOString() : null,
+		};
 	}
 
 	private wake(): void {
@@ -76,7 +84,10 @@ export class Scheduler {
 			.then(() => this.reconcile())
 			.catch((error: unknown) => {
 				failed = true;
-				this.log('warning', `schedule: ${error instanceof Error ? error.message : String(error)}; trying again in ${RETRY_MS / 1000} s`);
+				this.log(
+					'warning',
+					`schedule: ${error instanceof Error ? error.message : String(error)}; trying again in ${RETRY_MS / 1000} s`,
+				);
 			});
 		void this.working.then(() => this.sleep(failed ? RETRY_MS : undefined));
 	}
@@ -87,11 +98,16 @@ export class Scheduler {
 		const current = this.schedule.at(now);
 		const next = this.schedule.next(now);
 		const lead = this.schedule.leadSeconds * 1000;
-		const moments = [current?.end, next ? next.start - lead : undefined, next?.start].filter((t): t is number => t !== undefined && t > now);
+		const moments = [current?.end, next ? next.start - lead : undefined, next?.start].filter(
+			(t): t is number => t !== undefined && t > now,
+		);
 		// A boundary passed since the last look (a timer fires up to a millisecond before the wall
 		// clock says it should): look again at once. Else a little after the moment, never before it.
 		const unhandled = (current ? `${current.profile}@${current.start}` : 'nobody') !== this.lastBoundary;
-		const delay = unhandled && soon === undefined ? 0 : Math.min(MAX_SLEEP_MS, soon ?? MAX_SLEEP_MS, ...moments.map((t) => t - now + TIMER_MARGIN_MS));
+		const delay =
+			unhandled && soon === undefined
+				? 0
+				: Math.min(MAX_SLEEP_MS, soon ?? MAX_SLEEP_MS, ...moments.map((t) => t - now + TIMER_MARGIN_MS));
 		clearTimeout(this.timer);
 		this.timer = setTimeout(() => this.wake(), Math.max(0, delay));
 		this.timer.unref();

@@ -82,9 +82,20 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 		this.reading = reading;
 		const change = this.detector?.observe(reading.rmsDb, STEP_SECONDS, new Date());
 		if (change && this.config) {
-			const event: SilenceEvent = { profile: this.profile, state: change.state, since: change.since.toISOString(), seconds: change.seconds };
+			const event: SilenceEvent = {
+				profile: this.profile,
+				state: change.state,
+				since: change.since.toISOString(),
+				seconds: change.seconds,
+			};
 			this.emit('silence', event);
-			this.emit('log', change.state === 'started' ? 'warning' : 'info', change.state === 'started' ? `silence: every channel below ${this.config.threshold} dBFS for ${change.seconds} s` : `sound is back after ${change.seconds} s of silence`);
+			this.emit(
+				'log',
+				change.state === 'started' ? 'warning' : 'info',
+				change.state === 'started'
+					? `silence: every channel below ${this.config.threshold} dBFS for ${change.seconds} s`
+					: `sound is back after ${change.seconds} s of silence`,
+			);
 			this.alarm?.raise(event);
 		}
 		const now = performance.now();

@@ -12,7 +12,17 @@ const WEIGHTED = 128;
 const COUNTS = 144;
 const PAGE_BYTES = 65536;
 
-type PairFunction = (src: number, frames: number, stride: number, right: number, gateL: number, gateR: number, state: number, candL: number, candR: number) => void;
+type PairFunction = (
+	src: number,
+	frames: number,
+	stride: number,
+	right: number,
+	gateL: number,
+	gateR: number,
+	state: number,
+	candL: number,
+	candR: number,
+) => void;
 
 // Node has WebAssembly; the TypeScript lib for it comes with the DOM's, which this package does not load.
 declare const WebAssembly: {
@@ -24,7 +34,10 @@ type WasmModule = { readonly kind: 'module' };
 
 let compiled: WasmModule | undefined;
 
-/** The kernel's memory and entry point; E_METER_UNAVAILABLE where this Node has no WebAssembly SIMD (e.g. --jitless). */
+/**
+ * The kernel's memory and entry point; E_METER_UNAVAILABLE where this Node has no WebAssembly SIMD
+ * (e.g. --jitless).
+ */
 function instantiate(bytes: number): { buffer: ArrayBuffer; pair: PairFunction } {
 	try {
 		compiled ??= new WebAssembly.Module(Buffer.from(LEVEL_KERNEL_WASM, 'base64'));
@@ -65,7 +78,18 @@ export class LevelKernel {
 		this.i32 = new Int32Array(buffer);
 		this.f32 = new Float32Array(buffer);
 		const [shelf, highPass] = filters;
-		const coefficients = [shelf.b0, shelf.b1, shelf.b2, shelf.a1, shelf.a2, highPass.b0, highPass.b1, highPass.b2, highPass.a1, highPass.a2];
+		const coefficients = [
+			shelf.b0,
+			shelf.b1,
+			shelf.b2,
+			shelf.a1,
+			shelf.a2,
+			highPass.b0,
+			highPass.b1,
+			highPass.b2,
+			highPass.a1,
+			highPass.a2,
+		];
 		coefficients.forEach((value, i) => this.f64.fill(value, COEFFICIENTS / 8 + 2 * i, COEFFICIENTS / 8 + 2 * i + 2));
 	}
 
@@ -79,7 +103,17 @@ export class LevelKernel {
 			const left = 2 * p;
 			// An odd last channel is measured in both lanes; the right lane's results are not read.
 			const right = left + 1 < this.channels ? left + 1 : left;
-			this.pair(this.samplesAt + 4 * left, frames, stride, 4 * (right - left), gates[left]!, gates[right]!, STATES + p * STATE_BYTES, this.candidates(left), this.candidates(left + 1));
+			this.pair(
+				this.samplesAt + 4 * left,
+				frames,
+				stride,
+				4 * (right - left),
+				gates[left]!,
+				gates[right]!,
+				STATES + p * STATE_BYTES,
+				this.candidates(left),
+				this.candidates(left + 1),
+			);
 		}
 	}
 
@@ -106,7 +140,8 @@ export class LevelKernel {
 
 	/** Starts the next block's peak and sums. */
 	nextBlock(): void {
-		for (let p = 0; p < this.pairs; p++) this.f64.fill(0, (STATES + p * STATE_BYTES + PEAK) / 8, (STATES + p * STATE_BYTES + COUNTS) / 8);
+		for (let p = 0; p < this.pairs; p++)
+			this.f64.fill(0, (STATES + p * STATE_BYTES + PEAK) / 8, (STATES + p * STATE_BYTES + COUNTS) / 8);
 	}
 
 	/** Starts afresh: filters and block sums (a new encoder process, same layout). */
@@ -117,7 +152,8 @@ export class LevelKernel {
 
 	/** Forgets the filters' history: after a NaN or infinity got in, they would carry it forever. */
 	resetFilters(): void {
-		for (let p = 0; p < this.pairs; p++) this.f64.fill(0, (STATES + p * STATE_BYTES) / 8, (STATES + p * STATE_BYTES + PEAK) / 8);
+		for (let p = 0; p < this.pairs; p++)
+			this.f64.fill(0, (STATES + p * STATE_BYTES) / 8, (STATES + p * STATE_BYTES + PEAK) / 8);
 	}
 
 	private at(c: number, field: number): number {

@@ -54,7 +54,8 @@ export class SignalMeter {
 
 	/** Interleaved float frames; a change of format (a restarted encoder) starts the windows afresh. */
 	push(samples: Float32Array, format: PcmFormat): void {
-		if (format.channels !== this.format?.channels || format.sampleRate !== this.format.sampleRate) this.configure(format);
+		if (format.channels !== this.format?.channels || format.sampleRate !== this.format.sampleRate)
+			this.configure(format);
 		const channels = format.channels;
 		const frames = samples.length / channels;
 		let offset = 0;
@@ -98,7 +99,8 @@ export class SignalMeter {
 		kernel.run(samples, this.gates);
 		for (let c = 0; c < channels; c++) {
 			// Clipping is rare: counted in a second look only when the peak says there is some.
-			if (kernel.peak(c) >= CLIP_LEVEL) for (let i = c; i < samples.length; i += channels) if (Math.abs(samples[i]!) >= CLIP_LEVEL) this.clips++;
+			if (kernel.peak(c) >= CLIP_LEVEL)
+				for (let i = c; i < samples.length; i += channels) if (Math.abs(samples[i]!) >= CLIP_LEVEL) this.clips++;
 			this.truePeaks[c]!.scan(samples, c, channels, kernel.listed(c));
 		}
 	}
@@ -135,7 +137,8 @@ export class SignalMeter {
 			peakDb: this.peaks.map((ring) => DB(Math.max(...ring.subarray(0, have)))),
 			rmsDb: this.squares.map((ring) => 10 * Math.log10(ring.subarray(0, have).reduce((a, b) => a + b, 0) / have)),
 			momentaryLufs: lufs(momentaryEnergy),
-			shortTermLufs: this.blocks >= SHORT_TERM_BLOCKS ? lufs(this.meanEnergy(SHORT_TERM_BLOCKS)) : Number.NEGATIVE_INFINITY,
+			shortTermLufs:
+				this.blocks >= SHORT_TERM_BLOCKS ? lufs(this.meanEnergy(SHORT_TERM_BLOCKS)) : Number.NEGATIVE_INFINITY,
 			integratedLufs: this.integrated.value,
 			truePeakDb: DB(Math.max(...this.truePeaks.map((t) => t.max))),
 			clips: this.clips,

@@ -36,13 +36,20 @@ export class SilenceAlarm {
 			const mine = new AbortController();
 			this.current = mine;
 			const url = this.config.webhook;
-			this.delivery = this.delivery.then(() => this.postWebhook(url, event, AbortSignal.any([this.signal, mine.signal])));
+			this.delivery = this.delivery.then(() =>
+				this.postWebhook(url, event, AbortSignal.any([this.signal, mine.signal])),
+			);
 		}
 	}
 
 	private async runCommand(argv: string[], event: SilenceEvent): Promise<void> {
 		const child = execa(argv[0]!, argv.slice(1), {
-			env: childEnvironment({ JDCAST_PROFILE: event.profile, JDCAST_EVENT: `silence-${event.state}`, JDCAST_SECONDS: String(event.seconds), JDCAST_SINCE: event.since }),
+			env: childEnvironment({
+				JDCAST_PROFILE: event.profile,
+				JDCAST_EVENT: `silence-${event.state}`,
+				JDCAST_SECONDS: String(event.seconds),
+				JDCAST_SINCE: event.since,
+			}),
 			extendEnv: false,
 			stdio: 'ignore',
 			reject: false,
@@ -64,7 +71,12 @@ export class SilenceAlarm {
 		clearTimeout(timer);
 		this.signal.removeEventListener('abort', endGroup);
 		if (this.signal.aborted || !result.failed) return;
-		const why = result.code === 'ENOENT' ? 'command not found' : result.signal === 'SIGKILL' ? `still running after ${RUN_TIMEOUT_MS / 1000} s, stopped` : `exit ${result.exitCode ?? result.signal}`;
+		const why =
+			result.code === 'ENOENT'
+				? 'command not found'
+				: result.signal === 'SIGKILL'
+					? `still running after ${RUN_TIMEOUT_MS / 1000} s, stopped`
+					: `exit ${result.exitCode ?? result.signal}`;
 		this.log('warning', `silence.run ${argv[0]} failed: ${why}`);
 	}
 
@@ -73,15 +85,27 @@ export class SilenceAlarm {
 		const host = new URL(url).host;
 		const { got } = await import('got');
 		try {
-			await pRetry(() => got.post(url, { json: { event: 'silence', ...event }, timeout: { request: WEBHOOK_TIMEOUT_MS }, retry: { limit: 0 }, signal }), {
-				retries: WEBHOOK_RETRIES,
-				minTimeout: 1000,
-				factor: 2,
-				signal,
-			});
+			await pRetry(
+				() =>
+					got.post(url, {
+						json: { event: 'silence', ...event },
+						timeout: { request: WEBHOOK_TIMEOUT_MS },
+						retry: { limit: 0 },
+						signal,
+					}),
+				{
+					retries: WEBHOOK_RETRIES,
+					minTimeout: 1000,
+					factor: 2,
+					signal,
+				},
+			);
 		} catch (error) {
 			if (signal.aborted) return;
-			const code = (error as { response?: { statusCode?: number } }).response?.statusCode ?? (error as { code?: string }).code ?? 'error';
+			const code =
+				(error as { response?: { statusCode?: number } }).response?.statusCode ??
+				(error as { code?: string }).code ??
+				'error';
 			this.log('warning', `silence.webhook to ${host} failed after ${WEBHOOK_RETRIES + 1} tries: ${String(code)}`);
 		}
 	}

@@ -58,17 +58,24 @@ export class WavReader {
 		let bytes = this.frames.push(chunk);
 		const format = this.frames.format;
 		if (!format || bytes.length === 0) return;
-		if (format.tag !== WAVE_FORMAT_IEEE_FLOAT || format.bitsPerSample !== 32) throw new Error(`the level meter expects 32-bit float WAV, got format ${format.tag} with ${format.bitsPerSample} bits`);
+		if (format.tag !== WAVE_FORMAT_IEEE_FLOAT || format.bitsPerSample !== 32)
+			throw new Error(
+				`the level meter expects 32-bit float WAV, got format ${format.tag} with ${format.bitsPerSample} bits`,
+			);
 		// Float32Array needs 4-byte alignment: a pipe's buffers usually have it, copy when not.
 		if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes);
 		this.onFrames(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4), format);
 	}
 }
 
-/** A WAV stream's header: its format and where the data begins; undefined while more bytes are needed. Throws on anything but WAV. */
+/**
+ * A WAV stream's header: its format and where the data begins; undefined while more bytes are needed.
+ * Throws on anything but WAV.
+ */
 export function parseWavHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | undefined {
 	if (bytes.length < 12) return undefined;
-	if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') throw new Error('not a WAV stream');
+	if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE')
+		throw new Error('not a WAV stream');
 	let at = 12;
 	let format: PcmFormat | undefined;
 	while (at + 8 <= bytes.length) {

@@ -14,8 +14,11 @@ export interface Health {
  */
 export function healthOf(status: StatusSnapshot): Health {
 	const problems: string[] = [];
-	const liveUrls = new Set(status.profiles.flatMap((p) => p.outputs.filter((o) => o.state === 'live').map((o) => o.url)));
-	if (status.profiles.length > 0 && status.profiles.every((p) => p.state === 'stopped')) problems.push('nothing is on air: every profile is stopped');
+	const liveUrls = new Set(
+		status.profiles.flatMap((p) => p.outputs.filter((o) => o.state === 'live').map((o) => o.url)),
+	);
+	if (status.profiles.length > 0 && status.profiles.every((p) => p.state === 'stopped'))
+		problems.push('nothing is on air: every profile is stopped');
 	for (const profile of status.profiles) {
 		if (profile.state === 'stopped') continue;
 		if (profile.state !== 'running') {
@@ -23,8 +26,14 @@ export function healthOf(status: StatusSnapshot): Health {
 			if (profile.state === 'failed') continue;
 		}
 		for (const output of profile.outputs) {
-			if (output.state === 'live' || (output.shared && output.state === 'waiting' && liveUrls.has(output.url))) continue;
-			const why = output.state === 'waiting' ? ' for its turn: no profile of this jdcast has it on air (a source elsewhere may)' : output.lastError ? ` (${output.lastError})` : '';
+			if (output.state === 'live' || (output.shared && output.state === 'waiting' && liveUrls.has(output.url)))
+				continue;
+			const why =
+				output.state === 'waiting'
+					? ' for its turn: no profile of this jdcast has it on air (a source elsewhere may)'
+					: output.lastError
+						? ` (${output.lastError})`
+						: '';
 			problems.push(`profile ${profile.name}: ${output.mount} on ${output.server} is ${output.state}${why}`);
 		}
 		if (profile.audio?.silent) {
@@ -32,7 +41,10 @@ export function healthOf(status: StatusSnapshot): Health {
 			problems.push(`profile ${profile.name}: dead air${since} (every channel below the silence threshold)`);
 		}
 		for (const recording of profile.recordings) {
-			if (recording.state === 'retrying') problems.push(`profile ${profile.name}: recording ${recording.path} is retrying${recording.lastError ? ` (${recording.lastError})` : ''}`);
+			if (recording.state === 'retrying')
+				problems.push(
+					`profile ${profile.name}: recording ${recording.path} is retrying${recording.lastError ? ` (${recording.lastError})` : ''}`,
+				);
 		}
 	}
 	return { ok: problems.length === 0, problems };

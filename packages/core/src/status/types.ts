@@ -116,7 +116,8 @@ export function listenersByMount(profiles: readonly ProfileStatus[]): MountListe
 			const servers = mounts.get(o.mount) ?? new Map();
 			mounts.set(o.mount, servers);
 			const known = servers.get(o.url);
-			if (!known || known.listeners === null) servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners });
+			if (!known || known.listeners === null)
+				servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners });
 		}
 	}
 	return [...mounts].map(([mount, servers]) => {
@@ -159,7 +160,10 @@ export interface SilenceEvent {
 	seconds: number;
 }
 
-/** A handover: per shared mount, the milliseconds between FROM's last byte and TO's first (null: TO took a mount that was free). */
+/**
+ * A handover: per shared mount, the milliseconds between FROM's last byte and TO's first (null: TO
+ * took a mount that was free).
+ */
 export interface HandoverResult {
 	from: string;
 	to: string;
@@ -170,10 +174,24 @@ export interface HandoverResult {
 export interface JdcastEvents {
 	profile: [{ profile: string; state: ProfileState; error: string | null }];
 	/** `code`: the last error's code (E_ICECAST_SLOW, …), null when all is well. */
-	output: [{ profile: string; server: string; mount: string; format: Format; state: OutputState; error: string | null; code: string | null }];
-	retry: [{ profile: string; server: string; mount: string; attempt: number; delayMs: number; code: string; cause: string }];
+	output: [
+		{
+			profile: string;
+			server: string;
+			mount: string;
+			format: Format;
+			state: OutputState;
+			error: string | null;
+			code: string | null;
+		},
+	];
+	retry: [
+		{ profile: string; server: string; mount: string; attempt: number; delayMs: number; code: string; cause: string },
+	];
 	/** `path`: the file being written; `seconds`, `partBytes`: its length so far. */
-	recording: [{ profile: string; path: string; state: RecordingState; error: string | null; seconds: number; partBytes: number }];
+	recording: [
+		{ profile: string; path: string; state: RecordingState; error: string | null; seconds: number; partBytes: number },
+	];
 	encoder: [{ profile: string; pid: number | null; restarts: number; running: boolean; reason: string | null }];
 	jack: [{ profile: string; client: string; connections: [string, string][]; serverRunning: boolean }];
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];
@@ -195,7 +213,9 @@ export interface ReloadResult {
 
 /** A reload's result in a line: "restarted dj-ben; started dj-cleo", or "nothing changed". */
 export function describeReload(r: ReloadResult): string {
-	const parts = (Object.entries(r) as [string, string[]][]).filter(([, names]) => names.length > 0).map(([what, names]) => `${what} ${names.join(', ')}`);
+	const parts = (Object.entries(r) as [string, string[]][])
+		.filter(([, names]) => names.length > 0)
+		.map(([what, names]) => `${what} ${names.join(', ')}`);
 	return parts.join('; ') || 'nothing changed';
 }
 
@@ -213,4 +233,17 @@ export function eventMessage<K extends keyof JdcastEvents>(event: K, payload: Jd
 }
 
 /** The name of every event in JdcastEvents. */
-export const EVENT_NAMES = ['profile', 'output', 'retry', 'recording', 'encoder', 'jack', 'stats', 'log', 'metadata', 'level', 'silence', 'handover'] as const satisfies readonly (keyof JdcastEvents)[];
+export const EVENT_NAMES = [
+	'profile',
+	'output',
+	'retry',
+	'recording',
+	'encoder',
+	'jack',
+	'stats',
+	'log',
+	'metadata',
+	'level',
+	'silence',
+	'handover',
+] as const satisfies readonly (keyof JdcastEvents)[];

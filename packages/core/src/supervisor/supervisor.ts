@@ -46,7 +46,10 @@ const STALL_MS = 3000;
 /** A new encoder gets this long for its first bytes (a loaded machine starts ffmpeg slowly). */
 const FIRST_BYTES_MS = 10_000;
 const JACK_ABSENT = /JACK server (not running|went away)/;
-/** Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more passed (2 s in all). */
+/**
+ * Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more
+ * passed (2 s in all).
+ */
 const YIELD_TAKE_BACK_MS = 1000;
 
 interface Credentials {
@@ -120,7 +123,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				if (!running) this.log('warning', 'JACK server not running');
 				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
 			});
-			routing.on('changed', (state) => this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }));
+			routing.on('changed', (state) =>
+				this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }),
+			);
 		}
 	}
 
@@ -145,7 +150,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return this.encoder?.pid ?? null;
 	}
 
-	/** `holdShared`: its shared outputs wait (`waiting`) until resumed or handed a connection (a scheduled profile started ahead of its slot). */
+	/**
+	 * `holdShared`: its shared outputs wait (`waiting`) until resumed or handed a connection (a scheduled
+	 * profile started ahead of its slot).
+	 */
 	async start(options: { holdShared?: boolean } = {}): Promise<void> {
 		this.setState('starting');
 		const credentials = await this.resolveCredentials();
@@ -157,7 +165,15 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			if (initial) tap.setTags(initial);
 			for (const target of encoder.streams) {
 				const { password, admin, failure } = credentials.get(target.server)!;
-				const output = new IcecastOutput(this.profile.servers[target.server]!, target.mount, target.info, encoder, tap, password, target.shared);
+				const output = new IcecastOutput(
+					this.profile.servers[target.server]!,
+					target.mount,
+					target.info,
+					encoder,
+					tap,
+					password,
+					target.shared,
+				);
 				this.watchOutput(output);
 				this.outputs.push(output);
 				if (failure) output.fail(failure.message, failure.code);
@@ -202,7 +218,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.routing?.start();
 		// Without JACK's tools ffmpeg still reads JACK, but no connection is made or watched: say so.
 		const tools = this.routing ? ['jack_lsp', 'jack_connect'].filter((tool) => !onPath(tool)) : [];
-		if (tools.length > 0) this.log('error', `${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`);
+		if (tools.length > 0)
+			this.log(
+				'error',
+				`${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`,
+			);
 		this.encoderLoop = this.superviseEncoder();
 	}
 
@@ -259,7 +279,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				credentials.password = await resolvePassword(this.profile, server, env, embeddedPasswords?.get(server.name));
 			} catch (error) {
 				if (!(error instanceof SecretError)) throw error;
-				this.log('error', `${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}`);
+				this.log(
+					'error',
+					`${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}`,
+				);
 				credentials.failure = { message: error.message, code: error.code };
 			}
 			try {
@@ -290,8 +313,15 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		for (const encoder of this.plan.encoders) {
 			if (mount !== undefined && !encoder.streams.some((s) => s.mount === mount)) continue;
 			const inBand = this.taps.get(encoder.fd)?.setTags(metadata) ?? false;
-			for (const output of this.outputs.filter((o) => encoder.streams.some((s) => s.server === o.server.name && s.mount === o.mount))) {
-				const base = { profile: this.name, server: output.server.name, mount: output.mount, via: inBand ? ('in-band' as const) : ('admin' as const) };
+			for (const output of this.outputs.filter((o) =>
+				encoder.streams.some((s) => s.server === o.server.name && s.mount === o.mount),
+			)) {
+				const base = {
+					profile: this.name,
+					server: output.server.name,
+					mount: output.mount,
+					via: inBand ? ('in-band' as const) : ('admin' as const),
+				};
 				results.push(
 					output.setMetadata(metadata).then(
 						() => ({ ...base, ok: true, error: null }),
@@ -346,11 +376,41 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		output.on('blocked', () => this.mountWanted?.(output));
 		// A DJ who is silent already when a shared mount comes to them (handed over, resumed) yields it at once.
 		output.on('state', (state) => {
-			if (state === 'live' && output.shared && !output.covering && this.profile.silence && this.profile.silence.action === 'yield' && this.audio.status()?.silent) queueMicrotask(() => this.yieldMounts([output]));
+			if (
+				state === 'live' &&
+				output.shared &&
+				!output.covering &&
+				this.profile.silence &&
+				this.profile.silence.action === 'yield' &&
+				this.audio.status()?.silent
+			)
+				queueMicrotask(() => this.yieldMounts([output]));
 		});
-		const base = { profile: this.name, server: output.server.name, mount: output.mount, format: output.status().format };
-		output.on('state', (state, error) => this.emit('output', { ...base, state, error: error?.message ?? output.lastError, code: error?.code ?? output.lastErrorCode }));
-		output.on('retry', ({ attempt, delayMs, error }) => this.emit('retry', { profile: this.name, server: base.server, mount: base.mount, attempt, delayMs, code: error.code, cause: error.message }));
+		const base = {
+			profile: this.name,
+			server: output.server.name,
+			mount: output.mount,
+			format: output.status().format,
+		};
+		output.on('state', (state, error) =>
+			this.emit('output', {
+				...base,
+				state,
+				error: error?.message ?? output.lastError,
+				code: error?.code ?? output.lastErrorCode,
+			}),
+		);
+		output.on('retry', ({ attempt, delayMs, error }) =>
+			this.emit('retry', {
+				profile: this.name,
+				server: base.server,
+				mount: base.mount,
+				attempt,
+				delayMs,
+				code: error.code,
+				cause: error.message,
+			}),
+		);
 	}
 
 	/** Runs ffmpeg, and again after every unexpected exit, with backoff (p-retry). */
@@ -371,17 +431,27 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				streak = exit.ranMs > STABLE_RUN_MS ? 1 : streak + 1;
 				quickFailures = exit.producedAudio || JACK_ABSENT.test(exit.reason) ? 0 : quickFailures + 1;
 				if (quickFailures >= MAX_QUICK_FAILURES) {
-					this.giveUp(`ffmpeg failed ${quickFailures} times in a row without producing audio: ${exit.reason}`, 'E_ENCODER_FAILED');
+					this.giveUp(
+						`ffmpeg failed ${quickFailures} times in a row without producing audio: ${exit.reason}`,
+						'E_ENCODER_FAILED',
+					);
 					throw new AbortError(exit.reason);
 				}
 				this.setState('restarting');
-				this.emit('encoder', { profile: this.name, pid: null, restarts: this.restartCount, running: false, reason: exit.reason });
+				this.emit('encoder', {
+					profile: this.name,
+					pid: null,
+					restarts: this.restartCount,
+					running: false,
+					reason: exit.reason,
+				});
 				this.log('warning', `ffmpeg exited (${exit.reason}); restarting`);
 				await sleep(backoffDelay(streak + 1, ENCODER_RETRY), undefined, { signal }).catch(() => {});
 				await this.routing?.untilServerRuns(signal);
 			},
 		}).catch((error: unknown) => {
-			if (!signal.aborted && this.currentState !== 'failed') this.log('error', error instanceof Error ? error.message : String(error));
+			if (!signal.aborted && this.currentState !== 'failed')
+				this.log('error', error instanceof Error ? error.message : String(error));
 		});
 	}
 
@@ -401,7 +471,13 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		let producedAudio = false;
 		const encoder = startEncoder(this.plan, (line) => this.encoderSaid(line));
 		this.encoder = encoder;
-		this.emit('encoder', { profile: this.name, pid: encoder.pid, restarts: this.restartCount, running: true, reason: null });
+		this.emit('encoder', {
+			profile: this.name,
+			pid: encoder.pid,
+			restarts: this.restartCount,
+			running: true,
+			reason: null,
+		});
 		const lastBytes = new Map<number, number>();
 		try {
 			for (const [fd, pipe] of encoder.pipes) {
@@ -431,7 +507,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.routing?.clientStarting(() => this.encoder !== encoder || this.abort.signal.aborted);
 		const exit = await encoder.exited;
 		clearInterval(watchdog);
-		await Promise.all([...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))));
+		await Promise.all(
+			[...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))),
+		);
 		if (this.encoder === encoder) this.encoder = undefined;
 		if (this.abort.signal.aborted) return;
 		const reason = stalled ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
@@ -458,7 +536,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private encoderSaid(line: string): void {
 		// What ffmpeg says while we stop it, or about a channel layout it rightly guessed (or that the
 		// tone's pan filter sets anew), is noise.
-		if (this.abort.signal.aborted || line.includes('Guessed Channel Layout') || line.includes('ignoring layout')) return;
+		if (this.abort.signal.aborted || line.includes('Guessed Channel Layout') || line.includes('ignoring layout'))
+			return;
 		if (/xrun/i.test(line)) {
 			this.xruns++;
 			this.log('warning', `audio lost before encoding (JACK xrun, ${this.xruns} so far): ${line}`);
@@ -496,12 +575,17 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	private yieldMounts(outputs: IcecastOutput[]): void {
 		for (const output of outputs) {
-			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the listeners.
+			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the
+			// listeners.
 			if (!this.releaseShared?.(output)) output.release();
 			else output.hold();
 		}
 		this.yielded = [...this.yielded.filter((o) => !outputs.includes(o)), ...outputs];
-		if (outputs.length) this.log('warning', `silent: released ${outputs.map((o) => o.mount).join(', ')} to the fallback until sound comes back`);
+		if (outputs.length)
+			this.log(
+				'warning',
+				`silent: released ${outputs.map((o) => o.mount).join(', ')} to the fallback until sound comes back`,
+			);
 	}
 
 	private log(level: 'info' | 'warning' | 'error', message: string): void {
@@ -511,5 +595,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 function metadataOf(info: { title?: string; artist?: string }): Metadata | undefined {
 	if (info.title === undefined && info.artist === undefined) return undefined;
-	return cleanMetadata({ ...(info.title !== undefined ? { title: info.title } : {}), ...(info.artist !== undefined ? { artist: info.artist } : {}) });
+	return cleanMetadata({
+		...(info.title !== undefined ? { title: info.title } : {}),
+		...(info.artist !== undefined ? { artist: info.artist } : {}),
+	});
 }

@@ -10,7 +10,11 @@ import path from 'node:path';
  */
 export async function writeFileAtomically(file: string, text: string, mode = 0o644): Promise<void> {
 	const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}`);
-	const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+	const handle = await open(
+		temp,
+		constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+		mode,
+	);
 	try {
 		await handle.chmod(mode);
 		await handle.writeFile(text);

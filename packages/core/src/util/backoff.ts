@@ -3,7 +3,11 @@
  * `firstMs` up to `capMs`, each with jitter (between half and all of it) so that many targets
  * of one server do not all knock at the same moment.
  */
-export function backoffDelay(attempt: number, o: { firstMs: number; capMs: number }, random: () => number = Math.random): number {
+export function backoffDelay(
+	attempt: number,
+	o: { firstMs: number; capMs: number },
+	random: () => number = Math.random,
+): number {
 	if (attempt <= 1) return 0;
 	const base = Math.min(o.capMs, o.firstMs * 2 ** (attempt - 2));
 	return Math.round(base * (0.5 + random() / 2));

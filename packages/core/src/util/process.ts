@@ -3,7 +3,11 @@ import { onPath } from './which.js';
 import type { ResultPromise } from 'execa';
 
 /** Ends a child process by its PID: `signal` first, SIGKILL after `graceMs`. Resolves when it is gone. */
-export async function terminate(child: ResultPromise | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 2000): Promise<void> {
+export async function terminate(
+	child: ResultPromise | undefined,
+	signal: NodeJS.Signals = 'SIGTERM',
+	graceMs = 2000,
+): Promise<void> {
 	if (!child?.pid || child.exitCode !== null || child.signalCode !== null) {
 		await child?.catch(() => {});
 		return;
@@ -19,9 +23,15 @@ export async function terminate(child: ResultPromise | undefined, signal: NodeJS
  * setpriv sets the parent-death signal and execs the program (same PID, same argv from there on).
  * `asUser` also drops to that user first (the death signal is set after, so it holds).
  */
-export function dieWithParent(file: string, args: readonly string[], options: { asUser?: { user: string; group: string }; signal?: 'TERM' | 'KILL' } = {}): [string, string[]] {
+export function dieWithParent(
+	file: string,
+	args: readonly string[],
+	options: { asUser?: { user: string; group: string }; signal?: 'TERM' | 'KILL' } = {},
+): [string, string[]] {
 	if (!onPath('setpriv')) return [file, [...args]];
-	const drop = options.asUser ? ['--reuid', options.asUser.user, '--regid', options.asUser.group, '--clear-groups'] : [];
+	const drop = options.asUser
+		? ['--reuid', options.asUser.user, '--regid', options.asUser.group, '--clear-groups']
+		: [];
 	return ['setpriv', [...drop, '--pdeathsig', options.signal ?? 'TERM', '--', file, ...args]];
 }
 
@@ -29,7 +39,11 @@ export function dieWithParent(file: string, args: readonly string[], options: { 
  * Waits until a service just started is ready (`ready()` truthy), or throws `exited()` as soon
  * as the process ends first: the one wait of embedded icecast2, jackd and the test signal.
  */
-export async function untilReady(child: ResultPromise, ready: () => Promise<unknown>, o: { what: string; intervalMs: number; exited: () => Error }): Promise<void> {
+export async function untilReady(
+	child: ResultPromise,
+	ready: () => Promise<unknown>,
+	o: { what: string; intervalMs: number; exited: () => Error },
+): Promise<void> {
 	let gone = false;
 	void child.then(
 		() => (gone = true),

@@ -11,7 +11,8 @@ export async function waitFor<T>(
 		options.signal?.throwIfAborted();
 		const value = await check();
 		if (value) return value as NonNullable<T>;
-		if (performance.now() > deadline) throw new JdcastError('E_TIMEOUT', `timed out after ${options.timeoutMs / 1000} s waiting for ${options.what}`);
+		if (performance.now() > deadline)
+			throw new JdcastError('E_TIMEOUT', `timed out after ${options.timeoutMs / 1000} s waiting for ${options.what}`);
 		await sleep(options.intervalMs ?? 50, undefined, options.signal ? { signal: options.signal } : undefined);
 	}
 }

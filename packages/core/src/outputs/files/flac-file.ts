@@ -84,7 +84,10 @@ export class FlacFileWriter implements FileWriter {
 		this.assembler.push(page);
 		if (this.headerPackets === undefined || this.assembler.packets.length < this.headerPackets) return NO_BYTES;
 		// STREAMINFO (its block header included) from the first packet, then every other block; the last one says so.
-		const blocks = [this.assembler.packets[0]!.subarray(MAPPING_HEADER + 4), ...this.assembler.packets.slice(1, this.headerPackets)].map((b) => Buffer.from(b));
+		const blocks = [
+			this.assembler.packets[0]!.subarray(MAPPING_HEADER + 4),
+			...this.assembler.packets.slice(1, this.headerPackets),
+		].map((b) => Buffer.from(b));
 		blocks.forEach((block, i) => (block[0] = (block[0]! & 0x7f) | (i === blocks.length - 1 ? 0x80 : 0)));
 		this.headers = blocks;
 		this.assembler = new PacketAssembler();

@@ -10,7 +10,8 @@ import { crcStep, crcTable } from '../../util/crc.js';
 const CRC8 = crcTable(8, 0x07);
 const CRC16 = crcTable(16, 0x8005);
 
-const crc = (bytes: Uint8Array, table: Uint32Array, bits: 8 | 16) => bytes.reduce((value, byte) => crcStep(value, byte, table, bits), 0);
+const crc = (bytes: Uint8Array, table: Uint32Array, bits: 8 | 16) =>
+	bytes.reduce((value, byte) => crcStep(value, byte, table, bits), 0);
 
 /** The frame's coded number and where the header continues after it; undefined when this is no frame header. */
 export function frameNumber(frame: Buffer): { value: bigint; end: number } | undefined {
@@ -29,7 +30,7 @@ export function frameNumber(frame: Buffer): { value: bigint; end: number } | und
 export function codeNumber(value: bigint): Buffer {
 	if (value < 0x80n) return Buffer.from([Number(value)]);
 	let length = 2;
-	while (length < 7 && value >= 1n << BigInt((7 - length) + 6 * (length - 1))) length++;
+	while (length < 7 && value >= 1n << BigInt(7 - length + 6 * (length - 1))) length++;
 	const bytes = [((0xff << (8 - length)) & 0xff) | Number(value >> BigInt(6 * (length - 1)))];
 	for (let i = 1; i < length; i++) bytes.push(0x80 | Number((value >> BigInt(6 * (length - 1 - i))) & 0x3fn));
 	return Buffer.from(bytes);
@@ -40,9 +41,15 @@ export function renumberFrame(frame: Buffer, base: bigint): Buffer {
 	const number = frameNumber(frame);
 	if (!number || base === 0n) return frame;
 	const code = frame[2]!;
-	const extra = ((code >> 4) === 6 ? 1 : (code >> 4) === 7 ? 2 : 0) + ((code & 0xf) === 12 ? 1 : (code & 0xf) === 13 || (code & 0xf) === 14 ? 2 : 0);
+	const extra =
+		(code >> 4 === 6 ? 1 : code >> 4 === 7 ? 2 : 0) +
+		((code & 0xf) === 12 ? 1 : (code & 0xf) === 13 || (code & 0xf) === 14 ? 2 : 0);
 	const headerEnd = number.end + extra;
-	const header = Buffer.concat([frame.subarray(0, 4), codeNumber(number.value - base), frame.subarray(number.end, headerEnd)]);
+	const header = Buffer.concat([
+		frame.subarray(0, 4),
+		codeNumber(number.value - base),
+		frame.subarray(number.end, headerEnd),
+	]);
 	const body = frame.subarray(headerEnd + 1, frame.length - 2);
 	const out = Buffer.concat([header, Buffer.from([crc(header, CRC8, 8)]), body, Buffer.alloc(2)]);
 	out.writeUInt16BE(crc(out.subarray(0, out.length - 2), CRC16, 16), out.length - 2);

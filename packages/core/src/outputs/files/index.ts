@@ -12,5 +12,7 @@ export type { FileWriter, StreamState } from './types.js';
 export function fileWriterFor(format: Format, container: Container, file: string, stream: StreamState): FileWriter {
 	if (container === 'mp3') return new Mp3FileWriter();
 	if (container === 'wav') return new WavFileWriter(stream);
-	return format === 'flac' && file.toLowerCase().endsWith('.flac') ? new FlacFileWriter(stream) : new OggFileWriter(stream);
+	return format === 'flac' && file.toLowerCase().endsWith('.flac')
+		? new FlacFileWriter(stream)
+		: new OggFileWriter(stream);
 }

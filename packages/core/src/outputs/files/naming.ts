@@ -7,9 +7,24 @@ export function dateStamp(now: Date): string {
 	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}_${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
 }
 
-/** `{profile}`, `{date}` and `{slot}` (the schedule's profile on air) in a recording path, resolved against the profile's folder. */
-export function expandRecordingPath(template: string, profile: string, baseDir: string, now = new Date(), slot: string | null = null): string {
-	return path.resolve(baseDir, template.replaceAll('{profile}', profile).replaceAll('{date}', dateStamp(now)).replaceAll('{slot}', slot ?? 'none'));
+/**
+ * `{profile}`, `{date}` and `{slot}` (the schedule's profile on air) in a recording path, resolved
+ * against the profile's folder.
+ */
+export function expandRecordingPath(
+	template: string,
+	profile: string,
+	baseDir: string,
+	now = new Date(),
+	slot: string | null = null,
+): string {
+	return path.resolve(
+		baseDir,
+		template
+			.replaceAll('{profile}', profile)
+			.replaceAll('{date}', dateStamp(now))
+			.replaceAll('{slot}', slot ?? 'none'),
+	);
 }
 
 /** `show.ogg` → `show-part2.ogg`: where a recording continues in the same name. */
@@ -23,16 +38,20 @@ export function partPath(file: string, part: number): string {
  * Every file a recording template may have written, in its folder: `{date}` as any date stamp,
  * `{profile}` as the profile, with or without a `-partN` suffix. For `keep`.
  */
-export function recordingFilePattern(template: string, profile: string, baseDir: string): { dir: string; name: RegExp } {
+export function recordingFilePattern(
+	template: string,
+	profile: string,
+	baseDir: string,
+): { dir: string; name: RegExp } {
 	const file = path.resolve(baseDir, template.replaceAll('{profile}', profile));
 	const ext = path.extname(file);
-	const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	const stem = path
 		.basename(file, ext)
 		.split('{date}')
-		.map((part) => part.split('{slot}').map(escape).join('[A-Za-z0-9][A-Za-z0-9._-]*'))
+		.map((part) => part.split('{slot}').map(literal).join('[A-Za-z0-9][A-Za-z0-9._-]*'))
 		.join('\\d{4}-\\d{2}-\\d{2}_\\d{6}');
-	return { dir: path.dirname(file), name: new RegExp(`^${stem}(-part\\d+)?${escape(ext)}$`) };
+	return { dir: path.dirname(file), name: new RegExp(`^${stem}(-part\\d+)?${literal(ext)}$`) };
 }
 
 /** Milliseconds from `now` to the next multiple of `seconds` on the local wall clock (1h: the top of the hour). */

@@ -5,7 +5,8 @@ import { FLAG_BOS, FLAG_CONTINUED, FLAG_EOS, firstPacket, ownPage, type OggPage 
 import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
 
 /** What the identification header on an Ogg stream's first page says (nothing known without one). */
-const factsOf = (headerPage: Buffer | undefined) => streamFacts(headerPage ? firstPacket(ownPage(headerPage)) : Buffer.alloc(0));
+const factsOf = (headerPage: Buffer | undefined) =>
+	streamFacts(headerPage ? firstPacket(ownPage(headerPage)) : Buffer.alloc(0));
 
 /**
  * An Ogg recording of one logical stream: the encoder's own pages (never a chain link for "now
@@ -64,7 +65,9 @@ export class OggFileWriter implements FileWriter {
 		this.started = true;
 		let serial = randomInt(1, 0xffffffff);
 		while (serial === page.serial) serial = randomInt(1, 0xffffffff);
-		const headers = this.stream.headerPages.map(ownPage).map((header, i) => reserialize(header, { serial, sequence: i, granule: header.granule }));
+		const headers = this.stream.headerPages
+			.map(ownPage)
+			.map((header, i) => reserialize(header, { serial, sequence: i, granule: header.granule }));
 		// Mid-stream the decoder skips the pre-skip again: count it in, as a new chain link does.
 		this.link = { serial, sequence: headers.length, base: granuleBefore, offset: this.facts.preSkip };
 		return Buffer.concat([...headers, this.pass(page)]);

@@ -9,7 +9,13 @@ export type Keep = { seconds: number } | { bytes: number };
  * size), never the one being written; removed with their sidecars. Only regular files of this
  * user whose names the template could have written are considered. Returns the paths removed.
  */
-export async function applyRetention(keep: Keep, pattern: { dir: string; name: RegExp }, busy: (file: string) => boolean, now = Date.now(), withExtension = false): Promise<string[]> {
+export async function applyRetention(
+	keep: Keep,
+	pattern: { dir: string; name: RegExp },
+	busy: (file: string) => boolean,
+	now = Date.now(),
+	withExtension = false,
+): Promise<string[]> {
 	const names = await readdir(pattern.dir).catch(() => [] as string[]);
 	const files: { file: string; mtime: number; size: number }[] = [];
 	let busyBytes = 0;

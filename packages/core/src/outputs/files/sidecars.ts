@@ -17,7 +17,12 @@ export function sidecarPaths(file: string, withExtension = false): { cue: string
 }
 
 export function markOf(start: number, m: Metadata): TrackMark {
-	return { start: Math.max(0, Math.round(start * 1000) / 1000), title: m.title ?? null, artist: m.artist ?? null, album: m.album ?? null };
+	return {
+		start: Math.max(0, Math.round(start * 1000) / 1000),
+		title: m.title ?? null,
+		artist: m.artist ?? null,
+		album: m.album ?? null,
+	};
 }
 
 /** CUE time: minutes, seconds and frames of 1/75 s. */
@@ -27,12 +32,22 @@ function cueTime(seconds: number): string {
 	return `${pad(Math.floor(frames / 4500))}:${pad(Math.floor(frames / 75) % 60)}:${pad(frames % 75)}`;
 }
 
-/** CUE strings have no escapes: a double quote becomes a single one, a backslash a slash (some parsers read it as one). */
+/**
+ * CUE strings have no escapes: a double quote becomes a single one, a backslash a slash (some parsers
+ * read it as one).
+ */
 const quoted = (text: string) => `"${text.replace(/"/g, "'").replace(/\\/g, '/')}"`;
 /** The most tracks a CUE sheet may have; the JSON list keeps every one. */
 const MAX_CUE_TRACKS = 99;
 
-const CUE_FILE_TYPE: Record<string, string> = { '.mp3': 'MP3', '.wav': 'WAVE', '.flac': 'WAVE', '.ogg': 'WAVE', '.oga': 'WAVE', '.opus': 'WAVE' };
+const CUE_FILE_TYPE: Record<string, string> = {
+	'.mp3': 'MP3',
+	'.wav': 'WAVE',
+	'.flac': 'WAVE',
+	'.ogg': 'WAVE',
+	'.oga': 'WAVE',
+	'.opus': 'WAVE',
+};
 
 /**
  * The CUE sheet: one TRACK per title, at most 99 (what the format allows); titles set within
@@ -40,7 +55,9 @@ const CUE_FILE_TYPE: Record<string, string> = { '.mp3': 'MP3', '.wav': 'WAVE', '
  */
 export function cueSheet(file: string, marks: readonly TrackMark[]): string {
 	const lines = [`FILE ${quoted(path.basename(file))} ${CUE_FILE_TYPE[path.extname(file).toLowerCase()] ?? 'WAVE'}`];
-	const tracks = marks.filter((mark, i) => i === marks.length - 1 || Math.round(marks[i + 1]!.start * 75) > Math.round(mark.start * 75)).slice(0, MAX_CUE_TRACKS);
+	const tracks = marks
+		.filter((mark, i) => i === marks.length - 1 || Math.round(marks[i + 1]!.start * 75) > Math.round(mark.start * 75))
+		.slice(0, MAX_CUE_TRACKS);
 	tracks.forEach((mark, i) => {
 		lines.push(`  TRACK ${String(i + 1).padStart(2, '0')} AUDIO`);
 		if (mark.title) lines.push(`    TITLE ${quoted(mark.title)}`);
@@ -67,7 +84,15 @@ export class SidecarWriter {
 		const snapshot = [...marks];
 		const { cue, json } = sidecarPaths(file, this.withExtension);
 		// Whole files renamed into place: never written through a symlink, never left half-written by a full disk.
-		this.writing = this.writing.then(() => Promise.all([writeFileAtomically(cue, cueSheet(file, snapshot)), writeFileAtomically(json, trackList(file, snapshot))]).then(() => undefined, () => undefined));
+		this.writing = this.writing.then(() =>
+			Promise.all([
+				writeFileAtomically(cue, cueSheet(file, snapshot)),
+				writeFileAtomically(json, trackList(file, snapshot)),
+			]).then(
+				() => undefined,
+				() => undefined,
+			),
+		);
 		return this.writing;
 	}
 }

@@ -15,7 +15,10 @@ export interface FileWriter {
 	/** Samples in this part so far, and their rate (0 until known). */
 	readonly samples: number;
 	readonly sampleRate: number;
-	/** Where the part's length is written in its header, to keep it current: offset and bytes; null when the format has none. */
+	/**
+	 * Where the part's length is written in its header, to keep it current: offset and bytes; null when
+	 * the format has none.
+	 */
 	lengthPatch(): { offset: number; bytes: Buffer } | null;
 	/** The longest a part of this format may grow (a WAV file's sizes are 32-bit). */
 	readonly maxBytes: number;
