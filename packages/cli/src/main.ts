@@ -1,4 +1,5 @@
-import { closest, JdcastError } from '@jdcast/core';
+import { JdcastError } from '@jdcast/core';
+import { closest } from '@jdcast/core/internal';
 import { helpText, parseCommandArgs, UsageError } from './args.js';
 import { commands } from './commands/index.js';
 

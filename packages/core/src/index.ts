@@ -1,3 +1,10 @@
+/**
+ * `@jdcast/core`: the engine. Load profiles ({@link loadProfileFiles}, {@link loadProfileText},
+ * {@link loadProfileObject}), run them ({@link Orchestrator}: start, `live()`, events, "now playing",
+ * status, stop), and answer for them (the control API, HTTP, health).
+ *
+ * @module @jdcast/core
+ */
 export { JdcastError, ProfileError, SecretError } from './errors/index.js';
 export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Severity } from './profile/diagnostic.js';
 export {
@@ -11,10 +18,11 @@ export {
 } from './profile/load.js';
 export { loadProfileFilesOffThread } from './profile/load-off-thread.js';
 export { Secret } from './profile/secret.js';
-export { passwordVariables } from './profile/secrets.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
+export type { HandoverOptions } from './orchestrator/handover.js';
+export type { Container } from './formats/index.js';
 export type {
 	JdcastEvents,
 	StatusSnapshot,
@@ -34,17 +42,12 @@ export type {
 	MountListeners,
 } from './status/types.js';
 export { describeReload, listenersByMount } from './status/types.js';
-export { checkHttpAccess, readHttpTokenFile } from './http/auth.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
 export { mountBlocks, relayBlocks } from './icecast/mount-config.js';
-export { closest } from './profile/suggest.js';
-export { ownerOf, watchOwner, type Owner } from './util/owner.js';
 export { loadScheduleFile, loadScheduleText, type ScheduleLoad } from './schedule/load.js';
 export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/schedule.js';
-export { readSmallFile, SmallFileError } from './util/small-file.js';
-export { writeFileAtomically } from './util/atomic-file.js';
 export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';
 export { type ReloadResult } from './orchestrator/orchestrator.js';
 export type { HttpOptions, HttpServer } from './http/server.js';
@@ -53,5 +56,3 @@ export { createController, type Controller, type ControllerOptions } from './con
 export { connectController, ControlError, type ControlClient } from './control/client.js';
 export { controlSocketPath } from './control/socket-path.js';
 export type { ControlApi, ControlErrorBody } from './control/api.js';
-export { expandProfilePaths } from './profile/files.js';
-export { withoutControlCharacters } from './util/text.js';

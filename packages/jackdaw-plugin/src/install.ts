@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { JdcastError, readSmallFile, type SmallFileError } from '@jdcast/core';
+import { JdcastError } from '@jdcast/core';
+import { readSmallFile, type SmallFileError } from '@jdcast/core/internal';
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expandProfilePaths, formatDiagnostic, loadProfileFiles, type ControlClient } from '@jdcast/core';
+import { formatDiagnostic, loadProfileFiles, type ControlClient } from '@jdcast/core';
+import { expandProfilePaths } from '@jdcast/core/internal';
 import { jackdawProfileYaml, startInBackground, stopBackground } from '@jdcast/core/jackdaw';
 import { jackdawRouting, stateDir, type PluginConfig } from './config.js';
 

@@ -26,7 +26,8 @@ export interface PhraseOptions {
 	owner?: number;
 }
 
-type Handler = (context: {
+/** What a phrase does: its reply, given what the user said and the options. */
+export type Handler = (context: {
 	client: ControlClient;
 	config: PluginConfig;
 	rest: string;

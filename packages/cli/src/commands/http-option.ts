@@ -1,4 +1,5 @@
-import { checkHttpAccess, JdcastError, readHttpTokenFile, Secret } from '@jdcast/core';
+import { JdcastError, Secret } from '@jdcast/core';
+import { checkHttpAccess, readHttpTokenFile } from '@jdcast/core/internal';
 import path from 'node:path';
 import { UsageError, type OptionSpec } from '../args.js';
 import type { CommandContext } from './command.js';

@@ -1,4 +1,5 @@
-import { expandProfilePaths, loadProfileFiles, passwordVariables, type Profile } from '@jdcast/core';
+import { loadProfileFiles, type Profile } from '@jdcast/core';
+import { expandProfilePaths, passwordVariables } from '@jdcast/core/internal';
 import { execa } from 'execa';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
-import { writeFileAtomically } from '@jdcast/core';
+import { writeFileAtomically } from '@jdcast/core/internal';
 import { safeFolder } from '../service/files.js';
 import { environmentText, UNIT_MARKER, unitText } from '../service/unit.js';
 import { helpOption, type Command } from './command.js';

@@ -1,12 +1,5 @@
-import {
-	expandProfilePaths,
-	loadProfileFiles,
-	loadProfileFilesOffThread,
-	loadScheduleFile,
-	ownerOf,
-	ProfileError,
-	type Owner,
-} from '@jdcast/core';
+import { loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ProfileError } from '@jdcast/core';
+import { expandProfilePaths, ownerOf, type Owner } from '@jdcast/core/internal';
 import path from 'node:path';
 import { UsageError } from '../args.js';
 

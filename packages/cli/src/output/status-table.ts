@@ -1,12 +1,6 @@
 import path from 'node:path';
-import {
-	withoutControlCharacters,
-	type AudioStatus,
-	type OutputStatus,
-	type ProfileStatus,
-	type ScheduleStatus,
-	type StatusSnapshot,
-} from '@jdcast/core';
+import type { AudioStatus, OutputStatus, ProfileStatus, ScheduleStatus, StatusSnapshot } from '@jdcast/core';
+import { withoutControlCharacters } from '@jdcast/core/internal';
 
 export interface TableOptions {
 	/** ANSI colours (a terminal without NO_COLOR). */

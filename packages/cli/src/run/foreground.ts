@@ -7,15 +7,14 @@ import {
 	Orchestrator,
 	ProfileError,
 	songLine,
-	watchOwner,
 	type Metadata,
-	type Owner,
 	type Profile,
 	type ReloadResult,
 	type Schedule,
 	type HttpOptions,
 	type HttpServer,
 } from '@jdcast/core';
+import { watchOwner, type Owner } from '@jdcast/core/internal';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
 import { catchStopSignals, requestStop, stopAsked, untilStopAsked } from './stop-request.js';
@@ -211,7 +210,7 @@ function followNowPlaying(
 					: `now playing (from ${file}): ${line || 'a track without title or artist'}`,
 				{ file, metadata },
 			);
-			for (const profile of orchestrator.profiles) apply(profile.name);
+			for (const profile of orchestrator.status().profiles) if (profile.state !== 'stopped') apply(profile.name);
 		},
 		(problem) => say('now-playing', `cannot follow the now-playing file: ${problem}`, { file, refused: true }),
 	);

@@ -22,14 +22,20 @@ import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { Scheduler } from '../schedule/scheduler.js';
-import { Supervisor, type SupervisorOptions } from '../supervisor/supervisor.js';
+import { Supervisor } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
 import { waitFor } from '../util/wait.js';
 import type { HttpOptions, HttpServer } from '../http/server.js';
 
 const LISTENER_POLL_MS = 5000;
 
-export interface OrchestratorOptions extends Pick<SupervisorOptions, 'ffmpeg' | 'env' | 'statsIntervalMs'> {
+export interface OrchestratorOptions {
+	/** ffmpeg binary; default `ffmpeg` from PATH. */
+	ffmpeg?: string;
+	/** Where `password_env` values are read (default: process.env). */
+	env?: NodeJS.ProcessEnv;
+	/** How often `stats` events are emitted (default 2000 ms). */
+	statsIntervalMs?: number;
 	/** icecast2 binary for embedded servers. */
 	icecast2?: string;
 	/** Burst-on-connect of embedded servers (default on, as Icecast's). */
@@ -318,7 +324,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return this.supervisors.get(name)?.icecastOutputs.some((o) => o.shared && o.onAir) ?? false;
 	}
 
-	get profiles(): Supervisor[] {
+	private get profiles(): Supervisor[] {
 		return [...this.supervisors.values()];
 	}
 

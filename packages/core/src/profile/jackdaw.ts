@@ -5,7 +5,8 @@ import type { PathView } from './messages.js';
 import { YamlSource, type InstancePath, type PathSegment } from './source.js';
 import { stringify } from 'yaml';
 
-interface JackdawRaw {
+/** Jackdaw's `icecast_streamer` plugin settings as found in its config. */
+export interface JackdawRaw {
 	name: string;
 	input: { jack: { client: string; channels: number } };
 	servers: {
