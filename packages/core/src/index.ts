@@ -6,7 +6,15 @@
  * @module @jdcast/core
  */
 export { JdcastError, ProfileError, SecretError } from './errors/index.js';
-export { formatDiagnostic, hasErrors, type Diagnostic, type Position, type Severity } from './profile/diagnostic.js';
+export {
+	formatDiagnostic,
+	formatLocation,
+	hasErrors,
+	type Diagnostic,
+	type Location,
+	type Position,
+	type Severity,
+} from './profile/diagnostic.js';
 export {
 	loadProfileText,
 	loadProfileFiles,

@@ -310,7 +310,7 @@ describe('defaults', () => {
 			client: 'jd_stream',
 			channels: 2,
 			connect: [],
-			at: '/x/studio-a.yaml:1:1',
+			at: { file: '/x/studio-a.yaml', line: 1, col: 1 },
 		});
 		assert.deepEqual(
 			{ ...profile.servers.main!, at: '' },

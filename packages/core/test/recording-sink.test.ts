@@ -45,7 +45,7 @@ const spec = (file: string, format: Format): RecordingSpec => ({
 	samplerate: null,
 	split: 'slot',
 	keep: null,
-	at: 'test',
+	at: { file: 'test', line: 1, col: 1 },
 });
 
 /** Decoded length in samples and ffmpeg's complaints, reading the file as a file. */

@@ -1,4 +1,4 @@
-import { loadProfileFiles, type Profile } from '@jdcast/core';
+import { formatLocation, loadProfileFiles, type Profile } from '@jdcast/core';
 import { expandProfilePaths, passwordVariables } from '@jdcast/core/internal';
 import { execa } from 'execa';
 import { readFile, rm } from 'node:fs/promises';
@@ -216,7 +216,7 @@ function secretsFor(profiles: Profile[]): Record<string, string> | { missing: st
 		const value = process.env[name];
 		if (!value)
 			return {
-				missing: `${server.at}: servers.${server.name} takes its password from $${name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)`,
+				missing: `${formatLocation(server.at)}: servers.${server.name} takes its password from $${name}, which is not set here; set it for the install (it goes to the service's 0600 environment file)`,
 			};
 		out[name] = value;
 	}

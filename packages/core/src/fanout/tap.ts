@@ -1,7 +1,7 @@
 import type { Container } from '../formats/index.js';
 import { Mp3FrameReader } from '../mp3/frame-reader.js';
 import { OggHeaderCache } from '../ogg/headers.js';
-import type { Tags } from '../ogg/comments.js';
+import type { Metadata } from '../metadata/types.js';
 import { OggPageReader } from '../ogg/page-reader.js';
 import { OggRetagger } from '../ogg/retag.js';
 import { FLAG_BOS, FLAG_EOS } from '../ogg/page.js';
@@ -141,7 +141,7 @@ export class Tap {
 	 * New "now playing" tags, in band (Ogg only): from the next page on, listeners and recordings
 	 * get a new link of the Ogg chain carrying them. Returns false for MP3 (see the admin API).
 	 */
-	setTags(tags: Tags): boolean {
+	setTags(tags: Metadata): boolean {
 		if (!this.ogg) return false;
 		this.ogg.retagger.setTags(tags);
 		return true;

@@ -1,14 +1,13 @@
+import type { Metadata } from '../metadata/types.js';
 import type { OggCodec } from './headers.js';
 
-/** Tags as Vorbis comments: `TITLE=…`, `ARTIST=…` (UTF-8). */
-export interface Tags {
-	title?: string;
-	artist?: string;
-	album?: string;
-	comment?: string;
-}
-
-const TAG_KEYS: Record<keyof Tags, string> = { title: 'TITLE', artist: 'ARTIST', album: 'ALBUM', comment: 'COMMENT' };
+/** "Now playing" as Vorbis comments: `TITLE=…`, `ARTIST=…` (UTF-8). */
+const TAG_KEYS: Record<keyof Metadata, string> = {
+	title: 'TITLE',
+	artist: 'ARTIST',
+	album: 'ALBUM',
+	comment: 'COMMENT',
+};
 
 interface CommentBlock {
 	vendor: string;
@@ -21,13 +20,13 @@ interface CommentBlock {
  * Vorbis: type-3 header with framing bit; FLAC: a VORBIS_COMMENT metadata block (its
  * last-block flag kept from the original).
  */
-export function retagCommentPacket(codec: OggCodec, original: Buffer, tags: Tags): Buffer {
+export function retagCommentPacket(codec: OggCodec, original: Buffer, tags: Metadata): Buffer {
 	const layout = LAYOUT[codec];
 	if (!layout) throw new Error(`cannot retag an Ogg ${codec} stream`);
 	const block = parseBlock(original.subarray(layout.prefix(original).length));
 	const replaced = new Set(Object.values(TAG_KEYS));
 	const kept = block.comments.filter((c) => !replaced.has(c.slice(0, c.indexOf('=')).toUpperCase()));
-	const added = (Object.keys(TAG_KEYS) as (keyof Tags)[]).flatMap((k) =>
+	const added = (Object.keys(TAG_KEYS) as (keyof Metadata)[]).flatMap((k) =>
 		tags[k] ? [`${TAG_KEYS[k]}=${tags[k]}`] : [],
 	);
 	const body = serializeBlock({ vendor: block.vendor, comments: [...added, ...kept] });

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { endOfStreamPage, PacketAssembler, packetPages, reserialize } from './build.js';
-import { isCommentPacket, retagCommentPacket, type Tags } from './comments.js';
+import type { Metadata } from '../metadata/types.js';
+import { isCommentPacket, retagCommentPacket } from './comments.js';
 import { identify, streamFacts, type OggCodec } from './headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from './page.js';
 
@@ -31,13 +32,13 @@ export class OggRetagger {
 	private headers: Buffer[] | undefined;
 	private preSkip = 0n;
 	private link: Link | undefined;
-	private tags: Tags | undefined;
+	private tags: Metadata | undefined;
 	private pending = false;
 	private lastGranule = 0n;
 	private lastSequence = -1;
 
 	/** Tags for the next link; applied at the next page boundary where a packet starts. */
-	setTags(tags: Tags): void {
+	setTags(tags: Metadata): void {
 		this.tags = tags;
 		this.pending = true;
 	}

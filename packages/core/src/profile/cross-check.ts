@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic.js';
+import { formatLocation, type Diagnostic, type Location } from './diagnostic.js';
 import type { Encoding, Profile, ServerConfig, StreamSpec } from './types.js';
 
 /**
@@ -7,22 +7,21 @@ import type { Encoding, Profile, ServerConfig, StreamSpec } from './types.js';
  */
 export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 	const diagnostics: Diagnostic[] = [];
-	const clash = (seen: Map<string, string>, key: string, at: string, message: (first: string) => string) => {
+	const clash = (seen: Map<string, string>, key: string, at: Location, message: (first: string) => string) => {
 		const first = seen.get(key);
 		if (first === undefined) {
-			seen.set(key, at);
+			seen.set(key, formatLocation(at));
 			return;
 		}
 		report(at, message(first));
 	};
-	const report = (at: string, message: string) => {
-		const [file, line, col] = splitAt(at);
-		diagnostics.push({ file, line, col, severity: 'error', message });
+	const report = (at: Location, message: string) => {
+		diagnostics.push({ ...at, severity: 'error', message });
 	};
 
 	const names = new Map<string, string>();
 	const mounts = new Map<string, string>();
-	const sharedMounts = new Map<string, { at: string; stream: StreamSpec }>();
+	const sharedMounts = new Map<string, { at: Location; stream: StreamSpec }>();
 	const clients = new Map<string, string>();
 	/** Every stream by its target, and every declared fallback by the mount it is for. */
 	const fed = new Map<string, StreamSpec>();
@@ -35,7 +34,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 				if (first && first.fallback !== settings.fallback) {
 					report(
 						server.at,
-						`servers.${server.name}.mounts.${mount}: falls back to ${settings.fallback} here and to ${first.fallback} at ${first.server.at}; a mount has one fallback`,
+						`servers.${server.name}.mounts.${mount}: falls back to ${settings.fallback} here and to ${first.fallback} at ${formatLocation(first.server.at)}; a mount has one fallback`,
 					);
 				} else if (!first)
 					fallbacks.set(key, {
@@ -79,7 +78,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 					if (difference)
 						report(
 							stream.at,
-							`${where} is shared with ${shared.at}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 bitrate) must agree`,
+							`${where} is shared with ${formatLocation(shared.at)}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 bitrate) must agree`,
 						);
 					continue;
 				}
@@ -102,7 +101,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 		if (live && behind && difference)
 			report(
 				behind.at,
-				`${fallback} is the fallback of ${live.mount} (${live.at}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`,
+				`${fallback} is the fallback of ${live.mount} (${formatLocation(live.at)}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`,
 			);
 	}
 	return diagnostics;
@@ -128,9 +127,4 @@ function encodingDifference(here: Encoding, there: Encoding): string | undefined
 		here.samplerate === there.samplerate &&
 		(here.format !== 'mp3' || here.bitrate === there.bitrate);
 	return same ? undefined : `it is ${describe(here)} here and ${describe(there)} there`;
-}
-
-function splitAt(at: string): [string, number, number] {
-	const match = /^(.*):(\d+):(\d+)$/.exec(at);
-	return match ? [match[1]!, Number(match[2]), Number(match[3])] : [at, 1, 1];
 }

@@ -18,8 +18,18 @@ export function formatDiagnostic(d: Diagnostic): string {
 	return d.severity === 'warning' ? `${where}: warning: ${d.message}` : `${where}: ${d.message}`;
 }
 
+/** Where something was written: a file and the line and column in it (line 0: a profile built in code). */
+export interface Location extends Position {
+	file: string;
+}
+
+/** `FILE:LINE:COL`, or the label alone for a profile built in code. */
+export function formatLocation(at: Location): string {
+	return at.line > 0 ? `${at.file}:${at.line}:${at.col}` : at.file;
+}
+
 export function formatPosition(file: string, at: Position): string {
-	return `${file}:${at.line}:${at.col}`;
+	return formatLocation({ file, ...at });
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -66,7 +66,9 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 		path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`),
 	);
 	const diagnostics = result.diagnostics.map((d) => ({ ...d, file: label, line: 0, col: 0 }));
-	return result.profile ? { profile: { ...result.profile, file: '', at: label }, diagnostics } : { diagnostics };
+	return result.profile
+		? { profile: { ...result.profile, file: '', at: { file: label, line: 0, col: 0 } }, diagnostics }
+		: { diagnostics };
 }
 
 function loadWithinLimits(text: string, file: string): LoadResult {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgsStringToArgv } from 'string-argv';
 import path from 'node:path';
-import { formatPosition, type Diagnostic } from './diagnostic.js';
+import { formatLocation, type Diagnostic, type Location } from './diagnostic.js';
 import { canonicalFormat, formatSpec } from '../formats/index.js';
 import {
 	DEFAULT_CHANNELS,
@@ -35,7 +35,10 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
  */
 export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile: Profile; diagnostics: Diagnostic[] } {
 	const diagnostics: Diagnostic[] = [];
-	const at = (p: InstancePath, key: 'key' | 'value' = 'value') => formatPosition(source.file, source.position(p, key));
+	const at = (p: InstancePath, key: 'key' | 'value' = 'value'): Location => ({
+		file: source.file,
+		...source.position(p, key),
+	});
 	const report = (severity: Diagnostic['severity'], p: InstancePath, message: string, key: 'key' | 'value' = 'value') =>
 		diagnostics.push({ file: source.file, ...source.position(p, key), severity, message });
 
@@ -146,7 +149,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 					['streams', i, 'mount'],
 					`streams[${i}].mount: ${s.mount} on server ${server} is already fed at ${first}`,
 				);
-			else seenMounts.set(key, s.at);
+			else seenMounts.set(key, formatLocation(s.at));
 		}
 	}
 
@@ -162,7 +165,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		};
 		const first = seenPaths.get(r.path);
 		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
-		else seenPaths.set(r.path, spec.at);
+		else seenPaths.set(r.path, formatLocation(spec.at));
 		const ext = path.extname(r.path).toLowerCase();
 		if (spec.keep && (!path.basename(r.path).includes('{date}') || /\{date\}|\{slot\}/.test(path.dirname(r.path)))) {
 			report(
@@ -207,7 +210,7 @@ function silenceYields(raw: RawProfile): boolean {
 
 type Report = (severity: Diagnostic['severity'], p: InstancePath, message: string, key?: 'key' | 'value') => void;
 
-function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => string): Input {
+function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => Location): Input {
 	const { jack, tone, file } = raw.input ?? {};
 	if (tone)
 		return {

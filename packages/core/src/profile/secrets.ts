@@ -55,11 +55,8 @@ async function resolveSource(
 	generated?: Secret,
 ): Promise<Secret> {
 	const fail = (message: string): never => {
-		const match = /^(.*):(\d+):(\d+)$/.exec(server.at);
 		throw new SecretError({
-			file: match?.[1] ?? profile.file,
-			line: Number(match?.[2] ?? 1),
-			col: Number(match?.[3] ?? 1),
+			...server.at,
 			severity: 'error',
 			message: `servers.${server.name}: ${message}`,
 		});

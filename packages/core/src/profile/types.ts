@@ -1,3 +1,4 @@
+import type { Location } from './diagnostic.js';
 /** The profile language as written (after schema validation), and as jdcast runs it (defaults applied). */
 
 export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3' | 'wav';
@@ -24,8 +25,8 @@ export interface JackInput {
 	server?: string;
 	channels: number;
 	connect: ConnectRule[];
-	/** FILE:LINE:COL of the client name (or of the input), for messages. */
-	at: string;
+	/** Where (file, line, column): the client name (or of the input), for messages. */
+	at: Location;
 }
 
 export interface ToneInput {
@@ -67,8 +68,8 @@ export interface ServerConfig {
 	mounts: Record<string, MountSettings>;
 	/** Admin credentials for metadata updates of MP3 mounts; undefined: the source credentials. */
 	admin?: { user: string; password: PasswordSource };
-	/** FILE:LINE:COL of the server's entry, for messages. */
-	at: string;
+	/** Where (file, line, column): the server's entry, for messages. */
+	at: Location;
 }
 
 export interface MountSettings {
@@ -93,7 +94,7 @@ export interface StreamSpec extends Encoding {
 	shared: boolean;
 	servers: string[];
 	info: StreamInfo;
-	at: string;
+	at: Location;
 }
 
 export interface RecordingSpec extends Encoding {
@@ -111,7 +112,7 @@ export interface RecordingSpec extends Encoding {
 	 * `show.flac.cue`, not `show.cue`.
 	 */
 	sidecarsWithExtension?: boolean;
-	at: string;
+	at: Location;
 }
 
 /** Dead-air detection (`silence:`). */
@@ -130,8 +131,8 @@ export interface SilenceConfig {
 
 export interface Profile {
 	name: string;
-	/** FILE:LINE:COL of the name (or of the file's start when the name comes from the file name). */
-	at: string;
+	/** Where (file, line, column): the name (or of the file's start when the name comes from the file name). */
+	at: Location;
 	/** The file the profile came from ('' when built in memory). */
 	file: string;
 	/** Folder that relative recording and password-file paths are read from. */
