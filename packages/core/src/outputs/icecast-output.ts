@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import pRetry, { AbortError } from 'p-retry';
+import { AbortError } from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tap } from '../fanout/tap.js';
 import { IcecastError } from '../icecast/errors.js';
@@ -11,8 +11,10 @@ import type { Secret } from '../profile/secret.js';
 import type { ServerConfig, StreamInfo } from '../profile/types.js';
 import { updateAdminMetadata } from '../metadata/admin.js';
 import { songLine, type Metadata } from '../metadata/types.js';
+import type { Sink } from './sink.js';
 import type { OutputState, OutputStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
+import { retryForever } from '../util/retry.js';
 import { RateMeter } from './rate.js';
 import { endOfStreamPage } from '../ogg/build.js';
 import { FLAG_EOS, readPage } from '../ogg/page.js';
@@ -57,7 +59,8 @@ export interface IcecastOutputEvents {
  * and reconnects on its own with p-retry; a wrong password stops it at once. Nothing here
  * ever touches the encoder: a network fault costs only this target.
  */
-export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
+export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements Sink {
+	readonly kind = 'icecast';
 	state: OutputState = 'connecting';
 	bytesSent = 0;
 	lastError: string | null = null;
@@ -109,7 +112,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		super();
 	}
 
+	/** Connects and sends; an output failed before it began (no password, say) stays failed. */
 	start(): void {
+		if (this.state === 'failed' && !this.running) return;
 		this.running ??= this.run();
 	}
 
@@ -354,13 +359,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> {
 		const signal = AbortSignal.any([this.abort.signal, cycle.signal]);
 		let blocked = false;
 		try {
-			const connection = await pRetry(() => this.attempt(signal), {
-				retries: Number.POSITIVE_INFINITY,
-				minTimeout: 0,
-				factor: 1,
+			const connection = await retryForever(() => this.attempt(signal), {
 				signal,
-				// p-retry's own delay is 0: the wait, and the event saying how long it is, are here.
-				onFailedAttempt: async ({ error, attemptNumber }) => {
+				onFailedAttempt: async (error, attemptNumber) => {
 					// An attempt that ends after the wait was ended (parked, adopted, stopped) says nothing any more.
 					if (signal.aborted) return;
 					const cause = error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', error.message);

@@ -3,6 +3,7 @@ import { lstat, mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises'
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { Tap } from '../fanout/tap.js';
+import type { Sink } from './sink.js';
 import type { Metadata } from '../metadata/types.js';
 import type { RecordingSpec } from '../profile/types.js';
 import type { RecordingState, RecordingStatus } from '../status/types.js';
@@ -78,8 +79,9 @@ interface Part {
  * backoff, in a new file, and says how much was lost in between. New files are created here and
  * only here: nothing that exists at a name is written to, and no symlink is followed into one.
  */
-export class RecordingSink extends EventEmitter<RecordingEvents> {
-	#state: RecordingState = 'recording';
+export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink {
+	readonly kind = 'recording';
+	#state: RecordingState = 'stopped';
 	/** Bytes the disk took, all files. */
 	#bytes = 0;
 	#lastError: string | null = null;
@@ -164,7 +166,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 	}
 
 	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
-	mark(metadata: Metadata): void {
+	async setMetadata(metadata: Metadata): Promise<void> {
 		this.#nowPlaying = metadata;
 		const part = this.#part;
 		if (!part) return;
@@ -262,7 +264,10 @@ export class RecordingSink extends EventEmitter<RecordingEvents> {
 			part.timers.push(setInterval(() => void this.patchLength(part), LENGTH_PATCH_MS).unref());
 		}, FIRST_LENGTH_PATCH_MS).unref();
 		part.timers.push(first, this.watchPath(part));
-		if (this.#failedAt === 0) this.emit('state', 'recording', null);
+		if (this.#failedAt === 0) {
+			this.#state = 'recording';
+			this.emit('state', 'recording', null);
+		}
 		const waiting = this.#opening ?? [];
 		this.#opening = undefined;
 		for (const [unit, before] of waiting) this.take(unit, before);

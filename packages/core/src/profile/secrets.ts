@@ -1,6 +1,7 @@
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import path from 'node:path';
 import { SecretError } from '../errors/index.js';
+import { formatDiagnostic } from './diagnostic.js';
 import { Secret } from './secret.js';
 import type { PasswordSource, Profile, ServerConfig } from './types.js';
 
@@ -108,4 +109,58 @@ export async function readSecretFile(file: string): Promise<{ value: string } | 
 	if (/[\r\n]/.test(value))
 		return { problem: 'FILE holds more than one line: a password file holds the password alone' };
 	return { value };
+}
+
+/** A server's credentials as one profile's outputs use them, or why its outputs cannot run. */
+export interface Credentials {
+	password?: Secret;
+	admin?: { user: string; password: Secret };
+	failure?: { message: string; code: string };
+}
+
+export interface CredentialSources {
+	env?: NodeJS.ProcessEnv | undefined;
+	/** Passwords of embedded servers by server name (jdcast generated them). */
+	embeddedPasswords?: Map<string, Secret> | undefined;
+	/** Admin passwords of embedded servers by server name. */
+	embeddedAdminPasswords?: Map<string, Secret> | undefined;
+	/** Why an embedded server of this profile could not start, by server name. */
+	embeddedFailures?: Map<string, string> | undefined;
+}
+
+/**
+ * Each server's source password and admin credentials, by server name. A server whose password
+ * cannot be read (or whose embedded icecast2 did not start) fails its own outputs, not the
+ * profile; admin credentials that cannot be read leave metadata updates to the source ones.
+ */
+export async function resolveCredentials(
+	profile: Profile,
+	sources: CredentialSources,
+	log: (level: 'warning' | 'error', message: string) => void,
+): Promise<Map<string, Credentials>> {
+	const result = new Map<string, Credentials>();
+	const { env, embeddedPasswords, embeddedAdminPasswords, embeddedFailures } = sources;
+	for (const server of Object.values(profile.servers)) {
+		const embeddedFailure = embeddedFailures?.get(server.name);
+		if (embeddedFailure) {
+			result.set(server.name, { failure: { message: embeddedFailure, code: 'E_ICECAST_EMBEDDED' } });
+			continue;
+		}
+		const credentials: Credentials = {};
+		try {
+			credentials.password = await resolvePassword(profile, server, env, embeddedPasswords?.get(server.name));
+		} catch (error) {
+			if (!(error instanceof SecretError)) throw error;
+			log('error', formatDiagnostic(error.diagnostic));
+			credentials.failure = { message: error.message, code: error.code };
+		}
+		try {
+			credentials.admin = await resolveAdmin(profile, server, env, embeddedAdminPasswords?.get(server.name));
+		} catch (error) {
+			if (!(error instanceof SecretError)) throw error;
+			log('warning', `${error.message}; metadata updates use the source credentials`);
+		}
+		result.set(server.name, credentials);
+	}
+	return result;
 }

@@ -1,72 +1,28 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'eventemitter3';
-import pRetry, { AbortError } from 'p-retry';
-import { startEncoder, type RunningEncoder } from '../encoder/ffmpeg.js';
-import { SecretError } from '../errors/index.js';
+import { EncoderLoop } from '../encoder/supervise.js';
 import { Tap } from '../fanout/tap.js';
-import { Routing } from '../jack/routing.js';
-import { IcecastOutput } from '../outputs/icecast-output.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
+import { Routing } from '../jack/routing.js';
+import { cleanMetadata, type Metadata, type MetadataResult, songLine } from '../metadata/types.js';
+import { IcecastOutput } from '../outputs/icecast-output.js';
 import { RecordingSink } from '../outputs/recording.js';
-import { plan, type EncodePlan } from '../plan/plan.js';
-import type { Secret } from '../profile/secret.js';
-import { resolveAdmin, resolvePassword } from '../profile/secrets.js';
+import type { Sink } from '../outputs/sink.js';
+import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../plan/plan.js';
+import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
+import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
-import { isInstalled, notInstalled, onPath } from '../util/which.js';
-import { cleanMetadata, songLine, type Metadata, type MetadataResult } from '../metadata/types.js';
-import type { Profile, ServerConfig } from '../profile/types.js';
 import type { JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
-import { backoffDelay } from '../util/backoff.js';
+import { isInstalled, notInstalled, onPath } from '../util/which.js';
 
-export interface SupervisorOptions {
+export interface SupervisorOptions extends CredentialSources {
 	/** ffmpeg binary; default `ffmpeg` from PATH. */
 	ffmpeg?: string;
-	env?: NodeJS.ProcessEnv;
-	/** Passwords of embedded servers by server name (jdcast generated them). */
-	embeddedPasswords?: Map<string, Secret>;
-	/** Admin passwords of embedded servers by server name. */
-	embeddedAdminPasswords?: Map<string, Secret>;
-	/** Why an embedded server of this profile could not start, by server name. */
-	embeddedFailures?: Map<string, string>;
 	/** How often stats events are emitted. */
 	statsIntervalMs?: number;
 }
 
-const ENCODER_RETRY = { firstMs: 250, capMs: 3000 };
-/** An encoder that ran this long before exiting starts its backoff afresh. */
-const STABLE_RUN_MS = 10_000;
-/**
- * An encoder that fails this often in a row without producing audio is given up (the profile
- * fails with ffmpeg's reason), unless the cause is a JACK server that is not there: that is
- * waited for.
- */
-const MAX_QUICK_FAILURES = 5;
-/** A running encoder whose pipes deliver nothing for this long is stalled: killed and restarted. */
-const STALL_MS = 3000;
-/** A new encoder gets this long for its first bytes (a loaded machine starts ffmpeg slowly). */
-const FIRST_BYTES_MS = 10_000;
-const JACK_ABSENT = /JACK server (not running|went away)/;
-/**
- * Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more
- * passed (2 s in all).
- */
+/** Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more passed (2 s in all). */
 const YIELD_TAKE_BACK_MS = 1000;
-
-interface Credentials {
-	password?: Secret;
-	admin?: { user: string; password: Secret };
-	failure?: { message: string; code: string };
-}
-
-class EncoderExit extends Error {
-	constructor(
-		readonly reason: string,
-		readonly producedAudio: boolean,
-		readonly ranMs: number,
-	) {
-		super(reason);
-	}
-}
 
 /**
  * One profile at work: one supervised ffmpeg, a tap per encoder, an Icecast output per target,
@@ -75,13 +31,11 @@ class EncoderExit extends Error {
  */
 export class Supervisor extends EventEmitter<JdcastEvents> {
 	private currentState: ProfileState = 'stopped';
-	private restartCount = 0;
-	/** Audio lost before encoding (ffmpeg's JACK input overran). */
-	xruns = 0;
 	private error: string | null = null;
 	readonly plan: EncodePlan;
 	private readonly taps = new Map<number, Tap>();
-	private readonly outputs: IcecastOutput[] = [];
+	/** Every output and recording, in the order of the profile: started, stopped and told as one list. */
+	private readonly sinks: Sink[] = [];
 	/**
 	 * Set by the orchestrator: offered each shared output that is about to give up its mount (the
 	 * profile stopping, dead air), so that another profile of this process can cover it; returns
@@ -89,15 +43,14 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 */
 	releaseShared: ((output: IcecastOutput) => boolean) | undefined;
 	mountWanted: ((output: IcecastOutput) => void) | undefined;
-	private readonly recordings: RecordingSink[] = [];
 	/** The schedule's profile on air, for recordings split by slot. */
 	private slot: string | null = null;
 	/** Shared outputs released for dead air (`silence.action: yield`), and the timer that takes them back. */
 	private yielded: IcecastOutput[] = [];
 	private takeBack: NodeJS.Timeout | undefined;
 	private readonly routing: Routing | undefined;
-	private encoder: RunningEncoder | undefined;
-	private encoderLoop: Promise<void> | undefined;
+	private readonly encoder: EncoderLoop;
+	private running = false;
 	private readonly abort = new AbortController();
 	private timers: NodeJS.Timeout[] = [];
 	private readonly audio: AudioWatch;
@@ -127,6 +80,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }),
 			);
 		}
+		this.encoder = this.watchEncoder(
+			new EncoderLoop(this.plan, this.taps, this.audio, this.routing, this.abort.signal),
+		);
 	}
 
 	/** Read-only from outside: the supervisor alone moves its state. */
@@ -135,7 +91,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	get restarts(): number {
-		return this.restartCount;
+		return this.encoder.restarts;
 	}
 
 	get lastError(): string | null {
@@ -147,73 +103,41 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	get encoderPid(): number | null {
-		return this.encoder?.pid ?? null;
+		return this.encoder.pid;
 	}
 
 	/**
-	 * `holdShared`: its shared outputs wait (`waiting`) until resumed or handed a connection (a scheduled
-	 * profile started ahead of its slot).
+	 * `holdShared`: its shared outputs wait (`waiting`) until resumed or handed a connection (a
+	 * scheduled profile started ahead of its slot).
 	 */
 	async start(options: { holdShared?: boolean } = {}): Promise<void> {
 		this.setState('starting');
-		const credentials = await this.resolveCredentials();
+		const credentials = await resolveCredentials(this.profile, this.options, (level, message) =>
+			this.log(level, message),
+		);
 		for (const encoder of this.plan.encoders) {
 			const tap = new Tap(encoder.container);
 			this.taps.set(encoder.fd, tap);
 			// "Now playing" at start: the profile's info (a stream's own info wins), per encoding.
 			const initial = metadataOf(encoder.streams[0]?.info ?? this.profile.info);
 			if (initial) tap.setTags(initial);
-			for (const target of encoder.streams) {
-				const { password, admin, failure } = credentials.get(target.server)!;
-				const output = new IcecastOutput(
-					this.profile.servers[target.server]!,
-					target.mount,
-					target.info,
-					encoder,
-					tap,
-					password,
-					target.shared,
-				);
-				this.watchOutput(output);
-				this.outputs.push(output);
-				if (failure) output.fail(failure.message, failure.code);
-				output.admin = admin;
-				const own = metadataOf(target.info);
-				if (own) void output.setMetadata(own);
-			}
-			for (const spec of encoder.recordings) {
-				const sink = new RecordingSink(spec, this.profile, tap, initial ?? {}, this.slot);
-				const event = (state: RecordingState, error: string | null) => {
-					const { path, seconds, partBytes } = sink.status();
-					this.emit('recording', { profile: this.name, path, state, error, seconds, partBytes });
-				};
-				sink.on('state', event);
-				sink.on('part', (file, reason) => {
-					this.log('info', `recording continues in ${file} (${reason})`);
-					event(sink.state, null);
-				});
-				sink.on('removed', (files) => this.log('info', `old recording files removed (keep): ${files.join(', ')}`));
-				sink.on('gap', (message) => this.log('warning', message));
-				sink.on('note', (message) => this.log('warning', message));
-				this.recordings.push(sink);
-			}
+			for (const target of encoder.streams) this.addOutput(encoder, tap, target, credentials.get(target.server)!);
+			for (const spec of encoder.recordings) this.addRecording(spec, tap, initial ?? {});
 		}
-		await Promise.all(this.recordings.map((r) => r.start()));
 		const ffmpeg = this.plan.argv[0]!;
 		if (!isInstalled(ffmpeg)) {
 			// Nothing to send: no output starts, and none ever says live.
 			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
 			return;
 		}
-		for (const output of this.outputs) {
-			if (output.state === 'failed') continue;
-			if (options.holdShared && output.shared) output.hold();
-			output.start();
-		}
+		if (options.holdShared)
+			for (const output of this.outputs) if (output.shared && output.state !== 'failed') output.hold();
+		// Outputs connect while files open; both before the encoder's first page.
+		await Promise.all(this.sinks.map((sink) => sink.start()));
 		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
 		// by whoever hears that, and stop() must find everything there is to stop.
 		const stats = this.options.statsIntervalMs ?? 2000;
-		this.timers.push(setInterval(() => this.outputs.forEach((o) => o.tick()), 1000));
+		this.timers.push(setInterval(() => this.sinks.forEach((sink) => sink.tick?.()), 1000));
 		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
 		this.routing?.start();
 		// Without JACK's tools ffmpeg still reads JACK, but no connection is made or watched: say so.
@@ -223,23 +147,23 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				'error',
 				`${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`,
 			);
-		this.encoderLoop = this.superviseEncoder();
+		this.running = true;
+		this.encoder.start();
 	}
 
 	async stop(): Promise<void> {
-		if (this.state === 'stopped' && !this.encoderLoop) return;
+		if (this.state === 'stopped' && !this.running) return;
 		this.abort.abort();
 		for (const timer of this.timers) clearInterval(timer);
 		clearTimeout(this.takeBack);
 		this.timers = [];
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
 		await this.routing?.stop();
-		await this.encoder?.stop();
-		await this.encoderLoop?.catch(() => {});
-		this.encoderLoop = undefined;
+		await this.encoder.stop();
+		this.running = false;
 		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
 		for (const output of this.outputs) if (output.shared && output.onAir) this.releaseShared?.(output);
-		await Promise.all([...this.outputs.map((o) => o.stop()), ...this.recordings.map((r) => r.stop())]);
+		await Promise.all(this.sinks.map((sink) => sink.stop()));
 		this.setState('stopped');
 	}
 
@@ -248,7 +172,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			name: this.name,
 			state: this.currentState,
 			lastError: this.error,
-			encoder: { pid: this.encoderPid, restarts: this.restartCount, xruns: this.xruns },
+			encoder: { pid: this.encoderPid, restarts: this.encoder.restarts, xruns: this.encoder.xruns },
 			// A stopped profile is not heard: no levels, no dead air.
 			audio: this.currentState === 'stopped' ? null : this.audio.status(),
 			jack: this.routing ? this.routing.state : null,
@@ -260,46 +184,18 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return { outputs: this.outputs.map((o) => o.status()), recordings: this.recordings.map((r) => r.status()) };
 	}
 
-	/**
-	 * Each server's source password and admin credentials. A server whose password cannot be read
-	 * (or whose embedded icecast2 did not start) fails its own outputs, not the profile; admin
-	 * credentials that cannot be read leave metadata updates to the source credentials.
-	 */
-	private async resolveCredentials(): Promise<Map<string, Credentials>> {
-		const result = new Map<string, Credentials>();
-		const { env, embeddedPasswords, embeddedAdminPasswords, embeddedFailures } = this.options;
-		for (const server of Object.values(this.profile.servers)) {
-			const embeddedFailure = embeddedFailures?.get(server.name);
-			if (embeddedFailure) {
-				result.set(server.name, { failure: { message: embeddedFailure, code: 'E_ICECAST_EMBEDDED' } });
-				continue;
-			}
-			const credentials: Credentials = {};
-			try {
-				credentials.password = await resolvePassword(this.profile, server, env, embeddedPasswords?.get(server.name));
-			} catch (error) {
-				if (!(error instanceof SecretError)) throw error;
-				this.log(
-					'error',
-					`${error.diagnostic.file}:${error.diagnostic.line}:${error.diagnostic.col}: ${error.message}`,
-				);
-				credentials.failure = { message: error.message, code: error.code };
-			}
-			try {
-				credentials.admin = await resolveAdmin(this.profile, server, env, embeddedAdminPasswords?.get(server.name));
-			} catch (error) {
-				if (!(error instanceof SecretError)) throw error;
-				this.log('warning', `${error.message}; metadata updates use the source credentials`);
-			}
-			result.set(server.name, credentials);
-		}
-		return result;
+	private get outputs(): IcecastOutput[] {
+		return this.sinks.filter((sink) => sink instanceof IcecastOutput);
+	}
+
+	private get recordings(): RecordingSink[] {
+		return this.sinks.filter((sink) => sink instanceof RecordingSink);
 	}
 
 	/** The schedule's profile on air changed (null: nobody): recordings split by slot begin a new file. */
 	newSlot(profile: string | null): void {
 		this.slot = profile;
-		for (const recording of this.recordings) recording.newSlot(profile);
+		for (const sink of this.sinks) sink.newSlot?.(profile);
 	}
 
 	/**
@@ -331,7 +227,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			}
 		}
 		// Recordings mark the change in their track lists (the file itself stays one stream).
-		for (const recording of this.recordings) if (mount === undefined) recording.mark(metadata);
+		if (mount === undefined) for (const recording of this.recordings) void recording.setMetadata(metadata);
 		const done = await Promise.all(results);
 		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results: done });
 		return done;
@@ -358,7 +254,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const output = new IcecastOutput(server, mount, own.info, encoder, tap, own.password, true);
 		output.covering = true;
 		this.watchOutput(output);
-		this.outputs.push(output);
+		this.sinks.push(output);
 		output.hold();
 		output.start();
 		void output.adopt(connection);
@@ -367,8 +263,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	/** Ends a cover: its connection was handed to the profile that wanted the mount. */
 	uncover(output: IcecastOutput): void {
-		const at = this.outputs.indexOf(output);
-		if (at >= 0) this.outputs.splice(at, 1);
+		const at = this.sinks.indexOf(output);
+		if (at >= 0) this.sinks.splice(at, 1);
 		void output.stop();
 	}
 
@@ -413,46 +309,52 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		);
 	}
 
-	/** Runs ffmpeg, and again after every unexpected exit, with backoff (p-retry). */
-	private async superviseEncoder(): Promise<void> {
-		const signal = this.abort.signal;
-		let quickFailures = 0;
-		let streak = 0;
-		await pRetry(() => this.runEncoderOnce(), {
-			retries: Number.POSITIVE_INFINITY,
-			minTimeout: 0,
-			factor: 1,
-			signal,
-			onFailedAttempt: async ({ error }) => {
-				if (signal.aborted) return;
-				const exit = error instanceof EncoderExit ? error : new EncoderExit(error.message, false, 0);
-				this.restartCount++;
-				this.error = exit.reason;
-				streak = exit.ranMs > STABLE_RUN_MS ? 1 : streak + 1;
-				quickFailures = exit.producedAudio || JACK_ABSENT.test(exit.reason) ? 0 : quickFailures + 1;
-				if (quickFailures >= MAX_QUICK_FAILURES) {
-					this.giveUp(
-						`ffmpeg failed ${quickFailures} times in a row without producing audio: ${exit.reason}`,
-						'E_ENCODER_FAILED',
-					);
-					throw new AbortError(exit.reason);
-				}
-				this.setState('restarting');
-				this.emit('encoder', {
-					profile: this.name,
-					pid: null,
-					restarts: this.restartCount,
-					running: false,
-					reason: exit.reason,
-				});
-				this.log('warning', `ffmpeg exited (${exit.reason}); restarting`);
-				await sleep(backoffDelay(streak + 1, ENCODER_RETRY), undefined, { signal }).catch(() => {});
-				await this.routing?.untilServerRuns(signal);
-			},
-		}).catch((error: unknown) => {
-			if (!signal.aborted && this.currentState !== 'failed')
-				this.log('error', error instanceof Error ? error.message : String(error));
+	private addOutput(encoder: EncoderPlan, tap: Tap, target: StreamTarget, credentials: Credentials): void {
+		const { password, admin, failure } = credentials;
+		const server = this.profile.servers[target.server]!;
+		const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, password, target.shared);
+		this.watchOutput(output);
+		this.sinks.push(output);
+		if (failure) output.fail(failure.message, failure.code);
+		output.admin = admin;
+		const own = metadataOf(target.info);
+		if (own) void output.setMetadata(own);
+	}
+
+	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
+		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying, this.slot);
+		const event = (state: RecordingState, error: string | null) => {
+			const { path, seconds, partBytes } = sink.status();
+			this.emit('recording', { profile: this.name, path, state, error, seconds, partBytes });
+		};
+		sink.on('state', event);
+		sink.on('part', (file, reason) => {
+			this.log('info', `recording continues in ${file} (${reason})`);
+			event(sink.state, null);
 		});
+		sink.on('removed', (files) => this.log('info', `old recording files removed (keep): ${files.join(', ')}`));
+		sink.on('gap', (message) => this.log('warning', message));
+		sink.on('note', (message) => this.log('warning', message));
+		this.sinks.push(sink);
+	}
+
+	private watchEncoder(encoder: EncoderLoop): EncoderLoop {
+		encoder.on('started', (pid) =>
+			this.emit('encoder', { profile: this.name, pid, restarts: encoder.restarts, running: true, reason: null }),
+		);
+		encoder.on('audio', () => {
+			this.error = null;
+			this.setState('running');
+		});
+		encoder.on('restarting', (reason) => {
+			this.error = reason;
+			this.setState('restarting');
+			this.emit('encoder', { profile: this.name, pid: null, restarts: encoder.restarts, running: false, reason });
+			this.log('warning', `ffmpeg exited (${reason}); restarting`);
+		});
+		encoder.on('failed', (message, code) => this.giveUp(message, code));
+		encoder.on('log', (level, message) => this.log(level, message));
+		return encoder;
 	}
 
 	/** The encoder cannot run: the profile fails, and so does every output (no `live` without audio). */
@@ -464,86 +366,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			if (output.state === 'connecting' && !output.started) output.fail(message, code);
 			else void output.stop().then(() => output.fail(message, code));
 		}
-	}
-
-	private async runEncoderOnce(): Promise<void> {
-		const started = performance.now();
-		let producedAudio = false;
-		const encoder = startEncoder(this.plan, (line) => this.encoderSaid(line));
-		this.encoder = encoder;
-		this.emit('encoder', {
-			profile: this.name,
-			pid: encoder.pid,
-			restarts: this.restartCount,
-			running: true,
-			reason: null,
-		});
-		const lastBytes = new Map<number, number>();
-		try {
-			for (const [fd, pipe] of encoder.pipes) {
-				const tap = this.taps.get(fd)!;
-				tap.restart();
-				lastBytes.set(fd, started);
-				pipe.on('data', (chunk: Buffer) => {
-					lastBytes.set(fd, performance.now());
-					tap.push(chunk);
-					if (!producedAudio) {
-						producedAudio = true;
-						this.error = null;
-						this.setState('running');
-					}
-				});
-			}
-			if (encoder.meter) this.audio.attach(encoder.meter);
-		} catch (error) {
-			// An ffmpeg nobody reads must not run on beside the next one.
-			encoder.kill();
-			throw error;
-		}
-		let stalled: string | undefined;
-		const watchdog = setInterval(() => {
-			stalled ??= this.stallOf(encoder, lastBytes, producedAudio);
-		}, 250);
-		this.routing?.clientStarting(() => this.encoder !== encoder || this.abort.signal.aborted);
-		const exit = await encoder.exited;
-		clearInterval(watchdog);
-		await Promise.all(
-			[...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))),
-		);
-		if (this.encoder === encoder) this.encoder = undefined;
-		if (this.abort.signal.aborted) return;
-		const reason = stalled ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
-		throw new EncoderExit(reason, producedAudio, performance.now() - started);
-	}
-
-	/**
-	 * Every pipe of a running encoder must deliver: one that has been quiet for STALL_MS (a
-	 * stopped or hung ffmpeg: listeners hear nothing) gets the encoder killed and restarted (the
-	 * restart waits for the JACK server, should that be what is gone). Returns the reason once it did.
-	 */
-	private stallOf(encoder: RunningEncoder, lastBytes: Map<number, number>, flowing: boolean): string | undefined {
-		if (this.encoder !== encoder || this.abort.signal.aborted) return undefined;
-		const quietMs = performance.now() - Math.min(...lastBytes.values());
-		if (quietMs < (flowing ? STALL_MS : FIRST_BYTES_MS)) return undefined;
-		const cause = this.routing && !this.routing.serverRunning ? ' (the JACK server is not answering)' : '';
-		const reason = `ffmpeg stalled: no audio for ${(quietMs / 1000).toFixed(1)} s${cause}`;
-		this.log('warning', `${reason}; killed (pid ${encoder.pid}) and restarted`);
-		encoder.kill();
-		return reason;
-	}
-
-	/** One line of ffmpeg's stderr: an xrun is audio lost before encoding, never invisible. */
-	private encoderSaid(line: string): void {
-		// What ffmpeg says while we stop it, or about a channel layout it rightly guessed (or that the
-		// tone's pan filter sets anew), is noise.
-		if (this.abort.signal.aborted || line.includes('Guessed Channel Layout') || line.includes('ignoring layout'))
-			return;
-		if (/xrun/i.test(line)) {
-			this.xruns++;
-			this.log('warning', `audio lost before encoding (JACK xrun, ${this.xruns} so far): ${line}`);
-			return;
-		}
-		this.log('warning', `ffmpeg: ${line}`);
 	}
 
 	private setState(state: ProfileState): void {
