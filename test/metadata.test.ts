@@ -37,7 +37,10 @@ async function startMetaProfile(t: TestContext, name: string) {
 			orchestrator.status().profiles[0]!.state === 'running',
 		'every mount live',
 	);
-	await sleep(1000);
+	await eventually(async () => {
+		const sources = await icecastSources(icecast.port);
+		return [...OGG.map((o) => o.mount), '/meta.mp3'].every((m) => sources.has(m));
+	}, 'every mount on the server');
 	return { orchestrator, icecast, dir, outputs, pid: orchestrator.status().profiles[0]!.encoder.pid };
 }
 

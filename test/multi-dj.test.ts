@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { it, type TestContext } from 'node:test';
-import { tempDir } from './helpers/env.js';
+import { eventually, tempDir } from './helpers/env.js';
 import { jdcastOnce, runUp, writeProfile, type JdcastEvent, type RunningJdcast } from './helpers/jdcast.js';
 import { analyze, capture, inDir, pitchSequence } from './helpers/listener.js';
 import { execa } from 'execa';
@@ -229,7 +229,10 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	await up.waitLive(['/autodj.opus', '/live.opus']);
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 10, inDir(dir, 'live.bin'));
 	await new Promise((r) => setTimeout(r, 2000));
-	const cables = await connectionsOf(jack.name, 'jd_dj');
+	const cables = await eventually(async () => {
+		const connected = await connectionsOf(jack.name, 'jd_dj');
+		return connected.length > 0 ? connected : undefined;
+	}, 'jd_dj connected');
 	const jackEnv = { env: { ...process.env, JACK_DEFAULT_SERVER: jack.name } };
 	// The DJ's cable is pulled: dead air.
 	for (const [from, to] of cables) await execa('jack_disconnect', [from, to], jackEnv);

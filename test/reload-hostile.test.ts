@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
+import { eventually } from './helpers/env.js';
 import { jdcastOnce, socketFor } from './helpers/jdcast.js';
 import { upOneStream } from './helpers/scenario.js';
 
@@ -25,7 +26,7 @@ it('a 300 KB profile of 32,000 unknown keys reloaded while a listener listens: r
 	});
 	request.on('error', () => {});
 	t.after(() => request.destroy());
-	await sleep(2000);
+	await eventually(() => bytes > 0, 'the listener receiving the stream');
 	longestGap = 0;
 
 	const junk = Array.from({ length: 32_000 }, (_, i) => `unknown_key_${i}: ${i}`).join('\n');

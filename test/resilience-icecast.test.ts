@@ -99,12 +99,18 @@ it('icecast2 down for 20 s: outputs retry with growing, capped delays, and are b
 	await icecast.restart();
 	await up.waitLive(['/long.opus'], 3000);
 	// RECONNECTS counts every attempt after the first: each retry while Icecast was down.
-	await sleep(2500);
-	const stats = up.events.filter((e) => e.event === 'stats' && e.mount === '/long.opus').at(-1);
+	const liveAgain = up.events.findLastIndex(
+		(e) => e.event === 'output' && e.mount === '/long.opus' && e.state === 'live',
+	);
+	const stats = await eventually(
+		() => up.events.slice(liveAgain).find((e) => e.event === 'stats' && e.mount === '/long.opus'),
+		'a stats line after the reconnect',
+		5000,
+	);
 	const retries = up.events.filter((e) => e.event === 'retry' && e.mount === '/long.opus').length;
 	assert.equal(
-		Number(stats?.reconnects),
+		Number(stats.reconnects),
 		retries + 1,
-		`${String(stats?.reconnects)} reconnects for ${retries} failed attempts and the one that worked`,
+		`${String(stats.reconnects)} reconnects for ${retries} failed attempts and the one that worked`,
 	);
 });

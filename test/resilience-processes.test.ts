@@ -49,7 +49,10 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 		'all three connections back',
 		10_000,
 	);
-	await sleep(1000);
+	const sent = () =>
+		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/crash.opus').at(-1)?.bytesSent ?? 0);
+	const before = sent();
+	await eventually(() => sent() > before + 10_000, 'audio flowing again from the new ffmpeg');
 	assert.equal(up.outputState('/crash.opus'), 'live');
 });
 
@@ -102,7 +105,15 @@ it('jdcast killed with SIGKILL: no ffmpeg of it and none of its JACK clients lef
 
 	up.child.kill('SIGKILL');
 	await up.exited;
-	await sleep(2000);
+	// Within 2 s; the assertions below say what is left, if anything is.
+	await eventually(
+		async () =>
+			children.every((p) => !isAlive(p.pid)) &&
+			!(await clientExists(jack.name, 'jd_kill9')) &&
+			!(await clientExists(jack.name, 'jack_evmon')),
+		'every child and JACK client gone',
+		2000,
+	).catch(() => {});
 	assert.deepEqual(
 		children.filter((p) => isAlive(p.pid)).map((p) => p.argv.join(' ')),
 		[],

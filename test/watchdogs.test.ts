@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import { execa } from 'execa';
 import { eventually, freePort, tempDir } from './helpers/env.js';
@@ -14,7 +13,11 @@ import { jackClockRate, SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } f
 it('ffmpeg stopped with SIGSTOP: killed and restarted within 6 s, the outputs not live meanwhile, a listener then hears the signal', async (t) => {
 	const { up, icecast, dir, mount } = await upOneStream(t, 'frozen');
 	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await sleep(1000);
+	// Every pipe delivering (the meter's too: its level events), so that the stall limit applies, not the first-bytes one.
+	await up.waitForEvent(
+		(e) => e.event === 'level' && Date.parse(String(e.time)) >= Date.parse(String(first.time)),
+		'the encoder delivering on every pipe',
+	);
 	const stoppedAt = Date.now();
 	process.kill(Number(first.pid), 'SIGSTOP');
 	t.after(() => {

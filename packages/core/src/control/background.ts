@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { JdcastError } from '../errors/index.js';
 import { processAlive } from '../util/process.js';
+import { waitFor } from '../util/wait.js';
 import type { ControlClient } from './client.js';
 
 export interface BackgroundOptions {
@@ -40,16 +40,19 @@ export async function startInBackground(client: ControlClient, o: BackgroundOpti
 	await writeFile(path.join(o.dir, 'jdcast.pid'), String(pid), { mode: 0o600 });
 	let exited = false;
 	child.once('exit', () => (exited = true));
-	for (let waited = 0; waited < 10_000; waited += 100) {
+	const answers = async () => {
 		if (exited) throw new JdcastError('E_BACKGROUND_START', `jdcast up exited at start; see ${logFile}`);
-		try {
-			await client.status();
-			return pid;
-		} catch {
-			await sleep(100);
-		}
-	}
-	throw new JdcastError('E_BACKGROUND_START', `jdcast up did not answer within 10 s; see ${logFile}`);
+		return client.status().then(
+			() => true,
+			() => false,
+		);
+	};
+	await waitFor(answers, { timeoutMs: 10_000, intervalMs: 100, what: 'jdcast up to answer' }).catch((error) => {
+		throw error instanceof JdcastError && error.code === 'E_TIMEOUT'
+			? new JdcastError('E_BACKGROUND_START', `jdcast up did not answer within 10 s; see ${logFile}`)
+			: error;
+	});
+	return pid;
 }
 
 /** Stops the `jdcast up` started by `startInBackground` in `dir`, if it runs. Returns whether it did. */
@@ -59,7 +62,9 @@ export async function stopBackground(dir: string): Promise<boolean> {
 	await rm(pidFile, { force: true });
 	if (!pid || !processAlive(pid)) return false;
 	process.kill(pid, 'SIGTERM');
-	for (let waited = 0; waited < 8000 && processAlive(pid); waited += 100) await sleep(100);
-	if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+	const gone = () => !processAlive(pid);
+	await waitFor(gone, { timeoutMs: 8000, intervalMs: 100, what: `jdcast up (pid ${pid}) to stop` }).catch(() =>
+		process.kill(pid, 'SIGKILL'),
+	);
 	return true;
 }

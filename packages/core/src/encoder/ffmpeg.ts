@@ -49,6 +49,8 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 			buffer: false,
 			reject: false,
 			stripFinalNewline: false,
+			// SIGTERM lets it close its Ogg streams; one that has not ended by then gets SIGKILL.
+			forceKillAfterDelay: 3000,
 		});
 	} catch (error) {
 		// Out of file descriptors, say: no process, and the supervisor tries again after its wait.
@@ -96,7 +98,7 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 		pipes,
 		meter,
 		exited,
-		stop: () => terminate(child, 'SIGTERM', 3000),
+		stop: () => terminate(child, 'SIGTERM'),
 		kill: () => void child.kill('SIGKILL'),
 	};
 }

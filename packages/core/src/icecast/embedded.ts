@@ -88,6 +88,7 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 			detached: true,
 			env: childEnvironment(),
 			extendEnv: false,
+			forceKillAfterDelay: 400,
 		});
 		child.catch(() => {});
 		await untilReady(child, () => accepts({ host: '127.0.0.1', port: options.port }), {
@@ -100,7 +101,7 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 				),
 		});
 	};
-	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal, 400);
+	const terminate = (signal: 'SIGTERM' | 'SIGKILL') => terminate_(child, signal);
 	await launch();
 
 	return {

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import { execa, type ResultPromise } from 'execa';
 import { JdcastError } from '../errors/index.js';
 import { dieWithParent, terminate as terminate_, untilReady } from '../util/process.js';
@@ -46,6 +46,7 @@ export async function startDummyJack(
 			buffer: false,
 			reject: false,
 			detached: true,
+			forceKillAfterDelay: 2000,
 			...jackEnv(undefined),
 		});
 		child.catch(() => {});
@@ -59,7 +60,7 @@ export async function startDummyJack(
 			exited: () => new JdcastError('E_JACK_START', `jackd -n ${name} exited at start${whyJackdExited(stderr)}`),
 		});
 	};
-	const terminate = (signal: NodeJS.Signals) => terminate_(child, signal);
+	const terminate = (signal: 'SIGTERM' | 'SIGKILL') => terminate_(child, signal);
 	await launchWithRetry(launch);
 	return {
 		name,
@@ -90,15 +91,8 @@ function whyJackdExited(stderr: string): string {
  * Two jackd starting at the same moment can trip over JACK's shared registry; a second try a
  * moment later succeeds. A server name in use, or all of JACK's 8 server slots taken, fails on.
  */
-async function launchWithRetry(launch: () => Promise<void>): Promise<void> {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await launch();
-		} catch (error) {
-			if (attempt >= 3) throw error;
-			await sleep(100 + Math.random() * 400);
-		}
-	}
+function launchWithRetry(launch: () => Promise<void>): Promise<void> {
+	return pRetry(launch, { retries: 2, minTimeout: 100, maxTimeout: 500, randomize: true });
 }
 
 /** jackd leaves its semaphores and sockets in /dev/shm; ours go with the server. */
@@ -117,7 +111,13 @@ export async function startTestSignal(
 ): Promise<{ client: string; stop: () => Promise<void> }> {
 	// KILL: jack_simple_client closes its JACK client on SIGTERM, and hangs there when jackd went first.
 	const [file, args] = dieWithParent('jack_simple_client', [], { signal: 'KILL' });
-	const child = execa(file, args, { ...jackEnv(server), stdio: 'ignore', reject: false, detached: true });
+	const child = execa(file, args, {
+		...jackEnv(server),
+		stdio: 'ignore',
+		reject: false,
+		detached: true,
+		forceKillAfterDelay: 2000,
+	});
 	await untilReady(child, async () => (await readGraph(server))?.some((p) => p.client === 'jack_simple_client'), {
 		what: 'jack_simple_client',
 		intervalMs: 50,

@@ -2,20 +2,16 @@ import { waitFor } from './wait.js';
 import { onPath } from './which.js';
 import type { ResultPromise } from 'execa';
 
-/** Ends a child process by its PID: `signal` first, SIGKILL after `graceMs`. Resolves when it is gone. */
+/**
+ * Ends a child process by its PID and resolves when it is gone. After SIGTERM, execa sends
+ * SIGKILL once the `forceKillAfterDelay` the child was started with has passed.
+ */
 export async function terminate(
 	child: ResultPromise | undefined,
-	signal: NodeJS.Signals = 'SIGTERM',
-	graceMs = 2000,
+	signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
 ): Promise<void> {
-	if (!child?.pid || child.exitCode !== null || child.signalCode !== null) {
-		await child?.catch(() => {});
-		return;
-	}
-	child.kill(signal);
-	const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-	await child.catch(() => {});
-	clearTimeout(timer);
+	if (child?.pid && child.exitCode === null && child.signalCode === null) child.kill(signal);
+	await child?.catch(() => {});
 }
 
 /**
