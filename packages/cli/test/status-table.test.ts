@@ -1,70 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-	listenersByMount,
-	type AudioStatus,
-	type OutputStatus,
-	type ProfileStatus,
-	type StatusSnapshot,
-} from '@jdcast/core';
+import { listenersByMount, type AudioStatus, type OutputStatus, type ProfileStatus } from '@jdcast/core';
+import { exampleAudio, exampleOutput, exampleProfile, exampleSnapshot } from '@jdcast/core/testing';
 import { renderTable, shortPath } from '../src/output/status-table.js';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
 
-function output(o: Partial<OutputStatus>): OutputStatus {
-	return {
-		server: 'main',
-		mount: '/night.opus',
-		shared: false,
-		format: 'opus',
-		state: 'live',
-		bytesSent: 1,
-		kbps: 96,
-		reconnects: 0,
-		lastError: null,
-		lastErrorCode: null,
-		listeners: 3,
-		nowPlaying: null,
-		liveSince: '2026-11-27T02:58:30Z',
-		url: 'http://x:8000/night.opus',
-		...o,
-	};
-}
-
-function audio(a: Partial<AudioStatus>): AudioStatus {
-	return {
-		peakDb: [-6, -7.5],
-		rmsDb: [-18, -19],
-		momentaryLufs: -16.2,
-		shortTermLufs: -16,
-		integratedLufs: -16.4,
-		truePeakDb: -5.9,
-		silent: false,
-		silentSince: null,
-		clips: 0,
-		...a,
-	};
-}
-
-function profile(p: Partial<ProfileStatus>): ProfileStatus {
-	return {
-		name: 'night',
-		state: 'running',
-		lastError: null,
-		encoder: { pid: 1, restarts: 0, xruns: 0 },
-		audio: audio({}),
-		jack: null,
-		outputs: [output({})],
-		recordings: [],
-		...p,
-	};
-}
-
-const snapshot = (profiles: ProfileStatus[]): StatusSnapshot => ({
-	profiles,
-	mounts: listenersByMount(profiles),
-	process: { pid: 1, loopDelayMaxMs: 3 },
-});
+const output = (o: Partial<OutputStatus>) =>
+	exampleOutput({ listeners: 3, liveSince: '2026-11-27T02:58:30Z', url: 'http://x:8000/night.opus', ...o });
+const audio = (a: Partial<AudioStatus>) =>
+	exampleAudio({ peakDb: [-6, -7.5], rmsDb: [-18, -19], momentaryLufs: -16.2, integratedLufs: -16.4, ...a });
+const profile = (p: Partial<ProfileStatus>) => exampleProfile({ audio: audio({}), outputs: [output({})], ...p });
+const snapshot = exampleSnapshot;
 
 describe('the status table', () => {
 	it('shows a meter per profile: peak bar, peak and loudness', () => {

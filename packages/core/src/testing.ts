@@ -7,3 +7,4 @@
 export { startDummyJack, startTestSignal, type DummyJack } from './jack/server.js';
 export { readGraph, connectPorts, type JackPort } from './jack/cli.js';
 export { portPreferring } from './util/ports.js';
+export { exampleAudio, exampleOutput, exampleProfile, exampleSnapshot } from './status/examples.js';

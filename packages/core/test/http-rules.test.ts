@@ -5,6 +5,7 @@ import { checkHttpAccess, hostIsLocal, sameOrigin } from '../src/http/auth.js';
 import { Secret } from '../src/profile/secret.js';
 import { healthOf } from '../src/status/health.js';
 import type { OutputStatus, ProfileStatus, StatusSnapshot } from '../src/status/types.js';
+import { exampleOutput, exampleProfile, exampleSnapshot } from '../src/status/examples.js';
 
 const request = (headers: http.IncomingHttpHeaders) => ({ headers }) as http.IncomingMessage;
 
@@ -44,39 +45,10 @@ describe('who may use the HTTP side', () => {
 });
 
 describe('health', () => {
-	const output = (o: Partial<OutputStatus>): OutputStatus => ({
-		server: 'main',
-		mount: '/a',
-		shared: false,
-		format: 'opus',
-		state: 'live',
-		bytesSent: 1,
-		kbps: 96,
-		reconnects: 0,
-		lastError: null,
-		lastErrorCode: null,
-		listeners: 0,
-		nowPlaying: null,
-		liveSince: null,
-		url: 'http://h:8000/a',
-		...o,
-	});
-	const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({
-		name: 'p',
-		state: 'running',
-		lastError: null,
-		encoder: { pid: 1, restarts: 0, xruns: 0 },
-		audio: null,
-		jack: null,
-		outputs: [output({})],
-		recordings: [],
-		...p,
-	});
-	const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({
-		profiles,
-		mounts: [],
-		process: { pid: 1, loopDelayMaxMs: 0 },
-	});
+	const output = (o: Partial<OutputStatus>) => exampleOutput({ mount: '/a', url: 'http://h:8000/a', ...o });
+	const profile = (p: Partial<ProfileStatus>) =>
+		exampleProfile({ name: 'p', audio: null, outputs: [output({})], ...p });
+	const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({ ...exampleSnapshot(profiles), mounts: [] });
 
 	it('every running profile live and audible: ok', () => {
 		assert.deepEqual(

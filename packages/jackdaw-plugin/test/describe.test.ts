@@ -1,52 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe as suite, it } from 'node:test';
-import type { AudioStatus, OutputStatus, ProfileStatus, StatusSnapshot } from '@jdcast/core';
+import type { ProfileStatus, StatusSnapshot } from '@jdcast/core';
+import { exampleAudio, exampleOutput, exampleProfile, exampleSnapshot } from '@jdcast/core/testing';
 import { describe } from '../src/phrases.js';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
-const output: OutputStatus = {
-	server: 'main',
+const output = exampleOutput({
 	mount: '/jackdaw.opus',
-	shared: false,
-	format: 'opus',
-	state: 'live',
-	bytesSent: 1,
-	kbps: 96,
-	reconnects: 0,
-	lastError: null,
-	lastErrorCode: null,
 	listeners: 2,
-	nowPlaying: null,
 	liveSince: '2026-11-27T02:48:00Z',
-	url: 'http://127.0.0.1:8000/jackdaw.opus',
-};
-const audio: AudioStatus = {
+});
+const audio = exampleAudio({
 	peakDb: [-8, -8],
 	rmsDb: [-20, -20],
 	momentaryLufs: -18,
 	shortTermLufs: -18,
 	integratedLufs: -18,
 	truePeakDb: -7.9,
-	silent: false,
-	silentSince: null,
-	clips: 0,
-};
-const profile = (p: Partial<ProfileStatus>): ProfileStatus => ({
-	name: 'jackdaw',
-	state: 'running',
-	lastError: null,
-	encoder: { pid: 1, restarts: 0, xruns: 0 },
-	audio,
-	jack: null,
-	outputs: [output],
-	recordings: [],
-	...p,
 });
-const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({
-	profiles,
-	mounts: [],
-	process: { pid: 1, loopDelayMaxMs: 1 },
-});
+const profile = (p: Partial<ProfileStatus>) => exampleProfile({ name: 'jackdaw', audio, outputs: [output], ...p });
+const snapshot = (...profiles: ProfileStatus[]): StatusSnapshot => ({ ...exampleSnapshot(profiles), mounts: [] });
 
 suite('the spoken stream status', () => {
 	it('says the stream is on air, with its listeners', () => {
