@@ -3,17 +3,17 @@
 // entry point. `--write` regenerates them; without it, docs that differ from the source fail
 // (npm run lint, CI): the reference never drifts from the code.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const target = path.join(root, 'docs/api');
 const temp = mkdtempSync(path.join(os.tmpdir(), 'jdcast-docs-'));
 const filesOf = (dir) =>
-	readdirSync(dir, { recursive: true, withFileTypes: true })
-		.filter((e) => e.isFile())
-		.map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+	readdirSync(dir, { recursive: true, encoding: 'utf8' })
+		.filter((name) => statSync(path.join(dir, name)).isFile())
 		.sort();
 
 try {
@@ -23,6 +23,8 @@ try {
 		{
 			cwd: root,
 			stdio: 'inherit',
+			// TypeDoc sorts with localeCompare: the C locale keeps the order the same on every machine.
+			env: { ...process.env, LC_ALL: 'C' },
 		},
 	);
 	if (process.argv.includes('--write')) {
@@ -43,7 +45,7 @@ try {
 		});
 		if (differ.length > 0) {
 			console.error(
-				`docs/api is not what the source says (${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ', …' : ''}): run \`npm run docs\` and commit it`,
+				`docs/api is not what the source says (${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ', …' : ''}): run \`npm run api\` and commit it`,
 			);
 			process.exitCode = 1;
 		}

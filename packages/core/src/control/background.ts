@@ -63,8 +63,12 @@ export async function stopBackground(dir: string): Promise<boolean> {
 	if (!pid || !processAlive(pid)) return false;
 	process.kill(pid, 'SIGTERM');
 	const gone = () => !processAlive(pid);
-	await waitFor(gone, { timeoutMs: 8000, intervalMs: 100, what: `jdcast up (pid ${pid}) to stop` }).catch(() =>
-		process.kill(pid, 'SIGKILL'),
-	);
+	await waitFor(gone, { timeoutMs: 8000, intervalMs: 100, what: `jdcast up (pid ${pid}) to stop` }).catch(() => {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			// Gone in the meantime.
+		}
+	});
 	return true;
 }

@@ -248,6 +248,12 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 			this.interrupt(`cannot create ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 			return false;
 		}
+		// Stopped while the file was being created: nothing was written to it.
+		if (this.#stopped) {
+			await handle.close();
+			await rm(file, { force: true });
+			return false;
+		}
 		// The descriptor is closed by closePart, after the header is written through it: never
 		// reopened by its path. (By number: a stream given the FileHandle itself holds it open.)
 		const stream = createWriteStream(file, { fd: handle.fd, autoClose: false });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
-import { hasErrors, type Diagnostic } from './diagnostic.js';
+import { hasErrors, type Diagnostic, type Location } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
 import { schemaDiagnostics, type PathView } from './messages.js';
 import { normalizeProfile } from './normalize.js';
@@ -66,9 +66,18 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 		path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`),
 	);
 	const diagnostics = result.diagnostics.map((d) => ({ ...d, file: label, line: 0, col: 0 }));
-	return result.profile
-		? { profile: { ...result.profile, file: '', at: { file: label, line: 0, col: 0 } }, diagnostics }
-		: { diagnostics };
+	if (!result.profile) return { diagnostics };
+	// Every place in it (a server, a stream, its input) is the object's label, as in its diagnostics.
+	const at: Location = { file: label, line: 0, col: 0 };
+	return { profile: { ...withPlacesAt(result.profile, at), file: '' }, diagnostics };
+}
+
+function withPlacesAt<T>(value: T, at: Location): T {
+	if (Array.isArray(value)) return value.map((item) => withPlacesAt(item, at)) as T;
+	if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+	return Object.fromEntries(
+		Object.entries(value).map(([key, inner]) => [key, key === 'at' ? at : withPlacesAt(inner, at)]),
+	) as T;
 }
 
 function loadWithinLimits(text: string, file: string): LoadResult {

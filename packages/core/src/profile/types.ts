@@ -1,5 +1,5 @@
-import type { Location } from './diagnostic.js';
 /** The profile language as written (after schema validation), and as jdcast runs it (defaults applied). */
+import type { Location } from './diagnostic.js';
 
 export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3' | 'wav';
 export type FormatName = Format | 'ogg' | 'pcm';

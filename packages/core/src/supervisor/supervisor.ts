@@ -115,6 +115,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const credentials = await resolveCredentials(this.profile, this.options, (level, message) =>
 			this.log(level, message),
 		);
+		// Stopped while the passwords were read: nothing to start.
+		if (this.abort.signal.aborted) return;
 		for (const encoder of this.plan.encoders) {
 			const tap = new Tap(encoder.container);
 			this.taps.set(encoder.fd, tap);
@@ -134,6 +136,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			for (const output of this.outputs) if (output.shared && output.state !== 'failed') output.hold();
 		// Outputs connect while files open; both before the encoder's first page.
 		await Promise.all(this.sinks.map((sink) => sink.start()));
+		if (this.abort.signal.aborted) return;
 		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
 		// by whoever hears that, and stop() must find everything there is to stop.
 		const stats = this.options.statsIntervalMs ?? 2000;
@@ -363,6 +366,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.log('error', message);
 		this.setState('failed');
 		for (const output of this.outputs) {
+			// One that failed on its own (its password) keeps its own reason.
+			if (output.state === 'failed') continue;
 			if (output.state === 'connecting' && !output.started) output.fail(message, code);
 			else void output.stop().then(() => output.fail(message, code));
 		}

@@ -14,6 +14,8 @@ export function retryForever<T>(
 		minTimeout: 0,
 		factor: 1,
 		signal: o.signal,
+		// Every failure is retried, a TypeError too (p-retry gives up on one that counts).
+		shouldConsumeRetry: () => false,
 		onFailedAttempt: ({ error, attemptNumber }) => o.onFailedAttempt(error, attemptNumber),
 	});
 }
