@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectPorts, readGraph } from '@jdcast/core/testing';
+import { NODE_FLAGS } from '../packages/cli/src/node-flags.js';
 import { execa, type ResultPromise } from 'execa';
 
 export interface BenchSetup {
@@ -67,9 +68,13 @@ export async function tools(s: BenchSetup, running: ResultPromise[]): Promise<To
 		start(client, mounts, port = s.port, connect = true) {
 			const file = jdcastProfile(s, client, mounts, { port, latency, connect });
 			return [
-				spawn(process.execPath, [s.cli, 'up', '--json', '--socket', path.join(s.dir, `${client}-${n++}.sock`), file], {
-					BENCH_PW: s.password,
-				}),
+				spawn(
+					process.execPath,
+					[...NODE_FLAGS, s.cli, 'up', '--json', '--socket', path.join(s.dir, `${client}-${n++}.sock`), file],
+					{
+						BENCH_PW: s.password,
+					},
+				),
 			];
 		},
 	});

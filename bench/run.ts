@@ -18,6 +18,7 @@ import { loadBench } from './load.js';
 import { meterBench } from './meter.js';
 import { clientsOf, connectSignal, jdcastProfile, stopAll, tools, type Tool } from './peers.js';
 import { recoveryBench } from './recovery.js';
+import { NODE_FLAGS } from '../packages/cli/src/node-flags.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = path.join(root, 'packages/cli/bin/jdcast.mjs');
@@ -132,11 +133,15 @@ async function tenProfiles(): Promise<Row[]> {
 				mounts.push(mount);
 				return jdcastProfile(setup, client, [mount]);
 			});
-			const child = execa(process.execPath, [cli, 'up', '--json', '--socket', path.join(dir, 'ten.sock'), ...files], {
-				env: { ...env, BENCH_PW: password },
-				reject: false,
-				stdio: 'ignore',
-			});
+			const child = execa(
+				process.execPath,
+				[...NODE_FLAGS, cli, 'up', '--json', '--socket', path.join(dir, 'ten.sock'), ...files],
+				{
+					env: { ...env, BENCH_PW: password },
+					reject: false,
+					stdio: 'ignore',
+				},
+			);
 			running.push(child);
 			started.push(child);
 		} else {

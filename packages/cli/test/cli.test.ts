@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../src/node-flags.js';
 
 const bin = new URL('../bin/jdcast.mjs', import.meta.url).pathname;
 const root = new URL('../../../', import.meta.url).pathname;
@@ -197,7 +199,7 @@ describe('jdcast jackdaw install', () => {
 		assert.match(
 			first.stderr,
 			new RegExp(
-				`it runs ${process.execPath.replace(/[.]/g, '\\.')} \\S+jdcast\\.mjs: after moving Node or jdcast, run \`jdcast jackdaw install ${jackdaw}\` again`,
+				`it runs ${process.execPath.replace(/[.]/g, '\\.')} ${NODE_FLAGS.join(' ')} \\S+jdcast\\.mjs: after moving Node or jdcast, run \`jdcast jackdaw install ${jackdaw}\` again`,
 			),
 		);
 		assert.match(
@@ -238,5 +240,15 @@ describe('jdcast, typed by hand', () => {
 		const extra = await jdcast('status', 'now');
 		assert.equal(extra.code, 2);
 		assert.match(extra.stderr, /^jdcast status: takes no arguments, got "now"/);
+	});
+});
+
+describe('the jdcast command file', () => {
+	it('runs by itself with the flags the service and the Jackdaw launcher give node', async () => {
+		const bin = fileURLToPath(new URL('../bin/jdcast.mjs', import.meta.url));
+		const shebang = readFileSync(bin, 'utf8').split('\n')[0];
+		assert.equal(shebang, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+		const { stdout } = await promisify(execFile)(bin, ['--version']);
+		assert.match(stdout, /^\d+\.\d+\.\d+/);
 	});
 });

@@ -1,11 +1,12 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../args.js';
+import { NODE_FLAGS } from '../node-flags.js';
 import { helpOption, type Command } from './command.js';
 
-/** How to run this very jdcast again: node and the CLI's entry file. */
+/** How to run this very jdcast again: node, its flags and the CLI's entry file. */
 function ownCommand(): string[] {
-	return [process.execPath, realpathSync(process.argv[1]!)];
+	return [process.execPath, ...NODE_FLAGS, realpathSync(process.argv[1]!)];
 }
 
 /** Loaded when a jackdaw action runs, not at every start of jdcast. */

@@ -5,6 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../node-flags.js';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { writeFileAtomically } from '@jdcast/core/internal';
@@ -117,6 +118,7 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 	const socket = place.user ? undefined : `/run/jdcast/${place.name}/control.sock`;
 	const exec = [
 		process.execPath,
+		...NODE_FLAGS,
 		fileURLToPath(new URL('../../bin/jdcast.mjs', import.meta.url)),
 		'up',
 		'--json',

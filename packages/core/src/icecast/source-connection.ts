@@ -190,7 +190,7 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	checkProgress(now = Date.now(), unacknowledged?: ReadonlyMap<string, number>): void {
 		if (this.closed || (unacknowledged === undefined && now - this.lastCheck < PROGRESS_CHECK_MS)) return;
 		this.lastCheck = now;
-		unacknowledged ??= unacknowledgedBytes(now);
+		unacknowledged ??= unacknowledgedBytes(this.socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4', now);
 		const inKernel = unacknowledged.get(`${this.socket.localPort}:${this.socket.remotePort}`);
 		if (inKernel === undefined) return;
 		this.progress.push({ at: now, written: this.written });
