@@ -9,6 +9,7 @@ import type { StatusSnapshot } from '@jdcast/core';
 import { eventually, tempDir } from './helpers/env.js';
 import { decodeEntities, icecastSources } from './helpers/icecast-status.js';
 import { jdcastOnce, runUp, socketFor, writeProfile } from './helpers/jdcast.js';
+import { childrenOf } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { startIcecast, startJack } from './helpers/services.js';
 
@@ -52,8 +53,11 @@ async function threeDjs(t: TestContext) {
 }
 
 it('status while three profiles stream: every output live, bytes growing, listener counts', async (t) => {
-	const { icecast, socket } = await threeDjs(t);
+	const { icecast, socket, up } = await threeDjs(t);
 	const first = await status(socket);
+	// Three profiles on one JACK server: one watcher of its graph, not one each.
+	const watchers = childrenOf(up.child.pid!).filter((p) => p.argv[0]?.endsWith('jack_evmon'));
+	assert.equal(watchers.length, 1, `jack_evmon processes: ${watchers.map((p) => p.pid).join(', ')}`);
 	assert.deepEqual(first.profiles.map((p) => p.name).sort(), ['anna', 'ben', 'cleo']);
 	assert.ok(first.profiles.every((p) => p.outputs.every((o) => o.state === 'live')));
 	await eventually(async () => {

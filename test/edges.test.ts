@@ -46,10 +46,17 @@ it('three push edges, 300 listeners: every listener gets every page, status sums
 
 	const status = async () =>
 		JSON.parse((await jdcastOnce(['status', '--json', '--socket', up.socket])).stdout) as StatusSnapshot;
+	await eventually(() => {
+		const refused = listeners.flat().filter((l) => l.ended).length;
+		assert.equal(refused, 0, `${refused} listeners refused or cut off`);
+		return listeners.flat().every((l) => l.bytes > 0);
+	}, 'every listener connected and receiving');
 	const summed = await eventually(
 		async () => {
 			const mount = (await status()).mounts.find((m) => m.mount === '/live.opus');
-			return mount?.listeners === 3 * PER_EDGE ? mount : undefined;
+			if (mount?.listeners === 3 * PER_EDGE) return mount;
+			// Said when the wait times out: what the edges counted last.
+			throw new Error(`counted ${JSON.stringify(mount?.servers.map((m) => [m.server, m.listeners]))}`);
 		},
 		'300 listeners summed over the three edges',
 		20_000,

@@ -3,7 +3,7 @@ import type { JackInput } from '../profile/types.js';
 import { waitFor } from '../util/wait.js';
 import { onPath } from '../util/which.js';
 import { JackRouter, type JackState } from './router.js';
-import { JackWatch } from './watch.js';
+import { SharedJackWatch } from './watch.js';
 
 export interface RoutingEvents {
 	connected: [from: string, to: string];
@@ -24,7 +24,7 @@ const DEBOUNCE_MS = 30;
  */
 export class Routing extends EventEmitter<RoutingEvents> {
 	private readonly router: JackRouter;
-	private readonly watch: JackWatch | undefined;
+	private readonly watch: SharedJackWatch | undefined;
 	private timers: NodeJS.Timeout[] = [];
 	private debounce: NodeJS.Timeout | undefined;
 	private serverPoll: NodeJS.Timeout | undefined;
@@ -39,7 +39,7 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		this.router.on('connected', (from, to) => this.emit('connected', from, to));
 		this.router.on('server', (running) => this.emit('server', running));
 		if (onPath('jack_evmon') && onPath('stdbuf')) {
-			this.watch = new JackWatch(input.server);
+			this.watch = new SharedJackWatch(input.server);
 			this.watch.on('change', () => this.refreshSoon());
 			this.watch.on('gone', () => this.waitForServer());
 		}

@@ -65,3 +65,51 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 		this.emit('gone');
 	}
 }
+
+/** The watcher of each JACK server, shared by every profile of this process that uses it. */
+const shared = new Map<string, { watch: JackWatch; leases: Set<SharedJackWatch> }>();
+
+/**
+ * One profile's use of its JACK server's watcher: one jack_evmon per server however many profiles
+ * watch it (ten DJs on one server were ten jack_evmon clients in everyone's patchbay). The last
+ * profile to stop ends it.
+ */
+export class SharedJackWatch extends EventEmitter<JackWatchEvents> {
+	private active = false;
+	private readonly onChange = () => this.emit('change');
+	private readonly onGone = () => this.emit('gone');
+
+	constructor(private readonly server: string | undefined) {
+		super();
+	}
+
+	/** Starts the server's watcher if it is not running (again, after it lost the server). */
+	start(): void {
+		const key = this.server ?? '';
+		let entry = shared.get(key);
+		if (!entry) {
+			entry = { watch: new JackWatch(this.server), leases: new Set() };
+			shared.set(key, entry);
+		}
+		if (!this.active) {
+			this.active = true;
+			entry.leases.add(this);
+			entry.watch.on('change', this.onChange);
+			entry.watch.on('gone', this.onGone);
+		}
+		entry.watch.start();
+	}
+
+	async stop(): Promise<void> {
+		const key = this.server ?? '';
+		const entry = shared.get(key);
+		if (!this.active || !entry) return;
+		this.active = false;
+		entry.leases.delete(this);
+		entry.watch.off('change', this.onChange);
+		entry.watch.off('gone', this.onGone);
+		if (entry.leases.size > 0) return;
+		shared.delete(key);
+		await entry.watch.stop();
+	}
+}
