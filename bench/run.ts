@@ -23,6 +23,8 @@ import { NODE_FLAGS } from '../packages/cli/src/node-flags.js';
 const root = new URL('..', import.meta.url).pathname;
 const cli = path.join(root, 'packages/cli/bin/jdcast.mjs');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** Cost runs begin this long after a tool's first byte: past its start, as it runs all night. */
+const WARM_UP_MS = 5000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const JACK = 'jdcast-bench';
 
@@ -101,7 +103,8 @@ async function cost(targets: number): Promise<Row[]> {
 		const mounts = Array.from({ length: targets }, (_, i) => `/cost${serial}-${i}.opus`);
 		const started = await start(tool, mounts);
 		await Promise.all(mounts.map((m) => timeToFirstByte(`http://127.0.0.1:${port}${m}`, performance.now())));
-		await new Promise((r) => setTimeout(r, 1000));
+		// Measured once every tool is past its start (code compiled, buffers grown), as it runs all night.
+		await new Promise((r) => setTimeout(r, WARM_UP_MS));
 		const tops = started.map((c) => c.pid!);
 		const node = tool.name.startsWith('jdcast') ? sampleProcesses(() => tops, SECONDS) : undefined;
 		const all = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), SECONDS);
@@ -126,6 +129,7 @@ async function tenProfiles(): Promise<Row[]> {
 	for (const tool of present.filter((t) => t.name === 'jdcast' || t.name.startsWith('DarkIce'))) {
 		const started: ResultPromise[] = [];
 		const mounts: string[] = [];
+		const startedAt = Date.now();
 		if (tool.name === 'jdcast') {
 			const files = Array.from({ length: 10 }, (_, i) => {
 				const client = `ten${i}`;
@@ -156,17 +160,19 @@ async function tenProfiles(): Promise<Row[]> {
 		await new Promise((r) => setTimeout(r, 2000));
 		const tops = started.map((c) => c.pid!);
 		const whole = await sampleProcesses(() => tops.flatMap((pid) => [pid, ...children(pid)]), 5);
-		const rss =
-			tool.name === 'jdcast'
-				? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${tops[0]}/status`, 'utf8'))?.[1] ?? 0) / 1024
-				: undefined;
+		// Node's RSS once it has run a while (what a station has all night), and its peak (at start).
+		const status = (key: string) =>
+			Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${tops[0]}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+		if (tool.name === 'jdcast') await new Promise((r) => setTimeout(r, Math.max(0, startedAt + 30_000 - Date.now())));
+		const rss = tool.name === 'jdcast' ? { steady: status('VmRSS'), peak: status('VmHWM') } : undefined;
 		await stopAll(started);
 		rows.push({
 			tool: tool.name,
 			profiles: 10,
 			processes: whole.processes,
 			'peak memory MiB (PSS, all processes)': +whole.peakPssMiB.toFixed(1),
-			'jdcast (Node) RSS MiB': rss === undefined ? '—' : +rss.toFixed(1),
+			'jdcast (Node) RSS MiB after 30 s': rss === undefined ? '—' : +rss.steady.toFixed(1),
+			'jdcast (Node) peak RSS MiB': rss === undefined ? '—' : +rss.peak.toFixed(1),
 		});
 	}
 	return rows;
@@ -203,7 +209,7 @@ try {
 
 	const date = new Date().toISOString().slice(0, 10);
 	const markdown = [
-		`Measured ${date} by \`npm run bench\` on this machine (${process.arch}, ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB), Opus 96 from a JACK dummy server to a local icecast2 2.4 (burst on), ${SECONDS} s per cost run, ${RUNS} time-to-air runs. DarkIce and Liquidsoap are Debian's packages.`,
+		`Measured ${date} by \`npm run bench\` on this machine (${process.arch}, ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB), Opus 96 from a JACK dummy server to a local icecast2 2.4 (burst on), ${SECONDS} s per cost run (begun ${WARM_UP_MS / 1000} s after the first byte), ${RUNS} time-to-air runs. DarkIce and Liquidsoap are Debian's packages.`,
 		'',
 		table("Time to air (process start to a listener's first byte)", air),
 		table('Cost of one encoding to 1 and 4 targets', [...one, ...four]),

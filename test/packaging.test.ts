@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { execa } from 'execa';
-import { tempDir } from './helpers/env.js';
+import { freePort, tempDir } from './helpers/env.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -110,4 +110,49 @@ it("the .d.ts files compile in a stranger's strict NodeNext project with skipLib
 	);
 	const result = await execa(path.join(root, 'node_modules/.bin/tsc'), ['-p', dir], { reject: false });
 	assert.equal(result.exitCode, 0, result.stdout + result.stderr);
+});
+
+it("a stranger's program runs against the packed tarball, installed by npm into a project of its own", async (t) => {
+	const dir = tempDir(t);
+	const { stdout } = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+		cwd: path.join(root, 'packages/core'),
+	});
+	const tarball = path.join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+	const app = path.join(dir, 'app');
+	mkdirSync(app);
+	writeFileSync(
+		path.join(app, 'package.json'),
+		JSON.stringify({ type: 'module', private: true, dependencies: { '@jdcast/core': `file:${tarball}` } }),
+	);
+	// Its dependencies come from npm's cache (the repository's install filled it), else the registry.
+	await execa(
+		'npm',
+		['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+		{
+			cwd: app,
+			timeout: 120_000,
+		},
+	);
+	copyFileSync(path.join(root, 'examples/basic.ts'), path.join(app, 'basic.ts'));
+	const port = await freePort();
+	writeFileSync(
+		path.join(app, 'radio.yaml'),
+		`input: { tone: {} }\nsilence: false\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /radio.opus, format: opus }\n`,
+	);
+	const result = await execa(path.join(root, 'node_modules/.bin/tsx'), ['basic.ts', 'radio.yaml'], {
+		cwd: app,
+		reject: false,
+		timeout: 60_000,
+		env: { JDCAST_EXAMPLE_SECONDS: '1' },
+	});
+	assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+	assert.match(result.stdout, /^ {2}http:\/\/127\.0\.0\.1:\d+\/radio\.opus live \d+ kbps, \d+ listeners$/m);
+	assert.match(result.stdout, /^stopped$/m);
+	// The program ran the tarball's code, not the workspace's.
+	const resolved = await execa(
+		'node',
+		['--input-type=module', '-e', "console.log(import.meta.resolve('@jdcast/core'))"],
+		{ cwd: app },
+	);
+	assert.match(resolved.stdout, new RegExp(`^file://${app.replace(/[.]/g, '\\.')}/node_modules/@jdcast/core/`));
 });
