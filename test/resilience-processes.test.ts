@@ -122,3 +122,42 @@ it('jdcast killed with SIGKILL: no ffmpeg of it and none of its JACK clients lef
 	assert.equal(await clientExists(jack.name, 'jd_kill9'), false, 'its JACK client is gone');
 	assert.equal(await clientExists(jack.name, 'jack_evmon'), false, 'its JACK watcher is gone');
 });
+
+it('two profiles on one JACK server, jackd killed and started again: one graph watcher before and after, both back, and it tells both of a cable made by hand', async (t) => {
+	const jack = await startJack(t);
+	await startSignal(t, jack.name);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const names = ['anna', 'ben'];
+	const files = names.map((name) =>
+		writeProfile(
+			dir,
+			name,
+			`${jackInput(`jd_${name}`, jack.name)}servers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /${name}.opus, format: opus }\n`,
+		),
+	);
+	const up = runUp(t, files, { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/anna.opus', '/ben.opus']);
+	const watchers = () => childrenOf(up.child.pid!).filter((p) => p.argv[0]?.endsWith('jack_evmon') && isAlive(p.pid));
+	assert.equal(watchers().length, 1, 'one jack_evmon for both profiles');
+
+	await jack.kill();
+	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
+	await jack.restart();
+	await startSignal(t, jack.name);
+	for (const name of names)
+		await eventually(
+			async () => (await connectionsOf(jack.name, `jd_${name}`)).length === 2,
+			`jd_${name} connected again`,
+			20_000,
+		);
+	await eventually(() => watchers().length === 1, 'one jack_evmon again', 10_000);
+	// The watcher started again serves both profiles: each sees a cable made by hand to its client.
+	for (const name of names) {
+		assert.ok(await connectPorts('system:capture_1', `jd_${name}:input_2`, jack.name), `a cable to jd_${name}`);
+		await up.waitForEvent(
+			(e) => e.event === 'jack' && e.profile === name && Array.isArray(e.connections) && e.connections.length === 3,
+			`${name} to see its cable`,
+		);
+	}
+});
