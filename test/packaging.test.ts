@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { execa } from 'execa';
@@ -130,7 +130,7 @@ it("a stranger's program runs against the packed tarball, installed by npm into 
 		['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
 		{
 			cwd: app,
-			timeout: 120_000,
+			timeout: 90_000,
 		},
 	);
 	copyFileSync(path.join(root, 'examples/basic.ts'), path.join(app, 'basic.ts'));
@@ -148,11 +148,7 @@ it("a stranger's program runs against the packed tarball, installed by npm into 
 	assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
 	assert.match(result.stdout, /^ {2}http:\/\/127\.0\.0\.1:\d+\/radio\.opus live \d+ kbps, \d+ listeners$/m);
 	assert.match(result.stdout, /^stopped$/m);
-	// The program ran the tarball's code, not the workspace's.
-	const resolved = await execa(
-		'node',
-		['--input-type=module', '-e', "console.log(import.meta.resolve('@jdcast/core'))"],
-		{ cwd: app },
-	);
-	assert.match(resolved.stdout, new RegExp(`^file://${app.replace(/[.]/g, '\\.')}/node_modules/@jdcast/core/`));
+	// The program ran the tarball's code, not the workspace's: a folder of its own, not a link.
+	const installed = path.join(app, 'node_modules/@jdcast/core');
+	assert.equal(realpathSync(installed), installed);
 });

@@ -158,6 +158,8 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 		await up.waitForEvent(
 			(e) => e.event === 'jack' && e.profile === name && Array.isArray(e.connections) && e.connections.length === 3,
 			`${name} to see its cable`,
+			// Well under the 15 s safety poll: the watcher told it, not the poll.
+			3000,
 		);
 	}
 });

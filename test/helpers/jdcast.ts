@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { NODE_FLAGS } from '../../packages/cli/src/node-flags.js';
 import { eventually } from './env.js';
 
 const bin = new URL('../../packages/cli/bin/jdcast.mjs', import.meta.url).pathname;
@@ -47,7 +48,7 @@ export function socketFor(t: TestContext): string {
 
 export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
 	const socket = socketFor(t);
-	const child = spawn(process.execPath, [bin, ...args], {
+	const child = spawn(process.execPath, [...NODE_FLAGS, bin, ...args], {
 		env: { ...process.env, JDCAST_SOCKET: socket, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -129,7 +130,7 @@ export async function jdcastOnce(
 	args: string[],
 	env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	const child = spawn(process.execPath, [bin, ...args], {
+	const child = spawn(process.execPath, [...NODE_FLAGS, bin, ...args], {
 		env: { ...process.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

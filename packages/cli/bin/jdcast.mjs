@@ -1,3 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --v8-pool-size=1
+#!/bin/sh
+":" //; exec node --max-semi-space-size=1 --v8-pool-size=1 "$0" "$@"
 // The `jdcast` command: the bundled CLI (built into dist/ by `npm run build`).
 import '../dist/bundle/jdcast.mjs';

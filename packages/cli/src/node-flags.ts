@@ -1,5 +1,5 @@
 /**
- * Node's flags for jdcast, also in the first line of bin/jdcast.mjs (a test keeps the two the
+ * Node's flags for jdcast, also in the launch line of bin/jdcast.mjs (a test keeps the two the
  * same) and in the service's ExecStart: a young generation of at most 1 MiB instead of 16 (what
  * jdcast allocates per page dies young and small; ten profiles in one process measured 97 → 81 MB
  * RSS, CPU unchanged), and one V8 worker thread instead of four.

@@ -79,13 +79,17 @@ export class SharedJackWatch extends EventEmitter<JackWatchEvents> {
 	private readonly onChange = () => this.emit('change');
 	private readonly onGone = () => this.emit('gone');
 
+	/** The server meant: no name and 'default' are the same one, and so is the environment's default. */
+	private readonly key: string;
+
 	constructor(private readonly server: string | undefined) {
 		super();
+		this.key = server || process.env.JACK_DEFAULT_SERVER || 'default';
 	}
 
 	/** Starts the server's watcher if it is not running (again, after it lost the server). */
 	start(): void {
-		const key = this.server ?? '';
+		const key = this.key;
 		let entry = shared.get(key);
 		if (!entry) {
 			entry = { watch: new JackWatch(this.server), leases: new Set() };
@@ -101,7 +105,7 @@ export class SharedJackWatch extends EventEmitter<JackWatchEvents> {
 	}
 
 	async stop(): Promise<void> {
-		const key = this.server ?? '';
+		const key = this.key;
 		const entry = shared.get(key);
 		if (!this.active || !entry) return;
 		this.active = false;
