@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
@@ -145,12 +147,18 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
 	await jack.restart();
 	await startSignal(t, jack.name);
+	const said = () =>
+		JSON.stringify(
+			up.events.filter((e) => e.event === 'jack' || e.event === 'log').map((e) => [e.time, e.profile, e.message ?? e.connections]),
+		);
 	for (const name of names)
 		await eventually(
 			async () => (await connectionsOf(jack.name, `jd_${name}`)).length === 2,
 			`jd_${name} connected again`,
 			20_000,
-		);
+		).catch((error: Error) => {
+			throw new Error(`${error.message}; jdcast said ${said()}`);
+		});
 	await eventually(() => watchers().length === 1, 'one jack_evmon again', 10_000);
 	// The watcher started again serves both profiles: each sees a cable made by hand to its client.
 	for (const name of names) {
@@ -160,6 +168,37 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 			`${name} to see its cable`,
 			// Well under the 15 s safety poll: the watcher told it, not the poll.
 			3000,
-		);
+		).catch((error: Error) => {
+			throw new Error(`${error.message}; jdcast said ${said()}`);
+		});
 	}
+});
+
+it('jdcast killed with SIGKILL while a silence.run command runs: the command ends with it', async (t) => {
+	const jack = await startJack(t);
+	const icecast = await startIcecast(t);
+	const dir = tempDir(t);
+	const pidFile = path.join(dir, 'alarm.pid');
+	// No cable to the client: silence, and after a second the command, which would run a minute.
+	const file = writeProfile(
+		dir,
+		'quiet',
+		`input:\n  jack: { client: jd_quiet, server: ${jack.name} }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /quiet.opus, format: opus }\nsilence:\n  threshold: -50\n  after: 1\n  run: ["sh", "-c", "echo $$ > ${pidFile}; exec sleep 60"]\n`,
+	);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitLive(['/quiet.opus']);
+	const pid = Number(
+		await eventually(() => {
+			const text = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
+			return text || undefined;
+		}, 'the silence command running'),
+	);
+	t.after(() => {
+		if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+	});
+	assert.ok(isAlive(pid), 'the command runs');
+	up.child.kill('SIGKILL');
+	await up.exited;
+	await eventually(() => !isAlive(pid), 'the command gone', 2000).catch(() => {});
+	assert.equal(isAlive(pid), false, `the silence command (pid ${pid}) outlived jdcast`);
 });

@@ -131,12 +131,14 @@ export class Routing extends EventEmitter<RoutingEvents> {
 
 	private waitForServer(): void {
 		if (this.serverPoll || this.stopped) return;
+		const lostAt = performance.now();
 		this.serverPoll = setInterval(async () => {
 			await this.refresh();
 			if (this.router.serverIsRunning && !this.stopped) {
 				clearInterval(this.serverPoll);
 				this.serverPoll = undefined;
-				this.watch?.start();
+				// A watcher from before the server went away is started anew (another profile's may be new).
+				this.watch?.start(lostAt);
 				// What appeared before the watcher was listening again is seen by one more look.
 				setTimeout(() => void this.refresh(), SERVER_POLL_MS).unref();
 			}

@@ -20,6 +20,7 @@ export interface JackWatchEvents {
  */
 export class JackWatch extends EventEmitter<JackWatchEvents> {
 	private child: ResultPromise | undefined;
+	private startedAt = 0;
 
 	constructor(private readonly server: string | undefined) {
 		super();
@@ -29,8 +30,18 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 		return this.child !== undefined;
 	}
 
-	start(): void {
-		if (this.child) return;
+	/**
+	 * Starts jack_evmon unless it runs; `notBefore`: one started before then (before the server
+	 * went away) is ended and started anew, since a jack_evmon whose server died can linger.
+	 */
+	start(notBefore = 0): void {
+		if (this.child && this.startedAt >= notBefore) return;
+		if (this.child) {
+			const old = this.child;
+			this.child = undefined;
+			void terminate(old, 'SIGKILL');
+		}
+		this.startedAt = performance.now();
 		// jack_evmon ignores SIGTERM: only SIGKILL ends it.
 		const [file, args] = dieWithParent('stdbuf', ['-oL', 'jack_evmon'], { signal: 'KILL' });
 		const child = execa(file, args, {
@@ -38,12 +49,14 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 			reject: false,
 			buffer: false,
 			stdin: 'ignore',
-			stderr: 'ignore',
+			// libjack says the server is gone on stderr ("JackSocketClientChannel read fail"), and
+			// jack_evmon lingers: both streams are read.
+			all: true,
 			detached: true,
 		});
 		this.child = child;
 		child.catch(() => {});
-		const lines = createInterface({ input: child.stdout! });
+		const lines = createInterface({ input: child.all! });
 		lines.on('line', (line) => {
 			if (/read fail|Cannot read socket|shutdown/i.test(line)) this.lose(child);
 			// Looking at the graph opens a jack_lsp client: that must not count as a change, or every look causes the next.
@@ -87,8 +100,8 @@ export class SharedJackWatch extends EventEmitter<JackWatchEvents> {
 		this.key = server || process.env.JACK_DEFAULT_SERVER || 'default';
 	}
 
-	/** Starts the server's watcher if it is not running (again, after it lost the server). */
-	start(): void {
+	/** Starts the server's watcher if it is not running (again, after it lost the server: `notBefore`). */
+	start(notBefore = 0): void {
 		const key = this.key;
 		let entry = shared.get(key);
 		if (!entry) {
@@ -101,7 +114,7 @@ export class SharedJackWatch extends EventEmitter<JackWatchEvents> {
 			entry.watch.on('change', this.onChange);
 			entry.watch.on('gone', this.onGone);
 		}
-		entry.watch.start();
+		entry.watch.start(notBefore);
 	}
 
 	async stop(): Promise<void> {

@@ -3,6 +3,8 @@ import pRetry from 'p-retry';
 import type { SilenceConfig } from '../profile/types.js';
 import type { SilenceEvent } from '../status/types.js';
 import { childEnvironment } from '../util/child-env.js';
+import { dieWithParent } from '../util/process.js';
+import { isInstalled } from '../util/which.js';
 
 const RUN_TIMEOUT_MS = 60_000;
 const WEBHOOK_TIMEOUT_MS = 5000;
@@ -43,7 +45,13 @@ export class SilenceAlarm {
 	}
 
 	private async runCommand(argv: string[], event: SilenceEvent): Promise<void> {
-		const child = execa(argv[0]!, argv.slice(1), {
+		if (!isInstalled(argv[0]!)) {
+			this.log('warning', `silence.run ${argv[0]} failed: command not found`);
+			return;
+		}
+		// It ends with jdcast, even a jdcast killed with SIGKILL (what it started itself may finish).
+		const [file, args] = dieWithParent(argv[0]!, argv.slice(1), { signal: 'KILL' });
+		const child = execa(file, args, {
 			env: childEnvironment({
 				JDCAST_PROFILE: event.profile,
 				JDCAST_EVENT: `silence-${event.state}`,
