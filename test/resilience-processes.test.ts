@@ -149,7 +149,9 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 	await startSignal(t, jack.name);
 	const said = () =>
 		JSON.stringify(
-			up.events.filter((e) => e.event === 'jack' || e.event === 'log').map((e) => [e.time, e.profile, e.message ?? e.connections]),
+			up.events
+				.filter((e) => e.event === 'jack' || e.event === 'log')
+				.map((e) => [e.time, e.profile, e.message ?? e.connections]),
 		);
 	for (const name of names)
 		await eventually(
@@ -163,14 +165,16 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 	// The watcher started again serves both profiles: each sees a cable made by hand to its client.
 	for (const name of names) {
 		assert.ok(await connectPorts('system:capture_1', `jd_${name}:input_2`, jack.name), `a cable to jd_${name}`);
-		await up.waitForEvent(
-			(e) => e.event === 'jack' && e.profile === name && Array.isArray(e.connections) && e.connections.length === 3,
-			`${name} to see its cable`,
-			// Well under the 15 s safety poll: the watcher told it, not the poll.
-			3000,
-		).catch((error: Error) => {
-			throw new Error(`${error.message}; jdcast said ${said()}`);
-		});
+		await up
+			.waitForEvent(
+				(e) => e.event === 'jack' && e.profile === name && Array.isArray(e.connections) && e.connections.length === 3,
+				`${name} to see its cable`,
+				// Well under the 15 s safety poll: the watcher told it, not the poll.
+				3000,
+			)
+			.catch((error: Error) => {
+				throw new Error(`${error.message}; jdcast said ${said()}`);
+			});
 	}
 });
 

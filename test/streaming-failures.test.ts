@@ -1,3 +1,4 @@
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
@@ -57,4 +58,30 @@ it('wrong password: that output fails naming user, host and mount; the others st
 		Number(stats.at(-1)!.bytesSent) > Number(stats[0]!.bytesSent),
 		`bytes keep flowing to the good server: ${stats.map((s) => s.bytesSent).join(', ')}`,
 	);
+});
+
+it('an embedded server on a port another program listens on: its outputs fail saying so, and nothing is sent to that program', async (t) => {
+	const port = await freePort();
+	let connections = 0;
+	const squatter = net.createServer((socket) => {
+		connections++;
+		socket.destroy();
+	});
+	await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+	t.after(() => squatter.close());
+	const dir = tempDir(t);
+	const file = writeProfile(
+		dir,
+		'squat',
+		`input: { tone: {} }\nsilence: false\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /squat.opus, format: opus }\n`,
+	);
+	const up = runUp(t, [file]);
+	const failed = await up.waitForEvent(
+		(e) => e.event === 'output' && e.mount === '/squat.opus' && e.state === 'failed',
+		'the output to fail',
+	);
+	assert.equal(failed.code, 'E_ICECAST_EMBEDDED');
+	assert.match(String(failed.error), new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use by another program`));
+	// The one look that found it taken; no source connection after it.
+	assert.ok(connections <= 1, `${connections} connections to the other program`);
 });

@@ -73,6 +73,12 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 
 	let child: ResultPromise | undefined;
 	const launch = async () => {
+		// Something else on the port would answer the readiness check, and get the streams.
+		if (await accepts({ host: '127.0.0.1', port: options.port }))
+			throw new JdcastError(
+				'E_ICECAST_EMBEDDED',
+				`port ${options.port} on 127.0.0.1 is in use by another program: an embedded server needs a port of its own`,
+			);
 		// As root, icecast2 must not stay root (it refuses to): it starts as nobody, set by setpriv.
 		const [file, args] = dieWithParent(
 			command,
