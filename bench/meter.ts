@@ -4,30 +4,17 @@
  * written to a pipe as jdcast plans it) and jdcast's meter reading that copy in this process.
  */
 import { execa } from 'execa';
+import { formatSpec } from '../packages/core/src/formats/index.js';
 import { SignalMeter } from '../packages/core/src/signal/meter.js';
 import { WavReader } from '../packages/core/src/signal/wav-reader.js';
 
 const SECONDS = 60;
 const SOURCE = `anoisesrc=color=pink:amplitude=0.5:sample_rate=48000:duration=${SECONDS},aformat=channel_layouts=stereo`;
+// The encode exactly as jdcast plans it (the format registry), to /dev/null.
 const OPUS = [
 	'-map',
 	'0:a:0',
-	'-c:a',
-	'libopus',
-	'-b:a',
-	'96k',
-	'-vbr',
-	'on',
-	'-application',
-	'audio',
-	'-frame_duration',
-	'20',
-	'-f',
-	'ogg',
-	'-page_duration',
-	'20000',
-	'-flush_packets',
-	'1',
+	...formatSpec('opus').ffmpegArgs({ format: 'opus', bitrate: 96, channels: 2, samplerate: null }, 20),
 	'-y',
 	'/dev/null',
 ];
