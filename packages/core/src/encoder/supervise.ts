@@ -81,6 +81,11 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 		return this.xrunCount;
 	}
 
+	/** Whether the loop runs (started and not stopped). */
+	get running(): boolean {
+		return this.loop !== undefined;
+	}
+
 	start(): void {
 		this.loop ??= this.supervise();
 	}

@@ -190,11 +190,9 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	checkProgress(now = Date.now(), unacknowledged?: ReadonlyMap<string, number>): void {
 		if (this.closed || (unacknowledged === undefined && now - this.lastCheck < PROGRESS_CHECK_MS)) return;
 		this.lastCheck = now;
-		const key = `${this.socket.localPort}:${this.socket.remotePort}`;
-		const family = this.socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4';
-		unacknowledged ??= unacknowledgedBytes(family, now);
-		// Not where its family says (never seen, but then the check would stop): the other table.
-		const inKernel = unacknowledged.get(key) ?? unacknowledgedBytes(family === 'IPv6' ? 'IPv4' : 'IPv6', now).get(key);
+		// An IPv4-mapped address (::ffff:a.b.c.d) is an IPv6 socket, listed in tcp6: remoteFamily says so.
+		unacknowledged ??= unacknowledgedBytes(this.socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4', now);
+		const inKernel = unacknowledged.get(`${this.socket.localPort}:${this.socket.remotePort}`);
 		if (inKernel === undefined) return;
 		this.progress.push({ at: now, written: this.written });
 		while (this.progress.length > 1 && now - this.progress[0]!.at > PROGRESS_KEPT_MS) this.progress.shift();

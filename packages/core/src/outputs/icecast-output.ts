@@ -60,7 +60,6 @@ export interface IcecastOutputEvents {
  * ever touches the encoder: a network fault costs only this target.
  */
 export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements Sink {
-	readonly kind = 'icecast';
 	state: OutputState = 'connecting';
 	bytesSent = 0;
 	lastError: string | null = null;

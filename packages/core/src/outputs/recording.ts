@@ -80,7 +80,6 @@ interface Part {
  * only here: nothing that exists at a name is written to, and no symlink is followed into one.
  */
 export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink {
-	readonly kind = 'recording';
 	#state: RecordingState = 'stopped';
 	/** Bytes the disk took, all files. */
 	#bytes = 0;

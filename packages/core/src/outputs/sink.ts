@@ -7,7 +7,6 @@ import type { OutputStatus, RecordingStatus } from '../status/types.js';
  * them as one list. A new kind of output implements this and joins the list.
  */
 export interface Sink {
-	readonly kind: 'icecast' | 'recording';
 	/** Begins: connects to its server, opens its file. */
 	start(): void | Promise<void>;
 	/** Ends once everything the encoder handed it is out (the last pages, the file's end). */

@@ -1,12 +1,11 @@
-import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
-import { hasErrors, type Diagnostic, type Location } from './diagnostic.js';
+import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
 import { schemaDiagnostics, type PathView } from './messages.js';
 import { normalizeProfile } from './normalize.js';
 import { profileSchema } from './schema.js';
-import { YamlSource } from './source.js';
+import { ObjectSource, type ProfileSource, YamlSource } from './source.js';
 import type { Profile, RawProfile } from './types.js';
 
 export interface LoadResult {
@@ -49,9 +48,7 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 	let text: string;
 	try {
 		const named =
-			options.name !== undefined && (value as { name?: unknown }).name === undefined
-				? { name: options.name, ...value }
-				: value;
+			(value as { name?: unknown }).name === undefined ? { name: options.name ?? 'profile', ...value } : value;
 		text = stringify(named);
 	} catch (error) {
 		return fail(`the profile object is not plain data: ${(error as Error).message}`);
@@ -60,24 +57,9 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 		return fail(
 			`the profile object is larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MiB written out, the most a profile may be`,
 		);
-	// Positions are those of the object written out as YAML: meaningless to the caller, so dropped.
-	const result = loadProfileText(
-		text,
-		path.join(options.baseDir ?? process.cwd(), `${options.name ?? 'profile'}.yaml`),
-	);
-	const diagnostics = result.diagnostics.map((d) => ({ ...d, file: label, line: 0, col: 0 }));
-	if (!result.profile) return { diagnostics };
-	// Every place in it (a server, a stream, its input) is the object's label, as in its diagnostics.
-	const at: Location = { file: label, line: 0, col: 0 };
-	return { profile: { ...withPlacesAt(result.profile, at), file: '' }, diagnostics };
-}
-
-function withPlacesAt<T>(value: T, at: Location): T {
-	if (Array.isArray(value)) return value.map((item) => withPlacesAt(item, at)) as T;
-	if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
-	return Object.fromEntries(
-		Object.entries(value).map(([key, inner]) => [key, key === 'at' ? at : withPlacesAt(inner, at)]),
-	) as T;
+	// Written out and read back: plain data only (what YAML can hold), checked as a profile file's is.
+	const result = validateData(parse(text), new ObjectSource(label, options.baseDir ?? process.cwd()));
+	return result.profile ? { ...result, profile: { ...result.profile, file: '' } } : result;
 }
 
 function loadWithinLimits(text: string, file: string): LoadResult {
@@ -89,7 +71,7 @@ function loadWithinLimits(text: string, file: string): LoadResult {
 /** Validate an object against the profile schema, reporting positions in `source`. */
 export function validateData(
 	data: unknown,
-	source: YamlSource,
+	source: ProfileSource,
 	earlier: Diagnostic[] = [],
 	view?: PathView,
 ): LoadResult {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { knownKeys, type JsonSchema, type SchemaError } from './schema.js';
-import { displayPath, parsePointer, type InstancePath, type YamlSource } from './source.js';
+import { displayPath, parsePointer, type InstancePath, type ProfileSource } from './source.js';
 import { didYouMean } from './suggest.js';
 
 /** How a path is shown to the user (Jackdaw configs show their own key names). */
@@ -11,7 +11,7 @@ const samePath: PathView = (path) => ({ shown: path, located: path });
 /** Ajv's errors in the user's words, each pointing at the offending key or value. */
 export function schemaDiagnostics(
 	errors: readonly SchemaError[],
-	source: YamlSource,
+	source: ProfileSource,
 	root: JsonSchema,
 	data: unknown,
 	view: PathView = samePath,

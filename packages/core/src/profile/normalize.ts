@@ -12,7 +12,7 @@ import {
 	DEFAULT_TONE_LEVEL,
 	DEFAULT_USER,
 } from './defaults.js';
-import { displayPath, type InstancePath, type YamlSource } from './source.js';
+import { displayPath, type InstancePath, type ProfileSource } from './source.js';
 import { didYouMean } from './suggest.js';
 import type {
 	ConnectRule,
@@ -33,7 +33,10 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
  * A schema-valid profile with every default applied, plus the problems the schema cannot see
  * (references between keys, limits that depend on the input, file permissions).
  */
-export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile: Profile; diagnostics: Diagnostic[] } {
+export function normalizeProfile(
+	raw: RawProfile,
+	source: ProfileSource,
+): { profile: Profile; diagnostics: Diagnostic[] } {
 	const diagnostics: Diagnostic[] = [];
 	const at = (p: InstancePath, key: 'key' | 'value' = 'value'): Location => ({
 		file: source.file,
@@ -62,7 +65,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 			user: s.user ?? DEFAULT_USER,
 			password: passwordSource(s, embedded),
 			tls: s.tls ?? s.tls_ca !== undefined,
-			...(s.tls_ca === undefined ? {} : { tlsCa: path.resolve(path.dirname(path.resolve(source.file)), s.tls_ca) }),
+			...(s.tls_ca === undefined ? {} : { tlsCa: path.resolve(source.baseDir, s.tls_ca) }),
 			embedded,
 			mounts: s.mounts ?? {},
 			...adminOf(s, embedded),
@@ -83,11 +86,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		for (const key of ['password_file', 'admin_password_file'] as const) {
 			const file = s[key];
 			if (file !== undefined)
-				warnReadableFile(
-					path.resolve(path.dirname(path.resolve(source.file)), file),
-					['servers', serverName, key],
-					report,
-				);
+				warnReadableFile(path.resolve(source.baseDir, file), ['servers', serverName, key], report);
 		}
 	}
 
@@ -192,7 +191,7 @@ export function normalizeProfile(raw: RawProfile, source: YamlSource): { profile
 		name: raw.name ?? name,
 		at: at(raw.name !== undefined ? ['name'] : []),
 		file: source.file,
-		baseDir: path.dirname(path.resolve(source.file)),
+		baseDir: source.baseDir,
 		input,
 		servers,
 		info: raw.info ?? {},

@@ -10,13 +10,36 @@ import {
 	type Pair,
 	type YAMLMap,
 } from 'yaml';
+import path from 'node:path';
 import type { Diagnostic, Position } from './diagnostic.js';
 
 export type PathSegment = string | number;
 export type InstancePath = readonly PathSegment[];
 
+/** Where a profile's data came from: what its messages and places name, and its folder. */
+export interface ProfileSource {
+	/** The file, or the label of a profile built in code. */
+	readonly file: string;
+	/** Folder that relative paths in it are read from. */
+	readonly baseDir: string;
+	/** Where the value at `path` is written; `key` points at the key instead (for unknown keys). */
+	position(path: InstancePath, at?: 'key' | 'value'): Position;
+}
+
+/** A profile built in code: no lines to point at (line 0), its label for a file. */
+export class ObjectSource implements ProfileSource {
+	constructor(
+		readonly file: string,
+		readonly baseDir: string,
+	) {}
+
+	position(): Position {
+		return { line: 0, col: 0 };
+	}
+}
+
 /** A YAML (or JSON) text with the means to point back at any key or value in it. */
-export class YamlSource {
+export class YamlSource implements ProfileSource {
 	readonly file: string;
 	readonly data: unknown;
 	readonly syntaxDiagnostics: Diagnostic[];
@@ -24,6 +47,10 @@ export class YamlSource {
 	private readonly doc: Document.Parsed;
 	/** Each mapping's pairs by key, built on first use: finding a key stays linear in the file. */
 	private readonly pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+	get baseDir(): string {
+		return path.dirname(path.resolve(this.file));
+	}
 
 	constructor(file: string, text: string) {
 		this.file = file;

@@ -80,11 +80,9 @@ export class SilenceAlarm {
 		this.signal.removeEventListener('abort', endGroup);
 		if (this.signal.aborted || !result.failed) return;
 		const why =
-			result.code === 'ENOENT'
-				? 'command not found'
-				: result.signal === 'SIGKILL'
-					? `still running after ${RUN_TIMEOUT_MS / 1000} s, stopped`
-					: `exit ${result.exitCode ?? result.signal}`;
+			result.signal === 'SIGKILL'
+				? `still running after ${RUN_TIMEOUT_MS / 1000} s, stopped`
+				: `exit ${result.exitCode ?? result.signal}`;
 		this.log('warning', `silence.run ${argv[0]} failed: ${why}`);
 	}
 

@@ -50,7 +50,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private takeBack: NodeJS.Timeout | undefined;
 	private readonly routing: Routing | undefined;
 	private readonly encoder: EncoderLoop;
-	private running = false;
 	private readonly abort = new AbortController();
 	private timers: NodeJS.Timeout[] = [];
 	private readonly audio: AudioWatch;
@@ -150,12 +149,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				'error',
 				`${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`,
 			);
-		this.running = true;
 		this.encoder.start();
 	}
 
 	async stop(): Promise<void> {
-		if (this.state === 'stopped' && !this.running) return;
+		if (this.state === 'stopped' && !this.encoder.running) return;
 		this.abort.abort();
 		for (const timer of this.timers) clearInterval(timer);
 		clearTimeout(this.takeBack);
@@ -163,7 +161,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
 		await this.routing?.stop();
 		await this.encoder.stop();
-		this.running = false;
 		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
 		for (const output of this.outputs) if (output.shared && output.onAir) this.releaseShared?.(output);
 		await Promise.all(this.sinks.map((sink) => sink.stop()));
