@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+
 /**
  * Node's flags for jdcast, also in the launch line of bin/jdcast.mjs (a test keeps the two the
  * same) and in the service's ExecStart: a young generation of at most 1 MiB instead of 16 (what
@@ -5,3 +7,8 @@
  * RSS, CPU unchanged), and one V8 worker thread instead of four.
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1'];
+
+/** How to run this very jdcast again (a service, a launcher): node, its flags and the command file. */
+export function selfCommand(): string[] {
+	return [process.execPath, ...NODE_FLAGS, realpathSync(process.argv[1]!)];
+}

@@ -1,13 +1,7 @@
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../args.js';
-import { NODE_FLAGS } from '../node-flags.js';
+import { selfCommand } from '../node-flags.js';
 import { helpOption, type Command } from './command.js';
-
-/** How to run this very jdcast again: node, its flags and the CLI's entry file. */
-function ownCommand(): string[] {
-	return [process.execPath, ...NODE_FLAGS, realpathSync(process.argv[1]!)];
-}
 
 /** Loaded when a jackdaw action runs, not at every start of jdcast. */
 const plugin = () => import('@jdcast/jackdaw-plugin');
@@ -97,7 +91,7 @@ export const jackdaw: Command = {
 				if (rest.length !== 1) throw new UsageError('jdcast jackdaw install: give the Jackdaw folder');
 				const { installBridge } = await plugin();
 				const dir = path.resolve(rest[0]!);
-				const command = ownCommand();
+				const command = selfCommand();
 				const { file, backup, config } = await installBridge(dir, command);
 				process.stderr.write(installedMessage(dir, file, backup, config, command));
 				return 0;
@@ -116,7 +110,7 @@ export const jackdaw: Command = {
 				const { respond } = await plugin();
 				const owner = Number(values.owner);
 				const answer = await respond(rest.join(' '), await configOf(values.config), {
-					command: ownCommand(),
+					command: selfCommand(),
 					...(Number.isInteger(owner) && owner > 0 ? { owner } : {}),
 				});
 				process.stdout.write(`${JSON.stringify(answer)}\n`);

@@ -1,11 +1,10 @@
 import { formatLocation, loadProfileFiles, type Profile } from '@jdcast/core';
-import { expandProfilePaths, passwordVariables } from '@jdcast/core/internal';
+import { expandProfilePaths, passwordVariables, readSmallFile, type SmallFileError } from '@jdcast/core/internal';
 import { execa } from 'execa';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from '../node-flags.js';
+import { selfCommand } from '../node-flags.js';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { writeFileAtomically } from '@jdcast/core/internal';
@@ -117,9 +116,7 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		throw new UsageError(`jdcast service: --run-as ${JSON.stringify(runAs)} is not a user name`);
 	const socket = place.user ? undefined : `/run/jdcast/${place.name}/control.sock`;
 	const exec = [
-		process.execPath,
-		...NODE_FLAGS,
-		fileURLToPath(new URL('../../bin/jdcast.mjs', import.meta.url)),
+		...selfCommand(),
 		'up',
 		'--json',
 		...(socket ? ['--socket', socket] : []),
@@ -193,9 +190,16 @@ async function uninstall(values: Values): Promise<number> {
 	const place = placeOf(values);
 	let unit: string;
 	try {
-		unit = await readFile(place.unitFile, 'utf8');
-	} catch {
-		process.stderr.write(`jdcast service: no ${place.unitFile} to remove\n`);
+		// Only its first line matters (whether jdcast wrote it): a bounded read of whatever is there.
+		unit = (await readSmallFile(place.unitFile, 64 * 1024)).toString('utf8');
+	} catch (error) {
+		const { kind } = error as SmallFileError;
+		// Something there that is no unit of ours (too large, not a regular file): not ours to remove.
+		process.stderr.write(
+			kind === 'ENOENT'
+				? `jdcast service: no ${place.unitFile} to remove\n`
+				: `jdcast service: ${place.unitFile} was not written by jdcast; left alone\n`,
+		);
 		return 1;
 	}
 	if (unit.split('\n')[0] !== UNIT_MARKER) {

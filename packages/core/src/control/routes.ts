@@ -22,7 +22,7 @@ export interface ApiAnswer {
 }
 
 const MAX_BODY = 64 * 1024;
-export const ROUTES =
+const ROUTES =
 	'GET /status, GET /health, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload, POST /handover';
 
 /**
@@ -117,7 +117,7 @@ export async function readBody(request: http.IncomingMessage, maxBytes = MAX_BOD
 }
 
 /** A JSON object body of at most 64 KiB, or E_BAD_REQUEST. */
-export async function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
 	const text = await readBody(request);
 	let body: unknown;
 	try {

@@ -6,14 +6,14 @@ import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
 import { readSecretFile } from '../profile/secrets.js';
 
-export const SESSION_COOKIE = 'jdcast_session';
+const SESSION_COOKIE = 'jdcast_session';
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 const MIN_TOKEN_LENGTH = 16;
 /** After a wrong token, that client's next try waits this long. */
 const WRONG_TOKEN_PAUSE_MS = 1000;
 
 /** Names that always mean this machine. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
 	const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
 	return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }

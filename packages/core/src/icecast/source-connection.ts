@@ -28,13 +28,8 @@ const MAX_ANSWER_BYTES = 16 * 1024;
  * listeners are starving anyway, and the bytes would only pile up in the kernel. Icecast itself
  * gives a silent source 10 s; a network blip of a few seconds is ridden out.
  */
-export const SLOW_AFTER_MS = 5000;
+const SLOW_AFTER_MS = 5000;
 const PROGRESS_KEPT_MS = 30_000;
-/**
- * How often the kernel is asked: reading /proc/net/tcp walks the whole TCP hash table (measured
- * ~10 ms on a 24 GiB machine with 36 sockets), which at once a second was most of jdcast’s own CPU.
- */
-const PROGRESS_CHECK_MS = 3000;
 
 /**
  * One live source connection to one Icecast mount: an HTTP PUT whose body is the stream itself.
@@ -53,8 +48,8 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	/** Bytes handed to the socket so far, and (time, that count) once per check. */
 	private written = 0;
 	private readonly progress: { at: number; written: number }[] = [];
-	/** When the kernel was last asked (see PROGRESS_CHECK_MS). */
-	private lastCheck = 0;
+	/** The kernel's count at the last check: a progress sample is taken once per new count. */
+	private lastCount: ReadonlyMap<string, number> | undefined;
 
 	private constructor(
 		private readonly socket: net.Socket,
@@ -188,10 +183,12 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 	 * than SLOW_AFTER_MS ago. Called about once a second; `unacknowledged` is the kernel's count.
 	 */
 	checkProgress(now = Date.now(), unacknowledged?: ReadonlyMap<string, number>): void {
-		if (this.closed || (unacknowledged === undefined && now - this.lastCheck < PROGRESS_CHECK_MS)) return;
-		this.lastCheck = now;
+		if (this.closed) return;
 		// An IPv4-mapped address (::ffff:a.b.c.d) is an IPv6 socket, listed in tcp6: remoteFamily says so.
 		unacknowledged ??= unacknowledgedBytes(this.socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4', now);
+		// The count is read every few seconds for every connection at once (tcp-queue.ts).
+		if (unacknowledged === this.lastCount) return;
+		this.lastCount = unacknowledged;
 		const inKernel = unacknowledged.get(`${this.socket.localPort}:${this.socket.remotePort}`);
 		if (inKernel === undefined) return;
 		this.progress.push({ at: now, written: this.written });

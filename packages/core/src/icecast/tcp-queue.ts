@@ -33,5 +33,10 @@ export function unacknowledgedBytes(family: 'IPv4' | 'IPv6', now = Date.now()): 
 	return queues;
 }
 
-const CACHE_MS = 500;
+/**
+ * How often the kernel is asked, for every connection of the process at once: each read walks the
+ * whole TCP table (~5 ms here with a dozen sockets), which at once a second was most of jdcast's
+ * own CPU. A slow server is still found within SLOW_AFTER_MS and this.
+ */
+const CACHE_MS = 3000;
 const cache = new Map<string, { at: number; queues: Map<string, number> }>();

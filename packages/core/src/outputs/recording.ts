@@ -13,10 +13,8 @@ import { expandRecordingPath, partPath, recordingFilePattern, untilNextBoundary 
 import { applyRetention } from './files/retention.js';
 import { markOf, SidecarWriter, type TrackMark } from './files/sidecars.js';
 
-export { expandRecordingPath, partPath } from './files/naming.js';
-
 /** Files being written by any recording of this process: never another's next name, never removed by `keep`. */
-export const WRITING = new Set<string>();
+const WRITING = new Set<string>();
 
 /** A disk that stops taking data may hold this much before the recording counts as failed. */
 const MAX_PENDING_BYTES = 64 * 1024 * 1024;

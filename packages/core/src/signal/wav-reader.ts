@@ -72,7 +72,7 @@ export class WavReader {
  * A WAV stream's header: its format and where the data begins; undefined while more bytes are needed.
  * Throws on anything but WAV.
  */
-export function parseWavHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | undefined {
+function parseWavHeader(bytes: Buffer): { format: PcmFormat; dataStart: number } | undefined {
 	if (bytes.length < 12) return undefined;
 	if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE')
 		throw new Error('not a WAV stream');

@@ -27,7 +27,7 @@ export function frameNumber(frame: Buffer): { value: bigint; end: number } | und
 }
 
 /** A number in FLAC's UTF-8-like code: up to 36 bits in up to 7 bytes. */
-export function codeNumber(value: bigint): Buffer {
+function codeNumber(value: bigint): Buffer {
 	if (value < 0x80n) return Buffer.from([Number(value)]);
 	let length = 2;
 	while (length < 7 && value >= 1n << BigInt(7 - length + 6 * (length - 1))) length++;

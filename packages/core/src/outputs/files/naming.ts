@@ -3,7 +3,7 @@ import path from 'node:path';
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `{date}` as jdcast writes it: YYYY-MM-DD_HHMMSS, local time. */
-export function dateStamp(now: Date): string {
+function dateStamp(now: Date): string {
 	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}_${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
 }
 

@@ -67,7 +67,7 @@ export function cueSheet(file: string, marks: readonly TrackMark[]): string {
 	return `${lines.join('\n')}\n`;
 }
 
-export function trackList(file: string, marks: readonly TrackMark[]): string {
+function trackList(file: string, marks: readonly TrackMark[]): string {
 	return `${JSON.stringify({ file: path.basename(file), tracks: marks }, null, 2)}\n`;
 }
 
