@@ -50,7 +50,11 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 		async () => JSON.stringify(await connectionsOf(jack.name, 'jd_crash')) === JSON.stringify(EXPECTED('jd_crash')),
 		'all three connections back',
 		10_000,
-	);
+	).catch(async (error: Error) => {
+		throw new Error(
+			`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, 'jd_crash'))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event === 'jack' || e.event === 'log' || e.event === 'encoder').slice(-12))}`,
+		);
+	});
 	const sent = () =>
 		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/crash.opus').at(-1)?.bytesSent ?? 0);
 	const before = sent();

@@ -161,6 +161,7 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 		}, 250);
 		this.routing?.clientStarting(() => this.encoder !== encoder || this.signal.aborted);
 		const exit = await encoder.exited;
+		this.routing?.clientEnded();
 		clearInterval(watchdog);
 		await Promise.all(
 			[...encoder.pipes.values()].map((p) => (p.readableEnded ? undefined : new Promise((r) => p.once('close', r)))),

@@ -2,6 +2,12 @@ import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
 import { connectPorts, readGraph, type JackPort } from './cli.js';
 
+/** How the router looks at and changes the graph (jack_lsp and jack_connect; a fake in unit tests). */
+export interface JackGraphTools {
+	readGraph(server: string | undefined): Promise<JackPort[] | undefined>;
+	connectPorts(from: string, to: string, server: string | undefined): Promise<boolean>;
+}
+
 export interface JackState {
 	client: string;
 	ports: string[];
@@ -27,7 +33,11 @@ const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
  *
  * What is remembered follows the graph, with one care: when our client dies, JACK first drops
  * its connections and only then its ports, so a removal is only believed once our client is
- * still there a moment later. A connection whose source client went away stays remembered.
+ * still there a moment later — the same client: each time ffmpeg ends or starts, or JACK says our
+ * client came or went, is a new incarnation, and a look begun in an older one is not believed
+ * (under load, the check a moment later could otherwise see ffmpeg's successor before its
+ * connections were made again, and forget the ones a person made). A connection whose source
+ * client went away stays remembered.
  */
 export class JackRouter extends EventEmitter<JackRouterEvents> {
 	private remembered = new Map<string, [string, string]>();
@@ -36,8 +46,12 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	private serverRunning: boolean | undefined;
 	private knownClients = new Set<string>();
 	private confirmTimer: NodeJS.Timeout | undefined;
+	private incarnation = 0;
 
-	constructor(private readonly input: JackInput) {
+	constructor(
+		private readonly input: JackInput,
+		private readonly tools: JackGraphTools = { readGraph, connectPorts },
+	) {
 		super();
 		this.current = { client: input.client, ports: [], connections: [] };
 	}
@@ -50,9 +64,22 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		return this.serverRunning === true;
 	}
 
+	/**
+	 * Our client is ending or starting anew (ffmpeg exited or was started, or JACK said so): what
+	 * is remembered is applied again once it is there, and no removal seen before counts.
+	 */
+	clientReset(): void {
+		this.incarnation++;
+		this.clientPresent = false;
+		clearTimeout(this.confirmTimer);
+	}
+
 	/** Looks at the graph once and connects what is missing. Returns whether our client is there. */
 	async refresh(): Promise<boolean> {
-		const graph = await readGraph(this.input.server);
+		const incarnation = this.incarnation;
+		const graph = await this.tools.readGraph(this.input.server);
+		// A look begun before our client was reset may have seen the one before: the next look counts.
+		if (incarnation !== this.incarnation) return false;
 		this.noteServer(graph !== undefined);
 		if (!graph) {
 			this.clientPresent = false;
@@ -88,17 +115,18 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		let changed = false;
 		for (const [from, to] of wanted) {
 			if (have.has(key(from, to)) || !names.has(from) || !names.has(to)) continue;
-			if (await connectPorts(from, to, this.input.server)) {
+			if (await this.tools.connectPorts(from, to, this.input.server)) {
 				have.add(key(from, to));
 				changed = true;
 				this.emit('connected', from, to);
 			}
 		}
-		const after = changed ? ((await readGraph(this.input.server)) ?? graph) : graph;
+		const after = changed ? ((await this.tools.readGraph(this.input.server)) ?? graph) : graph;
+		if (incarnation !== this.incarnation) return false;
 		const connections = this.connectionsOf(after);
 		this.current = { client: this.input.client, ports: this.ourPorts(after).map((p) => p.name), connections };
 		for (const [from, to] of connections) this.remembered.set(key(from, to), [from, to]);
-		if (connections.length < this.remembered.size) this.scheduleConfirm();
+		if (connections.length < this.remembered.size) this.scheduleConfirm(incarnation);
 		return true;
 	}
 
@@ -106,16 +134,20 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		clearTimeout(this.confirmTimer);
 	}
 
-	private scheduleConfirm(): void {
+	private scheduleConfirm(incarnation: number): void {
 		clearTimeout(this.confirmTimer);
-		this.confirmTimer = setTimeout(() => void this.confirmRemovals(), CONFIRM_REMOVAL_MS);
+		this.confirmTimer = setTimeout(() => void this.confirmRemovals(incarnation), CONFIRM_REMOVAL_MS);
 		this.confirmTimer.unref();
 	}
 
-	/** Forget what a person disconnected on purpose: both ports still exist, the connection does not. */
-	private async confirmRemovals(): Promise<void> {
-		const graph = await readGraph(this.input.server);
-		if (!graph || this.ourPorts(graph).length === 0) return;
+	/**
+	 * Forget what a person disconnected on purpose: both ports still exist, the connection does
+	 * not, and our client is the one that was there when the removal was seen.
+	 */
+	private async confirmRemovals(incarnation: number): Promise<void> {
+		if (incarnation !== this.incarnation) return;
+		const graph = await this.tools.readGraph(this.input.server);
+		if (incarnation !== this.incarnation || !graph || this.ourPorts(graph).length === 0) return;
 		const names = new Set(graph.map((p) => p.name));
 		const connected = new Set(this.connectionsOf(graph).map(([from, to]) => key(from, to)));
 		for (const [k, [from, to]] of this.remembered) {

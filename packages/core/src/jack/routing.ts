@@ -40,7 +40,10 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		this.router.on('server', (running) => this.emit('server', running));
 		if (onPath('jack_evmon') && onPath('stdbuf')) {
 			this.watch = new SharedJackWatch(input.server);
-			this.watch.on('change', () => this.refreshSoon());
+			this.watch.on('change', (client) => {
+				if (client === input.client) this.router.clientReset();
+				this.refreshSoon();
+			});
 			this.watch.on('gone', () => this.waitForServer());
 		}
 	}
@@ -72,11 +75,17 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	 * itself be reconnecting to a JACK server that just came back.
 	 */
 	clientStarting(gaveUp: () => boolean): void {
+		this.router.clientReset();
 		void waitFor(async () => gaveUp() || this.stopped || (await this.refresh()), {
 			timeoutMs: 10_000,
 			intervalMs: 100,
 			what: 'the JACK client',
 		}).catch(() => {});
+	}
+
+	/** ffmpeg exited: its client is going, and what is seen of it until then is not believed. */
+	clientEnded(): void {
+		this.router.clientReset();
 	}
 
 	/** Whether the JACK server answered at the last look (`refresh` looks again). */

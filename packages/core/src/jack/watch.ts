@@ -7,8 +7,8 @@ import { jackEnv } from './cli.js';
 const OWN_CLIENTS = /^Client (lsp|jack_lsp|jack_connect|jack_disconnect|jack_evmon)(-\d+)? (un)?registered/;
 
 export interface JackWatchEvents {
-	/** A client, port or connection came or went. */
-	change: [];
+	/** A client, port or connection came or went; `client`: the client that registered or unregistered. */
+	change: [client?: string];
 	/** The watcher lost the JACK server (or could not reach it). */
 	gone: [];
 }
@@ -60,7 +60,8 @@ export class JackWatch extends EventEmitter<JackWatchEvents> {
 		lines.on('line', (line) => {
 			if (/read fail|Cannot read socket|shutdown/i.test(line)) this.lose(child);
 			// Looking at the graph opens a jack_lsp client: that must not count as a change, or every look causes the next.
-			else if (/registered|connected/.test(line) && !OWN_CLIENTS.test(line)) this.emit('change');
+			else if (/registered|connected/.test(line) && !OWN_CLIENTS.test(line))
+				this.emit('change', /^Client (.+) (?:un)?registered/.exec(line)?.[1]);
 		});
 		void child.then(() => this.lose(child));
 	}
@@ -89,7 +90,7 @@ const shared = new Map<string, { watch: JackWatch; leases: Set<SharedJackWatch> 
  */
 export class SharedJackWatch extends EventEmitter<JackWatchEvents> {
 	private active = false;
-	private readonly onChange = () => this.emit('change');
+	private readonly onChange = (client?: string) => this.emit('change', client);
 	private readonly onGone = () => this.emit('gone');
 
 	/** The server meant: no name and 'default' are the same one, and so is the environment's default. */
