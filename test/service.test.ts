@@ -57,7 +57,7 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	assert.match(unit, /^After=network-online\.target sound\.target$/m);
 	assert.match(
 		unit,
-		/^ExecStart=\S+node --max-semi-space-size=1 --v8-pool-size=1 \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\/control\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m,
+		/^ExecStart=\S+node --max-semi-space-size=1 --v8-pool-size=1 --optimize-for-size \S+jdcast\.mjs up --json --socket \/run\/jdcast\/radio\/control\.sock --http 8080 "[^"]*my %%h \$\$HOME profiles\/radio\.yaml"$/m,
 	);
 	assert.ok(!unit.includes(PASSWORD) && !unit.includes('a-token-of-twenty-chars'), 'no secret in the unit');
 	assert.equal(statSync(envFile).mode & 0o777, 0o600);
