@@ -63,4 +63,4 @@ export { healthOf, type Health } from './status/health.js';
 export { createController, type Controller, type ControllerOptions } from './control/server.js';
 export { connectController, ControlError, type ControlClient } from './control/client.js';
 export { controlSocketPath } from './control/socket-path.js';
-export type { ControlApi, ControlErrorBody } from './control/api.js';
+export type { ControlApi, ControlErrorBody, HttpApi, ProfileStateAnswer } from './control/api.js';

@@ -11,6 +11,7 @@ export { passwordVariables } from './profile/secrets.js';
 export { expandProfilePaths } from './profile/files.js';
 export { closest } from './profile/suggest.js';
 export { writeFileAtomically } from './util/atomic-file.js';
+export { isLoopbackHost } from './util/loopback.js';
 export { ownerOf, watchOwner, type Owner } from './util/owner.js';
 export { readSmallFile, SmallFileError } from './util/small-file.js';
 export { withoutControlCharacters } from './util/text.js';

@@ -72,13 +72,21 @@ describe('a recording split while pages keep coming', () => {
 			const dir = mkdtempSync(path.join(root, `${format}-`));
 			const all = await pages([...codec]);
 			const tap = new Tap('ogg');
-			const sink = new RecordingSink(spec(`r-{slot}${path.extname(file)}`, format), { name: 'p', baseDir: dir }, tap);
+			let onAir: string | null = null;
+			const sink = new RecordingSink(
+				spec(`r-{slot}${path.extname(file)}`, format),
+				{ name: 'p', baseDir: dir },
+				tap,
+				{},
+				() => onAir,
+			);
 			await sink.start();
 			const half = Math.floor(all.length / 2);
 			for (const page of all.slice(0, half)) tap.push(page);
 			await new Promise((r) => setTimeout(r, 50));
 			// The split, and at once ten more pages: they wait while the next file opens.
-			sink.newSlot('next');
+			onAir = 'next';
+			sink.newSlot();
 			for (const page of all.slice(half, half + 10)) tap.push(page);
 			await new Promise((r) => setTimeout(r, 50));
 			for (const page of all.slice(half + 10)) tap.push(page);

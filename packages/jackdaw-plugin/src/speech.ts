@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '@jdcast/core/internal';
+
 /** Words for the ear: what Piper reads aloud must sound right, not look right. */
 
 /** "/jackdaw.opus" → "jackdaw dot opus". */
@@ -11,9 +13,9 @@ export function sayMount(mount: string): string {
 		.trim();
 }
 
-/** "127.0.0.1" → "this computer"; other hosts as they are, dots spoken. */
+/** "127.0.0.1" → "localhost"; other hosts as they are, dots spoken. */
 export function sayHost(host: string): string {
-	if (host === '127.0.0.1' || host === 'localhost' || host === '::1') return 'localhost';
+	if (isLoopbackHost(host)) return 'localhost';
 	return host.replace(/\./g, ' dot ');
 }
 

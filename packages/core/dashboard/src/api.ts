@@ -1,13 +1,17 @@
-import type { HandoverResult, ListenerSeries, ReloadResult, StatusSnapshot } from '../../src/status/types.js';
-import type { MetadataResult } from '../../src/metadata/types.js';
+import { requestLine, type HttpApi } from '../../src/control/api.js';
 
 /** The dashboard's calls to its jdcast: the control API under /api, answers or one sentence. */
 export class ApiError extends Error {}
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<R extends keyof HttpApi>(
+	route: R,
+	body?: HttpApi[R]['request'],
+	name?: string,
+): Promise<HttpApi[R]['response']> {
+	const { method, path } = requestLine(route, name);
 	let response: Response;
 	try {
-		response = await fetch(path, {
+		response = await fetch(`/api${path}`, {
 			method,
 			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
 			...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -20,7 +24,9 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 		location.assign('/login');
 		throw new ApiError('log in first');
 	}
-	const parsed = (await response.json().catch(() => ({}))) as T & { error?: { message: string; details?: string[] } };
+	const parsed = (await response.json().catch(() => ({}))) as HttpApi[R]['response'] & {
+		error?: { message: string; details?: string[] };
+	};
 	if (!response.ok)
 		throw new ApiError(
 			[parsed.error?.message ?? `HTTP ${response.status}`, ...(parsed.error?.details ?? [])].join('\n'),
@@ -29,14 +35,11 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
 }
 
 export const api = {
-	status: () => call<StatusSnapshot>('GET', '/api/status'),
-	listeners: () => call<{ intervalSeconds: number; mounts: ListenerSeries[] }>('GET', '/api/listeners'),
-	start: (profile: string) =>
-		call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/start`),
-	stop: (profile: string) =>
-		call<{ profile: string; state: string }>('POST', `/api/profiles/${encodeURIComponent(profile)}/stop`),
-	reload: () => call<ReloadResult>('POST', '/api/reload'),
-	metadata: (target: string, title: string, artist: string) =>
-		call<{ results: MetadataResult[] }>('POST', '/api/metadata', { target, title, artist }),
-	handover: (from: string, to: string) => call<HandoverResult>('POST', '/api/handover', { from, to }),
+	status: () => call('GET /status'),
+	listeners: () => call('GET /listeners'),
+	start: (profile: string) => call('POST /profiles/:name/start', undefined, profile),
+	stop: (profile: string) => call('POST /profiles/:name/stop', undefined, profile),
+	reload: () => call('POST /reload'),
+	metadata: (target: string, title: string, artist: string) => call('POST /metadata', { target, title, artist }),
+	handover: (from: string, to: string) => call('POST /handover', { from, to }),
 };

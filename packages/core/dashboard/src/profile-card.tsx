@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ListenerSeries, ProfileStatus } from '../../src/status/types.js';
+import { isLoopbackHost } from '../../src/util/loopback.js';
 import { api, ApiError } from './api.js';
 import { bytes, clock, db, duration, lufs, since } from './format.js';
 import { ListenersGraph } from './listeners-graph.js';
@@ -14,8 +15,7 @@ type Result = { ok: boolean; text: string } | null;
  */
 function playerUrl(url: string): string {
 	const mount = new URL(url);
-	const local = (host: string) => host === 'localhost' || host === '[::1]' || host.startsWith('127.');
-	if (local(mount.hostname) && !local(location.hostname)) mount.hostname = location.hostname;
+	if (isLoopbackHost(mount.hostname) && !isLoopbackHost(location.hostname)) mount.hostname = location.hostname;
 	return mount.toString();
 }
 

@@ -1,14 +1,19 @@
 import type { Metadata, MetadataResult } from '../metadata/types.js';
-import type { ReloadResult } from '../status/types.js';
 import type { Health } from '../status/health.js';
-import type { HandoverResult, StatusSnapshot } from '../status/types.js';
+import type { HandoverResult, ListenerSeries, ProfileState, ReloadResult, StatusSnapshot } from '../status/types.js';
+
+/** The answer to starting or stopping a profile: its state afterwards. */
+export interface ProfileStateAnswer {
+	profile: string;
+	state: ProfileState;
+}
 
 /** What the control API answers, route by route (JSON in and out). */
 export interface ControlApi {
 	'GET /status': { request: undefined; response: StatusSnapshot };
 	'GET /health': { request: undefined; response: Health };
-	'POST /profiles/:name/start': { request: undefined; response: { profile: string; state: string } };
-	'POST /profiles/:name/stop': { request: undefined; response: { profile: string; state: string } };
+	'POST /profiles/:name/start': { request: undefined; response: ProfileStateAnswer };
+	'POST /profiles/:name/stop': { request: undefined; response: ProfileStateAnswer };
 	'POST /metadata': { request: { target: string } & Metadata; response: { results: MetadataResult[] } };
 	'POST /reload': { request: undefined; response: ReloadResult };
 	'POST /handover': {
@@ -17,7 +22,21 @@ export interface ControlApi {
 	};
 }
 
+/** The HTTP side's `/api`: the control API, and the listener history the dashboard draws. */
+export interface HttpApi extends ControlApi {
+	'GET /listeners': { request: undefined; response: { intervalSeconds: number; mounts: ListenerSeries[] } };
+}
+
 /** An error answer: `{ "error": { "code", "message", "details"? } }`. */
 export interface ControlErrorBody {
 	error: { code: string; message: string; details?: string[] };
+}
+
+/** The method and path of a route, `:name` filled in (URL-encoded): what a client sends. */
+export function requestLine(route: keyof HttpApi, name = ''): { method: 'GET' | 'POST'; path: string } {
+	const space = route.indexOf(' ');
+	return {
+		method: route.slice(0, space) as 'GET' | 'POST',
+		path: route.slice(space + 1).replace(':name', encodeURIComponent(name)),
+	};
 }

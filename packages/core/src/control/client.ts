@@ -1,9 +1,8 @@
 import { JdcastError } from '../errors/index.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
-import type { ReloadResult } from '../status/types.js';
-import type { HandoverResult, StatusSnapshot } from '../status/types.js';
+import type { HandoverResult, ReloadResult, StatusSnapshot } from '../status/types.js';
 import type { Health } from '../status/health.js';
-import type { ControlErrorBody } from './api.js';
+import { requestLine, type ControlApi, type ControlErrorBody, type ProfileStateAnswer } from './api.js';
 
 /** The client of a running `jdcast up`, shared by the CLI and the Jackdaw plugin. */
 export interface ControlClient {
@@ -11,8 +10,8 @@ export interface ControlClient {
 	status(): Promise<StatusSnapshot>;
 	/** Whether every running profile is on air and audible, and if not, why. */
 	health(): Promise<Health>;
-	startProfile(name: string): Promise<{ profile: string; state: string }>;
-	stopProfile(name: string): Promise<{ profile: string; state: string }>;
+	startProfile(name: string): Promise<ProfileStateAnswer>;
+	stopProfile(name: string): Promise<ProfileStateAnswer>;
 	setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]>;
 	reload(): Promise<ReloadResult>;
 	/** Hands FROM's shared mounts to TO; `stop`: stop FROM afterwards. */
@@ -34,10 +33,15 @@ export class ControlError extends JdcastError {
  * answers there, and a ControlError with the API's code for anything it refuses.
  */
 export function connectController(socketPath: string): ControlClient {
-	const call = async <T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> => {
+	const call = async <R extends keyof ControlApi>(
+		route: R,
+		body?: ControlApi[R]['request'],
+		name?: string,
+	): Promise<ControlApi[R]['response']> => {
 		const { got, RequestError } = await import('got');
+		const { method, path } = requestLine(route, name);
 		try {
-			const response = await got(`unix:${socketPath}:${route}`, {
+			const response = await got(`unix:${socketPath}:${path}`, {
 				method,
 				enableUnixSockets: true,
 				throwHttpErrors: false,
@@ -45,12 +49,12 @@ export function connectController(socketPath: string): ControlClient {
 				timeout: { request: 30_000 },
 				...(body === undefined ? {} : { json: body }),
 			});
-			const parsed = JSON.parse(response.body) as T | ControlErrorBody;
+			const parsed = JSON.parse(response.body) as ControlApi[R]['response'] | ControlErrorBody;
 			if (response.statusCode >= 400) {
 				const { error } = parsed as ControlErrorBody;
 				throw new ControlError(error.code, error.message, error.details);
 			}
-			return parsed as T;
+			return parsed as ControlApi[R]['response'];
 		} catch (error) {
 			if (error instanceof RequestError && ['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(error.code)) {
 				throw new JdcastError('E_CONTROL_NOT_RUNNING', `no jdcast up is running on ${socketPath}`);
@@ -63,13 +67,12 @@ export function connectController(socketPath: string): ControlClient {
 	};
 	return {
 		socketPath,
-		status: () => call('GET', '/status'),
-		health: () => call('GET', '/health'),
-		startProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/start`),
-		stopProfile: (name) => call('POST', `/profiles/${encodeURIComponent(name)}/stop`),
-		setMetadata: async (target, metadata) =>
-			(await call<{ results: MetadataResult[] }>('POST', '/metadata', { target, ...metadata })).results,
-		reload: () => call('POST', '/reload'),
-		handover: (from, to, options = {}) => call('POST', '/handover', { from, to, ...options }),
+		status: () => call('GET /status'),
+		health: () => call('GET /health'),
+		startProfile: (name) => call('POST /profiles/:name/start', undefined, name),
+		stopProfile: (name) => call('POST /profiles/:name/stop', undefined, name),
+		setMetadata: async (target, metadata) => (await call('POST /metadata', { target, ...metadata })).results,
+		reload: () => call('POST /reload'),
+		handover: (from, to, options = {}) => call('POST /handover', { from, to, ...options }),
 	};
 }

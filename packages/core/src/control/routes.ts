@@ -138,16 +138,25 @@ function decodePathPart(part: string): string {
 	}
 }
 
-/** The HTTP status of an error the API answers with. */
+const STATUS_OF_CODE: Record<string, number> = {
+	E_BAD_REQUEST: 400,
+	E_UNAUTHORIZED: 401,
+	E_ORIGIN: 403,
+	E_HOST: 403,
+	E_PROXY: 403,
+	E_UNKNOWN_PROFILE: 404,
+	E_UNKNOWN_TARGET: 404,
+	E_NOT_FOUND: 404,
+	E_SLOW_DOWN: 429,
+	E_BUSY: 503,
+};
+
+/** The HTTP status of an error the API (or the HTTP side around it) answers with. */
 export function statusOf(error: unknown): number {
 	if (!(error instanceof JdcastError)) return 500;
 	if (error instanceof ProfileError) return 422;
 	if (error.code.startsWith('E_HANDOVER_')) return 409;
-	return (
-		({ E_UNKNOWN_PROFILE: 404, E_UNKNOWN_TARGET: 404, E_NOT_FOUND: 404, E_BAD_REQUEST: 400 } as Record<string, number>)[
-			error.code
-		] ?? 500
-	);
+	return STATUS_OF_CODE[error.code] ?? 500;
 }
 
 /** `{ error: { code, message, details? } }` for any error. */
@@ -163,6 +172,11 @@ export function errorBody(error: unknown): ControlErrorBody {
 	}
 	if (error instanceof JdcastError) return { error: { code: error.code, message: error.message } };
 	return { error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+}
+
+/** An error as its status and `{ error: { code, message } }`; `headers` adds to the defaults. */
+export function sendError(response: http.ServerResponse, error: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+	sendJson(response, statusOf(error), errorBody(error), headers);
 }
 
 /** A JSON answer with its length; `headers` adds to the defaults. */

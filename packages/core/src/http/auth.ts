@@ -4,19 +4,14 @@ import { isIP } from 'node:net';
 import { stat } from 'node:fs/promises';
 import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
-import { readSecretFile } from '../profile/secrets.js';
+import { READABLE_BY_OTHERS, readSecretFile } from '../profile/secrets.js';
+import { isLoopbackHost } from '../util/loopback.js';
 
 const SESSION_COOKIE = 'jdcast_session';
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 const MIN_TOKEN_LENGTH = 16;
 /** After a wrong token, that client's next try waits this long. */
 const WRONG_TOKEN_PAUSE_MS = 1000;
-
-/** Names that always mean this machine. */
-function isLoopback(host: string): boolean {
-	const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-	return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
 
 /**
  * Why the HTTP side may not be served as asked, in one sentence (code E_HTTP_TOKEN), or nothing:
@@ -25,7 +20,7 @@ function isLoopback(host: string): boolean {
  */
 export function checkHttpAccess(host: string, token: Secret | undefined): void {
 	if (!token) {
-		if (!isLoopback(host))
+		if (!isLoopbackHost(host))
 			throw new JdcastError(
 				'E_HTTP_TOKEN',
 				`the HTTP side on ${host} would be open to the network: give a token (--http-token-file FILE or JDCAST_HTTP_TOKEN), or bind 127.0.0.1`,
@@ -53,7 +48,7 @@ export async function readHttpTokenFile(file: string): Promise<{ token: Secret; 
 	const read = await readSecretFile(file);
 	if ('problem' in read)
 		throw new JdcastError('E_HTTP_TOKEN', `--http-token-file: ${read.problem.replace('FILE', file)}`);
-	const mode = (await stat(file)).mode & 0o077;
+	const mode = (await stat(file)).mode & READABLE_BY_OTHERS;
 	return {
 		token: new Secret(read.value),
 		...(mode
@@ -141,7 +136,7 @@ export function hostIsLocal(host: string | undefined): boolean {
 	} catch {
 		return false;
 	}
-	return isLoopback(name) || isIP(name.replace(/^\[|\]$/g, '')) !== 0;
+	return isLoopbackHost(name) || isIP(name.replace(/^\[|\]$/g, '')) !== 0;
 }
 
 function forwarded(request: http.IncomingMessage): boolean {

@@ -6,7 +6,8 @@ import type { Orchestrator } from '../orchestrator/orchestrator.js';
 import type { Secret } from '../profile/secret.js';
 import { healthOf } from '../status/health.js';
 import type { ReloadResult } from '../status/types.js';
-import { answerApi, errorBody, readBody, routeOf, sendJson, statusOf, type ApiContext } from '../control/routes.js';
+import type { HttpApi } from '../control/api.js';
+import { answerApi, readBody, routeOf, sendError, sendJson, type ApiContext } from '../control/routes.js';
 import { checkHttpAccess, HttpAuth, sameOrigin } from './auth.js';
 import { streamEvents } from './events.js';
 import { ListenerHistory } from './listener-history.js';
@@ -75,19 +76,19 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 	const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 		const target = routeOf(request);
-		if (!target)
-			return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
+		if (!target) return sendError(response, new JdcastError('E_BAD_REQUEST', 'the request target is not a path'));
 		// HEAD is GET without the body (Node leaves the body out), for monitors that ask with it.
 		const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
 		const { path } = target;
 		const route = `${method} ${path}`;
 		if (method === 'POST' && !sameOrigin(request))
-			return sendJson(response, 403, {
-				error: {
-					code: 'E_ORIGIN',
-					message: 'this request comes from another site; only the dashboard itself may change things',
-				},
-			});
+			return sendError(
+				response,
+				new JdcastError(
+					'E_ORIGIN',
+					'this request comes from another site; only the dashboard itself may change things',
+				),
+			);
 		// The style sheet is the login page's too, and holds nothing to hide.
 		if (route === 'GET /app.css') return sendText(response, 200, 'text/css; charset=utf-8', dashboardCss);
 		if (path === '/login' && auth.required) {
@@ -108,14 +109,17 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 			}
 			case 'GET /metrics':
 				return sendText(response, 200, metrics.contentType, await metrics.scrape());
-			case 'GET /api/listeners':
-				return sendJson(response, 200, { intervalSeconds: history.intervalSeconds, mounts: history.series });
+			case 'GET /api/listeners': {
+				const body: HttpApi['GET /listeners']['response'] = {
+					intervalSeconds: history.intervalSeconds,
+					mounts: history.series,
+				};
+				return sendJson(response, 200, body);
+			}
 			case 'GET /api/events': {
 				if (request.method === 'HEAD') return sendText(response, 200, 'text/event-stream; charset=utf-8', '');
 				if (streams.size >= MAX_EVENT_STREAMS)
-					return sendJson(response, 503, {
-						error: { code: 'E_BUSY', message: `already ${MAX_EVENT_STREAMS} event streams open` },
-					});
+					return sendError(response, new JdcastError('E_BUSY', `already ${MAX_EVENT_STREAMS} event streams open`));
 				const close = streamEvents(orchestrator, request, response, () => streams.delete(close));
 				streams.add(close);
 				return;
@@ -125,19 +129,20 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 			const { status, body } = await answerApi(api, `${method} ${path.slice('/api'.length)}`, request);
 			return sendJson(response, status, body);
 		}
-		return sendJson(response, 404, {
-			error: {
-				code: 'E_NOT_FOUND',
-				message: `no page ${path.slice(0, 200)}; try / (dashboard), /api/status, /api/events, /metrics, /healthz`,
-			},
-		});
+		return sendError(
+			response,
+			new JdcastError(
+				'E_NOT_FOUND',
+				`no page ${path.slice(0, 200)}; try / (dashboard), /api/status, /api/events, /metrics, /healthz`,
+			),
+		);
 	};
 
 	const server = http.createServer(
 		{ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5000, connectionsCheckingInterval: 2000 },
 		(request, response) => {
 			handle(request, response).catch((error: unknown) => {
-				if (!response.headersSent) sendJson(response, statusOf(error), errorBody(error));
+				if (!response.headersSent) sendError(response, error);
 				else response.destroy();
 			});
 		},
@@ -183,34 +188,27 @@ function refuse(
 	route: string,
 ): void {
 	if (verdict === 'slow-down')
-		return sendJson(response, 429, {
-			error: { code: 'E_SLOW_DOWN', message: 'a wrong token was given from here a moment ago; wait a second' },
-		});
+		return sendError(
+			response,
+			new JdcastError('E_SLOW_DOWN', 'a wrong token was given from here a moment ago; wait a second'),
+		);
 	if (verdict === 'proxied')
-		return sendJson(response, 403, {
-			error: {
-				code: 'E_PROXY',
-				message:
-					'this request came through a proxy, from anywhere: behind a proxy the HTTP side needs a token (--http-token-file)',
-			},
-		});
+		return sendError(
+			response,
+			new JdcastError(
+				'E_PROXY',
+				'this request came through a proxy, from anywhere: behind a proxy the HTTP side needs a token (--http-token-file)',
+			),
+		);
 	if (!tokenRequired)
-		return sendJson(response, 403, {
-			error: { code: 'E_HOST', message: 'the Host header does not name this machine' },
-		});
+		return sendError(response, new JdcastError('E_HOST', 'the Host header does not name this machine'));
 	if (route === 'GET /' || route === 'GET /index.html') {
 		response.writeHead(303, { Location: '/login', 'Content-Length': 0 });
 		return void response.end();
 	}
-	sendJson(
+	sendError(
 		response,
-		401,
-		{
-			error: {
-				code: 'E_UNAUTHORIZED',
-				message: 'this needs the token: Authorization: Bearer TOKEN, or log in at /login',
-			},
-		},
+		new JdcastError('E_UNAUTHORIZED', 'this needs the token: Authorization: Bearer TOKEN, or log in at /login'),
 		{ 'WWW-Authenticate': 'Bearer' },
 	);
 }

@@ -121,7 +121,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	/** A slot of the schedule began: `profile` on air (null: nobody). Recordings split by slot begin a new file. */
 	slotBegan(profile: string | null): void {
 		this.slotOnAir = profile;
-		for (const supervisor of this.supervisors.values()) supervisor.newSlot(profile);
+		for (const supervisor of this.supervisors.values()) supervisor.newSlot();
 	}
 
 	/** Starts every profile; resolves once each has begun (not once each is live). */
@@ -359,8 +359,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			embeddedPasswords: passwords,
 			embeddedAdminPasswords: adminPasswords,
 			embeddedFailures: failures,
+			slotOnAir: () => this.slotOnAir,
 		});
-		supervisor.newSlot(this.slotOnAir);
 		supervisor.releaseShared = (output) => this.coverFrom(supervisor, output);
 		supervisor.mountWanted = (output) => this.takeFromCover(output);
 		for (const event of EVENT_NAMES) forward(supervisor, this, event);

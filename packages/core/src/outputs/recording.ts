@@ -91,8 +91,9 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	/** A rotation or retry under way: stop() waits for it. */
 	#busy: Promise<unknown> = Promise.resolve();
 	#nowPlaying: Metadata;
-	/** The schedule's profile on air, for `{slot}`. */
-	#slot: string | null;
+	readonly #slotOnAir: () => string | null;
+	/** The slot on air when the current part was named: `split: slot` begins a new part when it changes. */
+	#partSlot: string | null = null;
 	#lastUnitAt = 0;
 	readonly #sidecars: SidecarWriter;
 	#unsubscribe: (() => void) | undefined;
@@ -113,11 +114,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		private readonly profile: { name: string; baseDir: string },
 		private readonly tap: Tap,
 		nowPlaying: Metadata = {},
-		slot: string | null = null,
+		slotOnAir: () => string | null = () => null,
 	) {
 		super();
 		this.#nowPlaying = nowPlaying;
-		this.#slot = slot;
+		this.#slotOnAir = slotOnAir;
 		this.#sidecars = new SidecarWriter(spec.sidecarsWithExtension);
 	}
 
@@ -155,11 +156,9 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		}
 	}
 
-	/** A slot of the schedule began (`profile` on air, null: nobody): `split: slot` begins a new file. */
-	newSlot(profile: string | null): void {
-		if (profile === this.#slot) return;
-		this.#slot = profile;
-		if (this.spec.split === 'slot') this.rotate('slot');
+	/** A slot of the schedule began: `split: slot` begins a new file, named for whoever is on air now. */
+	newSlot(): void {
+		if (this.spec.split === 'slot' && this.#slotOnAir() !== this.#partSlot) this.rotate('slot');
 	}
 
 	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
@@ -379,7 +378,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	}
 
 	private expand(at: Date): string {
-		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.#slot);
+		this.#partSlot = this.#slotOnAir();
+		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.#partSlot);
 	}
 
 	private scheduleSplit(): void {

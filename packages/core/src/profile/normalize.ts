@@ -13,6 +13,7 @@ import {
 	DEFAULT_USER,
 } from './defaults.js';
 import { displayPath, type InstancePath, type ProfileSource } from './source.js';
+import { READABLE_BY_OTHERS } from './secrets.js';
 import { didYouMean } from './suggest.js';
 import type {
 	ConnectRule,
@@ -375,7 +376,7 @@ function sourceOf(
 function readableByOthers(file: string): number | undefined {
 	try {
 		const mode = statSync(file).mode & 0o777;
-		return (mode & 0o044) !== 0 ? mode : undefined;
+		return (mode & READABLE_BY_OTHERS) !== 0 ? mode : undefined;
 	} catch {
 		return undefined;
 	}

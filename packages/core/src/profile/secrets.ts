@@ -84,6 +84,9 @@ async function resolveSource(
 /** A password file holds one line: more than this is not one. */
 const MAX_SECRET_FILE_BYTES = 4096;
 
+/** The read bits of group and others: a secret's file with any of them set is worth a warning. */
+export const READABLE_BY_OTHERS = 0o044;
+
 /**
  * One line from a regular file of at most 4 KiB, its newline trimmed. Anything else (a FIFO
  * that would hang, /dev/urandom, a symlink to /etc/shadow) is refused with a sentence that

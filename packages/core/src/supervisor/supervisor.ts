@@ -19,6 +19,8 @@ export interface SupervisorOptions extends CredentialSources {
 	ffmpeg?: string;
 	/** How often stats events are emitted. */
 	statsIntervalMs?: number;
+	/** The schedule's profile on air now (null: nobody), for recordings' `{slot}`. */
+	slotOnAir?: () => string | null;
 }
 
 /** Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more passed (2 s in all). */
@@ -43,8 +45,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 */
 	releaseShared: ((output: IcecastOutput) => boolean) | undefined;
 	mountWanted: ((output: IcecastOutput) => void) | undefined;
-	/** The schedule's profile on air, for recordings split by slot. */
-	private slot: string | null = null;
 	/** Shared outputs released for dead air (`silence.action: yield`), and the timer that takes them back. */
 	private yielded: IcecastOutput[] = [];
 	private takeBack: NodeJS.Timeout | undefined;
@@ -192,10 +192,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return this.sinks.filter((sink) => sink instanceof RecordingSink);
 	}
 
-	/** The schedule's profile on air changed (null: nobody): recordings split by slot begin a new file. */
-	newSlot(profile: string | null): void {
-		this.slot = profile;
-		for (const sink of this.sinks) sink.newSlot?.(profile);
+	/** The schedule's profile on air changed: recordings split by slot begin a new file. */
+	newSlot(): void {
+		for (const sink of this.sinks) sink.newSlot?.();
 	}
 
 	/**
@@ -322,7 +321,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
-		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying, this.slot);
+		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying, this.options.slotOnAir);
 		const event = (state: RecordingState, error: string | null) => {
 			const { path, seconds, partBytes } = sink.status();
 			this.emit('recording', { profile: this.name, path, state, error, seconds, partBytes });

@@ -1,4 +1,4 @@
-import { frameLength, RATES } from '../../mp3/frame-reader.js';
+import { frameHeader } from '../../mp3/frame-reader.js';
 import type { FileWriter } from './types.js';
 
 /** MP3 frames as they come; the part's length is counted from the frames' headers. */
@@ -9,12 +9,11 @@ export class Mp3FileWriter implements FileWriter {
 
 	write(unit: Buffer, _granuleBefore?: bigint): Buffer {
 		for (let at = 0; at + 4 <= unit.length; ) {
-			const length = frameLength(unit, at);
-			if (length === 0) break;
-			const version = (unit[at + 1]! >> 3) & 3;
-			this.sampleRate = RATES[version]![(unit[at + 2]! >> 2) & 3]!;
-			this.samples += version === 3 ? 1152 : 576;
-			at += length;
+			const frame = frameHeader(unit, at);
+			if (!frame) break;
+			this.sampleRate = frame.sampleRate;
+			this.samples += frame.samples;
+			at += frame.length;
 		}
 		return unit;
 	}
