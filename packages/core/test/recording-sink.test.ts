@@ -131,6 +131,24 @@ describe('a recording split while pages keep coming', () => {
 		});
 	}
 
+	it('a slot that begins while the file is being opened gets its own file, named for it', async () => {
+		const dir = mkdtempSync(path.join(root, 'slot-race-'));
+		const tap = new Tap('ogg');
+		let onAir = 'A';
+		const sink = new RecordingSink(spec('r-{slot}.opus', 'opus'), { name: 'p', baseDir: dir }, tap, {}, () => onAir);
+		const starting = sink.start();
+		// A's file is named; B's slot begins before it is open.
+		onAir = 'B';
+		sink.newSlot();
+		await starting;
+		await new Promise((r) => setTimeout(r, 50));
+		for (const page of await pages(['-c:a', 'libopus'])) tap.push(page);
+		await sink.stop();
+		const files = readdirSync(dir).filter((f) => f.endsWith('.opus'));
+		assert.deepEqual(files, ['r-B.opus'], "B's audio in B's file (A's, empty, removed)");
+		assert.equal((await decoded(path.join(dir, 'r-B.opus'))).errors, '');
+	});
+
 	it('a recording whose encoder stream is not what its file format expects stops that recording only, said', async () => {
 		const dir = mkdtempSync(path.join(root, 'mismatch-'));
 		const tap = new Tap('ogg');

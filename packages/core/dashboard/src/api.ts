@@ -1,14 +1,10 @@
-import { requestLine, type HttpApi } from '../../src/control/api.js';
+import { requestOf, type CallArgs, type HttpApi } from '../../src/control/api.js';
 
 /** The dashboard's calls to its jdcast: the control API under /api, answers or one sentence. */
 export class ApiError extends Error {}
 
-async function call<R extends keyof HttpApi>(
-	route: R,
-	body?: HttpApi[R]['request'],
-	name?: string,
-): Promise<HttpApi[R]['response']> {
-	const { method, path } = requestLine(route, name);
+async function call<R extends keyof HttpApi>(route: R, ...args: CallArgs<HttpApi, R>): Promise<HttpApi[R]['response']> {
+	const { method, path, body } = requestOf(route, args);
 	let response: Response;
 	try {
 		response = await fetch(`/api${path}`, {
@@ -37,8 +33,8 @@ async function call<R extends keyof HttpApi>(
 export const api = {
 	status: () => call('GET /status'),
 	listeners: () => call('GET /listeners'),
-	start: (profile: string) => call('POST /profiles/:name/start', undefined, profile),
-	stop: (profile: string) => call('POST /profiles/:name/stop', undefined, profile),
+	start: (profile: string) => call('POST /profiles/:name/start', profile),
+	stop: (profile: string) => call('POST /profiles/:name/stop', profile),
 	reload: () => call('POST /reload'),
 	metadata: (target: string, title: string, artist: string) => call('POST /metadata', { target, title, artist }),
 	handover: (from: string, to: string) => call('POST /handover', { from, to }),

@@ -32,11 +32,22 @@ export interface ControlErrorBody {
 	error: { code: string; message: string; details?: string[] };
 }
 
-/** The method and path of a route, `:name` filled in (URL-encoded): what a client sends. */
-export function requestLine(route: keyof HttpApi, name = ''): { method: 'GET' | 'POST'; path: string } {
+/** What a call of a route takes: the profile name where the path has `:name`, then the body where there is one. */
+export type CallArgs<Api extends { [K in keyof Api]: { request: unknown } }, R extends keyof Api & string> = [
+	...(R extends `${string}:name${string}` ? [name: string] : []),
+	...(Api[R]['request'] extends undefined ? [] : [body: Api[R]['request']]),
+];
+
+/** The method, path (`:name` filled in, URL-encoded) and body of a call: what a client sends. */
+export function requestOf(
+	route: keyof HttpApi,
+	args: readonly unknown[],
+): { method: 'GET' | 'POST'; path: string; body: unknown } {
 	const space = route.indexOf(' ');
+	const named = route.includes(':name');
 	return {
 		method: route.slice(0, space) as 'GET' | 'POST',
-		path: route.slice(space + 1).replace(':name', encodeURIComponent(name)),
+		path: route.slice(space + 1).replace(':name', encodeURIComponent(String(named ? args[0] : ''))),
+		body: args[named ? 1 : 0],
 	};
 }

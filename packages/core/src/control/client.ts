@@ -2,7 +2,7 @@ import { JdcastError } from '../errors/index.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { HandoverResult, ReloadResult, StatusSnapshot } from '../status/types.js';
 import type { Health } from '../status/health.js';
-import { requestLine, type ControlApi, type ControlErrorBody, type ProfileStateAnswer } from './api.js';
+import { requestOf, type CallArgs, type ControlApi, type ControlErrorBody, type ProfileStateAnswer } from './api.js';
 
 /** The client of a running `jdcast up`, shared by the CLI and the Jackdaw plugin. */
 export interface ControlClient {
@@ -35,11 +35,10 @@ export class ControlError extends JdcastError {
 export function connectController(socketPath: string): ControlClient {
 	const call = async <R extends keyof ControlApi>(
 		route: R,
-		body?: ControlApi[R]['request'],
-		name?: string,
+		...args: CallArgs<ControlApi, R>
 	): Promise<ControlApi[R]['response']> => {
 		const { got, RequestError } = await import('got');
-		const { method, path } = requestLine(route, name);
+		const { method, path, body } = requestOf(route, args);
 		try {
 			const response = await got(`unix:${socketPath}:${path}`, {
 				method,
@@ -69,8 +68,8 @@ export function connectController(socketPath: string): ControlClient {
 		socketPath,
 		status: () => call('GET /status'),
 		health: () => call('GET /health'),
-		startProfile: (name) => call('POST /profiles/:name/start', undefined, name),
-		stopProfile: (name) => call('POST /profiles/:name/stop', undefined, name),
+		startProfile: (name) => call('POST /profiles/:name/start', name),
+		stopProfile: (name) => call('POST /profiles/:name/stop', name),
 		setMetadata: async (target, metadata) => (await call('POST /metadata', { target, ...metadata })).results,
 		reload: () => call('POST /reload'),
 		handover: (from, to, options = {}) => call('POST /handover', { from, to, ...options }),

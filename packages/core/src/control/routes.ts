@@ -174,6 +174,11 @@ export function errorBody(error: unknown): ControlErrorBody {
 	return { error: { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) } };
 }
 
+/** The answer to a request whose target is not a path (400), on either transport. */
+export function sendBadTarget(response: http.ServerResponse): void {
+	sendError(response, new JdcastError('E_BAD_REQUEST', 'the request target is not a path'));
+}
+
 /** An error as its status and `{ error: { code, message } }`; `headers` adds to the defaults. */
 export function sendError(response: http.ServerResponse, error: unknown, headers: http.OutgoingHttpHeaders = {}): void {
 	sendJson(response, statusOf(error), errorBody(error), headers);

@@ -5,7 +5,7 @@ import { JdcastError } from '../errors/index.js';
 import type { Orchestrator } from '../orchestrator/orchestrator.js';
 import type { ReloadResult } from '../status/types.js';
 import { accepts } from '../util/ports.js';
-import { answerApi, routeOf, sendJson } from './routes.js';
+import { answerApi, routeOf, sendBadTarget, sendJson } from './routes.js';
 import { isDefaultSocketFolder } from './socket-path.js';
 
 export interface ControllerOptions {
@@ -33,8 +33,7 @@ export async function createController(orchestrator: Orchestrator, options: Cont
 	const context = { orchestrator, ...(options.reload ? { reload: options.reload } : {}) };
 	const server = http.createServer((request, response) => {
 		const target = routeOf(request);
-		if (!target)
-			return sendJson(response, 400, { error: { code: 'E_BAD_REQUEST', message: 'the request target is not a path' } });
+		if (!target) return sendBadTarget(response);
 		void answerApi(context, target.route, request).then(({ status, body }) => sendJson(response, status, body));
 	});
 	await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,15 @@ import type { Secret } from '../profile/secret.js';
 import { healthOf } from '../status/health.js';
 import type { ReloadResult } from '../status/types.js';
 import type { HttpApi } from '../control/api.js';
-import { answerApi, readBody, routeOf, sendError, sendJson, type ApiContext } from '../control/routes.js';
+import {
+	answerApi,
+	readBody,
+	routeOf,
+	sendBadTarget,
+	sendError,
+	sendJson,
+	type ApiContext,
+} from '../control/routes.js';
 import { checkHttpAccess, HttpAuth, sameOrigin } from './auth.js';
 import { streamEvents } from './events.js';
 import { ListenerHistory } from './listener-history.js';
@@ -76,7 +84,7 @@ export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions
 	const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 		const target = routeOf(request);
-		if (!target) return sendError(response, new JdcastError('E_BAD_REQUEST', 'the request target is not a path'));
+		if (!target) return sendBadTarget(response);
 		// HEAD is GET without the body (Node leaves the body out), for monitors that ask with it.
 		const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
 		const { path } = target;

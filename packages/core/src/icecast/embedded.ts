@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,8 +67,12 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 	}
 	const sourcePassword = options.sourcePassword ?? randomBytes(16).toString('hex');
 	const adminPassword = options.adminPassword ?? randomBytes(16).toString('hex');
+	// How this icecast2 names itself in its answers: what proves that the port answers with it.
+	const serverId = `Icecast 2.4 (jdcast ${randomBytes(8).toString('hex')})`;
 	const config = path.join(dir, 'icecast.xml');
-	await writeFile(config, icecastConfig({ ...options, sourcePassword, adminPassword, logs }), { mode: 0o600 });
+	await writeFile(config, icecastConfig({ ...options, sourcePassword, adminPassword, logs, serverId }), {
+		mode: 0o600,
+	});
 	// The config holds the passwords: readable by icecast2's user only.
 	if (runsAsRoot() && onPath('setpriv')) await chown(config, NOBODY_UID, NOGROUP_GID);
 
@@ -97,7 +102,8 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 			forceKillAfterDelay: 400,
 		});
 		child.catch(() => {});
-		await untilReady(child, () => accepts({ host: '127.0.0.1', port: options.port }), {
+		// Ready once this icecast2 answers on the port: another program that took it meanwhile does not count.
+		await untilReady(child, () => answersAs(serverId, options.port, options.tlsCertificate !== undefined), {
 			what: `icecast2 to listen on 127.0.0.1:${options.port}`,
 			intervalMs: 25,
 			exited: () =>
@@ -105,6 +111,14 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 					'E_ICECAST_EMBEDDED',
 					`icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`,
 				),
+		}).catch(async (error: unknown) => {
+			const timedOut = error instanceof JdcastError && error.code === 'E_TIMEOUT';
+			if (!timedOut || !(await accepts({ host: '127.0.0.1', port: options.port }))) throw error;
+			void terminate_(child, 'SIGKILL');
+			throw new JdcastError(
+				'E_ICECAST_EMBEDDED',
+				`port ${options.port} on 127.0.0.1 answers, but not as the icecast2 jdcast started: another program took it`,
+			);
 		});
 	};
 	const terminate = (signal: 'SIGTERM' | 'SIGKILL') => terminate_(child, signal);
@@ -155,12 +169,30 @@ function runsAsRoot(): boolean {
 	return process.getuid?.() === 0;
 }
 
+/** Whether what answers on 127.0.0.1:port names itself `serverId` (nothing secret is sent to find out). */
+async function answersAs(serverId: string, port: number, tls: boolean): Promise<boolean> {
+	const client = tls ? await import('node:https') : http;
+	return new Promise((resolve) => {
+		const request = client.request(
+			{ host: '127.0.0.1', port, method: 'HEAD', path: '/', timeout: 1000, rejectUnauthorized: false },
+			(response) => {
+				response.resume();
+				resolve(response.headers.server === serverId);
+			},
+		);
+		request.on('error', () => resolve(false));
+		request.on('timeout', () => request.destroy());
+		request.end();
+	});
+}
+
 function icecastConfig(
-	o: EmbeddedIcecastOptions & { sourcePassword: string; adminPassword: string; logs: string },
+	o: EmbeddedIcecastOptions & { sourcePassword: string; adminPassword: string; logs: string; serverId: string },
 ): string {
 	// Without setpriv, icecast2 itself switches from root to nobody (changeowner).
 	const changeOwner = runsAsRoot() && !onPath('setpriv');
 	return `<icecast>
+  <server-id>${o.serverId}</server-id>
   <location>jdcast</location>
   <admin>jdcast@localhost</admin>
   <limits>

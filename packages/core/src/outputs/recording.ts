@@ -274,6 +274,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		this.#opening = undefined;
 		for (const [unit, before] of waiting) this.take(unit, before);
 		if (this.spec.keep) void this.retain();
+		// A slot that began while this file was being named and opened (a rotation under way ignores it) gets its own.
+		if (this.spec.split === 'slot')
+			setImmediate(() => {
+				if (!this.#stopped && this.#part === part && this.#slotOnAir() !== this.#partSlot) this.rotate('slot');
+			});
 		return true;
 	}
 
