@@ -28,10 +28,6 @@ export function formatLocation(at: Location): string {
 	return at.line > 0 ? `${at.file}:${at.line}:${at.col}` : at.file;
 }
 
-export function formatPosition(file: string, at: Position): string {
-	return formatLocation({ file, ...at });
-}
-
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 	return diagnostics.some((d) => d.severity === 'error');
 }

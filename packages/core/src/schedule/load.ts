@@ -1,6 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { formatPosition, type Diagnostic } from '../profile/diagnostic.js';
-import { hasErrors } from '../profile/diagnostic.js';
+import { formatLocation, hasErrors, type Diagnostic, type Location } from '../profile/diagnostic.js';
 import { schemaDiagnostics } from '../profile/messages.js';
 import { YamlSource, type InstancePath } from '../profile/source.js';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
@@ -63,11 +62,9 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 			`timezone: ${JSON.stringify(zone)} is not a time zone jdcast knows; use an IANA name such as Europe/Berlin or UTC`,
 		);
 	const slots: Slot[] = [];
-	const positions = new Map<Slot, { line: number; col: number }>();
 	for (const [i, s] of raw.slots.entries()) {
 		const where: InstancePath = ['slots', i];
-		const position = source.position(where, 'value');
-		const at = formatPosition(file, position);
+		const at: Location = { file, ...source.position(where, 'value') };
 		if (profiles && !profiles.includes(s.profile))
 			report(
 				[...where, 'profile'],
@@ -87,7 +84,6 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 				);
 			const slot: Slot = { profile: s.profile, kind: 'weekly', days: s.days!, from: s.from!, to: s.to!, at };
 			slots.push(slot);
-			positions.set(slot, position);
 			continue;
 		}
 		const invalid = IANAZone.isValidZone(zone)
@@ -113,7 +109,6 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 		}
 		const slot: Slot = { profile: s.profile, kind: 'dated', start: s.start!, end: s.end!, at };
 		slots.push(slot);
-		positions.set(slot, position);
 	}
 	if (hasErrors(diagnostics)) return { diagnostics };
 	const schedule = new Schedule(slots, zone, raw.lead ?? DEFAULT_LEAD_SECONDS);
@@ -121,10 +116,9 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 		// Reported at the later of the two in the file.
 		const [first, second] = pair.sort((a, b) => slots.indexOf(a) - slots.indexOf(b)) as [Slot, Slot];
 		diagnostics.push({
-			file,
-			...positions.get(second)!,
+			...second.at,
 			severity: 'error',
-			message: `slot ${slotInWords(second)} overlaps slot ${slotInWords(first)} at ${first.at}: one profile at a time is on the shared mounts`,
+			message: `slot ${slotInWords(second)} overlaps slot ${slotInWords(first)} at ${formatLocation(first.at)}: one profile at a time is on the shared mounts`,
 		});
 	}
 	return hasErrors(diagnostics) ? { diagnostics } : { schedule, diagnostics };

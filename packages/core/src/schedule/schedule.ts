@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { formatLocation, type Location } from '../profile/diagnostic.js';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -6,8 +7,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** One slot as written: weekly (days, from, to) or dated (start, end), in the schedule's zone. */
 export type Slot =
-	| { profile: string; kind: 'weekly'; days: Weekday[]; from: string; to: string; at: string }
-	| { profile: string; kind: 'dated'; start: string; end: string; at: string };
+	| { profile: string; kind: 'weekly'; days: Weekday[]; from: string; to: string; at: Location }
+	| { profile: string; kind: 'dated'; start: string; end: string; at: Location };
 
 /** A slot's one time on air. */
 export interface Occurrence {
@@ -87,7 +88,7 @@ export class Schedule {
 export function overlaps(schedule: Schedule): [Slot, Slot][] {
 	const found = new Map<string, [Slot, Slot]>();
 	const note = (a: Slot, b: Slot) => {
-		const key = [a.at, b.at].sort().join('|');
+		const key = [formatLocation(a.at), formatLocation(b.at)].sort().join('|');
 		if (a !== b && !found.has(key)) found.set(key, [a, b]);
 	};
 	const week = 7 * 86400;
