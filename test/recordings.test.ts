@@ -112,6 +112,15 @@ it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title
 		assert.ok(heard.longestSilence < 0.1, `${name}: no gap (${heard.longestSilence} s)`);
 		if (name.endsWith('.ogg') || name.endsWith('.opus'))
 			assert.equal(oggChain(file).length, 1, `${name}: one logical stream, no chain link for the titles`);
+		if (name.endsWith('.mp3')) {
+			// An ID3v2 tag names the file in players and archives; the tracks are in the CUE sheet.
+			const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file]);
+			const tags = (JSON.parse(stdout) as { format: { tags: Record<string, string> } }).format.tags;
+			assert.equal(tags.album, 'edit');
+			assert.match(tags.title ?? '', /^edit \d{4}-\d\d-\d\d \d\d:\d\d$/);
+			assert.match(tags.date ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+			assert.equal(tags.encoder, 'jdcast');
+		}
 
 		const base = file.slice(0, -path.extname(file).length);
 		const { tracks } = JSON.parse(readFileSync(`${base}.tracks.json`, 'utf8')) as {

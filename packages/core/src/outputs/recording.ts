@@ -9,6 +9,7 @@ import type { RecordingSpec } from '../profile/types.js';
 import type { RecordingState, RecordingStatus } from '../status/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import { fileWriterFor, type FileWriter } from './files/index.js';
+import { localTime } from '../util/local-time.js';
 import { expandRecordingPath, partPath, recordingFilePattern, untilNextBoundary } from './files/naming.js';
 import { applyRetention } from './files/retention.js';
 import { markOf, SidecarWriter, type TrackMark } from './files/sidecars.js';
@@ -253,7 +254,13 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		// The descriptor is closed by closePart, after the header is written through it: never
 		// reopened by its path. (By number: a stream given the FileHandle itself holds it open.)
 		const stream = createWriteStream(file, { fd: handle.fd, autoClose: false });
-		const writer = fileWriterFor(this.spec.format, this.tap.container, file, this.tap.streamState);
+		const now = new Date();
+		const { date, hh, mm } = localTime(now);
+		const writer = fileWriterFor(this.spec.format, this.tap.container, file, this.tap.streamState, {
+			title: `${this.profile.name} ${date} ${hh}:${mm}`,
+			album: this.profile.name,
+			recordedAt: now,
+		});
 		const part: Part = { file, handle, stream, writer, bytes: 0, marks: [], openedAt: performance.now(), timers: [] };
 		this.#part = part;
 		this.#parts.push(file);

@@ -1,4 +1,5 @@
 import type { Container } from '../../formats/index.js';
+import type { RecordingTags } from '../../mp3/id3.js';
 import type { Format } from '../../profile/types.js';
 import { FlacFileWriter } from './flac-file.js';
 import { Mp3FileWriter } from './mp3-file.js';
@@ -8,9 +9,19 @@ import { WavFileWriter } from './wav-file.js';
 
 export type { FileWriter, StreamState } from './types.js';
 
-/** The writer of one part of a recording: by container; FLAC named `.flac` is native FLAC. */
-export function fileWriterFor(format: Format, container: Container, file: string, stream: StreamState): FileWriter {
-	if (container === 'mp3') return new Mp3FileWriter();
+/**
+ * The writer of one part of a recording: by container; FLAC named `.flac` is native FLAC. `tags`
+ * name the part where the stream does not carry them (MP3's ID3v2; Ogg, FLAC and WAV take what
+ * the encoder wrote).
+ */
+export function fileWriterFor(
+	format: Format,
+	container: Container,
+	file: string,
+	stream: StreamState,
+	tags?: RecordingTags,
+): FileWriter {
+	if (container === 'mp3') return new Mp3FileWriter(tags);
 	if (container === 'wav') return new WavFileWriter(stream);
 	return format === 'flac' && file.toLowerCase().endsWith('.flac')
 		? new FlacFileWriter(stream)

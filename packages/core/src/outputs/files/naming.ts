@@ -1,10 +1,10 @@
 import path from 'node:path';
-
-const pad = (n: number) => String(n).padStart(2, '0');
+import { localTime } from '../../util/local-time.js';
 
 /** `{date}` as jdcast writes it: YYYY-MM-DD_HHMMSS, local time. */
 function dateStamp(now: Date): string {
-	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}_${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+	const { date, hh, mm, ss } = localTime(now);
+	return `${date}_${hh}${mm}${ss}`;
 }
 
 /**
