@@ -65,7 +65,14 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 it('jackd killed and started again: the stream resumes and connections are restored', async (t) => {
 	const { jack, up, first } = await withHandMadeConnection(t, 'down');
 
+	const from = up.events.length;
 	await jack.kill();
+	// Listeners hear nothing from now: the output says so at once, not once bytes have been missing a while (1.5 s).
+	await up.waitForEvent(
+		(e) => up.events.indexOf(e) >= from && e.event === 'output' && e.mount === '/down.opus' && e.state === 'stalled',
+		'the output stalled within a second of jackd dying',
+		1000,
+	);
 	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
 	await sleep(2000);
 	await jack.restart();

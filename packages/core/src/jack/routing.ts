@@ -44,7 +44,11 @@ export class Routing extends EventEmitter<RoutingEvents> {
 				if (client === input.client) this.router.clientReset();
 				this.refreshSoon();
 			});
-			this.watch.on('gone', () => this.waitForServer());
+			// Looked at once at once: the server's absence is said now (outputs are not live without it).
+			this.watch.on('gone', () => {
+				void this.refresh();
+				this.waitForServer();
+			});
 		}
 	}
 

@@ -308,6 +308,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.connection?.checkProgress(now);
 	}
 
+	/** The input is gone (the JACK server went away): no audio comes until the encoder is back. */
+	inputLost(): void {
+		if (this.state === 'live') this.setState('stalled');
+	}
+
 	private async run(): Promise<void> {
 		const signal = this.abort.signal;
 		let slowDrops = 0;

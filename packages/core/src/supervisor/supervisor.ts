@@ -72,7 +72,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			this.routing = routing;
 			routing.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
 			routing.on('server', (running) => {
-				if (!running) this.log('warning', 'JACK server not running');
+				if (!running) {
+					this.log('warning', 'JACK server not running');
+					// Listeners hear nothing from this moment: said now, not once the bytes have been missing a while.
+					for (const output of this.outputs) output.inputLost();
+				}
 				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
 			});
 			routing.on('changed', (state) =>
