@@ -103,7 +103,7 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 		});
 		child.catch(() => {});
 		// Ready once this icecast2 answers on the port: another program that took it meanwhile does not count.
-		await untilReady(child, () => answersAs(serverId, options.port, options.tlsCertificate !== undefined), {
+		await untilReady(child, () => answersAs(serverId, options.port, Boolean(options.tlsCertificate)), {
 			what: `icecast2 to listen on 127.0.0.1:${options.port}`,
 			intervalMs: 25,
 			exited: () =>
@@ -113,11 +113,15 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 				),
 		}).catch(async (error: unknown) => {
 			const timedOut = error instanceof JdcastError && error.code === 'E_TIMEOUT';
-			if (!timedOut || !(await accepts({ host: '127.0.0.1', port: options.port }))) throw error;
-			void terminate_(child, 'SIGKILL');
+			const answered = timedOut && (await accepts({ host: '127.0.0.1', port: options.port }));
+			// Whatever kept it from being ready, an icecast2 that is not used does not run on.
+			await terminate_(child, 'SIGKILL');
+			if (!answered) throw error;
+			// Another program that took the port makes icecast2 exit (said above); one that runs and answers
+			// otherwise is misconfigured (a TLS certificate it cannot use) or not icecast2 at all.
 			throw new JdcastError(
 				'E_ICECAST_EMBEDDED',
-				`port ${options.port} on 127.0.0.1 answers, but not as the icecast2 jdcast started: another program took it`,
+				`port ${options.port} on 127.0.0.1 answers, but not as the icecast2 jdcast configured (a TLS certificate it cannot use? another program?); its log: ${logs}/error.log`,
 			);
 		});
 	};

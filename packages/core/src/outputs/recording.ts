@@ -201,7 +201,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	 * file or symlink) gets the next free part number: a file is never appended to (that would
 	 * make a chain of two streams) nor written through; each is said.
 	 */
-	private async freshName(at = new Date()): Promise<{ file: string; flags: number }> {
+	private async freshName(at = new Date()): Promise<{ file: string; flags: number; at: Date }> {
 		const base = this.expand(at);
 		const own = process.getuid?.();
 		for (let part = 1; ; part++) {
@@ -214,6 +214,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 				return {
 					file: candidate,
 					flags: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+					at,
 				};
 			if (info.uid !== own) {
 				this.emit('note', `${candidate} belongs to another user: left alone; recording to the next name`);
@@ -227,6 +228,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 				return {
 					file: candidate,
 					flags: constants.O_WRONLY | constants.O_TRUNC | (info.isSymbolicLink() ? 0 : constants.O_NOFOLLOW),
+					at,
 				};
 			this.emit(
 				'note',
@@ -236,7 +238,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	}
 
 	/** Opens the next file and writes what waited for it; false (and the recording retrying) when the disk refuses. */
-	private async openPart({ file, flags }: { file: string; flags: number }): Promise<boolean> {
+	/** `at`: the moment the file is named for (a split's boundary), which its tags say too. */
+	private async openPart({ file, flags, at }: { file: string; flags: number; at: Date }): Promise<boolean> {
 		let handle: FileHandle;
 		try {
 			await mkdir(path.dirname(file), { recursive: true });
@@ -254,12 +257,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		// The descriptor is closed by closePart, after the header is written through it: never
 		// reopened by its path. (By number: a stream given the FileHandle itself holds it open.)
 		const stream = createWriteStream(file, { fd: handle.fd, autoClose: false });
-		const now = new Date();
-		const { date, hh, mm } = localTime(now);
+		const { date, hh, mm } = localTime(at);
 		const writer = fileWriterFor(this.spec.format, this.tap.container, file, this.tap.streamState, {
 			title: `${this.profile.name} ${date} ${hh}:${mm}`,
 			album: this.profile.name,
-			recordedAt: now,
+			recordedAt: at,
 		});
 		const part: Part = { file, handle, stream, writer, bytes: 0, marks: [], openedAt: performance.now(), timers: [] };
 		this.#part = part;
