@@ -14,6 +14,8 @@ const INPUT = {
 /** A JACK graph in memory: the player's outputs, the system capture, and our client's inputs when it runs. */
 class FakeGraph implements JackGraphTools {
 	ours = true;
+	/** How many of our client's ports are registered so far (ffmpeg registers them one by one). */
+	ourPorts = 2;
 	links = new Set<string>();
 	connects: string[] = [];
 	/** A look that returns what the graph was when it began, after `slowLook` resolves. */
@@ -46,7 +48,7 @@ class FakeGraph implements JackGraphTools {
 			connections: [...this.links].filter((l) => l.endsWith(` -> ${name}`)).map((l) => l.split(' -> ')[0]!),
 		});
 		const ports = [port('player:out_l', 'output'), port('system:capture_1', 'output')];
-		if (this.ours) ports.push(port('jd:input_1', 'input'), port('jd:input_2', 'input'));
+		if (this.ours) ports.push(...['jd:input_1', 'jd:input_2'].slice(0, this.ourPorts).map((n) => port(n, 'input')));
 		return ports;
 	}
 }
@@ -94,6 +96,19 @@ describe('JACK routing: what a person connected by hand survives ffmpeg restarts
 		assert.equal(await stale, false);
 		assert.equal(await router.refresh(), true);
 		assert.equal(graph.connects.length, 2);
+	});
+
+	it('a new ffmpeg seen with only its first port: nothing connected until it has them all, then everything', async (t) => {
+		const { graph, router } = await running();
+		t.after(() => router.stop());
+		router.clientReset();
+		graph.dropConnections();
+		graph.ourPorts = 1;
+		assert.equal(await router.refresh(), false);
+		await sleep(700);
+		graph.ourPorts = 2;
+		assert.equal(await router.refresh(), true);
+		assert.deepEqual(graph.connects.sort(), ['player:out_l -> jd:input_1', 'system:capture_1 -> jd:input_2']);
 	});
 
 	it('a connection a person removes while ffmpeg runs is forgotten: not made again after a restart', async (t) => {

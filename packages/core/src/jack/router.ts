@@ -91,7 +91,9 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		const appearedClients = new Set([...clients].filter((c) => !this.knownClients.has(c)));
 		this.knownClients = clients;
 		const ours = this.ourPorts(graph);
-		if (ours.length === 0) {
+		// ffmpeg registers its ports one at a time: a client seen with some of them is still arriving, and
+		// connecting it then would leave the rest unconnected (and soon forgotten).
+		if (ours.length < this.input.channels) {
 			this.clientPresent = false;
 			this.current = { client: this.input.client, ports: [], connections: [] };
 			return false;

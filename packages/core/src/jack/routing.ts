@@ -8,6 +8,8 @@ import { SharedJackWatch } from './watch.js';
 export interface RoutingEvents {
 	connected: [from: string, to: string];
 	server: [running: boolean];
+	/** The watcher lost the JACK server and a look found it gone: no audio until it is back. */
+	serverLost: [];
 	/** Our client's ports or connections changed. */
 	changed: [state: JackState];
 }
@@ -44,10 +46,13 @@ export class Routing extends EventEmitter<RoutingEvents> {
 				if (client === input.client) this.router.clientReset();
 				this.refreshSoon();
 			});
-			// Looked at once at once: the server's absence is said now (outputs are not live without it).
+			// Looked at at once: jack_evmon's socket failing and a failed look together mean jackd is gone (a
+			// failed look alone can be a busy machine).
 			this.watch.on('gone', () => {
-				void this.refresh();
 				this.waitForServer();
+				void this.refresh().then(() => {
+					if (!this.router.serverIsRunning && !this.stopped) this.emit('serverLost');
+				});
 			});
 		}
 	}

@@ -308,7 +308,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.connection?.checkProgress(now);
 	}
 
-	/** The input is gone (the JACK server went away): no audio comes until the encoder is back. */
+	/** The encoder is gone: no audio comes until the next one's first page. */
 	inputLost(): void {
 		if (this.state === 'live') this.setState('stalled');
 	}

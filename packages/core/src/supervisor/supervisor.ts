@@ -72,12 +72,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			this.routing = routing;
 			routing.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
 			routing.on('server', (running) => {
-				if (!running) {
-					this.log('warning', 'JACK server not running');
-					// Listeners hear nothing from this moment: said now, not once the bytes have been missing a while.
-					for (const output of this.outputs) output.inputLost();
-				}
+				if (!running) this.log('warning', 'JACK server not running');
 				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
+			});
+			// Listeners hear nothing from this moment: said now, not once bytes have been missing a while.
+			routing.on('serverLost', () => {
+				for (const output of this.outputs) output.inputLost();
 			});
 			routing.on('changed', (state) =>
 				this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }),
@@ -352,6 +352,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		encoder.on('restarting', (reason) => {
 			this.error = reason;
 			this.setState('restarting');
+			// ffmpeg is gone: listeners hear nothing from now until the next one's first page.
+			for (const output of this.outputs) output.inputLost();
 			this.emit('encoder', { profile: this.name, pid: null, restarts: encoder.restarts, running: false, reason });
 			this.log('warning', `ffmpeg exited (${reason}); restarting`);
 		});
