@@ -236,11 +236,17 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	const jackEnv = { env: { ...process.env, JACK_DEFAULT_SERVER: jack.name } };
 	// The DJ's cable is pulled: dead air.
 	for (const [from, to] of cables) await execa('jack_disconnect', [from, to], jackEnv);
-	await up.waitForEvent(
-		(e) => e.event === 'log' && /silent: released \/live\.opus to the fallback/.test(String(e.message)),
-		'the mount released to the autodj',
-		10_000,
-	);
+	await up
+		.waitForEvent(
+			(e) => e.event === 'log' && /silent: released \/live\.opus to the fallback/.test(String(e.message)),
+			'the mount released to the autodj',
+			10_000,
+		)
+		.catch((error: Error) => {
+			// Said when it times out: what jdcast saw of the DJ meanwhile.
+			const seen = up.events.filter((e) => e.profile === 'dj' && e.event !== 'stats' && e.event !== 'level');
+			throw new Error(`${error.message}; jdcast saw ${JSON.stringify(seen.slice(-12))}`);
+		});
 	await new Promise((r) => setTimeout(r, 2500));
 	for (const [from, to] of cables) await execa('jack_connect', [from, to], jackEnv);
 	await up.waitForEvent(

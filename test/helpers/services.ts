@@ -60,9 +60,17 @@ export async function startIcecast(
 		clients?: number;
 	} = {},
 ): Promise<EmbeddedIcecast> {
-	const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
-	t.after(() => icecast.stop());
-	return icecast;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
+			t.after(() => icecast.stop());
+			return icecast;
+		} catch (error) {
+			// A free port drawn at random can be drawn by a test running beside this one: another draw.
+			if (options.port !== undefined || attempt >= 3 || (error as { code?: string }).code !== 'E_ICECAST_EMBEDDED')
+				throw error;
+		}
+	}
 }
 
 /** jack_simple_client playing its sines (240 Hz left, 720 Hz right) on the given JACK server. */
