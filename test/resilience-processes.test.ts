@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
 import { connectPorts } from '@jdcast/core/testing';
 import { eventually, tempDir } from './helpers/env.js';
-import { runUp, writeProfile } from './helpers/jdcast.js';
+import { runUp, type RunningJdcast, writeProfile } from './helpers/jdcast.js';
 import { childrenOf, isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { upOneStream } from './helpers/scenario.js';
@@ -17,6 +17,25 @@ const EXPECTED = (client: string): [string, string][] =>
 		['jack_simple_client:output2', `${client}:input_2`],
 		['system:capture_1', `${client}:input_2`],
 	].sort() as [string, string][];
+
+/** Waits until `client` has exactly the three connections of EXPECTED again; says what it had and what jdcast saw if not. */
+async function connectionsRestored(
+	jackName: string,
+	up: RunningJdcast,
+	client: string,
+	timeoutMs: number,
+): Promise<void> {
+	await eventually(
+		async () => JSON.stringify(await connectionsOf(jackName, client)) === JSON.stringify(EXPECTED(client)),
+		'all three connections back',
+		timeoutMs,
+	).catch(async (error: Error) => {
+		const seen = up.events.filter((e) => e.event === 'jack' || e.event === 'log' || e.event === 'encoder');
+		throw new Error(
+			`${error.message}: have ${JSON.stringify(await connectionsOf(jackName, client))}; jdcast saw ${JSON.stringify(seen.slice(-12))}`,
+		);
+	});
+}
 
 /** One stream, its `connect` rule applied, and one more connection made by hand, seen by jdcast. */
 async function withHandMadeConnection(t: TestContext, name: string) {
@@ -46,15 +65,7 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 		'a new ffmpeg',
 	);
 	assert.equal(second.restarts, 1);
-	await eventually(
-		async () => JSON.stringify(await connectionsOf(jack.name, 'jd_crash')) === JSON.stringify(EXPECTED('jd_crash')),
-		'all three connections back',
-		10_000,
-	).catch(async (error: Error) => {
-		throw new Error(
-			`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, 'jd_crash'))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event === 'jack' || e.event === 'log' || e.event === 'encoder').slice(-12))}`,
-		);
-	});
+	await connectionsRestored(jack.name, up, 'jd_crash', 10_000);
 	const sent = () =>
 		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/crash.opus').at(-1)?.bytesSent ?? 0);
 	const before = sent();
@@ -82,15 +93,7 @@ it('jackd killed and started again: the stream resumes and connections are resto
 		'ffmpeg back',
 		15_000,
 	);
-	await eventually(
-		async () => JSON.stringify(await connectionsOf(jack.name, 'jd_down')) === JSON.stringify(EXPECTED('jd_down')),
-		'all three connections back',
-		20_000,
-	).catch(async (error: Error) => {
-		throw new Error(
-			`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, 'jd_down'))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event === 'jack' || e.event === 'log').slice(-8))}`,
-		);
-	});
+	await connectionsRestored(jack.name, up, 'jd_down', 20_000);
 	await up.waitLive(['/down.opus']);
 	const bytes = () =>
 		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/down.opus').at(-1)?.bytesSent ?? 0);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import type { planSummary } from '@jdcast/core';
 import { NODE_FLAGS } from '../src/node-flags.js';
 
 const bin = new URL('../bin/jdcast.mjs', import.meta.url).pathname;
@@ -135,19 +136,7 @@ record:
 		const { code, stdout } = await jdcast('plan', '--json', p);
 		assert.equal(code, 0);
 		for (const pw of ['pw-alpha-123', 'pw-bravo-456', 'pw-charlie-789']) assert.ok(!stdout.includes(pw));
-		const json = JSON.parse(stdout) as {
-			profiles: {
-				name: string;
-				argv: string[];
-				encoders: {
-					fd: number;
-					format: string;
-					bitrate: number | null;
-					streams: { server: string; mount: string }[];
-					recordings: string[];
-				}[];
-			}[];
-		};
+		const json = JSON.parse(stdout) as { profiles: ReturnType<typeof planSummary>[] };
 		assert.equal(json.profiles.length, 1);
 		const [profile] = json.profiles;
 		assert.equal(profile!.name, 'three');

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import { oggChain } from '../../../test/helpers/ogg.js';
 import { Tap } from '../src/fanout/tap.js';
+import { formatSpec } from '../src/formats/index.js';
 import { Mp3FrameReader } from '../src/mp3/frame-reader.js';
 import { pageCrc } from '../src/ogg/crc.js';
 import { OggPageReader } from '../src/ogg/page-reader.js';
@@ -23,6 +24,8 @@ async function encoded(args: string[]): Promise<Buffer> {
 }
 
 const OGG_PAGES = ['-f', 'ogg', '-page_duration', '20000'];
+/** An MP3 stream as jdcast plans one. */
+const MP3_AS_PLANNED = formatSpec('mp3').ffmpegArgs({ format: 'mp3', bitrate: 128, channels: 2, samplerate: null }, 20);
 
 /** Feeds bytes in uneven chunks, as a pipe delivers them. */
 function feed(bytes: Buffer, push: (chunk: Buffer) => void, sizes = [1, 7, 100, 333, 4096]): void {
@@ -108,18 +111,7 @@ describe('Tap', () => {
 	}
 
 	it('mp3: every subscriber starts on a frame boundary', async () => {
-		const bytes = await encoded([
-			'-c:a',
-			'libmp3lame',
-			'-b:a',
-			'128k',
-			'-f',
-			'mp3',
-			'-id3v2_version',
-			'0',
-			'-write_xing',
-			'0',
-		]);
+		const bytes = await encoded(MP3_AS_PLANNED);
 		const tap = new Tap('mp3');
 		const late: Buffer[] = [];
 		feed(bytes.subarray(0, 5000), (c) => tap.push(c));
@@ -137,7 +129,7 @@ describe('Tap', () => {
 
 describe('Mp3FrameReader', () => {
 	it('keeps every whole frame and holds back a partial one', async () => {
-		const bytes = await encoded(['-c:a', 'libmp3lame', '-f', 'mp3', '-id3v2_version', '0', '-write_xing', '0']);
+		const bytes = await encoded(MP3_AS_PLANNED);
 		const reader = new Mp3FrameReader();
 		const out: Buffer[] = [];
 		feed(bytes, (c) => out.push(reader.push(c)));
