@@ -210,7 +210,7 @@ function followNowPlaying(
 					: `now playing (from ${file}): ${line || 'a track without title or artist'}`,
 				{ file, metadata },
 			);
-			for (const profile of orchestrator.status().profiles) if (profile.state !== 'stopped') apply(profile.name);
+			for (const name of orchestrator.runningProfileNames) apply(name);
 		},
 		(problem) => say('now-playing', `cannot follow the now-playing file: ${problem}`, { file, refused: true }),
 	);

@@ -180,12 +180,12 @@ export class SourceConnection extends EventEmitter<SourceConnectionEvents> {
 
 	/**
 	 * Drops the connection (E_ICECAST_SLOW) when the server has not acknowledged bytes sent more
-	 * than SLOW_AFTER_MS ago. Called about once a second; `unacknowledged` is the kernel's count.
+	 * than SLOW_AFTER_MS ago. Called about once a second.
 	 */
-	checkProgress(now = Date.now(), unacknowledged?: ReadonlyMap<string, number>): void {
+	checkProgress(now = Date.now()): void {
 		if (this.closed) return;
 		// An IPv4-mapped address (::ffff:a.b.c.d) is an IPv6 socket, listed in tcp6: remoteFamily says so.
-		unacknowledged ??= unacknowledgedBytes(this.socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4', now);
+		const unacknowledged = unacknowledgedBytes(this.socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4', now);
 		// The count is read every few seconds for every connection at once (tcp-queue.ts).
 		if (unacknowledged === this.lastCount) return;
 		this.lastCount = unacknowledged;

@@ -38,7 +38,7 @@ export function frameHeader(buffer: Buffer, offset: number): Mp3FrameHeader | un
 }
 
 /** The length of the MPEG layer III frame whose header starts at `offset`, or 0 when none does. */
-export function frameLength(buffer: Buffer, offset: number): number {
+function frameLength(buffer: Buffer, offset: number): number {
 	return frameHeader(buffer, offset)?.length ?? 0;
 }
 

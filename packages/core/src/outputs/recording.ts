@@ -65,6 +65,8 @@ interface Part {
 	bytes: number;
 	marks: TrackMark[];
 	openedAt: number;
+	/** The moment the file is named for (a split's boundary). */
+	namedAt: Date;
 	timers: NodeJS.Timeout[];
 }
 
@@ -89,6 +91,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	#part: Part | undefined;
 	/** Units that came while the next file was being opened (a split): written first once it is. */
 	#opening: [Buffer, bigint][] | undefined;
+	/** A rotation asked for while a file was being opened. */
+	#pending: { why: Rotation; at: Date } | undefined;
 	/** A rotation or retry under way: stop() waits for it. */
 	#busy: Promise<unknown> = Promise.resolve();
 	#nowPlaying: Metadata;
@@ -263,7 +267,17 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 			album: this.profile.name,
 			recordedAt: at,
 		});
-		const part: Part = { file, handle, stream, writer, bytes: 0, marks: [], openedAt: performance.now(), timers: [] };
+		const part: Part = {
+			file,
+			handle,
+			stream,
+			writer,
+			bytes: 0,
+			marks: [],
+			openedAt: performance.now(),
+			namedAt: at,
+			timers: [],
+		};
 		this.#part = part;
 		this.#parts.push(file);
 		WRITING.add(file);
@@ -283,10 +297,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		this.#opening = undefined;
 		for (const [unit, before] of waiting) this.take(unit, before);
 		if (this.spec.keep) void this.retain();
-		// A slot that began while this file was being named and opened (a rotation under way ignores it) gets its own.
-		if (this.spec.split === 'slot')
+		const pending = this.#pending;
+		this.#pending = undefined;
+		if (pending)
 			setImmediate(() => {
-				if (!this.#stopped && this.#part === part && this.#slotOnAir() !== this.#partSlot) this.rotate('slot');
+				if (!this.#stopped && this.#part === part && this.stillDue(pending, part)) this.rotate(pending.why, pending.at);
 			});
 		return true;
 	}
@@ -343,10 +358,16 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		});
 	}
 
-	/** Ends this file and begins the next at the same unit boundary: nothing lost, nothing twice. */
+	/**
+	 * Ends this file and begins the next at the same unit boundary: nothing lost, nothing twice. Asked
+	 * while a file is being opened, it is kept and done afterwards if still due.
+	 */
 	private rotate(why: Rotation, at = new Date()): void {
 		const old = this.#part;
-		if (!old || this.#opening) return;
+		if (!old || this.#opening) {
+			this.#pending = { why, at };
+			return;
+		}
 		this.#part = undefined;
 		// Units keep coming while the old file closes and the new one opens: held, and written first.
 		this.#opening = [];
@@ -394,6 +415,17 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	private expand(at: Date): string {
 		this.#partSlot = this.#slotOnAir();
 		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.#partSlot);
+	}
+
+	/**
+	 * Whether a rotation asked for while `part` was being opened still applies to it: a slot that
+	 * changed after its name was made, a split boundary after the moment it is named for. (An encoder
+	 * restart or a full file are seen again by the writer.)
+	 */
+	private stillDue({ why, at }: { why: Rotation; at: Date }, part: Part): boolean {
+		if (why === 'slot') return this.#slotOnAir() !== this.#partSlot;
+		if (why === 'split') return part.namedAt < at;
+		return false;
 	}
 
 	private scheduleSplit(): void {

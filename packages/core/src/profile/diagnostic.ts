@@ -6,15 +6,14 @@ export interface Position {
 }
 
 /** One problem in one file, pointing at the key or value a person has to change. */
-export interface Diagnostic extends Position {
-	file: string;
+export interface Diagnostic extends Location {
 	severity: Severity;
 	message: string;
 }
 
 /** `FILE:LINE:COL: message`; a profile built in code has no line (0): `NAME (object): message`. */
 export function formatDiagnostic(d: Diagnostic): string {
-	const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
+	const where = formatLocation(d);
 	return d.severity === 'warning' ? `${where}: warning: ${d.message}` : `${where}: ${d.message}`;
 }
 

@@ -11,14 +11,11 @@ import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../p
 import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
 import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
+import type { OrchestratorOptions } from '../orchestrator/orchestrator.js';
 import type { JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 
-export interface SupervisorOptions extends CredentialSources {
-	/** ffmpeg binary; default `ffmpeg` from PATH. */
-	ffmpeg?: string;
-	/** How often stats events are emitted. */
-	statsIntervalMs?: number;
+export interface SupervisorOptions extends CredentialSources, Pick<OrchestratorOptions, 'ffmpeg' | 'statsIntervalMs'> {
 	/** The schedule's profile on air now (null: nobody), for recordings' `{slot}`. */
 	slotOnAir?: () => string | null;
 }
