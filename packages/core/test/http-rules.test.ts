@@ -102,24 +102,41 @@ describe('health', () => {
 			'profile p: /a on main is retrying (connection refused)',
 			'profile p: /b on main is connecting',
 			'profile bad is failed: ffmpeg not found',
-			'profile quiet: dead air since 2026-11-27T02:00:00.000Z (every channel below the silence threshold)',
+			'profile quiet: dead air since 2026-11-27T02:00:00.000Z on what is on air (every channel below the silence threshold)',
 			'profile quiet: recording /r.flac is retrying (ENOSPC)',
 		]);
 	});
 
-	it('a shared mount waiting is fine only while another profile here has it on air; nothing running is not', () => {
-		const waiting = output({ mount: '/live', shared: true, state: 'waiting', url: 'http://h:8000/live' });
-		const holder = profile({
-			name: 'dj-a',
-			outputs: [output({ mount: '/live', shared: true, url: 'http://h:8000/live' })],
+	it('a DJ handed over (standby) or waiting for an outside source is no fault; a shared mount nobody feeds is, unless it has a fallback', () => {
+		const live = (o: Partial<OutputStatus>) =>
+			output({ mount: '/live', shared: true, url: 'http://h:8000/live', ...o });
+		const handedOver = profile({ name: 'dj-a', outputs: [live({ state: 'standby' })] });
+		const onAir = profile({ name: 'dj-b', outputs: [live({})] });
+		assert.deepEqual(healthOf(exampleSnapshot([handedOver, onAir])).problems, []);
+		// Another machine's DJ holds it: ours waits, listeners hear that DJ.
+		const waiting = profile({ name: 'dj-b', outputs: [live({ state: 'waiting' })] });
+		const external = exampleSnapshot([waiting]);
+		external.mounts[0]!.servers[0]!.source = 'external';
+		assert.deepEqual(healthOf(external).problems, []);
+		// Yielded for dead air: silent, but not on air, so not dead air for listeners; the fallback has them.
+		const yielded = profile({
+			name: 'dj-b',
+			audio: { ...exampleSnapshot([onAir]).profiles[0]!.audio!, silent: true },
+			outputs: [live({ state: 'standby' })],
 		});
-		assert.ok(healthOf(snapshot(holder, profile({ name: 'dj-b', outputs: [waiting] }))).ok);
-		assert.match(
-			healthOf(snapshot(profile({ name: 'dj-b', outputs: [waiting] }))).problems[0]!,
-			/^profile dj-b: \/live on main is waiting for its turn: no profile of this jdcast has it on air/,
-		);
+		assert.deepEqual(healthOf(exampleSnapshot([yielded], { 'http://h:8000/live': '/autodj' })).problems, []);
+		assert.deepEqual(healthOf(exampleSnapshot([yielded])).problems, [
+			'/live on main: nobody feeds it and it has no fallback: its listeners hear nothing',
+		]);
 		assert.deepEqual(healthOf(snapshot(profile({ state: 'stopped' }))).problems, [
 			'nothing is on air: every profile is stopped',
+		]);
+	});
+
+	it('a server dropped as too slow stays a problem while its mark lasts, though the output is live again', () => {
+		const slow = output({ lastErrorCode: 'E_ICECAST_SLOW', lastError: 'h:8000 takes /a slower than it is produced' });
+		assert.deepEqual(healthOf(snapshot(profile({ outputs: [slow] }))).problems, [
+			'profile p: /a on main was dropped as too slow within the last minute (h:8000 takes /a slower than it is produced)',
 		]);
 	});
 });

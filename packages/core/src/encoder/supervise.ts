@@ -168,8 +168,21 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 		);
 		if (this.encoder === encoder) this.encoder = undefined;
 		if (this.signal.aborted) return;
-		const reason = stalled ?? (exit.code === null ? `${exit.reason} (${exit.signal ?? 'killed'})` : exit.reason);
-		throw new EncoderExit(reason, producedAudio, performance.now() - started);
+		throw new EncoderExit(stalled ?? (await this.causeOf(exit)), producedAudio, performance.now() - started);
+	}
+
+	/**
+	 * Why ffmpeg ended, checked where it can be: a signal from outside jdcast is said as such (jdcast's own
+	 * kills are a stop or a stall, said elsewhere), and "the JACK server went away" only when the server
+	 * does not answer now (a killed ffmpeg under PipeWire leaves lines that look like it).
+	 */
+	private async causeOf(exit: { code: number | null; signal: string | null; reason: string }): Promise<string> {
+		if (exit.code === null) return `ffmpeg was ended by ${exit.signal ?? 'a signal'} from outside jdcast`;
+		if (!this.routing || !JACK_ABSENT.test(exit.reason)) return exit.reason;
+		await this.routing.refresh();
+		return this.routing.serverRunning
+			? `ffmpeg exited (code ${exit.code}) while the JACK server still runs: ${exit.reason.replace(/^JACK server .*$/, 'its JACK input failed')}`
+			: exit.reason;
 	}
 
 	/**

@@ -47,6 +47,8 @@ export async function handOver(
 	from: Supervisor,
 	to: Supervisor,
 	options: HandoverOptions = {},
+	/** Runs the moment the connections move (the MountBroker reports where it ends, not the passing state). */
+	moving: <T>(move: () => Promise<T>) => Promise<T> = (move) => move(),
 ): Promise<HandoverResult> {
 	const pairs = sharedPairs(from, to);
 	if (pairs.length === 0)
@@ -81,26 +83,28 @@ export async function handOver(
 			);
 		}
 	}
-	const mounts = await Promise.all(
-		pairs.map(async ([out, into]) => {
-			const held = out.handOff();
-			if (!held) {
-				// FROM was not on air there: TO takes the mount as soon as it is free, as any waiting DJ does.
-				into.resume();
-				return { server: into.server.name, mount: into.mount, gapMs: null };
-			}
-			try {
-				const firstWriteAt = await withTimeout(into.adopt(held.connection), ADOPT_TIMEOUT_MS);
-				return { server: into.server.name, mount: into.mount, gapMs: Math.max(0, firstWriteAt - held.lastWriteAt) };
-			} catch (error) {
-				// Nobody feeds it now: close it, so that Icecast's fallback takes the listeners at once.
-				held.connection.close();
-				throw new JdcastError(
-					'E_HANDOVER_FAILED',
-					`${into.mount} on ${into.server.name} could not go over to ${to.name} (${(error as Error).message}); its listeners went to the fallback`,
-				);
-			}
-		}),
+	const mounts = await moving(() =>
+		Promise.all(
+			pairs.map(async ([out, into]) => {
+				const held = out.handOff();
+				if (!held) {
+					// FROM was not on air there: TO takes the mount as soon as it is free, as any waiting DJ does.
+					into.resume();
+					return { server: into.server.name, mount: into.mount, gapMs: null };
+				}
+				try {
+					const firstWriteAt = await withTimeout(into.adopt(held.connection), ADOPT_TIMEOUT_MS);
+					return { server: into.server.name, mount: into.mount, gapMs: Math.max(0, firstWriteAt - held.lastWriteAt) };
+				} catch (error) {
+					// Nobody feeds it now: close it, so that Icecast's fallback takes the listeners at once.
+					held.connection.close();
+					throw new JdcastError(
+						'E_HANDOVER_FAILED',
+						`${into.mount} on ${into.server.name} could not go over to ${to.name} (${(error as Error).message}); its listeners went to the fallback`,
+					);
+				}
+			}),
+		),
 	);
 	return { from: from.name, to: to.name, mounts };
 }

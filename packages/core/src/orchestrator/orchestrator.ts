@@ -13,13 +13,13 @@ import {
 	type HandoverResult,
 	type JdcastEventMessage,
 	type JdcastEvents,
+	type MountChangeReason,
 	type ProfileStatus,
 	type ReloadResult,
 	type StatusSnapshot,
 } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
-import type { IcecastOutput } from '../outputs/icecast-output.js';
-import { sameEncoding, targetKey } from '../profile/cross-check.js';
+import { MountBroker } from './mount-broker.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -65,6 +65,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private readonly loopDelay = new LoopDelayMonitor();
 	private scheduler: Scheduler | undefined;
 	private handing: Promise<unknown> = Promise.resolve();
+	/** Who holds each mount: the one owner of that answer. */
+	private readonly broker = new MountBroker((event) => this.emit('mount', event));
 	/** The schedule's profile on air (null: nobody, or no schedule). */
 	private slotOnAir: string | null = null;
 	private started = false;
@@ -75,7 +77,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	/**
 	 * Resolves once every output of every running profile is `live` (a shared output `waiting`
-	 * for its turn counts as settled); rejects with E_NOT_LIVE after `timeoutMs`, naming each
+	 * for its turn or standing by counts as settled); rejects with E_NOT_LIVE after `timeoutMs`, naming each
 	 * output that is not and why. `start` resolves before anything is on air: this is the wait.
 	 */
 	async live(options: { timeoutMs?: number } = {}): Promise<void> {
@@ -85,7 +87,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				.profiles.filter((p) => p.state !== 'stopped')
 				.flatMap((p) =>
 					p.outputs
-						.filter((o) => o.state !== 'live' && !(o.shared && o.state === 'waiting'))
+						.filter((o) => o.state !== 'live' && !(o.shared && (o.state === 'waiting' || o.state === 'standby')))
 						.map((o) => ({ profile: p.name, ...o })),
 				);
 		try {
@@ -163,12 +165,14 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	}
 
 	/** Stops one profile; the others are not touched. Throws E_UNKNOWN_PROFILE. */
-	async stopProfile(name: string): Promise<void> {
+	async stopProfile(name: string, reason: MountChangeReason = 'stop'): Promise<void> {
 		if (!this.known.has(name)) this.unknownProfile(name);
 		const supervisor = this.supervisors.get(name);
 		if (!supervisor) return;
-		this.supervisors.delete(name);
+		this.broker.intend(reason, [name]);
 		await supervisor.stop();
+		this.supervisors.delete(name);
+		this.broker.unregister(name);
 		this.stoppedStatus.set(name, supervisor.status());
 		supervisor.removeAllListeners();
 	}
@@ -219,7 +223,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	async handover(
 		from: string,
 		to: string,
-		options: HandoverOptions & { stopFrom?: boolean } = {},
+		options: HandoverOptions & { stopFrom?: boolean; reason?: 'handover' | 'schedule' } = {},
 	): Promise<HandoverResult> {
 		// One at a time: two handovers of one mount at once would hand one connection twice.
 		const previous = this.handing;
@@ -231,7 +235,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private async handoverNow(
 		from: string,
 		to: string,
-		options: HandoverOptions & { stopFrom?: boolean },
+		options: HandoverOptions & { stopFrom?: boolean; reason?: 'handover' | 'schedule' },
 	): Promise<HandoverResult> {
 		if (!this.known.has(from)) this.unknownProfile(from);
 		if (!this.known.has(to)) this.unknownProfile(to);
@@ -247,12 +251,15 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		await this.startProfile(to, { holdShared: true });
 		let result: HandoverResult;
 		try {
-			result = await handOver(outgoing, this.supervisors.get(to)!, options);
+			const incoming = this.supervisors.get(to)!;
+			result = await handOver(outgoing, incoming, options, (move) =>
+				this.broker.moving(options.reason ?? 'handover', [from, to], move),
+			);
 		} catch (error) {
 			if (startedHere) await this.stopProfile(to);
 			throw error;
 		}
-		if (options.stopFrom) await this.stopProfile(from);
+		if (options.stopFrom) await this.stopProfile(from, options.reason ?? 'handover');
 		this.emit('handover', { profile: to, ...result });
 		return result;
 	}
@@ -293,9 +300,9 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		);
 		return {
 			profiles,
-			mounts: listenersByMount(profiles),
+			mounts: listenersByMount(profiles, (url) => this.broker.holderAt(url)),
 			process: { pid: process.pid, loopDelayMaxMs: this.loopDelay.maxMs },
-			...(this.scheduler ? { schedule: this.scheduler.status() } : {}),
+			...(this.scheduler ? { schedule: { ...this.scheduler.status(), current: this.broker.sharedSource() } } : {}),
 		};
 	}
 
@@ -321,7 +328,12 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	/** Whether a running profile is on air on one of its shared mounts. */
 	holdsSharedMount(name: string): boolean {
-		return this.supervisors.get(name)?.icecastOutputs.some((o) => o.shared && o.onAir) ?? false;
+		return this.broker.holdsSharedMount(name);
+	}
+
+	/** The next change of these profiles' mounts happens for `reason` (the schedule says so before it acts). */
+	intendMounts(reason: MountChangeReason, profiles: readonly string[]): void {
+		this.broker.intend(reason, profiles);
 	}
 
 	private get profiles(): Supervisor[] {
@@ -360,65 +372,15 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			embeddedAdminPasswords: adminPasswords,
 			embeddedFailures: failures,
 			slotOnAir: () => this.slotOnAir,
+			mounts: this.broker,
 		});
-		supervisor.releaseShared = (output) => this.coverFrom(supervisor, output);
-		supervisor.mountWanted = (output) => this.takeFromCover(output);
 		for (const event of EVENT_NAMES) forward(supervisor, this, event);
+		// Every change of an output may change who holds its mount: the broker looks again.
+		supervisor.on('output', () => this.broker.refresh());
 		this.supervisors.set(profile.name, supervisor);
+		this.broker.register(supervisor);
 		this.stoppedStatus.delete(profile.name);
 		await supervisor.start(options);
-	}
-
-	/**
-	 * A shared output gives up its mount: if the mount is to be kept (`servers.NAME.mounts` with
-	 * `keep: true`) and another running profile feeds its fallback with the same encoding, that
-	 * profile takes the live connection and covers the mount, so that listeners stay where they
-	 * are. Returns whether it did.
-	 */
-	private coverFrom(owner: Supervisor, output: IcecastOutput): boolean {
-		const settings = output.server.mounts[output.mount];
-		// Only where asked (`keep: true`): a covered mount is never free for a DJ on another machine.
-		if (!settings?.keep) return false;
-		const fallback = settings.fallback;
-		const key = targetKey(output.server, fallback);
-		for (const supervisor of this.supervisors.values()) {
-			if (supervisor === owner) continue;
-			const feeder = supervisor.icecastOutputs.find(
-				(o) => targetKey(o.server, o.mount) === key && sameEncoding(o.encoding, output.encoding) && o.onAir,
-			);
-			if (!feeder) continue;
-			const held = output.handOff();
-			if (!held) return false;
-			if (supervisor.cover(feeder.server, output.mount, feeder.encoding.fd, held.connection)) {
-				this.emit('log', {
-					profile: supervisor.name,
-					level: 'info',
-					message: `covering ${output.mount} from ${fallback} until a DJ takes it`,
-				});
-				return true;
-			}
-			held.connection.close();
-			return true;
-		}
-		return false;
-	}
-
-	/**
-	 * A shared output finds its mount held: if a cover of this process holds it, the mount goes over on
-	 * its connection.
-	 */
-	private takeFromCover(output: IcecastOutput): void {
-		const key = targetKey(output.server, output.mount);
-		for (const supervisor of this.supervisors.values()) {
-			const cover = supervisor.icecastOutputs.find(
-				(o) => o.covering && o !== output && targetKey(o.server, o.mount) === key,
-			);
-			if (!cover) continue;
-			const held = cover.handOff();
-			supervisor.uncover(cover);
-			if (held) void output.adopt(held.connection);
-			return;
-		}
 	}
 
 	private unknownProfile(name: string): never {

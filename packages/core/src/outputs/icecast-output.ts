@@ -30,8 +30,15 @@ const RETRY_MOUNT_IN_USE = { firstMs: 1000, capMs: 5000 };
 const SHARED_POLL_MS = 100;
 /** A server dropped as too slow (E_ICECAST_SLOW) is tried again after this, growing. */
 const RETRY_SLOW = { firstMs: 2000, capMs: 30_000 };
-/** A connection that held this long wipes out earlier slow drops. */
+/** A connection that held this long wipes out earlier slow drops, and the mark they left. */
 const SLOW_FORGIVEN_MS = 60_000;
+/**
+ * A connection the server closes sooner than this after accepting it is a failure like a refusal
+ * (a server that accepts and closes at once must not be knocked on 50 times a second): the next
+ * try waits at least a second, growing.
+ */
+const SHORT_LIVED_MS = 10_000;
+const RETRY_SHORT_LIVED = { firstMs: 1000, capMs: 10_000 };
 const ANSWER_TIMEOUT_MS = 5000;
 /** Seconds of audio that may wait for a slow server before it counts as stalled. */
 const QUEUE_SECONDS = 10;
@@ -46,6 +53,9 @@ function endOfStream(last: Buffer): Buffer | undefined {
 	if (typeof page !== 'object' || page.flags & FLAG_EOS) return undefined;
 	return endOfStreamPage({ serial: page.serial, sequence: page.sequence + 1, granule: page.granule });
 }
+
+/** Why a shared output stands by: its mount handed to another profile, held back before its slot, or yielded for dead air. */
+export type ParkReason = 'handover' | 'hold' | 'yield';
 
 export interface IcecastOutputEvents {
 	state: [state: OutputState, error: IcecastError | undefined];
@@ -76,7 +86,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	private lastUnitAt = 0;
 	private attempts = 0;
 	/** Handed over, or released while silent: no connection, none sought, until adopted or resumed. */
-	private parked: { wake: () => void; woken: Promise<void> } | undefined;
+	private parked: { wake: () => void; woken: Promise<void>; why: ParkReason } | undefined;
 	/** A live connection handed over by another output of this mount, taken at the next turn. */
 	private adopted:
 		| { connection: SourceConnection; firstWrite: (at: number) => void; refuse: (error: Error) => void }
@@ -87,6 +97,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	private leave: (() => void) | undefined;
 	/** The last unit written (an Ogg page ends a stream properly when it is handed over). */
 	private lastUnit: Buffer | undefined;
+	/**
+	 * After a drop as too slow, or a connection the server closed at once: the cause stays in
+	 * `lastError` until this moment of keeping up (0: no mark), so `live` is never shown plain.
+	 */
+	private markedUntil = 0;
 
 	/** Connection attempts after the first: every retry and every reconnect after a drop. */
 	get reconnects(): number {
@@ -168,10 +183,10 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	 * Gives up the mount without closing the connection, for another output of the same mount to
 	 * adopt (a handover inside one jdcast: listeners stay connected). Returns the connection and
 	 * when its last unit was written; undefined when it was not on air. The output is then
-	 * `stopped` and does not seek the mount again until it adopts one or `resume` is called.
+	 * `standby` and does not seek the mount again until it adopts one or `resume` is called.
 	 */
 	handOff(): { connection: SourceConnection; lastWriteAt: number } | undefined {
-		this.park('stopped');
+		this.park('handover');
 		const connection = this.connection;
 		const leave = this.leave;
 		if (!connection || !leave) return undefined;
@@ -204,13 +219,21 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 
 	/** Releases the mount (closing the connection) until `resume`: the fallback takes the listeners. */
 	release(): void {
-		this.park('waiting');
+		this.park('yield');
 		this.connection?.close();
 	}
 
-	/** Before `start`: the output waits without seeking the mount, until resumed or handed a connection. */
-	hold(): void {
-		this.park('waiting');
+	/**
+	 * The output stands by without seeking the mount, until resumed or handed a connection: held back
+	 * before its slot (`hold`), or given up for dead air on a connection another profile took (`yield`).
+	 */
+	hold(why: 'hold' | 'yield' = 'hold'): void {
+		this.park(why);
+	}
+
+	/** Why it stands by (handed over, held back, yielded for dead air); undefined while it seeks or holds its mount. */
+	get parkedFor(): ParkReason | undefined {
+		return this.parked?.why;
 	}
 
 	/** Seeks the mount again after `handOff`, `release` or `hold`. */
@@ -218,14 +241,15 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.unpark();
 	}
 
-	private park(state: OutputState): void {
+	private park(why: ParkReason): void {
 		if (!this.parked) {
 			let wake = () => {};
 			const woken = new Promise<void>((resolve) => (wake = resolve));
-			this.parked = { wake, woken };
+			this.parked = { wake, woken, why };
 		}
+		this.parked.why = why;
 		this.cycle?.abort();
-		this.setState(state);
+		this.setState('standby');
 	}
 
 	private unpark(): void {
@@ -285,6 +309,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 			mount: this.mount,
 			shared: this.shared,
 			format: this.encoder.format,
+			bitrate: this.encoder.bitrate ?? null,
 			state: this.state,
 			bytesSent: this.bytesSent,
 			kbps: onAir ? this.kbps : 0,
@@ -305,6 +330,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	tick(now = Date.now()): void {
 		this.kbps = this.onAir ? this.rate.sample(this.bytesSent) : 0;
 		if (this.state === 'live' && now - this.lastUnitAt > STALLED_AFTER_MS) this.setState('stalled');
+		// The mark of a slow or short-lived connection goes once this one has kept up for a minute.
+		if (this.markedUntil && now >= this.markedUntil && this.onAir) {
+			this.markedUntil = 0;
+			this.note(undefined);
+			this.emit('state', this.state, undefined);
+		}
 		this.connection?.checkProgress(now);
 	}
 
@@ -316,6 +347,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	private async run(): Promise<void> {
 		const signal = this.abort.signal;
 		let slowDrops = 0;
+		let shortDrops = 0;
 		while (!signal.aborted) {
 			if (this.parked) {
 				await this.parked.woken;
@@ -335,15 +367,22 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 			const connectedAt = Date.now();
 			const closed = await this.stayLive(connection, adopted?.firstWrite);
 			if (signal.aborted || this.parked) continue;
-			this.note(closed ?? new IcecastError('E_ICECAST_CLOSED', 'connection closed'));
-			this.setState('retrying', closed);
+			const cause = closed ?? new IcecastError('E_ICECAST_CLOSED', 'connection closed');
+			const lived = Date.now() - connectedAt;
+			this.note(cause);
+			this.setState('retrying', cause);
 			// A server too slow for the stream is slow again at once: wait longer each time (reset
 			// once a connection has held for a while), so that it is not shown live in between.
-			slowDrops =
-				closed?.code === 'E_ICECAST_SLOW' ? (Date.now() - connectedAt > SLOW_FORGIVEN_MS ? 1 : slowDrops + 1) : 0;
-			if (slowDrops > 0 && closed) {
-				const delayMs = backoffDelay(slowDrops + 1, RETRY_SLOW);
-				this.emit('retry', { attempt: slowDrops, delayMs, error: closed });
+			slowDrops = cause.code === 'E_ICECAST_SLOW' ? (lived > SLOW_FORGIVEN_MS ? 1 : slowDrops + 1) : 0;
+			// A server that accepts and closes at once is failing, however politely: back off as from a refusal.
+			shortDrops = slowDrops === 0 && lived < SHORT_LIVED_MS ? shortDrops + 1 : 0;
+			if (slowDrops > 0 || shortDrops > 0) this.markedUntil = -1;
+			if (slowDrops > 0 || shortDrops > 0) {
+				const delayMs =
+					slowDrops > 0
+						? backoffDelay(slowDrops + 1, RETRY_SLOW)
+						: Math.max(RETRY_SHORT_LIVED.firstMs, backoffDelay(shortDrops + 1, RETRY_SHORT_LIVED));
+				this.emit('retry', { attempt: slowDrops || shortDrops, delayMs, error: cause });
 				// Ended early by an adopted connection or a park, as the wait for a connection is.
 				const cycle = new AbortController();
 				this.cycle = cycle;
@@ -453,7 +492,9 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	 */
 	private stayLive(connection: SourceConnection, firstWrite?: (at: number) => void): Promise<IcecastError | undefined> {
 		this.connection = connection;
-		this.note(undefined);
+		// Marked by the drop before (slow, closed at once): the mark stays until this connection has kept up.
+		if (this.markedUntil !== 0) this.markedUntil = Date.now() + SLOW_FORGIVEN_MS;
+		else this.note(undefined);
 		if (this.encoder.container === 'mp3' && this.metadata) {
 			// Icecast takes metadata for a mount only once the source is on it.
 			const resend = () =>

@@ -5,4 +5,4 @@ export const DEFAULT_USER = 'source';
 export const DEFAULT_TONE_HZ = 440;
 /** ffmpeg's sine has an amplitude of 1/8: -18.06 dBFS. */
 export const DEFAULT_TONE_LEVEL = -18;
-export const DEFAULT_SILENCE = { threshold: -50, after: 15 } as const;
+export const DEFAULT_SILENCE = { threshold: -50, after: 15, takeBack: 3 } as const;

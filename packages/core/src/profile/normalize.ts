@@ -252,6 +252,7 @@ function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceCo
 		threshold: settings.threshold ?? DEFAULT_SILENCE.threshold,
 		after: settings.after ?? DEFAULT_SILENCE.after,
 		action: settings.action ?? 'alarm',
+		takeBack: settings.take_back ?? DEFAULT_SILENCE.takeBack,
 	};
 	if (settings.run !== undefined) {
 		// A command line is split as a shell would split words (quotes kept together), but no shell runs it.

@@ -127,6 +127,8 @@ export interface SilenceConfig {
 	webhook?: string;
 	/** yield: shared mounts are released while silent (their fallback takes the listeners). */
 	action: 'alarm' | 'yield';
+	/** Seconds of sound before mounts released for dead air are taken back. */
+	takeBack: number;
 }
 
 export interface Profile {
@@ -180,7 +182,14 @@ export interface RawProfile {
 	record?: (RawEncoding & { path: string; split?: string; keep?: string })[];
 	silence?:
 		| boolean
-		| { threshold?: number; after?: number; run?: string | string[]; webhook?: string; action?: 'alarm' | 'yield' };
+		| {
+				threshold?: number;
+				after?: number;
+				run?: string | string[];
+				webhook?: string;
+				action?: 'alarm' | 'yield';
+				take_back?: number;
+		  };
 	latency?: 'low' | 'normal';
 }
 

@@ -70,8 +70,11 @@ export class Scheduler {
 
 	status(now = Date.now()): ScheduleStatus {
 		const next = this.schedule.next(now);
+		const slot = this.schedule.at(now)?.profile ?? null;
 		return {
-			current: this.schedule.at(now)?.profile ?? null,
+			// The orchestrator says who really holds the mounts; the schedule only whose slot it is.
+			current: slot,
+			slot,
 			next: next?.profile ?? null,
 			nextAt: next ? new Date(next.start).toISOString() : null,
 		};
@@ -140,17 +143,18 @@ export class Scheduler {
 				// The boundary: the mounts go over on their live connections, whatever the incoming input sounds like.
 				const silent = this.orchestrator.status().profiles.find((p) => p.name === onAir)?.audio?.silent;
 				if (silent) this.log('warning', `schedule: ${onAir} is silent, but its slot begins: handing over`);
-				await this.orchestrator.handover(holder, onAir, { force: true, stopFrom: true });
+				await this.orchestrator.handover(holder, onAir, { force: true, stopFrom: true, reason: 'schedule' });
 				this.log('info', `schedule: ${onAir} on air (slot began), ${holder} stopped`);
 			} else if (holder !== onAir) {
 				// Started, or resumed after waiting ahead of its slot: its outputs take the free mounts.
+				this.orchestrator.intendMounts('schedule', [onAir]);
 				await this.orchestrator.startProfile(onAir);
 				this.log('info', `schedule: ${onAir} on air (slot began)`);
 			}
 		}
 		for (const name of governed) {
 			if (!this.orchestrator.runningProfileNames.includes(name) || this.due(name, now)) continue;
-			await this.orchestrator.stopProfile(name);
+			await this.orchestrator.stopProfile(name, 'schedule');
 			this.log('info', `schedule: ${name} stopped (no slot now)`);
 		}
 		// Done: a boundary whose work failed is tried again at the next wake.

@@ -10,6 +10,8 @@ import { WavReader } from './wav-reader.js';
 export interface AudioWatchEvents {
 	level: [status: AudioStatus];
 	silence: [event: SilenceEvent];
+	/** Each 100 ms step of audio: whether every channel was below the silence threshold. */
+	step: [quiet: boolean, ms: number];
 	log: [level: 'info' | 'warning', message: string];
 }
 
@@ -80,6 +82,14 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 
 	private observe(reading: MeterReading): void {
 		this.reading = reading;
+		if (this.config) {
+			const threshold = this.config.threshold;
+			this.emit(
+				'step',
+				reading.rmsDb.every((level) => !(level >= threshold)),
+				STEP_SECONDS * 1000,
+			);
+		}
 		const change = this.detector?.observe(reading.rmsDb, STEP_SECONDS, new Date());
 		if (change && this.config) {
 			const event: SilenceEvent = {

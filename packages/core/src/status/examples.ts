@@ -12,6 +12,7 @@ export function exampleOutput(o: Partial<OutputStatus> = {}): OutputStatus {
 		mount,
 		shared: false,
 		format: 'opus',
+		bitrate: 96,
 		state: 'live',
 		bytesSent: 1,
 		kbps: 96,
@@ -55,6 +56,14 @@ export function exampleProfile(p: Partial<ProfileStatus> = {}): ProfileStatus {
 	};
 }
 
-export function exampleSnapshot(profiles: ProfileStatus[]): StatusSnapshot {
-	return { profiles, mounts: listenersByMount(profiles), process: { pid: 1, loopDelayMaxMs: 1 } };
+/** A snapshot of these profiles; a mount's source is the profile live on it (as the MountBroker would say), `fallbacks` by URL. */
+export function exampleSnapshot(profiles: ProfileStatus[], fallbacks: Record<string, string> = {}): StatusSnapshot {
+	const holder = (url: string) => ({
+		source:
+			profiles.find((p) => p.state !== 'stopped' && p.outputs.some((o) => o.url === url && o.state === 'live'))?.name ??
+			null,
+		sourceSince: null,
+		fallback: fallbacks[url] ?? null,
+	});
+	return { profiles, mounts: listenersByMount(profiles, holder), process: { pid: 1, loopDelayMaxMs: 1 } };
 }

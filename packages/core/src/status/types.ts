@@ -7,8 +7,13 @@ export type ProfileState = 'starting' | 'running' | 'restarting' | 'stopped' | '
  * delivered nothing for over a second (listeners hear nothing); `connecting` lasts until the
  * first bytes are sent.
  */
-/** `waiting`: a shared mount another source holds (or one released while silent), taken when free. */
-export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'waiting' | 'failed' | 'stopped';
+/**
+ * `waiting`: a shared mount another source holds (outside this profile's say: another jdcast, a
+ * DJ's own software) and this output wants it: taken the moment it is free. `standby`: a shared
+ * output that does not seek its mount for now — another profile of this jdcast took it by
+ * handover, it is held back before its slot, or it yielded for dead air; not a fault.
+ */
+export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'waiting' | 'standby' | 'failed' | 'stopped';
 /** `retrying`: the disk failed the file (full, read-only, too slow); it is tried again, in a new part. */
 export type RecordingState = 'recording' | 'retrying' | 'stopped';
 
@@ -18,6 +23,8 @@ export interface OutputStatus {
 	/** Taken in turns with other sources (`shared: true`). */
 	shared: boolean;
 	format: Format;
+	/** The encoding's nominal bitrate in kbit/s (null: variable or lossless, e.g. FLAC). */
+	bitrate: number | null;
 	state: OutputState;
 	bytesSent: number;
 	/** Over the last few seconds. */
@@ -98,26 +105,71 @@ export interface ProcessStatus {
 	loopDelayMaxMs: number;
 }
 
+/**
+ * Who feeds a mount of a server: a profile of this jdcast (its name), `"external"` (a source
+ * outside this jdcast holds it: another machine's jdcast, a DJ's own software), or null (nobody:
+ * its listeners are on the fallback, or disconnected where it has none).
+ */
+export type MountSource = string | null;
+
+/** Why the source of a mount changed. */
+export type MountChangeReason = 'start' | 'handover' | 'schedule' | 'yield' | 'stop' | 'external' | 'fallback';
+
+/** One server's copy of a mount: its listeners and who feeds it. */
+export interface MountOnServer {
+	server: string;
+	url: string;
+	listeners: number | null;
+	/** The profile feeding it, `"external"`, or null (nobody). */
+	source: MountSource;
+	/** ISO time the source became what it is (null: not known since this jdcast started). */
+	sourceSince: string | null;
+	/** Where listeners go while nobody feeds it (`servers.NAME.mounts`), null when none is set. */
+	fallback: string | null;
+}
+
 /** One mount name and its listeners, summed over every server that carries it (edge servers). */
 export interface MountListeners {
 	mount: string;
 	/** Summed over the servers whose count is known; null while none is. */
 	listeners: number | null;
 	/** Per server (each listen URL once, whichever profile feeds it). */
-	servers: { server: string; url: string; listeners: number | null }[];
+	servers: MountOnServer[];
 }
 
-/** Listeners per mount name over every server, from the profiles' outputs (stopped profiles left out). */
-export function listenersByMount(profiles: readonly ProfileStatus[]): MountListeners[] {
-	const mounts = new Map<string, Map<string, { server: string; url: string; listeners: number | null }>>();
+/** A mount's source changed (`mount` event). */
+export interface MountEvent {
+	/** The new source's profile name, or '' when it is `external` or nobody. */
+	profile: string;
+	server: string;
+	mount: string;
+	source: MountSource;
+	previous: MountSource;
+	since: string;
+	reason: MountChangeReason;
+}
+
+/**
+ * Listeners per mount name over every server, from the profiles' outputs (stopped profiles left
+ * out); `holders` says who feeds each listen URL (the MountBroker's answer).
+ */
+export function listenersByMount(
+	profiles: readonly ProfileStatus[],
+	holders: (url: string) => Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback'> = () => ({
+		source: null,
+		sourceSince: null,
+		fallback: null,
+	}),
+): MountListeners[] {
+	const mounts = new Map<string, Map<string, MountOnServer>>();
 	for (const profile of profiles) {
 		if (profile.state === 'stopped') continue;
 		for (const o of profile.outputs) {
-			const servers = mounts.get(o.mount) ?? new Map();
+			const servers = mounts.get(o.mount) ?? new Map<string, MountOnServer>();
 			mounts.set(o.mount, servers);
 			const known = servers.get(o.url);
 			if (!known || known.listeners === null)
-				servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners });
+				servers.set(o.url, { server: o.server, url: o.url, listeners: o.listeners, ...holders(o.url) });
 		}
 	}
 	return [...mounts].map(([mount, servers]) => {
@@ -136,9 +188,14 @@ export interface StatusSnapshot {
 	schedule?: ScheduleStatus;
 }
 
-/** Who the schedule has on the shared mounts now, and who is next, when. */
+/**
+ * The schedule beside the truth: `slot` is whom the schedule has on the shared mounts now,
+ * `current` who really feeds them (a handover by hand, a yield for dead air, a DJ from outside
+ * this jdcast — `"external"` — or nobody); `next` and `nextAt` the next slot.
+ */
 export interface ScheduleStatus {
-	current: string | null;
+	current: MountSource;
+	slot: string | null;
 	next: string | null;
 	nextAt: string | null;
 }
@@ -201,6 +258,8 @@ export interface JdcastEvents {
 	level: [{ profile: string } & AudioStatus];
 	silence: [SilenceEvent];
 	handover: [HandoverResult & { profile: string }];
+	/** Who feeds a mount changed, and why. */
+	mount: [MountEvent];
 }
 
 /** What a reload did, profile by profile. */
@@ -246,4 +305,5 @@ export const EVENT_NAMES = [
 	'level',
 	'silence',
 	'handover',
+	'mount',
 ] as const satisfies readonly (keyof JdcastEvents)[];

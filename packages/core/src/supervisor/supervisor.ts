@@ -11,17 +11,20 @@ import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../p
 import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
 import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
-import type { OrchestratorOptions } from '../orchestrator/orchestrator.js';
 import type { JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
+import { DeadAirYield, type SharedMounts } from './dead-air-yield.js';
 
-export interface SupervisorOptions extends CredentialSources, Pick<OrchestratorOptions, 'ffmpeg' | 'statsIntervalMs'> {
+export interface SupervisorOptions extends CredentialSources {
+	/** ffmpeg binary; default `ffmpeg` from PATH. */
+	ffmpeg?: string;
+	/** How often `stats` events are emitted (default 2000 ms). */
+	statsIntervalMs?: number;
 	/** The schedule's profile on air now (null: nobody), for recordings' `{slot}`. */
 	slotOnAir?: () => string | null;
+	/** Who holds each shared mount (the orchestrator's MountBroker): covers, hand-backs, and why mounts change. */
+	mounts?: SharedMounts;
 }
-
-/** Dead air released the shared mounts: sound takes them back once the silence has ended and 1 s more passed (2 s in all). */
-const YIELD_TAKE_BACK_MS = 1000;
 
 /**
  * One profile at work: one supervised ffmpeg, a tap per encoder, an Icecast output per target,
@@ -35,16 +38,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly taps = new Map<number, Tap>();
 	/** Every output and recording, in the order of the profile: started, stopped and told as one list. */
 	private readonly sinks: Sink[] = [];
-	/**
-	 * Set by the orchestrator: offered each shared output that is about to give up its mount (the
-	 * profile stopping, dead air), so that another profile of this process can cover it; returns
-	 * whether it took the connection. And told when a shared output finds its mount held.
-	 */
-	releaseShared: ((output: IcecastOutput) => boolean) | undefined;
-	mountWanted: ((output: IcecastOutput) => void) | undefined;
-	/** Shared outputs released for dead air (`silence.action: yield`), and the timer that takes them back. */
-	private yielded: IcecastOutput[] = [];
-	private takeBack: NodeJS.Timeout | undefined;
+	/** `silence.action: yield`: dead air gives the shared mounts to the fallback, sound that holds takes them back. */
+	private readonly deadAir: DeadAirYield | undefined;
 	private readonly routing: Routing | undefined;
 	private readonly encoder: EncoderLoop;
 	private readonly abort = new AbortController();
@@ -59,10 +54,18 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.plan = plan(profile, options.ffmpeg);
 		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
-		this.audio.on('silence', (event) => {
-			this.emit('silence', event);
-			if (profile.silence && profile.silence.action === 'yield') this.yieldOnSilence(event.state);
-		});
+		this.audio.on('silence', (event) => this.emit('silence', event));
+		if (profile.silence && profile.silence.action === 'yield') {
+			const deadAir = new DeadAirYield(
+				profile.name,
+				profile.silence,
+				() => this.outputs,
+				options.mounts,
+				(l, m) => this.log(l, m),
+			);
+			this.deadAir = deadAir;
+			this.audio.on('step', (quiet, ms) => deadAir.step(quiet, ms));
+		}
 		this.audio.on('log', (level, message) => this.log(level, message));
 		if (profile.input.kind === 'jack') {
 			const routing = new Routing(profile.input);
@@ -157,13 +160,16 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (this.state === 'stopped' && !this.encoder.running) return;
 		this.abort.abort();
 		for (const timer of this.timers) clearInterval(timer);
-		clearTimeout(this.takeBack);
 		this.timers = [];
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
 		await this.routing?.stop();
 		await this.encoder.stop();
 		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
-		for (const output of this.outputs) if (output.shared && output.onAir) this.releaseShared?.(output);
+		for (const output of this.outputs)
+			if (output.shared && output.onAir)
+				this.options.mounts?.coverFrom(this.name, output, (profile, message) =>
+					this.emit('log', { profile, level: 'info', message }),
+				);
 		await Promise.all(this.sinks.map((sink) => sink.stop()));
 		this.setState('stopped');
 	}
@@ -269,19 +275,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private watchOutput(output: IcecastOutput): void {
-		output.on('blocked', () => this.mountWanted?.(output));
-		// A DJ who is silent already when a shared mount comes to them (handed over, resumed) yields it at once.
-		output.on('state', (state) => {
-			if (
-				state === 'live' &&
-				output.shared &&
-				!output.covering &&
-				this.profile.silence &&
-				this.profile.silence.action === 'yield' &&
-				this.audio.status()?.silent
-			)
-				queueMicrotask(() => this.yieldMounts([output]));
-		});
+		output.on('blocked', () => this.options.mounts?.takeFromCover(output));
+		// A DJ who is silent when a shared mount comes to them (handed over, resumed, a slot) yields it within a second.
+		if (output.shared && !output.covering) output.on('state', () => this.deadAir?.outputChanged());
 		const base = {
 			profile: this.name,
 			server: output.server.name,
@@ -376,42 +372,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (state === this.currentState) return;
 		this.currentState = state;
 		this.emit('profile', { profile: this.name, state, error: this.error });
-	}
-
-	/**
-	 * `silence.action: yield`: dead air releases the shared mounts (their fallback takes the
-	 * listeners); sound takes them back once it has held for 2 s (1 s to end the silence, 1 more).
-	 */
-	private yieldOnSilence(state: 'started' | 'ended'): void {
-		clearTimeout(this.takeBack);
-		const shared = this.outputs.filter((o) => o.shared);
-		if (state === 'started') {
-			this.yieldMounts(shared.filter((o) => o.onAir));
-			return;
-		}
-		const yielded = this.yielded;
-		this.takeBack = setTimeout(() => {
-			this.yielded = [];
-			// Only what is still released: one handed over or stopped since is not this timer's.
-			for (const output of yielded) if (output.state === 'waiting') output.resume();
-			if (yielded.length) this.log('info', `sound is back: taking ${yielded.map((o) => o.mount).join(', ')} again`);
-		}, YIELD_TAKE_BACK_MS);
-		this.takeBack.unref();
-	}
-
-	private yieldMounts(outputs: IcecastOutput[]): void {
-		for (const output of outputs) {
-			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the
-			// listeners.
-			if (!this.releaseShared?.(output)) output.release();
-			else output.hold();
-		}
-		this.yielded = [...this.yielded.filter((o) => !outputs.includes(o)), ...outputs];
-		if (outputs.length)
-			this.log(
-				'warning',
-				`silent: released ${outputs.map((o) => o.mount).join(', ')} to the fallback until sound comes back`,
-			);
 	}
 
 	private log(level: 'info' | 'warning' | 'error', message: string): void {

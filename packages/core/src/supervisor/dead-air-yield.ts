@@ -1,0 +1,81 @@
+import type { IcecastOutput } from '../outputs/icecast-output.js';
+import type { SilenceConfig } from '../profile/types.js';
+import type { MountChangeReason } from '../status/types.js';
+import { YieldGate } from './yield-gate.js';
+
+/** Silence this long just after taking a mount gives it up again at once. */
+const PROBATION_SILENCE_MS = 1000;
+
+/**
+ * What a profile asks of whoever knows who holds each mount (the MountBroker): to cover a mount it
+ * gives up from the fallback's profile, to hand it back from such a cover, and to be told why the
+ * next change of its mounts happens.
+ */
+export interface SharedMounts {
+	coverFrom(owner: string, output: IcecastOutput, log: (profile: string, message: string) => void): boolean;
+	takeFromCover(output: IcecastOutput): void;
+	intend(reason: MountChangeReason, profiles?: readonly string[]): void;
+}
+
+/**
+ * `silence.action: yield` for one profile: its YieldGate decides on the meter's steps; this does
+ * what it decides to the profile's shared outputs (released to the fallback, or covered from
+ * inside the process) and takes back only what it released.
+ */
+export class DeadAirYield {
+	private readonly gate: YieldGate;
+
+	constructor(
+		private readonly name: string,
+		config: SilenceConfig,
+		private readonly outputs: () => readonly IcecastOutput[],
+		private readonly mounts: SharedMounts | undefined,
+		private readonly log: (level: 'info' | 'warning', message: string) => void,
+	) {
+		this.gate = new YieldGate({
+			afterMs: config.after * 1000,
+			holdMs: config.takeBack * 1000,
+			probationSilenceMs: Math.min(PROBATION_SILENCE_MS, config.after * 1000),
+		});
+	}
+
+	/** One step of audio from the meter. */
+	step(quiet: boolean, ms: number): void {
+		const decision = this.gate.step(quiet, ms);
+		if (decision === 'release') this.release();
+		if (decision === 'take-back') this.takeBack();
+	}
+
+	/** A shared output changed state: the gate watches while any is on air. */
+	outputChanged(): void {
+		const own = this.outputs().filter((o) => o.shared && !o.covering);
+		if (own.some((o) => o.onAir)) this.gate.onAir();
+		else this.gate.offAir();
+	}
+
+	private release(): void {
+		const onAir = this.outputs().filter((o) => o.shared && !o.covering && o.onAir);
+		if (onAir.length === 0) return;
+		this.mounts?.intend('yield', [this.name]);
+		for (const output of onAir) {
+			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the
+			// listeners.
+			if (this.mounts?.coverFrom(this.name, output, (profile, message) => this.log('info', `${profile}: ${message}`)))
+				output.hold('yield');
+			else output.release();
+		}
+		this.log(
+			'warning',
+			`silent: released ${onAir.map((o) => o.mount).join(', ')} to the fallback until sound has held for a while`,
+		);
+	}
+
+	private takeBack(): void {
+		// Only what dead air released: one handed over or held back since is not this gate's.
+		const released = this.outputs().filter((o) => o.parkedFor === 'yield');
+		if (released.length === 0) return;
+		this.mounts?.intend('yield', [this.name]);
+		for (const output of released) output.resume();
+		this.log('info', `sound is back: taking ${released.map((o) => o.mount).join(', ')} again`);
+	}
+}
