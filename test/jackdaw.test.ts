@@ -63,7 +63,7 @@ it('voice: start streaming, stream status with listeners and while the server is
 	assert.equal(start.ok, true, start.details.join('\n'));
 	assert.match(
 		start.reply,
-		/^Streaming to jackdaw dot opus on localhost, 0 listeners, (just on air|on air \d+ seconds)\.$/,
+		/^Streaming Opus at 96 kilobits to jackdaw dot opus on localhost, 0 listeners, (just on air|on air \d+ seconds)\.$/,
 	);
 	const pid = Number(readFileSync(path.join(config.state_dir, 'jdcast.pid'), 'utf8'));
 	assert.ok(isAlive(pid), 'the plugin started jdcast up');
@@ -101,7 +101,7 @@ it('voice: start streaming, stream status with listeners and while the server is
 	);
 	await icecast.restart();
 	await eventually(
-		async () => /^Streaming to jackdaw dot opus/.test((await say('stream status', config, env)).reply),
+		async () => /^Streaming Opus at 96 kilobits to jackdaw dot opus/.test((await say('stream status', config, env)).reply),
 		'back on air',
 	);
 
@@ -114,7 +114,7 @@ it('voice: start streaming, stream status with listeners and while the server is
 it('voice: an old-style config with format flac streams Ogg FLAC', async (t) => {
 	const { icecast, dir, config, env } = await setup(t, { mount: '/jackdaw.flac', format: 'flac' });
 	const start = await say('start streaming', config, env);
-	assert.match(start.reply, /^Streaming to jackdaw dot flac on localhost/);
+	assert.match(start.reply, /^Streaming FLAC to jackdaw dot flac on localhost/);
 	const { file } = await capture(`http://127.0.0.1:${icecast.port}/jackdaw.flac`, 2, path.join(dir, 'listen.flac.ogg'));
 	const report = await analyze(file);
 	assert.equal(report.codec, 'flac');
@@ -170,7 +170,7 @@ it('python: the bridge, loaded and called as Jackdaw does, starts and stops a re
 	const run = await driveBridge(jackdaw);
 	for (const line of run.stdout.split('\n').filter((l) => l.startsWith('said:'))) t.diagnostic(line);
 	assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
-	assert.match(run.stdout, /said: Streaming to jackdaw dot ogg on localhost/);
+	assert.match(run.stdout, /said: Streaming Vorbis at \d+ kilobits to jackdaw dot ogg on localhost/);
 	assert.match(run.stdout, /said: Stream stopped\./);
 	assert.match(run.stdout, /^ok$/m);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { listenersByMount, type AudioStatus, type OutputStatus, type ProfileStatus } from '@jdcast/core';
 import { exampleAudio, exampleOutput, exampleProfile, exampleSnapshot } from '@jdcast/core/testing';
-import { renderTable, shortPath } from '../src/output/status-table.js';
+import { momentText, renderTable, shortPath } from '../src/output/status-table.js';
 
 const NOW = Date.parse('2026-11-27T03:00:00Z');
 
@@ -90,5 +90,35 @@ describe('the status table', () => {
 	it('shortens a path relative to the working folder first', () => {
 		assert.equal(shortPath('/home/dj/rec/night.ogg', '/home/dj', 28), 'rec/night.ogg');
 		assert.equal(shortPath('/srv/a/very/long/folder/name/night.ogg', '/home/dj', 20), '…lder/name/night.ogg');
+	});
+});
+
+describe('the station lines', () => {
+	const shared = (o: Partial<OutputStatus>) =>
+		output({ mount: '/live.opus', shared: true, url: 'http://x:8000/live.opus', ...o });
+
+	it('name the real holder of each shared mount, not the schedule slot, with its listeners', () => {
+		const ben = profile({ name: 'dj-ben', outputs: [shared({ listeners: 37 })] });
+		const anna = profile({ name: 'dj-anna', outputs: [shared({ state: 'standby', listeners: null })] });
+		const s = snapshot([anna, ben]);
+		s.schedule = { current: 'dj-ben', slot: 'dj-anna', next: 'dj-ben', nextAt: '2026-11-28T20:00:00Z' };
+		const text = renderTable(s, { now: NOW });
+		assert.match(text, /^on air: \/live\.opus on main: dj-ben, 37 listeners$/m);
+		assert.match(text, /^schedule: dj-anna's slot, but dj-ben on air; next dj-ben \w{3} \d\d:\d\d \(in 41 hours\)$/m);
+	});
+
+	it('say an outside source, and nobody with where the listeners are', () => {
+		const waiting = profile({ name: 'dj-ben', outputs: [shared({ state: 'waiting', listeners: null })] });
+		const s = snapshot([waiting], { 'http://x:8000/live.opus': '/autodj.opus' });
+		assert.match(renderTable(s, { now: NOW }), /on air: \/live\.opus on main: nobody \(listeners on \/autodj\.opus\)/);
+		s.mounts[0]!.servers[0]!.source = 'external';
+		assert.match(renderTable(s, { now: NOW }), /on air: \/live\.opus on main: a source outside this jdcast/);
+	});
+
+	it('give a moment its day when it is not today', () => {
+		const now = new Date(2026, 10, 27, 9, 0);
+		assert.equal(momentText(new Date(2026, 10, 27, 22, 0), now), '22:00');
+		assert.equal(momentText(new Date(2026, 10, 28, 20, 0), now), 'Sat 20:00');
+		assert.equal(momentText(new Date(2026, 11, 31, 20, 0), now), '31 Dec 20:00');
 	});
 });

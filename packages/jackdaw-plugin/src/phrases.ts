@@ -189,6 +189,27 @@ function sayName(name: string): string {
 	return name.replace(/[-_.]+/g, ' ');
 }
 
+/** Who feeds the first shared mount: a profile's name, "external", or null. */
+function holderOf(s: StatusSnapshot): string | null {
+	const shared = new Set(outputs(s).filter((o) => o.shared).map((o) => o.url));
+	const source = s.mounts.flatMap((m) => m.servers).find((m) => shared.has(m.url))?.source ?? null;
+	return source === 'external' ? 'a DJ from outside' : source;
+}
+
+const FORMAT_WORDS: Record<OutputStatus['format'], string> = {
+	opus: 'Opus',
+	vorbis: 'Vorbis',
+	flac: 'FLAC',
+	mp3: 'MP3',
+	wav: 'WAV',
+};
+
+/** "Opus at 96 kilobits", "FLAC" (lossless: no bitrate to say). */
+function sayEncoding(o: OutputStatus): string {
+	const format = FORMAT_WORDS[o.format];
+	return o.bitrate ? `${format} at ${o.bitrate} kilobits` : format;
+}
+
 function running(s: StatusSnapshot) {
 	return s.profiles.filter((p) => p.state !== 'stopped' && p.state !== 'failed');
 }
@@ -213,6 +234,10 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 			if (all.some((o) => o.state === 'stalled')) return 'Stream stalled: the encoder sends no audio; restarting it.';
 			// A shared mount another DJ holds: not a fault, a turn to wait for.
 			if (all.some((o) => o.state === 'waiting')) return 'Waiting to go on air: another DJ has the stream.';
+			if (all.some((o) => o.state === 'standby')) {
+				const holder = holderOf(s);
+				return `Standing by: ${holder ? `${sayName(holder)} has` : 'nobody has'} the stream.`;
+			}
 			return 'Stream starting.';
 		}
 		return first.state === 'failed'
@@ -225,7 +250,11 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 	const since = Math.min(...live.map((o) => Date.parse(o.liveSince ?? new Date(now).toISOString())));
 	const seconds = (now - since) / 1000;
 	const onAir = seconds < 2 ? 'just on air' : `on air ${sayDuration(seconds)}`;
-	let text = `Streaming to ${sayList(mounts)} on ${sayList(hosts)}, ${plural(listeners, 'listener')}, ${onAir}.`;
+	const encodings = [...new Set(live.map(sayEncoding))];
+	let text = `Streaming ${sayList(encodings)} to ${sayList(mounts)} on ${sayList(hosts)}, ${plural(listeners, 'listener')}, ${onAir}.`;
+	// A station: who is on the shared mounts, as the MountBroker says (a handover, a DJ from elsewhere).
+	const holder = live.some((o) => o.shared) && running(s).length > 1 ? holderOf(s) : null;
+	if (holder) text = `${sayName(holder)} is on air. ${text}`;
 	// Dead air is the first thing a host must hear about.
 	const silent = running(s).filter((p) => p.audio?.silent);
 	for (const p of silent.slice(0, 1)) {

@@ -25,7 +25,7 @@ suite('the spoken stream status', () => {
 	it('says the stream is on air, with its listeners', () => {
 		assert.equal(
 			describe(snapshot(profile({})), NOW),
-			'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes.',
+			'Streaming Opus at 96 kilobits to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes.',
 		);
 	});
 
@@ -35,7 +35,7 @@ suite('the spoken stream status', () => {
 		});
 		assert.equal(
 			describe(snapshot(silent), NOW),
-			'Streaming to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes. But it is silent: nothing audible for 3 minutes.',
+			'Streaming Opus at 96 kilobits to jackdaw dot opus on localhost, 2 listeners, on air 12 minutes. But it is silent: nothing audible for 3 minutes.',
 		);
 	});
 
@@ -44,6 +44,17 @@ suite('the spoken stream status', () => {
 			describe(snapshot(profile({ outputs: [{ ...output, shared: true, state: 'waiting' }] })), NOW),
 			'Waiting to go on air: another DJ has the stream.',
 		);
+	});
+
+	it("names the DJ really on a station's shared mount, and says standing by after a handover", () => {
+		const shared = { ...output, url: 'http://127.0.0.1:8000/live.opus', mount: '/live.opus', shared: true };
+		const ben = profile({ name: 'dj-ben', outputs: [shared] });
+		const anna = profile({ name: 'dj-anna', outputs: [{ ...shared, state: 'standby' as const }] });
+		assert.equal(
+			describe(exampleSnapshot([anna, ben]), NOW),
+			'dj ben is on air. Streaming Opus at 96 kilobits to live dot opus on localhost, 2 listeners, on air 12 minutes.',
+		);
+		assert.equal(describe(exampleSnapshot([anna]), NOW), 'Standing by: nobody has the stream.');
 	});
 
 	it('does not call a stalled encoder "on air"', () => {

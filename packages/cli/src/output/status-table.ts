@@ -90,14 +90,52 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 		const each = m.servers.map((s) => `${s.server} ${s.listeners ?? '?'}`).join(', ');
 		lines.push(cut(`${m.mount}: ${m.listeners ?? '?'} listeners on ${m.servers.length} servers (${each})`, width));
 	}
+	for (const line of stationLines(snapshot)) lines.push(cut(line, width));
 	if (snapshot.schedule) lines.push(paint('dim', cut(scheduleLine(snapshot.schedule, now), width)));
 	return lines.join('\n');
 }
 
-/** "schedule: dj-a on air; next dj-b at 22:00 (in 12 minutes)". */
+/**
+ * Who is on each shared mount, as the MountBroker says: "on air: /live.opus on station: dj-ben
+ * since 22:04, 37 listeners", "… an external source since …", "… nobody (listeners on /autodj.opus)".
+ */
+export function stationLines(snapshot: StatusSnapshot): string[] {
+	const shared = new Set(
+		snapshot.profiles.flatMap((p) => (p.state === 'stopped' ? [] : p.outputs.filter((o) => o.shared).map((o) => o.url))),
+	);
+	return (snapshot.mounts ?? []).flatMap((m) =>
+		m.servers
+			.filter((s) => shared.has(s.url))
+			.map((s) => {
+				const since = s.sourceSince ? ` since ${new Date(s.sourceSince).toTimeString().slice(0, 5)}` : '';
+				const who =
+					s.source === null
+						? `nobody${s.fallback ? ` (listeners on ${s.fallback})` : ' (no fallback: listeners hear nothing)'}`
+						: s.source === 'external'
+							? 'a source outside this jdcast'
+							: s.source;
+				const listeners = s.listeners === null ? '' : `, ${s.listeners} listener${s.listeners === 1 ? '' : 's'}`;
+				return `on air: ${m.mount} on ${s.server}: ${who}${since}${listeners}`;
+			}),
+	);
+}
+
+/** A moment as a person reads it: "22:00" today, "Sat 20:00" another day within the week, "31 Dec 20:00" beyond. */
+export function momentText(at: Date, now: Date): string {
+	const time = at.toTimeString().slice(0, 5);
+	if (at.toDateString() === now.toDateString()) return time;
+	const days = (at.getTime() - now.getTime()) / 86_400_000;
+	if (days > -1 && days < 6) return `${at.toLocaleDateString('en-GB', { weekday: 'short' })} ${time}`;
+	return `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+}
+
+/** "schedule: dj-a's slot, dj-a on air; next dj-b at 22:00 (in 12 minutes)", the day named when not today. */
 function scheduleLine(s: ScheduleStatus, now: number): string {
-	const on = s.current ? `${s.current} on air` : 'nobody on air';
-	if (!s.next || !s.nextAt) return `schedule: ${on}; no slot in the next 8 days`;
+	const holder = s.current === 'external' ? 'a source outside this jdcast' : s.current;
+	const slot = s.slot ? `${s.slot}'s slot` : 'no slot';
+	const on = holder ? `${holder} on air` : 'nobody on air';
+	const truth = s.slot && s.current !== s.slot ? `${slot}, but ${on}` : s.slot ? `${slot}, ${on}` : `${slot}; ${on}`;
+	if (!s.next || !s.nextAt) return `schedule: ${truth}; no slot in the next 8 days`;
 	const at = new Date(s.nextAt);
 	const minutes = Math.max(0, Math.round((at.getTime() - now) / 60_000));
 	const inWords =
@@ -105,8 +143,11 @@ function scheduleLine(s: ScheduleStatus, now: number): string {
 			? 'in under a minute'
 			: minutes < 120
 				? `in ${minutes} minute${minutes === 1 ? '' : 's'}`
-				: `in ${Math.round(minutes / 60)} hours`;
-	return `schedule: ${on}; next ${s.next} at ${at.toTimeString().slice(0, 5)} (${inWords})`;
+				: minutes < 48 * 60
+					? `in ${Math.round(minutes / 60)} hours`
+					: `in ${Math.round(minutes / 1440)} days`;
+	const when = momentText(at, new Date(now));
+	return `schedule: ${truth}; next ${s.next} ${/^\d/.test(when) ? 'at ' : ''}${when} (${inWords})`;
 }
 
 function meterLine(p: ProfileStatus, now: number): string {
