@@ -101,7 +101,8 @@ it('voice: start streaming, stream status with listeners and while the server is
 	);
 	await icecast.restart();
 	await eventually(
-		async () => /^Streaming Opus at 96 kilobits to jackdaw dot opus/.test((await say('stream status', config, env)).reply),
+		async () =>
+			/^Streaming Opus at 96 kilobits to jackdaw dot opus/.test((await say('stream status', config, env)).reply),
 		'back on air',
 	);
 

@@ -43,7 +43,7 @@ const spec = (file: string, format: Format): RecordingSpec => ({
 	bitrate: null,
 	channels: 2,
 	samplerate: null,
-	split: 'slot',
+	split: null,
 	keep: null,
 	at: { file: 'test', line: 1, col: 1 },
 });
@@ -72,21 +72,13 @@ describe('a recording split while pages keep coming', () => {
 			const dir = mkdtempSync(path.join(root, `${format}-`));
 			const all = await pages([...codec]);
 			const tap = new Tap('ogg');
-			let onAir: string | null = null;
-			const sink = new RecordingSink(
-				spec(`r-{slot}${path.extname(file)}`, format),
-				{ name: 'p', baseDir: dir },
-				tap,
-				{},
-				() => onAir,
-			);
+			const sink = new RecordingSink(spec(`r-{slot}${path.extname(file)}`, format), { name: 'p', baseDir: dir }, tap);
 			await sink.start();
 			const half = Math.floor(all.length / 2);
 			for (const page of all.slice(0, half)) tap.push(page);
 			await new Promise((r) => setTimeout(r, 50));
-			// The split, and at once ten more pages: they wait while the next file opens.
-			onAir = 'next';
-			sink.newSlot();
+			// Another holder (an air check), and at once ten more pages: they wait while the next file opens.
+			sink.follow(tap, 'next');
 			for (const page of all.slice(half, half + 10)) tap.push(page);
 			await new Promise((r) => setTimeout(r, 50));
 			for (const page of all.slice(half + 10)) tap.push(page);
@@ -131,15 +123,13 @@ describe('a recording split while pages keep coming', () => {
 		});
 	}
 
-	it('a slot that begins while the file is being opened gets its own file, named for it', async () => {
+	it('a holder that takes the mount while the file is being opened gets its own file, named for it', async () => {
 		const dir = mkdtempSync(path.join(root, 'slot-race-'));
 		const tap = new Tap('ogg');
-		let onAir = 'A';
-		const sink = new RecordingSink(spec('r-{slot}.opus', 'opus'), { name: 'p', baseDir: dir }, tap, {}, () => onAir);
+		const sink = new RecordingSink(spec('r-{slot}.opus', 'opus'), { name: 'p', baseDir: dir }, tap, {}, 'A');
 		const starting = sink.start();
-		// A's file is named; B's slot begins before it is open.
-		onAir = 'B';
-		sink.newSlot();
+		// A's file is named; B takes the mount before it is open.
+		sink.follow(tap, 'B');
 		await starting;
 		await new Promise((r) => setTimeout(r, 50));
 		for (const page of await pages(['-c:a', 'libopus'])) tap.push(page);

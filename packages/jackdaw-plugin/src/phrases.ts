@@ -191,7 +191,11 @@ function sayName(name: string): string {
 
 /** Who feeds the first shared mount: a profile's name, "external", or null. */
 function holderOf(s: StatusSnapshot): string | null {
-	const shared = new Set(outputs(s).filter((o) => o.shared).map((o) => o.url));
+	const shared = new Set(
+		outputs(s)
+			.filter((o) => o.shared)
+			.map((o) => o.url),
+	);
 	const source = s.mounts.flatMap((m) => m.servers).find((m) => shared.has(m.url))?.source ?? null;
 	return source === 'external' ? 'a DJ from outside' : source;
 }

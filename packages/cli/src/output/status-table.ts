@@ -101,7 +101,9 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
  */
 export function stationLines(snapshot: StatusSnapshot): string[] {
 	const shared = new Set(
-		snapshot.profiles.flatMap((p) => (p.state === 'stopped' ? [] : p.outputs.filter((o) => o.shared).map((o) => o.url))),
+		snapshot.profiles.flatMap((p) =>
+			p.state === 'stopped' ? [] : p.outputs.filter((o) => o.shared).map((o) => o.url),
+		),
 	);
 	return (snapshot.mounts ?? []).flatMap((m) =>
 		m.servers

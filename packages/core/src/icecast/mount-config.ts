@@ -11,11 +11,12 @@ function xml(text: string): string {
  */
 export function mountBlocks(mounts: Record<string, MountSettings>, indent = ''): string {
 	return Object.entries(mounts)
-		.map(([mount, settings]) =>
+		.flatMap(([mount, settings]) => (settings.fallback === undefined ? [] : [[mount, settings.fallback] as const]))
+		.map(([mount, fallback]) =>
 			[
 				'<mount type="normal">',
 				`  <mount-name>${xml(mount)}</mount-name>`,
-				`  <fallback-mount>${xml(settings.fallback)}</fallback-mount>`,
+				`  <fallback-mount>${xml(fallback)}</fallback-mount>`,
 				'  <fallback-override>1</fallback-override>',
 				'  <charset>UTF-8</charset>',
 				'</mount>',

@@ -3,6 +3,7 @@ import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { sameEncoding, targetKey } from '../profile/cross-check.js';
 import type { ServerConfig } from '../profile/types.js';
 import type { MountChangeReason, MountEvent, MountOnServer, MountSource } from '../status/types.js';
+import type { AirCheck, AirFeed } from './air-check.js';
 
 /** What the broker needs of a running profile: its name, its outputs, and covering a mount for another. */
 export interface MountRunner {
@@ -39,6 +40,8 @@ export class MountBroker {
 	private readonly intents = new Map<string, { reason: MountChangeReason; until: number }>();
 	/** Actions under way whose passing states (a mount between two DJs for a few ms) are not news. */
 	private busy = 0;
+	/** Air checks by mount: each follows whoever holds its mount. */
+	private airChecks = new Map<string, AirCheck>();
 
 	constructor(
 		private readonly emit: (event: MountEvent) => void,
@@ -81,26 +84,34 @@ export class MountBroker {
 		}
 	}
 
+	/** The air checks of this run (`servers.NAME.mounts.MOUNT.record`), which follow their mounts' sources from now on. */
+	setAirChecks(checks: readonly AirCheck[]): void {
+		this.airChecks = new Map(checks.map((check) => [targetKey(check.server, check.mount), check]));
+		this.refresh();
+	}
+
 	/** Looks at every output again; emits a `mount` event for each mount whose source changed. */
 	refresh(): void {
 		if (this.busy > 0) return;
-		const outputs = new Map<string, { output: IcecastOutput; runner: MountRunner }[]>();
-		for (const runner of this.runners.values())
-			for (const output of runner.icecastOutputs) {
-				const key = keyOf(output);
-				outputs.set(key, [...(outputs.get(key) ?? []), { output, runner }]);
-			}
-		for (const [key, list] of outputs) {
+		const outputs = this.outputsByMount();
+		for (const key of new Set([...outputs.keys(), ...this.airChecks.keys()])) {
+			const list = outputs.get(key) ?? [];
 			const source = sourceOf(list);
 			const known = this.holdings.get(key);
+			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
+			this.airChecks.get(key)?.follow(this.feedOf(key, source, list, outputs));
 			if (known && known.source === source) continue;
-			const first = list[0]!.output;
+			const first = list[0]?.output;
+			const check = this.airChecks.get(key);
+			const server = first?.server ?? check!.server;
+			const mount = first?.mount ?? check!.mount;
 			const since = new Date(this.now());
 			const holding: Holding = {
-				server: first.server.name,
-				mount: first.mount,
-				url: first.status().url,
-				fallback: list.map((o) => o.output.server.mounts[o.output.mount]?.fallback).find(Boolean) ?? null,
+				server: server.name,
+				mount,
+				url: `${server.tls ? 'https' : 'http'}://${server.host}:${server.port}${mount}`,
+				fallback:
+					[server, ...list.map((o) => o.output.server)].map((s) => s.mounts[mount]?.fallback).find(Boolean) ?? null,
 				source,
 				since,
 			};
@@ -117,9 +128,9 @@ export class MountBroker {
 				reason: this.reasonFor(key, source),
 			});
 		}
-		// A mount no running profile has any more is nobody's, and forgotten.
+		// A mount no running profile has any more is nobody's, and forgotten (an air check's stays: its listeners do).
 		for (const [key, holding] of this.holdings) {
-			if (outputs.has(key)) continue;
+			if (outputs.has(key) || this.airChecks.has(key)) continue;
 			this.holdings.delete(key);
 			if (holding.source !== null)
 				this.emit({
@@ -134,11 +145,49 @@ export class MountBroker {
 		}
 	}
 
-	/** Who feeds the mount at this listen URL, since when, and its fallback. */
-	holderAt(url: string): Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback'> {
-		for (const h of this.holdings.values())
-			if (h.url === url) return { source: h.source, sourceSince: h.since.toISOString(), fallback: h.fallback };
-		return { source: null, sourceSince: null, fallback: null };
+	/** Who feeds the mount at this listen URL, since when, its fallback and its air check. */
+	holderAt(url: string): Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback' | 'recording'> {
+		for (const [key, h] of this.holdings)
+			if (h.url === url)
+				return {
+					source: h.source,
+					sourceSince: h.since.toISOString(),
+					fallback: h.fallback,
+					recording: this.airChecks.get(key)?.status() ?? null,
+				};
+		return { source: null, sourceSince: null, fallback: null, recording: null };
+	}
+
+	private outputsByMount(): Map<string, { output: IcecastOutput; runner: MountRunner }[]> {
+		const outputs = new Map<string, { output: IcecastOutput; runner: MountRunner }[]>();
+		for (const runner of this.runners.values())
+			for (const output of runner.icecastOutputs) {
+				const key = keyOf(output);
+				outputs.set(key, [...(outputs.get(key) ?? []), { output, runner }]);
+			}
+		return outputs;
+	}
+
+	/**
+	 * What an air check records: the holder's encoder; while nobody holds the mount, the encoder of
+	 * whoever here feeds its fallback (listeners are there); else the server, as a listener hears it.
+	 */
+	private feedOf(
+		key: string,
+		source: MountSource,
+		list: readonly { output: IcecastOutput; runner: MountRunner }[],
+		all: Map<string, { output: IcecastOutput; runner: MountRunner }[]>,
+	): AirFeed {
+		const onAir = (entries: readonly { output: IcecastOutput; runner: MountRunner }[] | undefined) =>
+			entries?.find((o) => o.output.onAir);
+		const holder = onAir(list);
+		if (holder) return { tap: holder.output.feed, label: holder.runner.name };
+		if (source === 'external') return { listen: true, label: 'external' };
+		const check = this.airChecks.get(key)!;
+		const fallback = check.server.mounts[check.mount]?.fallback;
+		const behind = fallback === undefined ? undefined : onAir(all.get(targetKey(check.server, fallback)));
+		if (behind) return { tap: behind.output.feed, label: behind.runner.name };
+		return { listen: true, label: 'fallback' };
 	}
 
 	/** Who feeds the shared mounts (the first one a running profile has): what a station is on air with. */
@@ -163,7 +212,7 @@ export class MountBroker {
 	coverFrom(owner: string, output: IcecastOutput, log: (profile: string, message: string) => void): boolean {
 		const settings = output.server.mounts[output.mount];
 		// Only where asked (`keep: true`): a covered mount is never free for a DJ on another machine.
-		if (!settings?.keep) return false;
+		if (!settings?.keep || settings.fallback === undefined) return false;
 		const key = targetKey(output.server, settings.fallback);
 		for (const runner of this.runners.values()) {
 			if (runner.name === owner) continue;

@@ -20,6 +20,8 @@ import {
 } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import { MountBroker } from './mount-broker.js';
+import { airChecksOf } from './air-checks.js';
+import type { AirCheck } from './air-check.js';
 import type { Schedule } from '../schedule/schedule.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor } from '../supervisor/supervisor.js';
@@ -67,8 +69,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private handing: Promise<unknown> = Promise.resolve();
 	/** Who holds each mount: the one owner of that answer. */
 	private readonly broker = new MountBroker((event) => this.emit('mount', event));
-	/** The schedule's profile on air (null: nobody, or no schedule). */
-	private slotOnAir: string | null = null;
+	/** The air checks of the profiles known, by what defines them (kept across a reload that leaves them as they were). */
+	private airChecks = new Map<string, AirCheck>();
 	private started = false;
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
@@ -120,12 +122,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		return () => offs.forEach((off) => off());
 	}
 
-	/** A slot of the schedule began: `profile` on air (null: nobody). Recordings split by slot begin a new file. */
-	slotBegan(profile: string | null): void {
-		this.slotOnAir = profile;
-		for (const supervisor of this.supervisors.values()) supervisor.newSlot();
-	}
-
 	/** Starts every profile; resolves once each has begun (not once each is live). */
 	async start(profiles: readonly Profile[]): Promise<void> {
 		for (const profile of profiles) this.known.set(profile.name, profile);
@@ -135,8 +131,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			setTimeout(() => void this.pollListeners(), 1000).unref();
 		}
 		await this.startEmbeddedServers(profiles);
-		// Recordings split by slot begin under the slot on air now.
-		this.slotOnAir = this.scheduler?.onAir() ?? null;
 		// A schedule in force starts only the profiles due now; it starts the others in their slots.
 		await Promise.all(
 			profiles.map((p) => {
@@ -144,6 +138,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				return due ? this.run(p, { holdShared: due === 'ahead' }) : undefined;
 			}),
 		);
+		this.updateAirChecks();
 		this.started = true;
 		this.scheduler?.start();
 	}
@@ -211,6 +206,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			await this.run(profile, { holdShared: due === 'ahead' });
 			(before ? result.restarted : result.started).push(profile.name);
 		}
+		this.updateAirChecks();
 		return result;
 	}
 
@@ -270,6 +266,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		clearInterval(this.listenerTimer);
 		this.listenerTimer = undefined;
 		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
+		await Promise.all([...this.airChecks.values()].map((check) => check.stop()));
+		this.airChecks.clear();
 		await Promise.all([...this.embedded.values()].map((server) => server.stop()));
 		this.embedded.clear();
 		this.loopDelay.stop();
@@ -371,7 +369,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			embeddedPasswords: passwords,
 			embeddedAdminPasswords: adminPasswords,
 			embeddedFailures: failures,
-			slotOnAir: () => this.slotOnAir,
 			mounts: this.broker,
 		});
 		for (const event of EVENT_NAMES) forward(supervisor, this, event);
@@ -381,6 +378,24 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		this.broker.register(supervisor);
 		this.stoppedStatus.delete(profile.name);
 		await supervisor.start(options);
+	}
+
+	/** The air checks the known profiles ask for: new ones start, gone or changed ones stop, the rest record on. */
+	private updateAirChecks(): void {
+		const wanted = airChecksOf([...this.known.values()]);
+		for (const [id, check] of this.airChecks) {
+			if (wanted.has(id)) continue;
+			this.airChecks.delete(id);
+			void check.stop();
+		}
+		for (const [id, make] of wanted) {
+			if (this.airChecks.has(id)) continue;
+			const check = make();
+			check.on('recording', (e) => this.emit('recording', { profile: '', ...e }));
+			check.on('log', (level, message) => this.emit('log', { profile: '', level, message }));
+			this.airChecks.set(id, check);
+		}
+		this.broker.setAirChecks([...this.airChecks.values()]);
 	}
 
 	private unknownProfile(name: string): never {

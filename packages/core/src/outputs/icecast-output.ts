@@ -137,6 +137,11 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		return this.state === 'live' || this.state === 'stalled';
 	}
 
+	/** The encoder's units it sends (an air check of its mount records them while it holds the mount). */
+	get feed(): Tap {
+		return this.tap;
+	}
+
 	/** The encoding it sends: a mount is handed only between outputs of the same. */
 	get encoding(): EncoderPlan {
 		return this.encoder;

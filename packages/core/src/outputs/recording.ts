@@ -12,7 +12,7 @@ import { fileWriterFor, type FileWriter } from './files/index.js';
 import { localTime } from '../util/local-time.js';
 import { expandRecordingPath, partPath, recordingFilePattern, untilNextBoundary } from './files/naming.js';
 import { applyRetention } from './files/retention.js';
-import { markOf, SidecarWriter, type TrackMark } from './files/sidecars.js';
+import { markOf, SidecarWriter, sidecarPaths, type TrackMark } from './files/sidecars.js';
 
 /** Files being written by any recording of this process: never another's next name, never removed by `keep`. */
 const WRITING = new Set<string>();
@@ -33,6 +33,10 @@ const LENGTH_PATCH_MS = 5000;
 const FIRST_LENGTH_PATCH_MS = 2000;
 /** How often old files are looked for (`keep`), besides at each new part. */
 const RETENTION_MS = 10 * 60_000;
+/** A part with less audio than this (a change of holder a moment after the last) is not worth a file: removed. */
+const MIN_PART_SECONDS = 1;
+/** Names taken by another writer between the look and the creation: tried again at once, this many times. */
+const NAME_TRIES = 20;
 
 export interface RecordingEvents {
 	state: [state: RecordingState, error: string | null];
@@ -47,13 +51,21 @@ export interface RecordingEvents {
 }
 
 /** Why a new file begins. */
-type Rotation = 'split' | 'slot' | 'restart' | 'full';
+type Rotation = 'split' | 'holder' | 'restart' | 'full';
 const ROTATION_REASON: Record<Rotation, string> = {
 	split: 'split',
-	slot: 'a new slot of the schedule',
+	holder: 'another source on the mount',
 	restart: 'the encoder restarted',
 	full: 'the file reached its format’s size limit',
 };
+
+/** A name for the next part: the file, how to open it, the moment and the holder it is named for. */
+interface PartName {
+	file: string;
+	flags: number;
+	at: Date;
+	label: string | null;
+}
 
 /** One file of the recording while it is written: the open descriptor is the file, whatever its path becomes. */
 interface Part {
@@ -67,6 +79,8 @@ interface Part {
 	openedAt: number;
 	/** The moment the file is named for (a split's boundary). */
 	namedAt: Date;
+	/** Who `{slot}` named when it was opened. */
+	label: string | null;
 	timers: NodeJS.Timeout[];
 }
 
@@ -96,9 +110,12 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	/** A rotation or retry under way: stop() waits for it. */
 	#busy: Promise<unknown> = Promise.resolve();
 	#nowPlaying: Metadata;
-	readonly #slotOnAir: () => string | null;
-	/** The slot on air when the current part was named: `split: slot` begins a new part when it changes. */
-	#partSlot: string | null = null;
+	/** Where the units come from: the encoder's tap; for an air check, the holder's (`follow`). */
+	#tap: Tap;
+	/** What `{slot}` says: who holds the recorded mount (an air check), null for a profile's own recording. */
+	#label: string | null = null;
+	/** The length of the last file closed, for status once the recording has stopped. */
+	#lastPart = { bytes: 0, seconds: 0 };
 	#lastUnitAt = 0;
 	readonly #sidecars: SidecarWriter;
 	#unsubscribe: (() => void) | undefined;
@@ -117,13 +134,14 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	constructor(
 		readonly spec: RecordingSpec,
 		private readonly profile: { name: string; baseDir: string },
-		private readonly tap: Tap,
+		tap: Tap,
 		nowPlaying: Metadata = {},
-		slotOnAir: () => string | null = () => null,
+		label: string | null = null,
 	) {
 		super();
 		this.#nowPlaying = nowPlaying;
-		this.#slotOnAir = slotOnAir;
+		this.#tap = tap;
+		this.#label = label;
 		this.#sidecars = new SidecarWriter(spec.sidecarsWithExtension);
 	}
 
@@ -139,8 +157,23 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	async start(): Promise<void> {
 		this.scheduleSplit();
 		this.#retentionTimer = this.spec.keep ? setInterval(() => void this.retain(), RETENTION_MS).unref() : undefined;
-		this.#unsubscribe = this.tap.subscribeRaw((unit, before) => this.take(unit, before));
+		this.#unsubscribe = this.#tap.subscribeRaw((unit, before) => this.take(unit, before));
 		await this.openPart(await this.freshName());
+	}
+
+	/**
+	 * From now on the units come from `tap`, and `{slot}` says `label` (an air check's mount went to
+	 * another source): the file being written ends at this unit boundary and a new one begins,
+	 * complete in itself, named for the new holder.
+	 */
+	follow(tap: Tap, label: string | null): void {
+		if (tap === this.#tap && label === this.#label) return;
+		this.#unsubscribe?.();
+		this.#tap = tap;
+		this.#label = label;
+		if (this.#stopped) return;
+		this.#unsubscribe = tap.subscribeRaw((unit, before) => this.take(unit, before));
+		this.rotate('holder');
 	}
 
 	/** Ends the file properly (end of stream, its length, its track list) after everything handed to it is written. */
@@ -161,11 +194,6 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		}
 	}
 
-	/** A slot of the schedule began: `split: slot` begins a new file, named for whoever is on air now. */
-	newSlot(): void {
-		if (this.spec.split === 'slot' && this.#slotOnAir() !== this.#partSlot) this.rotate('slot');
-	}
-
 	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
 	async setMetadata(metadata: Metadata): Promise<void> {
 		this.#nowPlaying = metadata;
@@ -178,14 +206,15 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	}
 
 	status(): RecordingStatus {
-		const writer = this.#part?.writer;
-		const seconds = writer && writer.sampleRate > 0 ? Math.round((writer.samples / writer.sampleRate) * 10) / 10 : 0;
+		// Once a file is closed (stopped, or between two parts) its length stays what it was.
+		const part = this.#part;
+		const seconds = part ? Math.round(secondsIn(part) * 10) / 10 : this.#lastPart.seconds;
 		return {
 			name: this.spec.path,
 			path: this.current,
 			state: this.#state,
 			bytes: this.#bytes,
-			partBytes: this.#part?.bytes ?? 0,
+			partBytes: part ? part.bytes : this.#lastPart.bytes,
 			seconds,
 			lastError: this.#lastError,
 			parts: [...this.#parts],
@@ -205,7 +234,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	 * file or symlink) gets the next free part number: a file is never appended to (that would
 	 * make a chain of two streams) nor written through; each is said.
 	 */
-	private async freshName(at = new Date()): Promise<{ file: string; flags: number; at: Date }> {
+	private async freshName(at = new Date()): Promise<PartName> {
+		const label = this.#label;
 		const base = this.expand(at);
 		const own = process.getuid?.();
 		for (let part = 1; ; part++) {
@@ -219,6 +249,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 					file: candidate,
 					flags: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
 					at,
+					label,
 				};
 			if (info.uid !== own) {
 				this.emit('note', `${candidate} belongs to another user: left alone; recording to the next name`);
@@ -233,6 +264,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 					file: candidate,
 					flags: constants.O_WRONLY | constants.O_TRUNC | (info.isSymbolicLink() ? 0 : constants.O_NOFOLLOW),
 					at,
+					label,
 				};
 			this.emit(
 				'note',
@@ -243,14 +275,24 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 
 	/** Opens the next file and writes what waited for it; false (and the recording retrying) when the disk refuses. */
 	/** `at`: the moment the file is named for (a split's boundary), which its tags say too. */
-	private async openPart({ file, flags, at }: { file: string; flags: number; at: Date }): Promise<boolean> {
-		let handle: FileHandle;
-		try {
-			await mkdir(path.dirname(file), { recursive: true });
-			handle = await open(file, flags, 0o644);
-		} catch (error) {
-			this.interrupt(`cannot create ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-			return false;
+	private async openPart(name: PartName): Promise<boolean> {
+		let handle: FileHandle | undefined;
+		let { file, flags, at, label } = name;
+		for (let tries = 0; !handle; tries++) {
+			try {
+				await mkdir(path.dirname(file), { recursive: true });
+				handle = await open(file, flags, 0o644);
+			} catch (error) {
+				// Another writer (another profile's recording, another program) took the name since it was looked
+				// at: the next free name, at once, so that no audio waits for a retry.
+				if ((error as NodeJS.ErrnoException).code === 'EEXIST' && tries < NAME_TRIES) {
+					this.emit('note', `${file} was created by someone else a moment ago: recording to the next name`);
+					({ file, flags, at, label } = await this.freshName(at));
+					continue;
+				}
+				this.interrupt(`cannot create ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+				return false;
+			}
 		}
 		// Stopped while the file was being created: nothing was written to it.
 		if (this.#stopped) {
@@ -262,7 +304,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		// reopened by its path. (By number: a stream given the FileHandle itself holds it open.)
 		const stream = createWriteStream(file, { fd: handle.fd, autoClose: false });
 		const { date, hh, mm } = localTime(at);
-		const writer = fileWriterFor(this.spec.format, this.tap.container, file, this.tap.streamState, {
+		const writer = fileWriterFor(this.spec.format, this.#tap.container, file, this.#tap.streamState, {
 			title: `${this.profile.name} ${date} ${hh}:${mm}`,
 			album: this.profile.name,
 			recordedAt: at,
@@ -276,6 +318,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 			marks: [],
 			openedAt: performance.now(),
 			namedAt: at,
+			label,
 			timers: [],
 		};
 		this.#part = part;
@@ -394,11 +437,15 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		await this.patchLength(part);
 		await part.handle.close().catch(() => {});
 		WRITING.delete(part.file);
-		if (part.bytes === 0) {
-			await rm(part.file, { force: true }).catch(() => {});
+		const seconds = secondsIn(part);
+		if (part.bytes === 0 || seconds < MIN_PART_SECONDS) {
+			// Nothing, or a moment between two changes: no file a person would keep, and no sidecars beside it.
+			const sidecars = sidecarPaths(part.file, this.spec.sidecarsWithExtension);
+			await Promise.all([part.file, sidecars.cue, sidecars.json].map((f) => rm(f, { force: true }).catch(() => {})));
 			this.#parts.splice(this.#parts.lastIndexOf(part.file), 1);
 			return;
 		}
+		this.#lastPart = { bytes: part.bytes, seconds: Math.round(seconds * 10) / 10 };
 		await this.#sidecars.write(part.file, part.marks);
 	}
 
@@ -413,19 +460,17 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	}
 
 	private expand(at: Date): string {
-		this.#partSlot = this.#slotOnAir();
-		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.#partSlot);
+		return expandRecordingPath(this.spec.path, this.profile.name, this.profile.baseDir, at, this.#label);
 	}
 
 	/**
-	 * Whether a rotation asked for while `part` was being opened still applies to it: a slot that
-	 * changed after its name was made, a split boundary after the moment it is named for. (An encoder
+	 * Whether a rotation asked for while `part` was being opened still applies to it: a split boundary
+	 * after the moment it is named for. (A new holder was followed before the part was named; an encoder
 	 * restart or a full file are seen again by the writer.)
 	 */
 	private stillDue({ why, at }: { why: Rotation; at: Date }, part: Part): boolean {
-		if (why === 'slot') return this.#slotOnAir() !== this.#partSlot;
-		if (why === 'split') return part.namedAt < at;
-		return false;
+		if (why === 'holder') return part.label !== this.#label;
+		return why === 'split' && part.namedAt < at;
 	}
 
 	private scheduleSplit(): void {
@@ -523,6 +568,11 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		if (!this.#firstWriteAt || seconds < 1 || this.#bytes === 0) return 0;
 		return bytes / (this.#bytes / seconds);
 	}
+}
+
+/** Seconds of audio in a part so far. */
+function secondsIn(part: Part): number {
+	return part.writer.sampleRate > 0 ? part.writer.samples / part.writer.sampleRate : 0;
 }
 
 /**

@@ -16,8 +16,6 @@ export interface Sink {
 	 * mount tells Icecast's admin API, a recording marks its track list.
 	 */
 	setMetadata(metadata: Metadata): Promise<void>;
-	/** The schedule's profile on air changed (the orchestrator's `slotOnAir` says to whom). */
-	newSlot?(): void;
 	/** Once a second: rates and states that depend on time. */
 	tick?(): void;
 	status(): OutputStatus | RecordingStatus;

@@ -1,4 +1,5 @@
 import { formatLocation, type Diagnostic, type Location } from './diagnostic.js';
+import { recordingClashes } from './recording-clash.js';
 import type { Encoding, Profile, ServerConfig, StreamSpec } from './types.js';
 
 /**
@@ -29,6 +30,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 	for (const profile of profiles) {
 		for (const server of Object.values(profile.servers)) {
 			for (const [mount, settings] of Object.entries(server.mounts)) {
+				if (settings.fallback === undefined) continue;
 				const key = targetKey(server, mount);
 				const first = fallbacks.get(key);
 				if (first && first.fallback !== settings.fallback) {
@@ -104,6 +106,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 				`${fallback} is the fallback of ${live.mount} (${formatLocation(live.at)}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`,
 			);
 	}
+	diagnostics.push(...recordingClashes(profiles, fed, targetKey));
 	return diagnostics;
 }
 

@@ -14,6 +14,8 @@ import {
 } from './defaults.js';
 import { displayPath, type InstancePath, type ProfileSource } from './source.js';
 import { READABLE_BY_OTHERS } from './secrets.js';
+import { encoding, type Report } from './encoding.js';
+import { normalizeMountRecords, normalizeRecordings } from './recordings.js';
 import { didYouMean } from './suggest.js';
 import type {
 	ConnectRule,
@@ -68,7 +70,10 @@ export function normalizeProfile(
 			tls: s.tls ?? s.tls_ca !== undefined,
 			...(s.tls_ca === undefined ? {} : { tlsCa: path.resolve(source.baseDir, s.tls_ca) }),
 			embedded,
-			mounts: s.mounts ?? {},
+			// Air checks are added below, once the streams are known.
+			mounts: Object.fromEntries(
+				Object.entries(s.mounts ?? {}).map(([mount, { record: _record, ...settings }]) => [mount, settings]),
+			),
 			...adminOf(s, embedded),
 			at: at(['servers', serverName], 'key'),
 		};
@@ -153,40 +158,8 @@ export function normalizeProfile(
 		}
 	}
 
-	const seenPaths = new Map<string, string>();
-	const recordings = (raw.record ?? []).map((r, i) => {
-		const where: InstancePath = ['record', i];
-		const spec: RecordingSpec = {
-			path: r.path,
-			at: at([...where, 'path']),
-			...encoding(r, input.channels, where, report),
-			split: split(r.split, [...where, 'split'], report),
-			keep: keep(r.keep, [...where, 'keep'], report),
-		};
-		const first = seenPaths.get(r.path);
-		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
-		else seenPaths.set(r.path, formatLocation(spec.at));
-		const ext = path.extname(r.path).toLowerCase();
-		if (spec.keep && (!path.basename(r.path).includes('{date}') || /\{date\}|\{slot\}/.test(path.dirname(r.path)))) {
-			report(
-				'error',
-				[...where, 'keep'],
-				`record[${i}].keep: needs {date} in the file name (${path.basename(r.path)}) and no {date} or {slot} in its folder: jdcast removes only the files it can tell are this recording's`,
-			);
-		}
-		// show.flac beside show.mp3: each keeps its own track lists (show.flac.cue, show.mp3.cue).
-		const stem = (p: string) => p.slice(0, p.length - path.extname(p).length);
-		spec.sidecarsWithExtension = (raw.record ?? []).some((o) => o.path !== r.path && stem(o.path) === stem(r.path));
-		const { extensions, kind } = formatSpec(spec.format).recording;
-		if (!extensions.includes(ext)) {
-			report(
-				'warning',
-				[...where, 'path'],
-				`record[${i}].path: a ${spec.format} recording is ${kind}; expected a name ending in ${extensions.join(' or ')}`,
-			);
-		}
-		return spec;
-	});
+	const recordings = normalizeRecordings(raw.record ?? [], input.channels, report, at);
+	normalizeMountRecords(raw, streams, source.baseDir, servers, report, at);
 
 	const profile: Profile = {
 		name: raw.name ?? name,
@@ -207,8 +180,6 @@ export function normalizeProfile(
 function silenceYields(raw: RawProfile): boolean {
 	return typeof raw.silence === 'object' && raw.silence.action === 'yield';
 }
-
-type Report = (severity: Diagnostic['severity'], p: InstancePath, message: string, key?: 'key' | 'value') => void;
 
 function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) => Location): Input {
 	const { jack, tone, file } = raw.input ?? {};
@@ -269,86 +240,6 @@ function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceCo
 		}
 	}
 	return silence;
-}
-
-function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, report: Report): Encoding {
-	const format = canonicalFormat(raw.format);
-	const spec = formatSpec(format);
-	const label = displayPath(where);
-	if (spec.defaultBitrate === null && raw.bitrate !== undefined) {
-		report('warning', [...where, 'bitrate'], `${label}.bitrate: ${format} is lossless; bitrate is ignored`);
-	}
-	if (spec.fixedSamplerate !== null && raw.samplerate !== undefined && raw.samplerate !== spec.fixedSamplerate) {
-		report(
-			'warning',
-			[...where, 'samplerate'],
-			`${label}.samplerate: ${format} always encodes at ${spec.fixedSamplerate} Hz; ${raw.samplerate} is ignored`,
-		);
-	}
-	const channels = raw.channels ?? inputChannels;
-	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel
-	// layout 2.1").
-	if (channels > spec.maxChannels.count) {
-		report(
-			'error',
-			[...where, raw.channels === undefined ? 'format' : 'channels'],
-			`${label}: ${spec.maxChannels.advice.replace('N', String(channels))}`,
-		);
-	}
-	return {
-		format,
-		bitrate: spec.defaultBitrate === null ? null : (raw.bitrate ?? spec.defaultBitrate),
-		channels,
-		samplerate: spec.fixedSamplerate ?? raw.samplerate ?? null,
-	};
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-const UNIT_BYTES: Record<string, number> = {
-	kb: 1e3,
-	mb: 1e6,
-	gb: 1e9,
-	tb: 1e12,
-	kib: 1024,
-	mib: 1024 ** 2,
-	gib: 1024 ** 3,
-	tib: 1024 ** 4,
-};
-
-/**
- * `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock, at least 10 s;
- * `slot`: at each slot of the schedule.
- */
-function split(value: string | undefined, where: InstancePath, report: Report): RecordingSpec['split'] {
-	if (value === undefined) return null;
-	if (value.trim() === 'slot') return 'slot';
-	const match = /^(\d+)\s*(s|m|h)$/.exec(value.trim());
-	const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2]!]! : NaN;
-	if (!(seconds >= 10 && seconds <= 7 * 86_400)) {
-		report(
-			'error',
-			where,
-			`${displayPath(where)}: give a duration from 10s to 168h, like 1h, 30m or 10s (not ${JSON.stringify(value)})`,
-		);
-		return null;
-	}
-	return seconds;
-}
-
-/** `keep: 30d` (or 12h) by age, `keep: 50GB` (or MB, TB, GiB…) by total size. */
-function keep(value: string | undefined, where: InstancePath, report: Report): RecordingSpec['keep'] {
-	if (value === undefined) return null;
-	const text = value.trim().toLowerCase();
-	const age = /^(\d+)\s*(h|d)$/.exec(text);
-	if (age && Number(age[1]) > 0) return { seconds: Number(age[1]) * UNIT_SECONDS[age[2]!]! };
-	const size = /^(\d+(?:\.\d+)?)\s*(kb|mb|gb|tb|kib|mib|gib|tib)$/.exec(text);
-	if (size && Number(size[1]) > 0) return { bytes: Math.round(Number(size[1]) * UNIT_BYTES[size[2]!]!) };
-	report(
-		'error',
-		where,
-		`${displayPath(where)}: give an age (30d, 12h) or a total size (50GB, 500MB), not ${JSON.stringify(value)}`,
-	);
-	return null;
 }
 
 function passwordSource(s: RawProfile['servers'][string], embedded: boolean): PasswordSource {

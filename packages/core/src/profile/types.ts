@@ -74,9 +74,30 @@ export interface ServerConfig {
 
 export interface MountSettings {
 	/** The mount listeners hear while nobody feeds this one (Icecast's fallback-mount, with fallback-override). */
-	fallback: string;
+	fallback?: string;
 	/** Fed from the fallback's profile of this jdcast while no DJ holds it, on the same connection (no move). */
 	keep?: boolean;
+	/** An air check of the mount: what its listeners heard, whoever fed it. */
+	record?: MountRecordingSpec;
+}
+
+/** `servers.NAME.mounts.MOUNT.record`: its encoding is the mount's, whichever source feeds it. */
+export interface MountRecordingSpec {
+	/** As written: `{date}` and `{slot}` (who held the mount) not yet expanded. */
+	path: string;
+	/** The folder a relative path is read from: the profile's that says it. */
+	baseDir: string;
+	/** Seconds: also a new file at each multiple of this on the wall clock; null: only at each change of source. */
+	split: number | null;
+	keep: RecordingSpec['keep'];
+	at: Location;
+}
+
+/** `mounts:` as written in a profile. */
+export interface RawMountSettings {
+	fallback?: string;
+	keep?: boolean;
+	record?: { path: string; split?: string; keep?: string };
 }
 
 export interface Encoding {
@@ -170,7 +191,7 @@ export interface RawProfile {
 			tls?: boolean;
 			tls_ca?: string;
 			embedded?: boolean;
-			mounts?: Record<string, MountSettings>;
+			mounts?: Record<string, RawMountSettings>;
 			admin_user?: string;
 			admin_password?: string;
 			admin_password_env?: string;

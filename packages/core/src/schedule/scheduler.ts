@@ -136,7 +136,6 @@ export class Scheduler {
 			this.log('info', `schedule: ${next.profile} started ahead of its slot at ${new Date(next.start).toISOString()}`);
 		}
 		if (!atBoundary) return;
-		this.orchestrator.slotBegan(onAir ?? null);
 		const holder = governed.find((name) => running.has(name) && this.orchestrator.holdsSharedMount(name));
 		if (onAir && governed.includes(onAir)) {
 			if (holder && holder !== onAir) {

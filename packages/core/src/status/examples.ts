@@ -64,6 +64,7 @@ export function exampleSnapshot(profiles: ProfileStatus[], fallbacks: Record<str
 			null,
 		sourceSince: null,
 		fallback: fallbacks[url] ?? null,
+		recording: null,
 	});
 	return { profiles, mounts: listenersByMount(profiles, holder), process: { pid: 1, loopDelayMaxMs: 1 } };
 }

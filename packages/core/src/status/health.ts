@@ -42,11 +42,17 @@ export function healthOf(status: StatusSnapshot): Health {
 		}
 	}
 	for (const mount of status.mounts)
-		for (const server of mount.servers)
+		for (const server of mount.servers) {
 			if (server.source === null && server.fallback === null && sharedHere(status, server.url))
 				problems.push(
 					`${mount.mount} on ${server.server}: nobody feeds it and it has no fallback: its listeners hear nothing`,
 				);
+			const check = server.recording;
+			if (check?.state === 'retrying')
+				problems.push(
+					`${mount.mount} on ${server.server}: air check ${check.path} is retrying${check.lastError ? ` (${check.lastError})` : ''}`,
+				);
+		}
 	return { ok: problems.length === 0, problems };
 }
 

@@ -126,6 +126,8 @@ export interface MountOnServer {
 	sourceSince: string | null;
 	/** Where listeners go while nobody feeds it (`servers.NAME.mounts`), null when none is set. */
 	fallback: string | null;
+	/** Its air check (`servers.NAME.mounts.MOUNT.record`): what listeners heard, null when it has none. */
+	recording: RecordingStatus | null;
 }
 
 /** One mount name and its listeners, summed over every server that carries it (edge servers). */
@@ -155,10 +157,11 @@ export interface MountEvent {
  */
 export function listenersByMount(
 	profiles: readonly ProfileStatus[],
-	holders: (url: string) => Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback'> = () => ({
+	holders: (url: string) => Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback' | 'recording'> = () => ({
 		source: null,
 		sourceSince: null,
 		fallback: null,
+		recording: null,
 	}),
 ): MountListeners[] {
 	const mounts = new Map<string, Map<string, MountOnServer>>();

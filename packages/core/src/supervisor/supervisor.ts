@@ -20,8 +20,6 @@ export interface SupervisorOptions extends CredentialSources {
 	ffmpeg?: string;
 	/** How often `stats` events are emitted (default 2000 ms). */
 	statsIntervalMs?: number;
-	/** The schedule's profile on air now (null: nobody), for recordings' `{slot}`. */
-	slotOnAir?: () => string | null;
 	/** Who holds each shared mount (the orchestrator's MountBroker): covers, hand-backs, and why mounts change. */
 	mounts?: SharedMounts;
 }
@@ -38,6 +36,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly taps = new Map<number, Tap>();
 	/** Every output and recording, in the order of the profile: started, stopped and told as one list. */
 	private readonly sinks: Sink[] = [];
+	/** Started ahead of its slot: its recordings begin once one of its shared mounts is on air. */
+	private recordingsWait = false;
 	/** `silence.action: yield`: dead air gives the shared mounts to the fallback, sound that holds takes them back. */
 	private readonly deadAir: DeadAirYield | undefined;
 	private readonly routing: Routing | undefined;
@@ -110,7 +110,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	/**
-	 * `holdShared`: its shared outputs wait (`waiting`) until resumed or handed a connection (a
+	 * `holdShared`: its shared outputs stand by (`standby`) until resumed or handed a connection (a
 	 * scheduled profile started ahead of its slot).
 	 */
 	async start(options: { holdShared?: boolean } = {}): Promise<void> {
@@ -137,8 +137,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		}
 		if (options.holdShared)
 			for (const output of this.outputs) if (output.shared && output.state !== 'failed') output.hold();
-		// Outputs connect while files open; both before the encoder's first page.
-		await Promise.all(this.sinks.map((sink) => sink.start()));
+		// Outputs connect while files open; both before the encoder's first page. Held back before its slot, the
+		// profile records nothing until it is on air: a show's file begins with the show.
+		this.recordingsWait = options.holdShared === true;
+		await Promise.all(
+			this.sinks.filter((sink) => !(this.recordingsWait && sink instanceof RecordingSink)).map((sink) => sink.start()),
+		);
 		if (this.abort.signal.aborted) return;
 		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
 		// by whoever hears that, and stop() must find everything there is to stop.
@@ -197,11 +201,6 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	private get recordings(): RecordingSink[] {
 		return this.sinks.filter((sink) => sink instanceof RecordingSink);
-	}
-
-	/** The schedule's profile on air changed: recordings split by slot begin a new file. */
-	newSlot(): void {
-		for (const sink of this.sinks) sink.newSlot?.();
 	}
 
 	/**
@@ -277,7 +276,14 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private watchOutput(output: IcecastOutput): void {
 		output.on('blocked', () => this.options.mounts?.takeFromCover(output));
 		// A DJ who is silent when a shared mount comes to them (handed over, resumed, a slot) yields it within a second.
-		if (output.shared && !output.covering) output.on('state', () => this.deadAir?.outputChanged());
+		if (output.shared && !output.covering)
+			output.on('state', () => {
+				this.deadAir?.outputChanged();
+				if (this.recordingsWait && output.onAir && !this.abort.signal.aborted) {
+					this.recordingsWait = false;
+					for (const recording of this.recordings) void recording.start();
+				}
+			});
 		const base = {
 			profile: this.name,
 			server: output.server.name,
@@ -318,7 +324,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
-		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying, this.options.slotOnAir);
+		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying);
 		const event = (state: RecordingState, error: string | null) => {
 			const { path, seconds, partBytes } = sink.status();
 			this.emit('recording', { profile: this.name, path, state, error, seconds, partBytes });

@@ -1,0 +1,44 @@
+import { targetKey } from '../profile/cross-check.js';
+import type { Profile, StreamSpec } from '../profile/types.js';
+import { AirCheck } from './air-check.js';
+
+/**
+ * The air checks a set of profiles asks for, one per mount of a server (the same `record:` said in
+ * every profile of a station is one recording), each made only when wanted: keyed by everything
+ * that defines it, so that a reload that changes nothing leaves the recording running. Its
+ * encoding is the mount's, from a profile that streams it (validate makes sure one does).
+ */
+export function airChecksOf(profiles: readonly Profile[]): Map<string, () => AirCheck> {
+	const wanted = new Map<string, () => AirCheck>();
+	const seen = new Set<string>();
+	for (const profile of profiles)
+		for (const server of Object.values(profile.servers))
+			for (const [mount, settings] of Object.entries(server.mounts)) {
+				const spec = settings.record;
+				const key = targetKey(server, mount);
+				if (!spec || seen.has(key)) continue;
+				const stream = streamOf(profiles, key);
+				if (!stream) continue;
+				seen.add(key);
+				const encoding = {
+					format: stream.format,
+					bitrate: stream.bitrate,
+					channels: stream.channels,
+					samplerate: stream.samplerate,
+				};
+				const { at: _at, ...defining } = spec;
+				wanted.set(JSON.stringify([key, defining, encoding]), () => new AirCheck(server, mount, spec, encoding));
+			}
+	return wanted;
+}
+
+/** A stream of these profiles that feeds this mount of this server. */
+function streamOf(profiles: readonly Profile[], key: string): StreamSpec | undefined {
+	for (const p of profiles)
+		for (const s of p.streams)
+			for (const name of s.servers) {
+				const server = p.servers[name];
+				if (server && targetKey(server, s.mount) === key) return s;
+			}
+	return undefined;
+}

@@ -1,0 +1,45 @@
+import { canonicalFormat, formatSpec } from '../formats/index.js';
+import type { Diagnostic } from './diagnostic.js';
+import { displayPath, type InstancePath } from './source.js';
+import type { Encoding, RawEncoding } from './types.js';
+
+/** How a check of a profile says what it found, at a place in the file. */
+export type Report = (
+	severity: Diagnostic['severity'],
+	p: InstancePath,
+	message: string,
+	key?: 'key' | 'value',
+) => void;
+
+/** A stream's or a recording's encoding with the format's defaults, and what the format cannot do said where. */
+export function encoding(raw: RawEncoding, inputChannels: number, where: InstancePath, report: Report): Encoding {
+	const format = canonicalFormat(raw.format);
+	const spec = formatSpec(format);
+	const label = displayPath(where);
+	if (spec.defaultBitrate === null && raw.bitrate !== undefined) {
+		report('warning', [...where, 'bitrate'], `${label}.bitrate: ${format} is lossless; bitrate is ignored`);
+	}
+	if (spec.fixedSamplerate !== null && raw.samplerate !== undefined && raw.samplerate !== spec.fixedSamplerate) {
+		report(
+			'warning',
+			[...where, 'samplerate'],
+			`${label}.samplerate: ${format} always encodes at ${spec.fixedSamplerate} Hz; ${raw.samplerate} is ignored`,
+		);
+	}
+	const channels = raw.channels ?? inputChannels;
+	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel
+	// layout 2.1").
+	if (channels > spec.maxChannels.count) {
+		report(
+			'error',
+			[...where, raw.channels === undefined ? 'format' : 'channels'],
+			`${label}: ${spec.maxChannels.advice.replace('N', String(channels))}`,
+		);
+	}
+	return {
+		format,
+		bitrate: spec.defaultBitrate === null ? null : (raw.bitrate ?? spec.defaultBitrate),
+		channels,
+		samplerate: spec.fixedSamplerate ?? raw.samplerate ?? null,
+	};
+}
