@@ -39,6 +39,70 @@ export function capture(
 	});
 }
 
+/** A listener that stays until told to go: `more(n)` waits for n more bytes (audio heard), `stop()` ends it. */
+export interface OpenCapture {
+	readonly bytes: number;
+	more(bytes: number, timeoutMs?: number): Promise<void>;
+	stop(): Promise<{ file: string; bytes: number }>;
+}
+
+/**
+ * Listens to a mount like a player would, until `stop` (at most `maxSeconds`): a test steps through a
+ * scenario and waits for audio to be heard after each step instead of sleeping a fixed time.
+ */
+export function openCapture(url: string, file: string, maxSeconds = 120): Promise<OpenCapture> {
+	return new Promise((resolve, reject) => {
+		const out = createWriteStream(file);
+		let bytes = 0;
+		const waiters = new Set<() => void>();
+		let ended: Promise<{ file: string; bytes: number }> | undefined;
+		const request = http.get(url, (response) => {
+			if (response.statusCode !== 200) {
+				reject(new Error(`${url} answered ${response.statusCode}`));
+				response.resume();
+				return;
+			}
+			const stop = () =>
+				(ended ??= new Promise((done) => {
+					clearTimeout(limit);
+					request.destroy();
+					out.end(() => done({ file, bytes }));
+				}));
+			const limit = setTimeout(() => void stop(), maxSeconds * 1000);
+			response.on('data', (chunk: Buffer) => {
+				bytes += chunk.length;
+				out.write(chunk);
+				for (const wake of waiters) wake();
+			});
+			resolve({
+				get bytes() {
+					return bytes;
+				},
+				more: (n, timeoutMs = 20_000) =>
+					new Promise<void>((done, fail) => {
+						const goal = bytes + n;
+						const timer = setTimeout(() => {
+							waiters.delete(check);
+							fail(new Error(`${url}: fewer than ${n} more bytes within ${timeoutMs / 1000} s`));
+						}, timeoutMs);
+						const check = () => {
+							if (bytes < goal) return;
+							clearTimeout(timer);
+							waiters.delete(check);
+							done();
+						};
+						waiters.add(check);
+						check();
+					}),
+				stop,
+			});
+		});
+		request.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ECONNRESET') reject(error);
+		});
+	});
+}
+
 export interface AudioReport {
 	codec: string;
 	/** Lines the decoder printed at level error: a clean stream has none. */

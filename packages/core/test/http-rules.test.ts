@@ -124,7 +124,13 @@ describe('health', () => {
 			audio: { ...exampleSnapshot([onAir]).profiles[0]!.audio!, silent: true },
 			outputs: [live({ state: 'standby' })],
 		});
-		assert.deepEqual(healthOf(exampleSnapshot([yielded], { 'http://h:8000/live': '/autodj' })).problems, []);
+		const autodj = profile({ name: 'autodj', outputs: [output({ mount: '/autodj', url: 'http://h:8000/autodj' })] });
+		const fallbacks = { 'http://h:8000/live': '/autodj' };
+		assert.deepEqual(healthOf(exampleSnapshot([yielded, autodj], fallbacks)).problems, []);
+		// The autodj stopped too: nothing feeds the public mount, not even its fallback.
+		assert.deepEqual(healthOf(exampleSnapshot([yielded], fallbacks)).problems, [
+			'/live on main: nobody feeds it nor its fallback /autodj: its listeners hear nothing',
+		]);
 		assert.deepEqual(healthOf(exampleSnapshot([yielded])).problems, [
 			'/live on main: nobody feeds it and it has no fallback: its listeners hear nothing',
 		]);

@@ -5,16 +5,35 @@ import type { ServerConfig } from '../profile/types.js';
 import type { MountChangeReason, MountEvent, MountOnServer, MountSource } from '../status/types.js';
 import type { AirCheck, AirFeed } from './air-check.js';
 
+/** What the broker needs of an output: where it sends, whether it is on air or waits, and moving its connection. */
+export type BrokeredOutput = Pick<
+	IcecastOutput,
+	| 'server'
+	| 'mount'
+	| 'shared'
+	| 'covering'
+	| 'onAir'
+	| 'state'
+	| 'lastErrorCode'
+	| 'feed'
+	| 'encoding'
+	| 'handOff'
+	| 'adopt'
+>;
+
 /** What the broker needs of a running profile: its name, its outputs, and covering a mount for another. */
 export interface MountRunner {
 	readonly name: string;
-	readonly icecastOutputs: readonly IcecastOutput[];
-	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): IcecastOutput | undefined;
-	uncover(output: IcecastOutput): void;
+	readonly icecastOutputs: readonly BrokeredOutput[];
+	/** Resolves once the cover's first unit is on the connection; undefined when it cannot cover. */
+	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): Promise<unknown> | undefined;
+	uncover(output: BrokeredOutput): void;
 }
 
 /** A reason given before an action stays this long for the change it causes. */
 const INTENT_MS = 15_000;
+/** The longest a move of connections may hide its passing states (a handover's adopt times out sooner). */
+const MOVING_MAX_MS = 6000;
 
 interface Holding {
 	server: string;
@@ -40,6 +59,10 @@ export class MountBroker {
 	private readonly intents = new Map<string, { reason: MountChangeReason; until: number }>();
 	/** Actions under way whose passing states (a mount between two DJs for a few ms) are not news. */
 	private busy = 0;
+	/** When one of ours last fed each mount: a status page asked for before then lists our own source. */
+	private readonly oursAt = new Map<string, number>();
+	/** What each server last listed as live in its status page, and when it was asked for (by server key). */
+	private readonly listings = new Map<string, { mounts: Set<string>; at: number }>();
 	/** Air checks by mount: each follows whoever holds its mount. */
 	private airChecks = new Map<string, AirCheck>();
 
@@ -75,12 +98,11 @@ export class MountBroker {
 	 */
 	async moving<T>(reason: MountChangeReason, profiles: readonly string[], action: () => Promise<T>): Promise<T> {
 		this.intend(reason, profiles);
-		this.busy++;
+		const release = this.suspend();
 		try {
 			return await action();
 		} finally {
-			this.busy--;
-			this.refresh();
+			release();
 		}
 	}
 
@@ -90,14 +112,42 @@ export class MountBroker {
 		this.refresh();
 	}
 
+	/**
+	 * A server's status page was read: the mounts it lists have a source. One of them that no profile
+	 * here feeds nor waits for is held by a source outside this jdcast.
+	 */
+	listed(server: ServerConfig, mounts: Iterable<string>, askedAt: number): void {
+		this.listings.set(targetKey(server, ''), { mounts: new Set(mounts), at: askedAt });
+		this.refresh();
+	}
+
+	/** Until the returned function is called (at most MOVING_MAX_MS), changes are looked at only then. */
+	private suspend(): () => void {
+		this.busy++;
+		let done = false;
+		const release = () => {
+			if (done) return;
+			done = true;
+			clearTimeout(limit);
+			this.busy--;
+			this.refresh();
+		};
+		// A move that never completes (its connection never written to) must not hide every later change.
+		const limit = setTimeout(release, MOVING_MAX_MS);
+		limit.unref?.();
+		return release;
+	}
+
 	/** Looks at every output again; emits a `mount` event for each mount whose source changed. */
 	refresh(): void {
 		if (this.busy > 0) return;
 		const outputs = this.outputsByMount();
 		for (const key of new Set([...outputs.keys(), ...this.airChecks.keys()])) {
 			const list = outputs.get(key) ?? [];
-			const source = sourceOf(list);
 			const known = this.holdings.get(key);
+			const ours = sourceOf(list);
+			if (ours !== null && ours !== 'external') this.oursAt.set(key, this.now());
+			const source = ours ?? (this.listedSince(key) ? 'external' : null);
 			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
 			this.airChecks.get(key)?.follow(this.feedOf(key, source, list, outputs));
 			if (known && known.source === source) continue;
@@ -145,21 +195,37 @@ export class MountBroker {
 		}
 	}
 
-	/** Who feeds the mount at this listen URL, since when, its fallback and its air check. */
-	holderAt(url: string): Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback' | 'recording'> {
+	/** Who feeds the mount at this listen URL, since when, its fallback (and who feeds that) and its air check. */
+	holderAt(url: string): Omit<MountOnServer, 'server' | 'url' | 'listeners'> {
 		for (const [key, h] of this.holdings)
-			if (h.url === url)
+			if (h.url === url) {
+				const fallbackKey = h.fallback === null ? undefined : key.slice(0, key.length - h.mount.length) + h.fallback;
+				const behind = fallbackKey === undefined ? undefined : this.holdings.get(fallbackKey);
 				return {
 					source: h.source,
 					sourceSince: h.since.toISOString(),
 					fallback: h.fallback,
+					fallbackSource:
+						fallbackKey === undefined ? null : (behind?.source ?? (this.listedSince(fallbackKey) ? 'external' : null)),
 					recording: this.airChecks.get(key)?.status() ?? null,
 				};
-		return { source: null, sourceSince: null, fallback: null, recording: null };
+			}
+		return { source: null, sourceSince: null, fallback: null, fallbackSource: null, recording: null };
 	}
 
-	private outputsByMount(): Map<string, { output: IcecastOutput; runner: MountRunner }[]> {
-		const outputs = new Map<string, { output: IcecastOutput; runner: MountRunner }[]>();
+	/**
+	 * Whether the server listed this mount as live in a status page asked for after one of ours last fed
+	 * it (a page asked for before then lists our own source).
+	 */
+	private listedSince(key: string): boolean {
+		const slash = key.indexOf('/');
+		const listing = this.listings.get(key.slice(0, slash));
+		if (!listing?.mounts.has(key.slice(slash))) return false;
+		return listing.at > (this.oursAt.get(key) ?? Number.NEGATIVE_INFINITY);
+	}
+
+	private outputsByMount(): Map<string, { output: BrokeredOutput; runner: MountRunner }[]> {
+		const outputs = new Map<string, { output: BrokeredOutput; runner: MountRunner }[]>();
 		for (const runner of this.runners.values())
 			for (const output of runner.icecastOutputs) {
 				const key = keyOf(output);
@@ -175,10 +241,10 @@ export class MountBroker {
 	private feedOf(
 		key: string,
 		source: MountSource,
-		list: readonly { output: IcecastOutput; runner: MountRunner }[],
-		all: Map<string, { output: IcecastOutput; runner: MountRunner }[]>,
+		list: readonly { output: BrokeredOutput; runner: MountRunner }[],
+		all: Map<string, { output: BrokeredOutput; runner: MountRunner }[]>,
 	): AirFeed {
-		const onAir = (entries: readonly { output: IcecastOutput; runner: MountRunner }[] | undefined) =>
+		const onAir = (entries: readonly { output: BrokeredOutput; runner: MountRunner }[] | undefined) =>
 			entries?.find((o) => o.output.onAir);
 		const holder = onAir(list);
 		if (holder) return { tap: holder.output.feed, label: holder.runner.name };
@@ -209,7 +275,7 @@ export class MountBroker {
 	 * profile takes the live connection and covers the mount, so that listeners stay where they
 	 * are. Returns whether it did.
 	 */
-	coverFrom(owner: string, output: IcecastOutput, log: (profile: string, message: string) => void): boolean {
+	coverFrom(owner: string, output: BrokeredOutput, log: (profile: string, message: string) => void): boolean {
 		const settings = output.server.mounts[output.mount];
 		// Only where asked (`keep: true`): a covered mount is never free for a DJ on another machine.
 		if (!settings?.keep || settings.fallback === undefined) return false;
@@ -220,46 +286,53 @@ export class MountBroker {
 				(o) => keyOf(o) === key && sameEncoding(o.encoding, output.encoding) && o.onAir,
 			);
 			if (!feeder) continue;
+			// The mount between the DJ and the cover for a few ms is no change of source to report.
+			const release = this.suspend();
 			const held = output.handOff();
-			if (!held) return false;
-			if (runner.cover(feeder.server, output.mount, feeder.encoding.fd, held.connection)) {
+			const covering = held && runner.cover(feeder.server, output.mount, feeder.encoding.fd, held.connection);
+			if (!held) release();
+			else if (!covering) {
+				held.connection.close();
+				release();
+			} else {
+				void covering.catch(() => {}).finally(release);
 				log(runner.name, `covering ${output.mount} from ${settings.fallback} until a DJ takes it`);
-				return true;
 			}
-			held.connection.close();
-			return true;
+			return held !== undefined;
 		}
 		return false;
 	}
 
 	/** A shared output finds its mount held: if a cover of this process holds it, the mount goes over on its connection. */
-	takeFromCover(output: IcecastOutput): void {
+	takeFromCover(output: BrokeredOutput): void {
 		const key = keyOf(output);
 		for (const runner of this.runners.values()) {
 			const cover = runner.icecastOutputs.find((o) => o.covering && o !== output && keyOf(o) === key);
 			if (!cover) continue;
+			const release = this.suspend();
 			const held = cover.handOff();
 			runner.uncover(cover);
-			if (held) void output.adopt(held.connection);
+			if (held)
+				void output
+					.adopt(held.connection)
+					.catch(() => {})
+					.finally(release);
+			else release();
 			return;
 		}
 	}
 
 	private reasonFor(key: string, source: MountSource): MountChangeReason {
 		const intent = this.intents.get(key);
-		if (intent && intent.until >= this.now()) {
-			// A handover or a schedule boundary passes through "nobody" for a moment: the reason holds for both steps.
-			if (source !== null) this.intents.delete(key);
-			return intent.reason;
-		}
 		this.intents.delete(key);
+		if (intent && intent.until >= this.now()) return intent.reason;
 		if (source === 'external') return 'external';
 		if (source === null) return 'fallback';
 		return 'start';
 	}
 }
 
-function keyOf(output: IcecastOutput): string {
+function keyOf(output: Pick<BrokeredOutput, 'server' | 'mount'>): string {
 	return targetKey(output.server, output.mount);
 }
 
@@ -267,7 +340,7 @@ function keyOf(output: IcecastOutput): string {
  * One mount's source from the outputs that feed or want it: the profile on air there; else
  * `external` when one of ours waits because Icecast says the mount is in use; else nobody.
  */
-function sourceOf(list: readonly { output: IcecastOutput; runner: MountRunner }[]): MountSource {
+function sourceOf(list: readonly { output: BrokeredOutput; runner: MountRunner }[]): MountSource {
 	const onAir = list.find((o) => o.output.onAir);
 	if (onAir) return onAir.runner.name;
 	const blocked = list.some(

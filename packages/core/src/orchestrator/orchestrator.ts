@@ -413,6 +413,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		const servers = new Map(outputs.map((o) => [keyOf(o.server), o.server]));
 		await Promise.all(
 			[...servers].map(async ([key, server]) => {
+				const askedAt = Date.now();
 				const { counts, error } = await fetchListenerCounts(server);
 				if (!counts) {
 					if (!this.listenerFailures.has(key))
@@ -421,6 +422,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 					return;
 				}
 				this.listenerFailures.delete(key);
+				// The mounts it lists have a source: one that none of ours feeds is held from outside this jdcast.
+				this.broker.listed(server, counts.keys(), askedAt);
 				for (const output of outputs) {
 					if (keyOf(output.server) !== key) continue;
 					output.heard(counts.get(output.mount));

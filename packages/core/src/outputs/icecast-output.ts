@@ -102,6 +102,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	 * `lastError` until this moment of keeping up (0: no mark), so `live` is never shown plain.
 	 */
 	private markedUntil = 0;
+	private everParked = false;
 
 	/** Connection attempts after the first: every retry and every reconnect after a drop. */
 	get reconnects(): number {
@@ -236,6 +237,14 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.park(why);
 	}
 
+	/**
+	 * Whether it ever stood by: its mount then came to it later (a handover, a slot, a take-back), not at
+	 * its profile's start. A DJ silent at such a moment gives the mount up at once (dead air yield).
+	 */
+	get cameLater(): boolean {
+		return this.everParked;
+	}
+
 	/** Why it stands by (handed over, held back, yielded for dead air); undefined while it seeks or holds its mount. */
 	get parkedFor(): ParkReason | undefined {
 		return this.parked?.why;
@@ -247,6 +256,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	}
 
 	private park(why: ParkReason): void {
+		this.everParked = true;
 		if (!this.parked) {
 			let wake = () => {};
 			const woken = new Promise<void>((resolve) => (wake = resolve));

@@ -64,6 +64,11 @@ export function exampleSnapshot(profiles: ProfileStatus[], fallbacks: Record<str
 			null,
 		sourceSince: null,
 		fallback: fallbacks[url] ?? null,
+		// The fallback is fed by a profile live on it, as the MountBroker would say.
+		fallbackSource:
+			profiles.find((p) =>
+				p.outputs.some((o) => fallbacks[url] !== undefined && o.url.endsWith(fallbacks[url]) && o.state === 'live'),
+			)?.name ?? null,
 		recording: null,
 	});
 	return { profiles, mounts: listenersByMount(profiles, holder), process: { pid: 1, loopDelayMaxMs: 1 } };

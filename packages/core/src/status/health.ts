@@ -43,10 +43,16 @@ export function healthOf(status: StatusSnapshot): Health {
 	}
 	for (const mount of status.mounts)
 		for (const server of mount.servers) {
-			if (server.source === null && server.fallback === null && sharedHere(status, server.url))
-				problems.push(
-					`${mount.mount} on ${server.server}: nobody feeds it and it has no fallback: its listeners hear nothing`,
-				);
+			if (server.source === null && sharedHere(status, server.url)) {
+				if (server.fallback === null)
+					problems.push(
+						`${mount.mount} on ${server.server}: nobody feeds it and it has no fallback: its listeners hear nothing`,
+					);
+				else if (server.fallbackSource === null)
+					problems.push(
+						`${mount.mount} on ${server.server}: nobody feeds it nor its fallback ${server.fallback}: its listeners hear nothing`,
+					);
+			}
 			const check = server.recording;
 			if (check?.state === 'retrying')
 				problems.push(

@@ -126,6 +126,8 @@ export interface MountOnServer {
 	sourceSince: string | null;
 	/** Where listeners go while nobody feeds it (`servers.NAME.mounts`), null when none is set. */
 	fallback: string | null;
+	/** Who feeds the fallback (a profile here, `"external"`, or null: nobody — listeners hear nothing). */
+	fallbackSource: MountSource;
 	/** Its air check (`servers.NAME.mounts.MOUNT.record`): what listeners heard, null when it has none. */
 	recording: RecordingStatus | null;
 }
@@ -157,10 +159,11 @@ export interface MountEvent {
  */
 export function listenersByMount(
 	profiles: readonly ProfileStatus[],
-	holders: (url: string) => Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback' | 'recording'> = () => ({
+	holders: (url: string) => Omit<MountOnServer, 'server' | 'url' | 'listeners'> = () => ({
 		source: null,
 		sourceSince: null,
 		fallback: null,
+		fallbackSource: null,
 		recording: null,
 	}),
 ): MountListeners[] {

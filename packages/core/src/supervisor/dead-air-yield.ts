@@ -49,7 +49,8 @@ export class DeadAirYield {
 	/** A shared output changed state: the gate watches while any is on air. */
 	outputChanged(): void {
 		const own = this.outputs().filter((o) => o.shared && !o.covering);
-		if (own.some((o) => o.onAir)) this.gate.onAir();
+		const onAir = own.filter((o) => o.onAir);
+		if (onAir.length > 0) this.gate.onAir(onAir.some((o) => o.cameLater));
 		else this.gate.offAir();
 	}
 

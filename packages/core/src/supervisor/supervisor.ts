@@ -251,7 +251,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 * gave up: this profile's output of that mount's fallback covers it, from inside the process,
 	 * so that Icecast need not move the listeners (and MP3 listeners get whole frames).
 	 */
-	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): IcecastOutput | undefined {
+	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): Promise<number> | undefined {
 		const encoder = this.plan.encoders.find((e) => e.fd === fd);
 		const tap = this.taps.get(fd);
 		const own = this.outputs.find((o) => o.encoding === encoder && o.server.name === server.name);
@@ -262,8 +262,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.sinks.push(output);
 		output.hold();
 		output.start();
-		void output.adopt(connection);
-		return output;
+		// Resolves at its first unit on the connection (the moment listeners hear the cover).
+		return output.adopt(connection);
 	}
 
 	/** Ends a cover: its connection was handed to the profile that wanted the mount. */

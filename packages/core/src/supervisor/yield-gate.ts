@@ -27,10 +27,14 @@ export class YieldGate {
 
 	constructor(private readonly settings: YieldGateSettings) {}
 
-	/** A shared mount went on air (any way): sound must now prove itself for `holdMs`. */
-	onAir(): void {
+	/**
+	 * A shared mount went on air. When it came to the profile later (handed over, a slot, taken back)
+	 * sound must prove itself for `holdMs`; at the profile's own start the usual `after` applies (a
+	 * mixer connected a moment after the start is no dead air).
+	 */
+	onAir(probation = true): void {
 		if (this.state === 'probation' || this.state === 'on-air') return;
-		this.state = 'probation';
+		this.state = probation ? 'probation' : 'on-air';
 		this.probationLeftMs = this.settings.holdMs;
 		this.quietMs = 0;
 	}
