@@ -1,5 +1,6 @@
 import { parse, stringify } from 'yaml';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
+import { isScheduleData } from '../schedule/recognise.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
 import { schemaDiagnostics, type PathView } from './messages.js';
@@ -65,6 +66,19 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 function loadWithinLimits(text: string, file: string): LoadResult {
 	const source = new YamlSource(file, text);
 	if (hasErrors(source.syntaxDiagnostics)) return { diagnostics: source.syntaxDiagnostics };
+	// A schedule given where profiles go: one sentence that says so, not every key it lacks.
+	if (isScheduleData(source.data))
+		return {
+			diagnostics: [
+				{
+					file,
+					line: 1,
+					col: 1,
+					severity: 'error',
+					message: 'this is a schedule, not a profile: pass it with --schedule (in code: loadScheduleFile)',
+				},
+			],
+		};
 	return validateData(source.data ?? {}, source, source.syntaxDiagnostics);
 }
 
