@@ -32,10 +32,10 @@ export interface ForegroundOptions {
 	/** Serve the dashboard, the API, /metrics and /healthz (`--http`). */
 	http?: HttpOptions;
 	/**
-	 * Reads the schedule (`--schedule`) for these profile names; throws ProfileError to refuse. Read again
-	 * at every reload.
+	 * Reads the schedule (`--schedule`) for these profile names, undefined when there is none (then no
+	 * schedule is in force); throws ProfileError to refuse. Read again at every reload.
 	 */
-	schedule?: (profiles: string[]) => Promise<Schedule>;
+	schedule?: (profiles: string[]) => Promise<Schedule | undefined>;
 	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
 	exitWith?: Owner;
 	/** Follow a player's now-playing JSON file (Jackdaw's .now_playing.json) on every profile. */
@@ -70,9 +70,8 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 			const next = (async () => {
 				await previous?.catch(() => {});
 				const profiles = await readProfiles();
-				const schedule = await options.schedule?.(profiles.map((p) => p.name));
 				// The new schedule first: the reload starts only the profiles it has on air (or next).
-				if (schedule) orchestrator.setSchedule(schedule);
+				if (options.schedule) orchestrator.setSchedule(await options.schedule(profiles.map((p) => p.name)));
 				const result = await orchestrator.reload(profiles);
 				say('reload', `reloaded: ${describeReload(result)}`, { ...result });
 				return result;
