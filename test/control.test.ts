@@ -118,7 +118,7 @@ it('reload: exactly the changed, removed and added profiles change; a broken fil
 	profile('dora'); // added
 	const reload = await jdcastOnce(['reload', '--socket', socket]);
 	assert.equal(reload.code, 0, reload.stderr);
-	assert.match(reload.stderr, /started: dora\nrestarted: anna\nstopped: ben\nunchanged: cleo/);
+	assert.match(reload.stdout, /started: dora\nrestarted: anna\nstopped: ben\nunchanged: cleo/);
 	const after = await status(socket);
 	assert.deepEqual(after.profiles.map((p) => p.name).sort(), ['anna', 'cleo', 'dora']);
 	assert.notEqual(pids(after).anna, pids(before).anna, 'anna restarted');

@@ -31,12 +31,12 @@ function file(name: string, text: string): string {
 
 describe('jdcast validate', () => {
 	it('accepts every shipped example profile', async () => {
-		const { code, stderr } = await jdcast(
+		const { code, stdout, stderr } = await jdcast(
 			'validate',
 			...['single-opus', 'studio', 'jackdaw'].map((n) => `profiles/${n}.yaml`),
 		);
 		assert.equal(code, 0, stderr);
-		assert.match(stderr, /3 files valid/);
+		assert.match(stdout, /3 files valid/);
 		// The station runs on its own: its public mount is another example's /live.opus.
 		const station = await jdcast(
 			'validate',
@@ -45,7 +45,7 @@ describe('jdcast validate', () => {
 			...['autodj', 'dj-anna', 'dj-ben'].map((n) => `profiles/station/${n}.yaml`),
 		);
 		assert.equal(station.code, 0, station.stderr);
-		assert.match(station.stderr, /4 files valid/);
+		assert.match(station.stdout, /4 files valid/);
 	});
 
 	it('exits 1 and prints every problem as FILE:LINE:COL: message, without a stack', async () => {
@@ -87,6 +87,24 @@ describe('jdcast validate', () => {
 			stderr,
 			new RegExp(`^${warn}:4:41: warning: streams\\[0\\]\\.bitrate: flac is lossless; bitrate is ignored\\n`),
 		);
+	});
+
+	it('the result on standard output, every problem and warning on standard error', async () => {
+		const warn = file(
+			'split.yaml',
+			'servers:\n  main: { host: h, password: x }\nstreams:\n  - { mount: /a, format: flac, bitrate: 9 }\n',
+		);
+		const ok = await jdcast('validate', warn);
+		assert.equal(ok.code, 0);
+		assert.equal(ok.stdout, '1 file valid\n');
+		assert.match(
+			ok.stderr,
+			/^\S+split\.yaml:4:41: warning: streams\[0\]\.bitrate: flac is lossless; bitrate is ignored\n$/,
+		);
+		const bad = await jdcast('validate', file('split-bad.yaml', 'servers: {}\nstreams: []\n'));
+		assert.equal(bad.code, 1);
+		assert.equal(bad.stdout, '', 'nothing is valid: no result');
+		assert.match(bad.stderr, /split-bad\.yaml:\d+:\d+: /);
 	});
 
 	it('reads a Jackdaw config', async () => {

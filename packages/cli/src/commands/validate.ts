@@ -24,6 +24,7 @@ export const validate: Command = {
 	},
 	details: [
 		'Globs are expanded as `jdcast up` expands them; a schedule among FILES is checked as with --schedule.',
+		'Problems go to standard error, the count of valid files to standard output.',
 		'Exit status: 0 all valid (warnings allowed), 1 a problem found, 2 wrong usage.',
 	],
 	needsFiles: (values) => values.jackdaw === undefined,
@@ -48,7 +49,8 @@ export const validate: Command = {
 		printDiagnostics(diagnostics);
 		const count = files.profiles.length + (values.jackdaw ? 1 : 0) + (files.schedule === undefined ? 0 : 1);
 		if (hasErrors(diagnostics)) return 1;
-		process.stderr.write(`${count} file${count === 1 ? '' : 's'} valid\n`);
+		// The result, apart from the problems: a script reads it on standard output.
+		process.stdout.write(`${count} file${count === 1 ? '' : 's'} valid\n`);
 		return 0;
 	},
 };
