@@ -46,6 +46,7 @@ export const up: Command = {
 		'"server", "mount", "state"). SIGINT/SIGTERM stop everything cleanly and exit 0.',
 		'`jdcast reload` or SIGHUP re-read the files; quote a glob ("profiles/*.yaml") to have',
 		'files added later picked up. Other commands steer it through its control socket.',
+		'With --seconds it exits 1 when nothing was on air at any moment of the run.',
 	],
 	needsFiles: true,
 	async run({ values, positionals }) {

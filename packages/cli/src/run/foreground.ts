@@ -112,6 +112,11 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		requestStop();
 	};
 	orchestrator.on('profile', ({ state }) => state === 'failed' && stopIfAllFailed());
+	// A run of --seconds (a script's, a check's) that never had anything on air has failed, even if it ran.
+	let everOnAir = false;
+	orchestrator.on('output', ({ state }) => {
+		if (state === 'live') everOnAir = true;
+	});
 	process.on('SIGHUP', () => {
 		reload?.().catch((error: unknown) => {
 			const details = error instanceof ProfileError ? error.lines : [];
@@ -164,6 +169,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		options.nowPlayingFile === undefined ? undefined : followNowPlaying(orchestrator, options.nowPlayingFile, say);
 	const closeView = json || stopAsked() ? undefined : await showLiveView(orchestrator);
 	await untilStopAsked();
+	const neverOnAir = options.seconds !== undefined && !everOnAir && exitCode === 0 ? nothingOnAir(orchestrator) : '';
 	unwatchOwner?.();
 	follower?.close();
 	await orchestrator.stop();
@@ -172,7 +178,23 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	await web?.close();
 	await controller.close();
 	await options.afterStop?.();
+	if (neverOnAir) {
+		process.stderr.write(`jdcast: ${neverOnAir}\n`);
+		return 1;
+	}
 	return exitCode;
+}
+
+/** One sentence: nothing went on air during the run, and the first reason an output gives. */
+function nothingOnAir(orchestrator: Orchestrator): string {
+	const outputs = orchestrator.status().profiles.flatMap((p) => p.outputs);
+	const failing = outputs.filter((o) => o.lastError !== null);
+	const first = failing[0] ?? outputs[0];
+	const why = first
+		? `; ${first.mount} on ${first.server} was ${first.state}${first.lastError ? `: ${first.lastError}` : ''}`
+		: '';
+	const more = failing.length > 1 ? ` (and ${failing.length - 1} more with errors)` : '';
+	return `nothing was on air at any moment of this run${why}${more}`;
 }
 
 /**
