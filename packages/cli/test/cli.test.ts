@@ -31,21 +31,16 @@ function file(name: string, text: string): string {
 
 describe('jdcast validate', () => {
 	it('accepts every shipped example profile', async () => {
-		const { code, stdout, stderr } = await jdcast(
-			'validate',
-			...['single-opus', 'studio', 'jackdaw'].map((n) => `profiles/${n}.yaml`),
-		);
+		// As a stranger types it: profiles/*.yaml holds profiles only.
+		const { code, stdout, stderr } = await jdcast('validate', 'profiles/*.yaml');
 		assert.equal(code, 0, stderr);
-		assert.match(stdout, /3 files valid/);
-		// The station runs on its own: its public mount is another example's /live.opus.
-		const station = await jdcast(
-			'validate',
-			'--schedule',
-			'profiles/station.schedule.yaml',
-			...['autodj', 'dj-anna', 'dj-ben'].map((n) => `profiles/station/${n}.yaml`),
-		);
+		assert.equal(stdout, '3 files valid\n');
+		assert.equal(stderr, '', 'no warning: the examples need no password');
+		// The station, its schedule among its files; the autodj's music made as setup.sh makes it.
+		execFileSync('bash', [path.join(root, 'scripts/station-music.sh')]);
+		const station = await jdcast('validate', 'profiles/station/*.yaml');
 		assert.equal(station.code, 0, station.stderr);
-		assert.match(station.stdout, /4 files valid/);
+		assert.equal(station.stdout, '4 files valid\n');
 	});
 
 	it('exits 1 and prints every problem as FILE:LINE:COL: message, without a stack', async () => {
