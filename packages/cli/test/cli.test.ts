@@ -102,6 +102,31 @@ describe('jdcast validate', () => {
 		assert.match(bad.stderr, /split-bad\.yaml:\d+:\d+: /);
 	});
 
+	it('checks what a profile needs from this machine: a missing input file fails at its path, an unset password variable is a warning', async () => {
+		const missing = file(
+			'autodj.yaml',
+			'name: autodj\ninput:\n  file: { path: music/none.ogg, loop: true }\nservers:\n  main: { host: h, password: x }\nstreams:\n  - { mount: /a.opus, format: opus }\n',
+		);
+		const failed = await jdcast('validate', missing);
+		assert.equal(failed.code, 1);
+		assert.equal(failed.stdout, '');
+		assert.equal(
+			failed.stderr,
+			`${missing}:3:17: input.file.path: no file at ${path.join(dir, 'music', 'none.ogg')}\n`,
+		);
+		const unset = file(
+			'unset.yaml',
+			'name: unset\nservers:\n  main: { host: h, password_env: JDCAST_CLI_TEST_UNSET }\nstreams:\n  - { mount: /a.opus, format: opus }\n',
+		);
+		const warned = await jdcast('validate', unset);
+		assert.equal(warned.code, 0, 'set where jdcast up runs, perhaps: not an error');
+		assert.equal(warned.stdout, '1 file valid\n');
+		assert.match(
+			warned.stderr,
+			/^\S+unset\.yaml:3:3: warning: servers\.main\.password_env: \$JDCAST_CLI_TEST_UNSET is not set here; set it where `jdcast up` runs/,
+		);
+	});
+
 	it('reads a Jackdaw config', async () => {
 		const ok = file(
 			'va.json',
