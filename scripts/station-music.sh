@@ -3,7 +3,7 @@
 # plucked arpeggio over a bass line (C, Am, F, G), made by ffmpeg, so the repository carries no
 # audio file. It loops without a seam: every note fades in and out within its own quarter second.
 # Run by scripts/setup.sh and by the tests that play the station; does nothing when the file is
-# there. OUT: another place for it.
+# there. OUT: another place for it (relative to the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-profiles/station/music/autodj-loop.ogg}"
