@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up jdcast on a fresh Debian/Ubuntu machine with Node 20: the system packages it runs
-# (ffmpeg, icecast2, jackd2, python3), the npm dependencies, and the build. Safe to run again.
+# (ffmpeg, icecast2, jackd2, python3), the npm dependencies, the build, and the station example's
+# music. Safe to run again.
 # --tests: also what only the tests need (Chromium, for the dashboard's browser test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,4 +36,6 @@ fi
 
 npm ci --no-audit --no-fund --loglevel=error
 npx turbo run build --output-logs=errors-only
+# The station example's autodj plays it (docs/multi-dj.md); made here, not kept in git.
+bash scripts/station-music.sh
 echo "jdcast setup: ready"

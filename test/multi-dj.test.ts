@@ -74,7 +74,7 @@ it('one jdcast, one public URL: DJ A, handover to DJ B, B stops (the autodj), A 
 	);
 	const handover = await control(up, 'handover', 'dj-a', 'dj-b');
 	assert.equal(handover.code, 0, handover.stderr);
-	assert.match(handover.stderr, /\/live\.opus on station: dj-a → dj-b, \d+ ms between them/);
+	assert.match(handover.stdout, /\/live\.opus on station: dj-a → dj-b, \d+ ms between them/);
 	assert.equal(latestState(up, 'dj-a', '/live.opus'), 'standby');
 	assert.equal(latestState(up, 'dj-a', '/autodj.opus'), undefined, 'A has no other mount; its profile runs on');
 	await heardFor(3);

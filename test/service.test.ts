@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import { execa } from 'execa';
@@ -127,4 +127,89 @@ it('service install: a unit systemd accepts, the password only in a 0600 environ
 	const usage = await jdcastOnce(['service', 'restart']);
 	assert.equal(usage.code, 2);
 	assert.match(usage.stderr, /say install or uninstall, not "restart"/);
+});
+
+/**
+ * A systemctl of the test's own, first on PATH: it logs each call and, with FAKE_SYSTEMD=down,
+ * answers as systemctl does where no systemd (or no user session bus) can be reached.
+ */
+function fakeSystemctl(dir: string): { env: NodeJS.ProcessEnv; calls: () => string[] } {
+	const bin = path.join(dir, 'bin');
+	const log = path.join(dir, 'systemctl.log');
+	mkdirSync(bin);
+	writeFileSync(
+		path.join(bin, 'systemctl'),
+		`#!/bin/sh\necho "$*" >> "${log}"\nif [ "$FAKE_SYSTEMD" = down ]; then echo "Failed to connect to bus: No medium found" >&2; exit 1; fi\nexit 0\n`,
+		{ mode: 0o755 },
+	);
+	return {
+		env: { PATH: `${bin}:${process.env.PATH}`, FAKE_SYSTEMD: 'down' },
+		calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
+	};
+}
+
+it('service without a running systemd: install says so before writing anything, exit 1; uninstall removes what it can, says what it left, exit 1', async (t) => {
+	const home = tempDir(t);
+	const fake = fakeSystemctl(home);
+	const env = { ...fake.env, XDG_CONFIG_HOME: path.join(home, 'config'), SVC_TEST_PW: PASSWORD };
+	const profile = writeProfile(
+		tempDir(t),
+		'radio',
+		`name: radio\ninput: { tone: {} }\nservers:\n  main: { host: 127.0.0.1, port: 8000, password_env: SVC_TEST_PW }\nstreams:\n  - { mount: /radio.opus, format: opus }\n`,
+	);
+	const userInstall = await jdcastOnce(['service', 'install', '--user', profile], env);
+	assert.equal(userInstall.code, 1, userInstall.stderr);
+	assert.equal(
+		userInstall.stderr,
+		'jdcast service: no running systemd user instance to install into (Failed to connect to bus: No medium found), so nothing was written; --no-enable writes the files without it\n',
+	);
+	assert.ok(!existsSync(path.join(home, 'config')), 'no file and no folder left behind');
+	assert.deepEqual(fake.calls(), ['--user show --property=Version']);
+
+	// A system service: asked of the system's systemd, refused the same way (a name of its own, should it be written).
+	const name = `jdcast-test-${process.pid}`;
+	t.after(() => {
+		for (const file of [`/etc/systemd/system/${name}.service`, `/etc/jdcast/${name}.env`])
+			rmSync(file, { force: true });
+	});
+	const systemInstall = await jdcastOnce(['service', 'install', '--name', name, profile], env);
+	assert.equal(systemInstall.code, 1, systemInstall.stderr);
+	assert.match(systemInstall.stderr, /^jdcast service: no running systemd to install into \(/);
+	assert.ok(!existsSync(`/etc/systemd/system/${name}.service`) && !existsSync(`/etc/jdcast/${name}.env`));
+	assert.equal(fake.calls().at(-1), 'show --property=Version');
+
+	// Written without systemd (--no-enable), enabled by hand, then uninstalled while systemd cannot be asked.
+	const written = await jdcastOnce(['service', 'install', '--user', '--no-enable', profile], env);
+	assert.equal(written.code, 0, written.stderr);
+	const unitFile = path.join(home, 'config', 'systemd', 'user', 'jdcast.service');
+	const envFile = path.join(home, 'config', 'jdcast', 'jdcast.env');
+	const wants = path.join(home, 'config', 'systemd', 'user', 'default.target.wants');
+	mkdirSync(wants);
+	symlinkSync(unitFile, path.join(wants, 'jdcast.service'));
+	const callsBefore = fake.calls().length;
+	const removed = await jdcastOnce(['service', 'uninstall', '--user'], env);
+	assert.equal(removed.code, 1, removed.stderr);
+	assert.equal(removed.stdout, `removed ${unitFile}, ${envFile} and ${path.join(wants, 'jdcast.service')}\n`);
+	assert.equal(
+		removed.stderr,
+		'jdcast service: systemd could not be asked (Failed to connect to bus: No medium found), so the service, if it runs, was left running: stop it with `systemctl --user stop jdcast && systemctl --user daemon-reload` where systemd answers\n',
+	);
+	assert.ok(!existsSync(unitFile) && !existsSync(envFile) && !existsSync(path.join(wants, 'jdcast.service')));
+	assert.deepEqual(fake.calls().slice(callsBefore), ['--user show --property=Version']);
+
+	// Where systemd answers: install enables and starts it, uninstall stops and disables it, both exit 0.
+	const up = { ...env, FAKE_SYSTEMD: 'up' };
+	const installed = await jdcastOnce(['service', 'install', '--user', profile], up);
+	assert.equal(installed.code, 0, installed.stderr);
+	assert.match(installed.stdout, /^started and enabled at boot: jdcast$/m);
+	const uninstalled = await jdcastOnce(['service', 'uninstall', '--user'], up);
+	assert.equal(uninstalled.code, 0, uninstalled.stderr);
+	assert.deepEqual(fake.calls().slice(callsBefore + 1), [
+		'--user show --property=Version',
+		'--user daemon-reload',
+		'--user enable --now jdcast.service',
+		'--user show --property=Version',
+		'--user disable --now jdcast.service',
+		'--user daemon-reload',
+	]);
 });

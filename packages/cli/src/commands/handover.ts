@@ -33,7 +33,7 @@ export const handover: Command = {
 				return 1;
 			}
 			for (const m of result.mounts) {
-				process.stderr.write(
+				process.stdout.write(
 					`${m.mount} on ${m.server}: ${from} → ${to}${m.gapMs === null ? ` (${from} was not on air there; ${to} takes it when free)` : `, ${m.gapMs} ms between them`}\n`,
 				);
 			}

@@ -1,5 +1,6 @@
 import { loadProfileFiles, mountBlocks, relayBlocks, type MountSettings, type Profile } from '@jdcast/core';
 import { printDiagnostics } from '../output/diagnostics.js';
+import { profilesAmong } from '../run/profile-files.js';
 import { helpOption, type Command } from './command.js';
 
 export const icecastConfig: Command = {
@@ -24,7 +25,8 @@ export const icecastConfig: Command = {
 	],
 	needsFiles: true,
 	async run({ values, positionals }) {
-		const loaded = await loadProfileFiles(positionals);
+		// A schedule among the files (profiles/station/*.yaml) is not this command's business.
+		const loaded = await loadProfileFiles(await profilesAmong('icecast-config', positionals));
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
 		if (typeof values.edge === 'string') return printRelays(loaded.profiles, values.edge);

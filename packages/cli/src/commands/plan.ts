@@ -1,6 +1,7 @@
 import { loadProfileFiles, plan, planSummary } from '@jdcast/core';
 import { helpOption, jsonOption, type Command } from './command.js';
 import { printDiagnostics } from '../output/diagnostics.js';
+import { profilesAmong } from '../run/profile-files.js';
 
 export const planCommand: Command = {
 	name: 'plan',
@@ -10,7 +11,8 @@ export const planCommand: Command = {
 	details: ['No password and no server address ever appears in the ffmpeg command.'],
 	needsFiles: true,
 	async run({ values, positionals }) {
-		const loaded = await loadProfileFiles(positionals);
+		// A schedule among the files (profiles/station/*.yaml) is not this command's business.
+		const loaded = await loadProfileFiles(await profilesAmong('plan', positionals));
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
 		const plans = loaded.profiles.map((p) => plan(p));

@@ -16,7 +16,7 @@ export const reload: Command = {
 		withController(values, async (client) => {
 			const r = await client.reload();
 			const line = (what: string, names: string[]) => (names.length ? `${what}: ${names.join(', ')}\n` : '');
-			process.stderr.write(
+			process.stdout.write(
 				`${line('started', r.started)}${line('restarted', r.restarted)}${line('stopped', r.stopped)}${line('unchanged', r.unchanged)}` ||
 					'nothing to do\n',
 			);

@@ -1,6 +1,5 @@
-import { formatLocation, loadProfileFiles, type Profile } from '@jdcast/core';
-import { expandProfilePaths, passwordVariables, readSmallFile, type SmallFileError } from '@jdcast/core/internal';
-import { execa } from 'execa';
+import { formatLocation, hasErrors, loadProfileFiles, loadScheduleFile, type Profile } from '@jdcast/core';
+import { passwordVariables, readSmallFile, type SmallFileError } from '@jdcast/core/internal';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,9 @@ import { selfCommand } from '../node-flags.js';
 import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { writeFileAtomically } from '@jdcast/core/internal';
+import { sortFiles, twoSchedulesMessage } from '../run/profile-files.js';
 import { safeFolder } from '../service/files.js';
+import { removeEnableLinks, systemctl, systemdUnreachable } from '../service/systemctl.js';
 import { environmentText, UNIT_MARKER, unitText } from '../service/unit.js';
 import { helpOption, type Command } from './command.js';
 import { httpOption, httpSettings } from './http-option.js';
@@ -50,6 +51,8 @@ export const service: Command = {
 		'it. The service restarts jdcast when it fails and logs one JSON object per event to the journal:',
 		'  journalctl [--user] -u jdcast -f',
 		'A user service starts at boot only with lingering on: loginctl enable-linger $USER.',
+		"Without a running systemd (the user's, with --user) install writes nothing and exits 1; --no-enable",
+		'or --dir write the files without asking systemd. uninstall exits 1 when systemd could not be asked.',
 	],
 	async run({ values, positionals }) {
 		const [action, ...files] = positionals;
@@ -95,10 +98,23 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 	if (patterns.length === 0)
 		throw new UsageError('jdcast service install: name the profile files (FILES or "GLOBS") it should run');
 	const place = placeOf(values);
-	const files = await expandProfilePaths(patterns);
-	const loaded = await loadProfileFiles(files);
-	printDiagnostics(loaded.diagnostics);
-	if (!loaded.ok) return 1;
+	const files = await sortFiles(patterns, typeof values.schedule === 'string' ? values.schedule : undefined);
+	if (files.twoSchedules) throw new UsageError(`jdcast service install: ${twoSchedulesMessage(files.twoSchedules)}`);
+	if (files.profiles.length === 0)
+		throw new UsageError(`jdcast service install: no profile files among ${patterns.join(' ')}`);
+	const loaded = await loadProfileFiles(files.profiles);
+	// What `jdcast up` would refuse at every start of the service is refused now.
+	const schedule =
+		files.schedule === undefined
+			? []
+			: (
+					await loadScheduleFile(
+						files.schedule,
+						loaded.profiles.map((p) => p.name),
+					)
+				).diagnostics;
+	printDiagnostics([...loaded.diagnostics, ...schedule]);
+	if (!loaded.ok || hasErrors(schedule)) return 1;
 	const http = await httpSettings(values);
 	const environment = secretsFor(loaded.profiles);
 	if ('missing' in environment) {
@@ -133,13 +149,22 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		...(runAs ? { runAs } : {}),
 		exec,
 		environmentFile: place.envFile,
-		workingDirectory: path.dirname(path.resolve(files[0]!)),
+		workingDirectory: path.dirname(path.resolve(files.profiles[0]!)),
 		...(socket ? { socket } : {}),
 		profiles: loaded.profiles.map((p) => p.name),
 	});
 	if (values.print) {
 		process.stdout.write(unit);
 		return 0;
+	}
+	const enable = !values['no-enable'] && typeof values.dir !== 'string';
+	// Asked before anything is written: files for a service manager that is not there help no one.
+	const unreachable = enable ? await systemdUnreachable(place.user) : undefined;
+	if (unreachable !== undefined) {
+		process.stderr.write(
+			`jdcast service: no running systemd${place.user ? ' user instance' : ''} to install into (${unreachable}), so nothing was written; --no-enable writes the files without it\n`,
+		);
+		return 1;
 	}
 	const envText = environmentText(environment);
 	try {
@@ -165,7 +190,7 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		...(socket ? [`status: jdcast status --socket ${socket}`] : ['status: jdcast status']),
 		...(place.user ? [`start at boot without logging in: loginctl enable-linger ${os.userInfo().username}`] : []),
 	];
-	if (values['no-enable'] || typeof values.dir === 'string') {
+	if (!enable) {
 		process.stdout.write(
 			[`start it: ${ctl} daemon-reload && ${ctl} enable --now ${place.name}`, ...next, ''].join('\n'),
 		);
@@ -206,13 +231,22 @@ async function uninstall(values: Values): Promise<number> {
 		process.stderr.write(`jdcast service: ${place.unitFile} was not written by jdcast; left alone\n`);
 		return 1;
 	}
-	if (!values['no-enable'] && typeof values.dir !== 'string')
-		await systemctl(place.user, ['disable', '--now', `${place.name}.service`]);
+	const enabled = !values['no-enable'] && typeof values.dir !== 'string';
+	const unreachable = enabled ? await systemdUnreachable(place.user) : undefined;
+	if (enabled && unreachable === undefined) await systemctl(place.user, ['disable', '--now', `${place.name}.service`]);
+	// What disable would have removed, by hand: the unit must not come back at the next boot.
+	const links = unreachable === undefined ? [] : await removeEnableLinks(place.unitFile);
 	await rm(place.unitFile, { force: true });
 	await rm(place.envFile, { force: true });
-	if (!values['no-enable'] && typeof values.dir !== 'string') await systemctl(place.user, ['daemon-reload']);
-	process.stdout.write(`removed ${place.unitFile} and ${place.envFile}\n`);
-	return 0;
+	if (enabled && unreachable === undefined) await systemctl(place.user, ['daemon-reload']);
+	const gone = [place.unitFile, place.envFile, ...links];
+	process.stdout.write(`removed ${gone.slice(0, -1).join(', ')} and ${gone.at(-1)}\n`);
+	if (unreachable === undefined) return 0;
+	const ctl = place.user ? 'systemctl --user' : 'systemctl';
+	process.stderr.write(
+		`jdcast service: systemd could not be asked (${unreachable}), so the service, if it runs, was left running: stop it with \`${ctl} stop ${place.name} && ${ctl} daemon-reload\` where systemd answers\n`,
+	);
+	return 1;
 }
 
 /** The values of every password_env variable the profiles name, from this shell. */
@@ -227,15 +261,4 @@ function secretsFor(profiles: Profile[]): Record<string, string> | { missing: st
 		out[name] = value;
 	}
 	return out;
-}
-
-async function systemctl(user: boolean, args: string[]): Promise<boolean> {
-	const result = await execa('systemctl', [...(user ? ['--user'] : []), ...args], { reject: false, stdin: 'ignore' });
-	if (result.exitCode === 0) return true;
-	const why =
-		result.failed && result.exitCode === undefined
-			? 'systemctl was not found'
-			: (result.stderr.split('\n')[0] ?? `exit ${result.exitCode}`);
-	process.stderr.write(`jdcast service: systemctl ${user ? '--user ' : ''}${args.join(' ')}: ${why}\n`);
-	return false;
 }

@@ -18,7 +18,7 @@ function profileCommand(name: 'start' | 'stop'): Command {
 			const profile = positionals[0]!;
 			return withController(values, async (client) => {
 				const result = name === 'start' ? await client.startProfile(profile) : await client.stopProfile(profile);
-				process.stderr.write(`${result.profile}: ${result.state}\n`);
+				process.stdout.write(`${result.profile}: ${result.state}\n`);
 				return 0;
 			});
 		},

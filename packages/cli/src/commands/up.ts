@@ -1,10 +1,11 @@
 import { loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ProfileError } from '@jdcast/core';
-import { expandProfilePaths, ownerOf, type Owner } from '@jdcast/core/internal';
+import { ownerOf, type Owner } from '@jdcast/core/internal';
 import path from 'node:path';
 import { UsageError } from '../args.js';
 
 import { printDiagnostics } from '../output/diagnostics.js';
 import { runForeground } from '../run/foreground.js';
+import { sortFiles, twoSchedulesMessage, type SortedFiles } from '../run/profile-files.js';
 import { helpOption, jsonOption, type Command } from './command.js';
 import { socketOption } from './control.js';
 import { httpOption, httpSettings } from './http-option.js';
@@ -25,7 +26,8 @@ export const up: Command = {
 		},
 		schedule: {
 			type: 'string',
-			description: 'a schedule file: which profile holds the shared mounts when (handed over at the boundaries)',
+			description:
+				'a schedule file: which profile holds the shared mounts when (handed over at the boundaries); a schedule among FILES is taken as this',
 			placeholder: 'FILE',
 		},
 		'now-playing-file': {
@@ -44,14 +46,20 @@ export const up: Command = {
 		'"server", "mount", "state"). SIGINT/SIGTERM stop everything cleanly and exit 0.',
 		'`jdcast reload` or SIGHUP re-read the files; quote a glob ("profiles/*.yaml") to have',
 		'files added later picked up. Other commands steer it through its control socket.',
+		'With --seconds it exits 1 when nothing was on air at any moment of the run.',
 	],
 	needsFiles: true,
 	async run({ values, positionals }) {
 		const owner = ownerOption(values['exit-with']);
 		const http = await httpSettings(values);
-		const files = await expandProfilePaths(positionals);
-		if (files.length === 0) throw new UsageError(`jdcast up: no profile files match ${positionals.join(' ')}`);
-		const loaded = await loadProfileFiles(files);
+		const scheduleOption = typeof values.schedule === 'string' ? values.schedule : undefined;
+		let files = await sortFiles(positionals, scheduleOption);
+		if (files.twoSchedules) throw new UsageError(`jdcast up: ${twoSchedulesMessage(files.twoSchedules)}`);
+		if (files.profiles.length === 0)
+			throw new UsageError(
+				`jdcast up: no profile files ${files.schedule === undefined ? 'match' : 'beside the schedule in'} ${positionals.join(' ')}`,
+			);
+		const loaded = await loadProfileFiles(files.profiles);
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
 		return runForeground(loaded.profiles, {
@@ -60,27 +68,38 @@ export const up: Command = {
 			...secondsOption(values.seconds),
 			...(owner === undefined ? {} : { exitWith: owner }),
 			...(http ? { http } : {}),
-			...(typeof values.schedule === 'string' ? { schedule: scheduleReader(values.schedule) } : {}),
+			// Read at start and after each reload's profiles: from the files as that reload found them.
+			schedule: (profiles) => readSchedule(files.schedule, profiles),
 			...(typeof values['now-playing-file'] === 'string'
 				? { nowPlayingFile: path.resolve(values['now-playing-file']) }
 				: {}),
 			reload: async () => {
+				const sorted = await sortFiles(positionals, scheduleOption, { missingOk: true });
+				refuseTwoSchedules(sorted);
 				// Off the event loop that moves the audio: a large file takes time to check.
-				const again = await loadProfileFilesOffThread(await expandProfilePaths(positionals, { missingOk: true }));
+				const again = await loadProfileFilesOffThread(sorted.profiles);
 				if (!again.ok) throw new ProfileError(again.diagnostics);
+				files = sorted;
 				return again.profiles;
 			},
 		});
 	},
 };
 
-/** The schedule file, read at start and at every reload, its problems a refusal with FILE:LINE:COL. */
-function scheduleReader(file: string) {
-	return async (profiles: string[]) => {
-		const { schedule, diagnostics } = await loadScheduleFile(file, profiles);
-		if (!schedule) throw new ProfileError(diagnostics);
-		return schedule;
-	};
+/** The schedule file (none: no schedule), its problems a refusal with FILE:LINE:COL. */
+async function readSchedule(file: string | undefined, profiles: string[]) {
+	if (file === undefined) return undefined;
+	const { schedule, diagnostics } = await loadScheduleFile(file, profiles);
+	if (!schedule) throw new ProfileError(diagnostics);
+	return schedule;
+}
+
+/** A reload that finds a second schedule is refused, as a start would be, naming both. */
+function refuseTwoSchedules({ twoSchedules }: SortedFiles): void {
+	if (!twoSchedules) return;
+	throw new ProfileError([
+		{ file: twoSchedules[1], line: 1, col: 1, severity: 'error', message: twoSchedulesMessage(twoSchedules) },
+	]);
 }
 
 function ownerOption(value: unknown): Owner | undefined {

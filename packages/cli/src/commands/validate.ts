@@ -1,12 +1,14 @@
 import { hasErrors, loadProfileFiles, loadScheduleFile } from '@jdcast/core';
 import { fromJackdawConfigFile } from '@jdcast/core/jackdaw';
-import { helpOption, type Command } from './command.js';
+import { UsageError } from '../args.js';
 import { printDiagnostics } from '../output/diagnostics.js';
+import { sortFiles, twoSchedulesMessage } from '../run/profile-files.js';
+import { helpOption, type Command } from './command.js';
 
 export const validate: Command = {
 	name: 'validate',
 	summary: 'Check profiles (and a Jackdaw config) and print every problem as FILE:LINE:COL: message.',
-	usage: 'jdcast validate [--jackdaw CONFIG.json] [--schedule FILE] FILES...',
+	usage: 'jdcast validate [--jackdaw CONFIG.json] [--schedule FILE] FILES|"GLOBS"...',
 	options: {
 		jackdaw: {
 			type: 'string',
@@ -20,26 +22,35 @@ export const validate: Command = {
 		},
 		...helpOption,
 	},
-	details: ['Exit status: 0 all valid (warnings allowed), 1 a problem found, 2 wrong usage.'],
+	details: [
+		'Globs are expanded as `jdcast up` expands them; a schedule among FILES is checked as with --schedule.',
+		'Problems go to standard error, the count of valid files to standard output.',
+		'Exit status: 0 all valid (warnings allowed), 1 a problem found, 2 wrong usage.',
+	],
 	needsFiles: (values) => values.jackdaw === undefined,
 	async run({ values, positionals }) {
-		const loaded = await loadProfileFiles(positionals);
+		const files = await sortFiles(positionals, typeof values.schedule === 'string' ? values.schedule : undefined);
+		if (files.twoSchedules) throw new UsageError(`jdcast validate: ${twoSchedulesMessage(files.twoSchedules)}`);
+		if (positionals.length > 0 && files.profiles.length === 0 && files.schedule === undefined)
+			throw new UsageError(`jdcast validate: no profile files match ${positionals.join(' ')}`);
+		const loaded = await loadProfileFiles(files.profiles);
 		const diagnostics = [...loaded.diagnostics];
 		if (typeof values.jackdaw === 'string')
 			diagnostics.push(...(await fromJackdawConfigFile(values.jackdaw)).diagnostics);
-		if (typeof values.schedule === 'string')
+		if (files.schedule !== undefined)
 			diagnostics.push(
 				...(
 					await loadScheduleFile(
-						values.schedule,
+						files.schedule,
 						loaded.profiles.map((p) => p.name),
 					)
 				).diagnostics,
 			);
 		printDiagnostics(diagnostics);
-		const count = positionals.length + (values.jackdaw ? 1 : 0) + (values.schedule ? 1 : 0);
+		const count = files.profiles.length + (values.jackdaw ? 1 : 0) + (files.schedule === undefined ? 0 : 1);
 		if (hasErrors(diagnostics)) return 1;
-		process.stderr.write(`${count} file${count === 1 ? '' : 's'} valid\n`);
+		// The result, apart from the problems: a script reads it on standard output.
+		process.stdout.write(`${count} file${count === 1 ? '' : 's'} valid\n`);
 		return 0;
 	},
 };

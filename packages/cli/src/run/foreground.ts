@@ -32,10 +32,10 @@ export interface ForegroundOptions {
 	/** Serve the dashboard, the API, /metrics and /healthz (`--http`). */
 	http?: HttpOptions;
 	/**
-	 * Reads the schedule (`--schedule`) for these profile names; throws ProfileError to refuse. Read again
-	 * at every reload.
+	 * Reads the schedule (`--schedule`) for these profile names, undefined when there is none (then no
+	 * schedule is in force); throws ProfileError to refuse. Read again at every reload.
 	 */
-	schedule?: (profiles: string[]) => Promise<Schedule>;
+	schedule?: (profiles: string[]) => Promise<Schedule | undefined>;
 	/** Stop when this process exits (the Jackdaw voice client that started this jdcast). */
 	exitWith?: Owner;
 	/** Follow a player's now-playing JSON file (Jackdaw's .now_playing.json) on every profile. */
@@ -70,9 +70,8 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 			const next = (async () => {
 				await previous?.catch(() => {});
 				const profiles = await readProfiles();
-				const schedule = await options.schedule?.(profiles.map((p) => p.name));
 				// The new schedule first: the reload starts only the profiles it has on air (or next).
-				if (schedule) orchestrator.setSchedule(schedule);
+				if (options.schedule) orchestrator.setSchedule(await options.schedule(profiles.map((p) => p.name)));
 				const result = await orchestrator.reload(profiles);
 				say('reload', `reloaded: ${describeReload(result)}`, { ...result });
 				return result;
@@ -113,6 +112,11 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		requestStop();
 	};
 	orchestrator.on('profile', ({ state }) => state === 'failed' && stopIfAllFailed());
+	// A run of --seconds (a script's, a check's) that never had anything on air has failed, even if it ran.
+	let everOnAir = false;
+	orchestrator.on('output', ({ state }) => {
+		if (state === 'live') everOnAir = true;
+	});
 	process.on('SIGHUP', () => {
 		reload?.().catch((error: unknown) => {
 			const details = error instanceof ProfileError ? error.lines : [];
@@ -165,6 +169,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 		options.nowPlayingFile === undefined ? undefined : followNowPlaying(orchestrator, options.nowPlayingFile, say);
 	const closeView = json || stopAsked() ? undefined : await showLiveView(orchestrator);
 	await untilStopAsked();
+	const neverOnAir = options.seconds !== undefined && !everOnAir && exitCode === 0 ? nothingOnAir(orchestrator) : '';
 	unwatchOwner?.();
 	follower?.close();
 	await orchestrator.stop();
@@ -173,7 +178,23 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	await web?.close();
 	await controller.close();
 	await options.afterStop?.();
+	if (neverOnAir) {
+		process.stderr.write(`jdcast: ${neverOnAir}\n`);
+		return 1;
+	}
 	return exitCode;
+}
+
+/** One sentence: nothing went on air during the run, and the first reason an output gives. */
+function nothingOnAir(orchestrator: Orchestrator): string {
+	const outputs = orchestrator.status().profiles.flatMap((p) => p.outputs);
+	const failing = outputs.filter((o) => o.lastError !== null);
+	const first = failing[0] ?? outputs[0];
+	const why = first
+		? `; ${first.mount} on ${first.server} was ${first.state}${first.lastError ? `: ${first.lastError}` : ''}`
+		: '';
+	const more = failing.length > 1 ? ` (and ${failing.length - 1} more with errors)` : '';
+	return `nothing was on air at any moment of this run${why}${more}`;
 }
 
 /**

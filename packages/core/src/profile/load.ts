@@ -1,9 +1,11 @@
 import { parse, stringify } from 'yaml';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
+import { isScheduleData } from '../schedule/recognise.js';
 import { hasErrors, type Diagnostic } from './diagnostic.js';
 import { crossCheck } from './cross-check.js';
 import { schemaDiagnostics, type PathView } from './messages.js';
 import { normalizeProfile } from './normalize.js';
+import { preflight } from './preflight.js';
 import { profileSchema } from './schema.js';
 import { ObjectSource, type ProfileSource, YamlSource } from './source.js';
 import type { Profile, RawProfile } from './types.js';
@@ -65,6 +67,19 @@ export function loadProfileObject(value: unknown, options: ProfileObjectOptions 
 function loadWithinLimits(text: string, file: string): LoadResult {
 	const source = new YamlSource(file, text);
 	if (hasErrors(source.syntaxDiagnostics)) return { diagnostics: source.syntaxDiagnostics };
+	// A schedule given where profiles go: one sentence that says so, not every key it lacks.
+	if (isScheduleData(source.data))
+		return {
+			diagnostics: [
+				{
+					file,
+					line: 1,
+					col: 1,
+					severity: 'error',
+					message: 'this is a schedule, not a profile: pass it with --schedule (in code: loadScheduleFile)',
+				},
+			],
+		};
 	return validateData(source.data ?? {}, source, source.syntaxDiagnostics);
 }
 
@@ -91,7 +106,10 @@ export interface LoadManyResult {
 	ok: boolean;
 }
 
-/** Load several profile files and check them against each other. */
+/**
+ * Load several profile files and check them against each other, and against this machine: an
+ * input file that is not there is an error, a password variable that is not set a warning.
+ */
 export async function loadProfileFiles(files: readonly string[]): Promise<LoadManyResult> {
 	const diagnostics: Diagnostic[] = [];
 	const profiles: Profile[] = [];
@@ -102,8 +120,14 @@ export async function loadProfileFiles(files: readonly string[]): Promise<LoadMa
 			continue;
 		}
 		const result = loadProfileText(text, file);
-		diagnostics.push(...result.diagnostics);
-		if (result.profile) profiles.push(result.profile);
+		if (!result.profile) {
+			diagnostics.push(...result.diagnostics);
+			continue;
+		}
+		// What the file needs from this machine (its input file, its password variables), in line order with the rest.
+		const all = [...result.diagnostics, ...(await preflight(result.profile))];
+		diagnostics.push(...all.sort((a, b) => a.line - b.line || a.col - b.col));
+		profiles.push(result.profile);
 	}
 	diagnostics.push(...crossCheck(profiles));
 	return { profiles, diagnostics, ok: !hasErrors(diagnostics) };

@@ -190,8 +190,10 @@ function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) =
 			channels: tone.channels ?? DEFAULT_CHANNELS,
 			level: tone.level ?? DEFAULT_TONE_LEVEL,
 		};
-	if (file)
-		return { kind: 'file', path: file.path, loop: file.loop ?? false, channels: file.channels ?? DEFAULT_CHANNELS };
+	if (file) {
+		const { loop = false, channels = DEFAULT_CHANNELS } = file;
+		return { kind: 'file', path: file.path, loop, channels, at: at(['input', 'file', 'path']) };
+	}
 	const channels = jack?.channels ?? DEFAULT_CHANNELS;
 	const connect: ConnectRule[] = (jack?.connect ?? []).map((rule, i) => {
 		if (typeof rule === 'string') return { client: rule };

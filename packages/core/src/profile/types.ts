@@ -42,6 +42,8 @@ export interface FileInput {
 	path: string;
 	loop: boolean;
 	channels: number;
+	/** Where (file, line, column): the path, for messages. */
+	at: Location;
 }
 
 export type Input = JackInput | ToneInput | FileInput;

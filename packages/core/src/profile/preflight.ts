@@ -1,0 +1,53 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from './diagnostic.js';
+import type { Profile } from './types.js';
+
+/**
+ * What a valid profile needs from this machine to run, looked at when its file is checked, so
+ * that `jdcast validate` finds it before the night and not ffmpeg at start: the file an input
+ * reads must be there (an error), and each password variable should be set (a warning only:
+ * validate may run where the secrets are not, e.g. in CI, and they are read at run time).
+ */
+export async function preflight(profile: Profile, env: NodeJS.ProcessEnv = process.env): Promise<Diagnostic[]> {
+	const diagnostics: Diagnostic[] = [];
+	const { input } = profile;
+	if (input.kind === 'file') {
+		const problem = await fileProblem(path.resolve(profile.baseDir, input.path));
+		if (problem) diagnostics.push({ ...input.at, severity: 'error', message: `input.file.path: ${problem}` });
+	}
+	for (const server of Object.values(profile.servers)) {
+		const uses = [
+			{ key: 'password_env', source: server.password, without: "this server's streams cannot connect" },
+			{
+				key: 'admin_password_env',
+				source: server.admin?.password,
+				without: '"now playing" updates of MP3 mounts use the source password',
+			},
+		];
+		for (const { key, source, without } of uses) {
+			// The same test resolvePassword makes at run time: an empty value is no password.
+			if (source?.kind !== 'env' || env[source.name]) continue;
+			diagnostics.push({
+				...server.at,
+				severity: 'warning',
+				message: `servers.${server.name}.${key}: $${source.name} is not set here; set it where \`jdcast up\` runs (its shell or service), or ${without}`,
+			});
+		}
+	}
+	return diagnostics;
+}
+
+/** Why ffmpeg could not read `file` as an input, or undefined when it can. */
+async function fileProblem(file: string): Promise<string | undefined> {
+	try {
+		const info = await stat(file);
+		if (info.isDirectory()) return `${file} is a folder; give the file to play`;
+		await access(file, constants.R_OK);
+		return undefined;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		return code === 'ENOENT' || code === 'ENOTDIR' ? `no file at ${file}` : `${file} cannot be read (${code})`;
+	}
+}
