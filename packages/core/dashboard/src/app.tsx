@@ -10,6 +10,7 @@ import {
 } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
 import { ProfileCard } from './profile-card.js';
+import { handoverCandidates } from './station.js';
 import 'uplot/dist/uPlot.min.css';
 import '../style.css';
 
@@ -137,7 +138,6 @@ function App() {
 			<p class="loading">{connection === 'lost' ? 'jdcast does not answer; trying again…' : 'Connecting to jdcast…'}</p>
 		);
 	const health = healthOf(status);
-	const names = status.profiles.map((p) => p.name);
 	// A mount on several servers (edges): its listeners summed, beside each server's.
 	const edges = listenersByMount(status.profiles).filter((m) => m.servers.length > 1);
 	return (
@@ -205,7 +205,7 @@ function App() {
 					<ProfileCard
 						key={profile.name}
 						profile={profile}
-						others={names.filter((n) => n !== profile.name)}
+						handoverTo={handoverCandidates(status.profiles, profile.name)}
 						listeners={listeners.filter((s) => s.profile === profile.name)}
 						now={now}
 					/>
