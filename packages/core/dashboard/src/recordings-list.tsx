@@ -13,8 +13,9 @@ export function RecordingsList({ recordings }: { recordings: RecordingStatus[] }
 		<ul class="recordings" aria-label="Recordings">
 			{recordings.map((r) => (
 				<li key={r.path} class={`state-${r.state}`}>
-					<span class={`badge rec-${r.state}`}>{BADGE[r.state]}</span> {r.path} · {duration(r.seconds)} ·{' '}
-					{bytes(r.partBytes)}
+					<span class={`badge rec-${r.state}`}>{BADGE[r.state]}</span>{' '}
+					{/* The file's name reads at a glance; its folder (often long) on hover. */}
+					<span title={r.path}>{r.path.split('/').at(-1)}</span> · {duration(r.seconds)} · {bytes(r.partBytes)}
 					{r.parts.length > 1 ? ` · ${r.parts.length} parts` : ''}
 					{r.lostSeconds > 0 ? ` · ${r.lostSeconds.toFixed(1)} s lost` : ''}
 					{r.lastError && <span class="error"> {r.lastError}</span>}
