@@ -9,59 +9,15 @@ import {
 	type StatusSnapshot,
 } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
+import { EventLog, isLogged, type LoggedEvent } from './event-log.js';
+import { applyEvent, EMPTY_STATUS, keepRecordingLengths } from './events.js';
 import { ProfileCard } from './profile-card.js';
+import { handoverCandidates, onAirLine, stationRows } from './station.js';
+import { StationStrip } from './station-strip.js';
 import 'uplot/dist/uPlot.min.css';
 import '../style.css';
 
 type Connection = 'connecting' | 'open' | 'lost';
-type LoggedEvent = Extract<
-	JdcastEventMessage,
-	{ event: 'log' | 'retry' | 'silence' | 'handover' | 'metadata' | 'recording' }
->;
-const LOGGED = new Set(['log', 'retry', 'silence', 'handover', 'metadata', 'recording']);
-
-/** How an event changes the snapshot the page shows; null: fetch the status again. */
-function applyEvent(status: StatusSnapshot, message: JdcastEventMessage): StatusSnapshot | null {
-	if (message.event === 'status') {
-		const { event: _e, time: _t, ...snapshot } = message;
-		return snapshot;
-	}
-	const index = status.profiles.findIndex((p) => p.name === message.profile);
-	const profile = status.profiles[index];
-	if (!profile) return null;
-	const patch = (changes: Partial<typeof profile>): StatusSnapshot => ({
-		...status,
-		profiles: status.profiles.with(index, { ...profile, ...changes }),
-	});
-	switch (message.event) {
-		case 'level': {
-			const { event: _e, profile: _p, time: _t, ...audio } = message;
-			return profile.state === 'stopped' ? null : patch({ audio });
-		}
-		case 'stats':
-			return patch({ outputs: message.outputs, recordings: message.recordings });
-		default:
-			return null;
-	}
-}
-
-/** What an event in the log list says. */
-function eventText(e: LoggedEvent): string {
-	switch (e.event) {
-		case 'log':
-			return e.message;
-		case 'retry':
-			return `${e.mount} on ${e.server}: ${e.cause}`;
-		case 'silence':
-			return e.state === 'started' ? 'dead air' : `audible again after ${Math.round(e.seconds)} s`;
-		case 'handover':
-			return `${e.from} → ${e.to}`;
-		case 'metadata':
-			return e.nowPlaying;
-		case 'recording':
-			return `${e.path}: ${e.state}${e.error ? ` (${e.error})` : ''}`;
-	}
-}
 
 function App() {
 	const [status, setStatus] = useState<StatusSnapshot | null>(null);
@@ -76,7 +32,7 @@ function App() {
 		let refetch: number | undefined;
 		let retry: number | undefined;
 		let current: StatusSnapshot | null = null;
-		const show = (next: StatusSnapshot) => setStatus((current = next));
+		const show = (next: StatusSnapshot) => setStatus((current = current ? keepRecordingLengths(current, next) : next));
 		// Events other than levels and stats change several things at once: ask for the whole status, at most 4
 		// times a second.
 		const refresh = () => {
@@ -90,11 +46,11 @@ function App() {
 			source.onopen = () => setConnection('open');
 			source.onmessage = (message: MessageEvent<string>) => {
 				const event = JSON.parse(message.data) as JdcastEventMessage;
-				if (LOGGED.has(event.event)) setLog((old) => [event as LoggedEvent, ...old].slice(0, 50));
+				if (isLogged(event)) setLog((old) => [event, ...old].slice(0, 50));
 				const next = current
 					? applyEvent(current, event)
 					: event.event === 'status'
-						? applyEvent({ profiles: [], mounts: [], process: { pid: 0, loopDelayMaxMs: 0 } }, event)
+						? applyEvent(EMPTY_STATUS, event)
 						: null;
 				if (next) show(next);
 				else refresh();
@@ -137,7 +93,7 @@ function App() {
 			<p class="loading">{connection === 'lost' ? 'jdcast does not answer; trying again…' : 'Connecting to jdcast…'}</p>
 		);
 	const health = healthOf(status);
-	const names = status.profiles.map((p) => p.name);
+	const onAir = onAirLine(stationRows(status), now);
 	// A mount on several servers (edges): its listeners summed, beside each server's.
 	const edges = listenersByMount(status.profiles).filter((m) => m.servers.length > 1);
 	return (
@@ -149,13 +105,7 @@ function App() {
 						? 'On air, audible'
 						: `${health.problems.length} problem${health.problems.length === 1 ? '' : 's'}`}
 				</span>
-				{status.schedule && (
-					<span class="schedule">
-						on air: {status.schedule.current ?? 'nobody'}
-						{status.schedule.next &&
-							` · next ${status.schedule.next} at ${new Date(status.schedule.nextAt ?? '').toLocaleTimeString()}`}
-					</span>
-				)}
+				{onAir && <span class="on-air">{onAir}</span>}
 				<span class={`connection ${connection}`} role="status">
 					{connection === 'open'
 						? 'live updates'
@@ -200,29 +150,19 @@ function App() {
 					))}
 				</ul>
 			)}
+			<StationStrip status={status} now={now} />
 			<main>
 				{status.profiles.map((profile) => (
 					<ProfileCard
 						key={profile.name}
 						profile={profile}
-						others={names.filter((n) => n !== profile.name)}
+						handoverTo={handoverCandidates(status.profiles, profile.name)}
 						listeners={listeners.filter((s) => s.profile === profile.name)}
 						now={now}
 					/>
 				))}
 			</main>
-			{log.length > 0 && (
-				<section class="log" aria-label="Recent events">
-					<h2>Recent events</h2>
-					<ol>
-						{log.map((e, i) => (
-							<li key={`${e.time}-${i}`}>
-								<time>{new Date(e.time).toLocaleTimeString()}</time> {e.profile} {e.event}: {eventText(e)}
-							</li>
-						))}
-					</ol>
-				</section>
-			)}
+			<EventLog log={log} />
 			<footer>
 				jdcast · pid {status.process.pid} · event loop max delay {status.process.loopDelayMaxMs} ms ·{' '}
 				<a href="/metrics">metrics</a> · <a href="/healthz">health</a> · <a href="/api/status">status JSON</a>

@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { ListenerSeries } from '../../src/status/types.js';
+import { stationTime } from './format.js';
+
+const hhmm = (seconds: number) => stationTime(new Date(seconds * 1000).toISOString(), seconds * 1000);
 
 /** Listeners on one mount over the last hour (jdcast keeps the hour in memory). */
 export function ListenersGraph({ series }: { series: ListenerSeries | undefined }) {
@@ -20,7 +23,8 @@ export function ListenersGraph({ series }: { series: ListenerSeries | undefined 
 					y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil((max ?? 0) * 1.2))] },
 				},
 				axes: [
-					{ stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 24 },
+					// 24-hour times, as the station strip writes them (and four of them fit a narrow graph).
+					{ stroke: '#8a93a3', grid: { stroke: '#2a3140' }, size: 24, values: (_u, ticks) => ticks.map(hhmm) },
 					{
 						stroke: '#8a93a3',
 						grid: { stroke: '#2a3140' },

@@ -1,13 +1,13 @@
 import type { AudioStatus } from '../../src/status/types.js';
 import { db } from './format.js';
+import { FLOOR_DB, segments } from './meter-scale.js';
 
-const FLOOR_DB = -60;
-const share = (value: number | null) => (value === null ? 0 : Math.max(0, Math.min(1, (value - FLOOR_DB) / -FLOOR_DB)));
 const channelName = (i: number, n: number) => (n === 2 ? (i === 0 ? 'L' : 'R') : String(i + 1));
 
 /**
- * The profile's level: a bar per channel (RMS filled, peak as a line). For assistive technology
- * (and tests) one meter named "PROFILE level", its value the loudest channel's peak.
+ * The profile's level: a bar of segments per channel (lit to the RMS level, the peak's segment
+ * bright), each segment coloured by the level it stands for. For assistive technology (and tests)
+ * one meter named "PROFILE level", its value the loudest channel's peak.
  */
 export function LevelMeter({ profile, audio }: { profile: string; audio: AudioStatus | null }) {
 	const peaks = audio?.peakDb ?? [];
@@ -25,19 +25,17 @@ export function LevelMeter({ profile, audio }: { profile: string; audio: AudioSt
 			aria-valuenow={Math.max(FLOOR_DB, loudest ?? FLOOR_DB)}
 			aria-valuetext={text}
 		>
-			{peaks.map((peak, i) => {
-				const rms = audio?.rmsDb[i] ?? null;
-				return (
-					<div class="channel" key={i} aria-hidden="true">
-						<span class="channel-name">{channelName(i, peaks.length)}</span>
-						<div class="bar">
-							<div class={`rms ${peak !== null && peak > -1 ? 'hot' : ''}`} style={{ width: `${share(rms) * 100}%` }} />
-							<div class="peak" style={{ left: `${share(peak) * 100}%` }} />
-						</div>
-						<span class="value">{db(peak, '')}</span>
+			{peaks.map((peak, i) => (
+				<div class="channel" key={i} aria-hidden="true">
+					<span class="channel-name">{channelName(i, peaks.length)}</span>
+					<div class="bar">
+						{segments(audio?.rmsDb[i] ?? null, peak).map((s) => (
+							<span key={s.from} class={`seg ${s.zone}${s.lit ? ' lit' : ''}${s.peak ? ' peak' : ''}`} />
+						))}
 					</div>
-				);
-			})}
+					<span class="value">{db(peak, '')}</span>
+				</div>
+			))}
 		</div>
 	);
 }

@@ -1,23 +1,14 @@
-import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ListenerSeries, ProfileStatus } from '../../src/status/types.js';
-import { isLoopbackHost } from '../../src/util/loopback.js';
 import { api, ApiError } from './api.js';
-import { bytes, clock, db, duration, lufs, since } from './format.js';
+import { clock, db, lufs, since } from './format.js';
+import { HandoverForm } from './handover-form.js';
 import { ListenersGraph } from './listeners-graph.js';
 import { LevelMeter } from './meter.js';
+import { OutputsTable } from './outputs-table.js';
+import { RecordingsList } from './recordings-list.js';
 
 type Result = { ok: boolean; text: string } | null;
-
-/**
- * Where this browser reaches a mount: jdcast names an embedded or local server by a loopback
- * address, which means this machine only to a browser on jdcast's own machine.
- */
-function playerUrl(url: string): string {
-	const mount = new URL(url);
-	if (isLoopbackHost(mount.hostname) && !isLoopbackHost(location.hostname)) mount.hostname = location.hostname;
-	return mount.toString();
-}
 
 /** Runs an action and says how it went, in the card's status line. */
 function useAction(): [Result, boolean, (work: () => Promise<string>) => Promise<void>] {
@@ -39,22 +30,21 @@ function useAction(): [Result, boolean, (work: () => Promise<string>) => Promise
 
 export function ProfileCard({
 	profile,
-	others,
+	handoverTo,
 	listeners,
 	now,
 }: {
 	profile: ProfileStatus;
-	others: string[];
+	/** The profiles this one can hand its shared mounts to. */
+	handoverTo: string[];
 	listeners: ListenerSeries[];
 	now: number;
 }) {
 	const [result, busy, run] = useAction();
 	const [title, setTitle] = useState('');
 	const [artist, setArtist] = useState('');
-	const [handTo, setHandTo] = useState('');
 	const running = profile.state !== 'stopped' && profile.state !== 'failed';
 	const audio = profile.audio;
-	const hasShared = profile.outputs.some((o) => o.shared);
 	const headingId = `profile-${profile.name}`;
 
 	return (
@@ -135,53 +125,7 @@ export function ProfileCard({
 					)}
 				</p>
 			)}
-			<div class="table-box">
-				<table class="outputs">
-					<thead>
-						<tr>
-							<th scope="col">Mount</th>
-							<th scope="col">Server</th>
-							<th scope="col">State</th>
-							<th scope="col">On air for</th>
-							<th scope="col">kbps</th>
-							<th scope="col">Listeners</th>
-							<th scope="col">Reconnects</th>
-							<th scope="col">Listen</th>
-						</tr>
-					</thead>
-					<tbody>
-						{profile.outputs.map((o) => (
-							<Fragment key={`${o.server}${o.mount}`}>
-								<tr class={`state-${o.state}`}>
-									<th scope="row">
-										{o.mount}
-										<span class="format">{o.format}</span>
-									</th>
-									<td>{o.server}</td>
-									<td>
-										<span class={`badge state-${o.state}`}>{o.state}</span>
-									</td>
-									<td>{o.state === 'live' ? since(o.liveSince, now) : '—'}</td>
-									<td>{o.state === 'live' ? Math.round(o.kbps) : '—'}</td>
-									<td>{o.listeners ?? '—'}</td>
-									<td>{o.reconnects}</td>
-									<td>
-										<audio controls preload="none" src={playerUrl(o.url)} aria-label={`Listen to ${o.mount}`} />
-									</td>
-								</tr>
-								{(o.lastError || o.nowPlaying) && (
-									<tr class="detail">
-										<td colSpan={8}>
-											{o.nowPlaying && <span class="now-playing">♪ {o.nowPlaying}</span>}
-											{o.lastError && <span class="error">{o.lastError}</span>}
-										</td>
-									</tr>
-								)}
-							</Fragment>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<OutputsTable outputs={profile.outputs} now={now} />
 			<div class="graphs">
 				{profile.outputs.map((o) => (
 					<figure key={`${o.server}${o.mount}`}>
@@ -190,19 +134,7 @@ export function ProfileCard({
 					</figure>
 				))}
 			</div>
-			{profile.recordings.length > 0 && (
-				<ul class="recordings" aria-label="Recordings">
-					{profile.recordings.map((r) => (
-						<li key={r.path} class={`state-${r.state}`}>
-							<span class="badge">{r.state === 'recording' ? '● rec' : r.state}</span> {r.path} · {duration(r.seconds)}{' '}
-							· {bytes(r.partBytes)}
-							{r.parts.length > 1 ? ` · ${r.parts.length} parts` : ''}
-							{r.lostSeconds > 0 ? ` · ${r.lostSeconds.toFixed(1)} s lost` : ''}
-							{r.lastError && <span class="error"> {r.lastError}</span>}
-						</li>
-					))}
-				</ul>
-			)}
+			<RecordingsList recordings={profile.recordings} />
 			<form
 				class="now-playing-form"
 				onSubmit={(event) => {
@@ -227,33 +159,7 @@ export function ProfileCard({
 					Update now playing
 				</button>
 			</form>
-			{hasShared && others.length > 0 && (
-				<form
-					class="handover-form"
-					onSubmit={(event) => {
-						event.preventDefault();
-						void run(async () => {
-							const { mounts } = await api.handover(profile.name, handTo);
-							return `handed over to ${handTo}: ${mounts.map((m) => `${m.mount}${m.gapMs === null ? '' : ` (${m.gapMs} ms)`}`).join(', ')}`;
-						});
-					}}
-				>
-					<label>
-						Hand over to{' '}
-						<select value={handTo} onChange={(e) => setHandTo(e.currentTarget.value)}>
-							<option value="">choose a profile</option>
-							{others.map((name) => (
-								<option key={name} value={name}>
-									{name}
-								</option>
-							))}
-						</select>
-					</label>
-					<button type="submit" disabled={busy || handTo === ''}>
-						Hand over
-					</button>
-				</form>
-			)}
+			<HandoverForm from={profile.name} candidates={handoverTo} busy={busy} run={run} />
 			<p class={`result ${result ? (result.ok ? 'ok' : 'problem') : ''}`} role="status" aria-live="polite">
 				{busy ? 'working…' : (result?.text ?? '')}
 			</p>
