@@ -48,6 +48,10 @@ export type {
 	ListenerSeries,
 	JdcastEventMessage,
 	MountListeners,
+	MountOnServer,
+	MountSource,
+	MountEvent,
+	MountChangeReason,
 } from './status/types.js';
 export { describeReload, listenersByMount } from './status/types.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
