@@ -68,9 +68,8 @@ function withMountSource(status: StatusSnapshot, event: Message<'mount'>): Statu
 
 function holderOf(mounts: readonly MountListeners[], url: string) {
 	for (const mount of mounts)
-		for (const s of mount.servers)
-			if (s.url === url) return { source: s.source, sourceSince: s.sourceSince, fallback: s.fallback };
-	return { source: null, sourceSince: null, fallback: null };
+		for (const { server: _s, url: u, listeners: _l, ...holder } of mount.servers) if (u === url) return holder;
+	return { source: null, sourceSince: null, fallback: null, fallbackSource: null, recording: null };
 }
 
 /**

@@ -17,18 +17,7 @@ import { READABLE_BY_OTHERS } from './secrets.js';
 import { encoding, type Report } from './encoding.js';
 import { normalizeMountRecords, normalizeRecordings } from './recordings.js';
 import { didYouMean } from './suggest.js';
-import type {
-	ConnectRule,
-	Encoding,
-	Input,
-	PasswordSource,
-	Profile,
-	RawEncoding,
-	RawProfile,
-	RecordingSpec,
-	ServerConfig,
-	SilenceConfig,
-} from './types.js';
+import type { ConnectRule, Input, PasswordSource, Profile, RawProfile, ServerConfig, SilenceConfig } from './types.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
