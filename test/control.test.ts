@@ -56,8 +56,16 @@ it('status while three profiles stream: every output live, bytes growing, listen
 	const { icecast, socket, up } = await threeDjs(t);
 	const first = await status(socket);
 	// Three profiles on one JACK server: one watcher of its graph, not one each.
-	const watchers = childrenOf(up.child.pid!).filter((p) => p.argv[0]?.endsWith('jack_evmon'));
-	assert.equal(watchers.length, 1, `jack_evmon processes: ${watchers.map((p) => p.pid).join(', ')}`);
+	// (Started through setpriv and stdbuf, each exec'ing the next: looked at until the chain has run.)
+	const watchers = () => childrenOf(up.child.pid!).filter((p) => p.argv[0]?.endsWith('jack_evmon'));
+	await eventually(() => watchers().length > 0, 'the graph watcher running');
+	assert.equal(
+		watchers().length,
+		1,
+		`jack_evmon processes: ${watchers()
+			.map((p) => p.pid)
+			.join(', ')}`,
+	);
 	assert.deepEqual(first.profiles.map((p) => p.name).sort(), ['anna', 'ben', 'cleo']);
 	assert.ok(first.profiles.every((p) => p.outputs.every((o) => o.state === 'live')));
 	await eventually(async () => {

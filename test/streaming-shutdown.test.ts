@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import { eventually, freePort, tempDir } from './helpers/env.js';
-import { runUp, writeProfile } from './helpers/jdcast.js';
+import { runUp, writeProfile, type JdcastEvent } from './helpers/jdcast.js';
 import { analyze } from './helpers/listener.js';
 import { isAlive, processes } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
@@ -102,24 +102,32 @@ it('ffmpeg missing from PATH: the profile fails saying what to install, outputs 
 	assert.equal(up.events.filter((e) => e.event === 'encoder').length, 0, 'no restart loop');
 });
 
-it('SIGTERM while starting (at 0.15, 0.3 and 0.6 s): exit 0 every time, nothing of it left running', async (t) => {
+it('SIGTERM while starting (as the profile begins, as ffmpeg starts, as the first output connects): exit 0 every time, nothing of it left running', async (t) => {
 	const dir = tempDir(t);
-	for (const delay of [150, 300, 600]) {
+	// Phases of the start, told by the events jdcast prints (its signal handler is in place before the first):
+	// not milliseconds, which a loaded machine stretches.
+	const phases: [string, (e: JdcastEvent) => boolean][] = [
+		['the profile begins', (e) => e.event === 'profile' && e.state === 'starting'],
+		['ffmpeg starts', (e) => e.event === 'encoder' && e.running === true],
+		['the first output connects', (e) => e.event === 'output'],
+	];
+	for (const [i, [phase, reached]] of phases.entries()) {
+		const delay = phase;
 		const port = await freePort();
 		const file = writeProfile(
 			dir,
-			`early${delay}`,
+			`early${i}`,
 			`input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${port} }\nstreams:\n  - { mount: /early.opus, format: opus }\n`,
 		);
 		const up = runUp(t, [file]);
-		await sleep(delay);
+		await up.waitForEvent(reached, phase);
 		const pid = up.child.pid!;
 		const code = await up.stop('SIGTERM');
-		assert.equal(code, 0, `stopped at ${delay} ms: ${up.stderr()}`);
+		assert.equal(code, 0, `stopped as ${delay}: ${up.stderr()}`);
 		const left = processes().filter(
-			(p) => p.argv.some((a) => a.includes(`early${delay}`) || a.includes(`<port>${port}`)) || p.ppid === pid,
+			(p) => p.argv.some((a) => a.includes(`early${i}`) || a.includes(`<port>${port}`)) || p.ppid === pid,
 		);
-		assert.deepEqual(left, [], `nothing left after a stop at ${delay} ms`);
+		assert.deepEqual(left, [], `nothing left after a stop as ${delay}`);
 		assert.equal(
 			await fetch(`http://127.0.0.1:${port}/`).then(
 				() => 'answers',

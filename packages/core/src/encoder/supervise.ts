@@ -29,6 +29,8 @@ export interface EncoderLoopEvents {
 	started: [pid: number];
 	/** Its first bytes came: the profile is running. */
 	audio: [];
+	/** The running ffmpeg ended (not asked to): no audio until the next one. */
+	ended: [];
 	/** It exited unexpectedly; it is restarted after a backoff. */
 	restarting: [reason: string];
 	/** It failed too often without producing audio: given up for good. */
@@ -161,6 +163,8 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 		}, 250);
 		this.routing?.clientStarting(() => this.encoder !== encoder || this.signal.aborted);
 		const exit = await encoder.exited;
+		// Listeners hear nothing from this moment: said before the cause is looked into (that may ask JACK).
+		if (!this.signal.aborted) this.emit('ended');
 		this.routing?.clientEnded();
 		clearInterval(watchdog);
 		await Promise.all(

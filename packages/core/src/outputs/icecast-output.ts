@@ -37,7 +37,7 @@ const SLOW_FORGIVEN_MS = 60_000;
  * (a server that accepts and closes at once must not be knocked on 50 times a second): the next
  * try waits at least a second, growing.
  */
-const SHORT_LIVED_MS = 10_000;
+const SHORT_LIVED_MS = 2000;
 const RETRY_SHORT_LIVED = { firstMs: 1000, capMs: 10_000 };
 const ANSWER_TIMEOUT_MS = 5000;
 /** Seconds of audio that may wait for a slow server before it counts as stalled. */

@@ -81,6 +81,8 @@ interface Part {
 	namedAt: Date;
 	/** Who `{slot}` named when it was opened. */
 	label: string | null;
+	/** Made here (not a file or link of the user's that was empty): only such a file is ever removed. */
+	created: boolean;
 	timers: NodeJS.Timeout[];
 }
 
@@ -319,6 +321,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 			openedAt: performance.now(),
 			namedAt: at,
 			label,
+			created: (flags & constants.O_CREAT) !== 0,
 			timers: [],
 		};
 		this.#part = part;
@@ -438,10 +441,15 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		await part.handle.close().catch(() => {});
 		WRITING.delete(part.file);
 		const seconds = secondsIn(part);
-		if (part.bytes === 0 || seconds < MIN_PART_SECONDS) {
+		if (part.created && (part.bytes === 0 || seconds < MIN_PART_SECONDS)) {
 			// Nothing, or a moment between two changes: no file a person would keep, and no sidecars beside it.
 			const sidecars = sidecarPaths(part.file, this.spec.sidecarsWithExtension);
 			await Promise.all([part.file, sidecars.cue, sidecars.json].map((f) => rm(f, { force: true }).catch(() => {})));
+			this.#parts.splice(this.#parts.lastIndexOf(part.file), 1);
+			return;
+		}
+		// The user's own empty file (or link) that got nothing: left as it was, and no part of this recording.
+		if (part.bytes === 0) {
 			this.#parts.splice(this.#parts.lastIndexOf(part.file), 1);
 			return;
 		}

@@ -348,11 +348,13 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			this.error = null;
 			this.setState('running');
 		});
+		// ffmpeg is gone: listeners hear nothing from now until the next one's first page.
+		encoder.on('ended', () => {
+			for (const output of this.outputs) output.inputLost();
+		});
 		encoder.on('restarting', (reason) => {
 			this.error = reason;
 			this.setState('restarting');
-			// ffmpeg is gone: listeners hear nothing from now until the next one's first page.
-			for (const output of this.outputs) output.inputLost();
 			this.emit('encoder', { profile: this.name, pid: null, restarts: encoder.restarts, running: false, reason });
 			this.log('warning', `ffmpeg exited (${reason}); restarting`);
 		});
