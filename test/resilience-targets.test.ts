@@ -162,6 +162,34 @@ it('a server that answers, but not as Icecast (an SSH banner): said at once, ret
 	);
 });
 
+it('a server that accepts the source and closes at once: backed off like any failing server (a few connections in 10 s, not thousands), never shown plainly live', async (t) => {
+	const icecast = await startIcecast(t);
+	let connections = 0;
+	const rudePort = await fakeServer(t, (socket) => {
+		connections++;
+		// Says 200 to the source's PUT as Icecast would, and hangs up.
+		socket.once('data', () => socket.end('HTTP/1.0 200 OK\r\n\r\n'));
+	});
+	const dir = tempDir(t);
+	const file = writeProfile(
+		dir,
+		'rude',
+		`input: { tone: {} }\nservers:\n${serverEntry('main', icecast.port)}${serverEntry('rude', rudePort)}streams:\n  - { mount: /rude.opus, format: opus }\n`,
+	);
+	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
+	await up.waitForEvent((e) => e.event === 'output' && e.server === 'rude', 'the rude server tried');
+	const from = connections;
+	await sleep(10_000);
+	const counted = connections - from;
+	t.diagnostic(`${counted} connections in 10 s`);
+	assert.ok(counted >= 2 && counted <= 12, `${counted} connections in 10 s: backed off from 1 s, growing`);
+	const retries = up.events.filter((e) => e.event === 'retry' && e.server === 'rude').map((e) => Number(e.delayMs));
+	assert.ok(retries.length > 0 && retries.every((ms) => ms >= 1000), `waits ${retries.join(', ')} ms`);
+	const plain = up.events.filter((e) => e.event === 'output' && e.server === 'rude' && e.state === 'live' && !e.code);
+	assert.ok(plain.length <= 2, `plainly live only before it hung up twice in a row: ${JSON.stringify(plain)}`);
+	assert.equal(up.outputState('/rude.opus', 'main'), 'live', 'the real server is untouched');
+});
+
 /** A TCP server on loopback that does `onConnection` with each connection; closed after the test. Returns its port. */
 async function fakeServer(t: TestContext, onConnection: (socket: net.Socket) => void): Promise<number> {
 	const sockets = new Set<net.Socket>();

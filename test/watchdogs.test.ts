@@ -3,7 +3,7 @@ import path from 'node:path';
 import { it } from 'node:test';
 import { execa } from 'execa';
 import { eventually, freePort, tempDir } from './helpers/env.js';
-import { audioStartedAt, runUp, writeProfile } from './helpers/jdcast.js';
+import { audioStartedAt, jdcastOnce, runUp, writeProfile } from './helpers/jdcast.js';
 import { analyze, capture } from './helpers/listener.js';
 import { isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
@@ -106,6 +106,42 @@ it('a server that reads 1 byte a second beside a real one: the slow target is dr
 		1,
 		'the real target never left live',
 	);
+	// Retried, it is live again for a while before the next drop: never shown plainly live, and health says so.
+	const back = await up.waitForEvent(
+		(e) =>
+			e.event === 'output' &&
+			e.server === 'slow' &&
+			e.state === 'live' &&
+			up.events.indexOf(e) > up.events.indexOf(dropped),
+		'the slow target retried and live again',
+		30_000,
+	);
+	assert.equal(
+		back.code,
+		'E_ICECAST_SLOW',
+		'live again, but marked: it was dropped as too slow within the last minute',
+	);
+	const table = await jdcastOnce(['health', '--socket', up.socket]);
+	assert.equal(table.code, 1);
+	// Marked while live, or dropped again already: red either way.
+	assert.match(
+		table.stderr + table.stdout,
+		/\/slow\.opus on slow (was dropped as too slow within the last minute|is retrying)/,
+	);
+	await up.waitForEvent(
+		(e) =>
+			e.event === 'output' &&
+			e.server === 'slow' &&
+			e.state === 'retrying' &&
+			e.code === 'E_ICECAST_SLOW' &&
+			up.events.indexOf(e) > up.events.indexOf(back),
+		'dropped again',
+		30_000,
+	);
+	const plain = up.events.filter(
+		(e) => e.event === 'output' && e.server === 'slow' && e.state === 'live' && e.code !== 'E_ICECAST_SLOW',
+	);
+	assert.equal(plain.length, 1, `only its first connection was ever plainly live: ${JSON.stringify(plain)}`);
 	const recording = await stopAndCheckRecording(up, path.join(dir, 'slow.opus'), startedAt, 0.03, clockRate);
 	assert.ok(recording.longestSilence < 0.1, `the recording has a gap of ${recording.longestSilence.toFixed(2)} s`);
 });

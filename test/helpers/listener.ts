@@ -69,6 +69,7 @@ export function openCapture(url: string, file: string, maxSeconds = 120): Promis
 					out.end(() => done({ file, bytes }));
 				}));
 			const limit = setTimeout(() => void stop(), maxSeconds * 1000);
+			limit.unref();
 			response.on('data', (chunk: Buffer) => {
 				bytes += chunk.length;
 				out.write(chunk);

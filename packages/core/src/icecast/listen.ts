@@ -37,6 +37,7 @@ export async function listenToMount(
 			let started = false;
 			await new Promise<void>((resolve, reject) => {
 				stream.on('data', (chunk: Buffer) => {
+					if (signal.aborted) return;
 					if (!started) {
 						started = true;
 						failures = 0;

@@ -4,11 +4,15 @@ import type { ServerConfig } from '../profile/types.js';
 interface IcecastSource {
 	listenurl?: string;
 	listeners?: number;
+	/** Only a mount a source feeds has it: Icecast also lists a mount whose listeners it moved to the fallback. */
+	stream_start?: string;
 }
 
 export interface ListenerCounts {
 	/** Listeners by mount; undefined when the server did not answer. */
 	counts: Map<string, number> | undefined;
+	/** The mounts a source feeds now (measured: a mount with no source but a fallback stays listed, without `stream_start`). */
+	fed?: Set<string>;
 	error?: string;
 }
 
@@ -31,15 +35,18 @@ export async function fetchListenerCounts(
 		const sources = status.icestats?.source;
 		const list = Array.isArray(sources) ? sources : sources ? [sources] : [];
 		const counts = new Map<string, number>();
+		const fed = new Set<string>();
 		for (const s of list) {
 			if (!s.listenurl) continue;
 			try {
-				counts.set(new URL(s.listenurl).pathname, Number(s.listeners ?? 0));
+				const mount = new URL(s.listenurl).pathname;
+				counts.set(mount, Number(s.listeners ?? 0));
+				if (s.stream_start) fed.add(mount);
 			} catch {
 				// a listen URL Icecast could not build: skip that mount
 			}
 		}
-		return { counts };
+		return { counts, fed };
 	} catch (error) {
 		return {
 			counts: undefined,

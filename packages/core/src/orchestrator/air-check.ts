@@ -106,11 +106,15 @@ export class AirCheck extends EventEmitter<AirCheckEvents> {
 			this.server,
 			this.mount,
 			{
+				// A connection of a listening that has ended since (the mount came back to a profile here) is not followed.
 				connected: () => {
+					if (this.listening !== listening) return;
 					listening.tap = new Tap(container);
 					this.record(listening.tap, listening.label);
 				},
-				take: (chunk) => listening.tap?.push(chunk),
+				take: (chunk) => {
+					if (this.listening === listening) listening.tap?.push(chunk);
+				},
 				failed: (message) => this.emit('log', 'warning', message),
 			},
 			abort.signal,

@@ -32,6 +32,8 @@ export interface MountRunner {
 
 /** A reason given before an action stays this long for the change it causes. */
 const INTENT_MS = 15_000;
+/** Icecast lists a mount for a moment after its source hung up: a page asked for sooner after ours left proves nothing. */
+const LISTING_GRACE_MS = 2000;
 /** The longest a move of connections may hide its passing states (a handover's adopt times out sooner). */
 const MOVING_MAX_MS = 6000;
 
@@ -59,7 +61,7 @@ export class MountBroker {
 	private readonly intents = new Map<string, { reason: MountChangeReason; until: number }>();
 	/** Actions under way whose passing states (a mount between two DJs for a few ms) are not news. */
 	private busy = 0;
-	/** When one of ours last fed each mount: a status page asked for before then lists our own source. */
+	/** When one of ours last fed each mount (infinity: now): a status page asked for before then lists our own source. */
 	private readonly oursAt = new Map<string, number>();
 	/** What each server last listed as live in its status page, and when it was asked for (by server key). */
 	private readonly listings = new Map<string, { mounts: Set<string>; at: number }>();
@@ -142,11 +144,15 @@ export class MountBroker {
 	refresh(): void {
 		if (this.busy > 0) return;
 		const outputs = this.outputsByMount();
+		// A mount one of ours has left was ours until now: a status page asked for before now still lists it.
+		for (const [key, at] of this.oursAt)
+			if (at === Number.POSITIVE_INFINITY && !outputs.get(key)?.some((o) => o.output.onAir))
+				this.oursAt.set(key, this.now());
 		for (const key of new Set([...outputs.keys(), ...this.airChecks.keys()])) {
 			const list = outputs.get(key) ?? [];
 			const known = this.holdings.get(key);
 			const ours = sourceOf(list);
-			if (ours !== null && ours !== 'external') this.oursAt.set(key, this.now());
+			if (ours !== null && ours !== 'external') this.oursAt.set(key, Number.POSITIVE_INFINITY);
 			const source = ours ?? (this.listedSince(key) ? 'external' : null);
 			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
 			this.airChecks.get(key)?.follow(this.feedOf(key, source, list, outputs));
@@ -221,7 +227,7 @@ export class MountBroker {
 		const slash = key.indexOf('/');
 		const listing = this.listings.get(key.slice(0, slash));
 		if (!listing?.mounts.has(key.slice(slash))) return false;
-		return listing.at > (this.oursAt.get(key) ?? Number.NEGATIVE_INFINITY);
+		return listing.at > (this.oursAt.get(key) ?? Number.NEGATIVE_INFINITY) + LISTING_GRACE_MS;
 	}
 
 	private outputsByMount(): Map<string, { output: BrokeredOutput; runner: MountRunner }[]> {

@@ -414,7 +414,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		await Promise.all(
 			[...servers].map(async ([key, server]) => {
 				const askedAt = Date.now();
-				const { counts, error } = await fetchListenerCounts(server);
+				const { counts, fed, error } = await fetchListenerCounts(server);
 				if (!counts) {
 					if (!this.listenerFailures.has(key))
 						this.emit('log', { profile: '', level: 'warning', message: error ?? 'listener counts unavailable' });
@@ -422,8 +422,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 					return;
 				}
 				this.listenerFailures.delete(key);
-				// The mounts it lists have a source: one that none of ours feeds is held from outside this jdcast.
-				this.broker.listed(server, counts.keys(), askedAt);
+				// The mounts a source feeds there: one that none of ours feeds is held from outside this jdcast.
+				this.broker.listed(server, fed ?? [], askedAt);
 				for (const output of outputs) {
 					if (keyOf(output.server) !== key) continue;
 					output.heard(counts.get(output.mount));

@@ -389,14 +389,15 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 			// A server too slow for the stream is slow again at once: wait longer each time (reset
 			// once a connection has held for a while), so that it is not shown live in between.
 			slowDrops = cause.code === 'E_ICECAST_SLOW' ? (lived > SLOW_FORGIVEN_MS ? 1 : slowDrops + 1) : 0;
-			// A server that accepts and closes at once is failing, however politely: back off as from a refusal.
+			// A server that accepts and closes at once is failing, however politely: back off as from a refusal
+			// from the second such close in a row (one alone may be a server restarted just after we connected).
 			shortDrops = slowDrops === 0 && lived < SHORT_LIVED_MS ? shortDrops + 1 : 0;
-			if (slowDrops > 0 || shortDrops > 0) this.markedUntil = -1;
-			if (slowDrops > 0 || shortDrops > 0) {
+			if (slowDrops > 0 || shortDrops > 1) {
+				this.markedUntil = -1;
 				const delayMs =
 					slowDrops > 0
 						? backoffDelay(slowDrops + 1, RETRY_SLOW)
-						: Math.max(RETRY_SHORT_LIVED.firstMs, backoffDelay(shortDrops + 1, RETRY_SHORT_LIVED));
+						: Math.max(RETRY_SHORT_LIVED.firstMs, backoffDelay(shortDrops, RETRY_SHORT_LIVED));
 				this.emit('retry', { attempt: slowDrops || shortDrops, delayMs, error: cause });
 				// Ended early by an adopted connection or a park, as the wait for a connection is.
 				const cycle = new AbortController();

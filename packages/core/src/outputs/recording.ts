@@ -116,6 +116,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	#tap: Tap;
 	/** What `{slot}` says: who holds the recorded mount (an air check), null for a profile's own recording. */
 	#label: string | null = null;
+	/** A feed to follow once the file being opened has what was queued for it. */
+	#nextFeed: { tap: Tap; label: string | null } | undefined;
 	/** The length of the last file closed, for status once the recording has stopped. */
 	#lastPart = { bytes: 0, seconds: 0 };
 	#lastUnitAt = 0;
@@ -169,7 +171,17 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	 * complete in itself, named for the new holder.
 	 */
 	follow(tap: Tap, label: string | null): void {
-		if (tap === this.#tap && label === this.#label) return;
+		if (tap === this.#tap && label === this.#label) {
+			this.#nextFeed = undefined;
+			return;
+		}
+		// A file is being opened for the units queued from the current feed: they must all go in it, with its
+		// writer. The new feed is taken once it is open.
+		if (this.#opening) {
+			this.#nextFeed = { tap, label };
+			return;
+		}
+		this.#nextFeed = undefined;
 		this.#unsubscribe?.();
 		this.#tap = tap;
 		this.#label = label;
@@ -342,6 +354,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		const waiting = this.#opening ?? [];
 		this.#opening = undefined;
 		for (const [unit, before] of waiting) this.take(unit, before);
+		const next = this.#nextFeed;
+		if (next) this.follow(next.tap, next.label);
 		if (this.spec.keep) void this.retain();
 		const pending = this.#pending;
 		this.#pending = undefined;

@@ -47,7 +47,7 @@ export class FlacFileWriter implements FileWriter {
 			return this.header(page);
 		}
 		if (!this.started) {
-			if (page.flags & FLAG_CONTINUED || this.stream.headerPages.length === 0) return NO_BYTES;
+			if (page.flags & FLAG_CONTINUED || page.granule === 0n || this.stream.headerPages.length === 0) return NO_BYTES;
 			this.started = true;
 			this.base = granuleBefore;
 			const opening = this.stream.headerPages.map((bytes) => this.header(ownPage(bytes)));

@@ -60,8 +60,9 @@ export class OggFileWriter implements FileWriter {
 	}
 
 	private startMidStream(page: OggPage, granuleBefore: bigint): Buffer {
-		// A page that continues a packet cannot begin a file: wait for the next packet start.
-		if (page.flags & FLAG_CONTINUED || this.stream.headerPages.length === 0) return NO_BYTES;
+		// A page that continues a packet cannot begin a file: wait for the next packet start. Nor can a header page
+		// (position 0) of a stream that began a moment ago: the headers are written from the stream's state, once.
+		if (page.flags & FLAG_CONTINUED || page.granule === 0n || this.stream.headerPages.length === 0) return NO_BYTES;
 		this.started = true;
 		let serial = randomInt(1, 0xffffffff);
 		while (serial === page.serial) serial = randomInt(1, 0xffffffff);
