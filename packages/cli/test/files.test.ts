@@ -112,3 +112,15 @@ describe('FILES: globs and a schedule among them', () => {
 		assert.equal(config.code, 0, config.stderr);
 	});
 });
+
+describe('icecast-config on the shipped station', () => {
+	it('says the fallbacks of embedded servers are written by jdcast itself, not that there are none', async () => {
+		const config = await jdcast('icecast-config', 'profiles/station/*.yaml');
+		assert.equal(config.code, 0, config.stderr);
+		assert.equal(config.stdout, '');
+		assert.match(
+			config.stderr,
+			/fallbacks of these profiles are on embedded servers: jdcast writes them into the icecast\.xml/,
+		);
+	});
+});

@@ -34,9 +34,13 @@ export const icecastConfig: Command = {
 			string,
 			{ mounts: Record<string, MountSettings>; shared: Set<string>; names: Set<string> }
 		>();
+		let embeddedFallbacks = 0;
 		for (const profile of loaded.profiles) {
 			for (const server of Object.values(profile.servers)) {
-				if (server.embedded) continue;
+				if (server.embedded) {
+					embeddedFallbacks += Object.values(server.mounts).filter((m) => m.fallback !== undefined).length;
+					continue;
+				}
 				const key = `${server.host.toLowerCase()}:${server.port}`;
 				const entry = servers.get(key) ?? { mounts: {}, shared: new Set<string>(), names: new Set<string>() };
 				Object.assign(entry.mounts, server.mounts);
@@ -54,13 +58,17 @@ export const icecastConfig: Command = {
 						`jdcast: ${mount} on ${key} is shared but has no fallback: its listeners are cut off between DJs; add servers.NAME.mounts: { "${mount}": { fallback: /autodj… } }\n`,
 					);
 			}
-			if (Object.keys(mounts).length === 0) continue;
+			if (!Object.values(mounts).some((m) => m.fallback !== undefined)) continue;
 			process.stdout.write(
 				`${printed++ ? '\n' : ''}<!-- ${key} (${[...names].join(', ')}): inside <icecast> -->\n${mountBlocks(mounts)}\n`,
 			);
 		}
 		if (printed === 0)
-			process.stderr.write('jdcast: no server of these profiles has `mounts:` with a fallback; nothing to print\n');
+			process.stderr.write(
+				embeddedFallbacks > 0
+					? 'jdcast: the fallbacks of these profiles are on embedded servers: jdcast writes them into the icecast.xml it generates; nothing to paste\n'
+					: 'jdcast: no server of these profiles has `mounts:` with a fallback; nothing to print\n',
+			);
 		return 0;
 	},
 };
