@@ -65,6 +65,9 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 		'a new ffmpeg',
 	);
 	assert.equal(second.restarts, 1);
+	// The reason is what happened, not a guess: the JACK server still runs.
+	const ended = up.events.find((e) => e.event === 'encoder' && e.running === false);
+	assert.equal(ended?.reason, 'ffmpeg was ended by SIGKILL from outside jdcast');
 	await connectionsRestored(jack.name, up, 'jd_crash', 10_000);
 	const sent = () =>
 		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/crash.opus').at(-1)?.bytesSent ?? 0);

@@ -83,6 +83,11 @@ interface Part {
 	label: string | null;
 	/** Made here (not a file or link of the user's that was empty): only such a file is ever removed. */
 	created: boolean;
+	/**
+	 * The writer's sample count after the first audio written: a stream heard from a server (an air
+	 * check of an outside source) keeps the source's own positions, so a part's length is counted from here.
+	 */
+	firstSamples: number | undefined;
 	timers: NodeJS.Timeout[];
 }
 
@@ -334,6 +339,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 			namedAt: at,
 			label,
 			created: (flags & constants.O_CREAT) !== 0,
+			firstSamples: undefined,
 			timers: [],
 		};
 		this.#part = part;
@@ -395,6 +401,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		if (bytes.length === 0) return;
 		const first = part.bytes === 0;
 		part.bytes += bytes.length;
+		if (part.firstSamples === undefined && part.writer.samples > 0) part.firstSamples = part.writer.samples;
 		this.#lastUnitAt = performance.now();
 		if (first) {
 			// The file's first track: what was playing when it began.
@@ -455,7 +462,9 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		await part.handle.close().catch(() => {});
 		WRITING.delete(part.file);
 		const seconds = secondsIn(part);
-		if (part.created && (part.bytes === 0 || seconds < MIN_PART_SECONDS)) {
+		const heard =
+			part.writer.sampleRate > 0 ? (part.writer.samples - (part.firstSamples ?? 0)) / part.writer.sampleRate : 0;
+		if (part.created && (part.bytes === 0 || heard < MIN_PART_SECONDS)) {
 			// Nothing, or a moment between two changes: no file a person would keep, and no sidecars beside it.
 			const sidecars = sidecarPaths(part.file, this.spec.sidecarsWithExtension);
 			await Promise.all([part.file, sidecars.cue, sidecars.json].map((f) => rm(f, { force: true }).catch(() => {})));

@@ -8,7 +8,7 @@ function dateStamp(now: Date): string {
 }
 
 /**
- * `{profile}`, `{date}` and `{slot}` (the schedule's profile on air) in a recording path, resolved
+ * `{profile}`, `{date}` and `{slot}` (an air check's holder: a profile, external, the fallback's) in a recording path, resolved
  * against the profile's folder.
  */
 export function expandRecordingPath(
