@@ -110,6 +110,11 @@ describe('the station lines', () => {
 	it('say an outside source, and nobody with where the listeners are', () => {
 		const waiting = profile({ name: 'dj-ben', outputs: [shared({ state: 'waiting', listeners: null })] });
 		const s = snapshot([waiting], { 'http://x:8000/live.opus': '/autodj.opus' });
+		assert.match(
+			renderTable(s, { now: NOW, width: 200 }),
+			/on air: \/live\.opus on main: nobody, nor its fallback \/autodj\.opus: listeners hear nothing/,
+		);
+		s.mounts[0]!.servers[0]!.fallbackSource = 'autodj';
 		assert.match(renderTable(s, { now: NOW }), /on air: \/live\.opus on main: nobody \(listeners on \/autodj\.opus\)/);
 		s.mounts[0]!.servers[0]!.source = 'external';
 		assert.match(renderTable(s, { now: NOW }), /on air: \/live\.opus on main: a source outside this jdcast/);

@@ -57,7 +57,7 @@ export { describeReload, listenersByMount } from './status/types.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';
-export { mountBlocks, relayBlocks } from './icecast/mount-config.js';
+export { mergeMounts, mountBlocks, relayBlocks } from './icecast/mount-config.js';
 export { loadScheduleFile, loadScheduleText, type ScheduleLoad } from './schedule/load.js';
 export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/schedule.js';
 export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';

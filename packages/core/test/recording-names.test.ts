@@ -88,6 +88,19 @@ describe('recordings that would share names, and air checks', () => {
 		);
 	});
 
+	it("an air check whose {slot} can name a DJ clashes with that DJ's own {profile} recording", async () => {
+		const mounts =
+			',\n      mounts: { /live.mp3: { fallback: /auto.mp3, record: { path: "recordings/{slot}-{date}.mp3" } } }';
+		const dj = write(
+			'dj-anna.yaml',
+			`name: dj-anna\ninput: { tone: {} }\n${server(mounts)}streams:\n  - { mount: /live.mp3, format: mp3, shared: true }\nrecord:\n  - { path: "recordings/{profile}-{date}.mp3", format: mp3 }\n`,
+		);
+		assert.match(
+			(await loadProfileFiles([dj])).diagnostics.map(formatDiagnostic).join('\n'),
+			/record\.path can write the same files as the recording at .*dj-anna\.yaml:\d+:\d+/,
+		);
+	});
+
 	it('a newline in a record path is refused', () => {
 		const result = loadProfileText(
 			`${server()}streams:\n  - { mount: /a, format: opus }\nrecord:\n  - { path: "a\\nb.opus", format: opus }\n`,

@@ -3,7 +3,7 @@ import { EXIT_NOT_RUNNING, socketOption, withController } from './control.js';
 
 export const health: Command = {
 	name: 'health',
-	summary: 'Say whether every running profile is on air and audible (exit 0) or what is wrong (exit 1).',
+	summary: 'Say whether anything hurts listeners now (exit 1, one line per problem) or nothing does (exit 0).',
 	usage: 'jdcast health [--json] [--socket PATH]',
 	maxArgs: 0,
 	options: { ...jsonOption, ...socketOption, ...helpOption },
@@ -18,7 +18,7 @@ export const health: Command = {
 			else
 				process.stdout.write(
 					answer.ok
-						? 'ok: every running profile is on air and audible\n'
+						? 'ok: nothing hurts listeners (every mount fed, nothing silent on air, every recording writing)\n'
 						: answer.problems.map((p) => `${p}\n`).join(''),
 				);
 			return answer.ok ? 0 : 1;

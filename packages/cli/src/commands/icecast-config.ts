@@ -1,4 +1,11 @@
-import { loadProfileFiles, mountBlocks, relayBlocks, type MountSettings, type Profile } from '@jdcast/core';
+import {
+	loadProfileFiles,
+	mergeMounts,
+	mountBlocks,
+	relayBlocks,
+	type MountSettings,
+	type Profile,
+} from '@jdcast/core';
 import { printDiagnostics } from '../output/diagnostics.js';
 import { profilesAmong } from '../run/profile-files.js';
 import { helpOption, type Command } from './command.js';
@@ -43,7 +50,7 @@ export const icecastConfig: Command = {
 				}
 				const key = `${server.host.toLowerCase()}:${server.port}`;
 				const entry = servers.get(key) ?? { mounts: {}, shared: new Set<string>(), names: new Set<string>() };
-				Object.assign(entry.mounts, server.mounts);
+				entry.mounts = mergeMounts([entry.mounts, server.mounts]);
 				entry.names.add(`servers.${server.name} of ${profile.name}`);
 				for (const stream of profile.streams)
 					if (stream.shared && stream.servers.includes(server.name)) entry.shared.add(stream.mount);
@@ -53,7 +60,7 @@ export const icecastConfig: Command = {
 		let printed = 0;
 		for (const [key, { mounts, shared, names }] of servers) {
 			for (const mount of shared) {
-				if (!mounts[mount])
+				if (!mounts[mount]?.fallback)
 					process.stderr.write(
 						`jdcast: ${mount} on ${key} is shared but has no fallback: its listeners are cut off between DJs; add servers.NAME.mounts: { "${mount}": { fallback: /autodj… } }\n`,
 					);

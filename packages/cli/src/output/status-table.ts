@@ -112,7 +112,11 @@ export function stationLines(snapshot: StatusSnapshot): string[] {
 				const since = s.sourceSince ? ` since ${new Date(s.sourceSince).toTimeString().slice(0, 5)}` : '';
 				const who =
 					s.source === null
-						? `nobody${s.fallback ? ` (listeners on ${s.fallback})` : ' (no fallback: listeners hear nothing)'}`
+						? s.fallback === null
+							? 'nobody (no fallback: listeners hear nothing)'
+							: s.fallbackSource === null
+								? `nobody, nor its fallback ${s.fallback}: listeners hear nothing`
+								: `nobody (listeners on ${s.fallback})`
 						: s.source === 'external'
 							? 'a source outside this jdcast'
 							: s.source;

@@ -11,6 +11,8 @@ export interface StationRow {
 	listeners: number | null;
 	/** Where listeners are while nobody feeds it (null: none, or not known). */
 	fallback: string | null;
+	/** Who feeds the fallback (null: nobody — listeners hear nothing). */
+	fallbackSource: MountSource;
 	/** The fallback mount's own listeners (null when not known). */
 	fallbackListeners: number | null;
 	/** Servers (edges) whose source is not the first server's: rare, and worth saying. */
@@ -28,10 +30,11 @@ export function stationRows(status: StatusSnapshot): StationRow[] {
 	return names.map((mount) => {
 		const known = status.mounts.find((m) => m.mount === mount);
 		const servers = known?.servers.filter((s) => sharedUrls.has(s.url)) ?? [];
-		const first: Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback'> = servers[0] ?? {
+		const first: Pick<MountOnServer, 'source' | 'sourceSince' | 'fallback' | 'fallbackSource'> = servers[0] ?? {
 			source: null,
 			sourceSince: null,
 			fallback: null,
+			fallbackSource: null,
 		};
 		const fallback = first.fallback;
 		return {
@@ -40,6 +43,7 @@ export function stationRows(status: StatusSnapshot): StationRow[] {
 			sourceSince: first.sourceSince,
 			listeners: known?.listeners ?? null,
 			fallback,
+			fallbackSource: first.fallbackSource,
 			fallbackListeners:
 				fallback === null ? null : (status.mounts.find((m) => m.mount === fallback)?.listeners ?? null),
 			elsewhere: servers
@@ -58,7 +62,10 @@ export function sourceName(source: MountSource): string {
 /** The row's "who" part: the holder, or where its listeners are while nobody feeds it. */
 export function holderText(row: StationRow): string {
 	if (row.source !== null) return sourceName(row.source);
-	return row.fallback === null ? 'nobody (no fallback known)' : `nobody — listeners on ${row.fallback}`;
+	if (row.fallback === null) return 'nobody (no fallback known)';
+	return row.fallbackSource === null
+		? `nobody, nor its fallback ${row.fallback}: listeners hear nothing`
+		: `nobody — listeners on ${row.fallback}`;
 }
 
 export const sinceText = (iso: string | null, now: number): string | null =>

@@ -23,6 +23,8 @@ const STALL_MS = 3000;
 /** A new encoder gets this long for its first bytes (a loaded machine starts ffmpeg slowly). */
 const FIRST_BYTES_MS = 10_000;
 const JACK_ABSENT = /JACK server (not running|went away)/;
+/** Signals a person or another program sends to end a process. */
+const OUTSIDE_SIGNALS = new Set(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT']);
 
 export interface EncoderLoopEvents {
 	/** A new ffmpeg runs. */
@@ -181,7 +183,11 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 	 * does not answer now (a killed ffmpeg under PipeWire leaves lines that look like it).
 	 */
 	private async causeOf(exit: { code: number | null; signal: string | null; reason: string }): Promise<string> {
-		if (exit.code === null) return `ffmpeg was ended by ${exit.signal ?? 'a signal'} from outside jdcast`;
+		// A stop or kill signal jdcast did not send (its own kills are a stop or a stall): said as such. A crash (SIGSEGV,
+		// SIGABRT) or a start that failed keeps what ffmpeg or the start said.
+		if (exit.code === null && exit.signal !== null && OUTSIDE_SIGNALS.has(exit.signal))
+			return `ffmpeg was ended by ${exit.signal} from outside jdcast`;
+		if (exit.code === null) return exit.signal ? `${exit.reason} (${exit.signal})` : exit.reason;
 		if (!this.routing || !JACK_ABSENT.test(exit.reason)) return exit.reason;
 		await this.routing.refresh();
 		return this.routing.serverRunning

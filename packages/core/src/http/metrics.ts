@@ -51,6 +51,12 @@ const SPECS: Spec[] = [
 		read: outputs((o) => (o.state === 'waiting' ? 1 : 0)),
 	},
 	{
+		name: 'jdcast_output_standby',
+		help: '1 while a shared output stands by (its mount handed to another profile, held back before its slot, yielded for dead air): not a fault',
+		labels: ['profile', 'server', 'mount'],
+		read: outputs((o) => (o.state === 'standby' ? 1 : 0)),
+	},
+	{
 		name: 'jdcast_output_bytes_total',
 		help: 'Bytes sent to the server',
 		labels: ['profile', 'server', 'mount'],

@@ -1,5 +1,19 @@
 import type { MountSettings } from '../profile/types.js';
 
+/**
+ * Every profile's `mounts:` for one server, merged mount by mount: one profile may give a mount's
+ * fallback and another its air check; a later one never erases what an earlier one said.
+ */
+export function mergeMounts(lists: readonly Record<string, MountSettings>[]): Record<string, MountSettings> {
+	const merged: Record<string, MountSettings> = {};
+	for (const mounts of lists)
+		for (const [mount, settings] of Object.entries(mounts)) {
+			const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+			merged[mount] = { ...merged[mount], ...defined };
+		}
+	return merged;
+}
+
 function xml(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -94,6 +94,8 @@ export class AirCheck extends EventEmitter<AirCheckEvents> {
 
 	/** Records the mount as a listener hears it; every new connection is a new stream, so a new file. */
 	private listen(label: string): void {
+		// The holder before has left: its file ends now, not when the server first answers (it may not).
+		if (this.sink) this.sink.follow(new Tap(formatSpec(this.spec.format).container), label);
 		const abort = new AbortController();
 		const listening: { abort: AbortController; label: string; tap: Tap | undefined } = {
 			abort,

@@ -78,9 +78,12 @@ export class MountBroker {
 		this.refresh();
 	}
 
+	/** A profile stopped: its mounts are looked at once more (with the reason said for the stop), then the reason goes. */
 	unregister(name: string): void {
+		const keys = (this.runners.get(name)?.icecastOutputs ?? []).map(keyOf);
 		this.runners.delete(name);
 		this.refresh();
+		for (const key of keys) this.intents.delete(key);
 	}
 
 	/**
@@ -105,6 +108,7 @@ export class MountBroker {
 			return await action();
 		} finally {
 			release();
+			this.forget(profiles);
 		}
 	}
 
@@ -151,11 +155,14 @@ export class MountBroker {
 		for (const key of new Set([...outputs.keys(), ...this.airChecks.keys()])) {
 			const list = outputs.get(key) ?? [];
 			const known = this.holdings.get(key);
+			const fallback = this.fallbackOf(key, list);
+			// A profile that says the fallback may come after the first look: always the latest word.
+			if (known) known.fallback = fallback;
 			const ours = sourceOf(list);
 			if (ours !== null && ours !== 'external') this.oursAt.set(key, Number.POSITIVE_INFINITY);
 			const source = ours ?? (this.listedSince(key) ? 'external' : null);
 			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
-			this.airChecks.get(key)?.follow(this.feedOf(key, source, list, outputs));
+			this.airChecks.get(key)?.follow(this.feedOf(key, source, fallback, list, outputs));
 			if (known && known.source === source) continue;
 			const first = list[0]?.output;
 			const check = this.airChecks.get(key);
@@ -166,8 +173,7 @@ export class MountBroker {
 				server: server.name,
 				mount,
 				url: `${server.tls ? 'https' : 'http'}://${server.host}:${server.port}${mount}`,
-				fallback:
-					[server, ...list.map((o) => o.output.server)].map((s) => s.mounts[mount]?.fallback).find(Boolean) ?? null,
+				fallback,
 				source,
 				since,
 			};
@@ -199,6 +205,24 @@ export class MountBroker {
 					reason: this.reasonFor(key, null),
 				});
 		}
+	}
+
+	/** A mount's fallback as any running profile (or its air check) says it: profiles may say different parts. */
+	private fallbackOf(key: string, list: readonly { output: BrokeredOutput; runner: MountRunner }[]): string | null {
+		const check = this.airChecks.get(key);
+		const mount = list[0]?.output.mount ?? check?.mount;
+		if (mount === undefined) return null;
+		const servers = [...list.map((o) => o.output.server), ...(check ? [check.server] : [])];
+		for (const runner of this.runners.values())
+			for (const output of runner.icecastOutputs)
+				if (targetKey(output.server, mount) === key) servers.push(output.server);
+		return servers.map((s) => s.mounts[mount]?.fallback).find((f) => f !== undefined) ?? null;
+	}
+
+	/** An action on these profiles has ended: a reason said for it and not used is not given to a later change. */
+	forget(profiles: readonly string[]): void {
+		const keys = new Set(profiles.flatMap((name) => (this.runners.get(name)?.icecastOutputs ?? []).map(keyOf)));
+		for (const key of keys) this.intents.delete(key);
 	}
 
 	/** Who feeds the mount at this listen URL, since when, its fallback (and who feeds that) and its air check. */
@@ -247,6 +271,7 @@ export class MountBroker {
 	private feedOf(
 		key: string,
 		source: MountSource,
+		fallback: string | null,
 		list: readonly { output: BrokeredOutput; runner: MountRunner }[],
 		all: Map<string, { output: BrokeredOutput; runner: MountRunner }[]>,
 	): AirFeed {
@@ -256,8 +281,7 @@ export class MountBroker {
 		if (holder) return { tap: holder.output.feed, label: holder.runner.name };
 		if (source === 'external') return { listen: true, label: 'external' };
 		const check = this.airChecks.get(key)!;
-		const fallback = check.server.mounts[check.mount]?.fallback;
-		const behind = fallback === undefined ? undefined : onAir(all.get(targetKey(check.server, fallback)));
+		const behind = fallback === null ? undefined : onAir(all.get(targetKey(check.server, fallback)));
 		if (behind) return { tap: behind.output.feed, label: behind.runner.name };
 		return { listen: true, label: 'fallback' };
 	}
@@ -318,10 +342,11 @@ export class MountBroker {
 			const release = this.suspend();
 			const held = cover.handOff();
 			runner.uncover(cover);
+			// Refused (the DJ stopped meanwhile): the connection is closed, so that Icecast's fallback takes the listeners.
 			if (held)
 				void output
 					.adopt(held.connection)
-					.catch(() => {})
+					.catch(() => held.connection.close())
 					.finally(release);
 			else release();
 			return;

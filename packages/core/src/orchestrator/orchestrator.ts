@@ -5,7 +5,7 @@ import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.
 import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
-import type { MountSettings, Profile, ServerConfig } from '../profile/types.js';
+import type { Profile, ServerConfig } from '../profile/types.js';
 import {
 	EVENT_NAMES,
 	eventMessage,
@@ -20,6 +20,7 @@ import {
 } from '../status/types.js';
 import { handOver, type HandoverOptions } from './handover.js';
 import { MountBroker } from './mount-broker.js';
+import { mergeMounts } from '../icecast/mount-config.js';
 import { airChecksOf } from './air-checks.js';
 import type { AirCheck } from './air-check.js';
 import type { Schedule } from '../schedule/schedule.js';
@@ -164,9 +165,11 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		if (!this.known.has(name)) this.unknownProfile(name);
 		const supervisor = this.supervisors.get(name);
 		if (!supervisor) return;
+		// Gone from the running ones at once (a start meanwhile starts it anew); the broker keeps it until its
+		// connections are handed over or closed.
+		this.supervisors.delete(name);
 		this.broker.intend(reason, [name]);
 		await supervisor.stop();
-		this.supervisors.delete(name);
 		this.broker.unregister(name);
 		this.stoppedStatus.set(name, supervisor.status());
 		supervisor.removeAllListeners();
@@ -446,14 +449,13 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 				.map(async (port) => {
 					try {
 						// Every profile's fallbacks for this server: they share one icecast2.
-						const mounts = Object.assign(
-							{},
-							...profiles.flatMap((p) =>
+						const mounts = mergeMounts(
+							profiles.flatMap((p) =>
 								Object.values(p.servers)
 									.filter((s) => s.embedded && s.port === port)
 									.map((s) => s.mounts),
 							),
-						) as Record<string, MountSettings>;
+						);
 						this.embedded.set(
 							port,
 							await startEmbeddedIcecast({

@@ -601,9 +601,15 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	}
 }
 
-/** Seconds of audio in a part so far. */
+/**
+ * Seconds of audio in a part so far. A stream heard from a server (an air check of an outside source)
+ * keeps the source's own positions: counted from its first audio when that is over a second in.
+ */
 function secondsIn(part: Part): number {
-	return part.writer.sampleRate > 0 ? part.writer.samples / part.writer.sampleRate : 0;
+	const rate = part.writer.sampleRate;
+	if (rate === 0) return 0;
+	const base = part.firstSamples !== undefined && part.firstSamples > rate ? part.firstSamples : 0;
+	return (part.writer.samples - base) / rate;
 }
 
 /**

@@ -21,14 +21,18 @@ export function recordingClashes(
 	const diagnostics: Diagnostic[] = [];
 	const error = (at: Location, message: string) => diagnostics.push({ ...at, severity: 'error', message });
 	const shapes = new Map<string, Location>();
-	const claim = (shape: string, at: Location, what: string) => {
+	/** Takes a shape for a recording; true (and said) when another recording has it already. */
+	const claim = (shape: string, at: Location, what: string): boolean => {
 		const first = shapes.get(shape);
-		if (first)
+		if (first && first !== at) {
 			error(
 				at,
 				`${what} can write the same files as the recording at ${formatLocation(first)}: give one of them another name`,
 			);
-		else shapes.set(shape, at);
+			return true;
+		}
+		shapes.set(shape, at);
+		return false;
 	};
 	for (const profile of profiles)
 		for (const r of profile.recordings)
@@ -66,7 +70,10 @@ export function recordingClashes(
 						spec.at,
 						`${label}.path: ${mount} is ${stream.format} (${formatLocation(stream.at)}), so its air check is ${kind}; expected a name ending in ${extensions.join(' or ')}`,
 					);
-				claim(shapeOf(spec.baseDir, spec.path), spec.at, `${label}.path`);
+				// {slot} may become any profile of the run, `external` or `fallback`: every file it can write is claimed.
+				const holders = [...profiles.map((p) => p.name), 'external', 'fallback'];
+				const shapes = new Set(holders.map((h) => shapeOf(spec.baseDir, spec.path.replaceAll('{slot}', h))));
+				for (const shape of shapes) if (claim(shape, spec.at, `${label}.path`)) break;
 			}
 	return diagnostics;
 }
