@@ -78,7 +78,7 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 	);
 	// Each lit segment has its level's colour, however far the bar reaches.
 	const lit = await meter
-		.locator('.seg.lit, .seg.peak')
+		.locator('.seg.lit')
 		.evaluateAll((segments) =>
 			segments.map((s) => [
 				(s as unknown as { className: string }).className.split(' ')[1],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { freePort, tempDir } from './helpers/env.js';
-import { jdcastOnce, writeProfile } from './helpers/jdcast.js';
+import { jdcastOnce, socketFor, writeProfile } from './helpers/jdcast.js';
 import { serverEntry } from './helpers/profile.js';
 import { startIcecast } from './helpers/services.js';
 
@@ -12,7 +12,10 @@ it('up --seconds: exit 1 and one sentence when nothing was on air at any moment 
 	const dir = tempDir(t);
 	// A port nothing listens on: every connection is refused, and retried until the end.
 	const closed = writeProfile(dir, 'closed', toneProfile(await freePort()));
-	const refused = await jdcastOnce(['up', '--json', '--seconds', '2', closed], { JD_TEST_PW: 'unused-password' });
+	// Its own control socket: another jdcast up on this machine (a test beside it, the demo) must not matter.
+	const refused = await jdcastOnce(['up', '--json', '--seconds', '2', '--socket', socketFor(t), closed], {
+		JD_TEST_PW: 'unused-password',
+	});
 	assert.equal(refused.code, 1, refused.stderr);
 	const lines = refused.stderr.trim().split('\n');
 	assert.equal(lines.length, 1, refused.stderr);
@@ -23,7 +26,7 @@ it('up --seconds: exit 1 and one sentence when nothing was on air at any moment 
 
 	const icecast = await startIcecast(t);
 	const open = writeProfile(dir, 'open', toneProfile(icecast.port));
-	const aired = await jdcastOnce(['up', '--json', '--seconds', '3', open], {
+	const aired = await jdcastOnce(['up', '--json', '--seconds', '3', '--socket', socketFor(t), open], {
 		JD_TEST_PW: icecast.sourcePassword.reveal(),
 	});
 	assert.equal(aired.code, 0, aired.stderr);

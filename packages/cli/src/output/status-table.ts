@@ -217,7 +217,8 @@ type Paint = 'profile' | 'good' | 'busy' | 'failed' | 'dim' | 'plain';
 function stateColor(state: string): Paint {
 	if (state === 'live' || state === 'running' || state === 'recording') return 'good';
 	if (state === 'failed') return 'failed';
-	if (state === 'stopped') return 'dim';
+	// Standing by is how a station works: calm, not the colour of something under way or wrong.
+	if (state === 'stopped' || state === 'standby') return 'dim';
 	return 'busy';
 }
 

@@ -11,7 +11,7 @@ import type { RecordingState, RecordingStatus } from '../status/types.js';
  * fallback's while nobody holds the mount), or the server itself, as a listener hears it (a
  * source outside this jdcast, or a fallback nobody here feeds). `label` is what `{slot}` says.
  */
-export type AirFeed = { tap: Tap; label: string } | { listen: true; label: string };
+export type AirFeed = { tap: Tap; label: string } | { listen: true; label: string } | { idle: true };
 
 export interface AirCheckEvents {
 	recording: [{ path: string; state: RecordingState; error: string | null; seconds: number; partBytes: number }];
@@ -30,6 +30,8 @@ export class AirCheck extends EventEmitter<AirCheckEvents> {
 	private readonly spec: RecordingSpec;
 	private readonly baseDir: string;
 	private stopped = false;
+	/** A feed that never has anything: followed while nobody feeds the mount. */
+	private readonly nothing: Tap;
 
 	constructor(
 		readonly server: ServerConfig,
@@ -39,12 +41,19 @@ export class AirCheck extends EventEmitter<AirCheckEvents> {
 	) {
 		super();
 		this.spec = { ...encoding, path: spec.path, split: spec.split, keep: spec.keep, at: spec.at };
+		this.nothing = new Tap(formatSpec(encoding.format).container);
 		this.baseDir = spec.baseDir;
 	}
 
 	/** The mount's source changed (or was first known): the recording follows it. */
 	follow(feed: AirFeed): void {
 		if (this.stopped) return;
+		if ('idle' in feed) {
+			// Nobody feeds the mount nor its fallback: listeners hear nothing, and the file of the last holder ends.
+			this.stopListening();
+			this.sink?.follow(this.nothing, null);
+			return;
+		}
 		if ('tap' in feed) {
 			this.stopListening();
 			this.record(feed.tap, feed.label);
@@ -95,7 +104,7 @@ export class AirCheck extends EventEmitter<AirCheckEvents> {
 	/** Records the mount as a listener hears it; every new connection is a new stream, so a new file. */
 	private listen(label: string): void {
 		// The holder before has left: its file ends now, not when the server first answers (it may not).
-		if (this.sink) this.sink.follow(new Tap(formatSpec(this.spec.format).container), label);
+		this.sink?.follow(this.nothing, label);
 		const abort = new AbortController();
 		const listening: { abort: AbortController; label: string; tap: Tap | undefined } = {
 			abort,

@@ -32,6 +32,8 @@ export interface MountRunner {
 
 /** A reason given before an action stays this long for the change it causes. */
 const INTENT_MS = 15_000;
+/** Icecast's source timeout (10 s by default) and a little: how long our own dropped connection may hold a mount. */
+const OWN_GHOST_MS = 12_000;
 /** Icecast lists a mount for a moment after its source hung up: a page asked for sooner after ours left proves nothing. */
 const LISTING_GRACE_MS = 2000;
 /** The longest a move of connections may hide its passing states (a handover's adopt times out sooner). */
@@ -158,8 +160,12 @@ export class MountBroker {
 			const fallback = this.fallbackOf(key, list);
 			// A profile that says the fallback may come after the first look: always the latest word.
 			if (known) known.fallback = fallback;
-			const ours = sourceOf(list);
+			let ours = sourceOf(list);
 			if (ours !== null && ours !== 'external') this.oursAt.set(key, Number.POSITIVE_INFINITY);
+			// Refused a moment after one of ours left (a dropped connection Icecast has not noticed yet holds the
+			// mount until its source timeout): that may be our own ghost, not another DJ. Nobody, unless the server says.
+			if (ours === 'external' && this.now() < (this.oursAt.get(key) ?? Number.NEGATIVE_INFINITY) + OWN_GHOST_MS)
+				ours = null;
 			const source = ours ?? (this.listedSince(key) ? 'external' : null);
 			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
 			this.airChecks.get(key)?.follow(this.feedOf(key, source, fallback, list, outputs));
@@ -283,7 +289,10 @@ export class MountBroker {
 		const check = this.airChecks.get(key)!;
 		const behind = fallback === null ? undefined : onAir(all.get(targetKey(check.server, fallback)));
 		if (behind) return { tap: behind.output.feed, label: behind.runner.name };
-		return { listen: true, label: 'fallback' };
+		// Fed from outside this jdcast (the server says so): heard as a listener. Nobody anywhere: nothing to record.
+		if (fallback !== null && this.listedSince(targetKey(check.server, fallback)))
+			return { listen: true, label: 'fallback' };
+		return { idle: true };
 	}
 
 	/** Who feeds the shared mounts (the first one a running profile has): what a station is on air with. */

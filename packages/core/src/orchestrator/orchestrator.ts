@@ -268,9 +268,11 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		this.scheduler?.stop();
 		clearInterval(this.listenerTimer);
 		this.listenerTimer = undefined;
-		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
+		// The air checks end first: shutting down is no change of holder to follow into new files.
 		await Promise.all([...this.airChecks.values()].map((check) => check.stop()));
 		this.airChecks.clear();
+		this.broker.setAirChecks([]);
+		await Promise.all([...this.supervisors.keys()].map((name) => this.stopProfile(name)));
 		await Promise.all([...this.embedded.values()].map((server) => server.stop()));
 		this.embedded.clear();
 		this.loopDelay.stop();

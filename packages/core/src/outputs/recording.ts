@@ -42,7 +42,7 @@ export interface RecordingEvents {
 	state: [state: RecordingState, error: string | null];
 	/** The recording continues in a new part after a disk failure: what was lost, in a sentence. */
 	gap: [message: string];
-	/** A new file was begun: at a `split` boundary, after an encoder restart, or when a file is full. */
+	/** A new file was begun: at a `split` boundary, after an encoder restart, when a file is full, or at a new holder (`follow`). */
 	part: [file: string, reason: string];
 	/** Files removed for `keep`. */
 	removed: [files: string[]];

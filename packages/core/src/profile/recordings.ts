@@ -133,7 +133,7 @@ const UNIT_BYTES: Record<string, number> = {
 
 /**
  * `split: 1h` (also 30m, 10s): a new file at each multiple of it on the wall clock, at least 10 s;
- * `slot`: at each slot of the schedule.
+ * `slot`: an air check's default (a file at each change of holder); refused for a profile's own recording.
  */
 function split(value: string | undefined, where: InstancePath, report: Report): RecordingSpec['split'] {
 	if (value === undefined) return null;

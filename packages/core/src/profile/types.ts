@@ -124,8 +124,8 @@ export interface RecordingSpec extends Encoding {
 	/** The path as written, with {profile} and {date} not yet expanded. */
 	path: string;
 	/**
-	 * Seconds: a new file at each multiple of this on the wall clock (`split: 1h`); 'slot': at each slot
-	 * of the schedule; null: one file.
+	 * Seconds: a new file at each multiple of this on the wall clock (`split: 1h`); null: one file.
+	 * 'slot' is what a profile's file says only to be refused (validate points to the air check).
 	 */
 	split: number | 'slot' | null;
 	/** Older files of this recording removed beyond this age or total size (`keep: 30d`, `keep: 50GB`). */

@@ -24,6 +24,7 @@ export interface SharedMounts {
  */
 export class DeadAirYield {
 	private readonly gate: YieldGate;
+	private readonly takeBackSeconds: number;
 
 	constructor(
 		private readonly name: string,
@@ -32,6 +33,7 @@ export class DeadAirYield {
 		private readonly mounts: SharedMounts | undefined,
 		private readonly log: (level: 'info' | 'warning', message: string) => void,
 	) {
+		this.takeBackSeconds = config.takeBack;
 		this.gate = new YieldGate({
 			afterMs: config.after * 1000,
 			holdMs: config.takeBack * 1000,
@@ -67,7 +69,7 @@ export class DeadAirYield {
 		}
 		this.log(
 			'warning',
-			`silent: released ${onAir.map((o) => o.mount).join(', ')} to the fallback until sound has held for a while`,
+			`silent: released ${onAir.map((o) => o.mount).join(', ')} to the fallback until sound has held for ${this.takeBackSeconds} s`,
 		);
 	}
 
