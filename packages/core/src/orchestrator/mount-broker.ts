@@ -1,41 +1,15 @@
-import type { SourceConnection } from '../icecast/source-connection.js';
-import type { IcecastOutput } from '../outputs/icecast-output.js';
-import { sameEncoding, targetKey } from '../profile/cross-check.js';
+import { targetKey } from '../profile/cross-check.js';
 import type { ServerConfig } from '../profile/types.js';
 import type { MountChangeReason, MountEvent, MountOnServer, MountSource } from '../status/types.js';
 import type { AirCheck, AirFeed } from './air-check.js';
+import { coverFrom, takeFromCover } from './covers.js';
+import { keyOf, sourceOf, type BrokeredOutput, type MountRunner } from './mount-runner.js';
+import { OutsideSources } from './outside-sources.js';
 
-/** What the broker needs of an output: where it sends, whether it is on air or waits, and moving its connection. */
-export type BrokeredOutput = Pick<
-	IcecastOutput,
-	| 'server'
-	| 'mount'
-	| 'shared'
-	| 'covering'
-	| 'onAir'
-	| 'state'
-	| 'lastErrorCode'
-	| 'feed'
-	| 'encoding'
-	| 'handOff'
-	| 'adopt'
->;
-
-/** What the broker needs of a running profile: its name, its outputs, and covering a mount for another. */
-export interface MountRunner {
-	readonly name: string;
-	readonly icecastOutputs: readonly BrokeredOutput[];
-	/** Resolves once the cover's first unit is on the connection; undefined when it cannot cover. */
-	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): Promise<unknown> | undefined;
-	uncover(output: BrokeredOutput): void;
-}
+export type { BrokeredOutput, MountRunner } from './mount-runner.js';
 
 /** A reason given before an action stays this long for the change it causes. */
 const INTENT_MS = 15_000;
-/** Icecast's source timeout (10 s by default) and a little: how long our own dropped connection may hold a mount. */
-const OWN_GHOST_MS = 12_000;
-/** Icecast lists a mount for a moment after its source hung up: a page asked for sooner after ours left proves nothing. */
-const LISTING_GRACE_MS = 2000;
 /** The longest a move of connections may hide its passing states (a handover's adopt times out sooner). */
 const MOVING_MAX_MS = 6000;
 
@@ -60,20 +34,21 @@ interface Holding {
 export class MountBroker {
 	private readonly runners = new Map<string, MountRunner>();
 	private readonly holdings = new Map<string, Holding>();
-	private readonly intents = new Map<string, { reason: MountChangeReason; until: number }>();
+	/** Reasons said before acting, by the profile acted on (its outputs may not exist yet), each used once per mount. */
+	private readonly intents = new Map<string, { reason: MountChangeReason; until: number; used: Set<string> }>();
 	/** Actions under way whose passing states (a mount between two DJs for a few ms) are not news. */
 	private busy = 0;
-	/** When one of ours last fed each mount (infinity: now): a status page asked for before then lists our own source. */
-	private readonly oursAt = new Map<string, number>();
-	/** What each server last listed as live in its status page, and when it was asked for (by server key). */
-	private readonly listings = new Map<string, { mounts: Set<string>; at: number }>();
+	/** What says a source outside this jdcast holds a mount. */
+	private readonly outside: OutsideSources;
 	/** Air checks by mount: each follows whoever holds its mount. */
 	private airChecks = new Map<string, AirCheck>();
 
 	constructor(
 		private readonly emit: (event: MountEvent) => void,
 		private readonly now: () => number = Date.now,
-	) {}
+	) {
+		this.outside = new OutsideSources(now);
+	}
 
 	register(runner: MountRunner): void {
 		this.runners.set(runner.name, runner);
@@ -82,21 +57,14 @@ export class MountBroker {
 
 	/** A profile stopped: its mounts are looked at once more (with the reason said for the stop), then the reason goes. */
 	unregister(name: string): void {
-		const keys = (this.runners.get(name)?.icecastOutputs ?? []).map(keyOf);
 		this.runners.delete(name);
 		this.refresh();
-		for (const key of keys) this.intents.delete(key);
+		this.dropIntents([name]);
 	}
 
-	/**
-	 * The next change of these profiles' mounts (every mount when none is named) happens for
-	 * `reason`: said just before acting.
-	 */
-	intend(reason: MountChangeReason, profiles?: readonly string[]): void {
-		const keys = profiles
-			? profiles.flatMap((name) => (this.runners.get(name)?.icecastOutputs ?? []).map(keyOf))
-			: [...this.holdings.keys()];
-		for (const key of keys) this.intents.set(key, { reason, until: this.now() + INTENT_MS });
+	/** The next change of these profiles' mounts, to them or from them, happens for `reason`: said just before acting. */
+	intend(reason: MountChangeReason, profiles: readonly string[]): void {
+		for (const name of profiles) this.intents.set(name, { reason, until: this.now() + INTENT_MS, used: new Set() });
 	}
 
 	/**
@@ -125,7 +93,7 @@ export class MountBroker {
 	 * here feeds nor waits for is held by a source outside this jdcast.
 	 */
 	listed(server: ServerConfig, mounts: Iterable<string>, askedAt: number): void {
-		this.listings.set(targetKey(server, ''), { mounts: new Set(mounts), at: askedAt });
+		this.outside.listed(targetKey(server, ''), mounts, askedAt);
 		this.refresh();
 	}
 
@@ -151,9 +119,7 @@ export class MountBroker {
 		if (this.busy > 0) return;
 		const outputs = this.outputsByMount();
 		// A mount one of ours has left was ours until now: a status page asked for before now still lists it.
-		for (const [key, at] of this.oursAt)
-			if (at === Number.POSITIVE_INFINITY && !outputs.get(key)?.some((o) => o.output.onAir))
-				this.oursAt.set(key, this.now());
+		this.outside.left((key) => outputs.get(key)?.some((o) => o.output.onAir) ?? false);
 		for (const key of new Set([...outputs.keys(), ...this.airChecks.keys()])) {
 			const list = outputs.get(key) ?? [];
 			const known = this.holdings.get(key);
@@ -161,12 +127,11 @@ export class MountBroker {
 			// A profile that says the fallback may come after the first look: always the latest word.
 			if (known) known.fallback = fallback;
 			let ours = sourceOf(list);
-			if (ours !== null && ours !== 'external') this.oursAt.set(key, Number.POSITIVE_INFINITY);
+			if (ours !== null && ours !== 'external') this.outside.feeding(key);
 			// Refused a moment after one of ours left (a dropped connection Icecast has not noticed yet holds the
 			// mount until its source timeout): that may be our own ghost, not another DJ. Nobody, unless the server says.
-			if (ours === 'external' && this.now() < (this.oursAt.get(key) ?? Number.NEGATIVE_INFINITY) + OWN_GHOST_MS)
-				ours = null;
-			const source = ours ?? (this.listedSince(key) ? 'external' : null);
+			if (ours === 'external' && this.outside.mayBeOwnGhost(key)) ours = null;
+			const source = ours ?? (this.outside.listedSince(key) ? 'external' : null);
 			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
 			this.airChecks.get(key)?.follow(this.feedOf(key, source, fallback, list, outputs));
 			if (known && known.source === source) continue;
@@ -193,7 +158,7 @@ export class MountBroker {
 				source,
 				previous: known?.source ?? null,
 				since: since.toISOString(),
-				reason: this.reasonFor(key, source),
+				reason: this.reasonFor(key, source, known?.source ?? null),
 			});
 		}
 		// A mount no running profile has any more is nobody's, and forgotten (an air check's stays: its listeners do).
@@ -208,7 +173,7 @@ export class MountBroker {
 					source: null,
 					previous: holding.source,
 					since: new Date(this.now()).toISOString(),
-					reason: this.reasonFor(key, null),
+					reason: this.reasonFor(key, null, holding.source),
 				});
 		}
 	}
@@ -227,8 +192,11 @@ export class MountBroker {
 
 	/** An action on these profiles has ended: a reason said for it and not used is not given to a later change. */
 	forget(profiles: readonly string[]): void {
-		const keys = new Set(profiles.flatMap((name) => (this.runners.get(name)?.icecastOutputs ?? []).map(keyOf)));
-		for (const key of keys) this.intents.delete(key);
+		this.dropIntents(profiles);
+	}
+
+	private dropIntents(profiles: readonly string[]): void {
+		for (const name of profiles) this.intents.delete(name);
 	}
 
 	/** Who feeds the mount at this listen URL, since when, its fallback (and who feeds that) and its air check. */
@@ -242,22 +210,13 @@ export class MountBroker {
 					sourceSince: h.since.toISOString(),
 					fallback: h.fallback,
 					fallbackSource:
-						fallbackKey === undefined ? null : (behind?.source ?? (this.listedSince(fallbackKey) ? 'external' : null)),
+						fallbackKey === undefined
+							? null
+							: (behind?.source ?? (this.outside.listedSince(fallbackKey) ? 'external' : null)),
 					recording: this.airChecks.get(key)?.status() ?? null,
 				};
 			}
 		return { source: null, sourceSince: null, fallback: null, fallbackSource: null, recording: null };
-	}
-
-	/**
-	 * Whether the server listed this mount as live in a status page asked for after one of ours last fed
-	 * it (a page asked for before then lists our own source).
-	 */
-	private listedSince(key: string): boolean {
-		const slash = key.indexOf('/');
-		const listing = this.listings.get(key.slice(0, slash));
-		if (!listing?.mounts.has(key.slice(slash))) return false;
-		return listing.at > (this.oursAt.get(key) ?? Number.NEGATIVE_INFINITY) + LISTING_GRACE_MS;
 	}
 
 	private outputsByMount(): Map<string, { output: BrokeredOutput; runner: MountRunner }[]> {
@@ -290,7 +249,7 @@ export class MountBroker {
 		const behind = fallback === null ? undefined : onAir(all.get(targetKey(check.server, fallback)));
 		if (behind) return { tap: behind.output.feed, label: behind.runner.name };
 		// Fed from outside this jdcast (the server says so): heard as a listener. Nobody anywhere: nothing to record.
-		if (fallback !== null && this.listedSince(targetKey(check.server, fallback)))
+		if (fallback !== null && this.outside.listedSince(targetKey(check.server, fallback)))
 			return { listen: true, label: 'fallback' };
 		return { idle: true };
 	}
@@ -308,85 +267,28 @@ export class MountBroker {
 		return this.runners.get(name)?.icecastOutputs.some((o) => o.shared && o.onAir) ?? false;
 	}
 
-	/**
-	 * A shared output gives up its mount: if the mount is to be kept (`servers.NAME.mounts` with
-	 * `keep: true`) and another running profile feeds its fallback with the same encoding, that
-	 * profile takes the live connection and covers the mount, so that listeners stay where they
-	 * are. Returns whether it did.
-	 */
+	/** A shared output gives up its mount: a profile feeding its fallback covers it if the mount is kept (covers.ts). */
 	coverFrom(owner: string, output: BrokeredOutput, log: (profile: string, message: string) => void): boolean {
-		const settings = output.server.mounts[output.mount];
-		// Only where asked (`keep: true`): a covered mount is never free for a DJ on another machine.
-		if (!settings?.keep || settings.fallback === undefined) return false;
-		const key = targetKey(output.server, settings.fallback);
-		for (const runner of this.runners.values()) {
-			if (runner.name === owner) continue;
-			const feeder = runner.icecastOutputs.find(
-				(o) => keyOf(o) === key && sameEncoding(o.encoding, output.encoding) && o.onAir,
-			);
-			if (!feeder) continue;
-			// The mount between the DJ and the cover for a few ms is no change of source to report.
-			const release = this.suspend();
-			const held = output.handOff();
-			const covering = held && runner.cover(feeder.server, output.mount, feeder.encoding.fd, held.connection);
-			if (!held) release();
-			else if (!covering) {
-				held.connection.close();
-				release();
-			} else {
-				void covering.catch(() => {}).finally(release);
-				log(runner.name, `covering ${output.mount} from ${settings.fallback} until a DJ takes it`);
-			}
-			return held !== undefined;
-		}
-		return false;
+		return coverFrom(this.runners.values(), owner, output, log, () => this.suspend());
 	}
 
-	/** A shared output finds its mount held: if a cover of this process holds it, the mount goes over on its connection. */
+	/** A shared output finds its mount held: a cover of this process hands it over (covers.ts). */
 	takeFromCover(output: BrokeredOutput): void {
-		const key = keyOf(output);
-		for (const runner of this.runners.values()) {
-			const cover = runner.icecastOutputs.find((o) => o.covering && o !== output && keyOf(o) === key);
-			if (!cover) continue;
-			const release = this.suspend();
-			const held = cover.handOff();
-			runner.uncover(cover);
-			// Refused (the DJ stopped meanwhile): the connection is closed, so that Icecast's fallback takes the listeners.
-			if (held)
-				void output
-					.adopt(held.connection)
-					.catch(() => held.connection.close())
-					.finally(release);
-			else release();
-			return;
-		}
+		takeFromCover(this.runners.values(), output, () => this.suspend());
 	}
 
-	private reasonFor(key: string, source: MountSource): MountChangeReason {
-		const intent = this.intents.get(key);
-		this.intents.delete(key);
-		if (intent && intent.until >= this.now()) return intent.reason;
+	/** Why a mount went from `previous` to `source`: what was said for the one who takes it, or else for the one who left. */
+	private reasonFor(key: string, source: MountSource, previous: MountSource): MountChangeReason {
+		const said = (name: MountSource) => {
+			const intent = name === null ? undefined : this.intents.get(name);
+			if (!intent || intent.until < this.now() || intent.used.has(key)) return undefined;
+			intent.used.add(key);
+			return intent.reason;
+		};
+		const intent = said(source) ?? said(previous);
+		if (intent) return intent;
 		if (source === 'external') return 'external';
 		if (source === null) return 'fallback';
 		return 'start';
 	}
-}
-
-function keyOf(output: Pick<BrokeredOutput, 'server' | 'mount'>): string {
-	return targetKey(output.server, output.mount);
-}
-
-/**
- * One mount's source from the outputs that feed or want it: the profile on air there; else
- * `external` when one of ours waits because Icecast says the mount is in use; else nobody.
- */
-function sourceOf(list: readonly { output: BrokeredOutput; runner: MountRunner }[]): MountSource {
-	const onAir = list.find((o) => o.output.onAir);
-	if (onAir) return onAir.runner.name;
-	const blocked = list.some(
-		(o) =>
-			o.output.state === 'waiting' ||
-			(o.output.state === 'retrying' && o.output.lastErrorCode === 'E_ICECAST_MOUNT_IN_USE'),
-	);
-	return blocked ? 'external' : null;
 }

@@ -148,15 +148,18 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	 * Starts a known profile again (after `stopProfile`, or after it failed); a running one takes
 	 * back the shared mounts it handed over or released. Throws E_UNKNOWN_PROFILE.
 	 */
-	async startProfile(name: string, options: { holdShared?: boolean } = {}): Promise<void> {
+	async startProfile(name: string, options: { holdShared?: boolean; reason?: MountChangeReason } = {}): Promise<void> {
 		const profile = this.known.get(name) ?? this.unknownProfile(name);
 		if (this.supervisors.get(name)?.state === 'failed') await this.stopProfile(name);
 		const running = this.supervisors.get(name);
 		if (running) {
+			if (options.reason) this.broker.intend(options.reason, [name]);
 			if (!options.holdShared) for (const output of running.icecastOutputs) if (output.shared) output.resume();
 			return;
 		}
 		await this.startEmbeddedServers([profile]);
+		// Said before it starts: its first connection may go live at once.
+		if (options.reason) this.broker.intend(options.reason, [name]);
 		await this.run(profile, options);
 	}
 
@@ -332,11 +335,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	/** Whether a running profile is on air on one of its shared mounts. */
 	holdsSharedMount(name: string): boolean {
 		return this.broker.holdsSharedMount(name);
-	}
-
-	/** The next change of these profiles' mounts happens for `reason` (the schedule says so before it acts). */
-	intendMounts(reason: MountChangeReason, profiles: readonly string[]): void {
-		this.broker.intend(reason, profiles);
 	}
 
 	private get profiles(): Supervisor[] {

@@ -146,8 +146,7 @@ export class Scheduler {
 				this.log('info', `schedule: ${onAir} on air (slot began), ${holder} stopped`);
 			} else if (holder !== onAir) {
 				// Started, or resumed after waiting ahead of its slot: its outputs take the free mounts.
-				this.orchestrator.intendMounts('schedule', [onAir]);
-				await this.orchestrator.startProfile(onAir);
+				await this.orchestrator.startProfile(onAir, { reason: 'schedule' });
 				this.log('info', `schedule: ${onAir} on air (slot began)`);
 			}
 		}
