@@ -242,6 +242,14 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	);
 	const up = runUp(t, [path.join(dir, 'autodj.yaml'), dj], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/autodj.opus', '/live.opus']);
+	// The DJ heard on the public mount before the listener comes: on a loaded machine the mixer's cable may be
+	// made more than `after` into the start, and the mount is then the autodj's until sound has held.
+	await up.waitForEvent(
+		(e) =>
+			e.event === 'level' && e.profile === 'dj' && (e.rmsDb as (number | null)[]).some((db) => db !== null && db > -40),
+		'the DJ audible',
+	);
+	await eventually(() => latestState(up, 'dj', '/live.opus') === 'live', 'the DJ on the public mount');
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 16, inDir(dir, 'live.bin'));
 	await new Promise((r) => setTimeout(r, 2000));
 	const cables = await eventually(async () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, lchownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
-import { tempDir } from './helpers/env.js';
-import { runUp, writeProfile } from './helpers/jdcast.js';
+import { eventually, tempDir } from './helpers/env.js';
+import { jdcastOnce, runUp, writeProfile } from './helpers/jdcast.js';
 import { analyze } from './helpers/listener.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } from './helpers/services.js';
@@ -120,7 +120,13 @@ it('another user plants a symlink where a recording goes: not followed, the reco
 		(e) => e.event === 'recording' && e.state === 'recording' && String(e.path).endsWith('show-part2.ogg'),
 		'the recording in its next part',
 	);
-	await new Promise((r) => setTimeout(r, 1500));
+	// Two seconds of audio in it (a part under a second is not kept): told by the status, not by the clock.
+	await eventually(async () => {
+		const status = JSON.parse((await jdcastOnce(['status', '--json', '--socket', up.socket])).stdout) as {
+			profiles: { recordings: { path: string; seconds: number }[] }[];
+		};
+		return status.profiles[0]?.recordings.some((r) => r.path.endsWith('show-part2.ogg') && r.seconds >= 2);
+	}, 'two seconds recorded');
 	assert.equal(await up.stop('SIGTERM'), 0);
 	assert.equal((await analyze(path.join(dir, 'rec', 'show-part2.ogg'))).codec, 'opus');
 	assert.equal(readFileSync(victim, 'utf8'), 'precious data\n');

@@ -13,7 +13,12 @@ const DEFAULT_SILENCE_DB = -50;
 export interface HandoverOptions {
 	/** Hand over even when the incoming input is silent. */
 	force?: boolean;
+	/** TO was started for this handover: its sound is waited for a moment before it counts as silent. */
+	justStarted?: boolean;
 }
+
+/** How long a DJ started for a handover may take to be heard (its JACK connections made) before it is silent. */
+const JUST_STARTED_SOUND_MS = 4000;
 
 /** TO must be writing within this of taking a connection; else the mount is given up. */
 const ADOPT_TIMEOUT_MS = 5000;
@@ -75,8 +80,12 @@ export async function handOver(
 	});
 	if (!options.force) {
 		const threshold = to.profile.silence ? to.profile.silence.threshold : DEFAULT_SILENCE_DB;
-		const levels = to.status().audio?.rmsDb ?? [];
-		if (levels.every((db) => db === null || db < threshold)) {
+		const silent = () => (to.status().audio?.rmsDb ?? []).every((db) => db === null || db < threshold);
+		// A DJ started for this handover is heard a moment after its ffmpeg starts: its JACK connections are made
+		// once its client is there, so its first readings are silence whatever its deck plays.
+		if (silent() && options.justStarted)
+			await waitFor(() => !silent(), { timeoutMs: JUST_STARTED_SOUND_MS, what: `${to.name}'s sound` }).catch(() => {});
+		if (silent()) {
 			throw new JdcastError(
 				'E_HANDOVER_SILENT',
 				`${to.name}'s input is silent (every channel below ${threshold} dBFS): connect its sound, or force the handover`,

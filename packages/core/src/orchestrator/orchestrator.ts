@@ -254,7 +254,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		let result: HandoverResult;
 		try {
 			const incoming = this.supervisors.get(to)!;
-			result = await handOver(outgoing, incoming, options, (move) =>
+			result = await handOver(outgoing, incoming, { ...options, justStarted: startedHere }, (move) =>
 				this.broker.moving(options.reason ?? 'handover', [from, to], move),
 			);
 		} catch (error) {

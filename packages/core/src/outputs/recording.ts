@@ -313,8 +313,9 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 				return false;
 			}
 		}
-		// Stopped while the file was being created: nothing was written to it.
-		if (this.#stopped) {
+		// Stopped while the file was being created, with nothing waiting for it: nothing was written to it. (What
+		// waited for it is written, and stop() closes it.)
+		if (this.#stopped && !this.#opening?.length) {
 			await handle.close();
 			await rm(file, { force: true });
 			return false;

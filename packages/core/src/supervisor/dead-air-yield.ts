@@ -24,6 +24,11 @@ export interface SharedMounts {
  */
 export class DeadAirYield {
 	private readonly gate: YieldGate;
+	/**
+	 * Releasing or taking back several mounts one by one: the states they pass through meanwhile (one
+	 * released, another still live) are this class's own doing, not a mount coming to the DJ.
+	 */
+	private acting = false;
 	private readonly takeBackSeconds: number;
 
 	constructor(
@@ -48,8 +53,9 @@ export class DeadAirYield {
 		if (decision === 'take-back') this.takeBack();
 	}
 
-	/** A shared output changed state: the gate watches while any is on air. */
+	/** A shared output changed state: the gate watches while any is on air (not while this releases or takes back itself). */
 	outputChanged(): void {
+		if (this.acting) return;
 		const own = this.outputs().filter((o) => o.shared && !o.covering);
 		const onAir = own.filter((o) => o.onAir);
 		if (onAir.length > 0) this.gate.onAir(onAir.some((o) => o.cameLater));
@@ -60,6 +66,7 @@ export class DeadAirYield {
 		const onAir = this.outputs().filter((o) => o.shared && !o.covering && o.onAir);
 		if (onAir.length === 0) return;
 		this.mounts?.intend('yield', [this.name]);
+		this.acting = true;
 		for (const output of onAir) {
 			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the
 			// listeners.
@@ -67,6 +74,7 @@ export class DeadAirYield {
 				output.hold('yield');
 			else output.release();
 		}
+		this.acting = false;
 		this.log(
 			'warning',
 			`silent: released ${onAir.map((o) => o.mount).join(', ')} to the fallback until sound has held for ${this.takeBackSeconds} s`,
@@ -78,7 +86,9 @@ export class DeadAirYield {
 		const released = this.outputs().filter((o) => o.parkedFor === 'yield');
 		if (released.length === 0) return;
 		this.mounts?.intend('yield', [this.name]);
+		this.acting = true;
 		for (const output of released) output.resume();
+		this.acting = false;
 		this.log('info', `sound is back: taking ${released.map((o) => o.mount).join(', ')} again`);
 	}
 }
