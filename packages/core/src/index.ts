@@ -46,7 +46,6 @@ export type {
 	ScheduleStatus,
 	HandoverResult,
 	ListenerSeries,
-	JdcastEventMessage,
 	MountListeners,
 	MountOnServer,
 	MountSource,
@@ -54,6 +53,7 @@ export type {
 	MountChangeReason,
 } from './status/types.js';
 export { describeReload, listenersByMount } from './status/types.js';
+export type { JdcastEventMessage } from './status/messages.js';
 export { IcecastError, type IcecastErrorCode } from './icecast/errors.js';
 export { startEmbeddedIcecast, type EmbeddedIcecast, type EmbeddedIcecastOptions } from './icecast/embedded.js';
 export { songLine, type Metadata, type MetadataResult } from './metadata/types.js';

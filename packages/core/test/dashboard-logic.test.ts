@@ -4,7 +4,8 @@ import { applyEvent, keepRecordingLengths } from '../dashboard/src/events.js';
 import { segments, zoneOf } from '../dashboard/src/meter-scale.js';
 import { handoverCandidates, holderText, nextSlotText, onAirLine, stationRows } from '../dashboard/src/station.js';
 import { exampleOutput, exampleProfile, exampleSnapshot } from '../src/status/examples.js';
-import type { JdcastEventMessage, RecordingStatus, StatusSnapshot } from '../src/status/types.js';
+import type { JdcastEventMessage } from '../src/status/messages.js';
+import type { RecordingStatus, StatusSnapshot } from '../src/status/types.js';
 
 // Local times, so that the tests hold in any time zone: Saturday 5 December 2026, 21:00.
 const NOW = new Date(2026, 11, 5, 21, 0).getTime();

@@ -5,7 +5,7 @@ import { it } from 'node:test';
 import { streamEvents } from '../src/http/events.js';
 import type { Orchestrator } from '../src/orchestrator/orchestrator.js';
 import { exampleProfile, exampleSnapshot } from '../src/status/examples.js';
-import type { JdcastEventMessage } from '../src/status/types.js';
+import type { JdcastEventMessage } from '../src/status/messages.js';
 
 function fakes() {
 	let emit: ((message: JdcastEventMessage) => void) | undefined;

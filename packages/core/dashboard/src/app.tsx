@@ -1,13 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { healthOf } from '../../src/status/health.js';
-import {
-	describeReload,
-	listenersByMount,
-	type JdcastEventMessage,
-	type ListenerSeries,
-	type StatusSnapshot,
-} from '../../src/status/types.js';
+import type { JdcastEventMessage } from '../../src/status/messages.js';
+import { describeReload, listenersByMount, type ListenerSeries, type StatusSnapshot } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
 import { EventLog, isLogged, type LoggedEvent } from './event-log.js';
 import { applyEvent, EMPTY_STATUS, keepRecordingLengths } from './events.js';

@@ -1,4 +1,4 @@
-import type { JdcastEventMessage } from '../../src/status/types.js';
+import type { JdcastEventMessage } from '../../src/status/messages.js';
 import { sourceName } from './station.js';
 
 export type LoggedEvent = Extract<

@@ -1,6 +1,6 @@
+import type { JdcastEventMessage } from '../../src/status/messages.js';
 import {
 	listenersByMount,
-	type JdcastEventMessage,
 	type MountListeners,
 	type RecordingStatus,
 	type StatusSnapshot,

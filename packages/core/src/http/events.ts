@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator.js';
-import type { JdcastEventMessage } from '../status/types.js';
+import type { JdcastEventMessage } from '../status/messages.js';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is not reading: it is dropped (its page reconnects), never waited for. */

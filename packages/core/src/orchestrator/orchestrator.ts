@@ -6,12 +6,10 @@ import { fetchListenerCounts } from '../listeners/poller.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Secret } from '../profile/secret.js';
 import type { Profile, ServerConfig } from '../profile/types.js';
+import { EVENT_NAMES, eventMessage, type JdcastEventMessage } from '../status/messages.js';
 import {
-	EVENT_NAMES,
-	eventMessage,
 	listenersByMount,
 	type HandoverResult,
-	type JdcastEventMessage,
 	type JdcastEvents,
 	type MountChangeReason,
 	type ProfileStatus,
