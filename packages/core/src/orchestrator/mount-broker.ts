@@ -59,7 +59,7 @@ export class MountBroker {
 	unregister(name: string): void {
 		this.runners.delete(name);
 		this.refresh();
-		this.dropIntents([name]);
+		this.forget([name]);
 	}
 
 	/** The next change of these profiles' mounts, to them or from them, happens for `reason`: said just before acting. */
@@ -190,12 +190,8 @@ export class MountBroker {
 		return servers.map((s) => s.mounts[mount]?.fallback).find((f) => f !== undefined) ?? null;
 	}
 
-	/** An action on these profiles has ended: a reason said for it and not used is not given to a later change. */
-	forget(profiles: readonly string[]): void {
-		this.dropIntents(profiles);
-	}
-
-	private dropIntents(profiles: readonly string[]): void {
+	/** An action on these profiles has ended (or they stopped): a reason said for it and not used goes. */
+	private forget(profiles: readonly string[]): void {
 		for (const name of profiles) this.intents.delete(name);
 	}
 

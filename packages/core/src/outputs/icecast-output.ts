@@ -99,7 +99,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	private lastUnit: Buffer | undefined;
 	/**
 	 * After a drop as too slow, or a connection the server closed at once: the cause stays in
-	 * `lastError` until this moment of keeping up (0: no mark), so `live` is never shown plain.
+	 * `lastError` until this moment of keeping up (0: no mark; infinity: no connection kept up yet), so
+	 * `live` is never shown plain.
 	 */
 	private markedUntil = 0;
 	private everParked = false;
@@ -393,7 +394,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 			// from the second such close in a row (one alone may be a server restarted just after we connected).
 			shortDrops = slowDrops === 0 && lived < SHORT_LIVED_MS ? shortDrops + 1 : 0;
 			if (slowDrops > 0 || shortDrops > 1) {
-				this.markedUntil = -1;
+				// Marked until a connection has kept up for a minute (the minute starts when one is made).
+				this.markedUntil = Number.POSITIVE_INFINITY;
 				const delayMs =
 					slowDrops > 0
 						? backoffDelay(slowDrops + 1, RETRY_SLOW)

@@ -463,9 +463,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		await part.handle.close().catch(() => {});
 		WRITING.delete(part.file);
 		const seconds = secondsIn(part);
-		const heard =
-			part.writer.sampleRate > 0 ? (part.writer.samples - (part.firstSamples ?? 0)) / part.writer.sampleRate : 0;
-		if (part.created && (part.bytes === 0 || heard < MIN_PART_SECONDS)) {
+		if (part.created && (part.bytes === 0 || seconds < MIN_PART_SECONDS)) {
 			// Nothing, or a moment between two changes: no file a person would keep, and no sidecars beside it.
 			const sidecars = sidecarPaths(part.file, this.spec.sidecarsWithExtension);
 			await Promise.all([part.file, sidecars.cue, sidecars.json].map((f) => rm(f, { force: true }).catch(() => {})));

@@ -41,11 +41,6 @@ export class Scheduler {
 		return next?.profile === name && next.start - now <= this.schedule.leadSeconds * 1000 ? 'ahead' : undefined;
 	}
 
-	/** The profile whose slot is on air now (null: nobody). */
-	onAir(now = Date.now()): string | null {
-		return this.schedule.at(now)?.profile ?? null;
-	}
-
 	/**
 	 * A new schedule (a reload): the slot on air stays handled, so that a hand-made change holds until the
 	 * next boundary.
@@ -68,13 +63,11 @@ export class Scheduler {
 		clearTimeout(this.timer);
 	}
 
-	status(now = Date.now()): ScheduleStatus {
+	/** Whose slot it is and who is next; who really holds the mounts (`current`) is the MountBroker's to say. */
+	status(now = Date.now()): Omit<ScheduleStatus, 'current'> {
 		const next = this.schedule.next(now);
-		const slot = this.schedule.at(now)?.profile ?? null;
 		return {
-			// The orchestrator says who really holds the mounts; the schedule only whose slot it is.
-			current: slot,
-			slot,
+			slot: this.schedule.at(now)?.profile ?? null,
 			next: next?.profile ?? null,
 			nextAt: next ? new Date(next.start).toISOString() : null,
 		};
