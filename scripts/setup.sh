@@ -2,7 +2,8 @@
 # Sets up jdcast on a fresh Debian/Ubuntu machine with Node 20: the system packages it runs
 # (ffmpeg, icecast2, jackd2, python3), the npm dependencies, the build, and the station example's
 # music. Safe to run again.
-# --tests: also what only the tests need (Chromium, for the dashboard's browser test).
+# --tests: also what only the tests need (Chromium, for the dashboard's browser test; JackTrip, for
+# the networked scenarios of docs/jacktrip.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ command -v icecast2 >/dev/null 2>&1 || need+=(icecast2)
 { command -v jackd >/dev/null 2>&1 && command -v jack_simple_client >/dev/null 2>&1; } || need+=(jackd2)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ "$tests" -eq 1 ] && [ -z "${JDCAST_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then need+=(chromium); fi
+# The networked scenarios' tests (docs/jacktrip.md) run the real JackTrip.
+if [ "$tests" -eq 1 ] && ! command -v jacktrip >/dev/null 2>&1; then need+=(jacktrip); fi
 if [ ${#need[@]} -gt 0 ]; then
 	echo "jdcast setup: installing ${need[*]}"
 	sudo=""

@@ -45,6 +45,7 @@ export type {
 	ProcessStatus,
 	ScheduleStatus,
 	HandoverResult,
+	JackClientAnswer,
 	ListenerSeries,
 	MountListeners,
 	MountOnServer,

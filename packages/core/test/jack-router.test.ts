@@ -34,6 +34,10 @@ class FakeGraph implements JackGraphTools {
 		return true;
 	}
 
+	async disconnectPorts(from: string, to: string): Promise<boolean> {
+		return this.links.delete(`${from} -> ${to}`);
+	}
+
 	/** ffmpeg dies: JACK drops its connections first, its ports a moment later. */
 	dropConnections(): void {
 		this.links.clear();

@@ -3,6 +3,7 @@ import { demo } from './demo.js';
 import { handover } from './handover.js';
 import { health } from './health.js';
 import { icecastConfig } from './icecast-config.js';
+import { connect, disconnect } from './jack-clients.js';
 import { jackdaw } from './jackdaw.js';
 import { meta } from './meta.js';
 import { planCommand } from './plan.js';
@@ -24,6 +25,8 @@ export const commands: Command[] = [
 	meta,
 	reload,
 	handover,
+	disconnect,
+	connect,
 	icecastConfig,
 	service,
 	demo,

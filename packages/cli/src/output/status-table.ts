@@ -189,7 +189,7 @@ function onAir(o: OutputStatus, now: number): string {
 	return duration(Math.max(0, Math.floor((now - Date.parse(o.liveSince)) / 1000)));
 }
 
-function duration(seconds: number): string {
+export function duration(seconds: number): string {
 	const h = Math.floor(seconds / 3600);
 	const m = Math.floor((seconds % 3600) / 60);
 	const s = seconds % 60;

@@ -1,6 +1,13 @@
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { Health } from '../status/health.js';
-import type { HandoverResult, ListenerSeries, ProfileState, ReloadResult, StatusSnapshot } from '../status/types.js';
+import type {
+	HandoverResult,
+	JackClientAnswer,
+	ListenerSeries,
+	ProfileState,
+	ReloadResult,
+	StatusSnapshot,
+} from '../status/types.js';
 
 /** The answer to starting or stopping a profile: its state afterwards. */
 export interface ProfileStateAnswer {
@@ -16,6 +23,10 @@ export interface ControlApi {
 	'POST /profiles/:name/stop': { request: undefined; response: ProfileStateAnswer };
 	'POST /metadata': { request: { target: string } & Metadata; response: { results: MetadataResult[] } };
 	'POST /reload': { request: undefined; response: ReloadResult };
+	/** `jdcast disconnect`: the client's connections into the profile removed and kept off until its next start or reload. */
+	'POST /profiles/:name/disconnect': { request: { client: string }; response: JackClientAnswer };
+	/** `jdcast connect`: a held client back, or a client no rule names connected whole. */
+	'POST /profiles/:name/connect': { request: { client: string }; response: JackClientAnswer };
 	'POST /handover': {
 		request: { from: string; to: string; force?: boolean; stop?: boolean };
 		response: HandoverResult;

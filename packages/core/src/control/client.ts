@@ -1,6 +1,6 @@
 import { JdcastError } from '../errors/index.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
-import type { HandoverResult, ReloadResult, StatusSnapshot } from '../status/types.js';
+import type { HandoverResult, JackClientAnswer, ReloadResult, StatusSnapshot } from '../status/types.js';
 import type { Health } from '../status/health.js';
 import { requestOf, type CallArgs, type ControlApi, type ControlErrorBody, type ProfileStateAnswer } from './api.js';
 
@@ -14,6 +14,10 @@ export interface ControlClient {
 	stopProfile(name: string): Promise<ProfileStateAnswer>;
 	setMetadata(target: string, metadata: Metadata): Promise<MetadataResult[]>;
 	reload(): Promise<ReloadResult>;
+	/** Takes a JACK client off a profile's input until its next start or reload (`jdcast disconnect`). */
+	disconnectClient(profile: string, client: string): Promise<JackClientAnswer>;
+	/** Puts a held client back, or connects a client no rule names (`jdcast connect`). */
+	connectClient(profile: string, client: string): Promise<JackClientAnswer>;
 	/** Hands FROM's shared mounts to TO; `stop`: stop FROM afterwards. */
 	handover(from: string, to: string, options?: { force?: boolean; stop?: boolean }): Promise<HandoverResult>;
 }
@@ -72,6 +76,8 @@ export function connectController(socketPath: string): ControlClient {
 		stopProfile: (name) => call('POST /profiles/:name/stop', name),
 		setMetadata: async (target, metadata) => (await call('POST /metadata', { target, ...metadata })).results,
 		reload: () => call('POST /reload'),
+		disconnectClient: (profile, client) => call('POST /profiles/:name/disconnect', profile, { client }),
+		connectClient: (profile, client) => call('POST /profiles/:name/connect', profile, { client }),
 		handover: (from, to, options = {}) => call('POST /handover', { from, to, ...options }),
 	};
 }

@@ -23,7 +23,7 @@ export interface ApiAnswer {
 
 const MAX_BODY = 64 * 1024;
 const ROUTES =
-	'GET /status, GET /health, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /metadata, POST /reload, POST /handover';
+	'GET /status, GET /health, POST /profiles/NAME/start, POST /profiles/NAME/stop, POST /profiles/NAME/disconnect, POST /profiles/NAME/connect, POST /metadata, POST /reload, POST /handover';
 
 /**
  * The control API, one for both transports: `route` is `METHOD /path` without the transport's
@@ -51,6 +51,16 @@ async function dispatch(
 		else await orchestrator.stopProfile(name);
 		const state = orchestrator.status().profiles.find((p) => p.name === name)?.state ?? 'stopped';
 		return { status: 200, body: { profile: name, state } };
+	}
+	const jackRoute = /^POST \/profiles\/([^/]+)\/(connect|disconnect)$/.exec(route);
+	if (jackRoute) {
+		const { client } = await readJson(request);
+		if (typeof client !== 'string' || client === '' || client.length > 200)
+			throw new JdcastError('E_BAD_REQUEST', `${jackRoute[2]} needs "client": a JACK client's name`);
+		return {
+			status: 200,
+			body: await orchestrator.routeClient(decodePathPart(jackRoute[1]!), client, jackRoute[2] === 'connect'),
+		};
 	}
 	if (route === 'POST /metadata') {
 		const body = (await readJson(request)) as { target?: unknown } & Metadata;
@@ -146,6 +156,8 @@ const STATUS_OF_CODE: Record<string, number> = {
 	E_PROXY: 403,
 	E_UNKNOWN_PROFILE: 404,
 	E_UNKNOWN_TARGET: 404,
+	E_JACK_CLIENT: 404,
+	E_PROFILE_STOPPED: 409,
 	E_NOT_FOUND: 404,
 	E_SLOW_DOWN: 429,
 	E_BUSY: 503,

@@ -9,7 +9,6 @@ export interface JackPort {
 	connections: string[];
 }
 
-/** The JACK server a command talks to: the named one, or the environment's default. */
 /** The environment of a JACK tool: the basics and JACK's variables only (no password variable). */
 export function jackEnv(server: string | undefined): { env: Record<string, string>; extendEnv: false } {
 	return {
@@ -46,8 +45,18 @@ export async function readGraph(server: string | undefined): Promise<JackPort[] 
 	return ports;
 }
 
-/** Connects two ports; true when they are connected afterwards (already connected counts). */
+/**
+ * Connects two ports; true when jack_connect said it did. Not to be believed alone: JACK answers
+ * "cannot connect client, already connected?" both for a connection that exists and for a client
+ * not active yet (JackTrip before its peer arrives), so callers read the graph afterwards.
+ */
 export async function connectPorts(from: string, to: string, server: string | undefined): Promise<boolean> {
 	const result = await execa('jack_connect', [from, to], { ...jackEnv(server), reject: false, timeout: 5000 });
-	return result.exitCode === 0 || /already connected/.test(result.stderr);
+	return result.exitCode === 0;
+}
+
+/** Disconnects two ports; true when jack_disconnect said it did (the graph read afterwards is what counts). */
+export async function disconnectPorts(from: string, to: string, server: string | undefined): Promise<boolean> {
+	const result = await execa('jack_disconnect', [from, to], { ...jackEnv(server), reject: false, timeout: 5000 });
+	return result.exitCode === 0;
 }

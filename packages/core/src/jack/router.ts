@@ -1,59 +1,78 @@
 import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
-import { connectPorts, readGraph, type JackPort } from './cli.js';
+import { connectPorts, disconnectPorts, readGraph, type JackPort } from './cli.js';
+import { isOwnClient } from './own-clients.js';
+import { clientOf, clientPairs, ConnectRules, pairKey as key, type Pair } from './rules.js';
 
-/** How the router looks at and changes the graph (jack_lsp and jack_connect; a fake in unit tests). */
+/** How the router looks at and changes the graph (jack_lsp, jack_connect, jack_disconnect; a fake in unit tests). */
 export interface JackGraphTools {
 	readGraph(server: string | undefined): Promise<JackPort[] | undefined>;
 	connectPorts(from: string, to: string, server: string | undefined): Promise<boolean>;
+	disconnectPorts(from: string, to: string, server: string | undefined): Promise<boolean>;
 }
 
 export interface JackState {
 	client: string;
 	ports: string[];
 	connections: [string, string][];
+	/** Source clients kept off by `jdcast disconnect` until the profile's next start or reload. */
+	held: string[];
 }
 
 export interface JackRouterEvents {
+	/** A connection jdcast made, said once the graph shows it. */
 	connected: [from: string, to: string];
+	/** Something keeps removing a rule's connection (jdcast made it again `times` times within a short while). */
+	contested: [from: string, to: string, times: number];
 	/** The JACK server answered again after being gone, or went away. */
 	server: [running: boolean];
 }
 
 /** A person who disconnects by hand is believed once our client is still there this much later. */
 const CONFIRM_REMOVAL_MS = 500;
+/** A rule's connection made again this often within CONTEST_WINDOW_MS: something fights it, and the operator is told. */
+const CONTEST_TIMES = 3;
+const CONTEST_WINDOW_MS = 30_000;
 
-const key = (from: string, to: string) => `${from}\u0000${to}`;
-const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
+const defaultTools: JackGraphTools = { readGraph, connectPorts, disconnectPorts };
 
 /**
- * Keeps the connections into our JACK client: the profile's `connect` rules, and every
- * connection a person made by hand while it ran. Both are (re)applied when our client appears
- * (ffmpeg or jackd restarted) and when a source client appears (the DJ software started again).
+ * Keeps the connections into our JACK client. The profile's `connect` rules are desired state:
+ * at every look, each connection a rule wants whose two ends exist is made if it is missing —
+ * whoever removed it, and whatever the source client did with its ports (JackTrip registers its
+ * ports before its peer arrives, refuses connections until then, and connects itself elsewhere
+ * when the peer comes). A connection is said to be made only once the graph shows it; what
+ * cannot be made yet is counted in `unmet`, and the caller looks again.
  *
- * What is remembered follows the graph, with one care: when our client dies, JACK first drops
- * its connections and only then its ports, so a removal is only believed once our client is
- * still there a moment later — the same client: each time ffmpeg ends or starts, or JACK says our
- * client came or went, is a new incarnation, and a look begun in an older one is not believed
- * (under load, the check a moment later could otherwise see ffmpeg's successor before its
- * connections were made again, and forget the ones a person made). A connection whose source
- * client went away stays remembered.
+ * Connections made by hand (not wanted by a rule) are remembered and made again when our client
+ * or their source appears. When our client dies, JACK first drops its connections and only then
+ * its ports, so a removal by hand is only believed once our client is still there a moment later
+ * — the same client: each time ffmpeg ends or starts is a new incarnation, and a look begun in an
+ * older one is not believed.
  */
 export class JackRouter extends EventEmitter<JackRouterEvents> {
-	private remembered = new Map<string, [string, string]>();
+	private remembered = new Map<string, Pair>();
+	private readonly held = new Set<string>();
+	private readonly rules: ConnectRules;
 	private current: JackState;
 	private clientPresent = false;
 	private serverRunning: boolean | undefined;
 	private knownClients = new Set<string>();
 	private confirmTimer: NodeJS.Timeout | undefined;
 	private incarnation = 0;
+	private unmetCount = 0;
+	private readonly restored = new Map<string, number[]>();
+	/** The connections into our client at the last look: one of them missing now, both ends still there, was removed. */
+	private previous = new Set<string>();
 
 	constructor(
 		private readonly input: JackInput,
-		private readonly tools: JackGraphTools = { readGraph, connectPorts },
+		private readonly tools: JackGraphTools = defaultTools,
+		private readonly now: () => number = () => performance.now(),
 	) {
 		super();
-		this.current = { client: input.client, ports: [], connections: [] };
+		this.rules = new ConnectRules(input.connect, input.client);
+		this.current = this.emptyState();
 	}
 
 	get state(): JackState {
@@ -62,6 +81,11 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 
 	get serverIsRunning(): boolean {
 		return this.serverRunning === true;
+	}
+
+	/** Connections a rule wants, whose two ends exist, that the last look could not make (the source not active yet). */
+	get unmet(): number {
+		return this.unmetCount;
 	}
 
 	/**
@@ -74,6 +98,50 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		clearTimeout(this.confirmTimer);
 	}
 
+	/**
+	 * `jdcast disconnect`: takes a source client off our inputs and keeps it off (rules and
+	 * memory alike) until `release`. Returns the connections removed, or undefined when the client
+	 * is neither connected, nor remembered, nor named by a rule, nor there and matched by one (a
+	 * typo: nothing is held). A client a rule names may be held before it arrives.
+	 */
+	async hold(client: string): Promise<Pair[] | undefined> {
+		const graph = (await this.tools.readGraph(this.input.server)) ?? [];
+		const removed = this.connectionsOf(graph).filter(([from]) => clientOf(from) === client);
+		const remembered = [...this.remembered].filter(([, pair]) => clientOf(pair[0]) === client);
+		const present = graph.some((p) => p.client === client);
+		const wanted = this.rules.names(client) || (present && this.rules.covers(client));
+		if (removed.length === 0 && remembered.length === 0 && !wanted) return undefined;
+		this.held.add(client);
+		for (const [k] of remembered) this.remembered.delete(k);
+		for (const [from, to] of removed) await this.tools.disconnectPorts(from, to, this.input.server);
+		this.current = { ...this.current, held: [...this.held] };
+		return removed;
+	}
+
+	/**
+	 * `jdcast connect`: a held client's rules apply again; a client no rule names is connected
+	 * whole (its outputs in order), as if by hand. Returns false when there is nothing to connect:
+	 * neither held, nor named by a rule, nor present with audio outputs.
+	 */
+	async release(client: string): Promise<boolean> {
+		if (this.held.delete(client)) {
+			this.current = { ...this.current, held: [...this.held] };
+			return true;
+		}
+		const graph = (await this.tools.readGraph(this.input.server)) ?? [];
+		const pairs = clientPairs(graph, client, this.ourPorts(graph));
+		if (this.rules.covers(client)) return pairs.length > 0 || this.rules.names(client);
+		for (const pair of pairs) this.remembered.set(key(...pair), pair);
+		this.knownClients.delete(client); // seen as appearing at the next look, which connects it
+		return pairs.length > 0;
+	}
+
+	/** Every held client let go (a reload). */
+	releaseAll(): void {
+		this.held.clear();
+		this.current = { ...this.current, held: [] };
+	}
+
 	/** Looks at the graph once and connects what is missing. Returns whether our client is there. */
 	async refresh(): Promise<boolean> {
 		const incarnation = this.incarnation;
@@ -84,7 +152,8 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		if (!graph) {
 			this.clientPresent = false;
 			this.knownClients.clear();
-			this.current = { client: this.input.client, ports: [], connections: [] };
+			this.unmetCount = 0;
+			this.current = this.emptyState();
 			return false;
 		}
 		const clients = new Set(graph.map((p) => p.client));
@@ -95,40 +164,56 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		// connecting it then would leave the rest unconnected (and soon forgotten).
 		if (ours.length < this.input.channels) {
 			this.clientPresent = false;
-			this.current = { client: this.input.client, ports: [], connections: [] };
+			this.unmetCount = 0;
+			this.current = this.emptyState();
 			return false;
 		}
 		const appeared = !this.clientPresent;
 		this.clientPresent = true;
 
-		const wanted: [string, string][] = [];
-		for (const pair of this.remembered.values())
-			if (appeared || appearedClients.has(clientOf(pair[0]))) wanted.push(pair);
-		for (const rule of this.input.connect) {
-			if ('from' in rule) {
-				if (appeared || appearedClients.has(clientOf(rule.from)))
-					wanted.push([rule.from, `${this.input.client}:${rule.to}`]);
-			} else if (appeared || appearedClients.has(rule.client)) {
-				wanted.push(...clientPairs(graph, rule.client, ours));
-			}
+		const ruled = this.rules.wanted(graph, ours, isOwnClient, this.held);
+		const ruledKeys = new Set(ruled.map((pair) => key(...pair)));
+		const wanted = [...ruled];
+		for (const pair of this.remembered.values()) {
+			const source = clientOf(pair[0]);
+			if ((appeared || appearedClients.has(source)) && !this.held.has(source)) wanted.push(pair);
 		}
 		const names = new Set(graph.map((p) => p.name));
-		const have = new Set(ours.flatMap((p) => p.connections.map((c) => key(c, p.name))));
-		let changed = false;
-		for (const [from, to] of wanted) {
-			if (have.has(key(from, to)) || !names.has(from) || !names.has(to)) continue;
-			if (await this.tools.connectPorts(from, to, this.input.server)) {
-				have.add(key(from, to));
-				changed = true;
-				this.emit('connected', from, to);
-			}
+		const have = new Set(this.connectionsOf(graph).map((pair) => key(...pair)));
+		const missing = new Map<string, Pair>();
+		for (const pair of wanted) {
+			const k = key(...pair);
+			if (!have.has(k) && names.has(pair[0]) && names.has(pair[1])) missing.set(k, pair);
 		}
-		const after = changed ? ((await this.tools.readGraph(this.input.server)) ?? graph) : graph;
+		// jack_connect's exit status is not believed (it fails with "already connected?" for a client
+		// not yet active): the graph read afterwards says what was made.
+		for (const [from, to] of missing.values()) await this.tools.connectPorts(from, to, this.input.server);
+		const after = missing.size > 0 ? ((await this.tools.readGraph(this.input.server)) ?? graph) : graph;
 		if (incarnation !== this.incarnation) return false;
 		const connections = this.connectionsOf(after);
-		this.current = { client: this.input.client, ports: this.ourPorts(after).map((p) => p.name), connections };
-		for (const [from, to] of connections) this.remembered.set(key(from, to), [from, to]);
-		if (connections.length < this.remembered.size) this.scheduleConfirm(incarnation);
+		const made = new Set(connections.map((pair) => key(...pair)));
+		this.unmetCount = 0;
+		for (const [k, [from, to]] of missing) {
+			if (!made.has(k)) {
+				if (ruledKeys.has(k)) this.unmetCount++;
+				continue;
+			}
+			this.emit('connected', from, to);
+			if (ruledKeys.has(k) && this.previous.has(k) && !appeared && !appearedClients.has(clientOf(from)))
+				this.noteRestored(k, from, to);
+		}
+		this.current = {
+			client: this.input.client,
+			ports: this.ourPorts(after).map((p) => p.name),
+			connections,
+			held: [...this.held],
+		};
+		for (const pair of connections) {
+			const k = key(...pair);
+			if (!ruledKeys.has(k)) this.remembered.set(k, pair);
+		}
+		this.previous = made;
+		if ([...this.remembered.keys()].some((k) => !made.has(k))) this.scheduleConfirm(incarnation);
 		return true;
 	}
 
@@ -136,10 +221,22 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		clearTimeout(this.confirmTimer);
 	}
 
+	/**
+	 * A rule's connection that something removed was made again; the third time within half a
+	 * minute, the operator is told (a patchbay fighting the profile is worth knowing about).
+	 */
+	private noteRestored(k: string, from: string, to: string): void {
+		const now = this.now();
+		const times = (this.restored.get(k) ?? []).filter((at) => now - at < CONTEST_WINDOW_MS);
+		times.push(now);
+		this.restored.set(k, times.length >= CONTEST_TIMES ? [] : times);
+		if (times.length >= CONTEST_TIMES) this.emit('contested', from, to, times.length);
+	}
+
 	private scheduleConfirm(incarnation: number): void {
 		clearTimeout(this.confirmTimer);
 		this.confirmTimer = setTimeout(() => void this.confirmRemovals(incarnation), CONFIRM_REMOVAL_MS);
-		this.confirmTimer.unref();
+		this.confirmTimer.unref?.();
 	}
 
 	/**
@@ -157,12 +254,16 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		}
 	}
 
+	private emptyState(): JackState {
+		return { client: this.input.client, ports: [], connections: [], held: [...this.held] };
+	}
+
 	private ourPorts(graph: JackPort[]): JackPort[] {
 		return graph.filter((p) => p.client === this.input.client && p.direction === 'input');
 	}
 
-	private connectionsOf(graph: JackPort[]): [string, string][] {
-		return this.ourPorts(graph).flatMap((p) => p.connections.map((c): [string, string] => [c, p.name]));
+	private connectionsOf(graph: JackPort[]): Pair[] {
+		return this.ourPorts(graph).flatMap((p) => p.connections.map((c): Pair => [c, p.name]));
 	}
 
 	private noteServer(running: boolean): void {
@@ -170,14 +271,4 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		this.serverRunning = running;
 		if (previous === undefined ? !running : previous !== running) this.emit('server', running);
 	}
-}
-
-/** A whole client's audio outputs in order onto our inputs; a mono source feeds every input. */
-function clientPairs(graph: JackPort[], client: string, ours: JackPort[]): [string, string][] {
-	const outputs = graph.filter((p) => p.client === client && p.direction === 'output' && p.audio);
-	if (outputs.length === 0) return [];
-	return ours.flatMap((input, i): [string, string][] => {
-		const source = outputs[outputs.length === 1 ? 0 : i];
-		return source ? [[source.name, input.name]] : [];
-	});
 }

@@ -2,11 +2,14 @@ import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
 import { waitFor } from '../util/wait.js';
 import { onPath } from '../util/which.js';
+import { claimClient } from './own-clients.js';
 import { JackRouter, type JackState } from './router.js';
+import type { Pair } from './rules.js';
 import { SharedJackWatch } from './watch.js';
 
 export interface RoutingEvents {
 	connected: [from: string, to: string];
+	contested: [from: string, to: string, times: number];
 	server: [running: boolean];
 	/** The watcher lost the JACK server and a look found it gone: no audio until it is back. */
 	serverLost: [];
@@ -19,6 +22,12 @@ const SAFETY_POLL_MS = 15_000;
 const FALLBACK_POLL_MS = 2_000;
 const SERVER_POLL_MS = 1_000;
 const DEBOUNCE_MS = 30;
+/**
+ * A rule's connection that cannot be made yet (its source not active: JackTrip waiting for its
+ * peer) is tried again after these, then every last one. Activation itself is a graph event
+ * (its ports are announced then), which is looked at at once; these cover a missed one.
+ */
+const RETRY_MS = [250, 500, 1000];
 
 /**
  * When to look at the JACK graph: on each change jack_evmon reports (one look per burst of
@@ -34,11 +43,15 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	private again = false;
 	private stopped = false;
 	private last = '';
+	private retryTimer: NodeJS.Timeout | undefined;
+	private retries = 0;
+	private release: (() => void) | undefined;
 
-	constructor(input: JackInput) {
+	constructor(private readonly input: JackInput) {
 		super();
 		this.router = new JackRouter(input);
 		this.router.on('connected', (from, to) => this.emit('connected', from, to));
+		this.router.on('contested', (from, to, times) => this.emit('contested', from, to, times));
 		this.router.on('server', (running) => this.emit('server', running));
 		if (onPath('jack_evmon') && onPath('stdbuf')) {
 			this.watch = new SharedJackWatch(input.server);
@@ -63,6 +76,7 @@ export class Routing extends EventEmitter<RoutingEvents> {
 
 	start(): void {
 		this.stopped = false;
+		this.release ??= claimClient(this.input.client);
 		this.watch?.start();
 		this.timers.push(setInterval(() => void this.refresh(), this.watch ? SAFETY_POLL_MS : FALLBACK_POLL_MS));
 		void this.refresh();
@@ -72,8 +86,11 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		this.stopped = true;
 		for (const timer of this.timers) clearInterval(timer);
 		clearTimeout(this.debounce);
+		clearTimeout(this.retryTimer);
 		clearInterval(this.serverPoll);
 		this.router.stop();
+		this.release?.();
+		this.release = undefined;
 		await this.watch?.stop();
 		await this.refreshing?.catch(() => {});
 	}
@@ -140,11 +157,48 @@ export class Routing extends EventEmitter<RoutingEvents> {
 			this.emit('changed', this.router.state);
 		}
 		if (!this.router.serverIsRunning) this.waitForServer();
+		this.retryUnmet();
 		if (this.again) {
 			this.again = false;
 			return this.refresh();
 		}
 		return present;
+	}
+
+	/** `jdcast disconnect`: the client's connections into ours removed, and kept off until the next start. */
+	async hold(client: string): Promise<Pair[] | undefined> {
+		const removed = await this.router.hold(client);
+		await this.refresh();
+		return removed;
+	}
+
+	/** `jdcast connect`: undoes `hold`, or connects a client no rule names; false when there is nothing to connect. */
+	async connectClient(client: string): Promise<boolean> {
+		const done = await this.router.release(client);
+		await this.refresh();
+		return done;
+	}
+
+	/** A reload kept the profile running: what `jdcast disconnect` held is let go, and the rules apply again. */
+	async releaseAll(): Promise<void> {
+		this.router.releaseAll();
+		await this.refresh();
+	}
+
+	/** While a rule's connection cannot be made, look again soon (250 ms, 500 ms, then every second). */
+	private retryUnmet(): void {
+		if (this.router.unmet === 0 || this.stopped) {
+			this.retries = 0;
+			clearTimeout(this.retryTimer);
+			this.retryTimer = undefined;
+			return;
+		}
+		if (this.retryTimer) return;
+		const delay = RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]!;
+		this.retryTimer = setTimeout(() => {
+			this.retryTimer = undefined;
+			void this.refresh();
+		}, delay);
 	}
 
 	private waitForServer(): void {

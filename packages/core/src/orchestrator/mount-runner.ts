@@ -45,5 +45,8 @@ export function sourceOf(list: readonly { output: BrokeredOutput; runner: MountR
 			o.output.state === 'waiting' ||
 			(o.output.state === 'retrying' && o.output.lastErrorCode === 'E_ICECAST_MOUNT_IN_USE'),
 	);
-	return blocked ? 'external' : null;
+	// Refused while another of ours is still connecting to it: the refusal may be ours (two DJs started
+	// together, one a moment ahead); it is known once that one is live or refused too.
+	const oursConnecting = list.some((o) => o.output.state === 'connecting');
+	return blocked && !oursConnecting ? 'external' : null;
 }

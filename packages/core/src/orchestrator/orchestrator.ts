@@ -10,6 +10,7 @@ import { EVENT_NAMES, eventMessage, type JdcastEventMessage } from '../status/me
 import {
 	listenersByMount,
 	type HandoverResult,
+	type JackClientAnswer,
 	type JdcastEvents,
 	type MountChangeReason,
 	type ProfileStatus,
@@ -196,6 +197,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			this.known.set(profile.name, profile);
 			if (before && sameDefinition(before, profile)) {
 				result.unchanged.push(profile.name);
+				await this.supervisors.get(profile.name)?.releaseHeldClients();
 				continue;
 			}
 			const wasRunning = this.supervisors.has(profile.name);
@@ -295,6 +297,14 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			);
 		}
 		return (await Promise.all(feeding.map((s) => s.setMetadata(metadata, target)))).flat();
+	}
+
+	/** `jdcast disconnect` / `jdcast connect` of a JACK source client of a running profile. */
+	async routeClient(name: string, client: string, on: boolean): Promise<JackClientAnswer> {
+		if (!this.known.has(name)) this.unknownProfile(name);
+		const supervisor = this.supervisors.get(name);
+		if (!supervisor) throw new JdcastError('E_PROFILE_STOPPED', `profile ${name} is not running`);
+		return supervisor.routeClient(client, on);
 	}
 
 	status(): StatusSnapshot {

@@ -185,7 +185,9 @@ function normalizeInput(raw: RawProfile, report: Report, at: (p: InstancePath) =
 	}
 	const channels = jack?.channels ?? DEFAULT_CHANNELS;
 	const connect: ConnectRule[] = (jack?.connect ?? []).map((rule, i) => {
-		if (typeof rule === 'string') return { client: rule };
+		if (typeof rule === 'string') return { clients: [rule], except: [] };
+		if (!Array.isArray(rule))
+			return { clients: typeof rule.clients === 'string' ? [rule.clients] : rule.clients, except: rule.except ?? [] };
 		const [from, to] = rule;
 		const port = Number(to.slice('input_'.length));
 		if (port > channels) {

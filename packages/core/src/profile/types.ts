@@ -15,8 +15,12 @@ export interface StreamInfo {
 	artist?: string;
 }
 
-/** A JACK connection into our client: a whole client (its outputs in order) or one explicit pair. */
-export type ConnectRule = { client: string } | { from: string; to: string };
+/**
+ * A JACK connection into our client, kept whatever happens to it: every client whose name a
+ * pattern matches (`"*"`, `"jacktrip-*"`, or a plain name), each one's outputs in order, or one
+ * explicit pair.
+ */
+export type ConnectRule = { clients: string[]; except: string[] } | { from: string; to: string };
 
 export interface JackInput {
 	kind: 'jack';
@@ -177,7 +181,12 @@ export interface Profile {
 export interface RawProfile {
 	name?: string;
 	input?: {
-		jack?: { client?: string; server?: string; channels?: number; connect?: (string | [string, string])[] };
+		jack?: {
+			client?: string;
+			server?: string;
+			channels?: number;
+			connect?: (string | [string, string] | { clients: string | string[]; except?: string[] })[];
+		};
 		tone?: { frequency?: number; channels?: number; level?: number };
 		file?: { path: string; loop?: boolean; channels?: number };
 	};

@@ -94,7 +94,8 @@ export interface ProfileStatus {
 	encoder: { pid: number | null; restarts: number; xruns: number };
 	/** null until the first 100 ms were measured. */
 	audio: AudioStatus | null;
-	jack: { client: string; ports: string[]; connections: [string, string][] } | null;
+	/** `held`: source clients kept off by `jdcast disconnect` until the profile's next start or reload. */
+	jack: { client: string; ports: string[]; connections: [string, string][]; held: string[] } | null;
 	outputs: OutputStatus[];
 	recordings: RecordingStatus[];
 }
@@ -227,6 +228,14 @@ export interface SilenceEvent {
  * A handover: per shared mount, the milliseconds between FROM's last byte and TO's first (null: TO
  * took a mount that was free).
  */
+/** The answer to `jdcast disconnect` / `jdcast connect`: the JACK input's connections and held clients afterwards. */
+export interface JackClientAnswer {
+	profile: string;
+	client: string;
+	connections: [string, string][];
+	held: string[];
+}
+
 export interface HandoverResult {
 	from: string;
 	to: string;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
+import { JdcastError } from '../errors/index.js';
 import { EncoderLoop } from '../encoder/supervise.js';
 import { Tap } from '../fanout/tap.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
@@ -11,7 +12,7 @@ import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../p
 import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
 import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
-import type { JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
+import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { DeadAirYield, type SharedMounts } from './dead-air-yield.js';
 
@@ -71,6 +72,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			const routing = new Routing(profile.input);
 			this.routing = routing;
 			routing.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
+			routing.on('contested', (from, to, times) =>
+				this.log(
+					'warning',
+					`something keeps removing ${from} -> ${to} (made again ${times} times within 30 s, as the profile's connect rule says); to take ${from.slice(0, from.indexOf(':'))} off air: jdcast disconnect ${this.name} ${from.slice(0, from.indexOf(':'))}`,
+				),
+			);
 			routing.on('server', (running) => {
 				if (!running) this.log('warning', 'JACK server not running');
 				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
@@ -176,6 +183,39 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				);
 		await Promise.all(this.sinks.map((sink) => sink.stop()));
 		this.setState('stopped');
+	}
+
+	/**
+	 * `jdcast disconnect` (on: false) or `jdcast connect` (on: true) of a source client of the JACK
+	 * input; see Routing.hold and Routing.connectClient. Throws E_JACK_CLIENT when there is nothing to do.
+	 */
+	async routeClient(client: string, on: boolean): Promise<JackClientAnswer> {
+		if (!this.routing) throw new JdcastError('E_BAD_REQUEST', `profile ${this.name}'s input is not JACK`);
+		if (on) {
+			if (!(await this.routing.connectClient(client)))
+				throw new JdcastError(
+					'E_JACK_CLIENT',
+					`no JACK client ${JSON.stringify(client)} with audio outputs to connect to ${this.name}`,
+				);
+			this.log('info', `${client} connected to ${this.name} by request`);
+		} else {
+			const removed = await this.routing.hold(client);
+			if (!removed)
+				throw new JdcastError(
+					'E_JACK_CLIENT',
+					`nothing from JACK client ${JSON.stringify(client)} feeds ${this.name}, and no connect rule names it`,
+				);
+			this.log(
+				'info',
+				`${client} disconnected from ${this.name} by request, until the profile's next start or reload (${removed.length} connection${removed.length === 1 ? '' : 's'} removed)`,
+			);
+		}
+		return { profile: this.name, client, connections: this.routing.state.connections, held: this.routing.state.held };
+	}
+
+	/** A reload left this profile running: clients held by `jdcast disconnect` come back. */
+	async releaseHeldClients(): Promise<void> {
+		await this.routing?.releaseAll();
 	}
 
 	status(): ProfileStatus {
