@@ -4,9 +4,9 @@ import path from 'node:path';
 import { it, type TestContext } from 'node:test';
 import type { StatusSnapshot } from '@jdcast/core';
 import { execa } from 'execa';
-import { parseDocument } from 'yaml';
-import { freePort, tempDir } from './helpers/env.js';
-import { jackTripHub, jackTripServer, joinAsPeer } from './helpers/jacktrip.js';
+import { parse, parseDocument } from 'yaml';
+import { eventually, freePort, tempDir } from './helpers/env.js';
+import { ended, jackTripHub, jackTripServer, joinAsPeer } from './helpers/jacktrip.js';
 import { jdcastOnce, runUp, type RunningJdcast } from './helpers/jdcast.js';
 import { startJack, startSignal } from './helpers/services.js';
 import { absent, heard, listenForTones } from './helpers/tones.js';
@@ -32,6 +32,23 @@ function example(dir: string, name: string, jack: string, port: number): string 
 	writeFileSync(file, String(doc));
 	return file;
 }
+
+it('docs/jacktrip.md shows each example profile as the file has it, and every command it prints exists', () => {
+	const doc = readFileSync(new URL('../docs/jacktrip.md', import.meta.url), 'utf8');
+	const shown = [...doc.matchAll(/\[`examples\/jacktrip\/([a-z-]+\.yaml)`\][^]*?```yaml\n([^]*?)```/g)];
+	assert.deepEqual(
+		shown.map((m) => m[1]),
+		['jam.yaml', 'dj-anna.yaml', 'studio.yaml', 'podcast.yaml'],
+	);
+	for (const [, name, yaml] of shown)
+		assert.deepEqual(
+			parse(yaml!),
+			parse(readFileSync(new URL(`../examples/jacktrip/${name}`, import.meta.url), 'utf8')),
+			name,
+		);
+	for (const [, command] of doc.matchAll(/npx jdcast ([a-z-]+)/g))
+		assert.ok(['up', 'handover', 'disconnect', 'connect', 'status'].includes(command!), command);
+});
 
 /** Two hosts: the broadcasting one (A) and a musician's (B), whose instrument plays. */
 async function twoHosts(t: TestContext) {
@@ -59,6 +76,7 @@ it('scenario 1, a distributed jam: jdcast before the peer; the peer joins, leave
 	assert.equal(logged(up, 'connected JackTrip'), 0, 'nothing said connected while JackTrip had no peer');
 
 	const join = () => joinAsPeer(t, b, { port: jackTripPort, local: 'remote', sends: [TONE.low, TONE.high] });
+	const joinedAt = Date.now();
 	let peer = await join();
 	const both = (what: string) =>
 		listener.until(
@@ -67,10 +85,12 @@ it('scenario 1, a distributed jam: jdcast before the peer; the peer joins, leave
 		);
 	await both('once the peer joined');
 	assert.equal(logged(up, 'connected JackTrip:receive_1 -> jd_jam:input_1'), 1, 'said once');
+	const saidAt = up.events.find((e) => e.event === 'log' && String(e.message).startsWith('connected JackTrip'))?.time;
+	assert.ok(Date.parse(String(saidAt)) >= joinedAt, 'said connected only once the peer was there');
 
 	// The peer leaves: peer-to-peer JackTrip ends with it, and the host's loop starts it again.
 	await peer.stop();
-	await host.exited;
+	await ended(host);
 	await listener.until('silence once the peer left', (l) => absent(l.left, LOW));
 	host = await jackTripServer(t, a, jackTripPort);
 	peer = await join();
@@ -78,7 +98,7 @@ it('scenario 1, a distributed jam: jdcast before the peer; the peer joins, leave
 
 	// JackTrip restarted on the broadcasting side: the peer's ends too, and joins again.
 	await host.stop();
-	await peer.exited;
+	await ended(peer);
 	host = await jackTripServer(t, a, jackTripPort);
 	peer = await join();
 	await both('after JackTrip was restarted on the broadcasting side');
@@ -182,8 +202,11 @@ it('scenario 4, a podcast over JackTrip: the guest in the mono stream and in the
 		{ input: JSON.stringify({ socket: up.socket }), reject: false },
 	);
 	assert.match(JSON.parse(spoken.stdout).reply, /^Streaming Opus at 64 kilobits to podcast dot opus on /);
-	const summary = await jdcastOnce(['status', '--socket', up.socket]);
-	assert.match(summary.stdout, /^streaming Opus at 64 kbps to \/podcast\.opus on local, 1 listener, on air \d+:\d\d\n/);
+	// Listener counts are asked of Icecast every few seconds: the line once it knows the one listening.
+	await eventually(async () => {
+		const summary = await jdcastOnce(['status', '--socket', up.socket]);
+		return /^streaming Opus at 64 kbps to \/podcast\.opus on local, 1 listener, on air \d+:\d\d\n/.test(summary.stdout);
+	}, "jdcast status's first line with format, bitrate and the listener");
 
 	assert.equal(await up.stop('SIGTERM'), 0);
 	const recordings = readdirSync(path.join(dir, 'recordings')).filter((f) => f.endsWith('.flac'));

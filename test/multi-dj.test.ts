@@ -5,7 +5,6 @@ import { it, type TestContext } from 'node:test';
 import { eventually, tempDir } from './helpers/env.js';
 import { jdcastOnce, runUp, writeProfile, type JdcastEvent, type RunningJdcast } from './helpers/jdcast.js';
 import { analyze, capture, inDir, openCapture, pitchSequence } from './helpers/listener.js';
-import { execa } from 'execa';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { connectionsOf, SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } from './helpers/services.js';
 
@@ -252,13 +251,11 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 	await eventually(() => latestState(up, 'dj', '/live.opus') === 'live', 'the DJ on the public mount');
 	const listener = capture(`http://127.0.0.1:${icecast.port}/live.opus`, 16, inDir(dir, 'live.bin'));
 	await new Promise((r) => setTimeout(r, 2000));
-	const cables = await eventually(async () => {
-		const connected = await connectionsOf(jack.name, 'jd_dj');
-		return connected.length > 0 ? connected : undefined;
-	}, 'jd_dj connected');
-	const jackEnv = { env: { ...process.env, JACK_DEFAULT_SERVER: jack.name } };
-	// The DJ's cable is pulled: dead air.
-	for (const [from, to] of cables) await execa('jack_disconnect', [from, to], jackEnv);
+	await eventually(async () => (await connectionsOf(jack.name, 'jd_dj')).length > 0, 'jd_dj connected');
+	// The DJ's mixer is taken off the input: dead air. (Pulled by hand, the profile's connect rule would put
+	// the cable back at once.)
+	const off = await jdcastOnce(['disconnect', 'dj', 'jack_simple_client', '--socket', up.socket]);
+	assert.equal(off.code, 0, off.stderr);
 	await up
 		.waitForEvent(
 			(e) => e.event === 'log' && /silent: released \/live\.opus to the fallback/.test(String(e.message)),
@@ -271,7 +268,8 @@ it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.
 			throw new Error(`${error.message}; jdcast saw ${JSON.stringify(seen.slice(-12))}`);
 		});
 	await new Promise((r) => setTimeout(r, 2500));
-	for (const [from, to] of cables) await execa('jack_connect', [from, to], jackEnv);
+	const on = await jdcastOnce(['connect', 'dj', 'jack_simple_client', '--socket', up.socket]);
+	assert.equal(on.code, 0, on.stderr);
 	await up.waitForEvent(
 		(e) => e.event === 'log' && /sound is back: taking \/live\.opus again/.test(String(e.message)),
 		'the mount taken back',

@@ -2,7 +2,7 @@ import type { TestContext } from 'node:test';
 import { execa, type ResultPromise } from 'execa';
 import { connectPorts } from '@jdcast/core/testing';
 import { eventually, freePort } from './env.js';
-import { clientExists } from './services.js';
+import { clientExists, connectionsOf } from './services.js';
 
 export interface JackTripProcess {
 	/** Ends it as a person's Ctrl-C does (SIGTERM: it tells its peer it is leaving). */
@@ -48,6 +48,18 @@ export async function startJackTrip(
 	return { stop, output: () => text, exited: child };
 }
 
+/** Resolves once a JackTrip has ended of itself (its peer left); fails the test if it is still there after 20 s. */
+export async function ended(process: JackTripProcess): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(
+			() => reject(new Error(`JackTrip did not end within 20 s: ${process.output().slice(-400)}`)),
+			20_000,
+		);
+	});
+	await Promise.race([process.exited, late]).finally(() => clearTimeout(timer));
+}
+
 /** The broadcasting side's `jacktrip -s` (peer-to-peer server) on `port`. */
 export function jackTripServer(t: TestContext, server: string, port: number): Promise<JackTripProcess> {
 	return startJackTrip(t, server, ['-s', '--bindport', String(port), '-q', '4'], /Waiting for Connection/);
@@ -83,7 +95,13 @@ export async function joinAsPeer(
 		/Received Connection from Peer/,
 	);
 	await eventually(() => clientExists(server, options.local), `${options.local} in the peer's JACK graph`);
-	for (const [i, from] of options.sends.entries())
-		await eventually(() => connectPorts(from, `${options.local}:send_${i + 1}`, server), `${from} into JackTrip`);
+	// Checked in the graph: jack_connect also fails for a connection an earlier try made.
+	for (const [i, from] of options.sends.entries()) {
+		const to = `${options.local}:send_${i + 1}`;
+		await eventually(async () => {
+			await connectPorts(from, to, server);
+			return (await connectionsOf(server, options.local)).some(([a, b]) => a === from && b === to);
+		}, `${from} into JackTrip`);
+	}
 	return peer;
 }

@@ -26,14 +26,15 @@ export const absent = (levels: Record<number, number>, hz: number): boolean => (
 /**
  * A listener on a mount (or a recording's file), decoding as a player does (ffmpeg through a pipe,
  * which follows an Ogg chain's next link at a handover as players do; ffmpeg reading the URL
- * itself stops there), 48 kHz stereo, and
+ * itself stops there; timestamps from the sample count, since each link starts its own clock),
+ * 48 kHz stereo, and
  * telling, every 100 ms, how loud each of `frequencies` is in each channel (Goertzel): two peers
  * playing different tones are told apart in the mix. Stopped after the test.
  */
 export function listenForTones(t: TestContext, source: string, frequencies: number[]): ToneListener {
 	const child = execa(
 		'ffmpeg',
-		['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '2', '-ar', String(RATE), 'pipe:1'],
+		['-v', 'error', '-i', 'pipe:0', '-af', 'asetpts=N/SR/TB', '-f', 's16le', '-ac', '2', '-ar', String(RATE), 'pipe:1'],
 		{
 			reject: false,
 			buffer: false,

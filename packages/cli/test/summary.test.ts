@@ -41,4 +41,6 @@ it('nothing live, nothing running: said so', () => {
 	const retrying = exampleProfile({ outputs: [exampleOutput({ state: 'retrying' })] });
 	assert.equal(summaryLine(exampleSnapshot([retrying]), NOW), 'not on air: 1 output not live (below)');
 	assert.equal(summaryLine(exampleSnapshot([exampleProfile({ state: 'stopped' })]), NOW), 'not streaming');
+	const uncounted = exampleProfile({ outputs: [exampleOutput({ listeners: null, liveSince: since })] });
+	assert.match(summaryLine(exampleSnapshot([uncounted]), NOW), /, listeners unknown, on air 12:34$/);
 });

@@ -246,3 +246,70 @@ it('the profile language: a name or pattern, { clients, except }, or a pair', as
 		{ from: 'x:y', to: 'input_2' },
 	]);
 });
+
+describe('fights and races', () => {
+	it('something that removes a rule connection each time: remade less and less often, told once', async () => {
+		let now = 0;
+		const { graph, router, said } = setUp(JACKTRIP, 2, () => now);
+		const contested: number[] = [];
+		router.on('contested', (_from, _to, times) => contested.push(times));
+		graph.add('JackTrip', ['receive_1', 'receive_2']);
+		await router.refresh();
+		const fight = async (at: number) => {
+			now = at;
+			graph.links.delete('JackTrip:receive_1 -> jd:input_1');
+			await router.refresh();
+		};
+		await fight(100);
+		await fight(200);
+		await fight(300); // the third remake within 30 s: told, and the next waits a second
+		assert.deepEqual(contested, [3]);
+		const before = said.length;
+		await fight(400);
+		assert.equal(said.length, before, 'not remade while it waits');
+		assert.equal(router.unmet, 1, 'looked at again later');
+		now = 1400;
+		await router.refresh();
+		assert.equal(said.length, before + 1, 'remade once the wait is over');
+		await fight(1500); // the next wait is longer (2 s)
+		now = 3000;
+		await router.refresh();
+		assert.equal(said.length, before + 1);
+		now = 3600;
+		await router.refresh();
+		assert.equal(said.length, before + 2);
+		assert.deepEqual(contested, [3], 'told once');
+	});
+
+	it('a look that connected a client while it was being held: undone at the next look', async () => {
+		const { graph, router } = setUp([{ clients: ['*'], except: [] }]);
+		graph.add('ben', ['receive_1', 'receive_2']);
+		await router.hold('ben');
+		graph.links.add('ben:receive_1 -> jd:input_1'); // what a racing look (or a person) did
+		await router.refresh();
+		assert.deepEqual(graph.sorted(), []);
+		assert.deepEqual(router.state.connections, []);
+	});
+
+	it('connected by hand, held, asked back: connected again; a client asked for before it is active is tried until it is', async () => {
+		const { graph, router } = setUp([]);
+		graph.add('guest', ['out_l', 'out_r']);
+		graph.links.add('guest:out_l -> jd:input_1');
+		await router.refresh();
+		await router.hold('guest');
+		await router.refresh();
+		assert.deepEqual(graph.sorted(), []);
+		assert.equal(await router.release('guest'), true);
+		await router.refresh();
+		assert.deepEqual(graph.sorted(), ['guest:out_l -> jd:input_1', 'guest:out_r -> jd:input_2']);
+
+		graph.add('peer', ['receive_1', 'receive_2'], false);
+		assert.equal(await router.release('peer'), true);
+		await router.refresh();
+		assert.equal(router.unmet, 2);
+		graph.clients.get('peer')!.active = true;
+		await router.refresh();
+		assert.equal(graph.sorted().length, 4);
+		assert.equal(router.releaseAll(), true, 'a reload lets go of what was asked for');
+	});
+});

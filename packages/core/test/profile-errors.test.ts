@@ -170,7 +170,9 @@ describe('profile errors point at the key or value to change', () => {
 		[
 			'connect item of the wrong kind',
 			`input:\n  jack:\n    connect:\n      - 42\n${SERVER}streams:\n  - { mount: /a, format: opus }\n`,
-			['p.yaml:4:9: input.jack.connect[0]: must be a client or an explicit pair'],
+			[
+				'p.yaml:4:9: input.jack.connect[0]: must be a client name or pattern ("*", "jacktrip-*"), clients by pattern with exceptions or an explicit pair',
+			],
 		],
 		[
 			'unknown server reference',

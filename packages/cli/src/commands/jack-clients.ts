@@ -48,8 +48,9 @@ export const connect: Command = {
 	options: { ...socketOption, ...helpOption },
 	details: [
 		'Undoes `jdcast disconnect PROFILE CLIENT`. A client no `connect` rule names is connected whole',
-		'(its audio outputs in order to input_1, input_2, …; a mono one to every input) and remembered',
-		'like a connection made by hand: made again after restarts, forgotten when removed by hand.',
+		'(its audio outputs in order to input_1, input_2, …; a mono one to every input) and kept',
+		"connected as a rule would keep it, until the profile's next start or reload. What the input",
+		'hears afterwards is printed (a client not active yet, JackTrip before its peer, comes later).',
 		'Exit status: 0 done; 1 refused (no such client with audio outputs, unknown profile, not',
 		'running); 3 no jdcast up running.',
 	],

@@ -28,9 +28,12 @@ export function summaryLine(snapshot: StatusSnapshot, now = Date.now()): string 
 	const rest = others > 0 ? `; ${others} other output${others === 1 ? '' : 's'} not live (below)` : '';
 	if (live.length === 0) return `not on air: ${all.length} output${all.length === 1 ? '' : 's'} not live (below)`;
 	const list = (items: string[]) => [...new Set(items)].join(', ');
-	const listeners = live.reduce((sum, o) => sum + (o.listeners ?? 0), 0);
+	// Counts the servers did not give (yet) are not zero: left out, and unknown when none is known.
+	const counts = live.flatMap((o) => (o.listeners === null ? [] : [o.listeners]));
+	const listeners = counts.reduce((sum, n) => sum + n, 0);
+	const heard = counts.length === 0 ? 'listeners unknown' : `${listeners} listener${listeners === 1 ? '' : 's'}`;
 	const since = Math.min(...live.map((o) => Date.parse(o.liveSince ?? new Date(now).toISOString())));
 	const seconds = Math.max(0, Math.floor((now - since) / 1000));
 	const onAir = duration(seconds);
-	return `streaming ${list(live.map(encodingText))} to ${list(live.map((o) => o.mount))} on ${list(live.map((o) => o.server))}, ${listeners} listener${listeners === 1 ? '' : 's'}, on air ${onAir}${rest}`;
+	return `streaming ${list(live.map(encodingText))} to ${list(live.map((o) => o.mount))} on ${list(live.map((o) => o.server))}, ${heard}, on air ${onAir}${rest}`;
 }

@@ -55,8 +55,12 @@ async function dispatch(
 	const jackRoute = /^POST \/profiles\/([^/]+)\/(connect|disconnect)$/.exec(route);
 	if (jackRoute) {
 		const { client } = await readJson(request);
-		if (typeof client !== 'string' || client === '' || client.length > 200)
-			throw new JdcastError('E_BAD_REQUEST', `${jackRoute[2]} needs "client": a JACK client's name`);
+		// JACK's own limit: a client name is at most 63 characters, and a ':' would end it.
+		if (typeof client !== 'string' || !/^[^\p{Cc}:]{1,63}$/u.test(client))
+			throw new JdcastError(
+				'E_BAD_REQUEST',
+				`${jackRoute[2]} needs "client": a JACK client's name (1 to 63 characters, no ':' nor control characters)`,
+			);
 		return {
 			status: 200,
 			body: await orchestrator.routeClient(decodePathPart(jackRoute[1]!), client, jackRoute[2] === 'connect'),

@@ -1,6 +1,8 @@
 /**
- * The JACK clients of this process (each running profile's ffmpeg): a `connect` pattern such as
- * `"*"` never takes one profile's stream client as another's source.
+ * The JACK clients of this process (each running profile's ffmpeg), which a `connect` pattern such
+ * as `"*"` never takes as a source. Today's stream clients have only inputs, so a pattern could not
+ * take them anyway; a client of jdcast's with outputs (a harbor's, a monitor's) would otherwise
+ * become every `"*"` profile's source, itself included: it is claimed here.
  */
 const claimed = new Map<string, number>();
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
 import { connectPorts, disconnectPorts, readGraph, type JackPort } from './cli.js';
+import { Contest } from './contest.js';
 import { isOwnClient } from './own-clients.js';
 import { clientOf, clientPairs, ConnectRules, pairKey as key, type Pair } from './rules.js';
 
@@ -30,9 +31,6 @@ export interface JackRouterEvents {
 
 /** A person who disconnects by hand is believed once our client is still there this much later. */
 const CONFIRM_REMOVAL_MS = 500;
-/** A rule's connection made again this often within CONTEST_WINDOW_MS: something fights it, and the operator is told. */
-const CONTEST_TIMES = 3;
-const CONTEST_WINDOW_MS = 30_000;
 
 const defaultTools: JackGraphTools = { readGraph, connectPorts, disconnectPorts };
 
@@ -61,9 +59,14 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	private confirmTimer: NodeJS.Timeout | undefined;
 	private incarnation = 0;
 	private unmetCount = 0;
-	private readonly restored = new Map<string, number[]>();
-	/** The connections into our client at the last look: one of them missing now, both ends still there, was removed. */
-	private previous = new Set<string>();
+	/** Clients `jdcast connect` asked for that no rule names: kept as a rule would be, until a start or reload. */
+	private readonly asked = new Set<string>();
+	private readonly contest: Contest;
+	/**
+	 * Rule connections seen, or made by jack_connect, since their source appeared: one of them
+	 * missing again was removed (a source not active yet never gets here: jack_connect fails).
+	 */
+	private made = new Set<string>();
 
 	constructor(
 		private readonly input: JackInput,
@@ -72,6 +75,7 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	) {
 		super();
 		this.rules = new ConnectRules(input.connect, input.client);
+		this.contest = new Contest(now);
 		this.current = this.emptyState();
 	}
 
@@ -99,19 +103,21 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	}
 
 	/**
-	 * `jdcast disconnect`: takes a source client off our inputs and keeps it off (rules and
-	 * memory alike) until `release`. Returns the connections removed, or undefined when the client
-	 * is neither connected, nor remembered, nor named by a rule, nor there and matched by one (a
-	 * typo: nothing is held). A client a rule names may be held before it arrives.
+	 * `jdcast disconnect`: takes a source client off our inputs and keeps it off (rules, memory and
+	 * `connect` alike; a look that connects it meanwhile is undone at the next) until `release`.
+	 * Returns the connections removed, or undefined when the client is neither connected, nor
+	 * remembered, nor named by a rule, nor there and matched by one (a typo: nothing is held). A
+	 * client a rule names may be held before it arrives.
 	 */
 	async hold(client: string): Promise<Pair[] | undefined> {
 		const graph = (await this.tools.readGraph(this.input.server)) ?? [];
 		const removed = this.connectionsOf(graph).filter(([from]) => clientOf(from) === client);
 		const remembered = [...this.remembered].filter(([, pair]) => clientOf(pair[0]) === client);
 		const present = graph.some((p) => p.client === client);
-		const wanted = this.rules.names(client) || (present && this.rules.covers(client));
+		const wanted = this.rules.names(client) || this.asked.has(client) || (present && this.rules.covers(client));
 		if (removed.length === 0 && remembered.length === 0 && !wanted) return undefined;
 		this.held.add(client);
+		this.asked.delete(client);
 		for (const [k] of remembered) this.remembered.delete(k);
 		for (const [from, to] of removed) await this.tools.disconnectPorts(from, to, this.input.server);
 		this.current = { ...this.current, held: [...this.held] };
@@ -119,27 +125,28 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	}
 
 	/**
-	 * `jdcast connect`: a held client's rules apply again; a client no rule names is connected
-	 * whole (its outputs in order), as if by hand. Returns false when there is nothing to connect:
-	 * neither held, nor named by a rule, nor present with audio outputs.
+	 * `jdcast connect`: a held client comes back, and a client no rule names is kept connected
+	 * whole (its outputs in order) as a rule would keep it, until the next start or reload.
+	 * Returns false when there is nothing to connect: neither held, nor named by a rule, nor
+	 * present with audio outputs. What is connected shows at the next look.
 	 */
 	async release(client: string): Promise<boolean> {
-		if (this.held.delete(client)) {
-			this.current = { ...this.current, held: [...this.held] };
-			return true;
-		}
 		const graph = (await this.tools.readGraph(this.input.server)) ?? [];
-		const pairs = clientPairs(graph, client, this.ourPorts(graph));
-		if (this.rules.covers(client)) return pairs.length > 0 || this.rules.names(client);
-		for (const pair of pairs) this.remembered.set(key(...pair), pair);
-		this.knownClients.delete(client); // seen as appearing at the next look, which connects it
-		return pairs.length > 0;
+		const present = clientPairs(graph, client, this.ourPorts(graph)).length > 0;
+		const wasHeld = this.held.delete(client);
+		if (!wasHeld && !present && !this.rules.names(client)) return false;
+		if (!this.rules.covers(client)) this.asked.add(client);
+		this.current = { ...this.current, held: [...this.held] };
+		return true;
 	}
 
-	/** Every held client let go (a reload). */
-	releaseAll(): void {
+	/** Every held and asked-for client let go (a reload); false when there was none. */
+	releaseAll(): boolean {
+		const any = this.held.size + this.asked.size > 0;
 		this.held.clear();
+		this.asked.clear();
 		this.current = { ...this.current, held: [] };
+		return any;
 	}
 
 	/** Looks at the graph once and connects what is missing. Returns whether our client is there. */
@@ -171,7 +178,13 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		const appeared = !this.clientPresent;
 		this.clientPresent = true;
 
-		const ruled = this.rules.wanted(graph, ours, isOwnClient, this.held);
+		if (appeared) this.made.clear();
+		for (const client of appearedClients) this.forgetFights(client);
+		// Held clients are kept off: whatever connected one meanwhile (a look racing `hold`, a person) is undone.
+		let undone = 0;
+		for (const [from, to] of this.connectionsOf(graph))
+			if (this.held.has(clientOf(from)) && (await this.tools.disconnectPorts(from, to, this.input.server))) undone++;
+		const ruled = this.rules.wanted(graph, ours, isOwnClient, this.held, this.asked);
 		const ruledKeys = new Set(ruled.map((pair) => key(...pair)));
 		const wanted = [...ruled];
 		for (const pair of this.remembered.values()) {
@@ -181,26 +194,33 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		const names = new Set(graph.map((p) => p.name));
 		const have = new Set(this.connectionsOf(graph).map((pair) => key(...pair)));
 		const missing = new Map<string, Pair>();
+		let waiting = 0;
 		for (const pair of wanted) {
 			const k = key(...pair);
-			if (!have.has(k) && names.has(pair[0]) && names.has(pair[1])) missing.set(k, pair);
+			if (have.has(k) || !names.has(pair[0]) || !names.has(pair[1]) || missing.has(k)) continue;
+			if (ruledKeys.has(k) && this.made.has(k)) {
+				// Made before and removed since: said when something keeps doing it, and then made less often.
+				if (this.contest.waiting(k)) {
+					waiting++;
+					continue;
+				}
+				const times = this.contest.remade(k);
+				if (times !== undefined) this.emit('contested', pair[0], pair[1], times);
+			}
+			missing.set(k, pair);
 		}
-		// jack_connect's exit status is not believed (it fails with "already connected?" for a client
-		// not yet active): the graph read afterwards says what was made.
-		for (const [from, to] of missing.values()) await this.tools.connectPorts(from, to, this.input.server);
-		const after = missing.size > 0 ? ((await this.tools.readGraph(this.input.server)) ?? graph) : graph;
+		// jack_connect's failure is not final (it fails with "already connected?" for a client not yet
+		// active), nor its success (something may remove it at once): the graph read afterwards says.
+		for (const [k, [from, to]] of missing)
+			if ((await this.tools.connectPorts(from, to, this.input.server)) && ruledKeys.has(k)) this.made.add(k);
+		const after = missing.size + undone > 0 ? ((await this.tools.readGraph(this.input.server)) ?? graph) : graph;
 		if (incarnation !== this.incarnation) return false;
 		const connections = this.connectionsOf(after);
-		const made = new Set(connections.map((pair) => key(...pair)));
-		this.unmetCount = 0;
+		const now = new Set(connections.map((pair) => key(...pair)));
+		this.unmetCount = waiting;
 		for (const [k, [from, to]] of missing) {
-			if (!made.has(k)) {
-				if (ruledKeys.has(k)) this.unmetCount++;
-				continue;
-			}
-			this.emit('connected', from, to);
-			if (ruledKeys.has(k) && this.previous.has(k) && !appeared && !appearedClients.has(clientOf(from)))
-				this.noteRestored(k, from, to);
+			if (now.has(k)) this.emit('connected', from, to);
+			else if (ruledKeys.has(k)) this.unmetCount++;
 		}
 		this.current = {
 			client: this.input.client,
@@ -210,10 +230,10 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		};
 		for (const pair of connections) {
 			const k = key(...pair);
-			if (!ruledKeys.has(k)) this.remembered.set(k, pair);
+			if (ruledKeys.has(k)) this.made.add(k);
+			else if (!this.held.has(clientOf(pair[0]))) this.remembered.set(k, pair);
 		}
-		this.previous = made;
-		if ([...this.remembered.keys()].some((k) => !made.has(k))) this.scheduleConfirm(incarnation);
+		if ([...this.remembered.keys()].some((k) => !now.has(k))) this.scheduleConfirm(incarnation);
 		return true;
 	}
 
@@ -221,16 +241,11 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		clearTimeout(this.confirmTimer);
 	}
 
-	/**
-	 * A rule's connection that something removed was made again; the third time within half a
-	 * minute, the operator is told (a patchbay fighting the profile is worth knowing about).
-	 */
-	private noteRestored(k: string, from: string, to: string): void {
-		const now = this.now();
-		const times = (this.restored.get(k) ?? []).filter((at) => now - at < CONTEST_WINDOW_MS);
-		times.push(now);
-		this.restored.set(k, times.length >= CONTEST_TIMES ? [] : times);
-		if (times.length >= CONTEST_TIMES) this.emit('contested', from, to, times.length);
+	/** A source that appeared anew starts with a clean slate: its earlier connections and fights do not count. */
+	private forgetFights(client: string): void {
+		const ours = (k: string) => k.startsWith(`${client}:`);
+		this.contest.forget(ours);
+		for (const k of [...this.made]) if (ours(k)) this.made.delete(k);
 	}
 
 	private scheduleConfirm(incarnation: number): void {

@@ -24,8 +24,9 @@ const SERVER_POLL_MS = 1_000;
 const DEBOUNCE_MS = 30;
 /**
  * A rule's connection that cannot be made yet (its source not active: JackTrip waiting for its
- * peer) is tried again after these, then every last one. Activation itself is a graph event
- * (its ports are announced then), which is looked at at once; these cover a missed one.
+ * peer) is tried again after these, then every last one (each try: a jack_lsp, a jack_connect per
+ * missing connection, a jack_lsp). Activation itself is a graph event (its ports are announced
+ * then), looked at at once; these cover a missed one.
  */
 const RETRY_MS = [250, 500, 1000];
 
@@ -168,20 +169,25 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	/** `jdcast disconnect`: the client's connections into ours removed, and kept off until the next start. */
 	async hold(client: string): Promise<Pair[] | undefined> {
 		const removed = await this.router.hold(client);
-		await this.refresh();
+		await this.freshLook();
 		return removed;
 	}
 
-	/** `jdcast connect`: undoes `hold`, or connects a client no rule names; false when there is nothing to connect. */
+	/** `jdcast connect`: undoes `hold`, or keeps a client no rule names connected; false when there is nothing to connect. */
 	async connectClient(client: string): Promise<boolean> {
 		const done = await this.router.release(client);
-		await this.refresh();
+		await this.freshLook();
 		return done;
 	}
 
 	/** A reload kept the profile running: what `jdcast disconnect` held is let go, and the rules apply again. */
 	async releaseAll(): Promise<void> {
-		this.router.releaseAll();
+		if (this.router.releaseAll()) await this.freshLook();
+	}
+
+	/** A look begun after this call (not one already under way, which saw the graph before the change). */
+	private async freshLook(): Promise<void> {
+		while (this.refreshing) await this.refreshing.catch(() => {});
 		await this.refresh();
 	}
 

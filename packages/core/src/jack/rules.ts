@@ -62,17 +62,23 @@ export class ConnectRules {
 	/**
 	 * Every connection the rules want now: explicit pairs, and each matching client's audio outputs
 	 * onto our inputs. `own(client)` says a client is jdcast's (ours or another profile's): never a source.
-	 * `held` clients are kept off by `jdcast disconnect`.
+	 * `held` clients are kept off by `jdcast disconnect`; `asked` ones, connected by `jdcast connect`,
+	 * are kept as if a rule named them.
 	 */
-	wanted(graph: JackPort[], ours: JackPort[], own: (client: string) => boolean, held: ReadonlySet<string>): Pair[] {
+	wanted(
+		graph: JackPort[],
+		ours: JackPort[],
+		own: (client: string) => boolean,
+		held: ReadonlySet<string>,
+		asked: ReadonlySet<string> = new Set(),
+	): Pair[] {
 		const wanted = this.pairs.filter(([from]) => !held.has(clientOf(from)));
-		if (this.matchers.length === 0) return wanted;
 		const clients = [...new Set(graph.map((p) => p.client))].filter(
 			(client) =>
 				client !== this.ourClient &&
 				!own(client) &&
 				!held.has(client) &&
-				this.matchers.some((m) => m.match(client) && !m.except(client)),
+				(asked.has(client) || this.matchers.some((m) => m.match(client) && !m.except(client))),
 		);
 		for (const client of clients) wanted.push(...clientPairs(graph, client, ours));
 		return wanted;

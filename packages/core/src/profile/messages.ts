@@ -152,13 +152,10 @@ function exactlyOneKeys(branches: unknown): string[] | undefined {
 }
 
 function alternatives(branches: JsonSchema[]): string {
-	return branches
-		.map((b) =>
-			typeof b.description === 'string'
-				? b.description.replace(/[:.].*$/, '').toLowerCase()
-				: typeWords(String(b.type)),
-		)
-		.join(' or ');
+	const words = branches.map((b) =>
+		typeof b.description === 'string' ? b.description.replace(/[:.].*$/, '').toLowerCase() : typeWords(String(b.type)),
+	);
+	return words.length > 2 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words.join(' or ');
 }
 
 /**

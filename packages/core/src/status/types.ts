@@ -224,10 +224,6 @@ export interface SilenceEvent {
 	seconds: number;
 }
 
-/**
- * A handover: per shared mount, the milliseconds between FROM's last byte and TO's first (null: TO
- * took a mount that was free).
- */
 /** The answer to `jdcast disconnect` / `jdcast connect`: the JACK input's connections and held clients afterwards. */
 export interface JackClientAnswer {
 	profile: string;
@@ -236,6 +232,10 @@ export interface JackClientAnswer {
 	held: string[];
 }
 
+/**
+ * A handover: per shared mount, the milliseconds between FROM's last byte and TO's first (null: TO
+ * took a mount that was free).
+ */
 export interface HandoverResult {
 	from: string;
 	to: string;

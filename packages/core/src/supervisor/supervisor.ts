@@ -1,5 +1,4 @@
 import { EventEmitter } from 'eventemitter3';
-import { JdcastError } from '../errors/index.js';
 import { EncoderLoop } from '../encoder/supervise.js';
 import { Tap } from '../fanout/tap.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
@@ -15,6 +14,7 @@ import { AudioWatch } from '../signal/audio-watch.js';
 import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { DeadAirYield, type SharedMounts } from './dead-air-yield.js';
+import { routeClient, watchRouting } from './jack-clients.js';
 
 export interface SupervisorOptions extends CredentialSources {
 	/** ffmpeg binary; default `ffmpeg` from PATH. */
@@ -71,13 +71,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (profile.input.kind === 'jack') {
 			const routing = new Routing(profile.input);
 			this.routing = routing;
-			routing.on('connected', (from, to) => this.log('info', `connected ${from} -> ${to}`));
-			routing.on('contested', (from, to, times) =>
-				this.log(
-					'warning',
-					`something keeps removing ${from} -> ${to} (made again ${times} times within 30 s, as the profile's connect rule says); to take ${from.slice(0, from.indexOf(':'))} off air: jdcast disconnect ${this.name} ${from.slice(0, from.indexOf(':'))}`,
-				),
-			);
+			watchRouting(routing, this.name, (level, message) => this.log(level, message));
 			routing.on('server', (running) => {
 				if (!running) this.log('warning', 'JACK server not running');
 				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
@@ -185,32 +179,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.setState('stopped');
 	}
 
-	/**
-	 * `jdcast disconnect` (on: false) or `jdcast connect` (on: true) of a source client of the JACK
-	 * input; see Routing.hold and Routing.connectClient. Throws E_JACK_CLIENT when there is nothing to do.
-	 */
-	async routeClient(client: string, on: boolean): Promise<JackClientAnswer> {
-		if (!this.routing) throw new JdcastError('E_BAD_REQUEST', `profile ${this.name}'s input is not JACK`);
-		if (on) {
-			if (!(await this.routing.connectClient(client)))
-				throw new JdcastError(
-					'E_JACK_CLIENT',
-					`no JACK client ${JSON.stringify(client)} with audio outputs to connect to ${this.name}`,
-				);
-			this.log('info', `${client} connected to ${this.name} by request`);
-		} else {
-			const removed = await this.routing.hold(client);
-			if (!removed)
-				throw new JdcastError(
-					'E_JACK_CLIENT',
-					`nothing from JACK client ${JSON.stringify(client)} feeds ${this.name}, and no connect rule names it`,
-				);
-			this.log(
-				'info',
-				`${client} disconnected from ${this.name} by request, until the profile's next start or reload (${removed.length} connection${removed.length === 1 ? '' : 's'} removed)`,
-			);
-		}
-		return { profile: this.name, client, connections: this.routing.state.connections, held: this.routing.state.held };
+	/** `jdcast disconnect` (on: false) or `jdcast connect` (on: true) of a source client of the JACK input. */
+	routeClient(client: string, on: boolean): Promise<JackClientAnswer> {
+		return routeClient(this.routing, this.name, client, on, (level, message) => this.log(level, message));
 	}
 
 	/** A reload left this profile running: clients held by `jdcast disconnect` come back. */

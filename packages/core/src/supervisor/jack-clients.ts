@@ -1,0 +1,59 @@
+import { JdcastError } from '../errors/index.js';
+import type { Routing } from '../jack/routing.js';
+import type { JackClientAnswer } from '../status/types.js';
+import { withoutControlCharacters } from '../util/text.js';
+
+type Log = (level: 'info' | 'warning', message: string) => void;
+
+/** A client's name as a shell word, for a command the operator may paste. */
+function shellWord(name: string): string {
+	return /^[\w.@%+=:,/-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}
+
+const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
+
+/** Says what the JACK routing of a profile does that the operator should know. */
+export function watchRouting(routing: Routing, profile: string, log: Log): void {
+	routing.on('connected', (from, to) => log('info', `connected ${withoutControlCharacters(from)} -> ${to}`));
+	routing.on('contested', (from, to, times) => {
+		const client = withoutControlCharacters(clientOf(from));
+		log(
+			'warning',
+			`something keeps removing ${withoutControlCharacters(from)} -> ${to} (made again ${times} times within 30 s, as the profile's connect rule says; now less often); to take ${client} off air: jdcast disconnect ${shellWord(profile)} ${shellWord(client)}`,
+		);
+	});
+}
+
+/**
+ * `jdcast disconnect` (on: false) or `jdcast connect` (on: true) of a source client of a profile's
+ * JACK input (Routing.hold, Routing.connectClient); answers with the connections afterwards.
+ * Throws E_JACK_CLIENT when there is nothing to do, E_BAD_REQUEST for an input that is not JACK.
+ */
+export async function routeClient(
+	routing: Routing | undefined,
+	profile: string,
+	client: string,
+	on: boolean,
+	log: Log,
+): Promise<JackClientAnswer> {
+	if (!routing) throw new JdcastError('E_BAD_REQUEST', `profile ${profile}'s input is not JACK`);
+	const shown = JSON.stringify(client);
+	if (on) {
+		if (!(await routing.connectClient(client)))
+			throw new JdcastError('E_JACK_CLIENT', `no JACK client ${shown} with audio outputs to connect to ${profile}`);
+		log('info', `${shown} put on ${profile}'s input by request: connected whenever it is there`);
+	} else {
+		const removed = await routing.hold(client);
+		if (!removed)
+			throw new JdcastError(
+				'E_JACK_CLIENT',
+				`nothing from JACK client ${shown} feeds ${profile}, and no connect rule names it`,
+			);
+		log(
+			'info',
+			`${shown} taken off ${profile}'s input by request, until the profile's next start or reload (${removed.length} connection${removed.length === 1 ? '' : 's'} removed)`,
+		);
+	}
+	const { connections, held } = routing.state;
+	return { profile, client, connections, held };
+}
