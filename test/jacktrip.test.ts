@@ -78,12 +78,17 @@ it('scenario 1, a distributed jam: jdcast before the peer; the peer joins, leave
 	const join = () => joinAsPeer(t, b, { port: jackTripPort, local: 'remote', sends: [TONE.low, TONE.high] });
 	const joinedAt = Date.now();
 	let peer = await join();
+	const peerThere = Date.now();
 	const both = (what: string) =>
 		listener.until(
 			`the peer's tones ${what}`,
 			(l) => heard(l.left, LOW) && heard(l.right, HIGH) && absent(l.left, HIGH),
 		);
 	await both('once the peer joined');
+	// A measure, not a limit (latencies are the bench's): the issue asks for under 5 s.
+	t.diagnostic(
+		`the peer's tones decoded ${((Date.now() - peerThere) / 1000).toFixed(1)} s after JackTrip said the peer was there`,
+	);
 	assert.equal(logged(up, 'connected JackTrip:receive_1 -> jd_jam:input_1'), 1, 'said once');
 	const saidAt = up.events.find((e) => e.event === 'log' && String(e.message).startsWith('connected JackTrip'))?.time;
 	assert.ok(Date.parse(String(saidAt)) >= joinedAt, 'said connected only once the peer was there');
