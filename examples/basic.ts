@@ -1,6 +1,6 @@
 // A complete program on @jdcast/core: load a profile, start it, wait until it is on air, follow
 // its events, set "now playing", print the status, and stop cleanly on Ctrl-C or SIGTERM.
-//   npx tsx examples/basic.ts profiles/single-opus.yaml
+//   npx tsx examples/basic.ts examples/tone.yaml
 import { formatDiagnostic, loadProfileFiles, Orchestrator } from '@jdcast/core';
 
 const files = process.argv.slice(2);

@@ -1,11 +1,30 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { freePort, tempDir } from './helpers/env.js';
 import { writeProfile } from './helpers/jdcast.js';
 
 const tsx = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
 const example = (name: string) => new URL(`../examples/${name}`, import.meta.url).pathname;
+
+it("README's library example with the command README prints, from the clone's folder: on air, stopped by itself", async () => {
+	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+	const command = /```sh\n(npx tsx examples\/basic\.ts [^\n]+)\n```/.exec(readme.split(/^## Library use$/m)[1]!)?.[1];
+	assert.equal(command, 'npx tsx examples/basic.ts examples/tone.yaml');
+	const root = new URL('..', import.meta.url).pathname;
+	// As printed, run until it stops itself (the program's own switch for demos) instead of a Ctrl-C.
+	const result = await execa('bash', ['-c', command!], {
+		cwd: root,
+		reject: false,
+		timeout: 60_000,
+		env: { JDCAST_EXAMPLE_SECONDS: '1' },
+	});
+	assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+	assert.match(result.stdout, /^ {2}http:\/\/127\.0\.0\.1:8020\/example\.opus live \d+ kbps, \d+ listeners$/m);
+	assert.match(result.stdout, /^stopped$/m);
+	assert.equal(result.stderr, '');
+});
 
 it('examples/basic.ts, as a stranger runs it: on air with a tone and an embedded server, now playing set, stopped cleanly by SIGTERM', async (t) => {
 	const dir = tempDir(t);

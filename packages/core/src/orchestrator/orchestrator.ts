@@ -73,17 +73,26 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private airChecks = new Map<string, AirCheck>();
 	private started = false;
 
+	/** How many times stop() was called: a `live()` begun before one is answered at once. */
+	private stops = 0;
+
 	constructor(private readonly options: OrchestratorOptions = {}) {
 		super();
 	}
 
 	/**
 	 * Resolves once every output of every running profile is `live` (a shared output `waiting`
-	 * for its turn or standing by counts as settled); rejects with E_NOT_LIVE after `timeoutMs`, naming each
-	 * output that is not and why. `start` resolves before anything is on air: this is the wait.
+	 * for its turn or standing by counts as settled). `start` resolves before anything is on air:
+	 * this is the wait. Rejects with E_NOT_LIVE, naming each output that is not live and why: at
+	 * once when no profile runs, when `stop()` is called meanwhile, or when every output still
+	 * awaited has failed for good (Icecast refused the credentials, the password could not be
+	 * read); otherwise after `timeoutMs`.
 	 */
 	async live(options: { timeoutMs?: number } = {}): Promise<void> {
 		const timeoutMs = options.timeoutMs ?? 20_000;
+		const notLive = (why: string) => new JdcastError('E_NOT_LIVE', why);
+		if (this.supervisors.size === 0) throw notLive('no profile is running: nothing can go live (start one first)');
+		const stops = this.stops;
 		const pending = () =>
 			this.status()
 				.profiles.filter((p) => p.state !== 'stopped')
@@ -92,13 +101,24 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 						.filter((o) => o.state !== 'live' && !(o.shared && (o.state === 'waiting' || o.state === 'standby')))
 						.map((o) => ({ profile: p.name, ...o })),
 				);
+		const described = (list: ReturnType<typeof pending>) =>
+			list.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
 		try {
-			await waitFor(() => pending().length === 0, { timeoutMs, intervalMs: 100, what: 'every output live' });
-		} catch {
-			const list = pending()
-				.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`)
-				.join('; ');
-			if (list) throw new JdcastError('E_NOT_LIVE', `not live after ${timeoutMs / 1000} s: ${list}`);
+			await waitFor(
+				() => {
+					if (this.stops !== stops || this.supervisors.size === 0) throw notLive('stopped while waiting to be live');
+					const list = pending();
+					// Failed for good: no retry will come, waiting longer cannot help.
+					if (list.length > 0 && list.every((o) => o.state === 'failed'))
+						throw notLive(`cannot go live: ${described(list)}`);
+					return list.length === 0;
+				},
+				{ timeoutMs, intervalMs: 100, what: 'every output live' },
+			);
+		} catch (error) {
+			if (error instanceof JdcastError && error.code === 'E_NOT_LIVE') throw error;
+			const list = pending();
+			if (list.length > 0) throw notLive(`not live after ${timeoutMs / 1000} s: ${described(list)}`);
 		}
 	}
 
@@ -268,6 +288,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	/** Stops every profile, then the embedded servers. */
 	async stop(): Promise<void> {
+		this.stops++;
 		this.scheduler?.stop();
 		clearInterval(this.listenerTimer);
 		this.listenerTimer = undefined;
