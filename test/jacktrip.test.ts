@@ -113,6 +113,8 @@ it('scenario 1, a distributed jam: jdcast before the peer; the peer joins, leave
 	await execa('jack_disconnect', ['JackTrip:receive_1', 'jd_jam:input_1'], { env: { JACK_DEFAULT_SERVER: a } });
 	await up.waitForEvent(() => logged(up, 'connected JackTrip:receive_1') > before, 'the rule connection made again');
 	await both('after a rule connection was removed by hand');
+	// A peer leaving drops JackTrip's connections a moment before its ports: no fight to warn about.
+	assert.equal(logged(up, 'something keeps removing'), 0);
 	assert.deepEqual(listener.decodeErrors, []);
 });
 
@@ -169,7 +171,10 @@ it('scenario 3, a studio with remote collaborators: every peer of the hub by pat
 	assert.deepEqual((await status(up)).profiles[0]?.jack?.held, ['ben']);
 	const typo = await jdcastOnce(['disconnect', 'studio', 'bne', '--socket', up.socket]);
 	assert.equal(typo.code, 1);
-	assert.equal(typo.stderr, 'jdcast: nothing from JACK client "bne" feeds studio, and no connect rule names it\n');
+	assert.equal(
+		typo.stderr,
+		'jdcast: JACK client "bne" feeds nothing into studio, was not seen in this run, and no connect rule names it\n',
+	);
 	const back = await jdcastOnce(['connect', 'studio', 'ben', '--socket', up.socket]);
 	assert.equal(back.code, 0, back.stderr);
 	await mix();

@@ -5,7 +5,7 @@
  *
  * @module @jdcast/core
  */
-export { JdcastError, ProfileError, SecretError } from './errors/index.js';
+export { JdcastError, ProfileError, SecretError, ERROR_CODES, type JdcastErrorCode } from './errors/index.js';
 export {
 	formatDiagnostic,
 	formatLocation,

@@ -1,4 +1,4 @@
-import { JdcastError } from '../errors/index.js';
+import { JdcastError, type JdcastErrorCode } from '../errors/index.js';
 import type { Metadata, MetadataResult } from '../metadata/types.js';
 import type { HandoverResult, JackClientAnswer, ReloadResult, StatusSnapshot } from '../status/types.js';
 import type { Health } from '../status/health.js';
@@ -26,8 +26,9 @@ export interface ControlClient {
 export class ControlError extends JdcastError {
 	readonly details: string[];
 
+	/** `code` as the API answered it: one of jdcast's codes (a newer jdcast may have more). */
 	constructor(code: string, message: string, details: string[] = []) {
-		super(code, message);
+		super(code as JdcastErrorCode, message);
 		this.details = details;
 	}
 }

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { JdcastError, ProfileError } from '../errors/index.js';
+import { httpStatusOf, JdcastError, ProfileError } from '../errors/index.js';
 import type { Metadata } from '../metadata/types.js';
 import type { Orchestrator } from '../orchestrator/orchestrator.js';
 import type { ReloadResult } from '../status/types.js';
@@ -152,27 +152,9 @@ function decodePathPart(part: string): string {
 	}
 }
 
-const STATUS_OF_CODE: Record<string, number> = {
-	E_BAD_REQUEST: 400,
-	E_UNAUTHORIZED: 401,
-	E_ORIGIN: 403,
-	E_HOST: 403,
-	E_PROXY: 403,
-	E_UNKNOWN_PROFILE: 404,
-	E_UNKNOWN_TARGET: 404,
-	E_JACK_CLIENT: 404,
-	E_PROFILE_STOPPED: 409,
-	E_NOT_FOUND: 404,
-	E_SLOW_DOWN: 429,
-	E_BUSY: 503,
-};
-
 /** The HTTP status of an error the API (or the HTTP side around it) answers with. */
 export function statusOf(error: unknown): number {
-	if (!(error instanceof JdcastError)) return 500;
-	if (error instanceof ProfileError) return 422;
-	if (error.code.startsWith('E_HANDOVER_')) return 409;
-	return STATUS_OF_CODE[error.code] ?? 500;
+	return error instanceof JdcastError ? httpStatusOf(error.code) : 500;
 }
 
 /** `{ error: { code, message, details? } }` for any error. */

@@ -1,12 +1,22 @@
 import { formatDiagnostic, type Diagnostic } from '../profile/diagnostic.js';
+import type { JdcastErrorCode } from './codes.js';
 
-/** Every error jdcast raises on purpose: `code` is what a program switches on. */
+export { ERROR_CODES, httpStatusOf, type JdcastErrorCode } from './codes.js';
+
+/**
+ * Every error jdcast raises on purpose: `code` is what a program switches on (every code, its
+ * meaning and what to do: docs/errors.md).
+ */
 export class JdcastError extends Error {
-	readonly code: string;
-	/** True when the cause is the user's input or environment, not a bug: print the message, no stack. */
+	readonly code: JdcastErrorCode;
+	/**
+	 * True when the cause is the user's input or environment (a wrong password, a port taken), not a
+	 * bug: a program prints the message alone, one sentence that says what and where, and no stack.
+	 * False for what should never happen (E_INTERNAL): the stack helps then.
+	 */
 	readonly userFacing: boolean;
 
-	constructor(code: string, message: string, options: { cause?: unknown; userFacing?: boolean } = {}) {
+	constructor(code: JdcastErrorCode, message: string, options: { cause?: unknown; userFacing?: boolean } = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
 		this.name = new.target.name;
 		this.code = code;

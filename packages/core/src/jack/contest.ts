@@ -17,8 +17,9 @@ interface Fight {
 /**
  * Keeps a rule's connection from a fight it cannot win quickly: something that removes it each
  * time it is made (a patchbay in exclusive mode) would otherwise make jdcast remake it at every
- * graph event, ten times a second. After the third remake within 30 s the operator is told once,
- * and remakes wait longer each time, until the connection holds for a minute.
+ * graph event, ten times a second. From the third remake within 30 s remakes wait (1 s, 2 s, 4 s
+ * … 30 s); removed again after the first wait, the operator is told, once, until the connection
+ * holds for a minute.
  */
 export class Contest {
 	private readonly fights = new Map<string, Fight>();
@@ -41,7 +42,9 @@ export class Contest {
 		this.fights.set(key, fight);
 		if (fight.times.length < TIMES) return undefined;
 		fight.until = now + Math.min(MAX_WAIT_MS, 1000 * 2 ** fight.level++);
-		if (fight.told) return undefined;
+		// Told once it went on after a first wait: a client going away drops its connections a moment
+		// before its ports, and what was remade then (forgotten when it is gone) is no fight.
+		if (fight.told || fight.level < 2) return undefined;
 		fight.told = true;
 		return fight.times.length;
 	}

@@ -1,36 +1,17 @@
 import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
 import { connectPorts, disconnectPorts, readGraph, type JackPort } from './cli.js';
+import type { JackGraphTools, JackRouterEvents, JackState } from './types.js';
 import { Contest } from './contest.js';
 import { isOwnClient } from './own-clients.js';
 import { clientOf, clientPairs, ConnectRules, pairKey as key, type Pair } from './rules.js';
 
-/** How the router looks at and changes the graph (jack_lsp, jack_connect, jack_disconnect; a fake in unit tests). */
-export interface JackGraphTools {
-	readGraph(server: string | undefined): Promise<JackPort[] | undefined>;
-	connectPorts(from: string, to: string, server: string | undefined): Promise<boolean>;
-	disconnectPorts(from: string, to: string, server: string | undefined): Promise<boolean>;
-}
-
-export interface JackState {
-	client: string;
-	ports: string[];
-	connections: [string, string][];
-	/** Source clients kept off by `jdcast disconnect` until the profile's next start or reload. */
-	held: string[];
-}
-
-export interface JackRouterEvents {
-	/** A connection jdcast made, said once the graph shows it. */
-	connected: [from: string, to: string];
-	/** Something keeps removing a rule's connection (jdcast made it again `times` times within a short while). */
-	contested: [from: string, to: string, times: number];
-	/** The JACK server answered again after being gone, or went away. */
-	server: [running: boolean];
-}
+export type { JackGraphTools, JackRouterEvents, JackState } from './types.js';
 
 /** A person who disconnects by hand is believed once our client is still there this much later. */
 const CONFIRM_REMOVAL_MS = 500;
+/** After a failed look, the second one comes this much later. */
+const RELOOK_MS = 200;
 
 const defaultTools: JackGraphTools = { readGraph, connectPorts, disconnectPorts };
 
@@ -67,6 +48,8 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	 * missing again was removed (a source not active yet never gets here: jack_connect fails).
 	 */
 	private made = new Set<string>();
+	/** Every client seen in this run: one a pattern matched may be held while it is away (not a typo). */
+	private readonly seen = new Set<string>();
 
 	constructor(
 		private readonly input: JackInput,
@@ -114,7 +97,11 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		const removed = this.connectionsOf(graph).filter(([from]) => clientOf(from) === client);
 		const remembered = [...this.remembered].filter(([, pair]) => clientOf(pair[0]) === client);
 		const present = graph.some((p) => p.client === client);
-		const wanted = this.rules.names(client) || this.asked.has(client) || (present && this.rules.covers(client));
+		if (this.isOurs(client)) return undefined;
+		const wanted =
+			this.rules.names(client) ||
+			this.asked.has(client) ||
+			((present || this.seen.has(client)) && this.rules.covers(client));
 		if (removed.length === 0 && remembered.length === 0 && !wanted) return undefined;
 		this.held.add(client);
 		this.asked.delete(client);
@@ -133,6 +120,7 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	async release(client: string): Promise<boolean> {
 		const graph = (await this.tools.readGraph(this.input.server)) ?? [];
 		const present = clientPairs(graph, client, this.ourPorts(graph)).length > 0;
+		if (this.isOurs(client)) return false;
 		const wasHeld = this.held.delete(client);
 		if (!wasHeld && !present && !this.rules.names(client)) return false;
 		if (!this.rules.covers(client)) this.asked.add(client);
@@ -152,10 +140,14 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	/** Looks at the graph once and connects what is missing. Returns whether our client is there. */
 	async refresh(): Promise<boolean> {
 		const incarnation = this.incarnation;
-		const graph = await this.tools.readGraph(this.input.server);
+		let graph = await this.tools.readGraph(this.input.server);
+		// One failed look is not a server gone: a busy jackd refuses a new client now and then ("Cannot
+		// create new client"). It is believed when a second look a moment later fails too.
+		if (!graph && this.serverRunning) graph = await this.lookAgain();
+		// Whether the server answers does not depend on which of our clients it is.
+		this.noteServer(graph !== undefined);
 		// A look begun before our client was reset may have seen the one before: the next look counts.
 		if (incarnation !== this.incarnation) return false;
-		this.noteServer(graph !== undefined);
 		if (!graph) {
 			this.clientPresent = false;
 			this.knownClients.clear();
@@ -165,7 +157,11 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		}
 		const clients = new Set(graph.map((p) => p.client));
 		const appearedClients = new Set([...clients].filter((c) => !this.knownClients.has(c)));
+		// A client going away drops its connections first, its ports a moment later: what was remade then
+		// was no fight, and its rejoining must not wait for one.
+		for (const client of this.knownClients) if (!clients.has(client)) this.forgetFights(client);
 		this.knownClients = clients;
+		for (const client of clients) this.seen.add(client);
 		const ours = this.ourPorts(graph);
 		// ffmpeg registers its ports one at a time: a client seen with some of them is still arriving, and
 		// connecting it then would leave the rest unconnected (and soon forgotten).
@@ -267,6 +263,17 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 		for (const [k, [from, to]] of this.remembered) {
 			if (!connected.has(k) && names.has(from) && names.has(to)) this.remembered.delete(k);
 		}
+	}
+
+	/** Our own client, or another of jdcast's: never a source to hold or connect. */
+	private isOurs(client: string): boolean {
+		return client === this.input.client || isOwnClient(client);
+	}
+
+	/** A second look at the graph, a moment after one failed. */
+	private async lookAgain(): Promise<JackPort[] | undefined> {
+		await new Promise((resolve) => setTimeout(resolve, RELOOK_MS));
+		return this.tools.readGraph(this.input.server);
 	}
 
 	private emptyState(): JackState {

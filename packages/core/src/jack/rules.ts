@@ -54,8 +54,9 @@ export class ConnectRules {
 		return this.named.has(client);
 	}
 
-	/** Whether a rule wants this client's audio: named, or matched by a pattern. */
+	/** Whether a rule wants this client's audio: named, or matched by a pattern (never our own client). */
 	covers(client: string): boolean {
+		if (client === this.ourClient) return false;
 		return this.named.has(client) || this.matchers.some((m) => m.match(client) && !m.except(client));
 	}
 

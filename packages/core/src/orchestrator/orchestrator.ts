@@ -102,7 +102,9 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 						.map((o) => ({ profile: p.name, ...o })),
 				);
 		const described = (list: ReturnType<typeof pending>) =>
-			list.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`).join('; ');
+			list
+				.map((o) => `${o.profile} ${o.mount} on ${o.server}: ${o.state}${o.lastError ? ` (${o.lastError})` : ''}`)
+				.join('; ');
 		try {
 			await waitFor(
 				() => {

@@ -47,7 +47,7 @@ export async function routeClient(
 		if (!removed)
 			throw new JdcastError(
 				'E_JACK_CLIENT',
-				`nothing from JACK client ${shown} feeds ${profile}, and no connect rule names it`,
+				`JACK client ${shown} feeds nothing into ${profile}, was not seen in this run, and no connect rule names it`,
 			);
 		log(
 			'info',

@@ -186,6 +186,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	/** A reload left this profile running: clients held by `jdcast disconnect` come back. */
 	async releaseHeldClients(): Promise<void> {
+		const held = this.routing?.state.held ?? [];
+		if (held.length > 0)
+			this.log(
+				'info',
+				`reloaded: ${held.join(', ')} back on ${this.name}'s input (held by jdcast disconnect until now)`,
+			);
 		await this.routing?.releaseAll();
 	}
 
