@@ -14,6 +14,7 @@ const write = process.argv.includes('--write');
 const entries = [
 	{ report: 'core', pkg: 'packages/core', types: 'dist/index.d.ts', front: true },
 	{ report: 'core-testing', pkg: 'packages/core', types: 'dist/testing.d.ts' },
+	{ report: 'core-http', pkg: 'packages/core', types: 'dist/http.d.ts' },
 	{ report: 'core-jackdaw', pkg: 'packages/core', types: 'dist/jackdaw.d.ts' },
 	{ report: 'core-internal', pkg: 'packages/core', types: 'dist/internal.d.ts' },
 	{ report: 'jackdaw-plugin', pkg: 'packages/jackdaw-plugin', types: 'dist/index.d.ts', front: true },

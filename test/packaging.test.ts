@@ -95,16 +95,20 @@ it("the .d.ts files compile in a stranger's strict NodeNext project with skipLib
 	writeFileSync(
 		path.join(dir, 'more.ts'),
 		[
-			"import { Orchestrator, Secret, healthOf, listenersByMount, type HttpServer, type JdcastEventMessage, type StatusSnapshot } from '@jdcast/core';",
+			"import { Orchestrator, Scheduler, Schedule, Secret, healthOf, listenersByMount, type Engine, type JdcastErrorCode, type JdcastEventMessage, type StatusSnapshot } from '@jdcast/core';",
+			"import { serveHttp, type HttpServer } from '@jdcast/core/http';",
 			"import { startDummyJack } from '@jdcast/core/testing';",
 			"import { fromJackdawConfig } from '@jdcast/core/jackdaw';",
 			'const jdcast = new Orchestrator();',
-			"const web: Promise<HttpServer> = jdcast.serveHttp({ port: 0, token: new Secret('0123456789abcdef') });",
+			"const web: Promise<HttpServer> = serveHttp(jdcast, { port: 0, token: new Secret('0123456789abcdef') });",
+			'const engine: Engine = jdcast;',
+			'const govern = (s: Schedule) => jdcast.govern(new Scheduler(engine, s));',
+			"const code: JdcastErrorCode = 'E_NOT_LIVE';",
 			'const status: StatusSnapshot = jdcast.status();',
 			'const ok: boolean = healthOf(status).ok;',
 			'const mounts = listenersByMount(status.profiles).map((m) => m.listeners);',
 			"const message = (m: JdcastEventMessage) => (m.event === 'level' ? m.peakDb : m.event);",
-			'export { web, ok, mounts, message, startDummyJack, fromJackdawConfig };',
+			'export { web, ok, mounts, message, govern, code, startDummyJack, fromJackdawConfig };',
 			'',
 		].join('\n'),
 	);

@@ -29,6 +29,8 @@ export { Secret } from './profile/secret.js';
 export type * from './profile/types.js';
 export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget } from './plan/plan.js';
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
+export type { Engine, ProfileGovernor } from './orchestrator/engine.js';
+export { Scheduler } from './schedule/scheduler.js';
 export type { HandoverOptions } from './orchestrator/handover.js';
 export type { Container } from './formats/index.js';
 export type {
@@ -63,7 +65,6 @@ export { loadScheduleFile, loadScheduleText, type ScheduleLoad } from './schedul
 export { Schedule, type Slot, type Occurrence, type Weekday } from './schedule/schedule.js';
 export { followNowPlayingFile, type NowPlayingFollower } from './metadata/now-playing-file.js';
 export { type ReloadResult } from './orchestrator/orchestrator.js';
-export type { HttpOptions, HttpServer } from './http/server.js';
 export { healthOf, type Health } from './status/health.js';
 export { createController, type Controller, type ControllerOptions } from './control/server.js';
 export { connectController, ControlError, type ControlClient } from './control/client.js';

@@ -3,19 +3,22 @@ import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { it } from 'node:test';
 import { streamEvents } from '../src/http/events.js';
-import type { Orchestrator } from '../src/orchestrator/orchestrator.js';
+import type { Engine } from '../src/orchestrator/engine.js';
 import { exampleProfile, exampleSnapshot } from '../src/status/examples.js';
 import type { JdcastEventMessage } from '../src/status/messages.js';
 
 function fakes() {
 	let emit: ((message: JdcastEventMessage) => void) | undefined;
-	const orchestrator = {
+	// All the event stream knows of the engine: no cast needed.
+	const orchestrator: Pick<Engine, 'onEveryEvent' | 'status'> = {
 		onEveryEvent: (listener: (message: JdcastEventMessage) => void) => {
 			emit = listener;
-			return () => (emit = undefined);
+			return () => {
+				emit = undefined;
+			};
 		},
 		status: () => exampleSnapshot([exampleProfile()]),
-	} as unknown as Orchestrator;
+	};
 	const request = new EventEmitter() as http.IncomingMessage;
 	const written: string[] = [];
 	const response = {

@@ -10,10 +10,10 @@ import {
 	type Metadata,
 	type Profile,
 	type ReloadResult,
+	Scheduler,
 	type Schedule,
-	type HttpOptions,
-	type HttpServer,
 } from '@jdcast/core';
+import type { HttpOptions, HttpServer } from '@jdcast/core/http';
 import { watchOwner, type Owner } from '@jdcast/core/internal';
 import { jsonLine, writeJsonLines } from '../output/json-lines.js';
 import { showLiveView } from '../output/live-view.js';
@@ -59,6 +59,13 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	const say = (event: string, text: string, payload: object = {}) =>
 		json ? jsonLine(event, { message: text, ...payload }) : process.stderr.write(`${text}\n`);
 
+	// The schedule drives the engine from outside it (an adapter): the engine only asks it what is due.
+	let scheduler: Scheduler | undefined;
+	const putInForce = (schedule: Schedule | undefined) => {
+		scheduler = schedule ? (scheduler?.replace(schedule) ?? new Scheduler(orchestrator, schedule)) : undefined;
+		orchestrator.govern(scheduler);
+	};
+
 	let reloading: Promise<ReloadResult> | undefined;
 	const readProfiles = options.reload;
 	// Without files to read again (the demo), a reload changes nothing: the control API says so itself.
@@ -71,7 +78,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 				await previous?.catch(() => {});
 				const profiles = await readProfiles();
 				// The new schedule first: the reload starts only the profiles it has on air (or next).
-				if (options.schedule) orchestrator.setSchedule(await options.schedule(profiles.map((p) => p.name)));
+				if (options.schedule) putInForce(await options.schedule(profiles.map((p) => p.name)));
 				const result = await orchestrator.reload(profiles);
 				say('reload', `reloaded: ${describeReload(result)}`, { ...result });
 				return result;
@@ -96,7 +103,13 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 	}
 
 	// The HTTP side comes up while the profiles start (loading it must not delay time to air).
-	const serving = options.http ? orchestrator.serveHttp({ ...options.http, ...(reload ? { reload } : {}) }) : undefined;
+	const http = options.http;
+	// Loaded only when asked for: prom-client and the dashboard are no part of time to air.
+	const serving = http
+		? import('@jdcast/core/http').then(({ serveHttp }) =>
+				serveHttp(orchestrator, { ...http, ...(reload ? { reload } : {}) }),
+			)
+		: undefined;
 	serving?.catch(() => {});
 
 	const detach = json ? writeJsonLines(orchestrator) : undefined;
@@ -131,7 +144,7 @@ export async function runForeground(profiles: Profile[], options: ForegroundOpti
 
 	if (options.schedule) {
 		try {
-			orchestrator.setSchedule(await options.schedule(profiles.map((p) => p.name)));
+			putInForce(await options.schedule(profiles.map((p) => p.name)));
 		} catch (error) {
 			if (!(error instanceof ProfileError)) throw error;
 			for (const line of error.lines) process.stderr.write(`${line}\n`);

@@ -1,14 +1,14 @@
 import type http from 'node:http';
 import { httpStatusOf, JdcastError, ProfileError } from '../errors/index.js';
 import type { Metadata } from '../metadata/types.js';
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine } from '../orchestrator/engine.js';
 import type { ReloadResult } from '../status/types.js';
 import { healthOf } from '../status/health.js';
 import type { ControlErrorBody } from './api.js';
 
 /** What both transports (the Unix socket and `--http`'s /api) need to answer. */
 export interface ApiContext {
-	orchestrator: Orchestrator;
+	orchestrator: Engine;
 	/**
 	 * Re-reads the profiles (jdcast reload, SIGHUP); throws ProfileError to refuse. Without it, a reload
 	 * changes nothing.

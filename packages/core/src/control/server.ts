@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { JdcastError } from '../errors/index.js';
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine } from '../orchestrator/engine.js';
 import type { ReloadResult } from '../status/types.js';
 import { accepts } from '../util/ports.js';
 import { answerApi, routeOf, sendBadTarget, sendJson } from './routes.js';
@@ -27,7 +27,7 @@ export interface Controller {
  * can use (socket 0600 in a 0700 folder). A socket left by a killed jdcast is replaced; a live
  * one means another `jdcast up` runs there, and this one refuses (E_CONTROL_IN_USE).
  */
-export async function createController(orchestrator: Orchestrator, options: ControllerOptions): Promise<Controller> {
+export async function createController(orchestrator: Engine, options: ControllerOptions): Promise<Controller> {
 	const { socketPath } = options;
 	await prepareSocket(socketPath);
 	const context = { orchestrator, ...(options.reload ? { reload: options.reload } : {}) };

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine } from '../orchestrator/engine.js';
 import type { JdcastEventMessage } from '../status/messages.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -11,7 +11,7 @@ const MAX_BEHIND_BYTES = 1024 * 1024;
  * emits as `data: {"event", "time", ...payload}`, and a comment line as heartbeat.
  */
 export function streamEvents(
-	orchestrator: Orchestrator,
+	orchestrator: Pick<Engine, 'onEveryEvent' | 'status'>,
 	request: http.IncomingMessage,
 	response: http.ServerResponse,
 	onClose: () => void = () => {},

@@ -1,4 +1,4 @@
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine } from '../orchestrator/engine.js';
 import type { ListenerSeries } from '../status/types.js';
 
 const INTERVAL_S = 10;
@@ -10,7 +10,7 @@ export class ListenerHistory {
 	readonly #series = new Map<string, ListenerSeries>();
 	readonly #timer: NodeJS.Timeout;
 
-	constructor(private readonly orchestrator: Orchestrator) {
+	constructor(private readonly orchestrator: Engine) {
 		this.sample();
 		this.#timer = setInterval(() => this.sample(), INTERVAL_S * 1000).unref();
 	}

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine } from '../orchestrator/engine.js';
 import type { ProfileStatus, StatusSnapshot } from '../status/types.js';
 
 type Labels = Record<string, string>;
@@ -154,7 +154,7 @@ export interface Metrics {
 }
 
 /** jdcast's figures, read from the status snapshot at each scrape, and Node's process defaults. */
-export function createMetrics(orchestrator: Orchestrator): Metrics {
+export function createMetrics(orchestrator: Engine): Metrics {
 	const registry = new Registry();
 	if (!processRegistry) {
 		processRegistry = new Registry();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { JdcastError } from '../errors/index.js';
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine } from '../orchestrator/engine.js';
 import type { Secret } from '../profile/secret.js';
 import { healthOf } from '../status/health.js';
 import type { ReloadResult } from '../status/types.js';
@@ -62,7 +62,7 @@ const HTML = 'text/html; charset=utf-8';
  * `/healthz`. Throws E_HTTP_TOKEN when asked to bind beyond loopback without a good token, and
  * E_HTTP_LISTEN when the address cannot be bound.
  */
-export async function serveHttp(orchestrator: Orchestrator, options: HttpOptions): Promise<HttpServer> {
+export async function serveHttp(orchestrator: Engine, options: HttpOptions): Promise<HttpServer> {
 	const host = options.host ?? '127.0.0.1';
 	checkHttpAccess(host, options.token);
 	const auth = new HttpAuth(options.token);

@@ -22,12 +22,10 @@ import { MountBroker } from './mount-broker.js';
 import { mergeMounts } from '../icecast/mount-config.js';
 import { airChecksOf } from './air-checks.js';
 import type { AirCheck } from './air-check.js';
-import type { Schedule } from '../schedule/schedule.js';
-import { Scheduler } from '../schedule/scheduler.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
 import { waitFor } from '../util/wait.js';
-import type { HttpOptions, HttpServer } from '../http/server.js';
+import type { Engine, ProfileGovernor } from './engine.js';
 
 const LISTENER_POLL_MS = 5000;
 
@@ -54,7 +52,7 @@ export type { ReloadResult } from '../status/types.js';
  * one stream of events. A profile that fails never stops another. Profiles can be stopped,
  * started again and reloaded one by one.
  */
-export class Orchestrator extends EventEmitter<JdcastEvents> {
+export class Orchestrator extends EventEmitter<JdcastEvents> implements Engine {
 	/** Every profile this orchestrator knows, running or stopped, in the order given. */
 	private readonly known = new Map<string, Profile>();
 	private readonly supervisors = new Map<string, Supervisor>();
@@ -65,7 +63,8 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	private listenerTimer: NodeJS.Timeout | undefined;
 	private readonly listenerFailures = new Set<string>();
 	private readonly loopDelay = new LoopDelayMonitor();
-	private scheduler: Scheduler | undefined;
+	/** Who says which profiles run when (a schedule), if anyone. */
+	private governor: ProfileGovernor | undefined;
 	private handing: Promise<unknown> = Promise.resolve();
 	/** Who holds each mount: the one owner of that answer. */
 	private readonly broker = new MountBroker((event) => this.emit('mount', event));
@@ -124,16 +123,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		}
 	}
 
-	/**
-	 * The HTTP side: the dashboard, the control API under /api, /api/events (SSE), /metrics and
-	 * /healthz (docs/http.md). Loopback by default; any other address needs `token`.
-	 */
-	async serveHttp(options: HttpOptions): Promise<HttpServer> {
-		// Loaded only when asked for: prom-client and the dashboard are no part of time to air.
-		const { serveHttp } = await import('../http/server.js');
-		return serveHttp(this, options);
-	}
-
 	/** Every event, as one message each (`jdcast up --json`, `/api/events`); returns the unsubscribe function. */
 	onEveryEvent(listener: (message: JdcastEventMessage) => void): () => void {
 		const offs = EVENT_NAMES.map((event) => {
@@ -156,13 +145,13 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 		// A schedule in force starts only the profiles due now; it starts the others in their slots.
 		await Promise.all(
 			profiles.map((p) => {
-				const due = this.scheduler ? this.scheduler.due(p.name) : 'now';
+				const due = this.governor ? this.governor.due(p.name) : 'now';
 				return due ? this.run(p, { holdShared: due === 'ahead' }) : undefined;
 			}),
 		);
 		this.updateAirChecks();
 		this.started = true;
-		this.scheduler?.start();
+		this.governor?.start();
 	}
 
 	/**
@@ -226,7 +215,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			if (wasRunning) await this.stopProfile(profile.name);
 			this.stoppedStatus.delete(profile.name);
 			// A schedule in force starts it in its slot (or ahead of it, its shared mounts held back).
-			const due = this.scheduler ? this.scheduler.due(profile.name) : 'now';
+			const due = this.governor ? this.governor.due(profile.name) : 'now';
 			if (!due) {
 				result.stopped.push(profile.name);
 				continue;
@@ -291,7 +280,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 	/** Stops every profile, then the embedded servers. */
 	async stop(): Promise<void> {
 		this.stops++;
-		this.scheduler?.stop();
+		this.governor?.stop();
 		clearInterval(this.listenerTimer);
 		this.listenerTimer = undefined;
 		// The air checks end first: shutting down is no change of holder to follow into new files.
@@ -339,19 +328,22 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 			profiles,
 			mounts: listenersByMount(profiles, (url) => this.broker.holderAt(url)),
 			process: { pid: process.pid, loopDelayMaxMs: this.loopDelay.maxMs },
-			...(this.scheduler ? { schedule: { ...this.scheduler.status(), current: this.broker.sharedSource() } } : {}),
+			...(this.governor ? { schedule: { ...this.governor.status(), current: this.broker.sharedSource() } } : {}),
 		};
 	}
 
 	/**
-	 * Puts a schedule in force (replacing any before it), or none: the profiles with shared mounts
-	 * then run in their slots only, handed over at the boundaries.
+	 * Puts a governor (a schedule's Scheduler) in force, replacing any before it, or none: the
+	 * profiles with shared mounts then run in their slots only, handed over at the boundaries.
 	 */
-	setSchedule(schedule: Schedule | undefined): void {
-		const log = (level: 'info' | 'warning', message: string) => this.emit('log', { profile: '', level, message });
-		if (!schedule) this.scheduler?.stop();
-		this.scheduler = schedule ? (this.scheduler?.replace(schedule) ?? new Scheduler(this, schedule, log)) : undefined;
-		if (this.started) this.scheduler?.start();
+	govern(governor: ProfileGovernor | undefined): void {
+		if (this.governor && this.governor !== governor) this.governor.stop();
+		this.governor = governor;
+		if (this.started) this.governor?.start();
+	}
+
+	say(level: 'info' | 'warning', message: string): void {
+		this.emit('log', { profile: '', level, message });
 	}
 
 	/** The profiles this orchestrator knows, running or not. */
@@ -361,11 +353,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> {
 
 	get runningProfileNames(): string[] {
 		return [...this.supervisors.keys()];
-	}
-
-	/** Whether a running profile is on air on one of its shared mounts. */
-	holdsSharedMount(name: string): boolean {
-		return this.broker.holdsSharedMount(name);
 	}
 
 	private get profiles(): Supervisor[] {

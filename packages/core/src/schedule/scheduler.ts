@@ -1,4 +1,4 @@
-import type { Orchestrator } from '../orchestrator/orchestrator.js';
+import type { Engine, ProfileGovernor } from '../orchestrator/engine.js';
 import type { ScheduleStatus } from '../status/types.js';
 import type { Schedule } from './schedule.js';
 
@@ -10,13 +10,14 @@ const TIMER_MARGIN_MS = 3;
 const RETRY_MS = 2000;
 
 /**
- * Runs a schedule on an orchestrator: the profile of the slot on air holds the shared mounts. A
- * few seconds before a slot the incoming profile is started (it waits: the outgoing one holds the
+ * Runs a schedule on the engine — it drives the engine through `Engine`, and the engine only asks it
+ * what is due (`ProfileGovernor`): the profile of the slot on air holds the shared mounts. A few
+ * seconds before a slot the incoming profile is started (it waits: the outgoing one holds the
  * mounts), at the boundary the mounts are handed over on their live connections, and a profile
  * with shared mounts and no slot now is stopped. Profiles without shared mounts (an autodj, a
  * recorder) are not the schedule's business.
  */
-export class Scheduler {
+export class Scheduler implements ProfileGovernor {
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = false;
 	private working: Promise<void> = Promise.resolve();
@@ -24,14 +25,15 @@ export class Scheduler {
 	lastBoundary: string | undefined;
 
 	constructor(
-		private readonly orchestrator: Orchestrator,
+		private readonly engine: Engine,
 		readonly schedule: Schedule,
-		private readonly log: (level: 'info' | 'warning', message: string) => void,
+		private readonly log: (level: 'info' | 'warning', message: string) => void = (level, message) =>
+			engine.say(level, message),
 	) {}
 
 	/** The profiles the schedule governs: those with a shared stream. */
 	governed(): string[] {
-		return this.orchestrator.knownProfiles.filter((p) => p.streams.some((s) => s.shared)).map((p) => p.name);
+		return this.engine.knownProfiles.filter((p) => p.streams.some((s) => s.shared)).map((p) => p.name);
 	}
 
 	/** Whether a profile should be running at `now`: in its slot, or `ahead` of it (its shared mounts held back). */
@@ -46,7 +48,7 @@ export class Scheduler {
 	 * next boundary.
 	 */
 	replace(schedule: Schedule): Scheduler {
-		const next = new Scheduler(this.orchestrator, schedule, this.log);
+		const next = new Scheduler(this.engine, schedule, this.log);
 		const slot = schedule.at(Date.now());
 		if (this.lastBoundary === (slot ? `${slot.profile}@${slot.start}` : 'nobody'))
 			next.lastBoundary = this.lastBoundary;
@@ -56,6 +58,18 @@ export class Scheduler {
 
 	start(): void {
 		this.wake();
+	}
+
+	/** Whether a profile is on air on one of its shared mounts, as the engine's status says (its MountBroker). */
+	private holdsSharedMount(name: string): boolean {
+		const status = this.engine.status();
+		const shared = new Set(
+			status.profiles
+				.find((p) => p.name === name)
+				?.outputs.filter((o) => o.shared)
+				.map((o) => o.url) ?? [],
+		);
+		return status.mounts.some((m) => m.servers.some((s) => s.source === name && shared.has(s.url)));
 	}
 
 	stop(): void {
@@ -117,7 +131,7 @@ export class Scheduler {
 	private async reconcile(): Promise<void> {
 		const now = Date.now();
 		const governed = this.governed();
-		const running = new Set(this.orchestrator.runningProfileNames);
+		const running = new Set(this.engine.runningProfileNames);
 		const slot = this.schedule.at(now);
 		const onAir = slot?.profile;
 		const boundary = slot ? `${slot.profile}@${slot.start}` : 'nobody';
@@ -125,27 +139,27 @@ export class Scheduler {
 		const next = this.schedule.next(now);
 		if (next && this.due(next.profile, now) === 'ahead' && !running.has(next.profile)) {
 			// Started ahead of its slot to be audible at the boundary, its shared mounts held back until then.
-			await this.orchestrator.startProfile(next.profile, { holdShared: true });
+			await this.engine.startProfile(next.profile, { holdShared: true });
 			this.log('info', `schedule: ${next.profile} started ahead of its slot at ${new Date(next.start).toISOString()}`);
 		}
 		if (!atBoundary) return;
-		const holder = governed.find((name) => running.has(name) && this.orchestrator.holdsSharedMount(name));
+		const holder = governed.find((name) => running.has(name) && this.holdsSharedMount(name));
 		if (onAir && governed.includes(onAir)) {
 			if (holder && holder !== onAir) {
 				// The boundary: the mounts go over on their live connections, whatever the incoming input sounds like.
-				const silent = this.orchestrator.status().profiles.find((p) => p.name === onAir)?.audio?.silent;
+				const silent = this.engine.status().profiles.find((p) => p.name === onAir)?.audio?.silent;
 				if (silent) this.log('warning', `schedule: ${onAir} is silent, but its slot begins: handing over`);
-				await this.orchestrator.handover(holder, onAir, { force: true, stopFrom: true, reason: 'schedule' });
+				await this.engine.handover(holder, onAir, { force: true, stopFrom: true, reason: 'schedule' });
 				this.log('info', `schedule: ${onAir} on air (slot began), ${holder} stopped`);
 			} else if (holder !== onAir) {
 				// Started, or resumed after waiting ahead of its slot: its outputs take the free mounts.
-				await this.orchestrator.startProfile(onAir, { reason: 'schedule' });
+				await this.engine.startProfile(onAir, { reason: 'schedule' });
 				this.log('info', `schedule: ${onAir} on air (slot began)`);
 			}
 		}
 		for (const name of governed) {
-			if (!this.orchestrator.runningProfileNames.includes(name) || this.due(name, now)) continue;
-			await this.orchestrator.stopProfile(name, 'schedule');
+			if (!this.engine.runningProfileNames.includes(name) || this.due(name, now)) continue;
+			await this.engine.stopProfile(name, 'schedule');
 			this.log('info', `schedule: ${name} stopped (no slot now)`);
 		}
 		// Done: a boundary whose work failed is tried again at the next wake.
