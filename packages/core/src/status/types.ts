@@ -265,7 +265,17 @@ export interface JdcastEvents {
 		{ profile: string; path: string; state: RecordingState; error: string | null; seconds: number; partBytes: number },
 	];
 	encoder: [{ profile: string; pid: number | null; restarts: number; running: boolean; reason: string | null }];
-	jack: [{ profile: string; client: string; connections: [string, string][]; serverRunning: boolean }];
+	/** Our JACK client's ports, connections and held clients changed, or the JACK server came or went. */
+	jack: [
+		{
+			profile: string;
+			client: string;
+			ports: string[];
+			connections: [string, string][];
+			held: string[];
+			serverRunning: boolean;
+		},
+	];
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];
 	log: [{ profile: string; level: 'info' | 'warning' | 'error'; message: string }];
 	metadata: [{ profile: string; nowPlaying: string; results: MetadataResult[] }];
