@@ -1,6 +1,6 @@
 import { targetKey } from '../profile/cross-check.js';
 import type { Profile, StreamSpec } from '../profile/types.js';
-import { AirCheck } from './air-check.js';
+import { AirCheck, type AirCheckEvents } from './air-check.js';
 
 /**
  * The air checks a set of profiles asks for, one per mount of a server (the same `record:` said in
@@ -41,4 +41,39 @@ function streamOf(profiles: readonly Profile[], key: string): StreamSpec | undef
 				if (server && targetKey(server, s.mount) === key) return s;
 			}
 	return undefined;
+}
+
+/**
+ * The air checks running for the profiles known: `follow` starts the new ones, stops the gone or
+ * changed ones, and leaves the rest recording (a reload that changes nothing must not cut a file).
+ */
+export class AirChecks {
+	private readonly running = new Map<string, AirCheck>();
+
+	constructor(
+		private readonly onRecording: (event: AirCheckEvents['recording'][0]) => void,
+		private readonly onLog: (level: 'info' | 'warning', message: string) => void,
+	) {}
+
+	follow(profiles: readonly Profile[]): AirCheck[] {
+		const wanted = airChecksOf(profiles);
+		for (const [id, check] of this.running) {
+			if (wanted.has(id)) continue;
+			this.running.delete(id);
+			void check.stop();
+		}
+		for (const [id, make] of wanted) {
+			if (this.running.has(id)) continue;
+			const check = make();
+			check.on('recording', this.onRecording);
+			check.on('log', this.onLog);
+			this.running.set(id, check);
+		}
+		return [...this.running.values()];
+	}
+
+	async stop(): Promise<void> {
+		await Promise.all([...this.running.values()].map((check) => check.stop()));
+		this.running.clear();
+	}
 }
