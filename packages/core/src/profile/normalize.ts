@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { parseArgsStringToArgv } from 'string-argv';
 import path from 'node:path';
 import { formatLocation, type Diagnostic, type Location } from './diagnostic.js';
@@ -6,18 +5,16 @@ import { canonicalFormat, formatSpec } from '../formats/index.js';
 import {
 	DEFAULT_CHANNELS,
 	DEFAULT_JACK_CLIENT,
-	DEFAULT_PORT,
 	DEFAULT_SILENCE,
 	DEFAULT_TONE_HZ,
 	DEFAULT_TONE_LEVEL,
-	DEFAULT_USER,
 } from './defaults.js';
 import { displayPath, type InstancePath, type ProfileSource } from './source.js';
-import { READABLE_BY_OTHERS } from './secrets.js';
 import { encoding, type Report } from './encoding.js';
 import { normalizeMountRecords, normalizeRecordings } from './recordings.js';
+import { normalizeServers } from './servers.js';
 import { didYouMean } from './suggest.js';
-import type { ConnectRule, Input, PasswordSource, Profile, RawProfile, ServerConfig, SilenceConfig } from './types.js';
+import type { ConnectRule, Input, Profile, RawProfile, SilenceConfig } from './types.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -47,43 +44,7 @@ export function normalizeProfile(
 	}
 
 	const input = normalizeInput(raw, report, at);
-	const servers: Record<string, ServerConfig> = {};
-	for (const [serverName, s] of Object.entries(raw.servers)) {
-		const embedded = s.embedded === true;
-		servers[serverName] = {
-			name: serverName,
-			host: embedded ? '127.0.0.1' : s.host!,
-			port: s.port ?? DEFAULT_PORT,
-			user: s.user ?? DEFAULT_USER,
-			password: passwordSource(s, embedded),
-			tls: s.tls ?? s.tls_ca !== undefined,
-			...(s.tls_ca === undefined ? {} : { tlsCa: path.resolve(source.baseDir, s.tls_ca) }),
-			embedded,
-			// Air checks are added below, once the streams are known.
-			mounts: Object.fromEntries(
-				Object.entries(s.mounts ?? {}).map(([mount, { record: _record, ...settings }]) => [mount, settings]),
-			),
-			...adminOf(s, embedded),
-			at: at(['servers', serverName], 'key'),
-		};
-		if (s.tls === false && s.tls_ca !== undefined)
-			report(
-				'error',
-				['servers', serverName, 'tls_ca'],
-				`servers.${serverName}.tls_ca: a CA for TLS, but tls is false; remove one of them`,
-				'key',
-			);
-		else if (s.tls_ca !== undefined)
-			warnUnusableCa(servers[serverName]!.tlsCa!, ['servers', serverName, 'tls_ca'], report);
-		for (const key of ['password', 'admin_password'] as const) {
-			if (s[key] !== undefined) warnReadablePassword(source.file, ['servers', serverName, key], report);
-		}
-		for (const key of ['password_file', 'admin_password_file'] as const) {
-			const file = s[key];
-			if (file !== undefined)
-				warnReadableFile(path.resolve(source.baseDir, file), ['servers', serverName, key], report);
-		}
-	}
+	const servers = normalizeServers(raw, source, report, at);
 
 	const serverNames = Object.keys(servers);
 	const streams = raw.streams.map((s, i) => {
@@ -233,81 +194,4 @@ function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceCo
 		}
 	}
 	return silence;
-}
-
-function passwordSource(s: RawProfile['servers'][string], embedded: boolean): PasswordSource {
-	if (embedded) return { kind: 'generated' };
-	return sourceOf(s.password, s.password_env, s.password_file)!;
-}
-
-function adminOf(s: RawProfile['servers'][string], embedded: boolean): Pick<ServerConfig, 'admin'> {
-	if (embedded) return { admin: { user: 'admin', password: { kind: 'generated' } } };
-	const password = sourceOf(s.admin_password, s.admin_password_env, s.admin_password_file);
-	return password ? { admin: { user: s.admin_user ?? 'admin', password } } : {};
-}
-
-function sourceOf(
-	inline: string | undefined,
-	env: string | undefined,
-	file: string | undefined,
-): PasswordSource | undefined {
-	if (inline !== undefined) return { kind: 'inline', value: inline };
-	if (env !== undefined) return { kind: 'env', name: env };
-	if (file !== undefined) return { kind: 'file', path: file };
-	return undefined;
-}
-
-/** The mode of a file that group or others can read; undefined when they cannot, or it is not there (yet). */
-function readableByOthers(file: string): number | undefined {
-	try {
-		const mode = statSync(file).mode & 0o777;
-		return (mode & READABLE_BY_OTHERS) !== 0 ? mode : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/**
- * A CA file that is not there or holds no certificate: TLS to the server will fail until it does (read
- * again at each connection).
- */
-function warnUnusableCa(file: string, where: InstancePath, report: Report): void {
-	let problem: string | undefined;
-	try {
-		const info = statSync(file);
-		if (!info.isFile()) problem = 'is not a regular file';
-		else if (info.size > 1024 * 1024) problem = 'is larger than 1 MiB';
-		else if (!readFileSync(file, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
-			problem = 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
-	} catch (error) {
-		problem = `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`;
-	}
-	if (problem)
-		report(
-			'warning',
-			where,
-			`${displayPath(where)}: ${file} ${problem}; connections to this server fail until it holds the CA's certificate`,
-		);
-}
-
-/** A password file that others can read: say so. */
-function warnReadableFile(file: string, where: InstancePath, report: Report): void {
-	const mode = readableByOthers(file);
-	if (mode !== undefined)
-		report(
-			'warning',
-			where,
-			`${displayPath(where)}: ${file} can be read by group or others (mode ${mode.toString(8)}); chmod 600 ${file}`,
-		);
-}
-
-/** A password written in a file others can read is a leak waiting to happen: say so. */
-function warnReadablePassword(file: string, where: InstancePath, report: Report): void {
-	const mode = readableByOthers(file);
-	if (mode !== undefined)
-		report(
-			'warning',
-			where,
-			`${displayPath(where)}: a password written in a file that group or others can read (mode ${mode.toString(8)}); use password_env or password_file, or chmod 600 ${file}`,
-		);
 }
