@@ -266,16 +266,7 @@ export interface JdcastEvents {
 	];
 	encoder: [{ profile: string; pid: number | null; restarts: number; running: boolean; reason: string | null }];
 	/** Our JACK client's ports, connections and held clients changed, or the JACK server came or went. */
-	jack: [
-		{
-			profile: string;
-			client: string;
-			ports: string[];
-			connections: [string, string][];
-			held: string[];
-			serverRunning: boolean;
-		},
-	];
+	jack: [{ profile: string; serverRunning: boolean } & NonNullable<ProfileStatus['jack']>];
 	stats: [{ profile: string; outputs: OutputStatus[]; recordings: RecordingStatus[] }];
 	log: [{ profile: string; level: 'info' | 'warning' | 'error'; message: string }];
 	metadata: [{ profile: string; nowPlaying: string; results: MetadataResult[] }];
