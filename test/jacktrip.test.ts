@@ -129,6 +129,7 @@ it('scenario 2, multi-location DJs: two DJs on the hub under their names, handed
 	const first = await up.waitForEvent(
 		(e) => e.event === 'mount' && e.mount === '/live.opus' && e.source !== null,
 		'a DJ on air',
+		30_000,
 	);
 	assert.match(String(first.source), /^dj-(anna|ben)$/);
 	const [from, to] = first.source === 'dj-anna' ? ['dj-anna', 'dj-ben'] : ['dj-ben', 'dj-anna'];
@@ -142,8 +143,10 @@ it('scenario 2, multi-location DJs: two DJs on the hub under their names, handed
 	const handover = await jdcastOnce(['handover', from, to, '--socket', up.socket]);
 	assert.equal(handover.code, 0, handover.stderr);
 	await onAir(to);
-	const station = await status(up);
-	assert.equal(station.mounts.find((m) => m.mount === '/live.opus')?.servers[0]?.source, to);
+	await eventually(
+		async () => (await status(up)).mounts.find((m) => m.mount === '/live.opus')?.servers[0]?.source === to,
+		`jdcast status naming ${to} on air`,
+	);
 	assert.deepEqual(listener.decodeErrors, []);
 });
 

@@ -98,7 +98,11 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 				},
 				`${mounts.join(', ')} live`,
 				timeoutMs,
-			);
+			).catch((error: Error) => {
+				// Said when it times out: what each output went through, and what jdcast logged.
+				const seen = events.filter((e) => e.event === 'output' || e.event === 'log' || e.event === 'profile');
+				throw new Error(`${error.message}; jdcast said ${JSON.stringify(seen.slice(-15))}; stderr: ${err.slice(-500)}`);
+			});
 		},
 		outputState,
 		stop: async (signal = 'SIGINT') => {
