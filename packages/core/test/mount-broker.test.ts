@@ -60,6 +60,24 @@ function setup() {
 }
 
 describe('the MountBroker', () => {
+	it('two DJs started together: the one refused waits, the other not yet on air, the page listing the mount — nobody, never "external"', () => {
+		const { broker, step, changes } = setup();
+		const anna = new FakeOutput('/live.opus');
+		const ben = new FakeOutput('/live.opus');
+		broker.register(runner('dj-anna', anna));
+		broker.register(runner('dj-ben', ben));
+		// Anna's connection was taken, her first bytes are late (a loaded machine); Ben is refused, and the
+		// status page already lists the mount: Anna's, as far as anyone knows.
+		ben.state = 'waiting';
+		broker.refresh();
+		step(3000);
+		broker.listed(server, ['/live.opus'], Date.parse('2026-12-06T20:00:03Z'));
+		broker.refresh();
+		anna.state = 'live';
+		broker.refresh();
+		assert.deepEqual(changes(), [['dj-anna', 'start']]);
+	});
+
 	it('says who holds a shared mount through a station night: start, handover, an outside source, stop, fallback', () => {
 		const { broker, step, changes } = setup();
 		const anna = new FakeOutput('/live.opus');

@@ -131,7 +131,10 @@ export class MountBroker {
 			// Refused a moment after one of ours left (a dropped connection Icecast has not noticed yet holds the
 			// mount until its source timeout): that may be our own ghost, not another DJ. Nobody, unless the server says.
 			if (ours === 'external' && this.outside.mayBeOwnGhost(key)) ours = null;
-			const source = ours ?? (this.outside.listedSince(key) ? 'external' : null);
+			// One of ours on its first connection may be the source the status page lists (it is not on air
+			// until its first bytes, which a loaded machine delays): not believed to be someone else's yet.
+			const firstTry = list.some((o) => o.output.state === 'connecting');
+			const source = ours ?? (!firstTry && this.outside.listedSince(key) ? 'external' : null);
 			// Whoever holds it, the air check records what listeners hear (the fallback's feeder may have changed).
 			this.airChecks.get(key)?.follow(this.feedOf(key, source, fallback, list, outputs));
 			if (known && known.source === source) continue;

@@ -1,9 +1,9 @@
 import { JdcastError } from '../errors/index.js';
 import type { Routing } from '../jack/routing.js';
-import type { JackClientAnswer } from '../status/types.js';
+import type { JackClientAnswer, JdcastEvents } from '../status/types.js';
 import { withoutControlCharacters } from '../util/text.js';
 
-type Log = (level: 'info' | 'warning', message: string) => void;
+type Log = (level: 'info' | 'warning' | 'error', message: string) => void;
 
 /** A client's name as a shell word, for a command the operator may paste. */
 function shellWord(name: string): string {
@@ -12,8 +12,19 @@ function shellWord(name: string): string {
 
 const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
 
-/** Says what the JACK routing of a profile does that the operator should know. */
-export function watchRouting(routing: Routing, profile: string, log: Log): void {
+/** Says what the JACK routing of a profile does: to the operator (`log`) and as `jack` events. */
+export function watchRouting(
+	routing: Routing,
+	profile: string,
+	to: { log: Log; jack: (event: JdcastEvents['jack'][0]) => void; serverLost: () => void },
+): void {
+	const { log } = to;
+	routing.on('server', (running) => {
+		if (!running) log('warning', 'JACK server not running');
+		to.jack({ profile, ...routing.state, serverRunning: running });
+	});
+	routing.on('serverLost', to.serverLost);
+	routing.on('changed', (state) => to.jack({ profile, ...state, serverRunning: routing.serverRunning }));
 	routing.on('connected', (from, to) => log('info', `connected ${withoutControlCharacters(from)} -> ${to}`));
 	routing.on('contested', (from, to, times) => {
 		const client = withoutControlCharacters(clientOf(from));

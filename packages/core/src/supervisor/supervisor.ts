@@ -3,7 +3,7 @@ import { EncoderLoop } from '../encoder/supervise.js';
 import { Tap } from '../fanout/tap.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
 import { Routing } from '../jack/routing.js';
-import { cleanMetadata, type Metadata, type MetadataResult, songLine } from '../metadata/types.js';
+import { type Metadata, type MetadataResult, songLine } from '../metadata/types.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
 import { RecordingSink } from '../outputs/recording.js';
 import type { Sink } from '../outputs/sink.js';
@@ -11,10 +11,12 @@ import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../p
 import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
 import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
-import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus, RecordingState } from '../status/types.js';
+import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { isInstalled, notInstalled, onPath } from '../util/which.js';
 import { DeadAirYield, type SharedMounts } from './dead-air-yield.js';
 import { routeClient, watchRouting } from './jack-clients.js';
+import { metadataOf, sendNowPlaying } from './now-playing.js';
+import { forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
 
 export interface SupervisorOptions extends CredentialSources {
 	/** ffmpeg binary; default `ffmpeg` from PATH. */
@@ -71,18 +73,14 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (profile.input.kind === 'jack') {
 			const routing = new Routing(profile.input);
 			this.routing = routing;
-			watchRouting(routing, this.name, (level, message) => this.log(level, message));
-			routing.on('server', (running) => {
-				if (!running) this.log('warning', 'JACK server not running');
-				this.emit('jack', { profile: this.name, ...routing.state, serverRunning: running });
+			watchRouting(routing, this.name, {
+				log: (level, message) => this.log(level, message),
+				jack: (event) => this.emit('jack', event),
+				// Listeners hear nothing from this moment: said now, not once bytes have been missing a while.
+				serverLost: () => {
+					for (const output of this.outputs) output.inputLost();
+				},
 			});
-			// Listeners hear nothing from this moment: said now, not once bytes have been missing a while.
-			routing.on('serverLost', () => {
-				for (const output of this.outputs) output.inputLost();
-			});
-			routing.on('changed', (state) =>
-				this.emit('jack', { profile: this.name, ...state, serverRunning: routing.serverRunning }),
-			);
 		}
 		this.encoder = this.watchEncoder(
 			new EncoderLoop(this.plan, this.taps, this.audio, this.routing, this.abort.signal),
@@ -226,33 +224,16 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 * mounts through Icecast's admin API. Resolves once each target has it, with one result each.
 	 */
 	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
-		const metadata = cleanMetadata(given);
-		const results: Promise<MetadataResult>[] = [];
-		for (const encoder of this.plan.encoders) {
-			if (mount !== undefined && !encoder.streams.some((s) => s.mount === mount)) continue;
-			const inBand = this.taps.get(encoder.fd)?.setTags(metadata) ?? false;
-			for (const output of this.outputs.filter((o) =>
-				encoder.streams.some((s) => s.server === o.server.name && s.mount === o.mount),
-			)) {
-				const base = {
-					profile: this.name,
-					server: output.server.name,
-					mount: output.mount,
-					via: inBand ? ('in-band' as const) : ('admin' as const),
-				};
-				results.push(
-					output.setMetadata(metadata).then(
-						() => ({ ...base, ok: true, error: null }),
-						(error: Error) => ({ ...base, ok: false, error: error.message }),
-					),
-				);
-			}
-		}
-		// Recordings mark the change in their track lists (the file itself stays one stream).
-		if (mount === undefined) for (const recording of this.recordings) void recording.setMetadata(metadata);
-		const done = await Promise.all(results);
-		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results: done });
-		return done;
+		const targets = {
+			profile: this.name,
+			plan: this.plan,
+			taps: this.taps,
+			outputs: this.outputs,
+			recordings: this.recordings,
+		};
+		const { metadata, results } = await sendNowPlaying(targets, given, mount);
+		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
+		return results;
 	}
 
 	get icecastOutputs(): readonly IcecastOutput[] {
@@ -301,31 +282,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 					for (const recording of this.recordings) void recording.start();
 				}
 			});
-		const base = {
-			profile: this.name,
-			server: output.server.name,
-			mount: output.mount,
-			format: output.status().format,
-		};
-		output.on('state', (state, error) =>
-			this.emit('output', {
-				...base,
-				state,
-				error: error?.message ?? output.lastError,
-				code: error?.code ?? output.lastErrorCode,
-			}),
-		);
-		output.on('retry', ({ attempt, delayMs, error }) =>
-			this.emit('retry', {
-				profile: this.name,
-				server: base.server,
-				mount: base.mount,
-				attempt,
-				delayMs,
-				code: error.code,
-				cause: error.message,
-			}),
-		);
+		forwardOutputEvents(output, this.name, (event, payload) => this.emit(event, payload as never));
 	}
 
 	private addOutput(encoder: EncoderPlan, tap: Tap, target: StreamTarget, credentials: Credentials): void {
@@ -342,18 +299,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
 		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying);
-		const event = (state: RecordingState, error: string | null) => {
-			const { path, seconds, partBytes } = sink.status();
-			this.emit('recording', { profile: this.name, path, state, error, seconds, partBytes });
-		};
-		sink.on('state', event);
-		sink.on('part', (file, reason) => {
-			this.log('info', `recording continues in ${file} (${reason})`);
-			event(sink.state, null);
-		});
-		sink.on('removed', (files) => this.log('info', `old recording files removed (keep): ${files.join(', ')}`));
-		sink.on('gap', (message) => this.log('warning', message));
-		sink.on('note', (message) => this.log('warning', message));
+		forwardRecordingEvents(
+			sink,
+			this.name,
+			(event, payload) => this.emit(event, payload as never),
+			(level, message) => this.log(level, message),
+		);
 		this.sinks.push(sink);
 	}
 
@@ -402,12 +353,4 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private log(level: 'info' | 'warning' | 'error', message: string): void {
 		this.emit('log', { profile: this.name, level, message });
 	}
-}
-
-function metadataOf(info: { title?: string; artist?: string }): Metadata | undefined {
-	if (info.title === undefined && info.artist === undefined) return undefined;
-	return cleanMetadata({
-		...(info.title !== undefined ? { title: info.title } : {}),
-		...(info.artist !== undefined ? { artist: info.artist } : {}),
-	});
 }
