@@ -45,8 +45,10 @@ export async function upOneStream(
 
 /**
  * Stops jdcast with SIGINT (exit 0) and checks the recording covers the time on air, within
- * `tolerance`: the wall time, counted at the rate the JACK clock ran (`clockRate`, from
- * `jackClockRate`), since the audio is JACK's.
+ * `tolerance` (a fraction) or half a second, whichever is more: the wall time, counted at the rate
+ * the JACK clock ran (`clockRate`, from `jackClockRate`), since the audio is JACK's. The half second
+ * is what the start of the audio can be told to from outside on a loaded machine (between ffmpeg's
+ * start and its first bytes); a loss worth the name — a blocked writer, a part dropped — is seconds.
  */
 export async function stopAndCheckRecording(
 	up: RunningJdcast,
@@ -62,7 +64,7 @@ export async function stopAndCheckRecording(
 	assert.deepEqual(recording.decodeErrors, [], 'the recording decodes without error');
 	const wall = ((stoppedAt - startedAt) / 1000) * rate;
 	assert.ok(
-		Math.abs(recording.duration - wall) / wall < tolerance,
+		Math.abs(recording.duration - wall) < Math.max(tolerance * wall, 0.5),
 		`recording ${recording.duration.toFixed(2)} s vs on air ${wall.toFixed(2)} s (JACK clock at ${(rate * 100).toFixed(1)} % of the wall's)`,
 	);
 	return recording;

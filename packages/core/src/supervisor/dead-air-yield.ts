@@ -1,5 +1,6 @@
 import type { IcecastOutput } from '../outputs/icecast-output.js';
-import type { SilenceConfig } from '../profile/types.js';
+import type { Profile, SilenceConfig } from '../profile/types.js';
+import type { AudioWatch } from '../signal/audio-watch.js';
 import type { MountChangeReason } from '../status/types.js';
 import { YieldGate } from './yield-gate.js';
 
@@ -91,4 +92,18 @@ export class DeadAirYield {
 		this.acting = false;
 		this.log('info', `sound is back: taking ${released.map((o) => o.mount).join(', ')} again`);
 	}
+}
+
+/** A profile's `silence.action: yield`, stepped by its audio meter; undefined when it does not yield. */
+export function deadAirOf(
+	profile: Profile,
+	audio: AudioWatch,
+	outputs: () => readonly IcecastOutput[],
+	mounts: SharedMounts | undefined,
+	log: (level: 'info' | 'warning', message: string) => void,
+): DeadAirYield | undefined {
+	if (!profile.silence || profile.silence.action !== 'yield') return undefined;
+	const deadAir = new DeadAirYield(profile.name, profile.silence, outputs, mounts, log);
+	audio.on('step', (quiet, ms) => deadAir.step(quiet, ms));
+	return deadAir;
 }

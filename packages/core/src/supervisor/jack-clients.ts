@@ -1,5 +1,8 @@
 import { JdcastError } from '../errors/index.js';
-import type { Routing } from '../jack/routing.js';
+import { Routing } from '../jack/routing.js';
+import type { IcecastOutput } from '../outputs/icecast-output.js';
+import type { Profile } from '../profile/types.js';
+import { notInstalled, onPath } from '../util/which.js';
 import type { JackClientAnswer, JdcastEvents } from '../status/types.js';
 import { withoutControlCharacters } from '../util/text.js';
 
@@ -12,18 +15,39 @@ function shellWord(name: string): string {
 
 const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
 
+/** A profile's JACK routing (none for another input), watched as `watchRouting` says. */
+export function routingOf(profile: Profile, to: RoutingListeners): Routing | undefined {
+	if (profile.input.kind !== 'jack') return undefined;
+	const routing = new Routing(profile.input);
+	watchRouting(routing, profile.name, to);
+	return routing;
+}
+
+/** Without JACK's tools ffmpeg still reads JACK, but no connection is made or watched: the sentence that says so. */
+export function missingJackTools(): string | undefined {
+	const tools = ['jack_lsp', 'jack_connect'].filter((tool) => !onPath(tool));
+	return tools.length > 0
+		? `${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`
+		: undefined;
+}
+
+interface RoutingListeners {
+	log: Log;
+	jack: (event: JdcastEvents['jack'][0]) => void;
+	outputs: () => readonly IcecastOutput[];
+}
+
 /** Says what the JACK routing of a profile does: to the operator (`log`) and as `jack` events. */
-export function watchRouting(
-	routing: Routing,
-	profile: string,
-	to: { log: Log; jack: (event: JdcastEvents['jack'][0]) => void; serverLost: () => void },
-): void {
+export function watchRouting(routing: Routing, profile: string, to: RoutingListeners): void {
 	const { log } = to;
 	routing.on('server', (running) => {
 		if (!running) log('warning', 'JACK server not running');
 		to.jack({ profile, ...routing.state, serverRunning: running });
 	});
-	routing.on('serverLost', to.serverLost);
+	// Listeners hear nothing from this moment: said now, not once bytes have been missing a while.
+	routing.on('serverLost', () => {
+		for (const output of to.outputs()) output.inputLost();
+	});
 	routing.on('changed', (state) => to.jack({ profile, ...state, serverRunning: routing.serverRunning }));
 	routing.on('connected', (from, to) => log('info', `connected ${withoutControlCharacters(from)} -> ${to}`));
 	routing.on('contested', (from, to, times) => {
@@ -67,4 +91,12 @@ export async function routeClient(
 	}
 	const { connections, held } = routing.state;
 	return { profile, client, connections, held };
+}
+
+/** A reload left the profile running: clients held by `jdcast disconnect` come back, and the log says who. */
+export async function releaseHeld(routing: Routing | undefined, profile: string, log: Log): Promise<void> {
+	const held = routing?.state.held ?? [];
+	if (held.length > 0)
+		log('info', `reloaded: ${held.join(', ')} back on ${profile}'s input (held by jdcast disconnect until now)`);
+	await routing?.releaseAll();
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { EncoderLoop } from '../encoder/supervise.js';
 import { Tap } from '../fanout/tap.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
-import { Routing } from '../jack/routing.js';
+import type { Routing } from '../jack/routing.js';
 import { type Metadata, type MetadataResult, songLine } from '../metadata/types.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
 import { RecordingSink } from '../outputs/recording.js';
@@ -12,9 +12,11 @@ import { type CredentialSources, type Credentials, resolveCredentials } from '..
 import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
 import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
-import { isInstalled, notInstalled, onPath } from '../util/which.js';
-import { DeadAirYield, type SharedMounts } from './dead-air-yield.js';
-import { routeClient, watchRouting } from './jack-clients.js';
+import { isInstalled, notInstalled } from '../util/which.js';
+import { type DeadAirYield, deadAirOf, type SharedMounts } from './dead-air-yield.js';
+import { giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
+import { missingJackTools, releaseHeld, routeClient, routingOf } from './jack-clients.js';
+import { coverOutput, newOutput } from './outputs.js';
 import { metadataOf, sendNowPlaying } from './now-playing.js';
 import { forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
 
@@ -48,42 +50,44 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly abort = new AbortController();
 	private timers: NodeJS.Timeout[] = [];
 	private readonly audio: AudioWatch;
+	/** Emits an event of an output or recording as this profile's (sink-events.ts). */
+	private readonly forward = <E extends 'output' | 'retry' | 'recording'>(event: E, payload: JdcastEvents[E][0]) =>
+		this.emit(event, payload as never);
+	/** What the encoder's life changes here (encoder-watch.ts). */
+	private readonly life: ProfileLife;
 
 	constructor(
 		readonly profile: Profile,
 		private readonly options: SupervisorOptions = {},
 	) {
 		super();
+		this.life = {
+			profile: profile.name,
+			outputs: () => this.outputs,
+			set: (state, reason) => this.setState(state, reason),
+			encoderEvent: (event) => this.emit('encoder', event),
+			log: (level, message) => this.log(level, message),
+		};
 		this.plan = plan(profile, options.ffmpeg);
 		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
 		this.audio.on('silence', (event) => this.emit('silence', event));
-		if (profile.silence && profile.silence.action === 'yield') {
-			const deadAir = new DeadAirYield(
-				profile.name,
-				profile.silence,
-				() => this.outputs,
-				options.mounts,
-				(l, m) => this.log(l, m),
-			);
-			this.deadAir = deadAir;
-			this.audio.on('step', (quiet, ms) => deadAir.step(quiet, ms));
-		}
+		this.deadAir = deadAirOf(
+			profile,
+			this.audio,
+			() => this.outputs,
+			options.mounts,
+			(l, m) => this.log(l, m),
+		);
 		this.audio.on('log', (level, message) => this.log(level, message));
-		if (profile.input.kind === 'jack') {
-			const routing = new Routing(profile.input);
-			this.routing = routing;
-			watchRouting(routing, this.name, {
-				log: (level, message) => this.log(level, message),
-				jack: (event) => this.emit('jack', event),
-				// Listeners hear nothing from this moment: said now, not once bytes have been missing a while.
-				serverLost: () => {
-					for (const output of this.outputs) output.inputLost();
-				},
-			});
-		}
-		this.encoder = this.watchEncoder(
+		this.routing = routingOf(profile, {
+			log: (level, message) => this.log(level, message),
+			jack: (event) => this.emit('jack', event),
+			outputs: () => this.outputs,
+		});
+		this.encoder = watchEncoder(
 			new EncoderLoop(this.plan, this.taps, this.audio, this.routing, this.abort.signal),
+			this.life,
 		);
 	}
 
@@ -131,7 +135,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const ffmpeg = this.plan.argv[0]!;
 		if (!isInstalled(ffmpeg)) {
 			// Nothing to send: no output starts, and none ever says live.
-			this.giveUp(notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
+			giveUp(this.life, notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
 			return;
 		}
 		if (options.holdShared)
@@ -149,13 +153,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.timers.push(setInterval(() => this.sinks.forEach((sink) => sink.tick?.()), 1000));
 		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
 		this.routing?.start();
-		// Without JACK's tools ffmpeg still reads JACK, but no connection is made or watched: say so.
-		const tools = this.routing ? ['jack_lsp', 'jack_connect'].filter((tool) => !onPath(tool)) : [];
-		if (tools.length > 0)
-			this.log(
-				'error',
-				`${notInstalled(tools.join(' and '), 'jackd2')}: JACK connections are neither made nor watched`,
-			);
+		const noTools = this.routing && missingJackTools();
+		if (noTools) this.log('error', noTools);
 		this.encoder.start();
 	}
 
@@ -184,13 +183,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 
 	/** A reload left this profile running: clients held by `jdcast disconnect` come back. */
 	async releaseHeldClients(): Promise<void> {
-		const held = this.routing?.state.held ?? [];
-		if (held.length > 0)
-			this.log(
-				'info',
-				`reloaded: ${held.join(', ')} back on ${this.name}'s input (held by jdcast disconnect until now)`,
-			);
-		await this.routing?.releaseAll();
+		await releaseHeld(this.routing, this.name, (level, message) => this.log(level, message));
 	}
 
 	status(): ProfileStatus {
@@ -224,14 +217,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 * mounts through Icecast's admin API. Resolves once each target has it, with one result each.
 	 */
 	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
-		const targets = {
-			profile: this.name,
-			plan: this.plan,
-			taps: this.taps,
-			outputs: this.outputs,
-			recordings: this.recordings,
-		};
-		const { metadata, results } = await sendNowPlaying(targets, given, mount);
+		const to = { profile: this.name, plan: this.plan, taps: this.taps };
+		const { metadata, results } = await sendNowPlaying(
+			{ ...to, outputs: this.outputs, recordings: this.recordings },
+			given,
+			mount,
+		);
 		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
 		return results;
 	}
@@ -250,12 +241,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 * so that Icecast need not move the listeners (and MP3 listeners get whole frames).
 	 */
 	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): Promise<number> | undefined {
-		const encoder = this.plan.encoders.find((e) => e.fd === fd);
-		const tap = this.taps.get(fd);
-		const own = this.outputs.find((o) => o.encoding === encoder && o.server.name === server.name);
-		if (!encoder || !tap || !own || this.abort.signal.aborted) return undefined;
-		const output = new IcecastOutput(server, mount, own.info, encoder, tap, own.password, true);
-		output.covering = true;
+		const output = this.abort.signal.aborted
+			? undefined
+			: coverOutput(this.plan, this.taps, this.outputs, server, mount, fd);
+		if (!output) return undefined;
 		this.watchOutput(output);
 		this.sinks.push(output);
 		output.hold();
@@ -282,69 +271,23 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 					for (const recording of this.recordings) void recording.start();
 				}
 			});
-		forwardOutputEvents(output, this.name, (event, payload) => this.emit(event, payload as never));
+		forwardOutputEvents(output, this.name, this.forward);
 	}
 
 	private addOutput(encoder: EncoderPlan, tap: Tap, target: StreamTarget, credentials: Credentials): void {
-		const { password, admin, failure } = credentials;
-		const server = this.profile.servers[target.server]!;
-		const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, password, target.shared);
+		const output = newOutput(this.profile.servers[target.server]!, encoder, tap, target, credentials);
 		this.watchOutput(output);
 		this.sinks.push(output);
-		if (failure) output.fail(failure.message, failure.code);
-		output.admin = admin;
-		const own = metadataOf(target.info);
-		if (own) void output.setMetadata(own);
 	}
 
 	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
 		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying);
-		forwardRecordingEvents(
-			sink,
-			this.name,
-			(event, payload) => this.emit(event, payload as never),
-			(level, message) => this.log(level, message),
-		);
+		forwardRecordingEvents(sink, this.name, this.forward, (level, message) => this.log(level, message));
 		this.sinks.push(sink);
 	}
 
-	private watchEncoder(encoder: EncoderLoop): EncoderLoop {
-		encoder.on('started', (pid) =>
-			this.emit('encoder', { profile: this.name, pid, restarts: encoder.restarts, running: true, reason: null }),
-		);
-		encoder.on('audio', () => {
-			this.error = null;
-			this.setState('running');
-		});
-		// ffmpeg is gone: listeners hear nothing from now until the next one's first page.
-		encoder.on('ended', () => {
-			for (const output of this.outputs) output.inputLost();
-		});
-		encoder.on('restarting', (reason) => {
-			this.error = reason;
-			this.setState('restarting');
-			this.emit('encoder', { profile: this.name, pid: null, restarts: encoder.restarts, running: false, reason });
-			this.log('warning', `ffmpeg exited (${reason}); restarting`);
-		});
-		encoder.on('failed', (message, code) => this.giveUp(message, code));
-		encoder.on('log', (level, message) => this.log(level, message));
-		return encoder;
-	}
-
-	/** The encoder cannot run: the profile fails, and so does every output (no `live` without audio). */
-	private giveUp(message: string, code: string): void {
-		this.error = message;
-		this.log('error', message);
-		this.setState('failed');
-		for (const output of this.outputs) {
-			// One that failed on its own (its password) keeps its own reason.
-			if (output.state === 'failed') continue;
-			if (output.state === 'connecting' && !output.started) output.fail(message, code);
-			else void output.stop().then(() => output.fail(message, code));
-		}
-	}
-
-	private setState(state: ProfileState): void {
+	private setState(state: ProfileState, reason?: string | null): void {
+		if (reason !== undefined) this.error = reason;
 		if (state === this.currentState) return;
 		this.currentState = state;
 		this.emit('profile', { profile: this.name, state, error: this.error });

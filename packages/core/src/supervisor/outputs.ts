@@ -1,0 +1,46 @@
+import type { Tap } from '../fanout/tap.js';
+import { IcecastOutput } from '../outputs/icecast-output.js';
+import type { EncodePlan, EncoderPlan, StreamTarget } from '../plan/plan.js';
+import type { Credentials } from '../profile/secrets.js';
+import type { ServerConfig } from '../profile/types.js';
+import { metadataOf } from './now-playing.js';
+
+/**
+ * A profile's output to one target: failed at once when its password could not be read, with the
+ * admin credentials for MP3's "now playing", and the stream's own title when it names one.
+ */
+export function newOutput(
+	server: ServerConfig,
+	encoder: EncoderPlan,
+	tap: Tap,
+	target: StreamTarget,
+	{ password, admin, failure }: Credentials,
+): IcecastOutput {
+	const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, password, target.shared);
+	if (failure) output.fail(failure.message, failure.code);
+	output.admin = admin;
+	const own = metadataOf(target.info);
+	if (own) void output.setMetadata(own);
+	return output;
+}
+
+/**
+ * An output that covers `mount` of `server` from encoder `fd` (the fallback's encoding this profile
+ * already sends there), or undefined when this profile has no such encoder or output.
+ */
+export function coverOutput(
+	plan: EncodePlan,
+	taps: ReadonlyMap<number, Tap>,
+	outputs: readonly IcecastOutput[],
+	server: ServerConfig,
+	mount: string,
+	fd: number,
+): IcecastOutput | undefined {
+	const encoder = plan.encoders.find((e) => e.fd === fd);
+	const tap = taps.get(fd);
+	const own = outputs.find((o) => o.encoding === encoder && o.server.name === server.name);
+	if (!encoder || !tap || !own) return undefined;
+	const output = new IcecastOutput(server, mount, own.info, encoder, tap, own.password, true);
+	output.covering = true;
+	return output;
+}
