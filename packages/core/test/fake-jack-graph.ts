@@ -66,3 +66,14 @@ export function setUp(connect: ConnectRule[], channels = 2, now = () => 0) {
 }
 
 export const JACKTRIP: ConnectRule[] = [{ clients: ['JackTrip'], except: [] }];
+
+/** JackTrip connected by the rule `connect: [JackTrip]`, on a clock the test moves (`clock.now = …`); what is said and warned, kept. */
+export async function jackTripConnected() {
+	const clock = { now: 0 };
+	const { graph, router, said } = setUp(JACKTRIP, 2, () => clock.now);
+	const contested: number[] = [];
+	router.on('contested', (_from, _to, times) => contested.push(times));
+	graph.add('JackTrip', ['receive_1', 'receive_2']);
+	await router.refresh();
+	return { graph, router, said, contested, clock };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JACKTRIP, setUp } from './fake-jack-graph.js';
+import { jackTripConnected, setUp } from './fake-jack-graph.js';
 
 describe('jdcast disconnect and connect', () => {
 	it('a held client is taken off and kept off, by rules and memory alike, until let go', async () => {
@@ -47,14 +47,9 @@ describe('jdcast disconnect and connect', () => {
 
 describe('fights and races', () => {
 	it('something that removes a rule connection each time: remade less and less often, told once it goes on', async () => {
-		let now = 0;
-		const { graph, router, said } = setUp(JACKTRIP, 2, () => now);
-		const contested: number[] = [];
-		router.on('contested', (_from, _to, times) => contested.push(times));
-		graph.add('JackTrip', ['receive_1', 'receive_2']);
-		await router.refresh();
+		const { graph, router, said, contested, clock } = await jackTripConnected();
 		const fight = async (at: number) => {
-			now = at;
+			clock.now = at;
 			graph.links.delete('JackTrip:receive_1 -> jd:input_1');
 			await router.refresh();
 		};
@@ -66,15 +61,15 @@ describe('fights and races', () => {
 		assert.equal(said.length, before, 'not remade while it waits');
 		assert.equal(router.unmet, 1, 'looked at again later');
 		assert.deepEqual(contested, []);
-		now = 1400;
+		clock.now = 1400;
 		await router.refresh();
 		assert.equal(said.length, before + 1, 'remade once the wait is over');
 		assert.deepEqual(contested, [4], 'removed again after a wait: told');
 		await fight(1500); // the next wait is longer (2 s)
-		now = 3000;
+		clock.now = 3000;
 		await router.refresh();
 		assert.equal(said.length, before + 1);
-		now = 3500;
+		clock.now = 3500;
 		await router.refresh();
 		assert.equal(said.length, before + 2);
 		assert.deepEqual(contested, [4], 'told once');

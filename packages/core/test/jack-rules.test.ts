@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { claimClient } from '../src/jack/own-clients.js';
-import { JACKTRIP, setUp } from './fake-jack-graph.js';
+import { JACKTRIP, jackTripConnected, setUp } from './fake-jack-graph.js';
 
 describe('connect rules are desired state', () => {
 	it('JackTrip waiting for its peer: nothing said while its ports refuse, connected (and said once) when it is active', async () => {
@@ -40,22 +40,17 @@ describe('connect rules are desired state', () => {
 	});
 
 	it('a source going away drops its connections before its ports: what is remade then is no fight, and its return waits for nothing', async () => {
-		let now = 0;
-		const { graph, router, said } = setUp(JACKTRIP, 2, () => now);
-		const contested: number[] = [];
-		router.on('contested', (_from, _to, times) => contested.push(times));
-		graph.add('JackTrip', ['receive_1', 'receive_2']);
-		await router.refresh();
+		const { graph, router, said, contested, clock } = await jackTripConnected();
 		// JackTrip's peer left: JackTrip disconnects its ports (each a graph event, each a look), then goes.
 		for (const at of [10, 20, 30, 40]) {
-			now = at;
+			clock.now = at;
 			graph.links.clear();
 			await router.refresh();
 		}
 		graph.remove('JackTrip');
 		await router.refresh();
 		// It comes back (restarted) with its peer, a moment later: connected at once.
-		now = 100;
+		clock.now = 100;
 		graph.add('JackTrip', ['receive_1', 'receive_2']);
 		const before = said.length;
 		await router.refresh();
