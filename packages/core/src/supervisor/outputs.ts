@@ -7,7 +7,8 @@ import { metadataOf } from './now-playing.js';
 
 /**
  * A profile's output to one target: failed at once when its password could not be read, with the
- * admin credentials for MP3's "now playing", and the stream's own title when it names one.
+ * admin credentials for MP3's "now playing", and the stream's own title when it names one. `watch`
+ * is given it first: its failure at birth is an event like any other.
  */
 export function newOutput(
 	server: ServerConfig,
@@ -15,8 +16,10 @@ export function newOutput(
 	tap: Tap,
 	target: StreamTarget,
 	{ password, admin, failure }: Credentials,
+	watch: (output: IcecastOutput) => void,
 ): IcecastOutput {
 	const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, password, target.shared);
+	watch(output);
 	if (failure) output.fail(failure.message, failure.code);
 	output.admin = admin;
 	const own = metadataOf(target.info);

@@ -275,9 +275,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private addOutput(encoder: EncoderPlan, tap: Tap, target: StreamTarget, credentials: Credentials): void {
-		const output = newOutput(this.profile.servers[target.server]!, encoder, tap, target, credentials);
-		this.watchOutput(output);
-		this.sinks.push(output);
+		const server = this.profile.servers[target.server]!;
+		this.sinks.push(newOutput(server, encoder, tap, target, credentials, (output) => this.watchOutput(output)));
 	}
 
 	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
