@@ -23,6 +23,8 @@ export interface Engine {
 	/** The profiles this engine knows, running or not. */
 	readonly knownProfiles: Profile[];
 	readonly runningProfileNames: string[];
+	/** Whether a running profile is on air on one of its shared mounts now (not as the last status said). */
+	holdsSharedMount(name: string): boolean;
 	/** Starts a known profile (again); `holdShared`: its shared mounts wait. Throws E_UNKNOWN_PROFILE. */
 	startProfile(name: string, options?: { holdShared?: boolean; reason?: MountChangeReason }): Promise<void>;
 	/** Stops one profile; the others are not touched. Throws E_UNKNOWN_PROFILE. */

@@ -5,6 +5,8 @@ import { handOver, type HandoverOptions } from './handover.js';
 
 /** What a handover needs of the engine around it. */
 export interface HandoverPlace {
+	/** Throws E_UNKNOWN_PROFILE for a name no profile has (checked when the handover's turn comes). */
+	check(name: string): void;
 	running(name: string): Supervisor | undefined;
 	/** Starts a profile with its shared mounts held back (it takes them on FROM's connections). */
 	start(name: string): Promise<void>;
@@ -23,6 +25,8 @@ export async function handOverBetween(
 	to: string,
 	options: HandoverOptions & { stopFrom?: boolean; reason?: 'handover' | 'schedule' },
 ): Promise<HandoverResult> {
+	place.check(from);
+	place.check(to);
 	if (from === to) throw new JdcastError('E_HANDOVER_SAME', `${from} cannot hand over to itself`);
 	const outgoing = place.running(from);
 	if (!outgoing)

@@ -24,7 +24,7 @@ import { setMetadataOf } from './metadata-target.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { LoopDelayMonitor } from '../util/loop-delay.js';
 import { untilLive } from './live.js';
-import { everyEvent, forward, notStarted } from './profile-state.js';
+import { everyEvent, forward, noSuchProfile, notStarted } from './profile-state.js';
 import { reloadProfiles } from './reload.js';
 import type { Engine, ProfileGovernor } from './engine.js';
 import type { OrchestratorOptions } from './options.js';
@@ -51,6 +51,9 @@ export class Orchestrator extends EventEmitter<JdcastEvents> implements Engine {
 	/** Who says which profiles run when (a schedule), if anyone. */
 	private governor: ProfileGovernor | undefined;
 	private readonly handovers = new HandoverQueue({
+		check: (name) => {
+			if (!this.known.has(name)) this.unknownProfile(name);
+		},
 		running: (name) => this.supervisors.get(name),
 		start: (name) => this.startProfile(name, { holdShared: true }),
 		stop: (name, reason) => this.stopProfile(name, reason),
@@ -183,8 +186,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> implements Engine {
 		to: string,
 		options: HandoverOptions & { stopFrom?: boolean; reason?: 'handover' | 'schedule' } = {},
 	): Promise<HandoverResult> {
-		if (!this.known.has(from)) this.unknownProfile(from);
-		if (!this.known.has(to)) this.unknownProfile(to);
 		const result = await this.handovers.run(from, to, options);
 		this.emit('handover', { profile: to, ...result });
 		return result;
@@ -255,6 +256,10 @@ export class Orchestrator extends EventEmitter<JdcastEvents> implements Engine {
 		return [...this.supervisors.keys()];
 	}
 
+	holdsSharedMount(name: string): boolean {
+		return this.broker.holdsSharedMount(name);
+	}
+
 	private get profiles(): Supervisor[] {
 		return [...this.supervisors.values()];
 	}
@@ -289,9 +294,6 @@ export class Orchestrator extends EventEmitter<JdcastEvents> implements Engine {
 	}
 
 	private unknownProfile(name: string): never {
-		throw new JdcastError(
-			'E_UNKNOWN_PROFILE',
-			`no profile named ${JSON.stringify(name)}; profiles are ${this.profileNames.join(', ') || 'none'}`,
-		);
+		throw noSuchProfile(name, this.profileNames);
 	}
 }

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { JdcastError } from '../errors/index.js';
 import type { EventEmitter } from 'eventemitter3';
 import type { Profile } from '../profile/types.js';
 import { EVENT_NAMES, eventMessage, type JdcastEventMessage } from '../status/messages.js';
@@ -47,4 +48,12 @@ export function everyEvent(
 		return () => emitter.off(event, handler as never);
 	});
 	return () => offs.forEach((off) => off());
+}
+
+/** E_UNKNOWN_PROFILE, naming the profiles there are. */
+export function noSuchProfile(name: string, known: readonly string[]): JdcastError {
+	return new JdcastError(
+		'E_UNKNOWN_PROFILE',
+		`no profile named ${JSON.stringify(name)}; profiles are ${known.join(', ') || 'none'}`,
+	);
 }

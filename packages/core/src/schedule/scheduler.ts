@@ -60,18 +60,6 @@ export class Scheduler implements ProfileGovernor {
 		this.wake();
 	}
 
-	/** Whether a profile is on air on one of its shared mounts, as the engine's status says (its MountBroker). */
-	private holdsSharedMount(name: string): boolean {
-		const status = this.engine.status();
-		const shared = new Set(
-			status.profiles
-				.find((p) => p.name === name)
-				?.outputs.filter((o) => o.shared)
-				.map((o) => o.url) ?? [],
-		);
-		return status.mounts.some((m) => m.servers.some((s) => s.source === name && shared.has(s.url)));
-	}
-
 	stop(): void {
 		this.stopped = true;
 		clearTimeout(this.timer);
@@ -143,7 +131,7 @@ export class Scheduler implements ProfileGovernor {
 			this.log('info', `schedule: ${next.profile} started ahead of its slot at ${new Date(next.start).toISOString()}`);
 		}
 		if (!atBoundary) return;
-		const holder = governed.find((name) => running.has(name) && this.holdsSharedMount(name));
+		const holder = governed.find((name) => running.has(name) && this.engine.holdsSharedMount(name));
 		if (onAir && governed.includes(onAir)) {
 			if (holder && holder !== onAir) {
 				// The boundary: the mounts go over on their live connections, whatever the incoming input sounds like.

@@ -6,8 +6,8 @@ import type { JdcastEvents, ProfileState } from '../status/types.js';
 export interface ProfileLife {
 	readonly profile: string;
 	outputs(): readonly IcecastOutput[];
-	/** The profile's state, with the reason (null: all is well), told as a `profile` event. */
-	set(state: ProfileState, reason: string | null): void;
+	/** The profile's state (undefined: as it is), with the reason (null: all is well), told as a `profile` event. */
+	set(state: ProfileState | undefined, reason: string | null): void;
 	encoderEvent(event: JdcastEvents['encoder'][0]): void;
 	log(level: 'info' | 'warning' | 'error', message: string): void;
 }
@@ -35,6 +35,7 @@ export function watchEncoder(encoder: EncoderLoop, life: ProfileLife): EncoderLo
 
 /** The encoder cannot run: the profile fails, and so does every output (no `live` without audio). */
 export function giveUp(life: ProfileLife, message: string, code: string): void {
+	life.set(undefined, message);
 	life.log('error', message);
 	life.set('failed', message);
 	for (const output of life.outputs()) {

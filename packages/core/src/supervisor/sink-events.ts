@@ -2,7 +2,7 @@ import type { IcecastOutput } from '../outputs/icecast-output.js';
 import type { RecordingSink } from '../outputs/recording.js';
 import type { JdcastEvents, RecordingState } from '../status/types.js';
 
-type Emit = <E extends 'output' | 'retry' | 'recording'>(event: E, payload: JdcastEvents[E][0]) => void;
+export type Emit = <E extends 'output' | 'retry' | 'recording'>(event: E, payload: JdcastEvents[E][0]) => void;
 type Log = (level: 'info' | 'warning', message: string) => void;
 
 /** An output's state changes and scheduled retries, as the profile's `output` and `retry` events. */

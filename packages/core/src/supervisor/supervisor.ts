@@ -18,7 +18,7 @@ import { giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
 import { missingJackTools, releaseHeld, routeClient, routingOf } from './jack-clients.js';
 import { coverOutput, newOutput } from './outputs.js';
 import { metadataOf, sendNowPlaying } from './now-playing.js';
-import { forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
+import { type Emit, forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
 
 export interface SupervisorOptions extends CredentialSources {
 	/** ffmpeg binary; default `ffmpeg` from PATH. */
@@ -50,9 +50,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly abort = new AbortController();
 	private timers: NodeJS.Timeout[] = [];
 	private readonly audio: AudioWatch;
-	/** Emits an event of an output or recording as this profile's (sink-events.ts). */
-	private readonly forward = <E extends 'output' | 'retry' | 'recording'>(event: E, payload: JdcastEvents[E][0]) =>
-		this.emit(event, payload as never);
+	/** An output's or recording's event as this profile's (eventemitter3 cannot follow one generic event: a cast). */
+	private readonly forward: Emit = (event, payload) => this.emit(event, payload as never);
 	/** What the encoder's life changes here (encoder-watch.ts). */
 	private readonly life: ProfileLife;
 
@@ -64,7 +63,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.life = {
 			profile: profile.name,
 			outputs: () => this.outputs,
-			set: (state, reason) => this.setState(state, reason),
+			set: (state, reason) => (state ? this.setState(state, reason) : (this.error = reason)),
 			encoderEvent: (event) => this.emit('encoder', event),
 			log: (level, message) => this.log(level, message),
 		};
@@ -275,8 +274,11 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private addOutput(encoder: EncoderPlan, tap: Tap, target: StreamTarget, credentials: Credentials): void {
-		const server = this.profile.servers[target.server]!;
-		this.sinks.push(newOutput(server, encoder, tap, target, credentials, (output) => this.watchOutput(output)));
+		// Watched and listed before it can fail at birth: its 'failed' is heard by whoever looks at the outputs.
+		newOutput(this.profile.servers[target.server]!, encoder, tap, target, credentials, (output) => {
+			this.watchOutput(output);
+			this.sinks.push(output);
+		});
 	}
 
 	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
