@@ -16,3 +16,5 @@ export { isLoopbackHost } from './util/loopback.js';
 export { ownerOf, watchOwner, type Owner } from './util/owner.js';
 export { readSmallFile, SmallFileError } from './util/small-file.js';
 export { withoutControlCharacters } from './util/text.js';
+export { formatTitle } from './formats/index.js';
+export { clientOf } from './jack/rules.js';

@@ -6,6 +6,7 @@ import {
 	type OutputStatus,
 	type StatusSnapshot,
 } from '@jdcast/core';
+import { formatTitle } from '@jdcast/core/internal';
 import { launch, SpokenError, stopLaunched } from './launcher.js';
 import type { PluginConfig } from './config.js';
 import { plural, sayCause, sayDuration, sayHost, sayList, sayMount } from './speech.js';
@@ -200,17 +201,9 @@ function holderOf(s: StatusSnapshot): string | null {
 	return source === 'external' ? 'a DJ from outside' : source;
 }
 
-const FORMAT_WORDS: Record<OutputStatus['format'], string> = {
-	opus: 'Opus',
-	vorbis: 'Vorbis',
-	flac: 'FLAC',
-	mp3: 'MP3',
-	wav: 'WAV',
-};
-
 /** "Opus at 96 kilobits", "FLAC" (lossless: no bitrate to say). */
 function sayEncoding(o: OutputStatus): string {
-	const format = FORMAT_WORDS[o.format];
+	const format = formatTitle(o.format);
 	return o.bitrate ? `${format} at ${o.bitrate} kilobits` : format;
 }
 

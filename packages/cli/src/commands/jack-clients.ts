@@ -1,11 +1,12 @@
 import type { ControlClient, JackClientAnswer } from '@jdcast/core';
+import { clientOf } from '@jdcast/core/internal';
 import { UsageError } from '../args.js';
 import { helpOption, type Command } from './command.js';
 import { socketOption, withController } from './control.js';
 
 /** What the profile's input has afterwards, in one or two lines. */
 function describe(answer: JackClientAnswer): string {
-	const sources = [...new Set(answer.connections.map(([from]) => from.slice(0, from.indexOf(':'))))];
+	const sources = [...new Set(answer.connections.map(([from]) => clientOf(from)))];
 	const held = answer.held.length > 0 ? `\nkept off until its next start or reload: ${answer.held.join(', ')}` : '';
 	return `${answer.profile} hears: ${sources.join(', ') || 'nothing'}${held}\n`;
 }

@@ -1,17 +1,10 @@
 import type { OutputStatus, StatusSnapshot } from '@jdcast/core';
+import { formatTitle } from '@jdcast/core/internal';
 import { duration } from './status-table.js';
-
-const FORMAT_NAMES: Record<OutputStatus['format'], string> = {
-	opus: 'Opus',
-	vorbis: 'Vorbis',
-	flac: 'FLAC',
-	mp3: 'MP3',
-	wav: 'WAV',
-};
 
 /** "Opus at 96 kbps", "FLAC" (lossless: no bitrate to give). */
 export function encodingText(o: Pick<OutputStatus, 'format' | 'bitrate'>): string {
-	const format = FORMAT_NAMES[o.format];
+	const format = formatTitle(o.format);
 	return o.bitrate ? `${format} at ${o.bitrate} kbps` : format;
 }
 

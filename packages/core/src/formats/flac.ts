@@ -7,6 +7,7 @@ import { commonArgs, oggArgs, type FormatSpec } from './types.js';
  */
 export const flac: FormatSpec = {
 	name: 'flac',
+	title: 'FLAC',
 	container: 'ogg',
 	contentType: 'audio/ogg',
 	defaultBitrate: null,

@@ -13,6 +13,9 @@ export const FORMATS: Record<Format, FormatSpec> = { opus, vorbis, flac, mp3, wa
 
 export const formatSpec = (format: Format): FormatSpec => FORMATS[format];
 
+/** A format's proper name ("Opus", "MP3"): what the status line and the voice say. */
+export const formatTitle = (format: Format): string => FORMATS[format].title;
+
 /** `ogg` is Vorbis and `pcm` is WAV, as most tools name them. */
 export function canonicalFormat(format: FormatName): Format {
 	return format === 'ogg' ? 'vorbis' : format === 'pcm' ? 'wav' : format;

@@ -3,6 +3,7 @@ import { bitrateArgs, commonArgs, type FormatSpec } from './types.js';
 /** MP3 without ID3 or Xing headers: a live stream has neither a length nor a seek table. */
 export const mp3: FormatSpec = {
 	name: 'mp3',
+	title: 'MP3',
 	container: 'mp3',
 	contentType: 'audio/mpeg',
 	defaultBitrate: 128,

@@ -3,6 +3,7 @@ import { bitrateArgs, commonArgs, oggArgs, type FormatSpec } from './types.js';
 /** Opus in 20 ms frames, `application audio` (music, not voice-tuned); always 48 kHz. */
 export const opus: FormatSpec = {
 	name: 'opus',
+	title: 'Opus',
 	container: 'ogg',
 	contentType: 'audio/ogg',
 	defaultBitrate: 96,

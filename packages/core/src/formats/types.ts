@@ -6,6 +6,8 @@ export type Container = 'ogg' | 'mp3' | 'wav';
 /** Everything jdcast knows about one format, in one place (one file per format, as Liquidsoap's encoders). */
 export interface FormatSpec {
 	name: Format;
+	/** Its proper name, as people write and say it ("Opus", "MP3"). */
+	title: string;
 	container: Container;
 	/** What Icecast is told in Content-Type; null: a format for recordings only. */
 	contentType: string | null;

@@ -2,6 +2,7 @@ import { bitrateArgs, commonArgs, oggArgs, type FormatSpec } from './types.js';
 
 export const vorbis: FormatSpec = {
 	name: 'vorbis',
+	title: 'Vorbis',
 	container: 'ogg',
 	contentType: 'audio/ogg',
 	defaultBitrate: 128,

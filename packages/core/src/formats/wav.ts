@@ -6,6 +6,7 @@ import { commonArgs, type FormatSpec } from './types.js';
  */
 export const wav: FormatSpec = {
 	name: 'wav',
+	title: 'WAV',
 	container: 'wav',
 	contentType: null,
 	defaultBitrate: null,

@@ -1,5 +1,6 @@
 import { JdcastError } from '../errors/index.js';
 import { Routing } from '../jack/routing.js';
+import { clientOf } from '../jack/rules.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import type { Profile } from '../profile/types.js';
 import { notInstalled, onPath } from '../util/which.js';
@@ -12,8 +13,6 @@ type Log = (level: 'info' | 'warning' | 'error', message: string) => void;
 function shellWord(name: string): string {
 	return /^[\w.@%+=:,/-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }
-
-const clientOf = (port: string) => port.slice(0, port.indexOf(':'));
 
 /** A profile's JACK routing (none for another input), watched as `watchRouting` says. */
 export function routingOf(profile: Profile, to: RoutingListeners): Routing | undefined {
