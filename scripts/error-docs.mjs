@@ -26,6 +26,8 @@ happen (\`E_INTERNAL\`), where the stack helps.
 An output's error is *permanent* — the output is \`failed\`, not retried, and \`live()\` rejects at
 once — only for \`E_ICECAST_AUTH\` and a password that cannot be read (\`E_SECRET_UNRESOLVED\`);
 every other \`E_ICECAST_*\` is retried with backoff (\`retrying\`).
+When every output of a profile has failed for good and it records nothing, the profile is
+\`failed\` too (its \`lastError\` says "every output failed for good: …"), and its ffmpeg stops.
 
 This page is made from the catalogue in \`packages/core/src/errors/codes.ts\` (\`npm run api\`);
 \`npm run lint\` fails when they differ.

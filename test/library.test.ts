@@ -25,7 +25,7 @@ it('live() with nothing started rejects at once (E_NOT_LIVE), not after its time
 	await assert.rejects(new Orchestrator().live({ timeoutMs: 600_000 }), notLive(/no profile is running/));
 });
 
-it('live() rejects as soon as every output it waits for has failed for good (a password that cannot be read)', async () => {
+it('live() rejects as soon as every output it waits for has failed for good (a password that cannot be read); the profile says it failed, and runs nothing', async () => {
 	const jdcast = new Orchestrator({ listenerCounts: false });
 	try {
 		await jdcast.start([toneProfile('nopass', await freePort(), 'JDCAST_TEST_NO_SUCH_VARIABLE')]);
@@ -33,6 +33,10 @@ it('live() rejects as soon as every output it waits for has failed for good (a p
 			jdcast.live({ timeoutMs: 600_000 }),
 			notLive(/^cannot go live: nopass \/nopass\.opus on s: failed/),
 		);
+		const profile = jdcast.status().profiles.find((p) => p.name === 'nopass');
+		assert.equal(profile?.state, 'failed');
+		assert.match(profile?.lastError ?? '', /^every output failed for good: .*JDCAST_TEST_NO_SUCH_VARIABLE/);
+		assert.equal(profile?.encoder.pid, null, 'no ffmpeg runs for a profile that failed');
 	} finally {
 		await jdcast.stop();
 	}

@@ -62,7 +62,16 @@ export async function startIcecast(
 ): Promise<EmbeddedIcecast> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options });
+			let icecast: EmbeddedIcecast | undefined;
+			// A test's server that ends by itself is not what the test is about: said (with its log's last
+			// line, for whoever reads the output) and started again, as an operator's supervisor would.
+			const onExit = (why: string) => {
+				process.stderr.write(`test icecast2 on port ${icecast?.port} stopped by itself (${why}); starting it again\n`);
+				void icecast?.restart().catch((error: unknown) => {
+					process.stderr.write(`test icecast2 could not start again: ${(error as Error).message}\n`);
+				});
+			};
+			icecast = await startEmbeddedIcecast({ port: options.port ?? (await freePort()), ...options, onExit });
 			t.after(() => icecast.stop());
 			return icecast;
 		} catch (error) {

@@ -52,7 +52,7 @@ describe('jdcast validate', () => {
 		assert.equal(code, 1);
 		assert.equal(
 			stderr,
-			`${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`,
+			`${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`,
 		);
 	});
 

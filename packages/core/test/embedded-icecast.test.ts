@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import getPort from 'get-port';
-import { startEmbeddedIcecast } from '../src/index.js';
+import { loadProfileObject, startEmbeddedIcecast } from '../src/index.js';
+import { EmbeddedServers } from '../src/orchestrator/embedded-servers.js';
+import { accepts } from '../src/util/ports.js';
 
 it('something on the port that is not the icecast2 jdcast configured is never taken for it: refused in one sentence', async (t) => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'jd-embedded-'));
@@ -34,4 +36,42 @@ it('something on the port that is not the icecast2 jdcast configured is never ta
 		return true;
 	});
 	assert.ok(performance.now() - started < 15_000);
+});
+
+it('an embedded icecast2 that ends by itself is said, with how it ended, and started again on its port; a stop is no such news', {
+	timeout: 20_000,
+}, async (t) => {
+	const port = await getPort({ host: '127.0.0.1' });
+	const { profile } = loadProfileObject({
+		name: 'own',
+		input: { tone: {} },
+		servers: { own: { embedded: true, port } },
+		streams: [{ mount: '/own.opus', format: 'opus' }],
+	});
+	assert.ok(profile);
+	const said: string[] = [];
+	let heard: () => void = () => {};
+	const servers = new EmbeddedServers({}, (level, message) => {
+		said.push(`${level}: ${message}`);
+		if (message.includes('runs again')) heard();
+	});
+	t.after(() => servers.stop());
+	await servers.start([profile]);
+	const first = servers.get(port);
+	assert.ok(first && first.pid > 0, 'the server runs');
+	const before = first.pid;
+	const again = new Promise<void>((resolve) => (heard = resolve));
+	process.kill(before, 'SIGKILL');
+	await again;
+	assert.match(
+		said[0] ?? '',
+		new RegExp(`^warning: embedded icecast2 on port ${port} stopped by itself \\(killed by SIGKILL`),
+	);
+	assert.equal(said[1], `info: embedded icecast2 on port ${port} runs again`);
+	assert.notEqual(servers.get(port)?.pid, before, 'a new process');
+	assert.ok(await accepts({ host: '127.0.0.1', port }), 'the port answers again');
+
+	await servers.stop();
+	assert.equal(said.length, 2, `a stop is not news: ${said.join(' | ')}`);
+	assert.equal(await accepts({ host: '127.0.0.1', port }), false, 'stopped for good');
 });

@@ -30,14 +30,12 @@ describe('profile errors point at the key or value to change', () => {
 		[
 			'format not in the enum',
 			`${SERVER}streams:\n  - mount: /a\n    format: opus\n  - mount: /b\n    format: aac\n`,
-			['p.yaml:9:13: streams[1].format: "aac" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm'],
+			['p.yaml:9:13: streams[1].format: "aac" is not one of opus, vorbis, ogg, flac, mp3'],
 		],
 		[
 			'format typo',
 			`${SERVER}streams:\n  - mount: /a\n    format: opsu\n`,
-			[
-				'p.yaml:7:13: streams[0].format: "opsu" is not one of opus, vorbis, ogg, flac, mp3, wav, pcm; did you mean `opus`?',
-			],
+			['p.yaml:7:13: streams[0].format: "opsu" is not one of opus, vorbis, ogg, flac, mp3; did you mean `opus`?'],
 		],
 		[
 			'port out of range',

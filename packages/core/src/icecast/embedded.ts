@@ -27,6 +27,11 @@ export interface EmbeddedIcecastOptions {
 	mounts?: Record<string, MountSettings>;
 	/** Listeners (and sources) at most, Icecast's `<clients>`; default 200. */
 	clients?: number;
+	/**
+	 * Called when icecast2 ends by itself (not by `stop`, `kill` or a `restart`), with how it ended and
+	 * the last line of its error log: a server that vanishes must be said, not found out by listeners.
+	 */
+	onExit?: (why: string) => void;
 }
 
 export interface EmbeddedIcecast {
@@ -77,7 +82,10 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 	if (runsAsRoot() && onPath('setpriv')) await chown(config, NOBODY_UID, NOGROUP_GID);
 
 	let child: ResultPromise | undefined;
+	/** Set by `stop` and `kill`: the end that follows is asked for, not news. */
+	let ending = false;
 	const launch = async () => {
+		ending = false;
 		// Something else on the port would answer the readiness check, and get the streams.
 		if (await accepts({ host: '127.0.0.1', port: options.port }))
 			throw new JdcastError(
@@ -124,8 +132,16 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 				`port ${options.port} on 127.0.0.1 answers, but not as the icecast2 jdcast configured (a TLS certificate it cannot use? another program?); its log: ${logs}/error.log`,
 			);
 		});
+		const running = child;
+		void running.then(async (result) => {
+			if (ending || child !== running || !options.onExit) return;
+			options.onExit(`${endOf(result)}${await lastLogLine(logs)}`);
+		});
 	};
-	const terminate = (signal: 'SIGTERM' | 'SIGKILL') => terminate_(child, signal);
+	const terminate = (signal: 'SIGTERM' | 'SIGKILL') => {
+		ending = true;
+		return terminate_(child, signal);
+	};
 	await launch();
 
 	return {
@@ -168,6 +184,18 @@ async function removeLeftovers(): Promise<void> {
 }
 
 const NOGROUP_GID = 65534;
+
+/** How a process ended, in words: "killed by SIGSEGV", "exit code 1". */
+function endOf(result: { signal?: string | undefined; exitCode?: number | undefined }): string {
+	return result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode ?? 'unknown'}`;
+}
+
+/** The last line icecast2 wrote to its error log, as "; its log said: …", or nothing. */
+async function lastLogLine(logs: string): Promise<string> {
+	const text = await readFile(path.join(logs, 'error.log'), 'utf8').catch(() => '');
+	const last = text.trimEnd().split('\n').at(-1)?.trim();
+	return last ? `; its log said: ${last.slice(0, 300)}` : '';
+}
 
 function runsAsRoot(): boolean {
 	return process.getuid?.() === 0;

@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { startEmbeddedIcecast, type EmbeddedIcecast } from '../icecast/embedded.js';
 import { mergeMounts } from '../icecast/mount-config.js';
 import type { Secret } from '../profile/secret.js';
@@ -18,8 +19,14 @@ export interface EmbeddedCredentials {
 export class EmbeddedServers {
 	private readonly running = new Map<number, EmbeddedIcecast>();
 	private readonly failures = new Map<number, string>();
+	/** Aborted by `stop`: a restart under way gives up rather than start a server after the rest stopped. */
+	private stopping = new AbortController();
+	private readonly restarts = new Set<Promise<void>>();
 
-	constructor(private readonly options: { icecast2?: string; burstOnConnect?: boolean }) {}
+	constructor(
+		private readonly options: { icecast2?: string; burstOnConnect?: boolean },
+		private readonly say: (level: 'info' | 'warning', message: string) => void = () => {},
+	) {}
 
 	get(port: number): EmbeddedIcecast | undefined {
 		return this.running.get(port);
@@ -54,6 +61,10 @@ export class EmbeddedServers {
 								mounts,
 								...(this.options.icecast2 ? { command: this.options.icecast2 } : {}),
 								...(this.options.burstOnConnect === undefined ? {} : { burstOnConnect: this.options.burstOnConnect }),
+								onExit: (why) => {
+									const restart = this.restart(port, why).finally(() => this.restarts.delete(restart));
+									this.restarts.add(restart);
+								},
 							}),
 						);
 						this.failures.delete(port);
@@ -87,7 +98,31 @@ export class EmbeddedServers {
 		return credentials;
 	}
 
+	/**
+	 * An embedded server that ended by itself (killed by someone, crashed) is started again on its port
+	 * with its config: the outputs on it reconnect by themselves, as after any server restart.
+	 */
+	private async restart(port: number, why: string): Promise<void> {
+		const server = this.running.get(port);
+		const { signal } = this.stopping;
+		if (!server || signal.aborted) return;
+		this.say('warning', `embedded icecast2 on port ${port} stopped by itself (${why}): starting it again`);
+		try {
+			await pRetry(() => server.restart(), { retries: 5, minTimeout: 500, maxTimeout: 8000, signal });
+			if (!signal.aborted) this.say('info', `embedded icecast2 on port ${port} runs again`);
+		} catch (error) {
+			if (signal.aborted) return;
+			this.running.delete(port);
+			const message = `embedded icecast2 on port ${port} could not start again: ${(error as Error).message}`;
+			this.failures.set(port, message);
+			this.say('warning', message);
+		}
+	}
+
 	async stop(): Promise<void> {
+		this.stopping.abort();
+		await Promise.allSettled(this.restarts);
+		this.stopping = new AbortController();
 		await Promise.all([...this.running.values()].map((server) => server.stop()));
 		this.running.clear();
 	}

@@ -13,9 +13,10 @@ export async function setMetadataOf(
 ): Promise<MetadataResult[]> {
 	const byProfile = running.find((s) => s.name === target);
 	if (byProfile) return byProfile.setMetadata(metadata);
-	const feeding = running.filter((s) => s.mounts.includes(target));
+	const mountsOf = (s: Supervisor) => [...new Set(s.plan.encoders.flatMap((e) => e.streams.map((t) => t.mount)))];
+	const feeding = running.filter((s) => mountsOf(s).includes(target));
 	if (feeding.length === 0) {
-		const known = [...running.map((s) => s.name), ...running.flatMap((s) => s.mounts)];
+		const known = [...running.map((s) => s.name), ...running.flatMap(mountsOf)];
 		throw new JdcastError(
 			'E_UNKNOWN_TARGET',
 			`no running profile or mount named ${JSON.stringify(target)}; known: ${known.join(', ') || 'none'}`,

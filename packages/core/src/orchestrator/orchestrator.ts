@@ -73,7 +73,7 @@ export class Orchestrator extends EventEmitter<JdcastEvents> implements Engine {
 
 	constructor(private readonly options: OrchestratorOptions = {}) {
 		super();
-		this.embedded = new EmbeddedServers(options);
+		this.embedded = new EmbeddedServers(options, (level, message) => this.say(level, message));
 		this.listenerPoll = new ListenerPoll(this.broker, (message) => this.say('warning', message));
 	}
 

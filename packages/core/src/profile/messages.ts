@@ -63,7 +63,10 @@ function describe(
 			return { path: [...path, key], at: 'key', text: `: unknown key \`${key}\`${hint}` };
 		}
 		case 'enum': {
-			const allowed = (p.allowedValues as unknown[]).map(String);
+			let allowed = (p.allowedValues as unknown[]).map(String);
+			// One list of formats serves streams and recordings; a stream cannot be sent as wav or pcm.
+			if (path[0] === 'streams' && path.at(-1) === 'format')
+				allowed = allowed.filter((f) => f !== 'wav' && f !== 'pcm');
 			const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
 			return { path, at: 'value', text: `: ${show(value)} is not one of ${allowed.join(', ')}${context}${hint}` };
 		}

@@ -45,3 +45,19 @@ export function giveUp(life: ProfileLife, message: string, code: string): void {
 		else void output.stop().then(() => output.fail(message, code));
 	}
 }
+
+/**
+ * Every output has failed for good (each for a cause no retry mends: a password refused or unreadable,
+ * the encoder itself) and nothing records: nothing the profile does reaches anyone. The profile says so
+ * in its state, with the outputs' reasons, and its encoder stops: a failed profile runs nothing.
+ */
+export function failIfNothingLeft(life: ProfileLife, recordings: number, stopEncoder: () => Promise<void>): boolean {
+	const outputs = life.outputs();
+	if (recordings > 0 || outputs.length === 0 || outputs.some((o) => o.state !== 'failed')) return false;
+	const causes = [...new Set(outputs.map((o) => o.lastError ?? 'no reason given'))];
+	const message = `every output failed for good: ${causes.join('; ')}`;
+	life.log('error', message);
+	life.set('failed', message);
+	void stopEncoder();
+	return true;
+}

@@ -14,7 +14,7 @@ import { AudioWatch } from '../signal/audio-watch.js';
 import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { isInstalled, notInstalled } from '../util/which.js';
 import { type DeadAirYield, deadAirOf, type SharedMounts } from './dead-air-yield.js';
-import { giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
+import { failIfNothingLeft, giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
 import { missingJackTools, releaseHeld, routeClient, routingOf } from './jack-clients.js';
 import { coverOutput, newOutput } from './outputs.js';
 import { metadataOf, sendNowPlaying } from './now-playing.js';
@@ -43,6 +43,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly sinks: Sink[] = [];
 	/** Started ahead of its slot: its recordings begin once one of its shared mounts is on air. */
 	private recordingsWait = false;
+	/** Every output and recording of the profile made: from now on, all of them failed means the profile failed. */
+	private wired = false;
 	/** `silence.action: yield`: dead air gives the shared mounts to the fallback, sound that holds takes them back. */
 	private readonly deadAir: DeadAirYield | undefined;
 	private readonly routing: Routing | undefined;
@@ -62,7 +64,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		super();
 		this.life = {
 			profile: profile.name,
-			outputs: () => this.outputs,
+			outputs: () => this.icecastOutputs,
 			set: (state, reason) => (state ? this.setState(state, reason) : (this.error = reason)),
 			encoderEvent: (event) => this.emit('encoder', event),
 			log: (level, message) => this.log(level, message),
@@ -74,7 +76,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.deadAir = deadAirOf(
 			profile,
 			this.audio,
-			() => this.outputs,
+			() => this.icecastOutputs,
 			options.mounts,
 			(l, m) => this.log(l, m),
 		);
@@ -82,7 +84,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.routing = routingOf(profile, {
 			log: (level, message) => this.log(level, message),
 			jack: (event) => this.emit('jack', event),
-			outputs: () => this.outputs,
+			outputs: () => this.icecastOutputs,
 		});
 		this.encoder = watchEncoder(
 			new EncoderLoop(this.plan, this.taps, this.audio, this.routing, this.abort.signal),
@@ -95,20 +97,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return this.currentState;
 	}
 
-	get restarts(): number {
-		return this.encoder.restarts;
-	}
-
 	get lastError(): string | null {
 		return this.error;
 	}
 
 	get name(): string {
 		return this.profile.name;
-	}
-
-	get encoderPid(): number | null {
-		return this.encoder.pid;
 	}
 
 	/**
@@ -131,6 +125,9 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			for (const target of encoder.streams) this.addOutput(encoder, tap, target, credentials.get(target.server)!);
 			for (const spec of encoder.recordings) this.addRecording(spec, tap, initial ?? {});
 		}
+		// Every output failed at birth (no password readable) and nothing records: nothing to start.
+		this.wired = true;
+		if (this.failIfNothingLeft()) return;
 		const ffmpeg = this.plan.argv[0]!;
 		if (!isInstalled(ffmpeg)) {
 			// Nothing to send: no output starts, and none ever says live.
@@ -138,7 +135,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			return;
 		}
 		if (options.holdShared)
-			for (const output of this.outputs) if (output.shared && output.state !== 'failed') output.hold();
+			for (const output of this.icecastOutputs) if (output.shared && output.state !== 'failed') output.hold();
 		// Outputs connect while files open; both before the encoder's first page. Held back before its slot, the
 		// profile records nothing until it is on air: a show's file begins with the show.
 		this.recordingsWait = options.holdShared === true;
@@ -166,7 +163,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		await this.routing?.stop();
 		await this.encoder.stop();
 		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
-		for (const output of this.outputs)
+		for (const output of this.icecastOutputs)
 			if (output.shared && output.onAir)
 				this.options.mounts?.coverFrom(this.name, output, (profile, message) =>
 					this.emit('log', { profile, level: 'info', message }),
@@ -190,7 +187,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			name: this.name,
 			state: this.currentState,
 			lastError: this.error,
-			encoder: { pid: this.encoderPid, restarts: this.encoder.restarts, xruns: this.encoder.xruns },
+			encoder: { pid: this.encoder.pid, restarts: this.encoder.restarts, xruns: this.encoder.xruns },
 			// A stopped profile is not heard: no levels, no dead air.
 			audio: this.currentState === 'stopped' ? null : this.audio.status(),
 			jack: this.routing ? this.routing.state : null,
@@ -199,10 +196,10 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	private statusParts(): Pick<ProfileStatus, 'outputs' | 'recordings'> {
-		return { outputs: this.outputs.map((o) => o.status()), recordings: this.recordings.map((r) => r.status()) };
+		return { outputs: this.icecastOutputs.map((o) => o.status()), recordings: this.recordings.map((r) => r.status()) };
 	}
 
-	private get outputs(): IcecastOutput[] {
+	get icecastOutputs(): IcecastOutput[] {
 		return this.sinks.filter((sink) => sink instanceof IcecastOutput);
 	}
 
@@ -218,20 +215,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
 		const to = { profile: this.name, plan: this.plan, taps: this.taps };
 		const { metadata, results } = await sendNowPlaying(
-			{ ...to, outputs: this.outputs, recordings: this.recordings },
+			{ ...to, outputs: this.icecastOutputs, recordings: this.recordings },
 			given,
 			mount,
 		);
 		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
 		return results;
-	}
-
-	get icecastOutputs(): readonly IcecastOutput[] {
-		return this.outputs;
-	}
-
-	get mounts(): string[] {
-		return [...new Set(this.plan.encoders.flatMap((e) => e.streams.map((s) => s.mount)))];
 	}
 
 	/**
@@ -242,7 +231,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): Promise<number> | undefined {
 		const output = this.abort.signal.aborted
 			? undefined
-			: coverOutput(this.plan, this.taps, this.outputs, server, mount, fd);
+			: coverOutput(this.plan, this.taps, this.icecastOutputs, server, mount, fd);
 		if (!output) return undefined;
 		this.watchOutput(output);
 		this.sinks.push(output);
@@ -271,6 +260,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 				}
 			});
 		forwardOutputEvents(output, this.name, this.forward);
+		output.on('state', (state) => state === 'failed' && this.failIfNothingLeft());
 	}
 
 	private addOutput(encoder: EncoderPlan, tap: Tap, target: StreamTarget, credentials: Credentials): void {
@@ -285,6 +275,15 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying);
 		forwardRecordingEvents(sink, this.name, this.forward, (level, message) => this.log(level, message));
 		this.sinks.push(sink);
+	}
+
+	/** Whether the profile has failed for want of any output or recording left (encoder-watch.ts). */
+	private failIfNothingLeft(): boolean {
+		if (!this.wired || this.currentState === 'failed' || this.abort.signal.aborted) return false;
+		return failIfNothingLeft(this.life, this.recordings.length, async () => {
+			await this.routing?.stop();
+			await this.encoder.stop();
+		});
 	}
 
 	private setState(state: ProfileState, reason?: string | null): void {
