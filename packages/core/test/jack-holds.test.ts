@@ -46,33 +46,22 @@ describe('jdcast disconnect and connect', () => {
 });
 
 describe('fights and races', () => {
-	it('something that removes a rule connection each time: remade less and less often, told once it goes on', async () => {
-		const { graph, router, said, contested, clock } = await jackTripConnected();
-		const fight = async (at: number) => {
-			clock.now = at;
+	it('something that removes a rule connection each time: remade after 1, 2, 4, 8, 16, then 30 s, told once it goes on', async (t) => {
+		const { graph, router, said, contested, time } = await jackTripConnected(t);
+		const remadeAt: number[] = [];
+		router.on('connected', (from) => from === 'JackTrip:receive_1' && remadeAt.push(Date.now()));
+		// A patchbay removes it as soon as it is made: each removal is a graph event, looked at 100 ms later.
+		while (Date.now() < 61_300) {
+			await time.advance(100);
 			graph.links.delete('JackTrip:receive_1 -> jd:input_1');
 			await router.refresh();
-		};
-		await fight(100);
-		await fight(200);
-		await fight(300); // the third remake within 30 s: the next one waits a second
-		const before = said.length;
-		await fight(400);
-		assert.equal(said.length, before, 'not remade while it waits');
-		assert.equal(router.unmet, 1, 'looked at again later');
-		assert.deepEqual(contested, []);
-		clock.now = 1400;
-		await router.refresh();
-		assert.equal(said.length, before + 1, 'remade once the wait is over');
-		assert.deepEqual(contested, [4], 'removed again after a wait: told');
-		await fight(1500); // the next wait is longer (2 s)
-		clock.now = 3000;
-		await router.refresh();
-		assert.equal(said.length, before + 1);
-		clock.now = 3500;
-		await router.refresh();
-		assert.equal(said.length, before + 2);
-		assert.deepEqual(contested, [4], 'told once');
+			if (Date.now() === 400) assert.equal(router.unmet, 1, 'while it waits, the caller is told to look again');
+		}
+		const waits = remadeAt.slice(1).map((at, i) => at - remadeAt[i]!);
+		// The third remake within 30 s is the first to wait.
+		assert.deepEqual(waits, [100, 100, 1000, 2000, 4000, 8000, 16_000, 30_000]);
+		assert.deepEqual(contested, [4], 'told once, when it went on after the first wait');
+		assert.equal(said.length, 2 + remadeAt.length, 'the other connection was left alone');
 	});
 
 	it('a look that connected a client while it was being held: undone at the next look', async () => {

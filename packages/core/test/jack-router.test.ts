@@ -1,66 +1,21 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, it } from 'node:test';
-import type { JackPort } from '../src/jack/cli.js';
-import { JackRouter, type JackGraphTools } from '../src/jack/router.js';
-import type { JackInput } from '../src/profile/types.js';
+import { describe, it, type TestContext } from 'node:test';
+import { setUp } from './fake-jack-graph.js';
+import { mockTime } from './mock-clock.js';
 
-const INPUT = {
-	client: 'jd',
-	channels: 2,
-	connect: [{ from: 'player:out_l', to: 'input_1' }],
-} as unknown as JackInput;
+/** The router remembers a connection made by hand; a removal of one is believed this much after it was seen. */
+const CONFIRM_REMOVAL_MS = 500;
 
-/** A JACK graph in memory: the player's outputs, the system capture, and our client's inputs when it runs. */
-class FakeGraph implements JackGraphTools {
-	ours = true;
-	/** How many of our client's ports are registered so far (ffmpeg registers them one by one). */
-	ourPorts = 2;
-	links = new Set<string>();
-	connects: string[] = [];
-	/** A look that returns what the graph was when it began, after `slowLook` resolves. */
-	slowLook: Promise<void> | undefined;
-
-	async readGraph(): Promise<JackPort[]> {
-		const snapshot = this.ports();
-		if (this.slowLook) await this.slowLook;
-		return snapshot;
-	}
-
-	async connectPorts(from: string, to: string): Promise<boolean> {
-		this.connects.push(`${from} -> ${to}`);
-		if (!this.ours) return false;
-		this.links.add(`${from} -> ${to}`);
-		return true;
-	}
-
-	async disconnectPorts(from: string, to: string): Promise<boolean> {
-		return this.links.delete(`${from} -> ${to}`);
-	}
-
-	/** ffmpeg dies: JACK drops its connections first, its ports a moment later. */
-	dropConnections(): void {
-		this.links.clear();
-	}
-
-	private ports(): JackPort[] {
-		const port = (name: string, direction: 'input' | 'output'): JackPort => ({
-			name,
-			client: name.slice(0, name.indexOf(':')),
-			direction,
-			audio: true,
-			connections: [...this.links].filter((l) => l.endsWith(` -> ${name}`)).map((l) => l.split(' -> ')[0]!),
-		});
-		const ports = [port('player:out_l', 'output'), port('system:capture_1', 'output')];
-		if (this.ours) ports.push(...['jd:input_1', 'jd:input_2'].slice(0, this.ourPorts).map((n) => port(n, 'input')));
-		return ports;
-	}
-}
-
-/** Our client with the rule's connection and one made by hand, both seen by the router. */
-async function running(): Promise<{ graph: FakeGraph; router: JackRouter }> {
-	const graph = new FakeGraph();
-	const router = new JackRouter(INPUT, graph);
+/**
+ * Our client with the rule's connection (player → input_1) and one made by hand (system → input_2),
+ * both seen by the router, on mock time.
+ */
+async function running(t: TestContext) {
+	const time = mockTime(t);
+	const { graph, router } = setUp([{ from: 'player:out_l', to: 'input_1' }], 2, time.clock);
+	t.after(() => router.stop());
+	graph.add('player', ['out_l']);
+	graph.add('system', ['capture_1']);
 	assert.equal(await router.refresh(), true);
 	graph.links.add('system:capture_1 -> jd:input_2');
 	await router.refresh();
@@ -69,33 +24,31 @@ async function running(): Promise<{ graph: FakeGraph; router: JackRouter }> {
 		['system:capture_1', 'jd:input_2'],
 	]);
 	graph.connects = [];
-	return { graph, router };
+	return { graph, router, time };
 }
 
 describe('JACK routing: what a person connected by hand survives ffmpeg restarts', () => {
 	it('ffmpeg killed, and its successor seen before its connections are made again: the hand-made one is kept', async (t) => {
-		const { graph, router } = await running();
-		t.after(() => router.stop());
-		// A look between JACK dropping the connections and dropping the ports.
-		graph.dropConnections();
+		const { graph, router, time } = await running(t);
+		// A look between JACK dropping the connections and dropping the ports: the rule's is made again.
+		graph.links.clear();
 		await router.refresh();
 		router.clientReset(); // the encoder loop: ffmpeg exited
 		router.clientReset(); // and started again; its client is there, nothing connected yet
-		await sleep(700); // past the moment a removal would be believed
+		await time.advance(CONFIRM_REMOVAL_MS + 200); // past the moment a removal would be believed
 		assert.equal(await router.refresh(), true);
 		assert.deepEqual(graph.connects.sort(), ['player:out_l -> jd:input_1', 'system:capture_1 -> jd:input_2']);
 	});
 
 	it('a look begun before ffmpeg restarted is not believed: the next one applies every connection', async (t) => {
-		const { graph, router } = await running();
-		t.after(() => router.stop());
+		const { graph, router } = await running(t);
 		let finishLook!: () => void;
 		graph.slowLook = new Promise((resolve) => (finishLook = resolve));
 		const stale = router.refresh();
 		graph.slowLook = undefined;
 		// While that look runs, ffmpeg is restarted and its new client has nothing connected.
 		router.clientReset();
-		graph.dropConnections();
+		graph.links.clear();
 		finishLook();
 		assert.equal(await stale, false);
 		assert.equal(await router.refresh(), true);
@@ -103,27 +56,39 @@ describe('JACK routing: what a person connected by hand survives ffmpeg restarts
 	});
 
 	it('a new ffmpeg seen with only its first port: nothing connected until it has them all, then everything', async (t) => {
-		const { graph, router } = await running();
-		t.after(() => router.stop());
+		const { graph, router, time } = await running(t);
 		router.clientReset();
-		graph.dropConnections();
+		graph.links.clear();
 		graph.ourPorts = 1;
 		assert.equal(await router.refresh(), false);
-		await sleep(700);
+		await time.advance(CONFIRM_REMOVAL_MS + 200);
 		graph.ourPorts = 2;
 		assert.equal(await router.refresh(), true);
 		assert.deepEqual(graph.connects.sort(), ['player:out_l -> jd:input_1', 'system:capture_1 -> jd:input_2']);
 	});
+});
 
-	it('a connection a person removes while ffmpeg runs is forgotten: not made again after a restart', async (t) => {
-		const { graph, router } = await running();
-		t.after(() => router.stop());
+describe('JACK routing: a connection a person removes by hand', () => {
+	/** The hand-made connection removed while ffmpeg runs, `ms` later ffmpeg restarted: what is connected anew. */
+	async function restartedAfter(t: TestContext, ms: number): Promise<string[]> {
+		const { graph, router, time } = await running(t);
 		graph.links.delete('system:capture_1 -> jd:input_2');
 		await router.refresh();
-		await sleep(700);
+		await time.advance(ms);
 		router.clientReset();
-		graph.dropConnections();
+		graph.links.clear();
 		await router.refresh();
-		assert.deepEqual(graph.connects, ['player:out_l -> jd:input_1']);
+		return graph.connects.sort();
+	}
+
+	it('is forgotten 500 ms after it was seen: not made again after a restart', async (t) => {
+		assert.deepEqual(await restartedAfter(t, CONFIRM_REMOVAL_MS), ['player:out_l -> jd:input_1']);
+	});
+
+	it('ffmpeg restarted before then: the removal may have been JACK dropping a dying client, and it is made again', async (t) => {
+		assert.deepEqual(await restartedAfter(t, CONFIRM_REMOVAL_MS - 1), [
+			'player:out_l -> jd:input_1',
+			'system:capture_1 -> jd:input_2',
+		]);
 	});
 });

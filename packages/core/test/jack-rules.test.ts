@@ -39,18 +39,18 @@ describe('connect rules are desired state', () => {
 		assert.deepEqual(graph.sorted(), ['JackTrip:receive_1 -> jd:input_1', 'JackTrip:receive_2 -> jd:input_2']);
 	});
 
-	it('a source going away drops its connections before its ports: what is remade then is no fight, and its return waits for nothing', async () => {
-		const { graph, router, said, contested, clock } = await jackTripConnected();
+	it('a source going away drops its connections before its ports: what is remade then is no fight, and its return waits for nothing', async (t) => {
+		const { graph, router, said, contested, time } = await jackTripConnected(t);
 		// JackTrip's peer left: JackTrip disconnects its ports (each a graph event, each a look), then goes.
 		for (const at of [10, 20, 30, 40]) {
-			clock.now = at;
+			await time.advanceTo(at);
 			graph.links.clear();
 			await router.refresh();
 		}
 		graph.remove('JackTrip');
 		await router.refresh();
 		// It comes back (restarted) with its peer, a moment later: connected at once.
-		clock.now = 100;
+		await time.advanceTo(100);
 		graph.add('JackTrip', ['receive_1', 'receive_2']);
 		const before = said.length;
 		await router.refresh();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it, type TestContext } from 'node:test';
-import { type Clock, realClock } from '../src/outputs/recording/clock.js';
+import { type Clock, realClock } from '../src/util/clock.js';
 import { DiskRetry } from '../src/outputs/recording/disk-retry.js';
 import { SplitTimer } from '../src/outputs/recording/rotation.js';
 

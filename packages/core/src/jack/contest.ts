@@ -1,3 +1,5 @@
+import type { Clock } from '../util/clock.js';
+
 /** Made again this often within WINDOW_MS: something fights the rule (a patchbay), and the operator is told. */
 const TIMES = 3;
 const WINDOW_MS = 30_000;
@@ -24,16 +26,17 @@ interface Fight {
 export class Contest {
 	private readonly fights = new Map<string, Fight>();
 
-	constructor(private readonly now: () => number) {}
+	/** Reads the clock's monotonic time only: a fight's waits are lengths of time, not moments of the day. */
+	constructor(private readonly clock: Pick<Clock, 'monotonic'>) {}
 
 	/** Whether a remake of this connection waits for now. */
 	waiting(key: string): boolean {
-		return (this.fights.get(key)?.until ?? 0) > this.now();
+		return (this.fights.get(key)?.until ?? 0) > this.clock.monotonic();
 	}
 
 	/** The connection is being made again after something removed it; the count when the operator is to be told, once. */
 	remade(key: string): number | undefined {
-		const now = this.now();
+		const now = this.clock.monotonic();
 		const before = this.fights.get(key);
 		const fight: Fight =
 			before && now - before.last <= QUIET_MS ? before : { times: [], last: now, level: 0, until: 0, told: false };

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
+import { type Clock, realClock } from '../util/clock.js';
 import { connectPorts, disconnectPorts, readGraph, type JackPort } from './cli.js';
 import type { JackGraphTools, JackRouterEvents, JackState } from './types.js';
 import { Contest } from './contest.js';
@@ -54,11 +55,11 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	constructor(
 		private readonly input: JackInput,
 		private readonly tools: JackGraphTools = defaultTools,
-		private readonly now: () => number = () => performance.now(),
+		private readonly clock: Clock = realClock,
 	) {
 		super();
 		this.rules = new ConnectRules(input.connect, input.client);
-		this.contest = new Contest(now);
+		this.contest = new Contest(clock);
 		this.current = this.emptyState();
 	}
 
@@ -82,7 +83,7 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	clientReset(): void {
 		this.incarnation++;
 		this.clientPresent = false;
-		clearTimeout(this.confirmTimer);
+		this.clock.clearTimeout(this.confirmTimer);
 	}
 
 	/**
@@ -234,7 +235,7 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	}
 
 	stop(): void {
-		clearTimeout(this.confirmTimer);
+		this.clock.clearTimeout(this.confirmTimer);
 	}
 
 	/** A source that appeared anew starts with a clean slate: its earlier connections and fights do not count. */
@@ -245,9 +246,9 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 	}
 
 	private scheduleConfirm(incarnation: number): void {
-		clearTimeout(this.confirmTimer);
-		this.confirmTimer = setTimeout(() => void this.confirmRemovals(incarnation), CONFIRM_REMOVAL_MS);
-		this.confirmTimer.unref?.();
+		this.clock.clearTimeout(this.confirmTimer);
+		this.confirmTimer = this.clock.setTimeout(() => void this.confirmRemovals(incarnation), CONFIRM_REMOVAL_MS);
+		this.confirmTimer.unref();
 	}
 
 	/**
@@ -272,7 +273,7 @@ export class JackRouter extends EventEmitter<JackRouterEvents> {
 
 	/** A second look at the graph, a moment after one failed. */
 	private async lookAgain(): Promise<JackPort[] | undefined> {
-		await new Promise((resolve) => setTimeout(resolve, RELOOK_MS));
+		await new Promise<void>((resolve) => this.clock.setTimeout(resolve, RELOOK_MS));
 		return this.tools.readGraph(this.input.server);
 	}
 

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'eventemitter3';
 import type { JackInput } from '../profile/types.js';
+import { type Clock, realClock } from '../util/clock.js';
 import { waitFor } from '../util/wait.js';
 import { onPath } from '../util/which.js';
 import { claimClient } from './own-clients.js';
 import { JackRouter, type JackState } from './router.js';
 import type { Pair } from './rules.js';
+import type { JackGraphTools } from './types.js';
 import { SharedJackWatch } from './watch.js';
 
 export interface RoutingEvents {
@@ -30,6 +32,15 @@ const DEBOUNCE_MS = 30;
  */
 const RETRY_MS = [250, 500, 1000];
 
+/** What a unit test puts in place of JACK's tools and the machine's timers. */
+export interface RoutingOptions {
+	/** jack_lsp, jack_connect and jack_disconnect by default. */
+	tools?: JackGraphTools;
+	clock?: Clock;
+	/** Whether graph changes are watched (jack_evmon, when it and stdbuf are installed); false: looks on timers only. */
+	watch?: boolean;
+}
+
 /**
  * When to look at the JACK graph: on each change jack_evmon reports (one look per burst of
  * events), while the server is gone once a second until it is back, and rarely otherwise.
@@ -47,14 +58,19 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	private retryTimer: NodeJS.Timeout | undefined;
 	private retries = 0;
 	private release: (() => void) | undefined;
+	private readonly clock: Clock;
 
-	constructor(private readonly input: JackInput) {
+	constructor(
+		private readonly input: JackInput,
+		options: RoutingOptions = {},
+	) {
 		super();
-		this.router = new JackRouter(input);
+		this.clock = options.clock ?? realClock;
+		this.router = new JackRouter(input, options.tools, this.clock);
 		this.router.on('connected', (from, to) => this.emit('connected', from, to));
 		this.router.on('contested', (from, to, times) => this.emit('contested', from, to, times));
 		this.router.on('server', (running) => this.emit('server', running));
-		if (onPath('jack_evmon') && onPath('stdbuf')) {
+		if (options.watch !== false && onPath('jack_evmon') && onPath('stdbuf')) {
 			this.watch = new SharedJackWatch(input.server);
 			this.watch.on('change', (client) => {
 				if (client === input.client) this.router.clientReset();
@@ -79,16 +95,16 @@ export class Routing extends EventEmitter<RoutingEvents> {
 		this.stopped = false;
 		this.release ??= claimClient(this.input.client);
 		this.watch?.start();
-		this.timers.push(setInterval(() => void this.refresh(), this.watch ? SAFETY_POLL_MS : FALLBACK_POLL_MS));
+		this.timers.push(this.clock.setInterval(() => void this.refresh(), this.watch ? SAFETY_POLL_MS : FALLBACK_POLL_MS));
 		void this.refresh();
 	}
 
 	async stop(): Promise<void> {
 		this.stopped = true;
-		for (const timer of this.timers) clearInterval(timer);
-		clearTimeout(this.debounce);
-		clearTimeout(this.retryTimer);
-		clearInterval(this.serverPoll);
+		for (const timer of this.timers) this.clock.clearInterval(timer);
+		this.clock.clearTimeout(this.debounce);
+		this.clock.clearTimeout(this.retryTimer);
+		this.clock.clearInterval(this.serverPoll);
 		this.router.stop();
 		this.release?.();
 		this.release = undefined;
@@ -138,8 +154,8 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	}
 
 	refreshSoon(): void {
-		clearTimeout(this.debounce);
-		this.debounce = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
+		this.clock.clearTimeout(this.debounce);
+		this.debounce = this.clock.setTimeout(() => void this.refresh(), DEBOUNCE_MS);
 	}
 
 	/** One look at a time; a request during a look makes one more look after it. */
@@ -195,13 +211,13 @@ export class Routing extends EventEmitter<RoutingEvents> {
 	private retryUnmet(): void {
 		if (this.router.unmet === 0 || this.stopped) {
 			this.retries = 0;
-			clearTimeout(this.retryTimer);
+			this.clock.clearTimeout(this.retryTimer);
 			this.retryTimer = undefined;
 			return;
 		}
 		if (this.retryTimer) return;
 		const delay = RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]!;
-		this.retryTimer = setTimeout(() => {
+		this.retryTimer = this.clock.setTimeout(() => {
 			this.retryTimer = undefined;
 			void this.refresh();
 		}, delay);
@@ -209,16 +225,17 @@ export class Routing extends EventEmitter<RoutingEvents> {
 
 	private waitForServer(): void {
 		if (this.serverPoll || this.stopped) return;
+		// On the watcher's own clock: it compares this with when its jack_evmon started.
 		const lostAt = performance.now();
-		this.serverPoll = setInterval(async () => {
+		this.serverPoll = this.clock.setInterval(async () => {
 			await this.refresh();
 			if (this.router.serverIsRunning && !this.stopped) {
-				clearInterval(this.serverPoll);
+				this.clock.clearInterval(this.serverPoll);
 				this.serverPoll = undefined;
 				// A watcher from before the server went away is started anew (another profile's may be new).
 				this.watch?.start(lostAt);
 				// What appeared before the watcher was listening again is seen by one more look.
-				setTimeout(() => void this.refresh(), SERVER_POLL_MS).unref();
+				this.clock.setTimeout(() => void this.refresh(), SERVER_POLL_MS).unref();
 			}
 		}, SERVER_POLL_MS);
 	}

@@ -1,6 +1,7 @@
 import type { Engine, ProfileGovernor } from '../orchestrator/engine.js';
 import type { ScheduleStatus } from '../status/types.js';
-import type { Schedule } from './schedule.js';
+import { type Clock, realClock } from '../util/clock.js';
+import type { Occurrence, Schedule } from './schedule.js';
 
 /** Looked at again at least this often (a long timer would miss a clock or zone change). */
 const MAX_SLEEP_MS = 60_000;
@@ -8,6 +9,11 @@ const MAX_SLEEP_MS = 60_000;
 const TIMER_MARGIN_MS = 3;
 /** A boundary whose work failed (a handover refused) is tried again this soon. */
 const RETRY_MS = 2000;
+
+/** Names the slot on air ("PROFILE@START", or "nobody" between slots): when the name changes, a boundary has passed. */
+function boundaryOf(slot: Occurrence | undefined): string {
+	return slot ? `${slot.profile}@${slot.start}` : 'nobody';
+}
 
 /**
  * Runs a schedule on the engine — it drives the engine through `Engine`, and the engine only asks it
@@ -21,15 +27,20 @@ export class Scheduler implements ProfileGovernor {
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = false;
 	private working: Promise<void> = Promise.resolve();
-	/** The slot on air at the last look ("PROFILE@START", or "nobody"): a change is a boundary. */
-	lastBoundary: string | undefined;
+	/** The boundary whose work is done (see `boundaryOf`); set by `handled` alone. Until it is set, every look is at a boundary. */
+	private lastHandled: string | undefined;
+	private readonly log: (level: 'info' | 'warning', message: string) => void;
+	private readonly clock: Clock;
 
+	/** `log`: the engine's own log by default; `clock`: the machine's (a test's runs on mock timers). */
 	constructor(
 		private readonly engine: Engine,
 		readonly schedule: Schedule,
-		private readonly log: (level: 'info' | 'warning', message: string) => void = (level, message) =>
-			engine.say(level, message),
-	) {}
+		options: { log?: (level: 'info' | 'warning', message: string) => void; clock?: Clock } = {},
+	) {
+		this.log = options.log ?? ((level, message) => engine.say(level, message));
+		this.clock = options.clock ?? realClock;
+	}
 
 	/** The profiles the schedule governs: those with a shared stream. */
 	governed(): string[] {
@@ -37,7 +48,7 @@ export class Scheduler implements ProfileGovernor {
 	}
 
 	/** Whether a profile should be running at `now`: in its slot, or `ahead` of it (its shared mounts held back). */
-	due(name: string, now = Date.now()): 'now' | 'ahead' | undefined {
+	due(name: string, now = this.clock.wall()): 'now' | 'ahead' | undefined {
 		if (!this.governed().includes(name) || this.schedule.at(now)?.profile === name) return 'now';
 		const next = this.schedule.next(now);
 		return next?.profile === name && next.start - now <= this.schedule.leadSeconds * 1000 ? 'ahead' : undefined;
@@ -48,10 +59,9 @@ export class Scheduler implements ProfileGovernor {
 	 * next boundary.
 	 */
 	replace(schedule: Schedule): Scheduler {
-		const next = new Scheduler(this.engine, schedule, this.log);
-		const slot = schedule.at(Date.now());
-		if (this.lastBoundary === (slot ? `${slot.profile}@${slot.start}` : 'nobody'))
-			next.lastBoundary = this.lastBoundary;
+		const next = new Scheduler(this.engine, schedule, { log: this.log, clock: this.clock });
+		const onAir = boundaryOf(schedule.at(this.clock.wall()));
+		if (this.lastHandled === onAir) next.handled(onAir);
 		this.stop();
 		return next;
 	}
@@ -62,11 +72,11 @@ export class Scheduler implements ProfileGovernor {
 
 	stop(): void {
 		this.stopped = true;
-		clearTimeout(this.timer);
+		this.clock.clearTimeout(this.timer);
 	}
 
 	/** Whose slot it is and who is next; who really holds the mounts (`current`) is the MountBroker's to say. */
-	status(now = Date.now()): Omit<ScheduleStatus, 'current'> {
+	status(now = this.clock.wall()): Omit<ScheduleStatus, 'current'> {
 		const next = this.schedule.next(now);
 		return {
 			slot: this.schedule.at(now)?.profile ?? null,
@@ -92,7 +102,7 @@ export class Scheduler implements ProfileGovernor {
 
 	private sleep(soon?: number): void {
 		if (this.stopped) return;
-		const now = Date.now();
+		const now = this.clock.wall();
 		const current = this.schedule.at(now);
 		const next = this.schedule.next(now);
 		const lead = this.schedule.leadSeconds * 1000;
@@ -101,13 +111,13 @@ export class Scheduler implements ProfileGovernor {
 		);
 		// A boundary passed since the last look (a timer fires up to a millisecond before the wall
 		// clock says it should): look again at once. Else a little after the moment, never before it.
-		const unhandled = (current ? `${current.profile}@${current.start}` : 'nobody') !== this.lastBoundary;
+		const unhandled = boundaryOf(current) !== this.lastHandled;
 		const delay =
 			unhandled && soon === undefined
 				? 0
 				: Math.min(MAX_SLEEP_MS, soon ?? MAX_SLEEP_MS, ...moments.map((t) => t - now + TIMER_MARGIN_MS));
-		clearTimeout(this.timer);
-		this.timer = setTimeout(() => this.wake(), Math.max(0, delay));
+		this.clock.clearTimeout(this.timer);
+		this.timer = this.clock.setTimeout(() => this.wake(), Math.max(0, delay));
 		this.timer.unref();
 	}
 
@@ -117,13 +127,13 @@ export class Scheduler implements ProfileGovernor {
 	 * start) holds until the next boundary.
 	 */
 	private async reconcile(): Promise<void> {
-		const now = Date.now();
+		const now = this.clock.wall();
 		const governed = this.governed();
 		const running = new Set(this.engine.runningProfileNames);
 		const slot = this.schedule.at(now);
 		const onAir = slot?.profile;
-		const boundary = slot ? `${slot.profile}@${slot.start}` : 'nobody';
-		const atBoundary = boundary !== this.lastBoundary;
+		const boundary = boundaryOf(slot);
+		const atBoundary = boundary !== this.lastHandled;
 		const next = this.schedule.next(now);
 		if (next && this.due(next.profile, now) === 'ahead' && !running.has(next.profile)) {
 			// Started ahead of its slot to be audible at the boundary, its shared mounts held back until then.
@@ -151,6 +161,11 @@ export class Scheduler implements ProfileGovernor {
 			this.log('info', `schedule: ${name} stopped (no slot now)`);
 		}
 		// Done: a boundary whose work failed is tried again at the next wake.
-		this.lastBoundary = boundary;
+		this.handled(boundary);
+	}
+
+	/** The one place the boundary last handled changes: after its work is done, or carried over by `replace`. */
+	private handled(boundary: string): void {
+		this.lastHandled = boundary;
 	}
 }

@@ -1,6 +1,6 @@
 import type { RecordingState } from '../../status/types.js';
 import { backoffDelay } from '../../util/backoff.js';
-import { type Clock, realClock } from './clock.js';
+import { type Clock, realClock } from '../../util/clock.js';
 
 /** How long a recording waits before trying the disk again: doubling from 1 s, at most 30 s. */
 const RETRY = { firstMs: 1000, capMs: 30_000 };

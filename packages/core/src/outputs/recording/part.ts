@@ -6,7 +6,7 @@ import type { Format } from '../../profile/types.js';
 import { localTime } from '../../util/local-time.js';
 import { type FileWriter, fileWriterFor } from '../files/index.js';
 import { markOf, type SidecarWriter, sidecarPaths, type TrackMark } from '../files/sidecars.js';
-import { type Clock, realClock } from './clock.js';
+import { type Clock, realClock } from '../../util/clock.js';
 import type { CreatedFile } from './create-file.js';
 import { claimFile, releaseFile } from './writing.js';
 

@@ -1,5 +1,5 @@
 import { untilNextBoundary } from '../files/naming.js';
-import { type Clock, realClock } from './clock.js';
+import { type Clock, realClock } from '../../util/clock.js';
 
 /** Why a new file begins. */
 export type Rotation = 'split' | 'holder' | 'restart' | 'full';
