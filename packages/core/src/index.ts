@@ -31,6 +31,7 @@ export { plan, planSummary, type EncodePlan, type EncoderPlan, type StreamTarget
 export { Orchestrator, type OrchestratorOptions } from './orchestrator/orchestrator.js';
 export type { Engine, ProfileGovernor } from './orchestrator/engine.js';
 export { Scheduler } from './schedule/scheduler.js';
+export type { Clock } from './util/clock.js';
 export type { HandoverOptions } from './orchestrator/handover.js';
 export type { Container } from './formats/index.js';
 export type {

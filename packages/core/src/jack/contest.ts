@@ -43,7 +43,8 @@ export class Contest {
 		fight.last = now;
 		fight.times = [...fight.times.filter((at) => now - at < WINDOW_MS), now];
 		this.fights.set(key, fight);
-		if (fight.times.length < TIMES) return undefined;
+		// Once fought, every remake waits until the connection holds for QUIET_MS: the window only starts a fight.
+		if (fight.level === 0 && fight.times.length < TIMES) return undefined;
 		fight.until = now + Math.min(MAX_WAIT_MS, 1000 * 2 ** fight.level++);
 		// Told once it went on after a first wait: a client going away drops its connections a moment
 		// before its ports, and what was remade then (forgotten when it is gone) is no fight.
