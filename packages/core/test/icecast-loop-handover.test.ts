@@ -107,74 +107,48 @@ it('held before it starts: resumed before its start, it seeks only once started'
 });
 
 type Fake = ReturnType<typeof fakeOutput>;
+/** Started against a server that answers every attempt so. */
+const startedAgainst =
+	(answer: FakeServer['answer']) =>
+	async ({ output, icecast }: Fake) => {
+		icecast.answer = answer;
+		output.start();
+	};
+/** Started, connected, and live from its first unit. */
+async function onAir({ output, tap }: Fake): Promise<void> {
+	output.start();
+	await settle();
+	tap.push();
+}
 /** Ways to bring an output to a state before it is stopped: each with the state then shown. */
 const states: [string, OutputState, (o: Fake, t: TestContext) => Promise<unknown>][] = [
 	['never started', 'connecting', async () => {}],
 	['held before its start', 'standby', async ({ output }) => output.hold()],
-	[
-		'connecting, its attempt unanswered',
-		'connecting',
-		async ({ output, icecast }) => {
-			icecast.answer = 'hang';
-			output.start();
-		},
-	],
-	[
-		'retrying, between two tries',
-		'retrying',
-		async ({ output, icecast }) => {
-			icecast.answer = 'E_ICECAST_REFUSED';
-			output.start();
-		},
-	],
-	[
-		'waiting for a shared mount',
-		'waiting',
-		async ({ output, icecast }) => {
-			icecast.answer = 'E_ICECAST_MOUNT_IN_USE';
-			output.start();
-		},
-	],
+	['connecting, its attempt unanswered', 'connecting', startedAgainst('hang')],
+	['retrying, between two tries', 'retrying', startedAgainst('E_ICECAST_REFUSED')],
+	['waiting for a shared mount', 'waiting', startedAgainst('E_ICECAST_MOUNT_IN_USE')],
 	[
 		"backing off after a failing server's drop",
 		'retrying',
-		async ({ output, icecast, tap }, t) => {
-			output.start();
-			await settle();
-			tap.push();
+		async (fake, t) => {
+			const { icecast } = fake;
+			await onAir(fake);
 			// Too slow for the stream: the next try waits a second or two.
 			icecast.last.drop('E_ICECAST_SLOW');
 			await pass(t, 500);
 			assert.equal(icecast.attempts, 1, 'no try yet');
 		},
 	],
-	[
-		'live',
-		'live',
-		async ({ output, tap }) => {
-			output.start();
-			await settle();
-			tap.push();
-		},
-	],
+	['live', 'live', onAir],
 	[
 		'released',
 		'standby',
-		async ({ output, tap }) => {
-			output.start();
-			await settle();
-			tap.push();
-			output.release();
+		async (fake) => {
+			await onAir(fake);
+			fake.output.release();
 		},
 	],
-	[
-		'failed',
-		'failed',
-		async ({ output, icecast }) => {
-			icecast.answer = 'E_ICECAST_AUTH';
-			output.start();
-		},
-	],
+	['failed', 'failed', startedAgainst('E_ICECAST_AUTH')],
 ];
 
 for (const [situation, state, reach] of states) {

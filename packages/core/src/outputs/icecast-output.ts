@@ -170,7 +170,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.report.setState('stopped');
 	}
 
-	/** Stands by before its turn (before its slot, or before it adopts a connection): seeks nothing until resumed. */
+	/** Stands by before its turn (its slot, or a connection it is about to adopt): seeks nothing until `resume` or `adopt`. */
 	hold(): void {
 		this.loop.park('hold')?.close();
 	}

@@ -14,7 +14,7 @@ export type ParkReason = 'handover' | 'hold' | 'yield';
  * alone (the attempt under way, the timer, the connection), so that nothing outlives the situation it
  * belonged to and no two fields can disagree.
  */
-export type Situation =
+type Situation =
 	/** Made and not started: it seeks nothing until `start`. */
 	| { kind: 'idle' }
 	/** Connecting: trying, waiting between tries, or waiting for a shared mount another source holds. */
@@ -87,11 +87,6 @@ export class SourceLoop {
 		private readonly o: LoopOptions,
 		private readonly host: LoopHost,
 	) {}
-
-	/** What it is doing now (only `enter` changes it). */
-	get kind(): Situation['kind'] {
-		return this.situation.kind;
-	}
 
 	/** Whether `start` was called (a loop held before it stands by without having started). */
 	get started(): boolean {
