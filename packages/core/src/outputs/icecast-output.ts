@@ -7,14 +7,37 @@ import type { EncoderPlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import type { ServerConfig, StreamInfo } from '../profile/types.js';
 import type { OutputState, OutputStatus } from '../status/types.js';
+import { type Clock, realClock } from './recording/clock.js';
 import type { Sink } from './sink.js';
 import { endOfStream } from './icecast/end-of-stream.js';
-import { NowPlaying } from './icecast/now-playing.js';
+import { type AdminCredentials, NowPlaying } from './icecast/now-playing.js';
+import { openSource } from './icecast/open-source.js';
 import { type IcecastOutputEvents, OutputReport } from './icecast/report.js';
 import { type ParkReason, SourceLoop } from './icecast/source-loop.js';
 
 export type { IcecastOutputEvents } from './icecast/report.js';
 export type { ParkReason } from './icecast/source-loop.js';
+
+/** One stream target as it is made: where it sends, what, and how it stands among the mount's other sources. */
+export interface IcecastOutputOptions {
+	server: ServerConfig;
+	mount: string;
+	info: StreamInfo;
+	encoder: EncoderPlan;
+	tap: Tap;
+	/** Undefined when it could not be resolved: the output is then failed, never started. */
+	password: Secret | undefined;
+	/** Taken in turns with other sources: while another holds the mount this output is `waiting`. */
+	shared?: boolean;
+	/** Feeds another profile's shared mount from this profile's fallback encoding, until a DJ wants it. */
+	covering?: boolean;
+	/** Credentials for Icecast's admin API (MP3 metadata); the source ones when none are given. */
+	admin?: AdminCredentials;
+	/** What its timers and times run on; the machine's clock unless a test gives its own. */
+	clock?: Clock;
+	/** One attempt to become the mount's source; a real connection unless a test gives a fake. */
+	open?: (signal: AbortSignal) => Promise<SourceConnection>;
+}
 
 /**
  * One stream target: a mount on a server, fed from its encoder's tap. Connects, stays live,
@@ -24,34 +47,42 @@ export type { ParkReason } from './icecast/source-loop.js';
  * the orchestrator use, above all those that pass a shared mount from one output to another.
  */
 export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements Sink {
+	readonly server: ServerConfig;
+	readonly mount: string;
+	readonly info: StreamInfo;
+	/** The source password (a cover of this mount uses the same); undefined when it could not be read. */
+	readonly password: Secret | undefined;
+	readonly shared: boolean;
+	readonly covering: boolean;
+	private readonly encoder: EncoderPlan;
+	private readonly tap: Tap;
+	private readonly clock: Clock;
 	private readonly playing: NowPlaying;
 	private readonly report: OutputReport;
 	private readonly loop: SourceLoop;
-	/** Feeds another profile's shared mount from this profile's fallback encoding, until a DJ wants it. */
-	covering = false;
-	/** Credentials for Icecast's admin API (MP3 metadata); the source ones when none are given. */
-	admin: { user: string; password: Secret } | undefined;
 
-	constructor(
-		readonly server: ServerConfig,
-		readonly mount: string,
-		readonly info: StreamInfo,
-		private readonly encoder: EncoderPlan,
-		private readonly tap: Tap,
-		/** Undefined when it could not be resolved: the output is then failed, never started. */
-		readonly password: Secret | undefined,
-		/** Taken in turns with other sources: while another holds the mount this output is `waiting`. */
-		readonly shared = false,
-	) {
+	constructor(o: IcecastOutputOptions) {
 		super();
+		const { server, mount, info, encoder, tap, password } = o;
+		this.server = server;
+		this.mount = mount;
+		this.info = info;
+		this.password = password;
+		this.shared = o.shared ?? false;
+		this.covering = o.covering ?? false;
+		this.encoder = encoder;
+		this.tap = tap;
+		this.clock = o.clock ?? realClock;
 		this.playing = new NowPlaying({
 			server,
 			mount,
 			mp3: encoder.container === 'mp3',
-			credentials: () => this.admin ?? (password ? { user: server.user, password } : undefined),
+			credentials: o.admin ?? (password ? { user: server.user, password } : undefined),
+			clock: this.clock,
 		});
-		this.report = new OutputReport(this, this.playing);
-		this.loop = new SourceLoop({ server, mount, info, encoder, password }, tap, shared, this.report);
+		this.report = new OutputReport(this, this.playing, this.clock);
+		const open = o.open ?? ((signal) => openSource({ server, mount, info, encoder, password }, signal));
+		this.loop = new SourceLoop({ mount, tap, shared: this.shared, clock: this.clock, open }, this.report);
 	}
 
 	get state(): OutputState {
@@ -71,13 +102,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	}
 	/** Connection attempts after the first: every retry and every reconnect after a drop. */
 	get reconnects(): number {
-		return this.loop.reconnects;
-	}
-
-	/** Connects and sends; an output failed before it began (no password, say) stays failed. */
-	start(): void {
-		if (this.state === 'failed' && !this.loop.started) return;
-		this.loop.start();
+		return this.report.reconnects;
 	}
 
 	/** Connected and sending (or stalled, its connection kept): it holds its mount. */
@@ -95,14 +120,17 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		return this.encoder;
 	}
 
-	/** Listener count from the server's status page, when known. */
+	/**
+	 * Listeners on its mount from the server's status page, when known: `listeners` in its status (the
+	 * name `listeners` itself is taken here by the event emitter's method).
+	 */
 	get audience(): number | null {
-		return this.report.listeners;
+		return this.report.audience;
 	}
 
-	/** The count the orchestrator read from the server: taken while live, kept otherwise. */
-	heard(listeners: number | undefined): void {
-		if (this.state === 'live') this.report.listeners = listeners ?? 0;
+	/** The audience the orchestrator read from the server: taken while live, kept otherwise. */
+	heard(audience: number | undefined): void {
+		this.report.heard(audience);
 	}
 
 	/** Whether its encoder has produced anything yet (a handover waits for it). */
@@ -115,20 +143,50 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		return this.loop.started;
 	}
 
+	/**
+	 * Whether it ever stood by: its mount then came to it later (a handover, a slot, a take-back), not at
+	 * its profile's start. A DJ silent at such a moment gives the mount up at once (dead air yield).
+	 */
+	get cameLater(): boolean {
+		return this.report.stoodBy;
+	}
+
+	/** Why it stands by (handed over, held back, yielded for dead air); undefined while it seeks or holds its mount. */
+	get parkedFor(): ParkReason | undefined {
+		return this.loop.parkedFor;
+	}
+
+	// The verbs. Each does one thing; `hold`, `release` and `handOff` all make it stand by (`standby`),
+	// and differ in why, which `parkedFor` then says, and in what becomes of the connection.
+
+	/** Seeks its mount and sends (one held stands by, one failed before it began stays failed). */
+	start(): void {
+		if (this.state !== 'failed') this.loop.start();
+	}
+
+	/** Ends it for good: no connection, no timer, and its state `stopped`. */
 	async stop(): Promise<void> {
 		await this.loop.stop();
 		this.report.setState('stopped');
 	}
 
+	/** Stands by before its turn (its slot, or a connection it is about to adopt): seeks nothing until `resume` or `adopt`. */
+	hold(): void {
+		this.loop.park('hold')?.close();
+	}
+
+	/** Gives the mount up for dead air, closing any connection (the fallback takes the listeners), until resumed. */
+	release(): void {
+		this.loop.park('yield')?.close();
+	}
+
 	/**
-	 * Gives up the mount without closing the connection, for another output of the same mount to
-	 * adopt (a handover inside one jdcast: listeners stay connected). Returns the connection and
-	 * when its last unit was written; undefined when it was not on air. The output is then
-	 * `standby` and does not seek the mount again until it adopts one or `resume` is called.
+	 * Gives the mount up with its connection open, for another output of the same mount to adopt (a
+	 * handover inside one jdcast: listeners stay connected). Returns the connection and when its last
+	 * unit was written; undefined when it was not on air. It stands by until it adopts one or is resumed.
 	 */
 	handOff(): { connection: SourceConnection; lastWriteAt: number } | undefined {
-		this.park('handover');
-		const connection = this.loop.leave();
+		const connection = this.loop.park('handover');
 		if (!connection) return undefined;
 		const { lastUnit, lastUnitAt } = this.report;
 		// Ogg: the stream this output sent ends here, so that the next one starts a clean chain link.
@@ -137,59 +195,23 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		return { connection, lastWriteAt: lastUnitAt };
 	}
 
-	/** Goes on air on a connection handed over by another output; resolves with the time of the first unit written. */
+	/** Goes on air on a connection another output handed over; resolves with the time of its first unit written. */
 	adopt(connection: SourceConnection): Promise<number> {
 		return new Promise((firstWrite, refuse) => {
-			// An output that is not running any more (failed, stopped), or one already taking a connection, cannot
-			// take this one.
-			if (this.state === 'failed' || !this.loop.canAdopt) {
-				refuse(
-					new IcecastError(
-						'E_ICECAST_CLOSED',
-						`${this.mount} on ${this.server.name} cannot take over a connection now (${this.state})`,
-					),
-				);
-				return;
-			}
-			this.loop.offer({ connection, firstWrite, refuse });
+			// Only a running output that is not on a connection of its own can take this one.
+			if (this.loop.adopt({ connection, firstWrite, refuse })) return;
+			refuse(
+				new IcecastError(
+					'E_ICECAST_CLOSED',
+					`${this.mount} on ${this.server.name} cannot take over a connection now (${this.state})`,
+				),
+			);
 		});
 	}
 
-	/** Releases the mount (closing the connection) until `resume`: the fallback takes the listeners. */
-	release(): void {
-		this.park('yield');
-		this.loop.close();
-	}
-
-	/**
-	 * The output stands by without seeking the mount, until resumed or handed a connection: held back
-	 * before its slot (`hold`), or given up for dead air on a connection another profile took (`yield`).
-	 */
-	hold(why: 'hold' | 'yield' = 'hold'): void {
-		this.park(why);
-	}
-
-	/**
-	 * Whether it ever stood by: its mount then came to it later (a handover, a slot, a take-back), not at
-	 * its profile's start. A DJ silent at such a moment gives the mount up at once (dead air yield).
-	 */
-	get cameLater(): boolean {
-		return this.loop.everParked;
-	}
-
-	/** Why it stands by (handed over, held back, yielded for dead air); undefined while it seeks or holds its mount. */
-	get parkedFor(): ParkReason | undefined {
-		return this.loop.parkedFor;
-	}
-
-	/** Seeks the mount again after `handOff`, `release` or `hold`. */
+	/** Seeks its mount again after `hold`, `release` or `handOff`. */
 	resume(): void {
-		this.loop.unpark();
-	}
-
-	private park(why: ParkReason): void {
-		this.loop.park(why);
-		this.report.setState('standby');
+		this.loop.resume();
 	}
 
 	/** "Now playing" for this target (how it reaches listeners: `NowPlaying`). */
@@ -233,7 +255,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	 * Called once a second by the supervisor: the rate, whether the encoder still delivers (live
 	 * or stalled), and whether the server still takes what it is sent (else dropped as slow).
 	 */
-	tick(now = Date.now()): void {
+	tick(now = this.clock.wall()): void {
 		this.report.tick(now);
 		this.loop.checkProgress(now);
 	}

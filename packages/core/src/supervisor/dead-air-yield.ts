@@ -69,11 +69,10 @@ export class DeadAirYield {
 		this.mounts?.intend('yield', [this.name]);
 		this.acting = true;
 		for (const output of onAir) {
-			// Covered from inside this process if another profile feeds its fallback (keep); else Icecast moves the
-			// listeners.
-			if (this.mounts?.coverFrom(this.name, output, (profile, message) => this.log('info', `${profile}: ${message}`)))
-				output.hold('yield');
-			else output.release();
+			// Covered from inside this process if another profile feeds its fallback (keep): the cover took its
+			// connection. Else its connection is closed here, and Icecast moves the listeners.
+			this.mounts?.coverFrom(this.name, output, (profile, message) => this.log('info', `${profile}: ${message}`));
+			output.release();
 		}
 		this.acting = false;
 		this.log(

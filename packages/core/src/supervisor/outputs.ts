@@ -18,10 +18,10 @@ export function newOutput(
 	{ password, admin, failure }: Credentials,
 	watch: (output: IcecastOutput) => void,
 ): IcecastOutput {
-	const output = new IcecastOutput(server, target.mount, target.info, encoder, tap, password, target.shared);
+	const { mount, info, shared } = target;
+	const output = new IcecastOutput({ server, mount, info, encoder, tap, password, shared, admin });
 	watch(output);
 	if (failure) output.fail(failure.message, failure.code);
-	output.admin = admin;
 	const own = metadataOf(target.info);
 	if (own) void output.setMetadata(own);
 	return output;
@@ -43,7 +43,14 @@ export function coverOutput(
 	const tap = taps.get(fd);
 	const own = outputs.find((o) => o.encoding === encoder && o.server.name === server.name);
 	if (!encoder || !tap || !own) return undefined;
-	const output = new IcecastOutput(server, mount, own.info, encoder, tap, own.password, true);
-	output.covering = true;
-	return output;
+	return new IcecastOutput({
+		server,
+		mount,
+		info: own.info,
+		encoder,
+		tap,
+		password: own.password,
+		shared: true,
+		covering: true,
+	});
 }

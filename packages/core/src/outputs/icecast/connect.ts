@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { IcecastError } from '../../icecast/errors.js';
 import type { SourceConnection } from '../../icecast/source-connection.js';
 import { backoffDelay } from '../../util/backoff.js';
 import { retryForever } from '../../util/retry.js';
+import type { Clock } from '../recording/clock.js';
 
 /**
  * Transient faults: back within half a second of the server accepting again. A refused
@@ -25,6 +25,8 @@ export interface ConnectOptions {
 	signal: AbortSignal;
 	/** Taken in turns with other sources: a mount in use is a turn to wait for, not a fault. */
 	shared: boolean;
+	/** What the waits between attempts run on (a test's mock timers). */
+	clock: Clock;
 	attempt: () => Promise<SourceConnection>;
 	/** A shared mount is held by another source; `first` on the first such answer of this wait. */
 	waiting: (first: boolean) => void;
@@ -51,7 +53,7 @@ export async function connectWithRetry(o: ConnectOptions): Promise<SourceConnect
 				if (o.shared && cause.code === 'E_ICECAST_MOUNT_IN_USE') {
 					o.waiting(!blocked);
 					blocked = true;
-					await sleep(SHARED_POLL_MS, undefined, { signal }).catch(() => {});
+					await pause(o.clock, SHARED_POLL_MS, signal);
 					return;
 				}
 				const delayMs = backoffDelay(
@@ -59,7 +61,7 @@ export async function connectWithRetry(o: ConnectOptions): Promise<SourceConnect
 					cause.code === 'E_ICECAST_MOUNT_IN_USE' ? RETRY_MOUNT_IN_USE : RETRY,
 				);
 				o.retrying({ attempt: attemptNumber, delayMs, error: cause });
-				await sleep(delayMs, undefined, { signal }).catch(() => {});
+				await pause(o.clock, delayMs, signal);
 			},
 		});
 		// Won while the wait was being ended: not wanted any more.
@@ -73,4 +75,18 @@ export async function connectWithRetry(o: ConnectOptions): Promise<SourceConnect
 		o.failed(error instanceof IcecastError ? error : new IcecastError('E_ICECAST_RESET', String(error)));
 		return undefined;
 	}
+}
+
+/** Waits `ms` on `clock`; ended early, quietly, by `signal` (the wait is over: nothing is left to wait for). */
+function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve) => {
+		if (signal.aborted) return resolve();
+		const done = () => {
+			clock.clearTimeout(timer);
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		const timer = clock.setTimeout(done, ms);
+		signal.addEventListener('abort', done, { once: true });
+	});
 }

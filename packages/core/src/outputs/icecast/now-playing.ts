@@ -3,6 +3,7 @@ import { updateAdminMetadata } from '../../metadata/admin.js';
 import { songLine, type Metadata } from '../../metadata/types.js';
 import type { Secret } from '../../profile/secret.js';
 import type { ServerConfig } from '../../profile/types.js';
+import type { Clock } from '../recording/clock.js';
 
 export interface AdminCredentials {
 	user: string;
@@ -22,8 +23,10 @@ export class NowPlaying {
 			server: ServerConfig;
 			mount: string;
 			mp3: boolean;
-			/** Read at each send: the output's admin credentials may be set after it is made. */
-			credentials: () => AdminCredentials | undefined;
+			/** The admin API's credentials, when there are any (the source ones when none are given). */
+			credentials: AdminCredentials | undefined;
+			/** What the resend after a reconnect waits on. */
+			clock: Clock;
 		},
 	) {}
 
@@ -47,12 +50,12 @@ export class NowPlaying {
 			this.send().catch((error: Error & { code?: string }) =>
 				note({ message: error.message, code: error.code ?? 'E_ICECAST_HTTP' }),
 			);
-		setTimeout(() => void resend(), 200).unref();
+		this.o.clock.setTimeout(() => void resend(), 200).unref();
 	}
 
 	private async send(): Promise<void> {
 		const { server } = this.o;
-		const credentials = this.o.credentials();
+		const { credentials } = this.o;
 		if (!this.metadata || !credentials) return;
 		const ca = await trustedCa(server);
 		await updateAdminMetadata(

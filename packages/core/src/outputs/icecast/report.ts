@@ -2,6 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { IcecastError } from '../../icecast/errors.js';
 import type { OutputState } from '../../status/types.js';
 import { RateMeter } from '../rate.js';
+import type { Clock } from '../recording/clock.js';
 import type { RetryInfo } from './connect.js';
 import { SLOW_FORGIVEN_MS } from './drop-policy.js';
 import type { NowPlaying } from './now-playing.js';
@@ -23,17 +24,21 @@ export interface IcecastOutputEvents {
  * of the state, and it says each change as a `state` event.
  */
 export class OutputReport implements LoopHost {
-	state: OutputState = 'connecting';
+	private current: OutputState = 'connecting';
 	bytesSent = 0;
 	lastError: string | null = null;
 	lastErrorCode: string | null = null;
 	liveSince: Date | null = null;
-	/** Listener count from the server's status page, when known. */
-	listeners: number | null = null;
+	/** Listeners on its mount, from the server's status page, when known. */
+	audience: number | null = null;
 	lastUnitAt = 0;
 	/** The last unit written (an Ogg page ends a stream properly when it is handed over). */
 	lastUnit: Buffer | undefined;
 	kbps = 0;
+	/** Whether it ever stood by: its mount then came to it later (see `IcecastOutput.cameLater`). */
+	stoodBy = false;
+	/** Connection attempts so far, less those that found a shared mount held (turns waited, not retries). */
+	private attempts = 0;
 	private readonly rate = new RateMeter();
 	/**
 	 * After a drop as too slow, or a connection the server closed at once: the cause stays in
@@ -45,7 +50,17 @@ export class OutputReport implements LoopHost {
 	constructor(
 		private readonly events: EventEmitter<IcecastOutputEvents>,
 		private readonly playing: NowPlaying,
+		private readonly clock: Clock,
 	) {}
+
+	get state(): OutputState {
+		return this.current;
+	}
+
+	/** Connection attempts after the first: every retry and every reconnect after a drop. */
+	get reconnects(): number {
+		return Math.max(0, this.attempts - 1);
+	}
 
 	/** Connected and sending (or stalled, its connection kept): it holds its mount. */
 	get onAir(): boolean {
@@ -53,8 +68,8 @@ export class OutputReport implements LoopHost {
 	}
 
 	setState(state: OutputState, error?: IcecastError): void {
-		if (state === this.state) return;
-		this.state = state;
+		if (state === this.current) return;
+		this.current = state;
 		this.events.emit('state', state, error);
 	}
 
@@ -76,7 +91,17 @@ export class OutputReport implements LoopHost {
 		}
 	}
 
+	/** The count read from the server: taken while live, kept otherwise (a mount another source holds is not its own). */
+	heard(audience: number | undefined): void {
+		if (this.current === 'live') this.audience = audience ?? 0;
+	}
+
+	attempted(): void {
+		this.attempts++;
+	}
+
 	waiting(first: boolean): void {
+		this.attempts--;
 		this.note(undefined);
 		this.setState('waiting');
 		if (first) this.events.emit('blocked');
@@ -95,7 +120,7 @@ export class OutputReport implements LoopHost {
 
 	connected(): void {
 		// Marked by the drop before (slow, closed at once): the mark stays until this connection has kept up.
-		if (this.markedUntil !== 0) this.markedUntil = Date.now() + SLOW_FORGIVEN_MS;
+		if (this.markedUntil !== 0) this.markedUntil = this.clock.wall() + SLOW_FORGIVEN_MS;
 		else this.note(undefined);
 		this.playing.connected((cause) => this.note(cause));
 	}
@@ -103,10 +128,10 @@ export class OutputReport implements LoopHost {
 	/** The output is `live` from the first bytes sent (the connection alone is not audio). */
 	wrote(unit: Buffer): number {
 		this.bytesSent += unit.length;
-		this.lastUnitAt = Date.now();
+		this.lastUnitAt = this.clock.wall();
 		this.lastUnit = unit;
 		if (this.state !== 'live') {
-			this.liveSince ??= new Date();
+			this.liveSince ??= new Date(this.lastUnitAt);
 			this.setState('live');
 		}
 		return this.lastUnitAt;
@@ -123,5 +148,10 @@ export class OutputReport implements LoopHost {
 		// Marked until a connection has kept up for a minute (the minute starts when one is made).
 		this.markedUntil = Number.POSITIVE_INFINITY;
 		this.events.emit('retry', wait);
+	}
+
+	standingBy(): void {
+		this.stoodBy = true;
+		this.setState('standby');
 	}
 }
