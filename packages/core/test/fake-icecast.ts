@@ -5,7 +5,7 @@ import type { Tap } from '../src/fanout/tap.js';
 import { IcecastError, type IcecastErrorCode } from '../src/icecast/errors.js';
 import type { SourceConnection, SourceConnectionEvents } from '../src/icecast/source-connection.js';
 import { IcecastOutput } from '../src/outputs/icecast-output.js';
-import type { Clock } from '../src/outputs/recording/clock.js';
+import type { Clock } from '../src/util/clock.js';
 import type { EncoderPlan } from '../src/plan/plan.js';
 import { Secret } from '../src/profile/secret.js';
 import type { ServerConfig } from '../src/profile/types.js';
@@ -108,7 +108,7 @@ export class FakeTap {
  * cleared: a test sees that nothing is left waiting.
  */
 export function mockClock(t: TestContext): { clock: Clock; pending: Set<NodeJS.Timeout> } {
-	t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+	t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 0 });
 	const pending = new Set<NodeJS.Timeout>();
 	const clock: Clock = {
 		monotonic: () => Date.now(),
@@ -124,6 +124,16 @@ export function mockClock(t: TestContext): { clock: Clock; pending: Set<NodeJS.T
 		clearTimeout: (timer) => {
 			if (timer) pending.delete(timer);
 			clearTimeout(timer);
+		},
+		// An output sets no interval; had it one, it would be pending for good, and a test would say so.
+		setInterval: (run, ms) => {
+			const timer = setInterval(run, ms);
+			pending.add(timer);
+			return timer;
+		},
+		clearInterval: (timer) => {
+			if (timer) pending.delete(timer);
+			clearInterval(timer);
 		},
 	};
 	return { clock, pending };

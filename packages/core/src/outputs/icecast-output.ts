@@ -7,7 +7,7 @@ import type { EncoderPlan } from '../plan/plan.js';
 import type { Secret } from '../profile/secret.js';
 import type { ServerConfig, StreamInfo } from '../profile/types.js';
 import type { OutputState, OutputStatus } from '../status/types.js';
-import { type Clock, realClock } from './recording/clock.js';
+import { type Clock, realClock } from '../util/clock.js';
 import type { Sink } from './sink.js';
 import { endOfStream } from './icecast/end-of-stream.js';
 import { type AdminCredentials, NowPlaying } from './icecast/now-playing.js';

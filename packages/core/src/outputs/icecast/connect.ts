@@ -2,7 +2,7 @@ import { IcecastError } from '../../icecast/errors.js';
 import type { SourceConnection } from '../../icecast/source-connection.js';
 import { backoffDelay } from '../../util/backoff.js';
 import { retryForever } from '../../util/retry.js';
-import type { Clock } from '../recording/clock.js';
+import type { Clock } from '../../util/clock.js';
 
 /**
  * Transient faults: back within half a second of the server accepting again. A refused

@@ -3,7 +3,7 @@ import { updateAdminMetadata } from '../../metadata/admin.js';
 import { songLine, type Metadata } from '../../metadata/types.js';
 import type { Secret } from '../../profile/secret.js';
 import type { ServerConfig } from '../../profile/types.js';
-import type { Clock } from '../recording/clock.js';
+import type { Clock } from '../../util/clock.js';
 
 export interface AdminCredentials {
 	user: string;

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { IcecastError } from '../../icecast/errors.js';
 import type { OutputState } from '../../status/types.js';
 import { RateMeter } from '../rate.js';
-import type { Clock } from '../recording/clock.js';
+import type { Clock } from '../../util/clock.js';
 import type { RetryInfo } from './connect.js';
 import { SLOW_FORGIVEN_MS } from './drop-policy.js';
 import type { NowPlaying } from './now-playing.js';

@@ -2,7 +2,7 @@ import { AbortError } from 'p-retry';
 import type { Tap } from '../../fanout/tap.js';
 import { IcecastError } from '../../icecast/errors.js';
 import type { SourceConnection } from '../../icecast/source-connection.js';
-import type { Clock } from '../recording/clock.js';
+import type { Clock } from '../../util/clock.js';
 import { connectWithRetry, type RetryInfo } from './connect.js';
 import { afterDrop, NO_DROPS } from './drop-policy.js';
 
