@@ -243,10 +243,11 @@ export class Part {
 		this.#lengthWrites = this.#lengthWrites.then(async () => {
 			this.#lengthQueued = false;
 			const written = this.#written;
+			// Counted as said even for a format with no length in a header (Ogg, MP3): nothing to do until more comes.
+			this.#patched = written.bytes;
 			const patch = safely(() => this.#writer.lengthPatch(written));
 			if (!patch) return;
 			await this.#handle.write(patch.bytes, 0, patch.bytes.length, patch.offset).catch(() => {});
-			this.#patched = written.bytes;
 		});
 		return this.#lengthWrites;
 	}
