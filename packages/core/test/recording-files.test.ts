@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { recordingFilePattern, untilNextBoundary } from '../src/outputs/files/naming.js';
+import { OwnedIndex } from '../src/outputs/files/owned.js';
 import { applyRetention } from '../src/outputs/files/retention.js';
 import { cueSheet } from '../src/outputs/files/sidecars.js';
 
@@ -18,6 +19,12 @@ describe('recording files', () => {
 		utimesSync(file, (now - daysAgo * DAY) / 1000, (now - daysAgo * DAY) / 1000);
 		return file;
 	};
+	/** The index of the recording `template`, listing `files` as created by it. */
+	const listed = async (template: string, files: string[]) => {
+		const index = new OwnedIndex(dir, { profile: 'p', recording: template });
+		for (const file of files) await index.add(file, statSync(file, { bigint: true }));
+		return index;
+	};
 
 	it('keep by age removes the files older than it, with their sidecars, and only those', async () => {
 		const old = make('show-2026-10-01_000000.flac', 40);
@@ -29,7 +36,8 @@ describe('recording files', () => {
 		const stranger = make('other-2026-10-01_000000.flac', 60);
 		const notOurs = make('show-notadate.flac', 60);
 		const pattern = recordingFilePattern('show-{date}.flac', 'p', dir);
-		const removed = await applyRetention({ seconds: 30 * 86_400 }, pattern, (f) => f === current, now);
+		const index = await listed('show-{date}.flac', [old, oldPart, recent, current, notOurs]);
+		const removed = await applyRetention({ seconds: 30 * 86_400 }, index, pattern.name, (f) => f === current, now);
 		assert.deepEqual(removed.sort(), [old, oldPart].sort());
 		assert.ok(
 			!existsSync(old) &&
@@ -41,8 +49,8 @@ describe('recording files', () => {
 
 	it('keep by size removes the oldest beyond the total, never the file being written', async () => {
 		const files = [0, 1, 2, 3].map((i) => make(`set-{profile}-${i}.wav`.replace('{profile}', 'dj'), 4 - i, 100));
-		const pattern = { dir, name: /^set-dj-\d\.wav$/ };
-		const removed = await applyRetention({ bytes: 250 }, pattern, (f) => f === files[3], now);
+		const index = await listed('set-{profile}-N.wav', files);
+		const removed = await applyRetention({ bytes: 250 }, index, /^set-dj-\d\.wav$/, (f) => f === files[3], now);
 		// The current (100) and the newest other (100) fit in 250; the two oldest go.
 		assert.deepEqual(removed.sort(), [files[0], files[1]].sort());
 		assert.ok(existsSync(files[2]!) && existsSync(files[3]!));

@@ -31,9 +31,10 @@ export interface RecordingEvents {
  * whatever "now playing" does), written as they come, with a CUE sheet and a JSON track list
  * beside each file. `.flac` is native FLAC and `.wav` PCM, their length in the header kept
  * current. A new file begins at each `split` boundary and after an encoder restart, complete in
- * itself (headers, length); `keep` removes the oldest. A disk that fails it (full, read-only,
- * gone, too slow) stops this recording only, which then waits (`retrying`) and tries again with
- * backoff, in a new file, and says how much was lost in between. New files are created in
+ * itself (headers, length); `keep` removes the oldest of the files it created (`recording/keep.ts`).
+ * A disk that fails it (full, read-only, gone, too slow) stops this recording only, which then
+ * waits (`retrying`) and tries again with backoff, in a new file, and says how much was lost in
+ * between. New files are created in
  * `recording/create-file.ts` and only there: nothing that exists at a name is written to, and no
  * symlink is followed into one.
  *
@@ -91,7 +92,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		const sidecars = new SidecarWriter(sidecarsWithExtension);
 		this.#partOptions = { format, profile: profile.name, sidecars, sidecarsWithExtension };
 		this.#split = new SplitTimer(spec.split, (boundary) => this.rotate('split', boundary));
-		this.#keep = new KeepTimer(spec, profile, (files) => this.emit('removed', files));
+		this.#keep = new KeepTimer(spec, profile, (files) => this.emit('removed', files), this.#note);
 	}
 
 	get state(): RecordingState {
@@ -147,6 +148,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		this.#part = undefined;
 		if (part) await this.closePart(part);
 		this.#disk.stop();
+		// The index lists every file this run made, and no keep pass runs on after the recording.
+		await this.#keep.idle();
 	}
 
 	/** "Now playing" changed: a new track in the sidecars, at the sample where it took effect. */
@@ -206,7 +209,8 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 		for (const [unit, before] of waiting) this.take(unit, before);
 		const next = this.#nextFeed;
 		if (next) this.follow(next.tap, next.label);
-		void this.#keep.apply();
+		// Listed as this recording's (keep removes nothing else), then the files beyond keep removed.
+		void (part.created ? this.#keep.created(file, handle) : this.#keep.apply());
 		const pending = this.#pending;
 		this.#pending = undefined;
 		if (pending)
@@ -258,6 +262,7 @@ export class RecordingSink extends EventEmitter<RecordingEvents> implements Sink
 	private async closePart(part: Part): Promise<void> {
 		if (!(await part.close())) {
 			this.#parts.splice(this.#parts.lastIndexOf(part.file), 1);
+			if (part.created) void this.#keep.dropped(part.file);
 			return;
 		}
 		this.#lastPart = { bytes: part.bytes, seconds: Math.round(part.seconds * 10) / 10 };

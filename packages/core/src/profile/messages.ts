@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { knownKeys, type JsonSchema, type SchemaError } from './schema.js';
-import { displayPath, parsePointer, type InstancePath, type ProfileSource } from './source.js';
+import { displayPath, parsePointer, quoted, type InstancePath, type ProfileSource } from './source.js';
 import { didYouMean } from './suggest.js';
 
 /** How a path is shown to the user (Jackdaw configs show their own key names). */
@@ -220,7 +220,7 @@ function hintOf(schema: JsonSchema | undefined): string | undefined {
 
 function show(value: unknown): string {
 	return typeof value === 'string'
-		? JSON.stringify(value)
+		? quoted(value)
 		: value === undefined
 			? 'nothing'
 			: (JSON.stringify(value) ?? String(value));
@@ -246,6 +246,6 @@ function typeOf(value: unknown): string {
 	if (value === null || value === undefined) return 'empty';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'a mapping';
-	if (typeof value === 'string') return `text ${JSON.stringify(value)}`;
+	if (typeof value === 'string') return `text ${quoted(value)}`;
 	return `${typeof value} ${String(value)}`;
 }

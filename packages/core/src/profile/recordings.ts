@@ -3,12 +3,16 @@ import { formatSpec } from '../formats/index.js';
 import { formatLocation, type Location } from './diagnostic.js';
 import { encoding, type Report } from './encoding.js';
 import { displayPath, type InstancePath } from './source.js';
-import type { MountRecordingSpec, RawProfile, RecordingSpec, ServerConfig, StreamSpec } from './types.js';
+import { partSize } from './part-size.js';
+import type { Encoding, MountRecordingSpec, RawProfile, RecordingSpec, ServerConfig, StreamSpec } from './types.js';
 
 type At = (p: InstancePath, key?: 'key' | 'value') => Location;
 
-/** Control characters in a file name split CUE lines and terminal rows: never in a recording's path. */
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/**
+ * Control characters in a file name split CUE lines, log lines and terminal rows: never in a recording's
+ * path. C0, DEL, C1 and the Unicode line and paragraph separators.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A profile's own recordings (`record:`): its own input, whoever is on air. */
 export function normalizeRecordings(
@@ -30,7 +34,7 @@ export function normalizeRecordings(
 		const first = seenPaths.get(r.path);
 		if (first) report('error', [...where, 'path'], `record[${i}].path: ${r.path} is already recorded at ${first}`);
 		else seenPaths.set(r.path, formatLocation(spec.at));
-		checkPath(r.path, `record[${i}]`, where, report);
+		checkPath(r.path, `record[${i}]`, [...where, 'path'], report);
 		// {slot} and split: slot named the schedule's slot, not whose audio is in the file: an air check says that truly.
 		if (r.path.includes('{slot}') || spec.split === 'slot')
 			report(
@@ -39,6 +43,7 @@ export function normalizeRecordings(
 				`record[${i}]: a profile's own recording is always its own input; for a file per DJ of what listeners heard, record the mount: servers.NAME.mounts.MOUNT.record (its {slot} names who held it)`,
 			);
 		if (spec.keep) checkKeep(r.path, `record[${i}]`, [...where, 'keep'], report);
+		checkKeepHoldsAPart(spec, spec, r, `record[${i}]`, [...where, 'keep'], report);
 		// show.flac beside show.mp3: each keeps its own track lists (show.flac.cue, show.mp3.cue).
 		const stem = (p: string) => p.slice(0, p.length - path.extname(p).length);
 		spec.sidecarsWithExtension = raw.some((o) => o.path !== r.path && stem(o.path) === stem(r.path));
@@ -83,6 +88,7 @@ export function normalizeMountRecords(
 			if (spec.keep) checkKeep(r.path, label, [...where, 'keep'], report);
 			const stream = streams.find((st) => st.mount === mount && st.servers.includes(serverName));
 			if (stream) checkExtension(r.path, stream.format, `${label}.path`, [...where, 'path'], report, 'error');
+			if (stream) checkKeepHoldsAPart(spec, stream, r, label, [...where, 'keep'], report);
 			servers[serverName]!.mounts[mount] = { ...servers[serverName]!.mounts[mount], record: spec };
 		}
 	}
@@ -91,6 +97,35 @@ export function normalizeMountRecords(
 function checkPath(file: string, label: string, where: InstancePath, report: Report): void {
 	if (CONTROL.test(file))
 		report('error', where, `${label}.path: has a control character (a newline, say); file names must be plain text`);
+	else if (file.includes('"'))
+		report(
+			'error',
+			where,
+			`${label}.path: has a double quote ("), which a CUE sheet cannot name; use another character`,
+		);
+}
+
+/**
+ * `keep` by size below one part of `split`: every part would be removed as soon as it is closed (the
+ * next one alone fills the keep). A warning: the estimate is rough (48 kHz where the input's rate is
+ * not known yet, FLAC at its PCM size).
+ */
+function checkKeepHoldsAPart(
+	{ keep, split }: Pick<RecordingSpec, 'keep' | 'split'>,
+	encoding: Encoding,
+	raw: { keep?: string; split?: string },
+	label: string,
+	where: InstancePath,
+	report: Report,
+): void {
+	if (!keep || !('bytes' in keep) || typeof split !== 'number') return;
+	const part = partSize(encoding, split);
+	if (keep.bytes < part.bytes)
+		report(
+			'warning',
+			where,
+			`${label}.keep: ${raw.keep?.trim()} is less than one part of split ${raw.split?.trim()} (${part.said}): each part would be removed as soon as it is closed`,
+		);
 }
 
 function checkKeep(file: string, label: string, where: InstancePath, report: Report): void {

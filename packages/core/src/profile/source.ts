@@ -163,9 +163,20 @@ export function displayPath(path: InstancePath): string {
 	for (const segment of path) {
 		if (typeof segment === 'number') out += `[${segment}]`;
 		else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out ? `.${segment}` : segment;
-		else out += `[${JSON.stringify(segment)}]`;
+		else out += `[${quoted(segment)}]`;
 	}
 	return out;
+}
+
+/**
+ * Text from a profile in double quotes, for a message: every control character escaped. JSON escapes
+ * C0 only; DEL, C1 (0x9B starts a terminal's control sequence) and the line separators are escaped too.
+ */
+export function quoted(text: string): string {
+	return JSON.stringify(text).replace(
+		/[\u007f-\u009f\u2028\u2029]/g,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
 }
 
 /** Ajv's `/streams/1/format` as path segments, array indexes as numbers. */

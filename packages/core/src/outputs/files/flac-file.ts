@@ -2,18 +2,22 @@ import { PacketAssembler } from '../../ogg/build.js';
 import { identify, streamFacts } from '../../ogg/headers.js';
 import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from '../../ogg/page.js';
 import { frameNumber, renumberFrame } from './flac-frame.js';
-import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
+import { NO_BYTES, type FileWriter, type StreamState, type Written } from './types.js';
 
 /** 'fLaC', then STREAMINFO's block header: its data starts at byte 8 of the file. */
 const STREAMINFO_DATA = 8;
+/** STREAMINFO's MD5 of the audio: bytes 18 to 33 of its data. */
+const MD5 = { from: 4 + 18, to: 4 + 34 };
 /** Ogg FLAC's first packet: 0x7F "FLAC", version, header count (9 bytes), then "fLaC" and STREAMINFO. */
 const MAPPING_HEADER = 9;
 
 /**
  * Native FLAC from the encoder's Ogg FLAC: the Ogg packets are FLAC's own metadata blocks and
  * frames, so the file is a remux (no second encode). STREAMINFO's total sample count is written
- * when the part ends and kept current while it grows (lengthPatch), so that a file whose jdcast
- * was killed still opens with a near-exact duration.
+ * when the part ends and kept current while it grows (lengthPatch: the samples the disk holds),
+ * so that a file whose jdcast was killed still opens with all its audio: sox (libFLAC) and ffprobe
+ * stop where the total says, and a total of 0 ("unknown") would make soxi say 0 s and ffprobe N/A
+ * (measured: docs/security.md).
  */
 export class FlacFileWriter implements FileWriter {
 	readonly maxBytes = Number.MAX_SAFE_INTEGER;
@@ -61,10 +65,10 @@ export class FlacFileWriter implements FileWriter {
 		return NO_BYTES;
 	}
 
-	lengthPatch(): { offset: number; bytes: Buffer } | null {
+	lengthPatch({ samples }: Written): { offset: number; bytes: Buffer } | null {
 		if (this.headers.length === 0) return null;
 		// Total samples: 36 bits from the low nibble of STREAMINFO data byte 13 on; the high nibble is bits per sample.
-		const total = BigInt(this.samples) & 0xfffffffffn;
+		const total = BigInt(Math.min(samples, this.samples)) & 0xfffffffffn;
 		const bytes = Buffer.from(this.headers[0]!.subarray(4 + 13, 4 + 18));
 		bytes[0] = (bytes[0]! & 0xf0) | Number(total >> 32n);
 		bytes.writeUInt32BE(Number(total & 0xffffffffn), 1);
@@ -89,13 +93,13 @@ export class FlacFileWriter implements FileWriter {
 			...this.assembler.packets.slice(1, this.headerPackets),
 		].map((b) => Buffer.from(b));
 		blocks.forEach((block, i) => (block[0] = (block[0]! & 0x7f) | (i === blocks.length - 1 ? 0x80 : 0)));
+		// An MD5 of the whole stream can never be this part's (begun mid-stream, or cut short by a kill): 0, "not
+		// known", which no checker holds against the file. (An encoder writing to a pipe leaves it 0 anyway.)
+		blocks[0]!.fill(0, MD5.from, MD5.to);
 		this.headers = blocks;
 		this.assembler = new PacketAssembler();
-		const bytes = Buffer.concat([Buffer.from('fLaC', 'latin1'), ...blocks]);
-		// A file with the total still unknown says 0 until the first patch; write what is known now.
-		const patch = this.lengthPatch();
-		if (patch) patch.bytes.copy(bytes, patch.offset);
-		return bytes;
+		// The total stays what the encoder wrote (0 on a pipe: not known) until the first patch, which follows the disk.
+		return Buffer.concat([Buffer.from('fLaC', 'latin1'), ...blocks]);
 	}
 
 	/** Audio pages: their packets are FLAC frames, renumbered from zero in a file that began mid-stream. */

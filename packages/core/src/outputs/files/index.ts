@@ -7,7 +7,7 @@ import { OggFileWriter } from './ogg-file.js';
 import type { FileWriter, StreamState } from './types.js';
 import { WavFileWriter } from './wav-file.js';
 
-export type { FileWriter, StreamState } from './types.js';
+export type { FileWriter, StreamState, Written } from './types.js';
 
 /**
  * The writer of one part of a recording: by container; FLAC named `.flac` is native FLAC. `tags`

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFileAtomically } from '../../util/atomic-file.js';
 import type { Metadata } from '../../metadata/types.js';
+import { withoutControlCharacters } from '../../util/text.js';
 
 /** One "now playing" change inside a recording file: seconds from the file's first sample. */
 export interface TrackMark {
@@ -16,12 +17,25 @@ export function sidecarPaths(file: string, withExtension = false): { cue: string
 	return { cue: `${base}.cue`, json: `${base}.tracks.json` };
 }
 
+/**
+ * "Now playing" as a track list holds it: plain text on one line. A newline would split a CUE sheet's
+ * TITLE line into one of the sender's choosing (a second FILE, say), and JSON's escapes would give
+ * every reader of the list the raw newline back; the line and paragraph separators end lines too.
+ */
+function plain(text: string | undefined): string | null {
+	const line = withoutControlCharacters(text ?? '')
+		.replace(/[\u2028\u2029]+/g, ' ')
+		.trim();
+	return line === '' ? null : line;
+}
+
+/** A track at `start` seconds, its fields made plain text (whatever the caller cleaned before). */
 export function markOf(start: number, m: Metadata): TrackMark {
 	return {
 		start: Math.max(0, Math.round(start * 1000) / 1000),
-		title: m.title ?? null,
-		artist: m.artist ?? null,
-		album: m.album ?? null,
+		title: plain(m.title),
+		artist: plain(m.artist),
+		album: plain(m.album),
 	};
 }
 
@@ -34,9 +48,10 @@ function cueTime(seconds: number): string {
 
 /**
  * CUE strings have no escapes: a double quote becomes a single one, a backslash a slash (some parsers
- * read it as one).
+ * read it as one), and a control character a space (a file name validate did not see, from a library
+ * caller: its line stays one line).
  */
-const quoted = (text: string) => `"${text.replace(/"/g, "'").replace(/\\/g, '/')}"`;
+const quoted = (text: string) => `"${(plain(text) ?? '').replace(/"/g, "'").replace(/\\/g, '/')}"`;
 /** The most tracks a CUE sheet may have; the JSON list keeps every one. */
 const MAX_CUE_TRACKS = 99;
 

@@ -16,12 +16,19 @@ export interface FileWriter {
 	readonly samples: number;
 	readonly sampleRate: number;
 	/**
-	 * Where the part's length is written in its header, to keep it current: offset and bytes; null when
-	 * the format has none.
+	 * Where the part's length is written in its header, to keep it current: offset and bytes, for what the
+	 * disk holds of it (`written`: never more, so that a reader of a killed jdcast's file gets all of it and
+	 * nothing past its end); null when the format has none.
 	 */
-	lengthPatch(): { offset: number; bytes: Buffer } | null;
+	lengthPatch(written: Written): { offset: number; bytes: Buffer } | null;
 	/** The longest a part of this format may grow (a WAV file's sizes are 32-bit). */
 	readonly maxBytes: number;
+}
+
+/** What the disk holds of a part: its bytes from the start of the file, and the samples in them. */
+export interface Written {
+	bytes: number;
+	samples: number;
 }
 
 /** The encoder's stream as the recording needs it when a part starts after the stream did. */

@@ -1,4 +1,4 @@
-import { NO_BYTES, type FileWriter, type StreamState } from './types.js';
+import { NO_BYTES, type FileWriter, type StreamState, type Written } from './types.js';
 
 const PCM = 1;
 const EXTENSIBLE = 0xfffe;
@@ -9,8 +9,11 @@ const MAX_WAV_BYTES = 0xffffffff - 1024 * 1024;
 
 /**
  * WAV for editors: the encoder's PCM under a header of jdcast's own, whose RIFF and data sizes
- * are written when the part ends and kept current while it grows (lengthPatch). More than two
- * channels use WAVE_FORMAT_EXTENSIBLE, as the format asks.
+ * are written when the part ends and kept current while it grows (lengthPatch: the bytes the disk
+ * holds). Real sizes, not WAV's "unknown length" (0xFFFFFFFF): ffmpeg reads such a file whole, but
+ * sox warns of a premature end and soxi says 6 hours (measured: docs/security.md); every reader
+ * stops where the data size says, so it is patched often. More than two channels use
+ * WAVE_FORMAT_EXTENSIBLE, as the format asks.
  */
 export class WavFileWriter implements FileWriter {
 	readonly maxBytes = MAX_WAV_BYTES;
@@ -33,24 +36,26 @@ export class WavFileWriter implements FileWriter {
 		this.pcm ??= this.stream.pcm;
 		if (!this.pcm) return NO_BYTES;
 		this.dataBytes += unit.length;
-		return opening ? Buffer.concat([this.header(this.pcm), unit]) : unit;
+		return opening ? Buffer.concat([this.header(this.pcm, this.dataBytes), unit]) : unit;
 	}
 
 	end(): Buffer {
 		return NO_BYTES;
 	}
 
-	lengthPatch(): { offset: number; bytes: Buffer } | null {
-		return this.pcm ? { offset: 0, bytes: this.header(this.pcm) } : null;
+	lengthPatch({ bytes }: Written): { offset: number; bytes: Buffer } | null {
+		if (!this.pcm) return null;
+		const dataBytes = Math.max(0, Math.min(this.dataBytes, bytes - headerLength(this.pcm)));
+		return { offset: 0, bytes: this.header(this.pcm, dataBytes) };
 	}
 
-	private header(pcm: NonNullable<StreamState['pcm']>): Buffer {
+	private header(pcm: NonNullable<StreamState['pcm']>, dataBytes: number): Buffer {
 		const extensible = pcm.channels > 2;
 		const fmtSize = extensible ? 40 : 16;
-		const header = Buffer.alloc(12 + 8 + fmtSize + 8);
+		const header = Buffer.alloc(headerLength(pcm));
 		const blockAlign = (pcm.channels * pcm.bitsPerSample) / 8;
 		header.write('RIFF', 0, 'latin1');
-		header.writeUInt32LE(header.length - 8 + this.dataBytes, 4);
+		header.writeUInt32LE(header.length - 8 + dataBytes, 4);
 		header.write('WAVE', 8, 'latin1');
 		header.write('fmt ', 12, 'latin1');
 		header.writeUInt32LE(fmtSize, 16);
@@ -67,7 +72,12 @@ export class WavFileWriter implements FileWriter {
 			PCM_GUID.copy(header, 44);
 		}
 		header.write('data', 12 + 8 + fmtSize, 'latin1');
-		header.writeUInt32LE(this.dataBytes, 12 + 8 + fmtSize + 4);
+		header.writeUInt32LE(dataBytes, 12 + 8 + fmtSize + 4);
 		return header;
 	}
+}
+
+/** RIFF, fmt (longer for WAVE_FORMAT_EXTENSIBLE) and the data chunk's own header: where the PCM begins. */
+function headerLength(pcm: NonNullable<StreamState['pcm']>): number {
+	return 12 + 8 + (pcm.channels > 2 ? 40 : 16) + 8;
 }

@@ -4,7 +4,7 @@ import type { Metadata } from '../../metadata/types.js';
 import type { Tap } from '../../fanout/tap.js';
 import type { Format } from '../../profile/types.js';
 import { localTime } from '../../util/local-time.js';
-import { type FileWriter, fileWriterFor } from '../files/index.js';
+import { type FileWriter, fileWriterFor, type Written } from '../files/index.js';
 import { markOf, type SidecarWriter, sidecarPaths, type TrackMark } from '../files/sidecars.js';
 import { type Clock, realClock } from '../../util/clock.js';
 import type { CreatedFile } from './create-file.js';
@@ -15,11 +15,11 @@ const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 /** How often the file's path is checked to still name the file being written. */
 const PATH_CHECK_MS = 2000;
 /**
- * How often a growing file's header gets its current length (FLAC, WAV): what a killed jdcast leaves.
- * Eight bytes each time.
+ * How often a growing file's header gets the length the disk holds (FLAC, WAV): what a killed jdcast
+ * leaves, and every reader stops where it says. At most this much audio is past it after a SIGKILL;
+ * a write of 8 (FLAC) or 44 (WAV) bytes in place each time.
  */
-const LENGTH_PATCH_MS = 5000;
-const FIRST_LENGTH_PATCH_MS = 2000;
+const LENGTH_PATCH_MS = 250;
 /** A part with less audio than this (a change of holder a moment after the last) is not worth a file: removed. */
 const MIN_PART_SECONDS = 1;
 
@@ -60,8 +60,18 @@ export class Part {
 	/** Made here (not a file or link of the user's that was empty): only such a file is ever removed. */
 	readonly created: boolean;
 	readonly openedAt: number;
-	/** Bytes handed to the file. */
+	/** Bytes of the stream handed to the file. */
 	#bytes = 0;
+	/** Bytes handed to the file, its closing bytes too: where the next write ends. */
+	#handed = 0;
+	/** What the disk has taken of the file: the length its header may say. */
+	#written: Written = { bytes: 0, samples: 0 };
+	/** The bytes the header said at its last patch. */
+	#patched = 0;
+	/** The header's writes, one after the other: two in flight at one offset could land in either order. */
+	#lengthWrites: Promise<void> = Promise.resolve();
+	/** A write of the header waits its turn: it will say the newest length when it runs. */
+	#lengthQueued = false;
 	#marks: TrackMark[] = [];
 	/**
 	 * The writer's sample count after the first audio written: a stream heard from a server (an air
@@ -103,11 +113,10 @@ export class Part {
 		this.#stream.on('error', (error: NodeJS.ErrnoException) =>
 			this.events.fault(this, `cannot write ${this.file}: ${error.code ?? error.message}`),
 		);
-		const first = setTimeout(() => {
-			void this.patchLength();
-			this.#timers.push(setInterval(() => void this.patchLength(), LENGTH_PATCH_MS).unref());
-		}, FIRST_LENGTH_PATCH_MS).unref();
-		this.#timers.push(first, this.watchPath());
+		const patching = setInterval(() => {
+			if (this.#written.bytes !== this.#patched) void this.patchLength();
+		}, LENGTH_PATCH_MS).unref();
+		this.#timers.push(patching, this.watchPath());
 	}
 
 	/**
@@ -179,10 +188,14 @@ export class Part {
 		return (this.#writer.samples - base) / rate;
 	}
 
-	/** Hands bytes to the disk; `events.written` once it took them. */
+	/** Hands bytes to the disk; `events.written` once it took them, and the header may say them from then on. */
 	private write(bytes: Buffer): void {
+		this.#handed += bytes.length;
+		const upTo: Written = { bytes: this.#handed, samples: this.#writer.samples };
 		this.#stream.write(bytes, (error) => {
-			if (!error) this.events.written(this, bytes.length);
+			if (error) return;
+			this.#written = upTo;
+			this.events.written(this, bytes.length);
 		});
 	}
 
@@ -221,13 +234,22 @@ export class Part {
 	}
 
 	/**
-	 * Writes the file's current length into its header (FLAC's STREAMINFO, WAV's RIFF sizes), through its
-	 * own descriptor.
+	 * Writes the length the disk holds into the file's header (FLAC's STREAMINFO, WAV's RIFF sizes), through
+	 * its own descriptor: never more than is there, so a reader of a killed jdcast's file finds what it says.
 	 */
-	private async patchLength(): Promise<void> {
-		const patch = safely(() => this.#writer.lengthPatch());
-		if (!patch) return;
-		await this.#handle.write(patch.bytes, 0, patch.bytes.length, patch.offset).catch(() => {});
+	private patchLength(): Promise<void> {
+		if (this.#lengthQueued) return this.#lengthWrites;
+		this.#lengthQueued = true;
+		this.#lengthWrites = this.#lengthWrites.then(async () => {
+			this.#lengthQueued = false;
+			const written = this.#written;
+			// Counted as said even for a format with no length in a header (Ogg, MP3): nothing to do until more comes.
+			this.#patched = written.bytes;
+			const patch = safely(() => this.#writer.lengthPatch(written));
+			if (!patch) return;
+			await this.#handle.write(patch.bytes, 0, patch.bytes.length, patch.offset).catch(() => {});
+		});
+		return this.#lengthWrites;
 	}
 
 	/**
