@@ -7,20 +7,7 @@ import { eventually, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
 import { serverEntry } from './helpers/profile.js';
 import { startIcecast } from './helpers/services.js';
-
-/** Seconds ffprobe says the file lasts: what its header says, for WAV and FLAC. */
-async function probed(file: string): Promise<number> {
-	const { stdout } = await execa('ffprobe', [
-		'-v',
-		'error',
-		'-show_entries',
-		'format=duration',
-		'-of',
-		'csv=p=0',
-		file,
-	]);
-	return Number(stdout);
-}
+import { probedSeconds } from './helpers/listener.js';
 
 /** Seconds of audio ffmpeg decodes from the file, read as a file (mono s16 at 8 kHz: small, and exact enough). */
 async function ffmpegSeconds(file: string): Promise<number> {
@@ -98,7 +85,11 @@ it('jdcast killed with SIGKILL mid-recording: every tool reads all the audio in 
 	const wrong: string[] = [];
 	for (const [name, seconds] of Object.entries(content)) {
 		const target = path.join(dir, name);
-		const tools = { ffprobe: await probed(target), ffmpeg: await ffmpegSeconds(target), sox: await soxSeconds(target) };
+		const tools = {
+			ffprobe: await probedSeconds(target),
+			ffmpeg: await ffmpegSeconds(target),
+			sox: await soxSeconds(target),
+		};
 		t.diagnostic(`${name}: ${seconds.toFixed(2)} s in the file; ${JSON.stringify(tools)}`);
 		assert.ok(seconds > 4, `${name}: ${seconds} s of audio in the file`);
 		for (const [tool, read] of Object.entries(tools))

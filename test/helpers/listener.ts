@@ -250,3 +250,17 @@ function measure(samples: Int16Array, rate: number): { rms: number; frequency: n
 export function inDir(dir: string, name: string): string {
 	return path.join(dir, name);
 }
+
+/** Seconds ffprobe says a file lasts, read from the file itself (its header, its last page). */
+export async function probedSeconds(file: string): Promise<number> {
+	const { stdout } = await execa('ffprobe', [
+		'-v',
+		'error',
+		'-show_entries',
+		'format=duration',
+		'-of',
+		'csv=p=0',
+		file,
+	]);
+	return Number(stdout);
+}

@@ -8,7 +8,7 @@ import { IcecastOutput } from '../src/outputs/icecast-output.js';
 import type { Clock } from '../src/util/clock.js';
 import type { EncoderPlan } from '../src/plan/plan.js';
 import { Secret } from '../src/profile/secret.js';
-import type { ServerConfig } from '../src/profile/types.js';
+import { stationServer } from './fixtures.js';
 
 /** A source connection with no socket: what was written to it, and whether it ended (closed by us, or dropped). */
 export class FakeConnection extends EventEmitter<SourceConnectionEvents> {
@@ -150,17 +150,7 @@ export async function pass(t: TestContext, ms: number): Promise<void> {
 	await settle();
 }
 
-const server: ServerConfig = {
-	name: 'station',
-	host: '127.0.0.1',
-	port: 8000,
-	user: 'source',
-	password: { kind: 'generated' },
-	tls: false,
-	embedded: false,
-	mounts: {},
-	at: { file: 'p.yaml', line: 1, col: 1 },
-};
+const server = stationServer();
 const encoder = { fd: 3, container: 'mp3', format: 'mp3', bitrate: 128 } as EncoderPlan;
 
 /** Mock time as `mockClock` gives it: shared by the outputs of one test. */

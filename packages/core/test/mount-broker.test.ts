@@ -3,21 +3,11 @@ import { describe, it } from 'node:test';
 import { Tap } from '../src/fanout/tap.js';
 import type { BrokeredOutput, MountRunner } from '../src/orchestrator/mount-broker.js';
 import { MountBroker } from '../src/orchestrator/mount-broker.js';
-import type { ServerConfig } from '../src/profile/types.js';
 import type { MountEvent, OutputState } from '../src/status/types.js';
 import { YieldGate } from '../src/supervisor/yield-gate.js';
+import { stationServer } from './fixtures.js';
 
-const server: ServerConfig = {
-	name: 'station',
-	host: '127.0.0.1',
-	port: 8000,
-	user: 'source',
-	password: { kind: 'generated' },
-	tls: false,
-	embedded: false,
-	mounts: { '/live.opus': { fallback: '/autodj.opus' } },
-	at: { file: 'p.yaml', line: 1, col: 1 },
-};
+const server = stationServer({ '/live.opus': { fallback: '/autodj.opus' } });
 
 /** An output as the broker sees it: a state a test sets, nothing connected. */
 class FakeOutput implements BrokeredOutput {

@@ -14,13 +14,12 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { execa } from 'execa';
 import { Tap } from '../src/fanout/tap.js';
-import { OggPageReader } from '../src/ogg/page-reader.js';
 import { OwnedIndex } from '../src/outputs/files/owned.js';
 import { applyRetention } from '../src/outputs/files/retention.js';
 import { RecordingSink } from '../src/outputs/recording.js';
 import type { RecordingSpec } from '../src/profile/types.js';
+import { encodedPages } from './fixtures.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'jdcast-keep-owned-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -28,26 +27,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 /** Three seconds of a real Opus encoder's Ogg pages: a part of about 37 KB. */
 let opus: Buffer[] = [];
 before(async () => {
-	const { stdout } = await execa(
-		'ffmpeg',
-		[
-			'-v',
-			'error',
-			'-f',
-			'lavfi',
-			'-i',
-			'sine=frequency=440:sample_rate=48000:duration=3',
-			'-c:a',
-			'libopus',
-			'-b:a',
-			'96k',
-			'-f',
-			'ogg',
-			'-',
-		],
-		{ encoding: 'buffer' },
-	);
-	opus = new OggPageReader().push(Buffer.from(stdout as Uint8Array)).map((p) => Buffer.from(p.bytes));
+	opus = await encodedPages(['-c:a', 'libopus', '-b:a', '96k'], 3);
 });
 
 const spec = (file: string, keep: RecordingSpec['keep']): RecordingSpec => ({

@@ -5,37 +5,15 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { Tap } from '../src/fanout/tap.js';
-import { OggPageReader } from '../src/ogg/page-reader.js';
 import { RecordingSink } from '../src/outputs/recording.js';
 import type { Format, RecordingSpec } from '../src/profile/types.js';
+import { encodedPages } from './fixtures.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'jdcast-sink-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Six seconds of a real encoder's Ogg output, cut into its pages. */
-async function pages(codec: string[]): Promise<Buffer[]> {
-	const { stdout } = await execa(
-		'ffmpeg',
-		[
-			'-v',
-			'error',
-			'-f',
-			'lavfi',
-			'-i',
-			'sine=frequency=440:sample_rate=48000:duration=6',
-			'-ac',
-			'2',
-			...codec,
-			'-f',
-			'ogg',
-			'-page_duration',
-			'20000',
-			'-',
-		],
-		{ encoding: 'buffer' },
-	);
-	return new OggPageReader().push(Buffer.from(stdout as Uint8Array)).map((p) => Buffer.from(p.bytes));
-}
+const pages = (codec: string[]) => encodedPages(codec, 6, ['-page_duration', '20000']);
 
 const spec = (file: string, format: Format): RecordingSpec => ({
 	path: file,

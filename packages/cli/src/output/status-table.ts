@@ -198,8 +198,9 @@ export function duration(seconds: number): string {
 
 /** A recording path as short as it can be told: relative when under `cwd`, else cut in the middle. */
 export function shortPath(file: string, cwd: string, max: number): string {
-	const relative = path.relative(cwd, file);
-	const shown = relative && !relative.startsWith('..') ? relative : file;
+	// Validation refuses control characters in a path; a file named by another jdcast's status is cleaned all the same.
+	const relative = path.relative(cwd, clean(file));
+	const shown = relative && !relative.startsWith('..') ? relative : clean(file);
 	if (shown.length <= max) return shown;
 	const base = path.basename(shown);
 	return base.length + 2 >= max ? `…${base.slice(-(max - 1))}` : `…${shown.slice(-(max - 1))}`;
