@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type net from 'node:net';
 import os from 'node:os';
 import { JdcastError } from '../errors/index.js';
@@ -201,7 +200,7 @@ export async function serveHttp(orchestrator: Engine, options: HttpOptions): Pro
 		});
 		server.listen(options.port, host, () => resolve());
 	});
-	const address = server.address() as AddressInfo;
+	const address = server.address() as net.AddressInfo;
 	const shownHost =
 		host === '0.0.0.0' || host === '::'
 			? os.hostname()
