@@ -15,12 +15,18 @@ export const httpOption: Record<string, OptionSpec> = {
 		description: 'the token every HTTP request must carry (or $JDCAST_HTTP_TOKEN); needed beyond loopback',
 		placeholder: 'FILE',
 	},
+	'http-trust-proxy': {
+		type: 'boolean',
+		description:
+			'served behind a reverse proxy: count each client by the address the proxy forwards (X-Forwarded-For); needs a token',
+	},
 };
 
 export interface HttpSettings {
 	host: string;
 	port: number;
 	token?: Secret;
+	trustProxy?: boolean;
 }
 
 /**
@@ -32,8 +38,10 @@ export async function httpSettings(
 	env: NodeJS.ProcessEnv = process.env,
 ): Promise<HttpSettings | undefined> {
 	const tokenFile = values['http-token-file'];
+	const trustProxy = values['http-trust-proxy'] === true;
 	if (values.http === undefined) {
 		if (tokenFile !== undefined) throw new UsageError('--http-token-file goes with --http [HOST:]PORT');
+		if (trustProxy) throw new UsageError('--http-trust-proxy goes with --http [HOST:]PORT');
 		return undefined;
 	}
 	const { host, port } = parseAddress(String(values.http));
@@ -46,12 +54,12 @@ export async function httpSettings(
 		} else if (env.JDCAST_HTTP_TOKEN) {
 			token = new Secret(env.JDCAST_HTTP_TOKEN);
 		}
-		checkHttpAccess(host, token);
+		checkHttpAccess(host, token, trustProxy);
 	} catch (error) {
 		if (error instanceof JdcastError) throw new UsageError(`jdcast: ${error.message}`);
 		throw error;
 	}
-	return { host, port, ...(token ? { token } : {}) };
+	return { host, port, ...(token ? { token } : {}), ...(trustProxy ? { trustProxy } : {}) };
 }
 
 function parseAddress(text: string): { host: string; port: number } {

@@ -140,6 +140,7 @@ async function install(values: Values, patterns: string[]): Promise<number> {
 		...(typeof values['http-token-file'] === 'string'
 			? ['--http-token-file', path.resolve(values['http-token-file'])]
 			: []),
+		...(values['http-trust-proxy'] === true ? ['--http-trust-proxy'] : []),
 		...(typeof values.schedule === 'string' ? ['--schedule', path.resolve(values.schedule)] : []),
 		...patterns.map((p) => path.resolve(p)),
 	];

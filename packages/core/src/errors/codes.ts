@@ -225,11 +225,20 @@ export const ERROR_CODES = {
 		means: 'A request came through a proxy to an HTTP side without a token.',
 		todo: 'Behind a proxy, give the HTTP side a token (`--http-token-file`).',
 	},
-	E_SLOW_DOWN: { status: 429, means: 'A wrong token was given from here a moment ago.', todo: 'Wait a second.' },
+	E_SLOW_DOWN: {
+		status: 429,
+		means: 'A wrong token, and another came from the same client a moment ago (or many from everywhere).',
+		todo: 'Wait a second (`Retry-After`); a right token is never slowed.',
+	},
 	E_BUSY: {
 		status: 503,
-		means: 'Too many event streams are open.',
-		todo: 'Close some dashboards or `/api/events` readers.',
+		means: 'Too many event streams are open, or open from this address (a quarter of them at most).',
+		todo: 'Close some dashboards or `/api/events` readers; behind a proxy, `--http-trust-proxy`.',
+	},
+	E_TOO_MANY_HEADERS: {
+		status: 431,
+		means: 'A request to the HTTP side carries 100 headers or more.',
+		todo: 'Send fewer headers.',
 	},
 	E_HTTP_LISTEN: {
 		status: 500,
@@ -238,7 +247,8 @@ export const ERROR_CODES = {
 	},
 	E_HTTP_TOKEN: {
 		status: 500,
-		means: 'The HTTP token is missing where it is needed (off loopback), too short, or its file unreadable.',
+		means:
+			'The HTTP token is missing where it is needed (off loopback, or behind a proxy: `--http-trust-proxy`), too short, or its file unreadable.',
 		todo: 'Give `--http-token-file` a file of 16 characters or more.',
 	},
 	E_INTERNAL: {

@@ -6,20 +6,25 @@ import { JdcastError } from '../errors/index.js';
 import { Secret } from '../profile/secret.js';
 import { READABLE_BY_OTHERS, readSecretFile } from '../profile/secrets.js';
 import { isLoopbackHost } from '../util/loopback.js';
+import { clientAddress, proxied } from './client.js';
+import { WrongTries } from './wrong-tries.js';
 
 const SESSION_COOKIE = 'jdcast_session';
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 const MIN_TOKEN_LENGTH = 16;
-/** After a wrong token, that client's next try waits this long. */
-const WRONG_TOKEN_PAUSE_MS = 1000;
 
 /**
  * Why the HTTP side may not be served as asked, in one sentence (code E_HTTP_TOKEN), or nothing:
- * beyond loopback it needs a token, and a token must be one a person could not guess or mistype.
- * `jdcast up --http` and `jdcast service install --http` ask the same.
+ * beyond loopback or behind a proxy it needs a token, and a token must be one a person could not
+ * guess or mistype. `jdcast up --http` and `jdcast service install --http` ask the same.
  */
-export function checkHttpAccess(host: string, token: Secret | undefined): void {
+export function checkHttpAccess(host: string, token: Secret | undefined, trustProxy = false): void {
 	if (!token) {
+		if (trustProxy)
+			throw new JdcastError(
+				'E_HTTP_TOKEN',
+				'behind a proxy (--http-trust-proxy) the HTTP side needs a token: through the proxy every request looks local; give --http-token-file FILE or JDCAST_HTTP_TOKEN',
+			);
 		if (!isLoopbackHost(host))
 			throw new JdcastError(
 				'E_HTTP_TOKEN',
@@ -62,49 +67,53 @@ export async function readHttpTokenFile(file: string): Promise<{ token: Secret; 
  * Host header must name this machine, so that a web page cannot reach it through DNS rebinding,
  * and a request a proxy forwarded (from anywhere) is refused. With a token every request carries
  * it (`Authorization: Bearer`) or the session cookie the login page sets (an HMAC of the token:
- * it survives a restart of jdcast, and a new token ends it). A client that gives a wrong token
- * waits a second before its next try; other clients do not.
+ * it survives a restart of jdcast, and a new token ends it). The token is compared first, always:
+ * a right one is let in whoever else was wrong; only wrong ones are slowed (WrongTries).
  */
 export class HttpAuth {
 	readonly #token: Buffer | undefined;
 	readonly #session: string | undefined;
-	readonly #wrong = new Map<string, number>();
+	readonly #trustProxy: boolean;
+	readonly #wrong = new WrongTries();
 
-	constructor(token: Secret | undefined) {
+	/** `trustProxy`: the client is the address a proxy in front says it saw (X-Forwarded-For, Forwarded). */
+	constructor(token: Secret | undefined, options: { trustProxy?: boolean } = {}) {
 		this.#token = token ? digest(token.reveal()) : undefined;
 		this.#session = token
 			? createHmac('sha256', token.reveal()).update('jdcast dashboard session v1').digest('base64url')
 			: undefined;
+		this.#trustProxy = options.trustProxy === true;
 	}
 
 	get required(): boolean {
 		return this.#token !== undefined;
 	}
 
+	/** Who sent the request, as the per-client limits count it (see clientAddress). */
+	clientOf(request: http.IncomingMessage): string {
+		return clientAddress(request, this.#trustProxy);
+	}
+
 	/**
-	 * 'ok', 'denied', 'slow-down' (this client gave a wrong token a moment ago), or 'proxied' (no token,
-	 * yet forwarded).
+	 * 'ok', 'denied', 'slow-down' (a wrong token, and this client or everyone gave too many of late),
+	 * or 'proxied' (no token, yet forwarded).
 	 */
 	check(request: http.IncomingMessage): 'ok' | 'denied' | 'slow-down' | 'proxied' {
 		if (!this.#token) {
-			if (forwarded(request)) return 'proxied';
+			if (proxied(request)) return 'proxied';
 			return hostIsLocal(request.headers.host) ? 'ok' : 'denied';
 		}
 		const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-		if (bearer !== undefined) return this.tryToken(request, bearer) ?? 'denied';
+		if (bearer !== undefined) return this.tryToken(request, bearer);
+		// A session cookie is a 256-bit HMAC, not a thing to guess: a wrong one is a stale session.
 		const cookie = cookies(request.headers.cookie)[SESSION_COOKIE];
 		return cookie !== undefined && this.#session !== undefined && sameText(cookie, this.#session) ? 'ok' : 'denied';
 	}
 
-	/** A token given by a client: 'ok', undefined when wrong (and noted), 'slow-down' when it must wait. */
-	tryToken(request: http.IncomingMessage, given: string): 'ok' | 'slow-down' | undefined {
-		const client = request.socket.remoteAddress ?? '?';
-		const now = Date.now();
-		if (now - (this.#wrong.get(client) ?? 0) < WRONG_TOKEN_PAUSE_MS) return 'slow-down';
+	/** A token given by a client (Bearer or the login page): compared first, then a wrong one noted. */
+	tryToken(request: http.IncomingMessage, given: string): 'ok' | 'denied' | 'slow-down' {
 		if (this.#token !== undefined && timingSafeEqual(digest(given), this.#token)) return 'ok';
-		if (this.#wrong.size > 10_000) this.#wrong.clear();
-		this.#wrong.set(client, now);
-		return undefined;
+		return this.#wrong.note(this.clientOf(request));
 	}
 
 	sessionCookie(request: http.IncomingMessage): string {
@@ -137,16 +146,6 @@ export function hostIsLocal(host: string | undefined): boolean {
 		return false;
 	}
 	return isLoopbackHost(name) || isIP(name.replace(/^\[|\]$/g, '')) !== 0;
-}
-
-function forwarded(request: http.IncomingMessage): boolean {
-	const h = request.headers;
-	return (
-		h.forwarded !== undefined ||
-		h['x-forwarded-for'] !== undefined ||
-		h['x-forwarded-host'] !== undefined ||
-		h['x-real-ip'] !== undefined
-	);
 }
 
 function cookies(header: string | undefined): Record<string, string> {

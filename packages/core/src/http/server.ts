@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import { JdcastError } from '../errors/index.js';
 import type { Engine } from '../orchestrator/engine.js';
@@ -17,7 +17,8 @@ import {
 	type ApiContext,
 } from '../control/routes.js';
 import { checkHttpAccess, HttpAuth, sameOrigin } from './auth.js';
-import { streamEvents } from './events.js';
+import { ConnectionGuard } from './connections.js';
+import { EventStreams } from './events.js';
 import { ListenerHistory } from './listener-history.js';
 import { createMetrics } from './metrics.js';
 import { dashboardCss, dashboardHtml, dashboardJs, loginHtml } from './generated/dashboard.js';
@@ -31,6 +32,11 @@ export interface HttpOptions {
 	token?: Secret;
 	/** What POST /api/reload does; without it, reload answers that nothing changed. */
 	reload?: () => Promise<ReloadResult>;
+	/**
+	 * Served behind a reverse proxy: each client is the address the proxy says it saw (the last hop
+	 * of X-Forwarded-For, or of Forwarded), for the limits per client. Needs a token. Default false.
+	 */
+	trustProxy?: boolean;
 }
 
 export interface HttpServer {
@@ -39,12 +45,18 @@ export interface HttpServer {
 	close(): Promise<void>;
 }
 
-const MAX_EVENT_STREAMS = 64;
 /**
  * Connections at once: a flood of idle ones must never take the descriptors jdcast needs for its
- * streams and encoders.
+ * streams and encoders; and from one address, so that one client cannot take them all.
  */
 const MAX_CONNECTIONS = 256;
+const MAX_CONNECTIONS_PER_ADDRESS = 32;
+/**
+ * Headers a request may carry. Node drops those past its count without a word, and a proxy's
+ * header dropped so would make a forwarded request look local: a request with this many or more
+ * is refused instead.
+ */
+const MAX_HEADERS = 100;
 const SECURITY_HEADERS = {
 	'X-Content-Type-Options': 'nosniff',
 	'Referrer-Policy': 'no-referrer',
@@ -64,17 +76,27 @@ const HTML = 'text/html; charset=utf-8';
  */
 export async function serveHttp(orchestrator: Engine, options: HttpOptions): Promise<HttpServer> {
 	const host = options.host ?? '127.0.0.1';
-	checkHttpAccess(host, options.token);
-	const auth = new HttpAuth(options.token);
+	const trustProxy = options.trustProxy === true;
+	checkHttpAccess(host, options.token, trustProxy);
+	const auth = new HttpAuth(options.token, { trustProxy });
 	const api: ApiContext = { orchestrator, ...(options.reload ? { reload: options.reload } : {}) };
 	const metrics = createMetrics(orchestrator);
 	const history = new ListenerHistory(orchestrator);
-	const streams = new Set<() => void>();
+	const streams = new EventStreams(orchestrator);
+	// Behind a proxy every connection comes from it: the proxy bounds its clients, and the limits
+	// per client look at the address it forwards instead.
+	const connections = new ConnectionGuard({
+		total: MAX_CONNECTIONS,
+		perAddress: trustProxy ? undefined : MAX_CONNECTIONS_PER_ADDRESS,
+	});
 
 	const login = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
 		const token = new URLSearchParams(await readBody(request, 4096)).get('token') ?? '';
 		const verdict = auth.tryToken(request, token);
-		if (verdict === 'slow-down') return sendText(response, 429, TEXT, 'too many tries; wait a second\n');
+		if (verdict === 'slow-down') {
+			response.setHeader('Retry-After', '1');
+			return sendText(response, 429, TEXT, 'wrong token, and wrong ones came from here a moment ago: wait a second\n');
+		}
 		if (verdict !== 'ok')
 			return sendText(response, 401, HTML, loginHtml.replace('<p class="problem" hidden>', '<p class="problem">'));
 		response.writeHead(303, { Location: '/', 'Set-Cookie': auth.sessionCookie(request), 'Content-Length': 0 });
@@ -83,6 +105,11 @@ export async function serveHttp(orchestrator: Engine, options: HttpOptions): Pro
 
 	const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
 		for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+		if (request.rawHeaders.length / 2 >= MAX_HEADERS)
+			return sendError(
+				response,
+				new JdcastError('E_TOO_MANY_HEADERS', `this request carries ${MAX_HEADERS} headers or more; send fewer`),
+			);
 		const target = routeOf(request);
 		if (!target) return sendBadTarget(response);
 		// HEAD is GET without the body (Node leaves the body out), for monitors that ask with it.
@@ -126,11 +153,7 @@ export async function serveHttp(orchestrator: Engine, options: HttpOptions): Pro
 			}
 			case 'GET /api/events': {
 				if (request.method === 'HEAD') return sendText(response, 200, 'text/event-stream; charset=utf-8', '');
-				if (streams.size >= MAX_EVENT_STREAMS)
-					return sendError(response, new JdcastError('E_BUSY', `already ${MAX_EVENT_STREAMS} event streams open`));
-				const close = streamEvents(orchestrator, request, response, () => streams.delete(close));
-				streams.add(close);
-				return;
+				return streams.open(request, response, auth.clientOf(request));
 			}
 		}
 		if (path.startsWith('/api/')) {
@@ -147,15 +170,24 @@ export async function serveHttp(orchestrator: Engine, options: HttpOptions): Pro
 	};
 
 	const server = http.createServer(
-		{ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5000, connectionsCheckingInterval: 2000 },
+		{
+			// A request's headers within 10 s, the whole request within 30 s, checked every second.
+			headersTimeout: 10_000,
+			requestTimeout: 30_000,
+			keepAliveTimeout: 5000,
+			connectionsCheckingInterval: 1000,
+		},
 		(request, response) => {
+			connections.answering(request.socket, response);
 			handle(request, response).catch((error: unknown) => {
 				if (!response.headersSent) sendError(response, error);
 				else response.destroy();
 			});
 		},
 	);
-	server.maxConnections = MAX_CONNECTIONS;
+	server.maxHeadersCount = MAX_HEADERS;
+	// Not server.maxConnections: it closes the newest connection, the monitor's, not a stale one.
+	server.on('connection', (socket: net.Socket) => connections.admit(socket));
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', (error: NodeJS.ErrnoException) => {
 			history.close();
@@ -168,7 +200,7 @@ export async function serveHttp(orchestrator: Engine, options: HttpOptions): Pro
 		});
 		server.listen(options.port, host, () => resolve());
 	});
-	const address = server.address() as AddressInfo;
+	const address = server.address() as net.AddressInfo;
 	const shownHost =
 		host === '0.0.0.0' || host === '::'
 			? os.hostname()
@@ -179,7 +211,7 @@ export async function serveHttp(orchestrator: Engine, options: HttpOptions): Pro
 		url: `http://${shownHost}:${address.port}/`,
 		close: async () => {
 			history.close();
-			for (const close of [...streams]) close();
+			streams.closeAll();
 			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
 			server.closeAllConnections();
 			await closed;
@@ -198,7 +230,11 @@ function refuse(
 	if (verdict === 'slow-down')
 		return sendError(
 			response,
-			new JdcastError('E_SLOW_DOWN', 'a wrong token was given from here a moment ago; wait a second'),
+			new JdcastError(
+				'E_SLOW_DOWN',
+				'wrong token; wrong tokens were given from here (or from many places) a moment ago: wait a second before the next try',
+			),
+			{ 'Retry-After': '1' },
 		);
 	if (verdict === 'proxied')
 		return sendError(
