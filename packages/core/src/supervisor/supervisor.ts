@@ -9,6 +9,7 @@ import { RecordingSink } from '../outputs/recording.js';
 import type { Sink } from '../outputs/sink.js';
 import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../plan/plan.js';
 import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
+import { DEFAULT_NOW_PLAYING_INTERVAL } from '../profile/defaults.js';
 import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
 import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
@@ -17,7 +18,7 @@ import { type DeadAirYield, deadAirOf, type SharedMounts } from './dead-air-yiel
 import { failIfNothingLeft, giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
 import { missingJackTools, releaseHeld, routeClient, routingOf } from './jack-clients.js';
 import { coverOutput, newOutput } from './outputs.js';
-import { metadataOf, sendNowPlaying } from './now-playing.js';
+import { metadataOf, NowPlayingGate, sendNowPlaying } from './now-playing.js';
 import { type Emit, forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
 
 export interface SupervisorOptions extends CredentialSources {
@@ -56,6 +57,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly forward: Emit = (event, payload) => this.emit(event, payload as never);
 	/** What the encoder's life changes here (encoder-watch.ts). */
 	private readonly life: ProfileLife;
+	/** At most one "now playing" change per target and interval (`now_playing.interval`). */
+	private readonly nowPlaying: NowPlayingGate;
 
 	constructor(
 		readonly profile: Profile,
@@ -70,6 +73,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			log: (level, message) => this.log(level, message),
 		};
 		this.plan = plan(profile, options.ffmpeg);
+		this.nowPlaying = new NowPlayingGate((profile.nowPlaying?.interval ?? DEFAULT_NOW_PLAYING_INTERVAL) * 1000);
 		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
 		this.audio.on('silence', (event) => this.emit('silence', event));
@@ -210,16 +214,19 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	/**
 	 * New "now playing" for every stream of this profile, or for one mount. Ogg encodings get it
 	 * in band (a new link of the chain, for every mount and recording of that encoding); MP3
-	 * mounts through Icecast's admin API. Resolves once each target has it, with one result each.
+	 * mounts through Icecast's admin API. At most one change per target each `now_playing.interval`:
+	 * resolves once each target has it, or a newer value took its turn (`superseded`), one result each.
 	 */
 	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
-		const to = { profile: this.name, plan: this.plan, taps: this.taps };
+		const to = { profile: this.name, plan: this.plan, taps: this.taps, gate: this.nowPlaying };
 		const { metadata, results } = await sendNowPlaying(
 			{ ...to, outputs: this.icecastOutputs, recordings: this.recordings },
 			given,
 			mount,
 		);
-		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
+		// A value replaced everywhere before its turn never played: no event says it did.
+		if (results.length === 0 || results.some((r) => !r.superseded))
+			this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
 		return results;
 	}
 
