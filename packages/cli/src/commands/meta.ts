@@ -27,7 +27,7 @@ export const meta: Command = {
 			});
 			for (const r of results)
 				process.stderr.write(
-					`${r.profile} ${r.mount} on ${r.server}: ${r.ok ? `set (${r.via})` : `failed: ${r.error}`}\n`,
+					`${r.profile} ${r.mount} on ${r.server}: ${r.superseded ? 'replaced by a newer title before its turn' : r.ok ? `set (${r.via})` : `failed: ${r.error}`}\n`,
 				);
 			return results.every((r) => r.ok) ? 0 : 1;
 		});

@@ -90,16 +90,17 @@ export const up: Command = {
 async function readSchedule(file: string | undefined, profiles: string[]) {
 	if (file === undefined) return undefined;
 	const { schedule, diagnostics } = await loadScheduleFile(file, profiles);
-	if (!schedule) throw new ProfileError(diagnostics);
+	if (!schedule) throw new ProfileError(diagnostics, 'schedule');
 	return schedule;
 }
 
 /** A reload that finds a second schedule is refused, as a start would be, naming both. */
 function refuseTwoSchedules({ twoSchedules }: SortedFiles): void {
 	if (!twoSchedules) return;
-	throw new ProfileError([
-		{ file: twoSchedules[1], line: 1, col: 1, severity: 'error', message: twoSchedulesMessage(twoSchedules) },
-	]);
+	throw new ProfileError(
+		[{ file: twoSchedules[1], line: 1, col: 1, severity: 'error', message: twoSchedulesMessage(twoSchedules) }],
+		'schedule',
+	);
 }
 
 function ownerOption(value: unknown): Owner | undefined {

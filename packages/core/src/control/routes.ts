@@ -163,7 +163,7 @@ export function errorBody(error: unknown): ControlErrorBody {
 		return {
 			error: {
 				code: error.code,
-				message: 'the reload was refused: a profile is invalid; everything keeps running as it was',
+				message: `the reload was refused: ${error.subject === 'schedule' ? 'the schedule is invalid' : 'a profile is invalid'}; everything keeps running as it was`,
 				details: error.lines,
 			},
 		};

@@ -24,13 +24,23 @@ export class JdcastError extends Error {
 	}
 }
 
-/** One or more profile files are invalid; `diagnostics` holds every problem with its FILE:LINE:COL. */
+/**
+ * One or more profile files are invalid, or the schedule (`subject`); `diagnostics` holds every
+ * problem with its FILE:LINE:COL.
+ */
 export class ProfileError extends JdcastError {
 	readonly diagnostics: readonly Diagnostic[];
 
-	constructor(diagnostics: readonly Diagnostic[]) {
+	constructor(
+		diagnostics: readonly Diagnostic[],
+		/** What is invalid: a refusal says which, so that nobody looks for the fault in the wrong file. */
+		readonly subject: 'profiles' | 'schedule' = 'profiles',
+	) {
 		const errors = diagnostics.filter((d) => d.severity === 'error');
-		super('E_PROFILE_INVALID', `${errors.length} problem${errors.length === 1 ? '' : 's'} in profiles`);
+		super(
+			'E_PROFILE_INVALID',
+			`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${subject === 'schedule' ? 'the schedule' : 'profiles'}`,
+		);
 		this.diagnostics = diagnostics;
 	}
 

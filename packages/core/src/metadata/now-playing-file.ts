@@ -16,7 +16,9 @@ export interface NowPlayingFollower {
  * `.now_playing.json`: `{filename, path, tags: {title, artist, album}, timestamp}` — and calls
  * `onChange` with the track's metadata whenever it changes, and with null when the file goes
  * away (playback stopped). Polled (a player may replace the file rather than write it in place);
- * a file caught half-written is read again at the next poll.
+ * a file caught half-written is read again at the next poll. A file that is not JSON and reads the
+ * same twice is no half-written one: `onProblem` says so with the parser's words, once for each
+ * content the file has (not at every poll); the track stays what it was.
  */
 export function followNowPlayingFile(
 	file: string,
@@ -27,12 +29,24 @@ export function followNowPlayingFile(
 	let closed = false;
 	let reading = false;
 	let complained = false;
+	/** The bytes last found not to be JSON, and whether they have been said. */
+	let unparsable: { text: string; said: boolean } | undefined;
 	const check = async () => {
 		if (closed || reading) return;
 		reading = true;
 		try {
-			const metadata = await readTrack(file);
-			if (closed || metadata === undefined) return;
+			const read = await readTrack(file);
+			if (closed) return;
+			if (read !== null && 'invalid' in read) {
+				// Half-written the first time it is seen; the same bytes again are the file as its writer left it.
+				if (unparsable?.text === read.text) {
+					if (!unparsable.said) onProblem(`${file}: not valid JSON (${read.invalid}); the title stays as it was`);
+					unparsable.said = true;
+				} else unparsable = { text: read.text, said: false };
+				return;
+			}
+			unparsable = undefined;
+			const metadata = read;
 			complained = false;
 			const key = JSON.stringify(metadata);
 			if (key === last) return;
@@ -68,8 +82,8 @@ export function followNowPlayingFile(
 	};
 }
 
-/** The track the file describes; null when there is no file; undefined when it is half-written. */
-async function readTrack(file: string): Promise<Metadata | null | undefined> {
+/** The track the file describes; null when there is no file; what it holds and why it is not JSON otherwise. */
+async function readTrack(file: string): Promise<Metadata | null | { text: string; invalid: string }> {
 	let bytes: Buffer;
 	try {
 		bytes = await readSmallFile(file, MAX_BYTES);
@@ -84,11 +98,14 @@ async function readTrack(file: string): Promise<Metadata | null | undefined> {
 					: reason,
 		);
 	}
+	const text = bytes.toString('utf8');
+	let value: unknown;
 	try {
-		return trackOf(JSON.parse(bytes.toString('utf8')));
-	} catch {
-		return undefined;
+		value = JSON.parse(text);
+	} catch (error) {
+		return { text, invalid: (error as Error).message };
 	}
+	return trackOf(value);
 }
 
 function trackOf(value: unknown): Metadata {

@@ -21,8 +21,14 @@ export interface MetadataResult {
 	mount: string;
 	/** in-band: a new link of the Ogg chain; admin: Icecast's /admin/metadata (MP3). */
 	via: 'in-band' | 'admin';
+	/** False when sending it failed (`error` says why); a value superseded before its turn has not failed. */
 	ok: boolean;
 	error: string | null;
+	/**
+	 * A newer value for this target came before this one's turn (at most one change per target each
+	 * `now_playing.interval`): this one never reached listeners, the newer one did or will.
+	 */
+	superseded: boolean;
 }
 
 /** The longest a "now playing" field may be, the same for every format (Icecast's admin call fails from ~4,000). */

@@ -6,3 +6,5 @@ export const DEFAULT_TONE_HZ = 440;
 /** ffmpeg's sine has an amplitude of 1/8: -18.06 dBFS. */
 export const DEFAULT_TONE_LEVEL = -18;
 export const DEFAULT_SILENCE = { threshold: -50, after: 15, takeBack: 3 } as const;
+/** Seconds between two "now playing" changes of one target: a chain link costs an Ogg stream its headers again. */
+export const DEFAULT_NOW_PLAYING_INTERVAL = 1;

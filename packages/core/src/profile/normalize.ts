@@ -5,6 +5,7 @@ import { canonicalFormat, formatSpec } from '../formats/index.js';
 import {
 	DEFAULT_CHANNELS,
 	DEFAULT_JACK_CLIENT,
+	DEFAULT_NOW_PLAYING_INTERVAL,
 	DEFAULT_SILENCE,
 	DEFAULT_TONE_HZ,
 	DEFAULT_TONE_LEVEL,
@@ -123,6 +124,7 @@ export function normalizeProfile(
 		recordings,
 		silence: normalizeSilence(raw.silence, report),
 		latency: raw.latency ?? 'low',
+		nowPlaying: { interval: raw.now_playing?.interval ?? DEFAULT_NOW_PLAYING_INTERVAL },
 	};
 	return { profile, diagnostics };
 }
@@ -185,6 +187,7 @@ function normalizeSilence(raw: RawProfile['silence'], report: Report): SilenceCo
 		if (argv.length === 0 || argv[0] === '') report('error', ['silence', 'run'], 'silence.run: names no command');
 		else silence.run = argv;
 	}
+	if (settings.run_timeout !== undefined) silence.runTimeout = settings.run_timeout;
 	if (settings.webhook !== undefined) {
 		try {
 			new URL(settings.webhook);

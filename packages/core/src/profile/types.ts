@@ -150,6 +150,8 @@ export interface SilenceConfig {
 	after: number;
 	/** Command run on start and end of silence, as argv (no shell). */
 	run?: string[];
+	/** Seconds a run (and whatever it started in its process group) may last before its group is ended (default 60). */
+	runTimeout?: number;
 	/** URL the silence events are POSTed to. */
 	webhook?: string;
 	/** yield: shared mounts are released while silent (their fallback takes the listeners). */
@@ -175,6 +177,8 @@ export interface Profile {
 	silence: SilenceConfig | false;
 	/** `low`: Ogg pages of 20 ms; `normal`: 100 ms (fewer wake-ups, ~0.1 s more latency). */
 	latency: 'low' | 'normal';
+	/** "Now playing": at most one change per target (an Ogg encoding, an MP3 mount, a recording) every `interval` seconds (default 1). */
+	nowPlaying?: { interval: number };
 }
 
 /** The profile object as the schema accepts it. */
@@ -218,11 +222,13 @@ export interface RawProfile {
 				threshold?: number;
 				after?: number;
 				run?: string | string[];
+				run_timeout?: number;
 				webhook?: string;
 				action?: 'alarm' | 'yield';
 				take_back?: number;
 		  };
 	latency?: 'low' | 'normal';
+	now_playing?: { interval?: number };
 }
 
 export interface RawEncoding {

@@ -4,7 +4,7 @@ import { schemaDiagnostics } from '../profile/messages.js';
 import { YamlSource, type InstancePath } from '../profile/source.js';
 import { readSmallFile, type SmallFileError } from '../util/small-file.js';
 import validateSchedule, { schema } from './generated/validate-schedule.js';
-import { overlaps, Schedule, slotInWords, type Slot, type Weekday } from './schedule.js';
+import { dstProblem, overlaps, Schedule, slotInWords, type Slot, type Weekday } from './schedule.js';
 
 /** A schedule is a page of slots; more than this is not one. */
 const MAX_SCHEDULE_BYTES = 1024 * 1024;
@@ -93,6 +93,15 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 			report([...where, invalid], `slots[${i}].${invalid}: ${s[invalid]} is not a date that exists`);
 			continue;
 		}
+		// A time the clocks skip or pass twice that night is refused, not moved: which moment was meant is the writer's to say.
+		const dst = IANAZone.isValidZone(zone)
+			? (['start', 'end'] as const).flatMap((key) => {
+					const problem = dstProblem(s[key]!, zone);
+					return problem === undefined ? [] : [{ key, problem }];
+				})
+			: [];
+		for (const { key, problem } of dst) report([...where, key], `slots[${i}].${key}: ${problem}`);
+		if (dst.length > 0) continue;
 		if (IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }) <= DateTime.fromISO(s.start!, { zone })) {
 			report([...where, 'end'], `slots[${i}].end: ${s.end} is not after its start ${s.start}`);
 			continue;

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { formatLocation, type Location } from '../profile/diagnostic.js';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -122,4 +122,58 @@ export function slotInWords(slot: Slot): string {
 	return slot.kind === 'weekly'
 		? `${slot.profile}, ${slot.days.join(' ')} ${slot.from}–${slot.to}`
 		: `${slot.profile}, ${slot.start}–${slot.end}`;
+}
+
+const MINUTE_MS = 60_000;
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+/** "+02:00" for 120 minutes. */
+function offsetInWords(minutes: number): string {
+	const sign = minutes < 0 ? '-' : '+';
+	const abs = Math.abs(minutes);
+	return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * What is wrong with a dated slot's time in `zone` on a daylight-saving night, in a sentence, or
+ * undefined: a wall-clock time the clocks skip does not exist, and one they pass twice is two
+ * moments (the offset written after it, as in 2027-10-31T02:15+01:00, says which; an offset the
+ * zone does not have at that time is refused too).
+ */
+export function dstProblem(written: string, zone: string): string | undefined {
+	const offset = OFFSET.exec(written)?.[1];
+	const local = offset === undefined ? written : written.slice(0, -offset.length);
+	// The wall-clock time read as if it were UTC: minus an offset of the zone, it is the moment it names there.
+	const wall = DateTime.fromISO(local, { zone: 'UTC' }).toMillis();
+	const z = IANAZone.create(zone);
+	const around = [...new Set([z.offset(wall - DAY_MS), z.offset(wall), z.offset(wall + DAY_MS)])];
+	const readings = around.filter((o) => z.offset(wall - o * MINUTE_MS) === o).sort((a, b) => b - a);
+	const [before, after] = [z.offset(wall - DAY_MS), z.offset(wall + DAY_MS)];
+	const change = () => {
+		// The moment the clocks change, found to the minute between the day before and the day after.
+		let [lo, hi] = [wall - DAY_MS, wall + DAY_MS];
+		while (hi - lo > MINUTE_MS) {
+			const mid = Math.floor((lo + hi) / 2);
+			if (z.offset(mid) === before) lo = mid;
+			else hi = mid;
+		}
+		const at = (o: number) => DateTime.fromMillis(hi + o * MINUTE_MS, { zone: 'UTC' }).toFormat('HH:mm');
+		return { from: at(before), to: at(after) };
+	};
+	const day = local.slice(0, 10);
+	if (readings.length === 0) {
+		const { from, to } = change();
+		return `${written} does not exist in ${zone}: the clocks go from ${from} to ${to} that night; write a time before ${from} or from ${to} on (${day}T${to} is the moment the clocks go forward)`;
+	}
+	if (offset !== undefined) {
+		const minutes =
+			offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4)));
+		if (readings.includes(minutes)) return undefined;
+		const instead = readings.map((o) => `${local}${offsetInWords(o)}`).join(' or ');
+		return `${written}: ${zone} is at ${readings.map(offsetInWords).join(' or ')} at ${local}, not ${offset}; write ${instead}${readings.length === 1 ? ', or leave the offset out' : ''}`;
+	}
+	if (readings.length === 1) return undefined;
+	const { from, to } = change();
+	const [first, second] = readings.map(offsetInWords) as [string, string];
+	return `${written} happens twice in ${zone}: the clocks go back from ${from} to ${to} that night; write which with its offset: ${local}${first} (the first time) or ${local}${second} (the second)`;
 }

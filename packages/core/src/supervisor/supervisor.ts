@@ -17,7 +17,7 @@ import { type DeadAirYield, deadAirOf, type SharedMounts } from './dead-air-yiel
 import { failIfNothingLeft, giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
 import { missingJackTools, releaseHeld, routeClient, routingOf } from './jack-clients.js';
 import { coverOutput, newOutput } from './outputs.js';
-import { metadataOf, sendNowPlaying } from './now-playing.js';
+import { metadataOf, type NowPlayingGate, nowPlayingGate, sendNowPlaying } from './now-playing.js';
 import { type Emit, forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
 
 export interface SupervisorOptions extends CredentialSources {
@@ -56,6 +56,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private readonly forward: Emit = (event, payload) => this.emit(event, payload as never);
 	/** What the encoder's life changes here (encoder-watch.ts). */
 	private readonly life: ProfileLife;
+	/** At most one "now playing" change per target and interval (`now_playing.interval`). */
+	private readonly nowPlaying: NowPlayingGate;
 
 	constructor(
 		readonly profile: Profile,
@@ -70,6 +72,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			log: (level, message) => this.log(level, message),
 		};
 		this.plan = plan(profile, options.ffmpeg);
+		this.nowPlaying = nowPlayingGate(profile);
 		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
 		this.audio.on('silence', (event) => this.emit('silence', event));
@@ -207,19 +210,17 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		return this.sinks.filter((sink) => sink instanceof RecordingSink);
 	}
 
-	/**
-	 * New "now playing" for every stream of this profile, or for one mount. Ogg encodings get it
-	 * in band (a new link of the chain, for every mount and recording of that encoding); MP3
-	 * mounts through Icecast's admin API. Resolves once each target has it, with one result each.
-	 */
+	/** New "now playing" for every stream of this profile, or for one mount: how, and how often, in now-playing.ts. */
 	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
-		const to = { profile: this.name, plan: this.plan, taps: this.taps };
+		const to = { profile: this.name, plan: this.plan, taps: this.taps, gate: this.nowPlaying };
 		const { metadata, results } = await sendNowPlaying(
 			{ ...to, outputs: this.icecastOutputs, recordings: this.recordings },
 			given,
 			mount,
 		);
-		this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
+		// A value replaced everywhere before its turn never played: no event says it did.
+		if (results.length === 0 || results.some((r) => !r.superseded))
+			this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
 		return results;
 	}
 
