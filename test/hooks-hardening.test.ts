@@ -97,9 +97,13 @@ it('a reload refused for the schedule says it is the schedule, where, and what t
 	const up = runUp(t, ['--schedule', schedule, profile], { JD_TEST_PW: 'unused' });
 	await eventually(async () => (await jdcastOnce(['status', '--socket', up.socket])).code === 0, 'jdcast up answering');
 
+	// Next year's daylight-saving nights in Berlin (the last Sundays of March and October): always ahead.
+	const year = new Date().getUTCFullYear() + 1;
+	const spring = lastSunday(year, 3);
+	const autumn = lastSunday(year, 10);
 	writeFileSync(
 		schedule,
-		'timezone: Europe/Berlin\nslots:\n  - { profile: night, start: "2027-03-28T02:00", end: "2027-03-28T04:00" }\n',
+		`timezone: Europe/Berlin\nslots:\n  - { profile: night, start: "${spring}T02:00", end: "${spring}T04:00" }\n`,
 	);
 	const refused = await jdcastOnce(['reload', '--socket', up.socket]);
 	assert.equal(refused.code, 1);
@@ -110,28 +114,37 @@ it('a reload refused for the schedule says it is the schedule, where, and what t
 	assert.match(
 		refused.stderr,
 		new RegExp(
-			`^${schedule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:30: slots\\[0\\]\\.start: 2027-03-28T02:00 does not exist in Europe/Berlin: the clocks go from 02:00 to 03:00 that night; write a time before 02:00 or from 03:00 on`,
+			`^${schedule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:30: slots\\[0\\]\\.start: ${spring}T02:00 does not exist in Europe/Berlin: the clocks go from 02:00 to 03:00 that night; write a time before 02:00 or from 03:00 on`,
 			'm',
 		),
 	);
 
 	writeFileSync(
 		schedule,
-		'timezone: Europe/Berlin\nslots:\n  - { profile: night, start: "2027-10-31T02:15", end: "2027-10-31T04:00" }\n',
+		`timezone: Europe/Berlin\nslots:\n  - { profile: night, start: "${autumn}T02:15", end: "${autumn}T04:00" }\n`,
 	);
 	const twice = await jdcastOnce(['reload', '--socket', up.socket]);
 	assert.equal(twice.code, 1);
 	assert.match(twice.stderr, /the schedule is invalid/);
 	assert.match(
 		twice.stderr,
-		/:3:30: slots\[0\]\.start: 2027-10-31T02:15 happens twice in Europe\/Berlin: .* 2027-10-31T02:15\+02:00 \(the first time\) or 2027-10-31T02:15\+01:00 \(the second\)/,
+		new RegExp(
+			`:3:30: slots\\[0\\]\\.start: ${autumn}T02:15 happens twice in Europe/Berlin: .* ${autumn}T02:15\\+02:00 \\(the first time\\) or ${autumn}T02:15\\+01:00 \\(the second\\)`,
+		),
 	);
 
 	writeFileSync(
 		schedule,
-		'timezone: Europe/Berlin\nslots:\n  - { profile: night, start: "2027-10-31T02:15+01:00", end: "2027-10-31T04:00" }\n',
+		`timezone: Europe/Berlin\nslots:\n  - { profile: night, start: "${autumn}T02:15+01:00", end: "${autumn}T04:00" }\n`,
 	);
 	const taken = await jdcastOnce(['reload', '--socket', up.socket]);
 	assert.equal(taken.code, 0, taken.stderr);
 	assert.equal(await up.stop('SIGINT'), 0);
 });
+
+/** The date of the last Sunday of a month (1–12) of a year, as YYYY-MM-DD. */
+function lastSunday(year: number, month: number): string {
+	const last = new Date(Date.UTC(year, month, 0));
+	last.setUTCDate(last.getUTCDate() - last.getUTCDay());
+	return last.toISOString().slice(0, 10);
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
@@ -74,4 +74,51 @@ it('an embedded icecast2 that ends by itself is said, with how it ended, and sta
 	await servers.stop();
 	assert.equal(said.length, 2, `a stop is not news: ${said.join(' | ')}`);
 	assert.equal(await accepts({ host: '127.0.0.1', port }), false, 'stopped for good');
+});
+
+it('an embedded icecast2 that keeps ending by itself is given up after 5 restarts in 5 minutes, said with its log; the next start makes one with the same passwords', {
+	timeout: 60_000,
+}, async (t) => {
+	const port = await getPort({ host: '127.0.0.1' });
+	const { profile } = loadProfileObject({
+		name: 'own',
+		input: { tone: {} },
+		servers: { own: { embedded: true, port } },
+		streams: [{ mount: '/own.opus', format: 'opus' }],
+	});
+	assert.ok(profile);
+	const said: string[] = [];
+	let heard: (message: string) => void = () => {};
+	const servers = new EmbeddedServers({}, (_level, message) => {
+		said.push(message);
+		heard(message);
+	});
+	t.after(() => servers.stop());
+	await servers.start([profile]);
+	const password = servers.get(port)!.sourcePassword.reveal();
+	const dir = servers.get(port)!.dir;
+	for (let crash = 1; crash <= 6; crash++) {
+		const next = new Promise<string>((resolve) => {
+			heard = (message) =>
+				(message.includes('runs again') || message.includes('not started again')) && resolve(message);
+		});
+		process.kill(servers.get(port)!.pid, 'SIGKILL');
+		const message = await next;
+		if (crash <= 5) assert.match(message, /runs again/, `crash ${crash}: started again`);
+		else
+			assert.match(
+				message,
+				new RegExp(
+					`^embedded icecast2 on port ${port} stopped by itself 6 times in 5 minutes \\(last: killed by SIGKILL.*\\): not started again; its log: .*/log/error\\.log$`,
+				),
+			);
+	}
+	assert.equal(servers.get(port), undefined, 'out of the pool');
+	assert.equal(await accepts({ host: '127.0.0.1', port }), false);
+	assert.match(servers.credentialsFor(profile).embeddedFailures.get('own') ?? '', /not started again/);
+
+	await servers.start([profile]);
+	assert.equal(servers.get(port)?.sourcePassword.reveal(), password, 'the profiles running keep their password');
+	await servers.stop();
+	assert.equal(existsSync(dir), false, 'the given-up server’s folder (it holds passwords) is removed at the stop');
 });

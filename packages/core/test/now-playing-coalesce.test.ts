@@ -185,3 +185,39 @@ it('an Ogg encoding of few bytes a second gets its links further apart: the head
 		`headers ${header} B of ${header + audio} B`,
 	);
 });
+
+it('an encoder that stops sending holds no title back: the last title goes out within a second or two; a closed gate leaves nothing waiting', async (t) => {
+	mockTime(t);
+	const links: number[] = [];
+	const tap = {
+		container: 'ogg',
+		bytesIn: 0,
+		headerPages: [Buffer.alloc(4000)],
+		setTags: () => links.push(Date.now()) > 0,
+	} as unknown as Tap;
+	const gate = new NowPlayingGate(1000, mockClock);
+	void gate.retag(tap, { title: 'A' });
+	// Half a second of audio, then ffmpeg dies (JACK gone): the link B waits for will never be paid for.
+	for (let ms = 0; ms < 500; ms += 50) {
+		t.mock.timers.tick(50);
+		tap.bytesIn += 200;
+		await settle();
+	}
+	const b = gate.retag(tap, { title: 'B' });
+	for (let ms = 0; ms < 3000 && links.length < 2; ms += 100) {
+		t.mock.timers.tick(100);
+		await settle();
+	}
+	assert.equal(links.length, 2, 'B went out with no audio to pay for it');
+	assert.ok(links[1]! <= 3000, `B at ${links[1]} ms`);
+	assert.deepEqual(await b, { superseded: false, result: true });
+
+	// Stopped while a title waits for its turn: it says it never went out, and no timer is left.
+	const c = gate.retag(tap, { title: 'C' });
+	gate.close();
+	assert.deepEqual(await c, { superseded: true });
+	assert.deepEqual(await gate.retag(tap, { title: 'D' }), { superseded: true }, 'a closed gate takes nothing');
+	t.mock.timers.tick(60_000);
+	await settle();
+	assert.equal(links.length, 2);
+});

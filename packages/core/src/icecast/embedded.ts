@@ -134,8 +134,10 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 		});
 		const running = child;
 		void running.then(async (result) => {
+			const why = `${endOf(result)}${await lastLogLine(logs)}`;
+			// Looked at after the log was read: a stop or restart meanwhile makes this end no news.
 			if (ending || child !== running || !options.onExit) return;
-			options.onExit(`${endOf(result)}${await lastLogLine(logs)}`);
+			options.onExit(why);
 		});
 	};
 	const terminate = (signal: 'SIGTERM' | 'SIGKILL') => {

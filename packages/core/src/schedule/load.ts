@@ -94,12 +94,15 @@ export function loadScheduleText(text: string, file: string, profiles?: readonly
 			continue;
 		}
 		// A time the clocks skip or pass twice that night is refused, not moved: which moment was meant is the writer's to say.
-		const dst = IANAZone.isValidZone(zone)
-			? (['start', 'end'] as const).flatMap((key) => {
-					const problem = dstProblem(s[key]!, zone);
-					return problem === undefined ? [] : [{ key, problem }];
-				})
-			: [];
+		// A slot already over never plays again: an old file that kept one still loads.
+		const over = IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }) < DateTime.now();
+		const dst =
+			IANAZone.isValidZone(zone) && !over
+				? (['start', 'end'] as const).flatMap((key) => {
+						const problem = dstProblem(s[key]!, zone);
+						return problem === undefined ? [] : [{ key, problem }];
+					})
+				: [];
 		for (const { key, problem } of dst) report([...where, key], `slots[${i}].${key}: ${problem}`);
 		if (dst.length > 0) continue;
 		if (IANAZone.isValidZone(zone) && DateTime.fromISO(s.end!, { zone }) <= DateTime.fromISO(s.start!, { zone })) {

@@ -22,6 +22,7 @@ export class Coalescer<V, R> {
 	private waiting: Waiting<V, R> | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	private sending = false;
+	private closed = false;
 
 	constructor(
 		private readonly send: (value: V) => R | Promise<R>,
@@ -38,10 +39,20 @@ export class Coalescer<V, R> {
 	/** Offers a value: sent at once when the target is free, else when its turn comes, unless a newer one replaces it. */
 	offer(value: V): Promise<Delivery<R>> {
 		return new Promise<Delivery<R>>((settle, fail) => {
+			if (this.closed) return settle({ superseded: true });
 			this.waiting?.settle({ superseded: true });
 			this.waiting = { value, settle, fail };
 			this.schedule();
 		});
+	}
+
+	/** The target is gone (its profile stopped): what waits never goes out, and says so; no timer is left. */
+	close(): void {
+		this.closed = true;
+		this.clock.clearTimeout(this.timer);
+		this.timer = undefined;
+		this.waiting?.settle({ superseded: true });
+		this.waiting = undefined;
 	}
 
 	/** Whether a value waits for its turn (for tests and status). */
@@ -50,7 +61,7 @@ export class Coalescer<V, R> {
 	}
 
 	private schedule(): void {
-		if (this.timer !== undefined || this.sending || this.waiting === undefined) return;
+		if (this.closed || this.timer !== undefined || this.sending || this.waiting === undefined) return;
 		const now = this.clock.monotonic();
 		let wait = this.lastStart === undefined ? 0 : this.lastStart + this.intervalMs - now;
 		if (wait <= 0 && this.hold)

@@ -27,8 +27,11 @@ export interface NowPlayingTargets {
  * the page headers jdcast counted): measured 1.5× the idle rate at most, not 2.
  */
 export const AUDIO_PER_HEADER_BYTE = 3;
-/** The longest a link waits before its audio is counted again. */
-const MAX_HOLD_MS = 10_000;
+/**
+ * The longest a link waits before its audio is counted again; an encoder that sent nothing for this
+ * long (stopped, restarting) holds no link back: the link waits in the tap for free until it sends.
+ */
+const STALL_MS = 1000;
 
 /**
  * At most one change per target every `intervalMs`: per Ogg encoding (each change is a new link
@@ -38,7 +41,9 @@ const MAX_HOLD_MS = 10_000;
  * of each interval, the latest value winning (see Coalescer).
  */
 export class NowPlayingGate {
-	private readonly lanes = new WeakMap<object, Coalescer<Metadata, unknown>>();
+	/** One lane per target of one profile (a handful): kept until the profile stops. */
+	private readonly lanes = new Map<object, Coalescer<Metadata, unknown>>();
+	private closed = false;
 
 	constructor(
 		readonly intervalMs: number,
@@ -47,6 +52,7 @@ export class NowPlayingGate {
 
 	/** Offers `metadata` to one target; `send` is how that target takes it. */
 	offer<R>(target: object, send: (metadata: Metadata) => R | Promise<R>, metadata: Metadata): Promise<Delivery<R>> {
+		if (this.closed) return Promise.resolve({ superseded: true });
 		let lane = this.lanes.get(target) as Coalescer<Metadata, R> | undefined;
 		if (!lane) {
 			lane = new Coalescer(send, this.intervalMs, this.clock);
@@ -55,23 +61,36 @@ export class NowPlayingGate {
 		return lane.offer(metadata);
 	}
 
+	/** The profile stopped: nothing waiting goes out (each says so), no timer is left. */
+	close(): void {
+		this.closed = true;
+		for (const lane of this.lanes.values()) lane.close();
+		this.lanes.clear();
+	}
+
 	/** Offers new tags to an Ogg encoding's tap: a new link of its chain, when its audio since the last one pays for it. */
 	retag(tap: Tap, metadata: Metadata): Promise<Delivery<boolean>> {
+		if (this.closed) return Promise.resolve({ superseded: true });
 		let lane = this.lanes.get(tap) as Coalescer<Metadata, boolean> | undefined;
 		if (!lane) {
 			let bytesAtLink = tap.bytesIn;
+			/** The tap's byte count when it last moved: an encoder that stopped sending holds no link back. */
+			let moved = { bytes: tap.bytesIn, at: this.clock.monotonic() };
 			const send = (m: Metadata) => {
 				bytesAtLink = tap.bytesIn;
 				return tap.setTags(m);
 			};
 			const hold = (sinceLastMs: number) => {
+				const now = this.clock.monotonic();
+				const stalled = tap.bytesIn === moved.bytes && now - moved.at >= STALL_MS;
+				if (tap.bytesIn !== moved.bytes) moved = { bytes: tap.bytesIn, at: now };
 				const carried = tap.bytesIn - bytesAtLink;
 				const needed = AUDIO_PER_HEADER_BYTE * tap.headerPages.reduce((sum, page) => sum + page.length, 0);
 				// The first link, or no audio since (an encoder between two runs: the link waits in the tap for the next
 				// page and costs nothing until then): no reason to wait.
-				if (!Number.isFinite(sinceLastMs) || carried <= 0 || carried >= needed) return 0;
-				// At the rate the audio came since the last link; looked at again then.
-				return Math.min(MAX_HOLD_MS, Math.ceil(((needed - carried) * sinceLastMs) / carried));
+				if (!Number.isFinite(sinceLastMs) || carried <= 0 || carried >= needed || stalled) return 0;
+				// At the rate the audio came since the last link; looked at again then (a stall is seen within a second).
+				return Math.min(STALL_MS, Math.ceil(((needed - carried) * sinceLastMs) / carried));
 			};
 			lane = new Coalescer(send, this.intervalMs, this.clock, hold);
 			this.lanes.set(tap, lane as Coalescer<Metadata, unknown>);

@@ -160,8 +160,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	async stop(): Promise<void> {
 		if (this.state === 'stopped' && !this.encoder.running) return;
 		this.abort.abort();
-		for (const timer of this.timers) clearInterval(timer);
-		this.timers = [];
+		for (const timer of this.timers.splice(0)) clearInterval(timer);
+		this.nowPlaying.close();
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
 		await this.routing?.stop();
 		await this.encoder.stop();
