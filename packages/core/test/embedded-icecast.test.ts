@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import getPort from 'get-port';
-import { loadProfileObject, startEmbeddedIcecast } from '../src/index.js';
+import { loadProfileObject, type Profile, startEmbeddedIcecast } from '../src/index.js';
 import { EmbeddedServers } from '../src/orchestrator/embedded-servers.js';
 import { accepts } from '../src/util/ports.js';
 
@@ -42,13 +42,7 @@ it('an embedded icecast2 that ends by itself is said, with how it ended, and sta
 	timeout: 20_000,
 }, async (t) => {
 	const port = await getPort({ host: '127.0.0.1' });
-	const { profile } = loadProfileObject({
-		name: 'own',
-		input: { tone: {} },
-		servers: { own: { embedded: true, port } },
-		streams: [{ mount: '/own.opus', format: 'opus' }],
-	});
-	assert.ok(profile);
+	const profile = ownProfile(port);
 	const said: string[] = [];
 	let heard: () => void = () => {};
 	const servers = new EmbeddedServers({}, (level, message) => {
@@ -80,13 +74,7 @@ it('an embedded icecast2 that keeps ending by itself is given up after 5 restart
 	timeout: 60_000,
 }, async (t) => {
 	const port = await getPort({ host: '127.0.0.1' });
-	const { profile } = loadProfileObject({
-		name: 'own',
-		input: { tone: {} },
-		servers: { own: { embedded: true, port } },
-		streams: [{ mount: '/own.opus', format: 'opus' }],
-	});
-	assert.ok(profile);
+	const profile = ownProfile(port);
 	const said: string[] = [];
 	let heard: (message: string) => void = () => {};
 	const servers = new EmbeddedServers({}, (_level, message) => {
@@ -122,3 +110,15 @@ it('an embedded icecast2 that keeps ending by itself is given up after 5 restart
 	await servers.stop();
 	assert.equal(existsSync(dir), false, 'the given-up server’s folder (it holds passwords) is removed at the stop');
 });
+
+/** A tone profile on an embedded server of its own on `port`. */
+function ownProfile(port: number): Profile {
+	const { profile } = loadProfileObject({
+		name: 'own',
+		input: { tone: {} },
+		servers: { own: { embedded: true, port } },
+		streams: [{ mount: '/own.opus', format: 'opus' }],
+	});
+	assert.ok(profile);
+	return profile;
+}

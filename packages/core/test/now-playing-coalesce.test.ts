@@ -156,13 +156,7 @@ it('now playing: 1,000 titles in 10 s cost one Ogg link and one admin request pe
 it('an Ogg encoding of few bytes a second gets its links further apart: the headers never more than a quarter of what it sends', async (t) => {
 	mockTime(t);
 	// A Vorbis encoding at ~32 kbps (4,000 bytes a second) whose link headers weigh 4,000 bytes.
-	const links: number[] = [];
-	const tap = {
-		container: 'ogg',
-		bytesIn: 0,
-		headerPages: [Buffer.alloc(4000)],
-		setTags: () => links.push(Date.now()) > 0,
-	} as unknown as Tap;
+	const { links, tap } = vorbisTap();
 	const gate = new NowPlayingGate(1000, mockClock);
 	for (let ms = 0; ms < 20_000; ms += 50) {
 		void gate.retag(tap, { title: `at ${ms}` });
@@ -188,13 +182,7 @@ it('an Ogg encoding of few bytes a second gets its links further apart: the head
 
 it('an encoder that stops sending holds no title back: the last title goes out within a second or two; a closed gate leaves nothing waiting', async (t) => {
 	mockTime(t);
-	const links: number[] = [];
-	const tap = {
-		container: 'ogg',
-		bytesIn: 0,
-		headerPages: [Buffer.alloc(4000)],
-		setTags: () => links.push(Date.now()) > 0,
-	} as unknown as Tap;
+	const { links, tap } = vorbisTap();
 	const gate = new NowPlayingGate(1000, mockClock);
 	void gate.retag(tap, { title: 'A' });
 	// Half a second of audio, then ffmpeg dies (JACK gone): the link B waits for will never be paid for.
@@ -221,3 +209,15 @@ it('an encoder that stops sending holds no title back: the last title goes out w
 	await settle();
 	assert.equal(links.length, 2);
 });
+
+/** An Ogg encoding's tap whose link headers weigh 4,000 bytes (Vorbis), with the moments links were made. */
+function vorbisTap(): { links: number[]; tap: Tap & { bytesIn: number } } {
+	const links: number[] = [];
+	const tap = {
+		container: 'ogg',
+		bytesIn: 0,
+		headerPages: [Buffer.alloc(4000)],
+		setTags: () => links.push(Date.now()) > 0,
+	} as unknown as Tap & { bytesIn: number };
+	return { links, tap };
+}
