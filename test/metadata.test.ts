@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
 import { loadProfileText, Orchestrator, type JdcastEvents } from '@jdcast/core';
 import { eventually, tempDir } from './helpers/env.js';
 import { decodeEntities, icecastSources, icyTitle } from './helpers/icecast-status.js';
-import { analyze, capture } from './helpers/listener.js';
+import { analyze, openCapture, type OpenCapture } from './helpers/listener.js';
 import { oggChain } from './helpers/ogg.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { startIcecast, startJack, startSignal } from './helpers/services.js';
@@ -44,6 +43,23 @@ async function startMetaProfile(t: TestContext, name: string) {
 	return { orchestrator, icecast, dir, outputs, pid: orchestrator.status().profiles[0]!.encoder.pid };
 }
 
+/** A listener on each Ogg mount, until the test stops it or ends. */
+async function listen(t: TestContext, port: number, dir: string, name: string): Promise<OpenCapture[]> {
+	const listeners = await Promise.all(
+		OGG.map((s) =>
+			openCapture(`http://127.0.0.1:${port}${s.mount}`, path.join(dir, `${name}${path.extname(s.mount)}`)),
+		),
+	);
+	t.after(() => Promise.all(listeners.map((l) => l.stop())));
+	return listeners;
+}
+
+/** A second of audio past the listener's first bytes: audio of the opening title to hear a change against. */
+async function heardLive(listener: OpenCapture): Promise<void> {
+	await listener.more(1);
+	await listener.moreSeconds(1);
+}
+
 /** /meta.mp3's "now playing" as Icecast lists it and as a listener's player reads it from the ICY stream. */
 async function assertMp3Title(port: number, line: string): Promise<void> {
 	assert.equal(
@@ -56,10 +72,8 @@ async function assertMp3Title(port: number, line: string): Promise<void> {
 
 it('now playing on every format: admin API for MP3, a new Ogg chain link for Opus, Vorbis and FLAC', async (t) => {
 	const { orchestrator, icecast, dir, outputs, pid } = await startMetaProfile(t, 'meta');
-	const listening = OGG.map((s) =>
-		capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 6, path.join(dir, `listener${path.extname(s.mount)}`)),
-	);
-	await sleep(2500);
+	const listeners = await listen(t, icecast.port, dir, 'listener');
+	await Promise.all(listeners.map(heardLive));
 	const results = await orchestrator.setMetadata('meta', { title: 'Hoppípolla', artist: 'Sigur Rós' });
 	assert.deepEqual(results.map((r) => [r.mount, r.via, r.ok]).sort(), [
 		['/meta.flac', 'in-band', true],
@@ -67,7 +81,10 @@ it('now playing on every format: admin API for MP3, a new Ogg chain link for Opu
 		['/meta.ogg', 'in-band', true],
 		['/meta.opus', 'in-band', true],
 	]);
-	const captured = await Promise.all(listening);
+	// Each listener gets the new link, then audio in it: the change heard from both sides.
+	await Promise.all(listeners.map((l) => l.until(() => l.links >= 2, 'second Ogg link')));
+	await Promise.all(listeners.map((l) => l.moreSeconds(2)));
+	const captured = await Promise.all(listeners.map((l) => l.stop()));
 
 	await assertMp3Title(icecast.port, 'Sigur Rós - Hoppípolla');
 	const sources = await icecastSources(icecast.port);
@@ -120,9 +137,8 @@ it('now playing on every format: admin API for MP3, a new Ogg chain link for Opu
 
 it('ten changes in ten seconds on every format: no decoder error, no reconnect, same ffmpeg', async (t) => {
 	const { orchestrator, icecast, dir, outputs, pid } = await startMetaProfile(t, 'rapid');
-	const listening = OGG.map((s) =>
-		capture(`http://127.0.0.1:${icecast.port}${s.mount}`, 12, path.join(dir, `rapid${path.extname(s.mount)}`)),
-	);
+	const listeners = await listen(t, icecast.port, dir, 'rapid');
+	await Promise.all(listeners.map(heardLive));
 	const titles = [
 		'Track 1',
 		'Track 2',
@@ -135,13 +151,15 @@ it('ten changes in ten seconds on every format: no decoder error, no reconnect, 
 		'Track 9',
 		'Track 10 – Ende',
 	];
+	// A change each second of the stream's own clock, as every listener hears it.
 	for (const title of titles) {
-		await sleep(1000);
 		const results = await orchestrator.setMetadata('/meta.opus', { title, artist: 'jdcast' });
 		assert.ok(results.every((r) => r.ok));
+		await Promise.all(listeners.map((l) => l.moreSeconds(1)));
 	}
 	await orchestrator.setMetadata('/meta.mp3', { title: '坂本龍一', artist: 'Ryuichi Sakamoto' });
-	const captured = await Promise.all(listening);
+	await Promise.all(listeners.map((l) => l.moreSeconds(1)));
+	const captured = await Promise.all(listeners.map((l) => l.stop()));
 	await assertMp3Title(icecast.port, 'Ryuichi Sakamoto - 坂本龍一');
 
 	const opus = oggChain(captured[0]!.file);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { loadProfileText, Orchestrator } from '@jdcast/core';
@@ -84,16 +83,23 @@ it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title
 	);
 	await orchestrator.start([profile]);
 	await orchestrator.live();
-	await sleep(3000);
-	const changes: { at: number; seconds: number }[] = [];
+	// Three seconds in every file, by the files' own count, under each title.
+	const recorded = () => orchestrator.status().profiles[0]!.recordings.map((r) => r.seconds);
+	const everyFileHolds = (seconds: number) =>
+		eventually(
+			() => recorded().length === files.length && recorded().every((s) => s >= seconds),
+			`${seconds} s in every file`,
+		);
+	await everyFileHolds(3);
+	const changes: { seconds: number }[] = [];
 	for (const [title, artist] of [
 		['Second', 'Bea'],
 		['Third "quoted"', 'Cleo'],
 	]) {
-		const seconds = orchestrator.status().profiles[0]!.recordings[0]!.seconds;
-		changes.push({ at: performance.now(), seconds });
+		const seconds = recorded()[0]!;
+		changes.push({ seconds });
 		await orchestrator.setMetadata('edit', { title, artist });
-		await sleep(3000);
+		await everyFileHolds(Math.max(...recorded()) + 3);
 	}
 	await orchestrator.stop();
 
@@ -136,11 +142,12 @@ it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title
 			name,
 		);
 		assert.equal(tracks[0]!.start, 0);
-		const wall = (changes[1]!.at - changes[0]!.at) / 1000;
+		// Against the file's own clock, not the wall's: a loaded machine delivers audio in bursts.
+		const between = changes[1]!.seconds - changes[0]!.seconds;
 		const marked = tracks[2]!.start - tracks[1]!.start;
 		assert.ok(
-			Math.abs(marked - wall) < 0.05,
-			`${name}: ${marked.toFixed(3)} s between the marks for ${wall.toFixed(3)} s between the changes`,
+			Math.abs(marked - between) < 0.25,
+			`${name}: ${marked.toFixed(3)} s between the marks for ${between.toFixed(3)} s of audio between the changes`,
 		);
 		assert.ok(
 			Math.abs(tracks[1]!.start - changes[0]!.seconds) < 0.25,
@@ -161,7 +168,7 @@ it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title
 	}
 });
 
-it('split: 10s over 35 s: four whole files each with its own duration, together exactly the audio of one long recording (FLAC and WAV)', async (t) => {
+it('split: 10s across a boundary of the wall clock: whole files each with its own duration, together exactly the audio of one long recording (FLAC and WAV)', async (t) => {
 	const { orchestrator, profile, dir } = await recordProfile(
 		t,
 		'split',
@@ -173,21 +180,26 @@ it('split: 10s over 35 s: four whole files each with its own duration, together 
 			'',
 		].join('\n'),
 	);
-	// Start just after a 10 s boundary of the wall clock: 35 s then cross three boundaries.
-	await eventually(
-		() => Date.now() % 10_000 > 200 && Date.now() % 10_000 < 1500,
-		'a moment just after a 10 s boundary',
-		12_000,
-	);
+	// Start at least 5 s before a 10 s boundary: a part under a second would be dropped, as no file.
+	await eventually(() => Date.now() % 10_000 < 5000, 'a moment well before a 10 s boundary', 12_000);
 	await orchestrator.start([profile]);
-	await sleep(35_000);
+	// One boundary crossed (when is for the unit tests of the timer): a second part, with audio in it.
+	const recordings = () => orchestrator.status().profiles[0]!.recordings;
+	const split = () => recordings().filter((r) => r.name.startsWith('part-'));
+	await eventually(
+		() => split().length === 2 && split().every((r) => r.parts.length >= 2 && r.seconds >= 2),
+		'each split recording 2 s into its second part',
+		30_000,
+	);
 	await orchestrator.stop();
+	const partsOf = (ext: string) => split().find((r) => r.name.endsWith(ext))!.parts.length;
 
 	for (const ext of ['.flac', '.wav']) {
 		const parts = readdirSync(dir)
 			.filter((f) => f.startsWith('part-') && f.endsWith(ext))
 			.sort();
-		assert.equal(parts.length, 4, `${ext}: ${parts.join(', ')}`);
+		assert.ok(parts.length >= 2, `${ext}: ${parts.join(', ')}`);
+		assert.equal(parts.length, partsOf(ext), `${ext}: the files on disk are the parts jdcast says it wrote`);
 		const pcm: Buffer[] = [];
 		for (const part of parts) {
 			const file = path.join(dir, part);
@@ -211,8 +223,11 @@ it('split: 10s over 35 s: four whole files each with its own duration, together 
 			`${ext}: the parts hold exactly the audio of the whole, no sample lost or doubled at the joins`,
 		);
 	}
-	const events = JSON.stringify(orchestrator.status().profiles[0]!.recordings.map((r) => r.parts.length));
-	assert.equal(events, '[1,4,1,4]');
+	assert.deepEqual(
+		recordings().map((r) => r.parts.length),
+		[1, partsOf('.flac'), 1, partsOf('.wav')],
+		'one file for each whole recording',
+	);
 });
 
 it('jdcast killed with SIGKILL during a native FLAC and a WAV recording: both open, with a duration near their content', async (t) => {
@@ -225,7 +240,11 @@ it('jdcast killed with SIGKILL during a native FLAC and a WAV recording: both op
 	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/killed.opus']);
-	await sleep(8000);
+	// Killed once both files hold 8 s of audio by jdcast's count (what reached the disk is checked below).
+	await up.eventually(async () => {
+		const recordings = (await up.status()).profiles[0]?.recordings ?? [];
+		return recordings.length === 2 && recordings.every((r) => r.seconds >= 8);
+	}, '8 s in both recordings');
 	up.child.kill('SIGKILL');
 	await up.exited;
 	for (const name of ['k.flac', 'k.wav']) {

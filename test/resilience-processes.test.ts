@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it, type TestContext } from 'node:test';
 import { connectPorts } from '@jdcast/core/testing';
 import { eventually, tempDir } from './helpers/env.js';
-import { runUp, type RunningJdcast, writeProfile } from './helpers/jdcast.js';
+import { type JdcastEvent, runUp, type RunningJdcast, writeProfile } from './helpers/jdcast.js';
 import { childrenOf, isAlive } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { upOneStream } from './helpers/scenario.js';
@@ -25,29 +24,31 @@ async function connectionsRestored(
 	client: string,
 	timeoutMs: number,
 ): Promise<void> {
-	await eventually(
-		async () => JSON.stringify(await connectionsOf(jackName, client)) === JSON.stringify(EXPECTED(client)),
-		'all three connections back',
-		timeoutMs,
-	).catch(async (error: Error) => {
-		const seen = up.events.filter((e) => e.event === 'jack' || e.event === 'log' || e.event === 'encoder');
-		throw new Error(
-			`${error.message}: have ${JSON.stringify(await connectionsOf(jackName, client))}; jdcast saw ${JSON.stringify(seen.slice(-12))}`,
-		);
-	});
+	await up
+		.eventually(
+			async () => JSON.stringify(await connectionsOf(jackName, client)) === JSON.stringify(EXPECTED(client)),
+			'all three connections back',
+			timeoutMs,
+		)
+		.catch(async (error: Error) => {
+			const seen = up.events.filter((e) => e.event === 'jack' || e.event === 'log' || e.event === 'encoder');
+			throw new Error(
+				`${error.message}: have ${JSON.stringify(await connectionsOf(jackName, client))}; jdcast saw ${JSON.stringify(seen.slice(-12))}`,
+			);
+		});
 }
 
 /** One stream, its `connect` rule applied, and one more connection made by hand, seen by jdcast. */
 async function withHandMadeConnection(t: TestContext, name: string) {
 	const { jack, up, client } = await upOneStream(t, name);
 	const first = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied').catch(
-		async (error: Error) => {
+	await up
+		.eventually(async () => (await connectionsOf(jack.name, client)).length === 2, 'the connect rule applied')
+		.catch(async (error: Error) => {
 			throw new Error(
 				`${error.message}: have ${JSON.stringify(await connectionsOf(jack.name, client))}; jdcast saw ${JSON.stringify(up.events.filter((e) => e.event !== 'stats').slice(-12))}`,
 			);
-		},
-	);
+		});
 	assert.ok(await connectPorts('system:capture_1', `${client}:input_2`, jack.name), 'a connection made by hand');
 	await up.waitForEvent(
 		(e) => e.event === 'jack' && Array.isArray(e.connections) && e.connections.length === 3,
@@ -72,7 +73,7 @@ it('ffmpeg killed with SIGKILL: restarted under the same JACK name, every connec
 	const sent = () =>
 		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/crash.opus').at(-1)?.bytesSent ?? 0);
 	const before = sent();
-	await eventually(() => sent() > before + 10_000, 'audio flowing again from the new ffmpeg');
+	await up.eventually(() => sent() > before + 10_000, 'audio flowing again from the new ffmpeg');
 	assert.equal(up.outputState('/crash.opus'), 'live');
 });
 
@@ -87,8 +88,15 @@ it('jackd killed and started again: the stream resumes and connections are resto
 		'the output stalled once jackd died (said at once, not after 1.5 s without bytes; how soon is for the bench)',
 		5000,
 	);
-	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
-	await sleep(2000);
+	const ended = await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
+	// jackd stays away until jdcast has seen it gone and, after ffmpeg ended, said the output stalled in a
+	// stats line (one every 2 s): it waits for the server without it.
+	await up.waitForEvent(
+		(e) => up.events.indexOf(e) >= from && e.event === 'jack' && e.serverRunning === false,
+		'jdcast to see the JACK server gone',
+	);
+	const stalled = (e: JdcastEvent) => e.event === 'stats' && e.mount === '/down.opus' && e.state === 'stalled';
+	await up.waitForEvents(stalled, 1, 'stats line', { from: up.events.indexOf(ended) });
 	await jack.restart();
 	await startSignal(t, jack.name);
 	await up.waitForEvent(
@@ -101,7 +109,7 @@ it('jackd killed and started again: the stream resumes and connections are resto
 	const bytes = () =>
 		Number(up.events.filter((e) => e.event === 'stats' && e.mount === '/down.opus').at(-1)?.bytesSent ?? 0);
 	const before = bytes();
-	await eventually(() => bytes() > before + 10_000, 'audio flowing again');
+	await up.eventually(() => bytes() > before + 10_000, 'audio flowing again');
 });
 
 it('jdcast killed with SIGKILL: no ffmpeg of it and none of its JACK clients left after 2 s', async (t) => {
@@ -115,7 +123,7 @@ it('jdcast killed with SIGKILL: no ffmpeg of it and none of its JACK clients lef
 	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/kill9.opus']);
-	await eventually(() => clientExists(jack.name, 'jd_kill9'), 'the JACK client');
+	await up.eventually(() => clientExists(jack.name, 'jd_kill9'), 'the JACK client');
 	const children = childrenOf(up.child.pid!);
 	assert.ok(
 		children.some((p) => p.argv[0]?.endsWith('ffmpeg')),
@@ -171,14 +179,16 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 				.map((e) => [e.time, e.profile, e.message ?? e.connections]),
 		);
 	for (const name of names)
-		await eventually(
-			async () => (await connectionsOf(jack.name, `jd_${name}`)).length === 2,
-			`jd_${name} connected again`,
-			20_000,
-		).catch((error: Error) => {
-			throw new Error(`${error.message}; jdcast said ${said()}`);
-		});
-	await eventually(() => watchers().length === 1, 'one jack_evmon again', 10_000);
+		await up
+			.eventually(
+				async () => (await connectionsOf(jack.name, `jd_${name}`)).length === 2,
+				`jd_${name} connected again`,
+				20_000,
+			)
+			.catch((error: Error) => {
+				throw new Error(`${error.message}; jdcast said ${said()}`);
+			});
+	await up.eventually(() => watchers().length === 1, 'one jack_evmon again', 10_000);
 	// The watcher started again serves both profiles: each sees a cable made by hand to its client.
 	for (const name of names) {
 		assert.ok(await connectPorts('system:capture_1', `jd_${name}:input_2`, jack.name), `a cable to jd_${name}`);
@@ -209,7 +219,7 @@ it('jdcast killed with SIGKILL while a silence.run command runs: the command end
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/quiet.opus']);
 	const pid = Number(
-		await eventually(() => {
+		await up.eventually(() => {
 			const text = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
 			return text || undefined;
 		}, 'the silence command running'),

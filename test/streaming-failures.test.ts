@@ -1,8 +1,7 @@
 import net from 'node:net';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
-import { eventually, freePort, tempDir } from './helpers/env.js';
+import { freePort, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { startIcecast, startJack, startSignal } from './helpers/services.js';
@@ -18,9 +17,9 @@ it('late start of the server: the mount goes live once icecast2 runs', async (t)
 		`${jackInput('jd_late', jack.name)}servers:\n${serverEntry('main', port)}streams:\n  - { mount: /late.opus, format: opus }\n`,
 	);
 	const up = runUp(t, [file], { JD_TEST_PW: 'late-password' });
-	await up.waitForEvent((e) => e.event === 'retry' && e.code === 'E_ICECAST_REFUSED', 'a refused attempt');
+	// The server comes late: after three refused attempts, with the output retrying all along.
+	await up.waitForEvents((e) => e.event === 'retry' && e.code === 'E_ICECAST_REFUSED', 3, 'refused attempt');
 	assert.equal(up.outputState('/late.opus'), 'retrying');
-	await sleep(1500);
 	await startIcecast(t, { port, sourcePassword: 'late-password' });
 	await up.waitLive(['/late.opus'], 10_000);
 });
@@ -48,16 +47,27 @@ it('wrong password: that output fails naming user, host and mount; the others st
 	assert.equal(up.events.filter((e) => e.event === 'retry' && e.server === 'bad').length, 0, 'no retry after 401');
 	await up.waitLive(['/pw.mp3']);
 	assert.equal(up.outputState('/pw.opus', 'good'), 'live');
-	await sleep(3000);
+	// Two stats lines of each good output from now on (one every 2 s): live in both, bytes growing.
+	const from = up.events.length;
+	for (const mount of ['/pw.opus', '/pw.mp3']) {
+		const stats = await up.waitForEvents(
+			(e) => e.event === 'stats' && e.server === 'good' && e.mount === mount,
+			2,
+			`stats line of ${mount}`,
+			{ from },
+		);
+		assert.deepEqual(
+			stats.map((s) => s.state),
+			['live', 'live'],
+			`${mount} stays live on the good server`,
+		);
+		assert.ok(
+			Number(stats[1]!.bytesSent) > Number(stats[0]!.bytesSent),
+			`bytes keep flowing to the good server: ${stats.map((s) => s.bytesSent).join(', ')}`,
+		);
+	}
 	assert.equal(up.outputState('/pw.opus', 'good'), 'live');
 	assert.equal(up.outputState('/pw.mp3', 'good'), 'live');
-	const goodStats = () => up.events.filter((e) => e.event === 'stats' && e.server === 'good' && e.mount === '/pw.opus');
-	await eventually(() => goodStats().length >= 2, 'two stats events');
-	const stats = goodStats();
-	assert.ok(
-		Number(stats.at(-1)!.bytesSent) > Number(stats[0]!.bytesSent),
-		`bytes keep flowing to the good server: ${stats.map((s) => s.bytesSent).join(', ')}`,
-	);
 });
 
 it('an embedded server on a port another program listens on: its outputs fail saying so, and nothing is sent to that program', async (t) => {

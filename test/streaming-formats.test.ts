@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
 import { tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
@@ -27,7 +26,20 @@ it('every format: a listener joining 5 s after the mount went live decodes the t
 	);
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(FORMATS.map((f) => f.mount));
-	await sleep(5000);
+	// Late: once jdcast's own stats lines show every mount still live 5 s after it went live.
+	const wentLive = (mount: string) =>
+		Date.parse(
+			String(up.events.findLast((e) => e.event === 'output' && e.mount === mount && e.state === 'live')?.time),
+		);
+	const liveFor = (mount: string) =>
+		up.events.some(
+			(e) =>
+				e.event === 'stats' &&
+				e.mount === mount &&
+				e.state === 'live' &&
+				Date.parse(String(e.time)) - wentLive(mount) >= 5000,
+		);
+	await up.eventually(() => FORMATS.every((f) => liveFor(f.mount)), 'every mount live for 5 s');
 
 	const captures = await Promise.all(
 		FORMATS.map((f) => capture(`http://127.0.0.1:${icecast.port}${f.mount}`, 4, path.join(dir, f.mount.slice(1)))),

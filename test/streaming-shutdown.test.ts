@@ -2,15 +2,22 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
-import { eventually, freePort, tempDir } from './helpers/env.js';
-import { runUp, writeProfile, type JdcastEvent } from './helpers/jdcast.js';
-import { analyze } from './helpers/listener.js';
+import { freePort, tempDir } from './helpers/env.js';
+import { runUp, writeProfile, type JdcastEvent, type RunningJdcast } from './helpers/jdcast.js';
+import { analyze, openCapture } from './helpers/listener.js';
 import { isAlive, processes } from './helpers/proc.js';
 import { jackInput, serverEntry } from './helpers/profile.js';
 import { clientExists, startIcecast, startJack, startSignal } from './helpers/services.js';
 import { oggChain } from './helpers/ogg.js';
+
+/** Waits until jdcast says each of its `count` recordings holds `seconds` of audio. */
+async function recordingsHold(up: RunningJdcast, count: number, seconds: number): Promise<void> {
+	await up.eventually(async () => {
+		const recordings = (await up.status()).profiles[0]?.recordings ?? [];
+		return recordings.length === count && recordings.every((r) => r.seconds >= seconds);
+	}, `${seconds} s in each recording`);
+}
 
 it('SIGINT: exit 0, no ffmpeg left, the JACK client gone, recordings decodable', async (t) => {
 	const jack = await startJack(t);
@@ -25,8 +32,8 @@ it('SIGINT: exit 0, no ffmpeg left, the JACK client gone, recordings decodable',
 	const up = runUp(t, [file], { JD_TEST_PW: icecast.sourcePassword.reveal() });
 	await up.waitLive(['/bye.opus']);
 	const encoder = await up.waitForEvent((e) => e.event === 'encoder' && e.running === true, 'the encoder');
-	await eventually(() => clientExists(jack.name, 'jd_bye'), 'the JACK client jd_bye');
-	await sleep(3000);
+	await up.eventually(() => clientExists(jack.name, 'jd_bye'), 'the JACK client jd_bye');
+	await recordingsHold(up, 2, 3);
 
 	assert.equal(await up.stop('SIGINT'), 0);
 	assert.equal(isAlive(Number(encoder.pid)), false, 'ffmpeg is gone');
@@ -67,7 +74,7 @@ it('SIGTERM (systemd, kill): exit 0, stopped events, EOS on the recording, no te
 			}
 		});
 	assert.equal(ours.length, 1, 'the embedded server has its folder');
-	await sleep(2000);
+	await recordingsHold(up, 1, 2);
 
 	assert.equal(await up.stop('SIGTERM'), 0);
 	for (const kind of ['profile', 'output', 'recording'])
@@ -153,9 +160,14 @@ it('jdcast up --json | tee, then Ctrl-C: the reader is gone first (EPIPE), jdcas
 	const children = processes()
 		.filter((p) => p.ppid === pid)
 		.map((p) => p.pid);
-	// The program reading its output goes away, as tee does on Ctrl-C; jdcast writes on (levels, stats).
+	const listener = await openCapture(`http://127.0.0.1:${port}/piped.opus`, path.join(dir, 'piped.opus'));
+	t.after(() => listener.stop());
+	await listener.more(1);
+	// The program reading its output goes away, as tee does on Ctrl-C; jdcast writes on (levels each
+	// second, stats every 2 s) while a listener hears 3 s more of the stream.
 	up.child.stdout!.destroy();
-	await sleep(1500);
+	const goal = listener.seconds + 3;
+	await up.eventually(() => listener.seconds >= goal, 'a listener hearing 3 s more with no reader of the output');
 	assert.equal(await up.stop('SIGINT'), 0, up.stderr());
 	assert.deepEqual(children.filter(isAlive), [], 'ffmpeg and icecast2 stopped');
 	assert.equal(

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,23 +27,50 @@ export function tempDir(t: TestContext): string {
 	return dir;
 }
 
-/** Waits until `check` is truthy; fails the test with `what` after the timeout. */
+/** A process a wait is about: once it has exited, waiting longer for it is pointless. */
+export interface WatchedProcess {
+	child: ChildProcess;
+	/** Resolves once it has exited and its output has all been read. */
+	exited: Promise<number | null>;
+	stderr(): string;
+}
+
+/** How the process ended, and the end of what it wrote to stderr, to say why a wait failed. */
+export function exitReport(watched: WatchedProcess): string {
+	const { exitCode, signalCode } = watched.child;
+	return `jdcast exited (${signalCode ?? `code ${exitCode}`}): ${watched.stderr().slice(-1500)}`;
+}
+
+/**
+ * Waits until `check` is truthy; fails the test with `what` after the timeout. With `process`, it
+ * also fails as soon as that process has exited (after one last check), with its exit code and
+ * stderr, instead of polling on for a result it can no longer give.
+ */
 export async function eventually<T>(
 	check: () => T | Promise<T>,
 	what: string,
 	timeoutMs = 15_000,
+	options: { process?: WatchedProcess } = {},
 ): Promise<NonNullable<T>> {
 	const deadline = Date.now() + timeoutMs;
+	const watched = options.process;
+	let gone = false;
+	void watched?.exited.then(() => (gone = true));
 	let last: unknown;
 	for (;;) {
+		// Read before the check, so that a process that ended meanwhile still gets this last check.
+		const ended = gone;
 		try {
 			const value = await check();
 			if (value) return value as NonNullable<T>;
 		} catch (error) {
 			last = error;
 		}
+		if (ended) throw new Error(`gave up waiting for ${what}: ${exitReport(watched!)}`);
 		if (Date.now() > deadline)
 			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-		await new Promise((r) => setTimeout(r, 100));
+		let wake: NodeJS.Timeout | undefined;
+		await Promise.race([new Promise((r) => (wake = setTimeout(r, 100))), ...(watched ? [watched.exited] : [])]);
+		clearTimeout(wake);
 	}
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { connectController, type StatusSnapshot } from '@jdcast/core';
 import { NODE_FLAGS } from '../../packages/cli/src/node-flags.js';
 import { eventually } from './env.js';
 
@@ -23,14 +24,29 @@ export interface RunningJdcast {
 	socket: string;
 	events: JdcastEvent[];
 	stderr: () => string;
-	/** Resolves with the first event (past or future) that matches. */
+	/** Resolves with the first event (past or future) that matches; fails at once if jdcast exits first. */
 	waitForEvent(match: (e: JdcastEvent) => boolean, what: string, timeoutMs?: number): Promise<JdcastEvent>;
+	/**
+	 * Resolves with the first `count` events that match among those from index `from` of `events` on:
+	 * a window of time told by what jdcast did (retries, stats lines) rather than by a clock.
+	 */
+	waitForEvents(
+		match: (e: JdcastEvent) => boolean,
+		count: number,
+		what: string,
+		options?: { from?: number; timeoutMs?: number },
+	): Promise<JdcastEvent[]>;
+	/** `eventually` about this jdcast: fails at once, with its exit code and stderr, if it exits first. */
+	eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
+	/** What its control socket says now (`jdcast status --json`, without starting a process). */
+	status(): Promise<StatusSnapshot>;
 	/** Waits until every listed mount has an `output` event with state live (latest state). */
 	waitLive(mounts: string[], timeoutMs?: number): Promise<void>;
 	/** The latest state of an output. */
 	outputState(mount: string, server?: string): string | undefined;
 	/** Sends a signal and resolves with the exit code. */
 	stop(signal?: NodeJS.Signals): Promise<number | null>;
+	/** Resolves with the exit code once jdcast has exited and every line it printed has been read. */
 	exited: Promise<number | null>;
 }
 
@@ -47,7 +63,8 @@ export function socketFor(t: TestContext): string {
 }
 
 export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv = {}): RunningJdcast {
-	const socket = socketFor(t);
+	// A test that names its own socket (JDCAST_SOCKET) gets a handle on that one.
+	const socket = env.JDCAST_SOCKET ?? socketFor(t);
 	const child = spawn(process.execPath, [...NODE_FLAGS, bin, ...args], {
 		env: { ...process.env, JDCAST_SOCKET: socket, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +80,8 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 	});
 	child.stderr!.setEncoding('utf8');
 	child.stderr!.on('data', (text: string) => (err += text));
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	// 'close', not 'exit': after 'exit' the last lines jdcast printed may still be in the pipe.
+	const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 	t.after(async () => {
 		if (child.exitCode === null && child.signalCode === null) {
 			child.kill('SIGKILL');
@@ -74,35 +92,37 @@ export function runJdcast(t: TestContext, args: string[], env: NodeJS.ProcessEnv
 		events
 			.filter((e) => e.event === 'output' && e.mount === mount && (server === undefined || e.server === server))
 			.at(-1)?.state;
+	const watched = { child, exited, stderr: () => err };
+	const about = <T>(check: () => T | Promise<T>, what: string, timeoutMs = 20_000) =>
+		eventually(check, what, timeoutMs, { process: watched });
 	return {
 		child,
 		socket,
 		events,
 		stderr: () => err,
 		exited,
-		waitForEvent: (match, what, timeoutMs = 20_000) =>
-			eventually(
+		waitForEvent: (match, what, timeoutMs = 20_000) => about(() => events.find(match), what, timeoutMs),
+		waitForEvents: (match, count, what, { from = 0, timeoutMs = 20_000 } = {}) =>
+			about(
 				() => {
-					const found = events.find(match);
-					if (!found && child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
-					return found;
+					const found = events.slice(from).filter(match);
+					return found.length >= count ? found.slice(0, count) : undefined;
 				},
-				what,
+				`${count} × ${what}`,
 				timeoutMs,
 			),
+		eventually: about,
+		status: () => connectController(socket).status(),
 		waitLive: async (mounts, timeoutMs = 20_000) => {
-			await eventually(
-				() => {
-					if (child.exitCode !== null) throw new Error(`jdcast exited (${child.exitCode}): ${err}`);
-					return mounts.every((m) => outputState(m) === 'live');
+			await about(() => mounts.every((m) => outputState(m) === 'live'), `${mounts.join(', ')} live`, timeoutMs).catch(
+				(error: Error) => {
+					// Said when it times out: what each output went through, and what jdcast logged.
+					const seen = events.filter((e) => e.event === 'output' || e.event === 'log' || e.event === 'profile');
+					throw new Error(
+						`${error.message}; jdcast said ${JSON.stringify(seen.slice(-15))}; stderr: ${err.slice(-500)}`,
+					);
 				},
-				`${mounts.join(', ')} live`,
-				timeoutMs,
-			).catch((error: Error) => {
-				// Said when it times out: what each output went through, and what jdcast logged.
-				const seen = events.filter((e) => e.event === 'output' || e.event === 'log' || e.event === 'profile');
-				throw new Error(`${error.message}; jdcast said ${JSON.stringify(seen.slice(-15))}; stderr: ${err.slice(-500)}`);
-			});
+			);
 		},
 		outputState,
 		stop: async (signal = 'SIGINT') => {

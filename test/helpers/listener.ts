@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { execa } from 'execa';
+import { OggSeconds } from './ogg.js';
 
 /** Listens to a mount like a player would, for `seconds`, saving the bytes to a file; `ca` for an https URL. */
 export function capture(
@@ -39,10 +40,20 @@ export function capture(
 	});
 }
 
-/** A listener that stays until told to go: `more(n)` waits for n more bytes (audio heard), `stop()` ends it. */
+/**
+ * A listener that stays until told to go: `more(n)` waits for n more bytes, `moreSeconds(s)` for s
+ * more seconds of audio (Ogg streams, by their granule positions), `stop()` ends it.
+ */
 export interface OpenCapture {
 	readonly bytes: number;
+	/** Seconds of audio received so far, by the stream's own clock (Ogg streams only). */
+	readonly seconds: number;
+	/** Ogg links begun so far (a new one at each title change of an Ogg stream). */
+	readonly links: number;
 	more(bytes: number, timeoutMs?: number): Promise<void>;
+	moreSeconds(seconds: number, timeoutMs?: number): Promise<void>;
+	/** Waits until `reached()` holds, looked at as each chunk arrives. */
+	until(reached: () => boolean, what: string, timeoutMs?: number): Promise<void>;
 	stop(): Promise<{ file: string; bytes: number }>;
 }
 
@@ -54,8 +65,25 @@ export function openCapture(url: string, file: string, maxSeconds = 120): Promis
 	return new Promise((resolve, reject) => {
 		const out = createWriteStream(file);
 		let bytes = 0;
+		const clock = new OggSeconds();
 		const waiters = new Set<() => void>();
 		let ended: Promise<{ file: string; bytes: number }> | undefined;
+		/** Resolves once `reached()` holds, checked at each chunk heard. */
+		const until = (reached: () => boolean, failure: string, timeoutMs: number) =>
+			new Promise<void>((done, fail) => {
+				const timer = setTimeout(() => {
+					waiters.delete(check);
+					fail(new Error(`${url}: ${failure} within ${timeoutMs / 1000} s`));
+				}, timeoutMs);
+				const check = () => {
+					if (!reached()) return;
+					clearTimeout(timer);
+					waiters.delete(check);
+					done();
+				};
+				waiters.add(check);
+				check();
+			});
 		const request = http.get(url, (response) => {
 			if (response.statusCode !== 200) {
 				reject(new Error(`${url} answered ${response.statusCode}`));
@@ -72,6 +100,7 @@ export function openCapture(url: string, file: string, maxSeconds = 120): Promis
 			limit.unref();
 			response.on('data', (chunk: Buffer) => {
 				bytes += chunk.length;
+				clock.feed(chunk);
 				out.write(chunk);
 				for (const wake of waiters) wake();
 			});
@@ -79,22 +108,21 @@ export function openCapture(url: string, file: string, maxSeconds = 120): Promis
 				get bytes() {
 					return bytes;
 				},
-				more: (n, timeoutMs = 20_000) =>
-					new Promise<void>((done, fail) => {
-						const goal = bytes + n;
-						const timer = setTimeout(() => {
-							waiters.delete(check);
-							fail(new Error(`${url}: fewer than ${n} more bytes within ${timeoutMs / 1000} s`));
-						}, timeoutMs);
-						const check = () => {
-							if (bytes < goal) return;
-							clearTimeout(timer);
-							waiters.delete(check);
-							done();
-						};
-						waiters.add(check);
-						check();
-					}),
+				get seconds() {
+					return clock.seconds;
+				},
+				get links() {
+					return clock.links;
+				},
+				more: (n, timeoutMs = 20_000) => {
+					const goal = bytes + n;
+					return until(() => bytes >= goal, `fewer than ${n} more bytes`, timeoutMs);
+				},
+				moreSeconds: (n, timeoutMs = 20_000) => {
+					const goal = clock.seconds + n;
+					return until(() => clock.seconds >= goal, `less than ${n} s more audio`, timeoutMs);
+				},
+				until: (reached, what, timeoutMs = 20_000) => until(reached, `no ${what}`, timeoutMs),
 				stop,
 			});
 		});

@@ -80,3 +80,61 @@ function describe(link: ChainLink, packets: Buffer[]): void {
 	}
 	link.tags = tags;
 }
+
+/**
+ * Seconds of audio in the Ogg pages a listener has received, from their granule positions, link by
+ * link: the stream's own clock. Fed the bytes as they come; a page cut between two chunks waits
+ * for the rest.
+ */
+export class OggSeconds {
+	#buffer: Buffer = Buffer.alloc(0);
+	#links: { serial: number; rate: number; first?: number; last?: number }[] = [];
+
+	feed(chunk: Buffer): void {
+		this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, chunk]) : chunk;
+		let at = 0;
+		for (;;) {
+			const found = this.#buffer.indexOf('OggS', at);
+			// Nothing more to read: keep what may be the start of a capture pattern cut by the chunk.
+			if (found < 0) at = Math.max(at, this.#buffer.length - 3);
+			if (found < 0 || this.#buffer.length - found < 27) break;
+			at = found;
+			const count = this.#buffer[at + 26]!;
+			if (this.#buffer.length - at < 27 + count) break;
+			const lacing = this.#buffer.subarray(at + 27, at + 27 + count);
+			const size = 27 + count + lacing.reduce((a, b) => a + b, 0);
+			if (this.#buffer.length - at < size) break;
+			this.#page(this.#buffer.subarray(at, at + size), 27 + count);
+			at += size;
+		}
+		this.#buffer = Buffer.from(this.#buffer.subarray(at));
+	}
+
+	/** Links begun (BOS pages seen): a listener that joined counts the one it joined as the first. */
+	get links(): number {
+		return this.#links.length;
+	}
+
+	get seconds(): number {
+		return this.#links.reduce((sum, l) => sum + ((l.last ?? 0) - (l.first ?? 0)) / l.rate, 0);
+	}
+
+	#page(page: Buffer, bodyAt: number): void {
+		const serial = page.readUInt32LE(14);
+		if (page[5]! & 2) this.#links.push({ serial, rate: rateOf(page.subarray(bodyAt)) });
+		const link = this.#links.findLast((l) => l.serial === serial);
+		const granule = Number(page.readBigInt64LE(6));
+		// -1: no packet ends on this page; 0: a header page.
+		if (!link || granule <= 0) return;
+		link.first ??= granule;
+		link.last = granule;
+	}
+}
+
+/** The sample rate a link's granule positions count in, from its first header packet (Opus: always 48 kHz). */
+function rateOf(head: Buffer): number {
+	if (head.toString('latin1', 1, 7) === 'vorbis') return head.readUInt32LE(12);
+	// Ogg FLAC: 0x7F "FLAC", version, header count, "fLaC", a block header, then STREAMINFO.
+	if (head.toString('latin1', 1, 5) === 'FLAC') return (head[27]! << 12) | (head[28]! << 4) | (head[29]! >> 4);
+	return 48_000;
+}
