@@ -6,26 +6,12 @@ import { execa } from 'execa';
 import { loadProfileText, Orchestrator } from '@jdcast/core';
 import { eventually, tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
-import { analyze } from './helpers/listener.js';
+import { analyze, probedSeconds } from './helpers/listener.js';
 import { oggChain } from './helpers/ogg.js';
 import { serverEntry } from './helpers/profile.js';
 import { startIcecast } from './helpers/services.js';
 
 const HZ = 440;
-
-/** What ffprobe says the file lasts, read from the file itself (its header, its last page). */
-async function probedSeconds(file: string): Promise<number> {
-	const { stdout } = await execa('ffprobe', [
-		'-v',
-		'error',
-		'-show_entries',
-		'format=duration',
-		'-of',
-		'csv=p=0',
-		file,
-	]);
-	return Number(stdout);
-}
 
 /**
  * The file decoded whole by ffmpeg reading it as a file: its PCM (s16, the file's own rate and
