@@ -9,9 +9,10 @@ import { jackInput, serverEntry } from './helpers/profile.js';
 import { connectionsOf, SIGNAL_LEFT_HZ, startIcecast, startJack, startSignal } from './helpers/services.js';
 
 /** A station's Icecast: /live.* fall back to /autodj.* while no DJ feeds them, and come back. */
-async function station(t: TestContext) {
+async function station(t: TestContext, options: { burstOnConnect?: boolean } = {}) {
 	return startIcecast(t, {
 		mounts: { '/live.opus': { fallback: '/autodj.opus' }, '/live.mp3': { fallback: '/autodj.mp3' } },
+		...options,
 	});
 }
 
@@ -139,7 +140,8 @@ it('two DJs on two machines (two jdcast processes): B waits while A holds the pu
 	);
 	const tookMs = Date.parse(String(live.time)) - stoppedAt;
 	t.diagnostic(`B on air ${tookMs} ms after A was asked to stop`);
-	assert.ok(tookMs < 2000, `B took ${tookMs} ms: it asks every 100 ms`);
+	// It asks every 100 ms; how fast it is belongs to `npm run bench`: here only that it comes, on the same connection.
+	assert.ok(tookMs < 10_000, `B took ${tookMs} ms`);
 
 	const { file } = await listener;
 	const heard = await analyze(file);
@@ -229,7 +231,9 @@ it('a careless station: two profiles feed one mount, one of them shared, or both
 });
 
 it('a DJ whose mixer goes silent yields the public mount to the autodj (silence.action: yield) and takes it back when sound returns; listeners stay connected', async (t) => {
-	const icecast = await station(t);
+	// No burst: a listener hears from the moment it comes, not the seconds of autodj that covered the mount before
+	// the DJ took it (64 KB is five seconds of this Opus).
+	const icecast = await station(t, { burstOnConnect: false });
 	const jack = await startJack(t);
 	await startSignal(t, jack.name);
 	const dir = tempDir(t);
