@@ -1,52 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { it, type TestContext } from 'node:test';
+import { it } from 'node:test';
 import type { StatusSnapshot } from '@jdcast/core';
-import { eventually, freePort, tempDir } from './helpers/env.js';
+import { eventually } from './helpers/env.js';
+import { getWithHost, PASSWORD, upWithHttp } from './helpers/http-up.js';
 import { icecastSources } from './helpers/icecast-status.js';
-import { jdcastOnce, runJdcast, writeProfile } from './helpers/jdcast.js';
-import { serverEntry } from './helpers/profile.js';
+import { jdcastOnce } from './helpers/jdcast.js';
 import { startIcecast } from './helpers/services.js';
-
-const PASSWORD = 'hackme-7f3a9c-source';
-const TOKEN = 'test-token-0123456789abcdef';
-
-/** A GET with any Host header (fetch may not set one), as a DNS-rebinding page's request arrives. */
-function getWithHost(url: string, host: string, headers: Record<string, string> = {}): Promise<number> {
-	return new Promise((resolve, reject) => {
-		http
-			.get(url, { headers: { ...headers, Host: host } }, (response) => {
-				response.resume();
-				resolve(response.statusCode ?? 0);
-			})
-			.on('error', reject);
-	});
-}
-
-/** jdcast up --http on a tone, an Opus and an MP3 mount on a real icecast2 whose password the test knows. */
-async function upWithHttp(t: TestContext, options: { host?: string; token?: boolean; icecastPort?: number } = {}) {
-	const icecastPort = options.icecastPort ?? (await freePort());
-	const icecast = await startIcecast(t, { port: icecastPort, sourcePassword: PASSWORD });
-	const dir = tempDir(t);
-	const file = writeProfile(
-		dir,
-		'web',
-		`name: web\ninput: { tone: { frequency: 440, level: -18 } }\nservers:\n${serverEntry('main', icecastPort)}streams:\n  - { mount: /web.opus, format: opus }\n  - { mount: /web.mp3, format: mp3 }\n`,
-	);
-	const port = await freePort();
-	const tokenFile = path.join(dir, 'token');
-	writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-	const host = options.host ?? '127.0.0.1';
-	const up = runJdcast(
-		t,
-		['up', '--json', '--http', `${host}:${port}`, ...(options.token ? ['--http-token-file', tokenFile] : []), file],
-		{ JD_TEST_PW: PASSWORD },
-	);
-	await up.waitLive(['/web.opus', '/web.mp3']);
-	return { up, icecast, icecastPort, base: `http://127.0.0.1:${port}`, port, file, dir };
-}
 
 it('HTTP: the control API, SSE, metrics and health on loopback; no password in any answer', async (t) => {
 	const { up, base } = await upWithHttp(t);
@@ -244,95 +204,4 @@ it('HTTP: /healthz turns 503 within 5 s of Icecast being killed, and 200 when it
 	);
 	assert.equal((await jdcastOnce(['health', '--socket', up.socket])).code, 0);
 	await eventually(async () => (await icecastSources(icecastPort)).has('/web.mp3'), 'the mount back on the server');
-});
-
-it('HTTP off loopback: refused without a token (exit 2); with one, 401 without it, Bearer and the login cookie work, Origin checked', async (t) => {
-	const dir = tempDir(t);
-	const file = writeProfile(
-		dir,
-		'open',
-		`input: { tone: {} }\nservers:\n  own: { embedded: true, port: ${await freePort()} }\nstreams:\n  - { mount: /open.opus, format: opus }\n`,
-	);
-	const refused = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], {
-		JDCAST_HTTP_TOKEN: '',
-	});
-	assert.equal(refused.code, 2, refused.stderr);
-	assert.match(refused.stderr, /^jdcast: the HTTP side on 0\.0\.0\.0 would be open to the network: give a token/m);
-	assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
-	const short = await jdcastOnce(['up', '--json', '--http', `0.0.0.0:${await freePort()}`, file], {
-		JDCAST_HTTP_TOKEN: 'short',
-	});
-	assert.equal(short.code, 2);
-	assert.match(short.stderr, /at least 16/);
-
-	const { base, port } = await upWithHttp(t, { host: '0.0.0.0', token: true });
-	const unauthorized = await fetch(`${base}/api/status`);
-	assert.equal(unauthorized.status, 401);
-	assert.equal(((await unauthorized.json()) as { error: { code: string } }).error.code, 'E_UNAUTHORIZED');
-	for (const route of ['/metrics', '/healthz', '/api/events', '/app.js'])
-		assert.equal((await fetch(`${base}${route}`)).status, 401, route);
-	// Two wrong guesses at once: one is answered as wrong, the other slowed (one a second per client).
-	const guess = (token: string) => fetch(`${base}/api/status`, { headers: { Authorization: `Bearer ${token}` } });
-	const wrong = await Promise.all([guess('not-the-token-at-all'), guess('not-the-token-either')]);
-	assert.deepEqual(wrong.map((w) => w.status).sort(), [401, 429]);
-	// A right token is never slowed, though a wrong one came from the same address a moment ago.
-	const bearer = await guess(TOKEN);
-	assert.equal(bearer.status, 200);
-	const page = await fetch(`${base}/`, { redirect: 'manual' });
-	assert.equal(page.status, 303);
-	assert.equal(page.headers.get('location'), '/login');
-
-	// A wrong token at the login page: the page again, saying so (429 while the guesses above are
-	// less than a second old: slowed tries do not make the wait longer).
-	const badLogin = await eventually(async () => {
-		const answer = await fetch(`${base}/login`, {
-			method: 'POST',
-			body: new URLSearchParams({ token: 'guess-guess-guess-guess' }),
-			redirect: 'manual',
-		});
-		const text = await answer.text();
-		assert.ok(answer.status === 401 || answer.status === 429, String(answer.status));
-		return answer.status === 401 ? text : undefined;
-	}, 'a wrong login answered as wrong');
-	assert.match(badLogin, /<p class="problem">/);
-	// Right after a wrong one, from the same address, a right token logs in.
-	const login = await fetch(`${base}/login`, {
-		method: 'POST',
-		body: new URLSearchParams({ token: TOKEN }),
-		redirect: 'manual',
-	});
-	assert.equal(login.status, 303);
-	const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-	assert.match(login.headers.get('set-cookie')!, /HttpOnly; SameSite=Strict/);
-	assert.ok(!cookie.includes(TOKEN), 'the cookie is not the token');
-	assert.equal((await fetch(`${base}/`, { headers: { Cookie: cookie } })).status, 200);
-	const origin = `http://127.0.0.1:${port}`;
-	const stopForeign = await fetch(`${base}/api/profiles/web/stop`, {
-		method: 'POST',
-		headers: { Cookie: cookie, Origin: 'http://evil.example' },
-	});
-	assert.equal(stopForeign.status, 403);
-	const stopOwn = await fetch(`${base}/api/profiles/web/stop`, {
-		method: 'POST',
-		headers: { Cookie: cookie, Origin: origin },
-	});
-	assert.equal(stopOwn.status, 200);
-	assert.equal(((await stopOwn.json()) as { state: string }).state, 'stopped');
-	// Nothing on air is not healthy, and a stopped profile says nothing about levels or listeners.
-	const health = await fetch(`${base}/healthz`, { headers: { Cookie: cookie } });
-	assert.equal(health.status, 503);
-	assert.deepEqual(((await health.json()) as { problems: string[] }).problems, [
-		'nothing is on air: every profile is stopped',
-	]);
-	const stopped = (
-		(await (await fetch(`${base}/api/status`, { headers: { Cookie: cookie } })).json()) as StatusSnapshot
-	).profiles[0]!;
-	assert.equal(stopped.audio, null);
-	assert.ok(stopped.outputs.every((o) => o.state === 'stopped' && o.kbps === 0 && o.listeners === null));
-	// Any Host will do with a token: the token is what guards it.
-	assert.equal(
-		await getWithHost(`${base}/api/status`, `studio.example:${port}`, { Authorization: `Bearer ${TOKEN}` }),
-		200,
-	);
-	assert.equal(await getWithHost(`${base}/api/status`, `studio.example:${port}`), 401);
 });
