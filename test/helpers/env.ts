@@ -12,11 +12,15 @@ export function uniqueName(prefix: string): string {
 	return `${prefix}-${process.pid}-${++counter}`;
 }
 
-/** A free port on 127.0.0.1, from a range no default service uses. */
+/**
+ * A free port on 127.0.0.1, from a range no default service uses and below Linux's ephemeral ports
+ * (32768 and up): a port drawn there could be taken, before its server binds it, by the local end of
+ * any connection a test beside this one opens (an embedded icecast2 then "exits at start").
+ */
 export function freePort(): Promise<number> {
 	return getPort({
 		host: '127.0.0.1',
-		port: Array.from({ length: 2000 }, (_, i) => 20000 + Math.floor(Math.random() * 30000) + i),
+		port: Array.from({ length: 2000 }, (_, i) => 20000 + Math.floor(Math.random() * 10000) + i),
 	});
 }
 

@@ -13,7 +13,7 @@ it('something on the port that is not the icecast2 jdcast configured is never ta
 	t.after(() => rmSync(dir, { recursive: true, force: true }));
 	// As root, icecast2 runs as nobody: the stand-in must be readable by it.
 	chmodSync(dir, 0o755);
-	const port = await getPort({ host: '127.0.0.1' });
+	const port = await serverPort();
 	// What the race looks like from jdcast: the port was free, and then something else answers on it.
 	const impostor = path.join(dir, 'icecast2');
 	writeFileSync(impostor, `#!/bin/sh\nexec python3 -m http.server ${port} --bind 127.0.0.1\n`);
@@ -41,7 +41,7 @@ it('something on the port that is not the icecast2 jdcast configured is never ta
 it('an embedded icecast2 that ends by itself is said, with how it ended, and started again on its port; a stop is no such news', {
 	timeout: 20_000,
 }, async (t) => {
-	const port = await getPort({ host: '127.0.0.1' });
+	const port = await serverPort();
 	const profile = ownProfile(port);
 	const said: string[] = [];
 	let heard: () => void = () => {};
@@ -73,7 +73,7 @@ it('an embedded icecast2 that ends by itself is said, with how it ended, and sta
 it('an embedded icecast2 that keeps ending by itself is given up after 5 restarts in 5 minutes, said with its log; the next start makes one with the same passwords', {
 	timeout: 60_000,
 }, async (t) => {
-	const port = await getPort({ host: '127.0.0.1' });
+	const port = await serverPort();
 	const profile = ownProfile(port);
 	const said: string[] = [];
 	let heard: (message: string) => void = () => {};
@@ -121,4 +121,12 @@ function ownProfile(port: number): Profile {
 	});
 	assert.ok(profile);
 	return profile;
+}
+
+/** A free port below Linux's ephemeral range: no connection's local end can take it before icecast2 binds it. */
+function serverPort(): Promise<number> {
+	return getPort({
+		host: '127.0.0.1',
+		port: Array.from({ length: 500 }, () => 20000 + Math.floor(Math.random() * 10000)),
+	});
 }
