@@ -75,9 +75,12 @@ export async function startIcecast(
 			t.after(() => icecast.stop());
 			return icecast;
 		} catch (error) {
-			// A free port drawn at random can be drawn by a test running beside this one: another draw.
-			if (options.port !== undefined || attempt >= 3 || (error as { code?: string }).code !== 'E_ICECAST_EMBEDDED')
-				throw error;
+			if (attempt >= 3 || (error as { code?: string }).code !== 'E_ICECAST_EMBEDDED') throw error;
+			// A free port drawn at random can be drawn by a test running beside this one: another draw. A port the
+			// test chose (a server started again where it was) is tried again: under a loaded suite icecast2 has,
+			// rarely, exited at start there (twice in some 3,000 starts; not reproduced alone).
+			process.stderr.write(`test icecast2: ${(error as Error).message}; trying again\n`);
+			if (options.port !== undefined) await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 	}
 }
