@@ -110,6 +110,9 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 			forceKillAfterDelay: 400,
 		});
 		child.catch(() => {});
+		// How it ended, if it ends before it is ready: read before untilReady hears of it (registered first).
+		let ended = '';
+		void child.then((result) => (ended = endOf(result)));
 		// Ready once this icecast2 answers on the port: another program that took it meanwhile does not count.
 		await untilReady(child, () => answersAs(serverId, options.port, Boolean(options.tlsCertificate)), {
 			what: `icecast2 to listen on 127.0.0.1:${options.port}`,
@@ -117,7 +120,7 @@ export async function startEmbeddedIcecast(options: EmbeddedIcecastOptions): Pro
 			exited: () =>
 				new JdcastError(
 					'E_ICECAST_EMBEDDED',
-					`icecast2 exited at start (port ${options.port} in use?); its log: ${logs}/error.log`,
+					`icecast2 exited at start (${ended || 'it ended'}; port ${options.port} in use?); its log: ${logs}/error.log`,
 				),
 		}).catch(async (error: unknown) => {
 			const timedOut = error instanceof JdcastError && error.code === 'E_TIMEOUT';
