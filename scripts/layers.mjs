@@ -23,6 +23,8 @@ const LAYERS = [
 	['fanout/', 'media'],
 	['ogg/', 'media'],
 	['mp3/', 'media'],
+	['aac/', 'media'],
+	['frames/', 'media'],
 	['outputs/', 'media'],
 	['icecast/', 'media'],
 	['jack/', 'media'],

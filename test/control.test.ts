@@ -152,12 +152,12 @@ it('reload: exactly the changed, removed and added profiles change; a broken fil
 
 	writeFileSync(
 		path.join(dir, 'cleo.yaml'),
-		'name: cleo\nservers: {}\nstreams:\n  - { mount: /cleo.opus, format: aac }\n',
+		'name: cleo\nservers: {}\nstreams:\n  - { mount: /cleo.opus, format: wma }\n',
 	);
 	const refused = await jdcastOnce(['reload', '--socket', socket]);
 	assert.equal(refused.code, 1);
 	assert.match(refused.stderr, /reload was refused/);
-	assert.match(refused.stderr, /cleo\.yaml:4:34: streams\[0\]\.format: "aac" is not one of/);
+	assert.match(refused.stderr, /cleo\.yaml:4:34: streams\[0\]\.format: "wma" is not one of/);
 	const unchanged = await status(socket);
 	assert.deepEqual(pids(unchanged), { ...pids(after), eve: pids(unchanged).eve }, 'nothing changed');
 });

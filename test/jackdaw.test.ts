@@ -124,10 +124,10 @@ it('voice: an old-style config with format flac streams Ogg FLAC', async (t) => 
 });
 
 it('voice: an invalid format answers with a spoken error and starts nothing', async (t) => {
-	const { config, env } = await setup(t, { format: 'aac' });
+	const { config, env } = await setup(t, { format: 'wma' });
 	const answer = await say('start streaming', config, env);
 	assert.equal(answer.ok, false);
-	assert.equal(answer.reply, 'Cannot start streaming: format aac is not one of ogg, opus, flac, mp3.');
+	assert.equal(answer.reply, 'Cannot start streaming: format wma is not one of ogg, opus, flac, mp3, aac.');
 	assert.match(answer.details[0]!, /voice_assistant_config\.json:\d+:\d+: plugins\.icecast_streamer\.format/);
 	assert.equal(existsSync(path.join(config.state_dir, 'jdcast.pid')), false);
 	assert.equal((await say('stream status', config, env)).reply, 'Not streaming.');

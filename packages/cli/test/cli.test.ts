@@ -46,13 +46,13 @@ describe('jdcast validate', () => {
 	it('exits 1 and prints every problem as FILE:LINE:COL: message, without a stack', async () => {
 		const bad = file(
 			'bad.yaml',
-			'servers:\n  main: { host: h, password: x }\nstreams:\n  - mount: /a\n    format: aac\n  - mount: b\n    format: opus\n',
+			'servers:\n  main: { host: h, password: x }\nstreams:\n  - mount: /a\n    format: wma\n  - mount: b\n    format: opus\n',
 		);
 		const { code, stderr } = await jdcast('validate', bad);
 		assert.equal(code, 1);
 		assert.equal(
 			stderr,
-			`${bad}:5:13: streams[0].format: "aac" is not one of opus, vorbis, ogg, flac, mp3\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`,
+			`${bad}:5:13: streams[0].format: "wma" is not one of opus, vorbis, ogg, flac, mp3, aac\n${bad}:6:12: streams[1].mount: "b" is not valid: expected a path that starts with /, without spaces, control characters, '?', '#' or '..'\n`,
 		);
 	});
 
@@ -136,7 +136,7 @@ describe('jdcast validate', () => {
 		const bad = file('va-bad.json', '{"plugins": {"icecast_streamer": {"format": "wav"}}}');
 		const { code, stderr } = await jdcast('validate', '--jackdaw', bad);
 		assert.equal(code, 1);
-		assert.equal(stderr, `${bad}:1:45: plugins.icecast_streamer.format: "wav" is not one of ogg, opus, flac, mp3\n`);
+		assert.equal(stderr, `${bad}:1:45: plugins.icecast_streamer.format: "wav" is not one of ogg, opus, flac, mp3, aac\n`);
 	});
 
 	it('usage errors exit 2', async () => {

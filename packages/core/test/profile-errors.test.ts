@@ -29,13 +29,13 @@ describe('profile errors point at the key or value to change', () => {
 		],
 		[
 			'format not in the enum',
-			`${SERVER}streams:\n  - mount: /a\n    format: opus\n  - mount: /b\n    format: aac\n`,
-			['p.yaml:9:13: streams[1].format: "aac" is not one of opus, vorbis, ogg, flac, mp3'],
+			`${SERVER}streams:\n  - mount: /a\n    format: opus\n  - mount: /b\n    format: wma\n`,
+			['p.yaml:9:13: streams[1].format: "wma" is not one of opus, vorbis, ogg, flac, mp3, aac'],
 		],
 		[
 			'format typo',
 			`${SERVER}streams:\n  - mount: /a\n    format: opsu\n`,
-			['p.yaml:7:13: streams[0].format: "opsu" is not one of opus, vorbis, ogg, flac, mp3; did you mean `opus`?'],
+			['p.yaml:7:13: streams[0].format: "opsu" is not one of opus, vorbis, ogg, flac, mp3, aac; did you mean `opus`?'],
 		],
 		[
 			'port out of range',
@@ -220,7 +220,7 @@ describe('profile errors point at the key or value to change', () => {
 
 	it('reports every problem, not only the first', () => {
 		const out = lines(
-			'servers:\n  main:\n    host: h\n    port: 0\n    password: x\nstreams:\n  - mount: a\n    format: aac\n',
+			'servers:\n  main:\n    host: h\n    port: 0\n    password: x\nstreams:\n  - mount: a\n    format: wma\n',
 		);
 		assert.equal(out.length, 3, out.join('\n'));
 	});
@@ -252,7 +252,7 @@ describe('warnings do not make a profile invalid', () => {
 			'p.yaml',
 		);
 		assert.deepEqual(result.diagnostics.map(formatDiagnostic), [
-			'p.yaml:6:26: streams[0].format: wav is for recordings (record:) only; stream opus, vorbis, flac or mp3',
+			'p.yaml:6:26: streams[0].format: wav is for recordings (record:) only; stream opus, vorbis, flac, mp3 or aac',
 			'p.yaml:8:42: record[0].split: give a duration from 10s to 168h, like 1h, 30m or 10s (not "5s")',
 			'p.yaml:9:41: record[1].keep: give an age (30d, 12h) or a total size (50GB, 500MB), not "0d"',
 		]);

@@ -46,7 +46,7 @@ describe('what a profile needs from this machine', () => {
 		assert.equal(result.ok, true, 'a warning only: the variable may be set where jdcast up runs');
 		assert.deepEqual(result.diagnostics.map(formatDiagnostic), [
 			`${file}:3:3: warning: servers.main.password_env: $${source} is not set here; set it where \`jdcast up\` runs (its shell or service), or this server's streams cannot connect`,
-			`${file}:3:3: warning: servers.main.admin_password_env: $${admin} is not set here; set it where \`jdcast up\` runs (its shell or service), or "now playing" updates of MP3 mounts use the source password`,
+			`${file}:3:3: warning: servers.main.admin_password_env: $${admin} is not set here; set it where \`jdcast up\` runs (its shell or service), or "now playing" updates of MP3 and AAC mounts use the source password`,
 		]);
 		process.env[source] = 'set';
 		process.env[admin] = '';

@@ -132,9 +132,9 @@ describe('fromJackdawConfig', () => {
 	});
 
 	it("an unknown format is an error in the config's own words and place", () => {
-		const text = '{\n  "plugins": {\n    "icecast_streamer": {\n      "format": "aac"\n    }\n  }\n}\n';
+		const text = '{\n  "plugins": {\n    "icecast_streamer": {\n      "format": "wma"\n    }\n  }\n}\n';
 		assert.deepEqual(fromJackdawConfig(text, 'va.json').diagnostics.map(formatDiagnostic), [
-			'va.json:4:17: plugins.icecast_streamer.format: "aac" is not one of ogg, opus, flac, mp3',
+			'va.json:4:17: plugins.icecast_streamer.format: "wma" is not one of ogg, opus, flac, mp3, aac',
 		]);
 	});
 

@@ -13,11 +13,13 @@ const FORMATS = [
 	['/demo.ogg', 'vorbis'],
 	['/demo.flac', 'flac'],
 	['/demo.mp3', 'mp3'],
+	['/demo.aac', 'aac'],
 ] as const;
 
 export const demo: Command = {
 	name: 'demo',
-	summary: 'A real broadcast on this machine: private Icecast, JACK test signal, Opus, Vorbis, FLAC and MP3 mounts.',
+	summary:
+		'A real broadcast on this machine: private Icecast, JACK test signal, Opus, Vorbis, FLAC, MP3 and AAC mounts.',
 	usage: 'jdcast demo [--port N] [--http [HOST:]PORT] [--seconds N] [--json]',
 	maxArgs: 0,
 	options: {

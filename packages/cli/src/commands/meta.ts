@@ -13,7 +13,7 @@ export const meta: Command = {
 		...socketOption,
 		...helpOption,
 	},
-	details: ["MP3 mounts get it through Icecast's admin API, Ogg mounts in band (see docs/metadata.md)."],
+	details: ["MP3 and AAC mounts get it through Icecast's admin API, Ogg mounts in band (see docs/metadata.md)."],
 	run: ({ values, positionals }) => {
 		if (positionals.length !== 1) throw new UsageError('jdcast meta: give exactly one PROFILE or MOUNT');
 		if (values.title === undefined && values.artist === undefined)

@@ -170,6 +170,8 @@ function meterLine(p: ProfileStatus, now: number): string {
 		`M ${db(a.momentaryLufs)}`,
 		`I ${db(a.integratedLufs)} LUFS`,
 	];
+	// With loudness control: what comes in, beside what goes to air, so that the correction shows.
+	if (a.input) parts.push(`(input S ${db(a.input.shortTermLufs)})`);
 	if (a.clips > 0) parts.push(`${a.clips} clipped`);
 	// Dead air first: it is what must not be missed, even on a narrow terminal.
 	if (a.silent) parts.unshift(`SILENT ${silentFor(a, now)}`);

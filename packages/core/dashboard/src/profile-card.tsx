@@ -106,6 +106,12 @@ export function ProfileCard({
 							<dt>TP max</dt>
 							<dd>{db(audio?.truePeakDb ?? null, 'dBTP')}</dd>
 						</div>
+						{audio?.input && (
+							<div class="input-level" title="the input before loudness control (processing:)">
+								<dt>input S</dt>
+								<dd>{lufs(audio.input.shortTermLufs)} LUFS</dd>
+							</div>
+						)}
 						{audio && audio.clips > 0 && (
 							<div class="clips">
 								<dt>clips</dt>

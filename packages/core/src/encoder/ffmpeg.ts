@@ -17,6 +17,8 @@ export interface RunningEncoder {
 	pipes: Map<number, Readable>;
 	/** The PCM copy for the level meter. */
 	meter: Readable | undefined;
+	/** With loudness control: the input's PCM copy before it. Must be read, like every pipe, or ffmpeg blocks. */
+	inputMeter: Readable | undefined;
 	exited: Promise<EncoderExit>;
 	/** Ends ffmpeg cleanly (SIGTERM lets it close its Ogg streams), SIGKILL after a grace period. */
 	stop(): Promise<void>;
@@ -32,7 +34,7 @@ export interface RunningEncoder {
 export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): RunningEncoder {
 	// KILL, not TERM: an ffmpeg waiting on a JACK server that is gone does not wake for SIGTERM.
 	const [file, args] = dieWithParent(plan.argv[0]!, plan.argv.slice(1), { signal: 'KILL' });
-	const maxFd = plan.meterFd;
+	const maxFd = plan.inputMeterFd ?? plan.meterFd;
 	const extra: 'pipe'[] = [];
 	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');
 	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
@@ -59,6 +61,7 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 			pid: 0,
 			pipes: new Map(),
 			meter: undefined,
+			inputMeter: undefined,
 			exited: Promise.resolve({ code: null, signal: null, reason }),
 			stop: async () => {},
 			kill: () => {},
@@ -93,10 +96,12 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	}));
 
 	const meter = child.stdio[plan.meterFd] as Readable | undefined;
+	const inputMeter = plan.inputMeterFd === null ? undefined : (child.stdio[plan.inputMeterFd] as Readable | undefined);
 	return {
 		pid: child.pid ?? 0,
 		pipes,
 		meter,
+		inputMeter,
 		exited,
 		stop: () => terminate(child, 'SIGTERM'),
 		kill: () => void child.kill('SIGKILL'),

@@ -154,6 +154,7 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 				});
 			}
 			if (encoder.meter) this.audio.attach(encoder.meter);
+			if (encoder.inputMeter) this.audio.attachInput(encoder.inputMeter);
 		} catch (error) {
 			// An ffmpeg nobody reads must not run on beside the next one.
 			encoder.kill();

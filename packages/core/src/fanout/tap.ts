@@ -1,4 +1,6 @@
 import type { Container } from '../formats/index.js';
+import { AdtsFrameReader } from '../aac/adts.js';
+import type { FrameReader } from '../frames/reader.js';
 import { Mp3FrameReader } from '../mp3/frame-reader.js';
 import { OggHeaderCache } from '../ogg/headers.js';
 import type { Metadata } from '../metadata/types.js';
@@ -38,7 +40,8 @@ export class Tap {
 		rawHeaders: OggHeaderCache;
 		lastGranule: bigint;
 	};
-	private mp3?: Mp3FrameReader;
+	/** MP3 or ADTS (AAC) frames. */
+	private frames?: FrameReader;
 	private wav?: WavFrames;
 
 	constructor(container: Container) {
@@ -51,7 +54,7 @@ export class Tap {
 				rawHeaders: new OggHeaderCache(),
 				lastGranule: 0n,
 			};
-		else if (container === 'mp3') this.mp3 = new Mp3FrameReader();
+		else if (container !== 'wav') this.frames = frameReader(container);
 		else this.wav = new WavFrames();
 	}
 
@@ -74,7 +77,7 @@ export class Tap {
 				}
 			}
 		} else {
-			const frames = this.mp3!.push(chunk);
+			const frames = this.frames!.push(chunk);
 			if (frames.length === 0) return;
 			this.deliver(frames);
 			for (const subscriber of this.rawSubscribers) subscriber(frames, 0n);
@@ -129,8 +132,8 @@ export class Tap {
 			// End the old stream properly, so that the new one is a clean link of the chain.
 			for (const page of this.ogg.retagger.end()) this.deliver(page.bytes);
 			this.ogg = { ...this.ogg, reader: new OggPageReader() };
-		} else if (this.mp3) {
-			this.mp3 = new Mp3FrameReader();
+		} else if (this.frames) {
+			this.frames = frameReader(this.container);
 		} else if (this.wav) {
 			// The new process writes its own header; the recordings continue with its frames.
 			this.wav = new WavFrames();
@@ -170,3 +173,6 @@ export class Tap {
 		for (const subscriber of this.subscribers) if (!exceptJoining || !this.joining.has(subscriber)) subscriber(unit);
 	}
 }
+
+const frameReader = (container: Container): FrameReader =>
+	container === 'adts' ? new AdtsFrameReader() : new Mp3FrameReader();

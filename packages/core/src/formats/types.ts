@@ -1,7 +1,7 @@
 import type { Encoding, Format } from '../profile/types.js';
 
-/** How an encoder's bytes are cut into units: Ogg pages, MP3 frames, or PCM in a WAV stream. */
-export type Container = 'ogg' | 'mp3' | 'wav';
+/** How an encoder's bytes are cut into units: Ogg pages, MP3 or ADTS (AAC) frames, or PCM in a WAV stream. */
+export type Container = 'ogg' | 'mp3' | 'adts' | 'wav';
 
 /** Everything jdcast knows about one format, in one place (one file per format, as Liquidsoap's encoders). */
 export interface FormatSpec {

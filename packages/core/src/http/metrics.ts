@@ -110,6 +110,21 @@ const SPECS: Spec[] = [
 			p.audio ? LUFS_WINDOWS.map(([window, key]) => [{ profile: p.name, window }, db(p.audio![key])] as Sample) : [],
 	},
 	{
+		name: 'jdcast_unprocessed_lufs',
+		help: 'With loudness control (processing:), the input before it: EBU R128 loudness, LUFS',
+		labels: ['profile', 'window'],
+		read: (p) =>
+			p.audio?.input
+				? (['momentary', 'short_term'] as const).map(
+						(window) =>
+							[
+								{ profile: p.name, window },
+								db(window === 'momentary' ? p.audio!.input!.momentaryLufs : p.audio!.input!.shortTermLufs),
+							] as Sample,
+					)
+				: [],
+	},
+	{
 		name: 'jdcast_input_true_peak_dbtp',
 		help: 'Highest true peak since the start, dBTP',
 		labels: ['profile'],

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Tap } from '../fanout/tap.js';
+import { tagsInBand } from '../formats/index.js';
 import { IcecastError } from '../icecast/errors.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
 import type { Metadata } from '../metadata/types.js';
@@ -76,7 +77,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.playing = new NowPlaying({
 			server,
 			mount,
-			mp3: encoder.container === 'mp3',
+			viaAdmin: !tagsInBand(encoder.container),
 			credentials: o.admin ?? (password ? { user: server.user, password } : undefined),
 			clock: this.clock,
 		});

@@ -1,6 +1,7 @@
 import { encodingKey, formatSpec, type Container } from '../formats/index.js';
 import type { Encoding, Input, Profile, RecordingSpec, StreamInfo } from '../profile/types.js';
 import { inputArgs } from './input.js';
+import { processingFilter } from './processing.js';
 
 export interface StreamTarget {
 	server: string;
@@ -31,9 +32,13 @@ export interface EncodePlan {
 	encoders: EncoderPlan[];
 	/** The fd of the PCM copy (32-bit float WAV) that the level meter reads, after the encoders'. */
 	meterFd: number;
+	/** With loudness control: the fd of a PCM copy of the input before it, for the input level beside the meter. */
+	inputMeterFd: number | null;
 }
 
 const FIRST_FD = 3;
+/** The meter's copy in 100 ms blocks (the meter's own step): a pipe read per block, not one per 21 ms packet. */
+const METER_BLOCKS = 'asetnsamples=n=4800:p=0';
 
 /** One ffmpeg per profile, one encoder per distinct encoding. Pure: no I/O. */
 export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
@@ -68,6 +73,31 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 	const encoders = [...byKey.values()];
 	const input = inputArgs(profile.input, profile.baseDir);
 	const meterFd = FIRST_FD + encoders.length;
+	const processing = profile.processing ?? null;
+	const inputMeterFd = processing ? meterFd + 1 : null;
+	// What each encoder and the meter read: the input itself, or (with loudness control) one
+	// processed programme split N ways inside a filter graph, so every mount and recording gets the same.
+	const sources = processing
+		? {
+				graph: [
+					'-filter_complex',
+					[
+						`[0:a:0]asplit=2[jdraw][jdin]`,
+						`[jdin]${METER_BLOCKS}[jdinmeter]`,
+						processingFilter(processing, profile.input.channels, 'jdraw', 'jdair'),
+						`[jdair]asplit=${encoders.length + 1}${encoders.map((_, i) => `[jde${i}]`).join('')}[jdm]`,
+						`[jdm]${METER_BLOCKS}[jdmeter]`,
+					].join(';'),
+				],
+				encoder: (i: number) => ['-map', `[jde${i}]`],
+				meter: ['-map', '[jdmeter]'],
+			}
+		: {
+				graph: [],
+				encoder: () => ['-map', '0:a:0'],
+				meter: ['-map', '0:a:0', '-af', METER_BLOCKS],
+			};
+	const pcm = (fd: number) => ['-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${fd}`];
 	const argv = [
 		ffmpeg,
 		'-hide_banner',
@@ -76,17 +106,18 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 		'-loglevel',
 		'level+warning',
 		...input.args,
-		...encoders.flatMap((e) => [
-			'-map',
-			'0:a:0',
+		...sources.graph,
+		...encoders.flatMap((e, i) => [
+			...sources.encoder(i),
 			...formatSpec(e.format).ffmpegArgs(e, profile.latency === 'normal' ? 100 : 20),
 			`pipe:${e.fd}`,
 		]),
 		// What every encoder receives, for the level meter: costs less than a tenth of an Opus encode.
-		// In 100 ms blocks (the meter's own step): a pipe read per block, not one per 21 ms packet.
-		...['-map', '0:a:0', '-af', 'asetnsamples=n=4800:p=0', '-c:a', 'pcm_f32le', '-f', 'wav', `pipe:${meterFd}`],
+		...sources.meter,
+		...pcm(meterFd),
+		...(inputMeterFd === null ? [] : ['-map', '[jdinmeter]', ...pcm(inputMeterFd)]),
 	];
-	return { profile: profile.name, argv, env: input.env, input: profile.input.kind, encoders, meterFd };
+	return { profile: profile.name, argv, env: input.env, input: profile.input.kind, encoders, meterFd, inputMeterFd };
 }
 
 /** The JSON form of `jdcast plan --json`. */

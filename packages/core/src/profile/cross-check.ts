@@ -123,11 +123,12 @@ export function sameEncoding(a: Encoding, b: Encoding): boolean {
 /** How two encodings of one mount's sources differ, in words; undefined when a listener would not notice the change. */
 function encodingDifference(here: Encoding, there: Encoding): string | undefined {
 	const describe = (s: Encoding) =>
-		`${s.format}${s.format === 'mp3' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
+		`${s.format}${s.profile ? ` ${s.profile}` : ''}${s.format === 'mp3' || s.format === 'aac' ? ` ${s.bitrate} kbps` : ''}, ${s.channels} channel${s.channels === 1 ? '' : 's'}${s.samplerate ? `, ${s.samplerate} Hz` : ''}`;
 	const same =
 		here.format === there.format &&
 		here.channels === there.channels &&
 		here.samplerate === there.samplerate &&
-		(here.format !== 'mp3' || here.bitrate === there.bitrate);
+		here.profile === there.profile &&
+		((here.format !== 'mp3' && here.format !== 'aac') || here.bitrate === there.bitrate);
 	return same ? undefined : `it is ${describe(here)} here and ${describe(there)} there`;
 }

@@ -8,3 +8,6 @@ export const DEFAULT_TONE_LEVEL = -18;
 export const DEFAULT_SILENCE = { threshold: -50, after: 15, takeBack: 3 } as const;
 /** Seconds between two "now playing" changes of one target: a chain link costs an Ogg stream its headers again. */
 export const DEFAULT_NOW_PLAYING_INTERVAL = 1;
+/** Loudness control's defaults: the streaming norm's ceiling, and a gain that lifts a quiet DJ without lifting a hiss too far. */
+export const DEFAULT_TRUE_PEAK = -1;
+export const DEFAULT_MAX_GAIN = 12;

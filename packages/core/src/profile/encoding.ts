@@ -26,6 +26,13 @@ export function encoding(raw: RawEncoding, inputChannels: number, where: Instanc
 			`${label}.samplerate: ${format} always encodes at ${spec.fixedSamplerate} Hz; ${raw.samplerate} is ignored`,
 		);
 	}
+	if (raw.profile !== undefined && format !== 'aac')
+		report(
+			'error',
+			[...where, 'profile'],
+			`${label}.profile: is for aac only (lc, he, he2); ${format} has none`,
+			'key',
+		);
 	const channels = raw.channels ?? inputChannels;
 	// ffmpeg's Opus encoder refuses the layouts a JACK input of 3 or more channels has (measured: "Invalid channel
 	// layout 2.1").
@@ -41,5 +48,7 @@ export function encoding(raw: RawEncoding, inputChannels: number, where: Instanc
 		bitrate: spec.defaultBitrate === null ? null : (raw.bitrate ?? spec.defaultBitrate),
 		channels,
 		samplerate: spec.fixedSamplerate ?? raw.samplerate ?? null,
+		// LC is what ffmpeg's own encoder makes: said only when HE-AAC is asked for.
+		...(format === 'aac' && raw.profile && raw.profile !== 'lc' ? { profile: raw.profile } : {}),
 	};
 }

@@ -25,7 +25,7 @@ export const JACKDAW_DEFAULTS = {
 	format: 'ogg',
 } as const;
 
-const JACKDAW_FORMATS = ['ogg', 'opus', 'flac', 'mp3'];
+const JACKDAW_FORMATS = ['ogg', 'opus', 'flac', 'mp3', 'aac'];
 const PLUGIN_PATH = ['plugins', 'icecast_streamer'] as const;
 
 /** Where each key of the old plugin's config lands in the equivalent profile. */

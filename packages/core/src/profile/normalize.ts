@@ -5,10 +5,12 @@ import { canonicalFormat, formatSpec } from '../formats/index.js';
 import {
 	DEFAULT_CHANNELS,
 	DEFAULT_JACK_CLIENT,
+	DEFAULT_MAX_GAIN,
 	DEFAULT_NOW_PLAYING_INTERVAL,
 	DEFAULT_SILENCE,
 	DEFAULT_TONE_HZ,
 	DEFAULT_TONE_LEVEL,
+	DEFAULT_TRUE_PEAK,
 } from './defaults.js';
 import { displayPath, type InstancePath, type ProfileSource } from './source.js';
 import { encoding, type Report } from './encoding.js';
@@ -63,7 +65,7 @@ export function normalizeProfile(
 			report(
 				'error',
 				[...where, 'format'],
-				`${displayPath(where)}.format: ${s.format} is for recordings (record:) only; stream opus, vorbis, flac or mp3`,
+				`${displayPath(where)}.format: ${s.format} is for recordings (record:) only; stream opus, vorbis, flac, mp3 or aac`,
 			);
 		}
 		return {
@@ -125,6 +127,13 @@ export function normalizeProfile(
 		silence: normalizeSilence(raw.silence, report),
 		latency: raw.latency ?? 'low',
 		nowPlaying: { interval: raw.now_playing?.interval ?? DEFAULT_NOW_PLAYING_INTERVAL },
+		processing: raw.processing
+			? {
+					loudness: raw.processing.loudness,
+					truePeak: raw.processing.true_peak ?? DEFAULT_TRUE_PEAK,
+					maxGain: raw.processing.max_gain ?? DEFAULT_MAX_GAIN,
+				}
+			: null,
 	};
 	return { profile, diagnostics };
 }

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import type { Diagnostic } from './diagnostic.js';
 import type { Profile } from './types.js';
 
@@ -17,13 +18,14 @@ export async function preflight(profile: Profile, env: NodeJS.ProcessEnv = proce
 		const problem = await fileProblem(path.resolve(profile.baseDir, input.path));
 		if (problem) diagnostics.push({ ...input.at, severity: 'error', message: `input.file.path: ${problem}` });
 	}
+	diagnostics.push(...(await heAacProblems(profile)));
 	for (const server of Object.values(profile.servers)) {
 		const uses = [
 			{ key: 'password_env', source: server.password, without: "this server's streams cannot connect" },
 			{
 				key: 'admin_password_env',
 				source: server.admin?.password,
-				without: '"now playing" updates of MP3 mounts use the source password',
+				without: '"now playing" updates of MP3 and AAC mounts use the source password',
 			},
 		];
 		for (const { key, source, without } of uses) {
@@ -37,6 +39,32 @@ export async function preflight(profile: Profile, env: NodeJS.ProcessEnv = proce
 		}
 	}
 	return diagnostics;
+}
+
+/**
+ * HE-AAC is only in ffmpeg builds with libfdk_aac (not Debian's nor most distributions'): asked for
+ * where it is missing, it is refused here with the reason rather than by ffmpeg at start.
+ */
+async function heAacProblems(profile: Profile): Promise<Diagnostic[]> {
+	const asking = [...profile.streams, ...profile.recordings].filter(
+		(e) => e.format === 'aac' && e.profile && e.profile !== 'lc',
+	);
+	if (asking.length === 0 || (await ffmpegHasEncoder('libfdk_aac'))) return [];
+	return asking.map((e) => ({
+		...e.at,
+		severity: 'error' as const,
+		message: `${'mount' in e ? e.mount : e.path}: profile: ${e.profile} (HE-AAC${e.profile === 'he2' ? ' v2' : ''}) needs an ffmpeg built with libfdk_aac, and this one is not; use AAC-LC (leave profile out) or install an ffmpeg with libfdk_aac`,
+	}));
+}
+
+/** Whether the ffmpeg on PATH has an encoder of that name (false when ffmpeg cannot be run). */
+async function ffmpegHasEncoder(name: string): Promise<boolean> {
+	try {
+		const { stdout } = await execa('ffmpeg', ['-hide_banner', '-encoders'], { timeout: 10_000, reject: false });
+		return stdout.split('\n').some((line) => line.trim().split(/\s+/)[1] === name);
+	} catch {
+		return false;
+	}
 }
 
 /** Why ffmpeg could not read `file` as an input, or undefined when it can. */

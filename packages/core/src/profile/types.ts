@@ -1,7 +1,9 @@
 /** The profile language as written (after schema validation), and as jdcast runs it (defaults applied). */
 import type { Location } from './diagnostic.js';
 
-export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3' | 'wav';
+export type Format = 'opus' | 'vorbis' | 'flac' | 'mp3' | 'aac' | 'wav';
+/** AAC's profile: LC (ffmpeg's own encoder), HE-AAC v1 or v2 (libfdk_aac only). */
+export type AacProfile = 'lc' | 'he' | 'he2';
 export type FormatName = Format | 'ogg' | 'pcm';
 
 export interface StreamInfo {
@@ -72,7 +74,7 @@ export interface ServerConfig {
 	embedded: boolean;
 	/** Icecast's per-mount settings (`mounts:`): where listeners go while nobody feeds a mount. */
 	mounts: Record<string, MountSettings>;
-	/** Admin credentials for metadata updates of MP3 mounts; undefined: the source credentials. */
+	/** Admin credentials for metadata updates of MP3 and AAC mounts; undefined: the source credentials. */
 	admin?: { user: string; password: PasswordSource };
 	/** Where (file, line, column): the server's entry, for messages. */
 	at: Location;
@@ -113,6 +115,8 @@ export interface Encoding {
 	channels: number;
 	/** Hz; null: the input's rate. */
 	samplerate: number | null;
+	/** aac only: LC unless HE-AAC is asked for. */
+	profile?: AacProfile;
 }
 
 export interface StreamSpec extends Encoding {
@@ -179,6 +183,18 @@ export interface Profile {
 	latency: 'low' | 'normal';
 	/** "Now playing": at most one change per target (an Ogg encoding, an MP3 mount, a recording) every `interval` seconds (default 1). */
 	nowPlaying?: { interval: number };
+	/** Loudness control before every encode (`processing:`); null: the input goes to air as it is. */
+	processing?: Processing | null;
+}
+
+/** One automatic gain control and true-peak limiter per profile, before every encode. */
+export interface Processing {
+	/** Target loudness, LUFS (-16 for streaming, -23 for EBU R128 broadcast). */
+	loudness: number;
+	/** The most a true peak may reach, dBTP. */
+	truePeak: number;
+	/** The most gain a quiet input is given, dB. */
+	maxGain: number;
 }
 
 /** The profile object as the schema accepts it. */
@@ -229,6 +245,7 @@ export interface RawProfile {
 		  };
 	latency?: 'low' | 'normal';
 	now_playing?: { interval?: number };
+	processing?: { loudness: number; true_peak?: number; max_gain?: number };
 }
 
 export interface RawEncoding {
@@ -236,4 +253,6 @@ export interface RawEncoding {
 	bitrate?: number;
 	channels?: number;
 	samplerate?: number;
+	/** aac only. */
+	profile?: AacProfile;
 }

@@ -27,6 +27,11 @@ const STEP_SECONDS = 0.1;
 export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 	private reading: MeterReading | undefined;
 	private readonly meter = new SignalMeter((reading) => this.observe(reading));
+	/** With loudness control: the input before it (levels only: no dead air, no events of its own). */
+	private inputReading: MeterReading | undefined;
+	private readonly inputMeter = new SignalMeter((reading) => {
+		this.inputReading = reading;
+	});
 	private readonly detector: SilenceDetector | undefined;
 	private readonly alarm: SilenceAlarm | undefined;
 	private lastLevelEvent = 0;
@@ -46,7 +51,16 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 
 	/** Reads one encoder process's PCM copy. */
 	attach(pipe: Readable): void {
-		const reader = new WavReader((samples, format) => this.meter.push(samples, format));
+		this.read(pipe, this.meter);
+	}
+
+	/** Reads one encoder process's copy of the input before loudness control. */
+	attachInput(pipe: Readable): void {
+		this.read(pipe, this.inputMeter);
+	}
+
+	private read(pipe: Readable, meter: SignalMeter): void {
+		const reader = new WavReader((samples, format) => meter.push(samples, format));
 		let broken = false;
 		const measure = (work: () => void) => {
 			if (broken) return;
@@ -60,7 +74,7 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 				this.emit('log', 'warning', `${(error as Error).message}; levels are not measured until ffmpeg restarts`);
 			}
 		};
-		measure(() => this.meter.restart());
+		measure(() => meter.restart());
 		pipe.on('data', (chunk: Buffer) => measure(() => reader.push(chunk)));
 	}
 
@@ -77,6 +91,15 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 			silent: this.detector?.silent ?? false,
 			silentSince: this.detector?.silentSince?.toISOString() ?? null,
 			clips: r.clips,
+			...(this.inputReading
+				? {
+						input: {
+							peakDb: this.inputReading.peakDb.map(finite),
+							momentaryLufs: finite(this.inputReading.momentaryLufs),
+							shortTermLufs: finite(this.inputReading.shortTermLufs),
+						},
+					}
+				: {}),
 		};
 	}
 

@@ -84,6 +84,19 @@ export interface AudioStatus {
 	silentSince: string | null;
 	/** Samples at full scale since the start. */
 	clips: number;
+	/**
+	 * With loudness control (`processing:`), the input before it, so that the correction shows: what
+	 * comes in beside what goes to air (everything above). Absent without processing.
+	 */
+	input?: InputLevel;
+}
+
+/** The input's level before loudness control. */
+export interface InputLevel {
+	/** Per channel, sample peak over the last 400 ms, dBFS. */
+	peakDb: (number | null)[];
+	momentaryLufs: number | null;
+	shortTermLufs: number | null;
 }
 
 export interface ProfileStatus {

@@ -101,7 +101,7 @@ export class NowPlayingGate {
 
 /**
  * New "now playing" for a profile, or for one of its mounts: Ogg streams in band (a new link of
- * the chain, for every mount and recording of that encoding); MP3 mounts through Icecast's admin
+ * the chain, for every mount and recording of that encoding); MP3 and AAC mounts through Icecast's admin
  * API; recordings mark it in their track lists. Each target takes it through the gate: resolves
  * once each target has it, or has been given a newer value instead (`superseded`), one result each.
  */

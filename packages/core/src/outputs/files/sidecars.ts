@@ -62,6 +62,7 @@ const CUE_FILE_TYPE: Record<string, string> = {
 	'.ogg': 'WAVE',
 	'.oga': 'WAVE',
 	'.opus': 'WAVE',
+	'.aac': 'WAVE',
 };
 
 /**

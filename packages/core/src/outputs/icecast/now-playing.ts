@@ -12,7 +12,7 @@ export interface AdminCredentials {
 
 /**
  * A target's "now playing". Ogg targets get it in band from their tap, so it is only remembered for
- * status; MP3 carries no tags in band, so it goes through Icecast's admin API, now if live and again
+ * status; MP3 and AAC (ADTS) carry no tags in band, so it goes through Icecast's admin API, now if live and again
  * after every reconnect (Icecast forgets it with the source).
  */
 export class NowPlaying {
@@ -22,7 +22,8 @@ export class NowPlaying {
 		private readonly o: {
 			server: ServerConfig;
 			mount: string;
-			mp3: boolean;
+			/** MP3 and AAC: no tags in band, so through Icecast's admin API. */
+			viaAdmin: boolean;
 			/** The admin API's credentials, when there are any (the source ones when none are given). */
 			credentials: AdminCredentials | undefined;
 			/** What the resend after a reconnect waits on. */
@@ -34,18 +35,18 @@ export class NowPlaying {
 		return this.metadata ? songLine(this.metadata) : null;
 	}
 
-	/** New metadata; an MP3 target that is `live` sends it at once. */
+	/** New metadata; an MP3 or AAC target that is `live` sends it at once. */
 	async set(metadata: Metadata, live: boolean): Promise<void> {
 		this.metadata = metadata;
-		if (this.o.mp3 && live) await this.send();
+		if (this.o.viaAdmin && live) await this.send();
 	}
 
 	/**
-	 * A connection was made: an MP3 target sends its metadata again shortly after, because Icecast
+	 * A connection was made: an MP3 or AAC target sends its metadata again shortly after, because Icecast
 	 * takes metadata for a mount only once the source is on it. A failure is only noted.
 	 */
 	connected(note: (cause: { message: string; code: string }) => void): void {
-		if (!this.o.mp3 || !this.metadata) return;
+		if (!this.o.viaAdmin || !this.metadata) return;
 		const resend = () =>
 			this.send().catch((error: Error & { code?: string }) =>
 				note({ message: error.message, code: error.code ?? 'E_ICECAST_HTTP' }),

@@ -1,15 +1,21 @@
-import { frameHeader } from '../../mp3/frame-reader.js';
+import { countFrames, type HeaderAt } from '../../frames/reader.js';
 import { id3Tag, type RecordingTags } from '../../mp3/id3.js';
 import type { FileWriter } from './types.js';
 
-/** An ID3v2 tag, then MP3 frames as they come; the part's length is counted from the frames' headers. */
-export class Mp3FileWriter implements FileWriter {
+/**
+ * An ID3v2 tag, then frames as they come (MP3, or AAC in ADTS: players and ffmpeg read the tag
+ * before either); the part's length is counted from the frames' headers.
+ */
+export class FramesFileWriter implements FileWriter {
 	readonly maxBytes = Number.MAX_SAFE_INTEGER;
 	samples = 0;
 	sampleRate = 0;
 	#tag: Buffer | undefined;
 
-	constructor(tags?: RecordingTags) {
+	constructor(
+		private readonly headerAt: HeaderAt,
+		tags?: RecordingTags,
+	) {
 		this.#tag = tags ? id3Tag(tags) : undefined;
 	}
 
@@ -21,13 +27,9 @@ export class Mp3FileWriter implements FileWriter {
 	}
 
 	private count(unit: Buffer): void {
-		for (let at = 0; at + 4 <= unit.length; ) {
-			const frame = frameHeader(unit, at);
-			if (!frame) break;
-			this.sampleRate = frame.sampleRate;
-			this.samples += frame.samples;
-			at += frame.length;
-		}
+		const { samples, sampleRate } = countFrames(this.headerAt, unit);
+		this.samples += samples;
+		if (sampleRate) this.sampleRate = sampleRate;
 	}
 
 	end(): Buffer {
