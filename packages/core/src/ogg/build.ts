@@ -70,9 +70,13 @@ export function endOfStreamPage(o: { serial: number; sequence: number; granule: 
 	});
 }
 
-/** The same page under another serial number, sequence number and granule position. */
-export function reserialize(page: OggPage, o: { serial: number; sequence: number; granule: bigint }): Buffer {
+/** The same page under another serial number, sequence number and granule position (and flags). */
+export function reserialize(
+	page: OggPage,
+	o: { serial: number; sequence: number; granule: bigint; flags?: number },
+): Buffer {
 	const bytes = Buffer.from(page.bytes);
+	if (o.flags !== undefined) bytes[5] = o.flags;
 	bytes.writeBigInt64LE(o.granule, 6);
 	bytes.writeUInt32LE(o.serial >>> 0, 14);
 	bytes.writeUInt32LE(o.sequence >>> 0, 18);

@@ -3,7 +3,7 @@ import { endOfStreamPage, PacketAssembler, packetPages, reserialize } from './bu
 import type { Metadata } from '../metadata/types.js';
 import { isCommentPacket, retagCommentPacket } from './comments.js';
 import { identify, streamFacts, type OggCodec } from './headers.js';
-import { FLAG_BOS, FLAG_CONTINUED, firstPacket, ownPage, type OggPage } from './page.js';
+import { FLAG_BOS, FLAG_EOS, firstPacket, ownPage, type OggPage } from './page.js';
 
 /** How the pages of ffmpeg's stream are renumbered into the link of the chain being sent. */
 interface Link {
@@ -16,13 +16,20 @@ interface Link {
 }
 
 /**
- * "Now playing" for Ogg streams, in band: on a change, at the next page where a packet starts,
- * the current logical stream is ended (an empty EOS page) and a new link of the chain begins —
- * ffmpeg's identification header, a new comment header with the tags, the setup header
- * (Vorbis) or other metadata blocks (FLAC) — and the following audio pages are re-serialised
- * into it: new serial number, page sequence numbers from its start, granule positions rebased,
- * CRC recomputed. Listeners' decoders see a chained stream with the new tags; ffmpeg, the JACK
- * client and the byte flow never notice.
+ * "Now playing" for Ogg streams, in band: on a change, the next page of ffmpeg's on which a
+ * packet ends is the last of the current logical stream (sent with the EOS flag) and a new link
+ * of the chain begins after it — ffmpeg's identification header, a new comment header with the
+ * tags, the setup header (Vorbis) or other metadata blocks (FLAC) — and the following audio pages
+ * are re-serialised into it: new serial number, page sequence numbers from its start, granule
+ * positions rebased, CRC recomputed. Listeners' decoders see a chained stream with the new tags;
+ * ffmpeg, the JACK client and the byte flow never notice.
+ *
+ * Why the EOS flag goes on an audio page and not on an empty page of its own: Icecast 2.4
+ * rebuilds a Vorbis-only stream packet by packet (~0.5 s pages) and keeps only an EOS carried by
+ * a packet. An empty EOS page carries none: Icecast sent no EOS, dropped the packets it still
+ * held when the new BOS page came, and VLC then failed on the serial number change (issue #27).
+ * Marking the next page instead of holding one back costs no audio latency; the title changes
+ * at most one page (`pageMs`) later.
  */
 export class OggRetagger {
 	private codec: OggCodec = 'unknown';
@@ -37,7 +44,7 @@ export class OggRetagger {
 	private lastGranule = 0n;
 	private lastSequence = -1;
 
-	/** Tags for the next link; applied at the next page boundary where a packet starts. */
+	/** Tags for the next link: it begins after the next page on which a packet ends. */
 	setTags(tags: Metadata): void {
 		this.tags = tags;
 		this.pending = true;
@@ -47,22 +54,30 @@ export class OggRetagger {
 	process(page: OggPage): OggPage[] {
 		if (page.flags & FLAG_BOS) this.begin(page);
 		if (this.assembler) return this.collectHeaders(page);
-		const out: OggPage[] = [];
-		if (this.pending && this.headers && !(page.flags & FLAG_CONTINUED))
-			out.push(...this.end(), ...this.startLink(this.lastGranule));
-		const link = this.link;
-		if (link) {
-			const granule = page.granule < 0n ? page.granule : page.granule - link.base + link.offset;
-			out.push(ownPage(reserialize(page, { serial: link.serial, sequence: link.sequence++, granule })));
-		} else {
-			out.push(page);
-			this.lastSequence = page.sequence;
-		}
+		// A link may only end where a packet ends: the next one must start with a whole packet.
+		const last = this.pending && this.headers !== undefined && endsPacket(page) && !(page.flags & FLAG_EOS);
+		const out = [this.forward(page, last ? page.flags | FLAG_EOS : page.flags)];
 		if (page.granule >= 0n) this.lastGranule = page.granule;
+		if (last) out.push(...this.startLink(page.granule));
 		return out;
 	}
 
-	/** An empty EOS page that ends the stream being sent (none before the first audio page). */
+	/** One audio page into the link being sent (ffmpeg's own stream as it is, until the first change). */
+	private forward(page: OggPage, flags: number): OggPage {
+		const link = this.link;
+		if (link) {
+			const granule = page.granule < 0n ? page.granule : page.granule - link.base + link.offset;
+			return ownPage(reserialize(page, { serial: link.serial, sequence: link.sequence++, granule, flags }));
+		}
+		this.lastSequence = page.sequence;
+		if (flags === page.flags) return page;
+		return ownPage(reserialize(page, { serial: page.serial, sequence: page.sequence, granule: page.granule, flags }));
+	}
+
+	/**
+	 * An empty EOS page that ends the stream being sent (none before the first audio page): when
+	 * ffmpeg stops or the stream moves, with no page left to mark.
+	 */
 	end(): OggPage[] {
 		if (this.headers === undefined) return [];
 		const link = this.link;
@@ -120,4 +135,10 @@ export class OggRetagger {
 		this.link = { serial, sequence: pages.length, base, offset: base === 0n ? 0n : this.preSkip };
 		return pages.map(ownPage);
 	}
+}
+
+/** Does a packet end on this page, with none continuing onto the next? */
+function endsPacket(page: OggPage): boolean {
+	const lacing = page.segments.at(-1);
+	return lacing !== undefined && lacing < 255;
 }
