@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { it } from 'node:test';
+import { it, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { tempDir } from './helpers/env.js';
 import { runUp, writeProfile } from './helpers/jdcast.js';
@@ -41,10 +41,10 @@ async function r128(file: string): Promise<{ shortTerm: number[]; integrated: nu
 type Up = ReturnType<typeof runUp>;
 
 async function listen(
-	t: Parameters<Parameters<typeof it>[1]>[0],
+	t: TestContext,
 	input: string,
 	seconds: number,
-	during: (up: Up) => Promise<void> = async () => {},
+	during: (up: Up) => Promise<unknown> = async () => {},
 ) {
 	const icecast = await startIcecast(t);
 	const dir = path.dirname(input);
