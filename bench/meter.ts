@@ -1,10 +1,12 @@
 /**
- * What the level meter costs beside the encode it watches, measured in this run on the same
- * audio: ffmpeg flat out on 60 s of pink noise (Opus 96 alone, then with the meter's PCM copy
- * written to a pipe as jdcast plans it) and jdcast's meter reading that copy in this process.
+ * What the level meter and loudness control cost beside the encode they go with, measured in this
+ * run on the same audio: ffmpeg flat out on 60 s of pink noise (Opus 96 alone; with the meter's PCM
+ * copy written to a pipe as jdcast plans it; after `processing:`'s filters as jdcast plans them) and
+ * jdcast's meter reading that copy in this process.
  */
 import { execa } from 'execa';
 import { formatSpec } from '../packages/core/src/formats/index.js';
+import { processingFilter } from '../packages/core/src/plan/processing.js';
 import { SignalMeter } from '../packages/core/src/signal/meter.js';
 import { WavReader } from '../packages/core/src/signal/wav-reader.js';
 
@@ -19,6 +21,14 @@ const OPUS = [
 	'/dev/null',
 ];
 const PCM = ['-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav'];
+/** The same Opus encode after loudness control (`processing: { loudness: -16 }`), as jdcast plans it. */
+const PROCESSED_OPUS = [
+	'-filter_complex',
+	processingFilter({ loudness: -16, truePeak: -1, maxGain: 12 }, 2, '0:a:0', 'air'),
+	'-map',
+	'[air]',
+	...OPUS.slice(2),
+];
 
 /** CPU seconds (user + system) of one command run to its end, from bash's `times`. */
 async function cpuOf(command: string[]): Promise<number> {
@@ -40,6 +50,7 @@ export async function meterBench(runs = 3): Promise<{ tool: string; [key: string
 	};
 	const encode = await best(() => cpuOf([...ffmpeg, ...OPUS]));
 	const withCopy = await best(() => cpuOf([...ffmpeg, ...OPUS, ...PCM, '-y', '/dev/null']));
+	const processed = await best(() => cpuOf([...ffmpeg, ...PROCESSED_OPUS]));
 	const { stdout } = await execa('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', SOURCE, ...PCM, '-'], {
 		encoding: 'buffer',
 		maxBuffer: 64 * 1024 * 1024,
@@ -69,6 +80,11 @@ export async function meterBench(runs = 3): Promise<{ tool: string; [key: string
 			'of the encode': share(node),
 		},
 		{ tool: 'meter in all', 'CPU s': +(copy + node).toFixed(2), 'of the encode': share(copy + node) },
+		{
+			tool: 'loudness control (processing:), ffmpeg',
+			'CPU s': +Math.max(0, processed - encode).toFixed(2),
+			'of the encode': share(Math.max(0, processed - encode)),
+		},
 	];
 }
 

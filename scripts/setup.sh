@@ -3,7 +3,8 @@
 # (ffmpeg, icecast2, jackd2, python3), the npm dependencies, the build, and the station example's
 # music. Safe to run again.
 # --tests: also what only the tests need (Chromium, for the dashboard's browser test; JackTrip, for
-# the networked scenarios of docs/jacktrip.md).
+# the networked scenarios of docs/jacktrip.md; mpv, VLC and GStreamer, for the player matrix of
+# docs/metadata.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,12 +24,26 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ "$tests" -eq 1 ] && [ -z "${JDCAST_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then need+=(chromium); fi
 # The networked scenarios' tests (docs/jacktrip.md) run the real JackTrip.
 if [ "$tests" -eq 1 ] && ! command -v jacktrip >/dev/null 2>&1; then need+=(jacktrip); fi
-if [ ${#need[@]} -gt 0 ]; then
-	echo "jdcast setup: installing ${need[*]}"
+# The player matrix (docs/metadata.md) plays every format in the players listeners use; without their
+# recommended packages (VLC's would bring a desktop).
+players=()
+if [ "$tests" -eq 1 ]; then
+	command -v mpv >/dev/null 2>&1 || players+=(mpv)
+	command -v cvlc >/dev/null 2>&1 || players+=(vlc-bin vlc-plugin-base)
+	command -v gst-launch-1.0 >/dev/null 2>&1 ||
+		players+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad)
+fi
+if [ ${#need[@]} -gt 0 ] || [ ${#players[@]} -gt 0 ]; then
+	echo "jdcast setup: installing ${need[*]} ${players[*]}"
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	$sudo apt-get update -qq
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+	if [ ${#need[@]} -gt 0 ]; then
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+	fi
+	if [ ${#players[@]} -gt 0 ]; then
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${players[@]}" >/dev/null
+	fi
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

@@ -43,13 +43,13 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 	const file = writeProfile(
 		dir,
 		'studio',
-		`name: studio\ninput: { file: { path: ${wav}, loop: true } }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /studio.opus, format: opus }\n  - { mount: /studio.mp3, format: mp3 }\n  - { mount: /studio.ogg, format: vorbis }\n`,
+		`name: studio\ninput: { file: { path: ${wav}, loop: true } }\nservers:\n${serverEntry('main', icecast.port)}streams:\n  - { mount: /studio.opus, format: opus }\n  - { mount: /studio.mp3, format: mp3 }\n  - { mount: /studio.ogg, format: vorbis }\n  - { mount: /studio.aac, format: aac }\n`,
 	);
 	const port = await freePort();
 	const env = { JD_TEST_PW: icecast.sourcePassword.reveal() };
 	const args = ['up', '--json', '--http', String(port), file];
 	let up = runJdcast(t, args, env);
-	await up.waitLive(['/studio.opus', '/studio.mp3', '/studio.ogg']);
+	await up.waitLive(['/studio.opus', '/studio.mp3', '/studio.ogg', '/studio.aac']);
 
 	const { page, errors } = await openPage(t);
 	await page.goto(`http://127.0.0.1:${port}/`);
@@ -113,8 +113,8 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 		'Icecast shows the new MP3 title',
 	);
 
-	// The players: Opus and MP3 play from the mounts (their time advances).
-	for (const mount of ['/studio.opus', '/studio.mp3']) {
+	// The players: Opus, MP3 and AAC play from the mounts (their time advances).
+	for (const mount of ['/studio.opus', '/studio.mp3', '/studio.aac']) {
 		const player = page.getByLabel(`Listen to ${mount}`);
 		await player.evaluate((audio) => (audio as unknown as Player).play());
 		const played = await up.eventually(
@@ -128,7 +128,7 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 		t.diagnostic(`${mount}: currentTime ${played.toFixed(2)} s`);
 	}
 	await page.screenshot({ path: path.join(dir, 'dashboard.png') });
-	for (const mount of ['/studio.opus', '/studio.mp3'])
+	for (const mount of ['/studio.opus', '/studio.mp3', '/studio.aac'])
 		await page.getByLabel(`Listen to ${mount}`).evaluate((audio) => (audio as unknown as Player).pause());
 	assert.deepEqual(errors, [], 'no console errors');
 
@@ -154,7 +154,7 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 		'the page says the connection is lost',
 	);
 	up = runJdcast(t, args, env);
-	await up.waitLive(['/studio.opus', '/studio.mp3', '/studio.ogg']);
+	await up.waitLive(['/studio.opus', '/studio.mp3', '/studio.ogg', '/studio.aac']);
 	await up.eventually(async () => (await page.getByText('live updates').count()) > 0, 'the page reconnected', 20_000);
 	await up.eventually(
 		async () => (await page.locator('footer').textContent())?.includes(`pid ${up.child.pid}`),

@@ -136,7 +136,10 @@ describe('jdcast validate', () => {
 		const bad = file('va-bad.json', '{"plugins": {"icecast_streamer": {"format": "wav"}}}');
 		const { code, stderr } = await jdcast('validate', '--jackdaw', bad);
 		assert.equal(code, 1);
-		assert.equal(stderr, `${bad}:1:45: plugins.icecast_streamer.format: "wav" is not one of ogg, opus, flac, mp3, aac\n`);
+		assert.equal(
+			stderr,
+			`${bad}:1:45: plugins.icecast_streamer.format: "wav" is not one of ogg, opus, flac, mp3, aac\n`,
+		);
 	});
 
 	it('usage errors exit 2', async () => {

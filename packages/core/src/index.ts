@@ -44,6 +44,7 @@ export type {
 	OutputState,
 	RecordingState,
 	AudioStatus,
+	InputLevel,
 	SilenceEvent,
 	ProcessStatus,
 	ScheduleStatus,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { execa } from 'execa';
 import { formatDiagnostic, loadProfileFiles } from '../src/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-preflight-'));
@@ -60,5 +61,24 @@ describe('what a profile needs from this machine', () => {
 			delete process.env[source];
 			delete process.env[admin];
 		}
+	});
+
+	it("HE-AAC asked of an ffmpeg without libfdk_aac (Debian's) is refused at the stream, with the reason; AAC-LC is not", async () => {
+		const he = write(
+			'he.yaml',
+			'name: he\nservers:\n  main: { host: localhost, password: x }\nstreams:\n  - { mount: /a.aac, format: aac, profile: he2 }\n',
+		);
+		const result = await loadProfileFiles([he]);
+		const { stdout } = await execa('ffmpeg', ['-hide_banner', '-encoders']);
+		if (/ libfdk_aac /.test(stdout)) return assert.equal(result.ok, true);
+		assert.equal(result.ok, false);
+		assert.deepEqual(result.diagnostics.map(formatDiagnostic), [
+			`${he}:5:14: streams[0].profile: he2 (HE-AAC v2) needs an ffmpeg built with libfdk_aac, and this one is not; use AAC-LC (leave profile out) or install an ffmpeg with libfdk_aac`,
+		]);
+		const lc = write(
+			'lc.yaml',
+			'name: lc\nservers:\n  main: { host: localhost, password: x }\nstreams:\n  - { mount: /a.aac, format: aac, profile: lc }\n',
+		);
+		assert.equal((await loadProfileFiles([lc])).ok, true);
 	});
 });

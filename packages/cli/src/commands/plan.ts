@@ -22,8 +22,17 @@ export const planCommand: Command = {
 		}
 		for (const p of plans) {
 			process.stdout.write(`profile ${p.profile}\n  ${p.argv.map(shellQuote).join(' ')}\n`);
+			if (p.inputMeterFd !== null)
+				process.stdout.write(
+					`  loudness control before every encoder; pipe:${p.inputMeterFd} the input's level before it\n`,
+				);
 			for (const e of p.encoders) {
-				const rate = e.samplerate ? `${e.samplerate} Hz` : 'input rate';
+				// Loudness control hands every encoder its programme at 48 kHz.
+				const rate = e.samplerate
+					? `${e.samplerate} Hz`
+					: p.inputMeterFd !== null
+						? '48000 Hz (processed)'
+						: 'input rate';
 				process.stdout.write(
 					`  pipe:${e.fd}  ${e.format} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`,
 				);

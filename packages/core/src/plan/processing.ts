@@ -19,6 +19,23 @@ export const LIMITER_LOOKAHEAD_MS = 5;
 const CODEC_MARGIN_DB = 1;
 
 const linear = (db: number) => 10 ** (db / 20);
+/** The lowest threshold ffmpeg's compressor takes: -60 dB. */
+const LOWEST_THRESHOLD_DB = -60;
+
+/** The compressor's threshold that leaves the target loudness unchanged, dB (see processingFilter). */
+function thresholdDb(p: Pick<Processing, 'loudness' | 'maxGain'>, channels: number): number {
+	// R128 loudness sums the channels' mean squares; the detector averages them: -0.691 dB is R128's offset.
+	const detectorOffsetDb = 0.691 - 10 * Math.log10(channels);
+	return p.loudness + detectorOffsetDb - (p.maxGain * RATIO) / (RATIO - 1);
+}
+
+/**
+ * The most `max_gain` a target loudness allows (the compressor's threshold would fall under its
+ * -60 dB floor beyond it): what validate says when a profile asks for more.
+ */
+export function largestMaxGain(loudness: number, channels: number): number {
+	return Math.floor(((thresholdDb({ loudness, maxGain: 0 }, channels) - LOWEST_THRESHOLD_DB) * (RATIO - 1)) / RATIO);
+}
 const fixed = (x: number) => x.toPrecision(6);
 
 /**
@@ -33,11 +50,8 @@ const fixed = (x: number) => x.toPrecision(6);
  * `dynaudnorm` (its window): the programme is not delayed for it.
  */
 export function processingFilter(p: Processing, channels: number, input: string, output: string): string {
-	// R128 loudness sums the channels' mean squares; the detector averages them: -0.691 dB is R128's offset.
-	const detectorOffsetDb = 0.691 - 10 * Math.log10(channels);
-	const thresholdDb = p.loudness + detectorOffsetDb - (p.maxGain * RATIO) / (RATIO - 1);
 	const keyed = [
-		`sidechaincompress=threshold=${fixed(Math.max(linear(thresholdDb), 0.000977))}`,
+		`sidechaincompress=threshold=${fixed(linear(Math.max(thresholdDb(p, channels), LOWEST_THRESHOLD_DB)))}`,
 		`ratio=${RATIO}`,
 		`attack=${DETECTOR_MS}`,
 		`release=${DETECTOR_MS}`,

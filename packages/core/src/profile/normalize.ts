@@ -12,6 +12,7 @@ import {
 	DEFAULT_TONE_LEVEL,
 	DEFAULT_TRUE_PEAK,
 } from './defaults.js';
+import { largestMaxGain } from '../plan/processing.js';
 import { displayPath, type InstancePath, type ProfileSource } from './source.js';
 import { encoding, type Report } from './encoding.js';
 import { normalizeMountRecords, normalizeRecordings } from './recordings.js';
@@ -114,6 +115,7 @@ export function normalizeProfile(
 	const recordings = normalizeRecordings(raw.record ?? [], input.channels, report, at);
 	normalizeMountRecords(raw, streams, source.baseDir, servers, report, at);
 
+	if (raw.processing) checkProcessing(raw.processing, input.channels, report);
 	const profile: Profile = {
 		name: raw.name ?? name,
 		at: at(raw.name !== undefined ? ['name'] : []),
@@ -136,6 +138,18 @@ export function normalizeProfile(
 			: null,
 	};
 	return { profile, diagnostics };
+}
+
+/** A gain the compressor cannot reach for that target (its threshold would fall below -60 dB) is said where it is asked. */
+function checkProcessing(raw: NonNullable<RawProfile['processing']>, channels: number, report: Report): void {
+	const most = largestMaxGain(raw.loudness, channels);
+	const asked = raw.max_gain ?? DEFAULT_MAX_GAIN;
+	if (asked > most)
+		report(
+			'error',
+			['processing', raw.max_gain === undefined ? 'loudness' : 'max_gain'],
+			`processing: with loudness ${raw.loudness} LUFS, max_gain can be at most ${most} dB (${asked} asked); raise the loudness or lower max_gain`,
+		);
 }
 
 function silenceYields(raw: RawProfile): boolean {

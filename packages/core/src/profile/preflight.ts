@@ -46,14 +46,15 @@ export async function preflight(profile: Profile, env: NodeJS.ProcessEnv = proce
  * where it is missing, it is refused here with the reason rather than by ffmpeg at start.
  */
 async function heAacProblems(profile: Profile): Promise<Diagnostic[]> {
-	const asking = [...profile.streams, ...profile.recordings].filter(
-		(e) => e.format === 'aac' && e.profile && e.profile !== 'lc',
-	);
+	const asking = [
+		...profile.streams.map((e, i) => ({ e, label: `streams[${i}]` })),
+		...profile.recordings.map((e, i) => ({ e, label: `record[${i}]` })),
+	].filter(({ e }) => e.format === 'aac' && e.profile && e.profile !== 'lc');
 	if (asking.length === 0 || (await ffmpegHasEncoder('libfdk_aac'))) return [];
-	return asking.map((e) => ({
+	return asking.map(({ e, label }) => ({
 		...e.at,
 		severity: 'error' as const,
-		message: `${'mount' in e ? e.mount : e.path}: profile: ${e.profile} (HE-AAC${e.profile === 'he2' ? ' v2' : ''}) needs an ffmpeg built with libfdk_aac, and this one is not; use AAC-LC (leave profile out) or install an ffmpeg with libfdk_aac`,
+		message: `${label}.profile: ${e.profile} (HE-AAC${e.profile === 'he2' ? ' v2' : ''}) needs an ffmpeg built with libfdk_aac, and this one is not; use AAC-LC (leave profile out) or install an ffmpeg with libfdk_aac`,
 	}));
 }
 
