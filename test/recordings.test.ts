@@ -59,9 +59,9 @@ async function recordProfile(t: TestContext, name: string, records: string) {
 	return { orchestrator, profile, dir };
 }
 
-it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title changes are whole files with exact durations, and CUE sheets mark the titles', async (t) => {
-	const files = ['a.flac', 'b.ogg', 'c.opus', 'd.mp3', 'e.wav'];
-	const formats = ['flac', 'flac', 'opus', 'mp3', 'wav'];
+it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3, AAC and WAV with two title changes are whole files with exact durations, and CUE sheets mark the titles', async (t) => {
+	const files = ['a.flac', 'b.ogg', 'c.opus', 'd.mp3', 'e.wav', 'f.aac'];
+	const formats = ['flac', 'flac', 'opus', 'mp3', 'wav', 'aac'];
 	const { orchestrator, profile, dir } = await recordProfile(
 		t,
 		'edit',
@@ -104,7 +104,7 @@ it('recordings people can edit: FLAC, Ogg FLAC, Opus, MP3 and WAV with two title
 		assert.ok(heard.longestSilence < 0.1, `${name}: no gap (${heard.longestSilence} s)`);
 		if (name.endsWith('.ogg') || name.endsWith('.opus'))
 			assert.equal(oggChain(file).length, 1, `${name}: one logical stream, no chain link for the titles`);
-		if (name.endsWith('.mp3')) {
+		if (name.endsWith('.mp3') || name.endsWith('.aac')) {
 			// An ID3v2 tag names the file in players and archives; the tracks are in the CUE sheet.
 			const { stdout } = await execa('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file]);
 			const tags = (JSON.parse(stdout) as { format: { tags: Record<string, string> } }).format.tags;
