@@ -82,7 +82,7 @@ it('loudness control: an input stepping 27 dB every 10 s goes to air at -16 LUFS
 	for (const file of heard) {
 		const { shortTerm, truePeak } = await r128(file);
 		// The first 3 s fill the short-term window; after each step the gain control takes a few seconds to settle,
-		// which is what an AGC without look-ahead does: most of the time, not all of it, is at the target.
+		// which is what an AGC without look-ahead does: nine tenths of the time, not all of it, is at the target (measured: 95–99 %).
 		const settled = shortTerm.slice(30);
 		const near = settled.filter((s) => Math.abs(s + 16) <= 1.5).length / settled.length;
 		const sorted = [...settled].sort((a, b) => a - b);
@@ -91,7 +91,7 @@ it('loudness control: an input stepping 27 dB every 10 s goes to air at -16 LUFS
 			`${path.basename(file)}: median short-term ${median} LUFS, ${Math.round(near * 100)}% within ±1.5 LU, true peak ${truePeak} dBTP`,
 		);
 		assert.ok(Math.abs(median + 16) <= 1, `${path.basename(file)}: median short-term ${median} LUFS`);
-		assert.ok(near >= 0.7, `${path.basename(file)}: ${Math.round(near * 100)}% of the time within -16 ±1.5 LU`);
+		assert.ok(near >= 0.9, `${path.basename(file)}: ${Math.round(near * 100)}% of the time within -16 ±1.5 LU`);
 		assert.ok(truePeak <= -1, `${path.basename(file)}: true peak ${truePeak} dBTP`);
 	}
 });

@@ -34,7 +34,7 @@ export const planCommand: Command = {
 						? '48000 Hz (processed)'
 						: 'input rate';
 				process.stdout.write(
-					`  pipe:${e.fd}  ${e.format} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`,
+					`  pipe:${e.fd}  ${e.format}${e.profile ? ` ${e.profile}` : ''} ${e.bitrate ? `${e.bitrate} kbps` : 'lossless'}, ${e.channels} ch, ${rate}\n`,
 				);
 				for (const s of e.streams) process.stdout.write(`    -> ${s.server} ${s.mount}\n`);
 				for (const r of e.recordings)

@@ -54,6 +54,7 @@ export function plan(profile: Profile, ffmpeg = 'ffmpeg'): EncodePlan {
 				bitrate: e.bitrate,
 				channels: e.channels,
 				samplerate: e.samplerate,
+				...(e.profile ? { profile: e.profile } : {}),
 				container: spec.container,
 				contentType: spec.contentType,
 				streams: [],

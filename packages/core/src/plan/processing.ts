@@ -3,10 +3,10 @@ import type { Processing } from '../profile/types.js';
 /** The compressor's steepest ratio (ffmpeg's limit): above its threshold, 20 dB more input is 1 dB more output. */
 const RATIO = 20;
 /**
- * The level detector's time constant, the same up and down: an unbiased mean square over about the
- * 400 ms of EBU R128's momentary loudness. Measured with pink noise and a sine stepping 27 dB every
- * 10 s: both settle at the target within ±0.7 LU; faster attack than release read noise 1.4 dB louder
- * than a sine of the same loudness.
+ * The level detector's attack and release, the same up and down: an unbiased mean square (ffmpeg's
+ * time constant is a quarter of it, 100 ms; settled in about the 400 ms of EBU R128's momentary
+ * loudness). Measured with pink noise and a sine stepping 27 dB every 10 s: both settle at the target
+ * within ±0.7 LU; a faster attack than release read noise 1.4 dB louder than a sine of the same loudness.
  */
 const DETECTOR_MS = 400;
 /** Oversampling before the limiter, so that it holds true peaks, not only samples (measured: 1.8 dB over without). */
@@ -22,19 +22,22 @@ const linear = (db: number) => 10 ** (db / 20);
 /** The lowest threshold ffmpeg's compressor takes: -60 dB. */
 const LOWEST_THRESHOLD_DB = -60;
 
-/** The compressor's threshold that leaves the target loudness unchanged, dB (see processingFilter). */
-function thresholdDb(p: Pick<Processing, 'loudness' | 'maxGain'>, channels: number): number {
-	// R128 loudness sums the channels' mean squares; the detector averages them: -0.691 dB is R128's offset.
-	const detectorOffsetDb = 0.691 - 10 * Math.log10(channels);
-	return p.loudness + detectorOffsetDb - (p.maxGain * RATIO) / (RATIO - 1);
+/**
+ * The compressor's threshold that leaves the target loudness unchanged, dB (see processingFilter).
+ * Its key is the power sum of the K-weighted channels, as R128 sums them: the key's RMS in dB is the
+ * loudness plus R128's 0.691 dB offset, whatever the channels carry (measured: the same loudness out
+ * for L = R, independent channels and a voice on one channel only, within 0.2 LU).
+ */
+function thresholdDb(p: Pick<Processing, 'loudness' | 'maxGain'>): number {
+	return p.loudness + 0.691 - (p.maxGain * RATIO) / (RATIO - 1);
 }
 
 /**
  * The most `max_gain` a target loudness allows (the compressor's threshold would fall under its
  * -60 dB floor beyond it): what validate says when a profile asks for more.
  */
-export function largestMaxGain(loudness: number, channels: number): number {
-	return Math.floor(((thresholdDb({ loudness, maxGain: 0 }, channels) - LOWEST_THRESHOLD_DB) * (RATIO - 1)) / RATIO);
+export function largestMaxGain(loudness: number): number {
+	return Math.floor(((thresholdDb({ loudness, maxGain: 0 }) - LOWEST_THRESHOLD_DB) * (RATIO - 1)) / RATIO);
 }
 const fixed = (x: number) => x.toPrecision(6);
 
@@ -51,7 +54,7 @@ const fixed = (x: number) => x.toPrecision(6);
  */
 export function processingFilter(p: Processing, channels: number, input: string, output: string): string {
 	const keyed = [
-		`sidechaincompress=threshold=${fixed(linear(Math.max(thresholdDb(p, channels), LOWEST_THRESHOLD_DB)))}`,
+		`sidechaincompress=threshold=${fixed(linear(Math.max(thresholdDb(p), LOWEST_THRESHOLD_DB)))}`,
 		`ratio=${RATIO}`,
 		`attack=${DETECTOR_MS}`,
 		`release=${DETECTOR_MS}`,
@@ -67,9 +70,20 @@ export function processingFilter(p: Processing, channels: number, input: string,
 		// Its default "auto level" would lift everything back to 0 dBFS.
 		'level=false',
 	].join(':');
+	// The key's sum of squares (a mono signal): the channels' powers added, as R128 adds them.
+	const squares = Array.from({ length: channels }, (_, i) => `val(${i})*val(${i})`).join('+');
+	const key = [
+		// In doubles: the shelf's gain would clip an integer input's copy (ffmpeg warns at each block).
+		'aformat=sample_fmts=dbl',
+		'highpass=f=38:t=q:w=0.5',
+		'highshelf=f=1681:t=q:w=0.707:g=4',
+		...(channels > 1 ? [`aeval='sqrt(${squares})':c=mono`] : []),
+	].join(',');
 	return [
 		`[${input}]asplit=2[jdpa][jdpb]`,
-		'[jdpb]highpass=f=38:t=q:w=0.5,highshelf=f=1681:t=q:w=0.707:g=4[jdpk]',
-		`[jdpa][jdpk]${keyed},aresample=${OVERSAMPLED_HZ},${limiter},aresample=${PROCESSED_HZ}[${output}]`,
+		`[jdpb]${key}[jdpk]`,
+		// Every channel out as it came in: an encoder of fewer channels after the split must not make
+		// ffmpeg negotiate the whole programme down to its count (measured: 8 channels became 2).
+		`[jdpa][jdpk]${keyed},aresample=${OVERSAMPLED_HZ},${limiter},aresample=${PROCESSED_HZ},aformat=channel_layouts=${channels}c[${output}]`,
 	].join(';');
 }

@@ -80,7 +80,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 					if (difference)
 						report(
 							stream.at,
-							`${where} is shared with ${formatLocation(shared.at)}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 bitrate) must agree`,
+							`${where} is shared with ${formatLocation(shared.at)}, but ${difference}: listeners are handed from one to the other, so format, channels and sample rate (and an MP3 or AAC bitrate and AAC profile) must agree`,
 						);
 					continue;
 				}
@@ -103,7 +103,7 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 		if (live && behind && difference)
 			report(
 				behind.at,
-				`${fallback} is the fallback of ${live.mount} (${formatLocation(live.at)}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 bitrate) must agree`,
+				`${fallback} is the fallback of ${live.mount} (${formatLocation(live.at)}), but ${difference}: listeners are moved between them, so format, channels and sample rate (and an MP3 or AAC bitrate and AAC profile) must agree`,
 			);
 	}
 	diagnostics.push(...recordingClashes(profiles, fed, targetKey));

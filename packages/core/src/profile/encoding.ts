@@ -43,6 +43,7 @@ export function encoding(raw: RawEncoding, inputChannels: number, where: Instanc
 			`${label}: ${spec.maxChannels.advice.replace('N', String(channels))}`,
 		);
 	}
+	if (format === 'aac') aacLimits(raw, channels, label, where, report);
 	return {
 		format,
 		bitrate: spec.defaultBitrate === null ? null : (raw.bitrate ?? spec.defaultBitrate),
@@ -51,4 +52,25 @@ export function encoding(raw: RawEncoding, inputChannels: number, where: Instanc
 		// LC is what ffmpeg's own encoder makes: said only when HE-AAC is asked for.
 		...(format === 'aac' && raw.profile && raw.profile !== 'lc' ? { profile: raw.profile } : {}),
 	};
+}
+
+/**
+ * What ffmpeg's AAC encoders cannot do, said at validate rather than found at start: a frame holds at
+ * most 6144 bits per channel, so a bitrate above 6 × rate × channels (in kbps) is clamped by ffmpeg
+ * (measured: 128 asked at 8 kHz, 40 made, status saying 128); HE-AAC v2 is parametric stereo.
+ */
+function aacLimits(raw: RawEncoding, channels: number, label: string, where: InstancePath, report: Report): void {
+	const bitrate = raw.bitrate ?? formatSpec('aac').defaultBitrate!;
+	if (raw.samplerate && bitrate > (6 * raw.samplerate * channels) / 1000)
+		report(
+			'error',
+			[...where, raw.bitrate === undefined ? 'samplerate' : 'bitrate'],
+			`${label}: aac at ${raw.samplerate} Hz and ${channels} channel${channels === 1 ? '' : 's'} carries at most ${Math.floor((6 * raw.samplerate * channels) / 1000)} kbps, not ${bitrate}`,
+		);
+	if (raw.profile === 'he2' && channels !== 2)
+		report(
+			'error',
+			[...where, 'profile'],
+			`${label}.profile: he2 (HE-AAC v2) is stereo only; this encoding has ${channels} channel${channels === 1 ? '' : 's'} (use he)`,
+		);
 }

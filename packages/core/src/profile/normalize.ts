@@ -12,13 +12,13 @@ import {
 	DEFAULT_TONE_LEVEL,
 	DEFAULT_TRUE_PEAK,
 } from './defaults.js';
-import { largestMaxGain } from '../plan/processing.js';
+import { largestMaxGain, PROCESSED_HZ } from '../plan/processing.js';
 import { displayPath, type InstancePath, type ProfileSource } from './source.js';
 import { encoding, type Report } from './encoding.js';
 import { normalizeMountRecords, normalizeRecordings } from './recordings.js';
 import { normalizeServers } from './servers.js';
 import { didYouMean } from './suggest.js';
-import type { ConnectRule, Input, Profile, RawProfile, SilenceConfig } from './types.js';
+import type { ConnectRule, Input, Profile, RawProfile, RecordingSpec, SilenceConfig, StreamSpec } from './types.js';
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -115,7 +115,10 @@ export function normalizeProfile(
 	const recordings = normalizeRecordings(raw.record ?? [], input.channels, report, at);
 	normalizeMountRecords(raw, streams, source.baseDir, servers, report, at);
 
-	if (raw.processing) checkProcessing(raw.processing, input.channels, report);
+	if (raw.processing) {
+		checkProcessing(raw.processing, report);
+		processedRates(streams, recordings, report);
+	}
 	const profile: Profile = {
 		name: raw.name ?? name,
 		at: at(raw.name !== undefined ? ['name'] : []),
@@ -141,8 +144,15 @@ export function normalizeProfile(
 }
 
 /** A gain the compressor cannot reach for that target (its threshold would fall below -60 dB) is said where it is asked. */
-function checkProcessing(raw: NonNullable<RawProfile['processing']>, channels: number, report: Report): void {
-	const most = largestMaxGain(raw.loudness, channels);
+function checkProcessing(raw: NonNullable<RawProfile['processing']>, report: Report): void {
+	const truePeak = raw.true_peak ?? DEFAULT_TRUE_PEAK;
+	if (raw.loudness > truePeak - 3)
+		report(
+			'warning',
+			['processing', 'loudness'],
+			`processing.loudness: ${raw.loudness} LUFS is within 3 dB of true_peak ${truePeak} dBTP: the limiter, not the gain control, would set the level (a squashed sound)`,
+		);
+	const most = largestMaxGain(raw.loudness);
 	const asked = raw.max_gain ?? DEFAULT_MAX_GAIN;
 	if (asked > most)
 		report(
@@ -150,6 +160,26 @@ function checkProcessing(raw: NonNullable<RawProfile['processing']>, channels: n
 			['processing', raw.max_gain === undefined ? 'loudness' : 'max_gain'],
 			`processing: with loudness ${raw.loudness} LUFS, max_gain can be at most ${most} dB (${asked} asked); raise the loudness or lower max_gain`,
 		);
+}
+
+/**
+ * Loudness control hands every encoder its programme at 48 kHz: an encoding without a rate of its own
+ * is said to run at it (status, plan, the check of shared mounts), and a higher one is only resampled up.
+ */
+function processedRates(streams: StreamSpec[], recordings: RecordingSpec[], report: Report): void {
+	for (const [key, list] of [
+		['streams', streams],
+		['record', recordings],
+	] as const)
+		list.forEach((e, i) => {
+			if (e.samplerate === null) e.samplerate = PROCESSED_HZ;
+			else if (e.samplerate > PROCESSED_HZ)
+				report(
+					'warning',
+					[key, i, 'samplerate'],
+					`${key}[${i}].samplerate: loudness control (processing:) runs at ${PROCESSED_HZ} Hz; ${e.samplerate} Hz only resamples it up`,
+				);
+		});
 }
 
 function silenceYields(raw: RawProfile): boolean {

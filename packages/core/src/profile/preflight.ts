@@ -50,7 +50,8 @@ async function heAacProblems(profile: Profile): Promise<Diagnostic[]> {
 		...profile.streams.map((e, i) => ({ e, label: `streams[${i}]` })),
 		...profile.recordings.map((e, i) => ({ e, label: `record[${i}]` })),
 	].filter(({ e }) => e.format === 'aac' && e.profile && e.profile !== 'lc');
-	if (asking.length === 0 || (await ffmpegHasEncoder('libfdk_aac'))) return [];
+	// No ffmpeg at all is said at start, with what to install: nothing to add here.
+	if (asking.length === 0 || (await ffmpegHasEncoder('libfdk_aac')) !== false) return [];
 	return asking.map(({ e, label }) => ({
 		...e.at,
 		severity: 'error' as const,
@@ -58,14 +59,11 @@ async function heAacProblems(profile: Profile): Promise<Diagnostic[]> {
 	}));
 }
 
-/** Whether the ffmpeg on PATH has an encoder of that name (false when ffmpeg cannot be run). */
-async function ffmpegHasEncoder(name: string): Promise<boolean> {
-	try {
-		const { stdout } = await execa('ffmpeg', ['-hide_banner', '-encoders'], { timeout: 10_000, reject: false });
-		return stdout.split('\n').some((line) => line.trim().split(/\s+/)[1] === name);
-	} catch {
-		return false;
-	}
+/** Whether the ffmpeg on PATH has an encoder of that name; undefined when ffmpeg cannot be run. */
+async function ffmpegHasEncoder(name: string): Promise<boolean | undefined> {
+	const { stdout, failed } = await execa('ffmpeg', ['-hide_banner', '-encoders'], { timeout: 10_000, reject: false });
+	if (failed) return undefined;
+	return stdout.split('\n').some((line) => line.trim().split(/\s+/)[1] === name);
 }
 
 /** Why ffmpeg could not read `file` as an input, or undefined when it can. */

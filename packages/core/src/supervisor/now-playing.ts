@@ -1,4 +1,5 @@
 import type { Tap } from '../fanout/tap.js';
+import { tagsInBand } from '../formats/index.js';
 import { cleanMetadata, type Metadata, type MetadataResult } from '../metadata/types.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import type { RecordingSink } from '../outputs/recording.js';
@@ -115,7 +116,7 @@ export async function sendNowPlaying(
 	for (const encoder of to.plan.encoders) {
 		if (mount !== undefined && !encoder.streams.some((s) => s.mount === mount)) continue;
 		const tap = to.taps.get(encoder.fd);
-		const inBand = tap?.container === 'ogg';
+		const inBand = tap !== undefined && tagsInBand(tap.container);
 		const link = inBand ? to.gate.retag(tap, metadata) : undefined;
 		for (const output of to.outputs.filter((o) =>
 			encoder.streams.some((s) => s.server === o.server.name && s.mount === o.mount),

@@ -73,7 +73,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		};
 		this.plan = plan(profile, options.ffmpeg);
 		this.nowPlaying = nowPlayingGate(profile);
-		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal);
+		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal, Boolean(profile.processing));
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
 		this.audio.on('silence', (event) => this.emit('silence', event));
 		this.deadAir = deadAirOf(
