@@ -9,6 +9,7 @@ import { Tap } from '../src/fanout/tap.js';
 import { encodingKey, formatSpec } from '../src/formats/index.js';
 import { fileWriterFor } from '../src/outputs/files/index.js';
 import { loadProfileText } from '../src/profile/load.js';
+import { plan } from '../src/plan/plan.js';
 import type { Encoding } from '../src/profile/types.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jdcast-aac-'));
@@ -128,6 +129,32 @@ describe('AAC in ADTS', () => {
 describe('AAC in a profile', () => {
 	const profile = (stream: string) =>
 		`name: p\ninput: { tone: {} }\nservers: { s: { host: localhost, password_env: PW } }\nstreams:\n  - ${stream}\n`;
+
+	it('plans HE-AAC with libfdk_aac when asked (validate has checked the build has it)', () => {
+		const p = plan(
+			loadProfileText(profile('{ mount: /a.aac, format: aac, profile: he, bitrate: 48 }'), 'p.yaml').profile!,
+		);
+		assert.equal(p.encoders[0]?.profile, 'he');
+		assert.deepEqual(p.argv.slice(p.argv.indexOf('-c:a'), p.argv.indexOf('-c:a') + 4), [
+			'-c:a',
+			'libfdk_aac',
+			'-profile:a',
+			'aac_he',
+		]);
+	});
+
+	it('refuses a bitrate AAC cannot carry at the rate asked, and he2 without stereo', () => {
+		const messages = (stream: string) =>
+			loadProfileText(profile(stream), 'p.yaml')
+				.diagnostics.filter((d) => d.severity === 'error')
+				.map((d) => d.message);
+		assert.deepEqual(messages('{ mount: /a.aac, format: aac, samplerate: 8000 }'), [
+			'streams[0]: aac at 8000 Hz and 2 channels carries at most 96 kbps, not 128',
+		]);
+		assert.deepEqual(messages('{ mount: /a.aac, format: aac, profile: he2, channels: 1 }'), [
+			'streams[0].profile: he2 (HE-AAC v2) is stereo only; this encoding has 1 channel (use he)',
+		]);
+	});
 
 	it('takes format: aac with a bitrate from 32 to 320, and refuses one outside', () => {
 		const ok = loadProfileText(profile('{ mount: /a.aac, format: aac, bitrate: 64 }'), 'p.yaml');
