@@ -20,6 +20,14 @@ describe('the status table', () => {
 		assert.match(text, /\/night\.opus +main +live +1:30 +96 +3 +0$/m);
 	});
 
+	it('with loudness control, says what comes in on a line of its own under what goes to air', () => {
+		const withInput = audio({ input: { peakDb: [-3, -3], momentaryLufs: -30.4, shortTermLufs: -31.2 } });
+		const lines = renderTable(snapshot([profile({ audio: withInput })]), { now: NOW }).split('\n');
+		const at = lines.findIndex((l) => l.includes('LUFS') && l.startsWith('night'));
+		assert.equal(lines[at + 1]?.trim(), 'input before loudness control: S -31.2 LUFS');
+		assert.ok(!renderTable(snapshot([profile({})]), { now: NOW }).includes('input before'));
+	});
+
 	it('says SILENT and for how long, in red on a colour terminal', () => {
 		const silent = audio({
 			peakDb: [null, null],

@@ -28,6 +28,13 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 	const rows: { cells: string[]; paint: Paint; error?: string }[] = [];
 	for (const p of snapshot.profiles) {
 		rows.push({ cells: [p.name, p.state, meterLine(p, now)], paint: stateColor(p.state) });
+		// With loudness control, what comes in, on a line of its own under what goes to air.
+		const input = p.state === 'stopped' ? undefined : p.audio?.input;
+		if (input)
+			rows.push({
+				cells: ['', '', `input before loudness control: S ${lufs(input.shortTermLufs)} LUFS`],
+				paint: 'dim',
+			});
 		for (const o of p.outputs) {
 			const on = live(o);
 			rows.push({
@@ -156,6 +163,8 @@ function scheduleLine(s: ScheduleStatus, now: number): string {
 	return `schedule: ${truth}; next ${s.next} ${/^\d/.test(when) ? 'at ' : ''}${when} (${inWords})`;
 }
 
+const lufs = (v: number | null) => (v === null ? '-inf' : v.toFixed(1));
+
 function meterLine(p: ProfileStatus, now: number): string {
 	const a = p.audio;
 	if (!a || p.state === 'stopped') return '';
@@ -170,8 +179,6 @@ function meterLine(p: ProfileStatus, now: number): string {
 		`M ${db(a.momentaryLufs)}`,
 		`I ${db(a.integratedLufs)} LUFS`,
 	];
-	// With loudness control: what comes in, beside what goes to air, so that the correction shows.
-	if (a.input) parts.push(`(input S ${db(a.input.shortTermLufs)})`);
 	if (a.clips > 0) parts.push(`${a.clips} clipped`);
 	// Dead air first: it is what must not be missed, even on a narrow terminal.
 	if (a.silent) parts.unshift(`SILENT ${silentFor(a, now)}`);
