@@ -32,7 +32,12 @@ async function wav(source: string): Promise<Buffer> {
 /** What the watch says of an air copy and an input copy fed to it; `processing` as the profile says. */
 async function watch(processing: boolean, air: Buffer, input: Buffer) {
 	const abort = new AbortController();
-	const audio = new AudioWatch('p', { threshold: -50, after: 1, takeBack: 3 }, abort.signal, processing);
+	const audio = new AudioWatch(
+		'p',
+		{ threshold: -50, after: 1, takeBack: 3, action: 'alarm' },
+		abort.signal,
+		processing,
+	);
 	const events: SilenceEvent[] = [];
 	audio.on('silence', (e) => events.push(e));
 	audio.on('log', () => {});
