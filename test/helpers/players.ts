@@ -92,8 +92,14 @@ async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
 	clearTimeout(killer);
 }
 
+/**
+ * Titles as a listener sees them: an empty one is no title (Icecast's first ICY block to a new MP3
+ * listener is sometimes `StreamTitle=''`, before the current title's; mpv prints it), and a repeat
+ * is no change.
+ */
 function fold(titles: string[]): string[] {
-	return titles.filter((t, i) => i === 0 || t !== titles[i - 1]);
+	const shown = titles.filter((t) => t !== '');
+	return shown.filter((t, i) => i === 0 || t !== shown[i - 1]);
 }
 
 const tailOf = (lines: string[]) => lines.slice(-TAIL_LINES).join('\n');
