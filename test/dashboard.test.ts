@@ -4,7 +4,7 @@ import path from 'node:path';
 import { it } from 'node:test';
 import { execa } from 'execa';
 import { eventually, freePort, tempDir } from './helpers/env.js';
-import { openPage } from './helpers/browser.js';
+import { openPage, playerPosition } from './helpers/browser.js';
 import { decodeEntities, icecastSources } from './helpers/icecast-status.js';
 import { runJdcast, writeProfile } from './helpers/jdcast.js';
 import { serverEntry } from './helpers/profile.js';
@@ -15,6 +15,7 @@ interface Player {
 	play(): Promise<void>;
 	pause(): void;
 	currentTime: number;
+	paused: boolean;
 }
 
 /** The one DOM function the tests call in the page. */
@@ -115,11 +116,9 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 
 	// The players: Opus, MP3 and AAC play from the mounts (their time advances).
 	for (const mount of ['/studio.opus', '/studio.mp3', '/studio.aac']) {
-		const player = page.getByLabel(`Listen to ${mount}`);
-		await player.evaluate((audio) => (audio as unknown as Player).play());
 		const played = await up.eventually(
 			async () => {
-				const time = await player.evaluate((audio) => (audio as unknown as Player).currentTime);
+				const time = await playerPosition(page, `Listen to ${mount}`);
 				return time > 1.5 ? time : undefined;
 			},
 			`${mount} playing in the page`,

@@ -35,3 +35,25 @@ export async function openPage(t: TestContext): Promise<{ page: Page; errors: st
 	page.on('pageerror', (error) => errors.push(String(error)));
 	return { page, errors };
 }
+
+interface Player {
+	play(): Promise<void>;
+	currentTime: number;
+	paused: boolean;
+}
+
+/**
+ * The position of the page's `<audio>` player, played first if it is paused, as a listener clicks
+ * play again: one play() was cut short once ("interrupted by a call to pause()") as the page redrew.
+ */
+export function playerPosition(page: Page, label: string): Promise<number> {
+	return page.getByLabel(label).evaluate((audio) => {
+		const a = audio as unknown as Player;
+		return a.paused
+			? a.play().then(
+					() => a.currentTime,
+					() => 0,
+				)
+			: a.currentTime;
+	});
+}
