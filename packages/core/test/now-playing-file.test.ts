@@ -47,7 +47,12 @@ it('a player writes its track half-way, then whole, then removes it: one title, 
 	rmSync(file);
 	await until(() => seen.length === 3, 'the clear');
 	assert.equal(seen[2], null);
-	assert.deepEqual(problems, []);
+	// A half-written file read twice unchanged is a broken one, and said so: on a machine so loaded that the
+	// test's 0.7 s became more than a poll cycle (seen once), that is the one thing it may say.
+	assert.ok(
+		problems.every((p) => /\.now_playing\.json: not valid JSON \(Unterminated string/.test(p)) && problems.length <= 1,
+		problems.join('\n'),
+	);
 });
 
 it('an attacker points it at a FIFO, a folder or a huge file: said once, nothing hangs, nothing is set', async (t) => {
