@@ -79,14 +79,13 @@ it('dashboard in a real Chromium: live outputs, a moving meter, now playing, Sto
 		`levels of a -6 to -25 dBFS swell (${[...levels].join(', ')})`,
 	);
 	// Each lit segment has its level's colour, however far the bar reaches.
-	const lit = await meter
-		.locator('.seg.lit')
-		.evaluateAll((segments) =>
-			segments.map((s) => [
-				(s as unknown as { className: string }).className.split(' ')[1],
-				(globalThis as unknown as Styles).getComputedStyle(s).backgroundColor,
-			]),
-		);
+	// Lit or not is read in the same moment as the colour: the meter redraws between two steps of the test.
+	const lit = await meter.locator('.seg').evaluateAll((segments) =>
+		segments
+			.map((s) => [(s as unknown as { className: string }).className.split(' '), s] as const)
+			.filter(([classes]) => classes.includes('lit'))
+			.map(([classes, s]) => [classes[1], (globalThis as unknown as Styles).getComputedStyle(s).backgroundColor]),
+	);
 	const colour = { green: 'rgb(60, 207, 110)', yellow: 'rgb(240, 201, 60)', red: 'rgb(255, 92, 92)' };
 	assert.ok(lit.length > 0, 'segments lit');
 	assert.deepEqual(
