@@ -72,8 +72,11 @@ async function run(
 	]);
 	clearTimeout(limit);
 	if (timer) clearInterval(timer);
+	// What a player says while it is being killed is not what a listener heard (VLC once logged "buffer
+	// deadlock prevented" as SIGTERM reached it): only the lines before the end count.
+	const heard = { out: out.length, err: err.length };
 	await stop(child, exited);
-	return { out, err, outBytes };
+	return { out: out.slice(0, heard.out), err: err.slice(0, heard.err), outBytes };
 }
 
 /** SIGTERM to the group, SIGKILL after 2 s: a player stuck in its network read still goes. */
