@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { feed } from './fixtures.js';
 import { execa } from 'execa';
 import { AdtsFrameReader, adtsHeader } from '../src/aac/adts.js';
 import { Tap } from '../src/fanout/tap.js';
@@ -32,14 +33,6 @@ async function planned(): Promise<Buffer> {
 		{ encoding: 'buffer' },
 	);
 	return Buffer.from(stdout as Uint8Array);
-}
-
-function feed(bytes: Buffer, push: (chunk: Buffer) => void, sizes = [1, 5, 100, 333, 4096]): void {
-	for (let at = 0, i = 0; at < bytes.length; i++) {
-		const size = sizes[i % sizes.length]!;
-		push(bytes.subarray(at, at + size));
-		at += size;
-	}
 }
 
 describe('AAC in ADTS', () => {

@@ -27,3 +27,12 @@ export function stationServer(mounts: ServerConfig['mounts'] = {}): ServerConfig
 		at: { file: 'p.yaml', line: 1, col: 1 },
 	};
 }
+
+/** Feeds bytes in uneven chunks, as a pipe delivers them. */
+export function feed(bytes: Buffer, push: (chunk: Buffer) => void, sizes = [1, 7, 100, 333, 4096]): void {
+	for (let at = 0, i = 0; at < bytes.length; i++) {
+		const size = sizes[i % sizes.length]!;
+		push(bytes.subarray(at, at + size));
+		at += size;
+	}
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { feed } from './fixtures.js';
 import { execa } from 'execa';
 import { oggChain } from '../../../test/helpers/ogg.js';
 import { Tap } from '../src/fanout/tap.js';
@@ -26,15 +27,6 @@ async function encoded(args: string[]): Promise<Buffer> {
 const OGG_PAGES = ['-f', 'ogg', '-page_duration', '20000'];
 /** An MP3 stream as jdcast plans one. */
 const MP3_AS_PLANNED = formatSpec('mp3').ffmpegArgs({ format: 'mp3', bitrate: 128, channels: 2, samplerate: null }, 20);
-
-/** Feeds bytes in uneven chunks, as a pipe delivers them. */
-function feed(bytes: Buffer, push: (chunk: Buffer) => void, sizes = [1, 7, 100, 333, 4096]): void {
-	for (let at = 0, i = 0; at < bytes.length; i++) {
-		const size = sizes[i % sizes.length]!;
-		push(bytes.subarray(at, at + size));
-		at += size;
-	}
-}
 
 describe('Ogg pages', () => {
 	it('computes the Ogg CRC as libogg does: every page ffmpeg wrote checks out, a flipped bit does not', async () => {
