@@ -24,6 +24,7 @@ const LAYERS = [
 	['ogg/', 'media'],
 	['mp3/', 'media'],
 	['aac/', 'media'],
+	['harbor/', 'media'],
 	['frames/', 'media'],
 	['outputs/', 'media'],
 	['icecast/', 'media'],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import { it } from 'node:test';
+import { execa } from 'execa';
 import { readGraph } from '@jdcast/core/testing';
 import { freePort, tempDir } from './helpers/env.js';
 import { runJdcast } from './helpers/jdcast.js';
@@ -36,4 +37,41 @@ it('jdcast demo: its own JACK server, Icecast and test signal; four formats on a
 	assert.equal(await demo.stop('SIGINT'), 0);
 	assert.equal(await accepts(port), false, 'the private Icecast is gone');
 	assert.equal(await readGraph('jdcast-demo'), undefined, 'the demo JACK server is gone');
+});
+
+it('jdcast demo --harbor: the ffmpeg line it prints puts a song on /live.opus, and the demo tone comes back after it', async (t) => {
+	const port = await freePort();
+	const dir = tempDir(t);
+	const demo = runJdcast(t, ['demo', '--harbor', '--json', '--port', String(port)], { JACK_DEFAULT_SERVER: '' });
+	await demo.waitLive(['/demo.opus', '/demo.mp3'], 30_000);
+	const line = await demo.eventually(
+		() => /^ {2}(ffmpeg -re -i SONG .*)$/m.exec(demo.stderr())?.[1],
+		'the ffmpeg line in the banner',
+	);
+	const song = path.join(dir, 'song.mp3');
+	await execa('ffmpeg', [
+		'-v',
+		'error',
+		'-f',
+		'lavfi',
+		'-i',
+		'sine=frequency=660:duration=4',
+		'-c:a',
+		'libmp3lame',
+		song,
+	]);
+	// As a newcomer types it: SONG replaced, nothing else.
+	const dj = execa(line.replace('SONG', song), { shell: true, reject: false });
+	t.after(() => dj.kill('SIGKILL'));
+	await demo.waitForEvent((e) => e.event === 'harbor' && e.kind === 'on-air', 'the song on air');
+	await demo.waitForEvent(
+		(e) => e.event === 'mount' && e.mount === '/live.opus' && e.source === 'live',
+		'/live.opus from the harbor',
+	);
+	assert.equal((await dj).exitCode, 0, 'ffmpeg sent the whole song');
+	await demo.waitForEvent(
+		(e) => e.event === 'mount' && e.mount === '/live.opus' && e.source === 'demo' && e.reason === 'harbor',
+		'the demo back on /live.opus',
+	);
+	assert.equal(await demo.stop('SIGINT'), 0);
 });

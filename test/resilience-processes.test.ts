@@ -167,6 +167,7 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 	await up.waitLive(['/anna.opus', '/ben.opus']);
 	const watchers = () => childrenOf(up.child.pid!).filter((p) => p.argv[0]?.endsWith('jack_evmon') && isAlive(p.pid));
 	assert.equal(watchers().length, 1, 'one jack_evmon for both profiles');
+	const before = watchers()[0]!.pid;
 
 	await jack.kill();
 	await up.waitForEvent((e) => e.event === 'encoder' && e.running === false, 'ffmpeg to notice');
@@ -188,7 +189,16 @@ it('two profiles on one JACK server, jackd killed and started again: one graph w
 			.catch((error: Error) => {
 				throw new Error(`${error.message}; jdcast said ${said()}`);
 			});
-	await up.eventually(() => watchers().length === 1, 'one jack_evmon again', 10_000);
+	// The new one, not the old one lingering a moment (a watcher whose server died is replaced): a cable made
+	// before the new one runs would be seen only by the 15 s safety poll.
+	await up.eventually(
+		() => watchers().length === 1 && watchers()[0]!.pid !== before,
+		'one new jack_evmon again',
+		10_000,
+	);
+	// jack_evmon says nothing when it is ready: a second for it to join the graph, then the cables.
+	const seen = Date.now();
+	await up.eventually(() => Date.now() - seen >= 1000, 'the new watcher a second old');
 	// The watcher started again serves both profiles: each sees a cable made by hand to its client.
 	for (const name of names) {
 		assert.ok(await connectPorts('system:capture_1', `jd_${name}:input_2`, jack.name), `a cable to jd_${name}`);

@@ -28,6 +28,40 @@ describe('the status table', () => {
 		assert.ok(!renderTable(snapshot([profile({})]), { now: NOW }).includes('input before'));
 	});
 
+	it('says who is on the harbor, from where, with what, since when; between DJs who left last and why', () => {
+		const dj = {
+			user: 'anna',
+			address: '10.0.0.5',
+			userAgent: 'butt 0.1.40',
+			contentType: 'audio/mpeg',
+			codec: 'mp3, 44100 Hz, stereo',
+			name: null,
+			connectedAt: '2026-11-27T02:50:00Z',
+			onAirSince: '2026-11-27T02:50:01Z',
+			bytes: 1000,
+		};
+		const harbor = { host: '0.0.0.0', port: 8010, mount: '/dj', dj, lastDj: null, refused: 3, lastRefusal: null };
+		const on = renderTable(snapshot([profile({ harbor })]), { now: NOW, width: 140 });
+		const at = momentText(new Date(dj.onAirSince), new Date(NOW));
+		assert.ok(
+			on.includes(
+				`harbor  8010/dj: anna on air since ${at} from 10.0.0.5 (butt 0.1.40), mp3, 44100 Hz, stereo; 3 refused`,
+			),
+			on,
+		);
+		const lastDj = { user: 'anna', address: '10.0.0.5', leftAt: '2026-11-27T02:59:00Z', reason: 'no audio for 3 s' };
+		const off = renderTable(snapshot([profile({ harbor: { ...harbor, dj: null, lastDj, refused: 0 } })]), {
+			now: NOW,
+			width: 140,
+		});
+		assert.ok(
+			off.includes(
+				`harbor  8010/dj: no DJ; anna left ${momentText(new Date(lastDj.leftAt), new Date(NOW))} (no audio for 3 s)`,
+			),
+			off,
+		);
+	});
+
 	it('says SILENT and for how long, in red on a colour terminal', () => {
 		const silent = audio({
 			peakDb: [null, null],

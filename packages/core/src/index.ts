@@ -55,6 +55,9 @@ export type {
 	MountOnServer,
 	MountSource,
 	MountEvent,
+	HarborDj,
+	HarborEvent,
+	HarborStatus,
 	MountChangeReason,
 } from './status/types.js';
 export { describeReload, listenersByMount } from './status/types.js';

@@ -41,6 +41,26 @@ describe('dashboard: the station strip', () => {
 		assert.equal(onAirLine(rows, NOW), 'On air: dj-ben on /live.opus since 20:04, 37 listeners');
 	});
 
+	it('a harbor profile on the mount is named with its DJ on air', () => {
+		const status = station();
+		const ben = status.profiles.find((p) => p.name === 'dj-ben')!;
+		const dj = {
+			user: 'anna',
+			address: '10.0.0.5',
+			userAgent: null,
+			contentType: null,
+			codec: null,
+			name: null,
+			connectedAt: local(5, 20, 4),
+			onAirSince: null as string | null,
+			bytes: 0,
+		};
+		ben.harbor = { host: '127.0.0.1', port: 8010, mount: '/dj', dj, lastDj: null, refused: 0, lastRefusal: null };
+		assert.equal(holderText(stationRows(status)[0]!), 'dj-ben', 'connected but not heard yet: not named');
+		dj.onAirSince = local(5, 20, 5);
+		assert.equal(holderText(stationRows(status)[0]!), 'dj-ben (DJ anna)');
+	});
+
 	it('nobody on the mount: its listeners are on the fallback, counted there', () => {
 		const status = station();
 		for (const s of status.mounts[1]!.servers) s.source = null;

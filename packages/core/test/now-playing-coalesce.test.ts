@@ -122,8 +122,13 @@ it('now playing: 1,000 titles in 10 s cost one Ogg link and one admin request pe
 	const gate = new NowPlayingGate(1000, mockClock);
 	const to = { profile: 'burst', plan: thePlan, taps, outputs, recordings: [], gate };
 	const calls: Promise<{ results: { mount: string; superseded: boolean; ok: boolean }[] }>[] = [];
+	const told: string[] = [];
 	for (let i = 1; i <= 1000; i++) {
-		calls.push(sendNowPlaying(to, { title: `Title ${i}`, artist: 'Red Team' }));
+		calls.push(
+			sendNowPlaying(to, { title: `Title ${i}`, artist: 'Red Team' }, undefined, (e) => told.push(e.nowPlaying)).then(
+				(results) => ({ results }),
+			),
+		);
 		t.mock.timers.tick(10);
 		await settle();
 	}
@@ -137,6 +142,7 @@ it('now playing: 1,000 titles in 10 s cost one Ogg link and one admin request pe
 	assert.equal(counts.lastAdmin, 'Title 1000', 'and what Icecast shows for the MP3 mount');
 	const sentOnes = answers.filter((a) => a.results.some((r) => !r.superseded)).length;
 	assert.equal(sentOnes, counts.links, 'each call says truthfully whether its title went out');
+	assert.equal(told.length, sentOnes, 'and only a title that went out is told as an event');
 	assert.ok(
 		answers.every((a) => a.results.every((r) => r.ok)),
 		'a superseded title has not failed',

@@ -148,7 +148,7 @@ describe('profile errors point at the key or value to change', () => {
 		[
 			'two inputs',
 			`input:\n  jack: {}\n  tone: {}\n${SERVER}streams:\n  - { mount: /a, format: opus }\n`,
-			['p.yaml:3:3: input.tone: has both jack and tone; use exactly one of jack, tone, file'],
+			['p.yaml:3:3: input.tone: has both jack and tone; use exactly one of jack, tone, file, harbor'],
 		],
 		[
 			'jack channels',

@@ -232,6 +232,8 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 			// A shared mount another DJ holds: not a fault, a turn to wait for.
 			if (all.some((o) => o.state === 'waiting')) return 'Waiting to go on air: another DJ has the stream.';
 			if (all.some((o) => o.state === 'standby')) {
+				const harbor = running(s).find((p) => p.harbor)?.harbor;
+				if (harbor && !harbor.dj?.onAirSince) return 'Waiting for a DJ: nobody sends to the harbor.';
 				const holder = holderOf(s);
 				return `Standing by: ${holder ? `${sayName(holder)} has` : 'nobody has'} the stream.`;
 			}
@@ -252,6 +254,10 @@ export function describe(s: StatusSnapshot, now = Date.now()): string {
 	// A station: who is on the shared mounts, as the MountBroker says (a handover, a DJ from elsewhere).
 	const holder = live.some((o) => o.shared) && running(s).length > 1 ? holderOf(s) : null;
 	if (holder) text = `${sayName(holder)} is on air. ${text}`;
+	// A remote DJ through a harbor: named, with their software, as the station's status names them.
+	const dj = running(s).find((p) => p.harbor?.dj?.onAirSince)?.harbor?.dj;
+	if (dj)
+		text = `DJ ${sayName(dj.user)} is on air through the harbor${dj.userAgent ? ` from ${sayName(dj.userAgent.split(/[/ ]/)[0]!)}` : ''}. ${text}`;
 	// Dead air is the first thing a host must hear about.
 	const silent = running(s).filter((p) => p.audio?.silent);
 	for (const p of silent.slice(0, 1)) {

@@ -29,6 +29,30 @@ suite('the spoken stream status', () => {
 		);
 	});
 
+	it('names the harbor DJ on air, and says when nobody sends to the harbor', () => {
+		const dj = {
+			user: 'dj_anna',
+			address: '10.0.0.5',
+			userAgent: 'Mixxx/2.3.6',
+			contentType: 'audio/ogg',
+			codec: 'vorbis, 44100 Hz, stereo',
+			name: null,
+			connectedAt: '2026-11-27T02:48:00Z',
+			onAirSince: '2026-11-27T02:48:00Z',
+			bytes: 1,
+		};
+		const harbor = { host: '127.0.0.1', port: 8010, mount: '/dj', dj, lastDj: null, refused: 0, lastRefusal: null };
+		assert.match(
+			describe(snapshot(profile({ harbor })), NOW),
+			/^DJ dj anna is on air through the harbor from Mixxx\. Streaming Opus/,
+		);
+		const standby = exampleOutput({ mount: '/live.opus', shared: true, state: 'standby', liveSince: null });
+		assert.equal(
+			describe(snapshot(profile({ harbor: { ...harbor, dj: null }, outputs: [standby] })), NOW),
+			'Waiting for a DJ: nobody sends to the harbor.',
+		);
+	});
+
 	it('says the stream is silent, and for how long', () => {
 		const silent = profile({
 			audio: { ...audio, peakDb: [null, null], silent: true, silentSince: '2026-11-27T02:57:00Z' },

@@ -20,13 +20,17 @@ export const demo: Command = {
 	name: 'demo',
 	summary:
 		'A real broadcast on this machine: private Icecast, JACK test signal, Opus, Vorbis, FLAC, MP3 and AAC mounts.',
-	usage: 'jdcast demo [--port N] [--http [HOST:]PORT] [--seconds N] [--json]',
+	usage: 'jdcast demo [--port N] [--harbor] [--http [HOST:]PORT] [--seconds N] [--json]',
 	maxArgs: 0,
 	options: {
 		port: {
 			type: 'string',
 			description: 'port of the private Icecast (default 8000, or a free one when taken)',
 			placeholder: 'N',
+		},
+		harbor: {
+			type: 'boolean',
+			description: 'also a harbor for remote DJs on this machine: what they send goes out on /live.opus and /live.mp3',
 		},
 		...socketOption,
 		...httpOption,
@@ -51,21 +55,28 @@ export const demo: Command = {
 			if (!(await readGraph(server))) jack = await startDummyJack(server);
 		}
 		const signal = await startTestSignal(server);
-		const text = demoProfile(port, server);
-		const { profile, diagnostics } = loadProfileText(text, 'demo.yaml');
-		if (!profile) {
-			printDiagnostics(diagnostics);
-			await signal.stop();
-			await jack?.stop();
-			return 1;
+		const harborPort = values.harbor === true ? await portPreferring(8010) : undefined;
+		const profiles = [];
+		for (const [text, file] of [
+			[demoProfile(port, server, harborPort !== undefined), 'demo.yaml'],
+			...(harborPort === undefined ? [] : [[harborProfile(port, harborPort), 'live.yaml']]),
+		] as const) {
+			const { profile, diagnostics } = loadProfileText(text, file);
+			if (!profile) {
+				printDiagnostics(diagnostics);
+				await signal.stop();
+				await jack?.stop();
+				return 1;
+			}
+			profiles.push(profile);
 		}
-		return runForeground([profile], {
+		return runForeground(profiles, {
 			json: values.json === true,
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),
 			...secondsOption(values.seconds),
 			http,
 			banner: (orchestrator: Orchestrator, dashboard: string | undefined) =>
-				banner(orchestrator, port, jack ? server : undefined, dashboard),
+				banner(orchestrator, port, jack ? server : undefined, dashboard, harborPort),
 			afterStop: async () => {
 				await signal.stop();
 				await jack?.stop();
@@ -74,7 +85,36 @@ export const demo: Command = {
 	},
 };
 
-function demoProfile(port: number, server: string | undefined): string {
+/**
+ * The demo's harbor (`--harbor`): no password, since it listens on this machine only; its public mounts
+ * fall back to the demo's own, which covers them between DJs (`keep`), so a listener stays on one URL.
+ */
+function harborProfile(port: number, harborPort: number): string {
+	return [
+		'name: live',
+		'input:',
+		'  harbor:',
+		`    port: ${harborPort}`,
+		'    mount: /dj',
+		'servers:',
+		'  demo:',
+		'    embedded: true',
+		`    port: ${port}`,
+		...MOUNTS,
+		'streams:',
+		'  - { mount: /live.opus, format: opus, shared: true }',
+		'  - { mount: /live.mp3, format: mp3, shared: true }',
+		'',
+	].join('\n');
+}
+
+const MOUNTS = [
+	'    mounts:',
+	'      /live.opus: { fallback: /demo.opus, keep: true }',
+	'      /live.mp3: { fallback: /demo.mp3, keep: true }',
+];
+
+function demoProfile(port: number, server: string | undefined, harbor: boolean): string {
 	return [
 		'name: demo',
 		'input:',
@@ -86,6 +126,7 @@ function demoProfile(port: number, server: string | undefined): string {
 		'  demo:',
 		'    embedded: true',
 		`    port: ${port}`,
+		...(harbor ? MOUNTS : []),
 		'info:',
 		'  name: jdcast demo',
 		'  description: A test tone from JACK, four formats, one encoder each',
@@ -100,6 +141,7 @@ function banner(
 	port: number,
 	startedJack: string | undefined,
 	dashboard: string | undefined,
+	harborPort: number | undefined,
 ): string {
 	const embedded = orchestrator.embeddedServer(port);
 	const lines = [
@@ -110,6 +152,13 @@ function banner(
 		startedJack ? `JACK: started jackd -n ${startedJack} (dummy backend)` : 'JACK: using the running JACK server',
 		'Signal: jack_simple_client -> jd_stream. Listen with any player, e.g.:',
 		...FORMATS.map(([mount, format]) => `  ${format.padEnd(6)}  ffplay -nodisp http://127.0.0.1:${port}${mount}`),
+		...(harborPort === undefined
+			? []
+			: [
+					`Harbor: remote DJs send to 127.0.0.1:${harborPort}, mount /dj (BUTT, Mixxx: server type Icecast; any password here), e.g.:`,
+					`  ffmpeg -re -i SONG -c:a libmp3lame -content_type audio/mpeg -f mp3 icecast://source:x@127.0.0.1:${harborPort}/dj`,
+					`  what they send goes out on ffplay -nodisp http://127.0.0.1:${port}/live.opus (the demo tone between DJs)`,
+				]),
 		...(dashboard ? [`Dashboard (levels, listeners, players, now playing): ${dashboard}`] : []),
 		'Ctrl-C stops it all.',
 		'',

@@ -1,4 +1,10 @@
-import { loadProfileFiles, loadProfileFilesOffThread, loadScheduleFile, ProfileError } from '@jdcast/core';
+import {
+	formatLocation,
+	loadProfileFiles,
+	loadProfileFilesOffThread,
+	loadScheduleFile,
+	ProfileError,
+} from '@jdcast/core';
 import { ownerOf, type Owner } from '@jdcast/core/internal';
 import path from 'node:path';
 import { UsageError } from '../args.js';
@@ -62,6 +68,11 @@ export const up: Command = {
 		const loaded = await loadProfileFiles(files.profiles);
 		printDiagnostics(loaded.diagnostics);
 		if (!loaded.ok) return 1;
+		const harbor = http && loaded.profiles.find((p) => p.input.kind === 'harbor' && p.input.port === http.port);
+		if (harbor?.input.kind === 'harbor')
+			throw new UsageError(
+				`jdcast up: --http port ${http!.port} is the harbor port of ${formatLocation(harbor.input.at)}; give one of them another`,
+			);
 		return runForeground(loaded.profiles, {
 			json: values.json === true,
 			...(typeof values.socket === 'string' ? { socket: values.socket } : {}),

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import type { AudioStatus, OutputStatus, ProfileStatus, ScheduleStatus, StatusSnapshot } from '@jdcast/core';
+import type {
+	AudioStatus,
+	HarborStatus,
+	OutputStatus,
+	ProfileStatus,
+	ScheduleStatus,
+	StatusSnapshot,
+} from '@jdcast/core';
 import { withoutControlCharacters } from '@jdcast/core/internal';
 
 export interface TableOptions {
@@ -35,6 +42,7 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 				cells: ['', '', `input before loudness control: S ${lufs(input.shortTermLufs)} LUFS`],
 				paint: 'dim',
 			});
+		if (p.harbor && p.state !== 'stopped') rows.push({ cells: ['  harbor', harborLine(p.harbor, now)], paint: 'dim' });
 		for (const o of p.outputs) {
 			const on = live(o);
 			rows.push({
@@ -126,11 +134,33 @@ export function stationLines(snapshot: StatusSnapshot): string[] {
 								: `nobody (listeners on ${s.fallback})`
 						: s.source === 'external'
 							? 'a source outside this jdcast'
-							: s.source;
+							: withHarborDj(snapshot, s.source);
 				const listeners = s.listeners === null ? '' : `, ${s.listeners} listener${s.listeners === 1 ? '' : 's'}`;
 				return `on air: ${m.mount} on ${s.server}: ${who}${since}${listeners}`;
 			}),
 	);
+}
+
+/** A harbor's line: who is connected and since when, or who left last and why. */
+function harborLine(h: HarborStatus, now: number): string {
+	const where = `${h.port}${h.mount}`;
+	const refused = h.refused > 0 ? `; ${h.refused} refused` : '';
+	if (h.dj) {
+		const dj = h.dj;
+		const state = dj.onAirSince ? `on air since ${momentText(new Date(dj.onAirSince), new Date(now))}` : 'connected';
+		const software = dj.userAgent ? ` (${dj.userAgent})` : '';
+		return `${where}: ${dj.user} ${state} from ${dj.address}${software}${dj.codec ? `, ${dj.codec}` : ''}${refused}`;
+	}
+	const last = h.lastDj
+		? `; ${h.lastDj.user} left ${momentText(new Date(h.lastDj.leftAt), new Date(now))} (${h.lastDj.reason})`
+		: '';
+	return `${where}: no DJ${last}${refused}`;
+}
+
+/** A profile that holds a mount, named with its harbor's DJ when it has one on air: "live (DJ anna)". */
+function withHarborDj(snapshot: StatusSnapshot, profile: string): string {
+	const dj = snapshot.profiles.find((p) => p.name === profile)?.harbor?.dj;
+	return dj?.onAirSince ? `${profile} (DJ ${dj.user})` : profile;
 }
 
 /** A moment as a person reads it: "22:00" today, "Sat 20:00" another day within the week, "31 Dec 20:00" beyond. */

@@ -1,3 +1,4 @@
+import { HarborLine } from './harbor-line.js';
 import { useState } from 'preact/hooks';
 import type { ListenerSeries, ProfileStatus } from '../../src/status/types.js';
 import { api, ApiError } from './api.js';
@@ -131,6 +132,7 @@ export function ProfileCard({
 					)}
 				</p>
 			)}
+			{profile.harbor && <HarborLine harbor={profile.harbor} now={now} />}
 			<OutputsTable outputs={profile.outputs} now={now} />
 			<div class="graphs">
 				{profile.outputs.map((o) => (

@@ -15,6 +15,8 @@ export interface StationRow {
 	fallbackSource: MountSource;
 	/** The fallback mount's own listeners (null when not known). */
 	fallbackListeners: number | null;
+	/** The harbor DJ on air through the profile that feeds it, if that profile is a harbor. */
+	dj: string | null;
 	/** Servers (edges) whose source is not the first server's: rare, and worth saying. */
 	elsewhere: { server: string; source: MountSource }[];
 }
@@ -37,8 +39,10 @@ export function stationRows(status: StatusSnapshot): StationRow[] {
 			fallbackSource: null,
 		};
 		const fallback = first.fallback;
+		const harborDj = status.profiles.find((p) => p.name === first.source)?.harbor?.dj;
 		return {
 			mount,
+			dj: harborDj?.onAirSince ? harborDj.user : null,
 			source: first.source,
 			sourceSince: first.sourceSince,
 			listeners: known?.listeners ?? null,
@@ -61,7 +65,7 @@ export function sourceName(source: MountSource): string {
 
 /** The row's "who" part: the holder, or where its listeners are while nobody feeds it. */
 export function holderText(row: StationRow): string {
-	if (row.source !== null) return sourceName(row.source);
+	if (row.source !== null) return `${sourceName(row.source)}${row.dj === null ? '' : ` (DJ ${row.dj})`}`;
 	if (row.fallback === null) return 'nobody (no fallback known)';
 	return row.fallbackSource === null
 		? `nobody, nor its fallback ${row.fallback}: listeners hear nothing`

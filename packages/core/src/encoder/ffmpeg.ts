@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import type { EncodePlan } from '../plan/plan.js';
 import { childEnvironment } from '../util/child-env.js';
@@ -17,6 +17,8 @@ export interface RunningEncoder {
 	pipes: Map<number, Readable>;
 	/** The PCM copy for the level meter. */
 	meter: Readable | undefined;
+	/** The harbor input's PCM goes here (ffmpeg's stdin); undefined for every other input. */
+	stdin: Writable | undefined;
 	/** With loudness control: the input's PCM copy before it. Must be read, like every pipe, or ffmpeg blocks. */
 	inputMeter: Readable | undefined;
 	exited: Promise<EncoderExit>;
@@ -37,7 +39,8 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 	const maxFd = plan.inputMeterFd ?? plan.meterFd;
 	const extra: 'pipe'[] = [];
 	for (let fd = 3; fd <= maxFd; fd++) extra.push('pipe');
-	const stdio = ['ignore', 'ignore', 'pipe', ...extra] as const;
+	// The harbor's PCM comes on stdin; no other input reads it.
+	const stdio = [plan.input === 'harbor' ? 'pipe' : 'ignore', 'ignore', 'pipe', ...extra] as const;
 	let child: ResultPromise;
 	try {
 		child = execa(file, args, {
@@ -61,6 +64,7 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 			pid: 0,
 			pipes: new Map(),
 			meter: undefined,
+			stdin: undefined,
 			inputMeter: undefined,
 			exited: Promise.resolve({ code: null, signal: null, reason }),
 			stop: async () => {},
@@ -101,6 +105,7 @@ export function startEncoder(plan: EncodePlan, onLog: (line: string) => void): R
 		pid: child.pid ?? 0,
 		pipes,
 		meter,
+		stdin: child.stdin ?? undefined,
 		inputMeter,
 		exited,
 		stop: () => terminate(child, 'SIGTERM'),

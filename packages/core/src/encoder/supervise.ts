@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'eventemitter3';
 import { AbortError } from 'p-retry';
@@ -25,6 +26,11 @@ const FIRST_BYTES_MS = 10_000;
 const JACK_ABSENT = /JACK server (not running|went away)/;
 /** Signals a person or another program sends to end a process. */
 const OUTSIDE_SIGNALS = new Set(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGQUIT']);
+
+/** Whoever writes the input's PCM to each new ffmpeg's stdin (the harbor's pump). */
+export interface PcmInput {
+	attach(stdin: Writable): void;
+}
 
 export interface EncoderLoopEvents {
 	/** A new ffmpeg runs. */
@@ -68,6 +74,7 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 		private readonly audio: AudioWatch,
 		private readonly routing: Routing | undefined,
 		private readonly signal: AbortSignal,
+		private readonly input?: PcmInput,
 	) {
 		super();
 	}
@@ -138,6 +145,7 @@ export class EncoderLoop extends EventEmitter<EncoderLoopEvents> {
 		const encoder = startEncoder(this.plan, (line) => this.said(line));
 		this.encoder = encoder;
 		this.emit('started', encoder.pid);
+		if (encoder.stdin) this.input?.attach(encoder.stdin);
 		const lastBytes = new Map<number, number>();
 		try {
 			for (const [fd, pipe] of encoder.pipes) {

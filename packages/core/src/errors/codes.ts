@@ -251,6 +251,13 @@ export const ERROR_CODES = {
 			'The HTTP token is missing where it is needed (off loopback, or behind a proxy: `--http-trust-proxy`), too short, or its file unreadable.',
 		todo: 'Give `--http-token-file` a file of 16 characters or more.',
 	},
+	// The harbor (remote DJs)
+	E_HARBOR_LISTEN: {
+		status: 500,
+		means:
+			"The harbor (`input.harbor`) cannot listen on its port: another program has it, or the address is not this machine's.",
+		todo: 'Free the port or give `input.harbor.port` another (the message names the program-facing cause).',
+	},
 	E_INTERNAL: {
 		status: 500,
 		means: 'A bug: something failed that should not have.',

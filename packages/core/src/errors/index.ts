@@ -59,3 +59,6 @@ export class SecretError extends JdcastError {
 		this.diagnostic = diagnostic;
 	}
 }
+
+/** The harbor cannot listen on its port. */
+export class HarborError extends JdcastError {}

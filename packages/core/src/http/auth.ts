@@ -7,7 +7,7 @@ import { Secret } from '../profile/secret.js';
 import { READABLE_BY_OTHERS, readSecretFile } from '../profile/secrets.js';
 import { isLoopbackHost } from '../util/loopback.js';
 import { clientAddress, proxied } from './client.js';
-import { WrongTries } from './wrong-tries.js';
+import { WrongTries } from '../util/wrong-tries.js';
 
 const SESSION_COOKIE = 'jdcast_session';
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;

@@ -110,6 +110,18 @@ const SPECS: Spec[] = [
 			p.audio ? LUFS_WINDOWS.map(([window, key]) => [{ profile: p.name, window }, db(p.audio![key])] as Sample) : [],
 	},
 	{
+		name: 'jdcast_harbor_dj_on_air',
+		help: "With input.harbor: 1 while a DJ's audio goes to air, 0 between DJs",
+		labels: ['profile'],
+		read: (p) => (p.harbor ? [[{ profile: p.name }, p.harbor.dj?.onAirSince ? 1 : 0]] : []),
+	},
+	{
+		name: 'jdcast_harbor_refused',
+		help: 'With input.harbor: connections refused since the profile started (wrong password, mount in use, limits)',
+		labels: ['profile'],
+		read: (p) => (p.harbor ? [[{ profile: p.name }, p.harbor.refused]] : []),
+	},
+	{
 		name: 'jdcast_unprocessed_lufs',
 		help: 'With loudness control (processing:), the input before it: EBU R128 loudness, LUFS',
 		labels: ['profile', 'window'],

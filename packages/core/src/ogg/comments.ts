@@ -33,6 +33,31 @@ export function retagCommentPacket(codec: OggCodec, original: Buffer, tags: Meta
 	return layout.wrap(original, body);
 }
 
+/**
+ * "Now playing" in a comment header someone else made (a DJ's Ogg stream: Traktor sends its titles
+ * so): TITLE, ARTIST, ALBUM; undefined when the packet is not one or says none. A malformed packet
+ * (lengths past its end) says nothing rather than throwing.
+ */
+export function commentTags(codec: OggCodec, packet: Buffer): Metadata | undefined {
+	const layout = LAYOUT[codec];
+	if (!layout?.matches(packet)) return undefined;
+	let block: CommentBlock;
+	try {
+		block = parseBlock(packet.subarray(layout.prefix(packet).length));
+	} catch {
+		return undefined;
+	}
+	const tags: Metadata = {};
+	for (const comment of block.comments) {
+		const at = comment.indexOf('=');
+		const key = (Object.keys(TAG_KEYS) as (keyof Metadata)[]).find(
+			(k) => TAG_KEYS[k] === comment.slice(0, at).toUpperCase(),
+		);
+		if (key && key !== 'comment' && at > 0 && !tags[key]) tags[key] = comment.slice(at + 1);
+	}
+	return tags.title || tags.artist ? tags : undefined;
+}
+
 /** Whether a packet is this codec's comment header. */
 export function isCommentPacket(codec: OggCodec, packet: Buffer): boolean {
 	return LAYOUT[codec]?.matches(packet) ?? false;

@@ -176,9 +176,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.loop.park('hold')?.close();
 	}
 
-	/** Gives the mount up for dead air, closing any connection (the fallback takes the listeners), until resumed. */
-	release(): void {
-		this.loop.park('yield')?.close();
+	/**
+	 * Gives the mount up, closing any connection (the fallback takes the listeners), until resumed: for
+	 * dead air (`yield`), or because the harbor's DJ left (`harbor`).
+	 */
+	release(why: 'yield' | 'harbor' = 'yield'): void {
+		this.loop.park(why)?.close();
 	}
 
 	/**

@@ -1,5 +1,8 @@
 import type { Input } from '../profile/types.js';
 
+/** The harbor's PCM as jdcast writes it to ffmpeg's stdin: 32-bit float at this rate. */
+export const HARBOR_PCM_HZ = 48000;
+
 /** ffmpeg's sine source has an amplitude of 1/8 of full scale. */
 const SINE_PEAK_DB = 20 * Math.log10(1 / 8);
 
@@ -27,6 +30,12 @@ export function inputArgs(input: Input, baseDir: string): { args: string[]; env:
 				env: {},
 			};
 		}
+		case 'harbor':
+			// The DJ's audio, decoded and paced in real time by jdcast (silence between DJs): no -re.
+			return {
+				args: ['-f', 'f32le', '-ar', String(HARBOR_PCM_HZ), '-ac', String(input.channels), '-i', 'pipe:0'],
+				env: {},
+			};
 		case 'file':
 			return {
 				args: [

@@ -107,6 +107,34 @@ export function crossCheck(profiles: readonly Profile[]): Diagnostic[] {
 			);
 	}
 	diagnostics.push(...recordingClashes(profiles, fed, targetKey));
+	diagnostics.push(...portClashes(profiles));
+	return diagnostics;
+}
+
+/**
+ * A harbor's port that another harbor or an embedded icecast2 of these profiles also listens on:
+ * the second to start could not. (A port another program holds is said when the harbor starts.)
+ */
+function portClashes(profiles: readonly Profile[]): Diagnostic[] {
+	const diagnostics: Diagnostic[] = [];
+	const embedded = new Map<number, string>();
+	for (const profile of profiles)
+		for (const server of Object.values(profile.servers))
+			if (server.embedded && !embedded.has(server.port)) embedded.set(server.port, formatLocation(server.at));
+	const harbors = new Map<number, string>();
+	for (const profile of profiles) {
+		if (profile.input.kind !== 'harbor') continue;
+		const { port, at } = profile.input;
+		const server = embedded.get(port);
+		const harbor = harbors.get(port);
+		const message = server
+			? `input.harbor.port: ${port} is the port of the embedded server at ${server}; give the harbor another`
+			: harbor
+				? `input.harbor.port: ${port} is also the harbor port of ${harbor}; each harbor needs a port of its own`
+				: undefined;
+		if (message) diagnostics.push({ ...at, severity: 'error', message });
+		else harbors.set(port, formatLocation(at));
+	}
 	return diagnostics;
 }
 

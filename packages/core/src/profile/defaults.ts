@@ -11,3 +11,7 @@ export const DEFAULT_NOW_PLAYING_INTERVAL = 1;
 /** Loudness control's defaults: the streaming norm's ceiling, and a gain that lifts a quiet DJ without lifting a hiss too far. */
 export const DEFAULT_TRUE_PEAK = -1;
 export const DEFAULT_MAX_GAIN = 12;
+/** A harbor connection bringing more than this many kbps (over 5 s) is cut: FLAC stereo at 48 kHz needs about 1,100. */
+export const DEFAULT_HARBOR_MAX_KBPS = 2000;
+/** The user name of a harbor's shared password, as Icecast's source clients send it. */
+export const HARBOR_SHARED_USER = 'source';

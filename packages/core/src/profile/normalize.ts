@@ -17,6 +17,7 @@ import { displayPath, type InstancePath, type ProfileSource } from './source.js'
 import { encoding, type Report } from './encoding.js';
 import { normalizeMountRecords, normalizeRecordings } from './recordings.js';
 import { normalizeServers } from './servers.js';
+import { normalizeHarbor } from './harbor.js';
 import { didYouMean } from './suggest.js';
 import type { ConnectRule, Input, Profile, RawProfile, RecordingSpec, SilenceConfig, StreamSpec } from './types.js';
 
@@ -47,7 +48,9 @@ export function normalizeProfile(
 		);
 	}
 
-	const input = normalizeInput(raw, report, at);
+	const input = raw.input?.harbor
+		? normalizeHarbor(raw.input.harbor, source, report, at)
+		: normalizeInput(raw, report, at);
 	const servers = normalizeServers(raw, source, report, at);
 
 	const serverNames = Object.keys(servers);
@@ -97,6 +100,14 @@ export function normalizeProfile(
 		);
 	}
 
+	if (input.kind === 'harbor' && !streams.some((s) => s.shared))
+		report(
+			'warning',
+			['input', 'harbor'],
+			'input.harbor: no stream is `shared: true`: between DJs its listeners hear silence (a shared mount with a fallback gives them the autodj)',
+			'key',
+		);
+
 	const seenMounts = new Map<string, string>();
 	for (const [i, s] of streams.entries()) {
 		for (const server of s.servers) {
@@ -112,7 +123,7 @@ export function normalizeProfile(
 		}
 	}
 
-	const recordings = normalizeRecordings(raw.record ?? [], input.channels, report, at);
+	const recordings = normalizeRecordings(raw.record ?? [], input.channels, report, at, input.kind === 'harbor');
 	normalizeMountRecords(raw, streams, source.baseDir, servers, report, at);
 
 	if (raw.processing) {

@@ -3,6 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Diagnostic } from './diagnostic.js';
+import { HARBOR_SHARED_USER } from './defaults.js';
 import type { Profile } from './types.js';
 
 /**
@@ -18,6 +19,16 @@ export async function preflight(profile: Profile, env: NodeJS.ProcessEnv = proce
 		const problem = await fileProblem(path.resolve(profile.baseDir, input.path));
 		if (problem) diagnostics.push({ ...input.at, severity: 'error', message: `input.file.path: ${problem}` });
 	}
+	if (input.kind === 'harbor')
+		for (const [name, user] of Object.entries(input.users)) {
+			if (user.password.kind !== 'env' || env[user.password.name]) continue;
+			const key = name === HARBOR_SHARED_USER ? 'input.harbor.password_env' : `input.harbor.users.${name}.password_env`;
+			diagnostics.push({
+				...user.at,
+				severity: 'warning',
+				message: `${key}: $${user.password.name} is not set here; set it where \`jdcast up\` runs, or the harbor cannot start`,
+			});
+		}
 	diagnostics.push(...(await heAacProblems(profile)));
 	for (const server of Object.values(profile.servers)) {
 		const uses = [

@@ -20,6 +20,8 @@ export function normalizeRecordings(
 	inputChannels: number,
 	report: Report,
 	at: At,
+	/** The input is a harbor: `{dj}` names the DJ of each set. */
+	harbor = false,
 ): RecordingSpec[] {
 	const seenPaths = new Map<string, string>();
 	return raw.map((r, i) => {
@@ -41,6 +43,12 @@ export function normalizeRecordings(
 				'error',
 				[...where, r.path.includes('{slot}') ? 'path' : 'split'],
 				`record[${i}]: a profile's own recording is always its own input; for a file per DJ of what listeners heard, record the mount: servers.NAME.mounts.MOUNT.record (its {slot} names who held it)`,
+			);
+		if (r.path.includes('{dj}') && !harbor)
+			report(
+				'error',
+				[...where, 'path'],
+				`record[${i}].path: {dj} names the DJ of a harbor (input.harbor), and this profile's input is not one`,
 			);
 		if (spec.keep) checkKeep(r.path, `record[${i}]`, [...where, 'keep'], report);
 		checkKeepHoldsAPart(spec, spec, r, `record[${i}]`, [...where, 'keep'], report);
@@ -129,7 +137,7 @@ function checkKeepHoldsAPart(
 }
 
 function checkKeep(file: string, label: string, where: InstancePath, report: Report): void {
-	if (!path.basename(file).includes('{date}') || /\{date\}|\{slot\}/.test(path.dirname(file)))
+	if (!path.basename(file).includes('{date}') || /\{date\}|\{slot\}|\{dj\}/.test(path.dirname(file)))
 		report(
 			'error',
 			where,

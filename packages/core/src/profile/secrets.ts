@@ -3,7 +3,8 @@ import path from 'node:path';
 import { SecretError } from '../errors/index.js';
 import { formatDiagnostic } from './diagnostic.js';
 import { Secret } from './secret.js';
-import type { PasswordSource, Profile, ServerConfig } from './types.js';
+import { HARBOR_SHARED_USER } from './defaults.js';
+import type { HarborInput, PasswordSource, Profile, ServerConfig } from './types.js';
 
 /**
  * Read a server's source password from where the profile says it is. Done when a profile is
@@ -166,4 +167,36 @@ export async function resolveCredentials(
 		result.set(server.name, credentials);
 	}
 	return result;
+}
+
+/**
+ * The harbor's passwords by user name (`source` for the shared one), read when the profile starts.
+ * One that cannot be read fails the harbor with a sentence naming where it should have come from.
+ */
+export async function resolveHarborUsers(
+	profile: Profile,
+	harbor: HarborInput,
+	env: NodeJS.ProcessEnv = process.env,
+): Promise<Map<string, Secret>> {
+	const users = new Map<string, Secret>();
+	for (const [name, user] of Object.entries(harbor.users)) {
+		const label = name === HARBOR_SHARED_USER ? 'input.harbor' : `input.harbor.users.${name}`;
+		const fail = (message: string): never => {
+			throw new SecretError({ ...user.at, severity: 'error', message: `${label}: ${message}` });
+		};
+		const source = user.password;
+		if (source.kind === 'inline') users.set(name, new Secret(source.value));
+		else if (source.kind === 'env') {
+			const value = env[source.name];
+			users.set(name, value ? new Secret(value) : fail(`environment variable ${source.name} is not set`));
+		} else if (source.kind === 'file') {
+			const file = path.resolve(profile.baseDir, source.path);
+			const read = await readSecretFile(file);
+			users.set(
+				name,
+				'value' in read ? new Secret(read.value) : fail(read.problem.replace('FILE', `password file ${file}`)),
+			);
+		}
+	}
+	return users;
 }

@@ -71,7 +71,8 @@ function adminOf(s: RawProfile['servers'][string], embedded: boolean): Pick<Serv
 	return password ? { admin: { user: s.admin_user ?? 'admin', password } } : {};
 }
 
-function sourceOf(
+/** Where a password comes from, as written: the value itself, a variable or a file (the first given). */
+export function sourceOf(
 	inline: string | undefined,
 	env: string | undefined,
 	file: string | undefined,
@@ -119,7 +120,7 @@ function warnUnusableCa(file: string, where: InstancePath, report: Report): void
  * A password in a file that group or others can read is a leak waiting to happen: say so, for a password
  * file (`inline` false) and for a profile with a password written in it (`inline` true).
  */
-function warnReadable(file: string, where: InstancePath, report: Report, inline: boolean): void {
+export function warnReadable(file: string, where: InstancePath, report: Report, inline: boolean): void {
 	const mode = readableByOthers(file)?.toString(8);
 	if (mode === undefined) return;
 	const label = displayPath(where);

@@ -37,7 +37,9 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 		this.inputReading = reading;
 		if (this.processing) this.detect(reading);
 	});
-	private readonly detector: SilenceDetector | undefined;
+	private detector: SilenceDetector | undefined;
+	/** No dead air is judged while nobody is meant to be heard (a harbor between DJs). */
+	private deadAirPaused = false;
 	private readonly alarm: SilenceAlarm | undefined;
 	private lastLevelEvent = 0;
 	private meterFailure: string | undefined;
@@ -120,8 +122,19 @@ export class AudioWatch extends EventEmitter<AudioWatchEvents> {
 		}
 	}
 
+	/**
+	 * Between a harbor's DJs the input is silence on purpose: no dead air is judged then, and any
+	 * counted so far is forgotten (the next DJ starts with a clean slate).
+	 */
+	pauseDeadAir(paused: boolean): void {
+		if (paused === this.deadAirPaused) return;
+		this.deadAirPaused = paused;
+		if (paused && this.config) this.detector = new SilenceDetector(this.config);
+	}
+
 	/** Dead air: each 100 ms step of the signal it is told from. */
 	private detect(reading: MeterReading): void {
+		if (this.deadAirPaused) return;
 		if (this.config) {
 			const threshold = this.config.threshold;
 			this.emit(

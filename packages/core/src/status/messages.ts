@@ -28,4 +28,5 @@ export const EVENT_NAMES = [
 	'silence',
 	'handover',
 	'mount',
+	'harbor',
 ] as const satisfies readonly (keyof JdcastEvents)[];

@@ -11,7 +11,7 @@ export type ProfileState = 'starting' | 'running' | 'restarting' | 'stopped' | '
  * `waiting`: a shared mount another source holds (outside this profile's say: another jdcast, a
  * DJ's own software) and this output wants it: taken the moment it is free. `standby`: a shared
  * output that does not seek its mount for now — another profile of this jdcast took it by
- * handover, it is held back before its slot, or it yielded for dead air; not a fault.
+ * handover, it is held back before its slot, it yielded for dead air, or its harbor has no DJ; not a fault.
  */
 export type OutputState = 'connecting' | 'live' | 'stalled' | 'retrying' | 'waiting' | 'standby' | 'failed' | 'stopped';
 /** `retrying`: the disk failed the file (full, read-only, too slow); it is tried again, in a new part. */
@@ -77,6 +77,55 @@ export interface ProfileStatus {
 	jack: { client: string; ports: string[]; connections: [string, string][]; held: string[] } | null;
 	outputs: OutputStatus[];
 	recordings: RecordingStatus[];
+	/** With `input.harbor`: who is connected, and who was refused. */
+	harbor?: HarborStatus;
+}
+
+/** The DJ a harbor has connected. */
+export interface HarborDj {
+	/** The user name they gave: `source` for the shared password, else one of `users`. */
+	user: string;
+	address: string;
+	/** Their software's `User-Agent` (BUTT, Mixxx, Lavf, Liquidsoap); null when it sends none. */
+	userAgent: string | null;
+	/** What they say they send (`audio/mpeg`); null when they do not say. */
+	contentType: string | null;
+	/** What ffmpeg found they send (`mp3, 44100 Hz, stereo`); null until it knows. */
+	codec: string | null;
+	/** The stream name their software gives (`ice-name`). */
+	name: string | null;
+	connectedAt: string;
+	/** Since when listeners hear them; null while their audio has not come or is being buffered. */
+	onAirSince: string | null;
+	/** Bytes they sent. */
+	bytes: number;
+}
+
+export interface HarborStatus {
+	host: string;
+	port: number;
+	mount: string;
+	/** The DJ connected now; null between DJs (the shared mounts are then on their fallback). */
+	dj: HarborDj | null;
+	/** The last DJ who left, when and why. */
+	lastDj: { user: string; address: string; leftAt: string; reason: string } | null;
+	/** Connections refused since the profile started (wrong password, mount in use, limits). */
+	refused: number;
+	lastRefusal: { address: string; status: number; reason: string; at: string } | null;
+}
+
+/**
+ * A harbor's DJ connected (`connected`), went to air (`on-air`), left or was cut (`left`, with the
+ * reason), or a connection was refused (`refused`, with the reason and status).
+ */
+export interface HarborEvent {
+	profile: string;
+	kind: 'connected' | 'on-air' | 'left' | 'refused';
+	dj: HarborDj | null;
+	reason: string | null;
+	/** `refused`: the refused client's address and the status it got. */
+	address?: string;
+	status?: number;
 }
 
 export interface ProcessStatus {
@@ -93,7 +142,15 @@ export interface ProcessStatus {
 export type MountSource = string | null;
 
 /** Why the source of a mount changed. */
-export type MountChangeReason = 'start' | 'handover' | 'schedule' | 'yield' | 'stop' | 'external' | 'fallback';
+export type MountChangeReason =
+	| 'start'
+	| 'handover'
+	| 'schedule'
+	| 'yield'
+	| 'harbor'
+	| 'stop'
+	| 'external'
+	| 'fallback';
 
 /** One server's copy of a mount: its listeners and who feeds it. */
 export interface MountOnServer {
@@ -255,6 +312,8 @@ export interface JdcastEvents {
 	handover: [HandoverResult & { profile: string }];
 	/** Who feeds a mount changed, and why. */
 	mount: [MountEvent];
+	/** A harbor's DJ came, went to air, left, or a connection was refused. */
+	harbor: [HarborEvent];
 }
 
 /** What a reload did, profile by profile. */

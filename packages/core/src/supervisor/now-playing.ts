@@ -1,6 +1,6 @@
 import type { Tap } from '../fanout/tap.js';
 import { tagsInBand } from '../formats/index.js';
-import { cleanMetadata, type Metadata, type MetadataResult } from '../metadata/types.js';
+import { cleanMetadata, type Metadata, type MetadataResult, songLine } from '../metadata/types.js';
 import type { IcecastOutput } from '../outputs/icecast-output.js';
 import type { RecordingSink } from '../outputs/recording.js';
 import { type Clock, realClock } from '../util/clock.js';
@@ -104,13 +104,15 @@ export class NowPlayingGate {
  * New "now playing" for a profile, or for one of its mounts: Ogg streams in band (a new link of
  * the chain, for every mount and recording of that encoding); MP3 and AAC mounts through Icecast's admin
  * API; recordings mark it in their track lists. Each target takes it through the gate: resolves
- * once each target has it, or has been given a newer value instead (`superseded`), one result each.
+ * once each target has it, or has been given a newer value instead (`superseded`), one result each;
+ * `told` hears of it unless a newer value replaced it everywhere before its turn (it never played).
  */
 export async function sendNowPlaying(
 	to: NowPlayingTargets,
 	given: Metadata,
-	mount?: string,
-): Promise<{ metadata: Metadata; results: MetadataResult[] }> {
+	mount: string | undefined,
+	told: (event: { profile: string; nowPlaying: string; results: MetadataResult[] }) => void,
+): Promise<MetadataResult[]> {
 	const metadata = cleanMetadata(given);
 	const results: Promise<MetadataResult>[] = [];
 	for (const encoder of to.plan.encoders) {
@@ -145,7 +147,10 @@ export async function sendNowPlaying(
 	// Recordings mark the change in their track lists (the file itself stays one stream).
 	if (mount === undefined)
 		for (const recording of to.recordings) void to.gate.offer(recording, (m) => recording.setMetadata(m), metadata);
-	return { metadata, results: await Promise.all(results) };
+	const all = await Promise.all(results);
+	if (all.length === 0 || all.some((r) => !r.superseded))
+		told({ profile: to.profile, nowPlaying: songLine(metadata), results: all });
+	return all;
 }
 
 /** A profile's gate, at its `now_playing.interval` (seconds). */

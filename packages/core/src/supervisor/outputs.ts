@@ -1,8 +1,10 @@
 import type { Tap } from '../fanout/tap.js';
+import type { SourceConnection } from '../icecast/source-connection.js';
 import { IcecastOutput } from '../outputs/icecast-output.js';
 import type { EncodePlan, EncoderPlan, StreamTarget } from '../plan/plan.js';
 import type { Credentials } from '../profile/secrets.js';
 import type { ServerConfig } from '../profile/types.js';
+import type { SharedMounts } from './dead-air-yield.js';
 import { metadataOf } from './now-playing.js';
 
 /**
@@ -53,4 +55,33 @@ export function coverOutput(
 		shared: true,
 		covering: true,
 	});
+}
+
+/**
+ * Puts a cover on air on the connection another profile gave up: `add` lists and watches it first.
+ * Resolves at its first unit on the connection (the moment listeners hear the cover); undefined
+ * when there is no output to cover with.
+ */
+export function coverWith(
+	connection: SourceConnection,
+	output: IcecastOutput | undefined,
+	add: (output: IcecastOutput) => void,
+): Promise<number> | undefined {
+	if (!output) return undefined;
+	add(output);
+	output.hold();
+	output.start();
+	return output.adopt(connection);
+}
+
+/** A profile stops: each shared mount it holds that another profile can cover goes on that profile's connection. */
+export function coverOnStop(
+	name: string,
+	outputs: readonly IcecastOutput[],
+	mounts: SharedMounts | undefined,
+	log: (entry: { profile: string; level: 'info'; message: string }) => void,
+): void {
+	for (const output of outputs)
+		if (output.shared && output.onAir)
+			mounts?.coverFrom(name, output, (profile, message) => log({ profile, level: 'info', message }));
 }

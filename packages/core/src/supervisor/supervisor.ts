@@ -3,20 +3,21 @@ import { EncoderLoop } from '../encoder/supervise.js';
 import { Tap } from '../fanout/tap.js';
 import type { SourceConnection } from '../icecast/source-connection.js';
 import type { Routing } from '../jack/routing.js';
-import { type Metadata, type MetadataResult, songLine } from '../metadata/types.js';
-import { IcecastOutput } from '../outputs/icecast-output.js';
+import type { Metadata, MetadataResult } from '../metadata/types.js';
+import type { IcecastOutput } from '../outputs/icecast-output.js';
 import { RecordingSink } from '../outputs/recording.js';
-import type { Sink } from '../outputs/sink.js';
 import { type EncodePlan, type EncoderPlan, plan, type StreamTarget } from '../plan/plan.js';
 import { type CredentialSources, type Credentials, resolveCredentials } from '../profile/secrets.js';
-import type { Profile, RecordingSpec, ServerConfig } from '../profile/types.js';
+import type { Profile, ServerConfig } from '../profile/types.js';
 import { AudioWatch } from '../signal/audio-watch.js';
 import type { JackClientAnswer, JdcastEvents, ProfileState, ProfileStatus } from '../status/types.js';
 import { isInstalled, notInstalled } from '../util/which.js';
 import { type DeadAirYield, deadAirOf, type SharedMounts } from './dead-air-yield.js';
 import { failIfNothingLeft, giveUp, type ProfileLife, watchEncoder } from './encoder-watch.js';
 import { missingJackTools, releaseHeld, routeClient, routingOf } from './jack-clients.js';
-import { coverOutput, newOutput } from './outputs.js';
+import { SinkList } from './sink-list.js';
+import { coverOnStop, coverOutput, coverWith, newOutput } from './outputs.js';
+import { type HarborDesk, harborOf, openHarbor } from './harbor-wiring.js';
 import { metadataOf, type NowPlayingGate, nowPlayingGate, sendNowPlaying } from './now-playing.js';
 import { type Emit, forwardOutputEvents, forwardRecordingEvents } from './sink-events.js';
 
@@ -39,8 +40,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	private error: string | null = null;
 	readonly plan: EncodePlan;
 	private readonly taps = new Map<number, Tap>();
-	/** Every output and recording, in the order of the profile: started, stopped and told as one list. */
-	private readonly sinks: Sink[] = [];
+	private readonly sinks = new SinkList();
 	/** Started ahead of its slot: its recordings begin once one of its shared mounts is on air. */
 	private recordingsWait = false;
 	/** Every output and recording of the profile made: from now on, all of them failed means the profile failed. */
@@ -48,6 +48,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	/** `silence.action: yield`: dead air gives the shared mounts to the fallback, sound that holds takes them back. */
 	private readonly deadAir: DeadAirYield | undefined;
 	private readonly routing: Routing | undefined;
+	private readonly harbor: HarborDesk | undefined; // input.harbor: see harbor-desk.ts
 	private readonly encoder: EncoderLoop;
 	private readonly abort = new AbortController();
 	private timers: NodeJS.Timeout[] = [];
@@ -64,6 +65,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		private readonly options: SupervisorOptions = {},
 	) {
 		super();
+		const log = (level: 'info' | 'warning' | 'error', message: string) => this.log(level, message);
 		this.life = {
 			profile: profile.name,
 			outputs: () => this.icecastOutputs,
@@ -76,21 +78,28 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		this.audio = new AudioWatch(profile.name, profile.silence, this.abort.signal, Boolean(profile.processing));
 		this.audio.on('level', (audio) => this.emit('level', { profile: this.name, ...audio }));
 		this.audio.on('silence', (event) => this.emit('silence', event));
-		this.deadAir = deadAirOf(
-			profile,
-			this.audio,
-			() => this.icecastOutputs,
-			options.mounts,
-			(l, m) => this.log(l, m),
-		);
+		this.deadAir = deadAirOf(profile, this.audio, () => this.icecastOutputs, options.mounts, log);
 		this.audio.on('log', (level, message) => this.log(level, message));
 		this.routing = routingOf(profile, {
 			log: (level, message) => this.log(level, message),
 			jack: (event) => this.emit('jack', event),
 			outputs: () => this.icecastOutputs,
 		});
+		this.harbor = harborOf({
+			profile,
+			plan: this.plan,
+			audio: this.audio,
+			taps: this.taps,
+			outputs: () => this.icecastOutputs,
+			mounts: options.mounts,
+			addRecording: (sink) => this.watchRecording(sink),
+			sinks: this.sinks,
+			emit: (event) => this.emit('harbor', event),
+			log,
+			setMetadata: (metadata) => void this.setMetadata(metadata),
+		});
 		this.encoder = watchEncoder(
-			new EncoderLoop(this.plan, this.taps, this.audio, this.routing, this.abort.signal),
+			new EncoderLoop(this.plan, this.taps, this.audio, this.routing, this.abort.signal, this.harbor?.pump),
 			this.life,
 		);
 	}
@@ -126,31 +135,36 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			const initial = metadataOf(encoder.streams[0]?.info ?? this.profile.info);
 			if (initial) tap.setTags(initial);
 			for (const target of encoder.streams) this.addOutput(encoder, tap, target, credentials.get(target.server)!);
-			for (const spec of encoder.recordings) this.addRecording(spec, tap, initial ?? {});
+			// A harbor records each DJ's set in files of its own (harbor-wiring.ts).
+			if (!this.harbor)
+				for (const spec of encoder.recordings)
+					this.watchRecording(new RecordingSink(spec, this.profile, tap, initial ?? {}));
 		}
 		// Every output failed at birth (no password readable) and nothing records: nothing to start.
 		this.wired = true;
 		if (this.failIfNothingLeft()) return;
 		const ffmpeg = this.plan.argv[0]!;
-		if (!isInstalled(ffmpeg)) {
-			// Nothing to send: no output starts, and none ever says live.
-			giveUp(this.life, notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
-			return;
-		}
+		// Nothing to send: no output starts, and none ever says live.
+		if (!isInstalled(ffmpeg)) return giveUp(this.life, notInstalled(ffmpeg, 'ffmpeg'), 'E_MISSING_BINARY');
+		this.harbor?.holdOutputs();
+		const closed = this.harbor && (await openHarbor(this.harbor, this.profile, this.options.env));
+		if (closed) return giveUp(this.life, closed.message, closed.code);
 		if (options.holdShared)
 			for (const output of this.icecastOutputs) if (output.shared && output.state !== 'failed') output.hold();
 		// Outputs connect while files open; both before the encoder's first page. Held back before its slot, the
 		// profile records nothing until it is on air: a show's file begins with the show.
 		this.recordingsWait = options.holdShared === true;
 		await Promise.all(
-			this.sinks.filter((sink) => !(this.recordingsWait && sink instanceof RecordingSink)).map((sink) => sink.start()),
+			this.sinks.all
+				.filter((sink) => !(this.recordingsWait && sink instanceof RecordingSink))
+				.map((sink) => sink.start()),
 		);
 		if (this.abort.signal.aborted) return;
 		// Timers and routing before the encoder loop: a profile that fails at once may be stopped
 		// by whoever hears that, and stop() must find everything there is to stop.
 		const stats = this.options.statsIntervalMs ?? 2000;
-		this.timers.push(setInterval(() => this.sinks.forEach((sink) => sink.tick?.()), 1000));
-		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.statusParts() }), stats));
+		this.timers.push(setInterval(() => this.sinks.all.forEach((sink) => sink.tick?.()), 1000));
+		this.timers.push(setInterval(() => this.emit('stats', { profile: this.name, ...this.sinks.status() }), stats));
 		this.routing?.start();
 		const noTools = this.routing && missingJackTools();
 		if (noTools) this.log('error', noTools);
@@ -163,15 +177,12 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		for (const timer of this.timers.splice(0)) clearInterval(timer);
 		this.nowPlaying.close();
 		// ffmpeg first: its last pages still reach the outputs and recordings before they close.
+		await this.harbor?.stop();
 		await this.routing?.stop();
 		await this.encoder.stop();
 		// ffmpeg's last pages are out: a shared mount another profile can cover goes on its connection.
-		for (const output of this.icecastOutputs)
-			if (output.shared && output.onAir)
-				this.options.mounts?.coverFrom(this.name, output, (profile, message) =>
-					this.emit('log', { profile, level: 'info', message }),
-				);
-		await Promise.all(this.sinks.map((sink) => sink.stop()));
+		coverOnStop(this.name, this.icecastOutputs, this.options.mounts, (log) => this.emit('log', log));
+		await Promise.all(this.sinks.all.map((sink) => sink.stop()));
 		this.setState('stopped');
 	}
 
@@ -181,8 +192,8 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	}
 
 	/** A reload left this profile running: clients held by `jdcast disconnect` come back. */
-	async releaseHeldClients(): Promise<void> {
-		await releaseHeld(this.routing, this.name, (level, message) => this.log(level, message));
+	releaseHeldClients(): Promise<void> {
+		return releaseHeld(this.routing, this.name, (level, message) => this.log(level, message));
 	}
 
 	status(): ProfileStatus {
@@ -194,34 +205,24 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 			// A stopped profile is not heard: no levels, no dead air.
 			audio: this.currentState === 'stopped' ? null : this.audio.status(),
 			jack: this.routing ? this.routing.state : null,
-			...this.statusParts(),
+			...this.sinks.status(),
+			...(this.harbor ? { harbor: this.harbor.status() } : {}),
 		};
 	}
 
-	private statusParts(): Pick<ProfileStatus, 'outputs' | 'recordings'> {
-		return { outputs: this.icecastOutputs.map((o) => o.status()), recordings: this.recordings.map((r) => r.status()) };
-	}
-
 	get icecastOutputs(): IcecastOutput[] {
-		return this.sinks.filter((sink) => sink instanceof IcecastOutput);
+		return this.sinks.outputs;
 	}
 
 	private get recordings(): RecordingSink[] {
-		return this.sinks.filter((sink) => sink instanceof RecordingSink);
+		return this.sinks.recordings;
 	}
 
 	/** New "now playing" for every stream of this profile, or for one mount: how, and how often, in now-playing.ts. */
 	async setMetadata(given: Metadata, mount?: string): Promise<MetadataResult[]> {
 		const to = { profile: this.name, plan: this.plan, taps: this.taps, gate: this.nowPlaying };
-		const { metadata, results } = await sendNowPlaying(
-			{ ...to, outputs: this.icecastOutputs, recordings: this.recordings },
-			given,
-			mount,
-		);
-		// A value replaced everywhere before its turn never played: no event says it did.
-		if (results.length === 0 || results.some((r) => !r.superseded))
-			this.emit('metadata', { profile: this.name, nowPlaying: songLine(metadata), results });
-		return results;
+		const targets = { ...to, outputs: this.icecastOutputs, recordings: this.recordings };
+		return sendNowPlaying(targets, given, mount, (event) => this.emit('metadata', event));
 	}
 
 	/**
@@ -230,22 +231,20 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 	 * so that Icecast need not move the listeners (and MP3 listeners get whole frames).
 	 */
 	cover(server: ServerConfig, mount: string, fd: number, connection: SourceConnection): Promise<number> | undefined {
-		const output = this.abort.signal.aborted
-			? undefined
-			: coverOutput(this.plan, this.taps, this.icecastOutputs, server, mount, fd);
-		if (!output) return undefined;
-		this.watchOutput(output);
-		this.sinks.push(output);
-		output.hold();
-		output.start();
-		// Resolves at its first unit on the connection (the moment listeners hear the cover).
-		return output.adopt(connection);
+		if (this.abort.signal.aborted) return undefined;
+		return coverWith(
+			connection,
+			coverOutput(this.plan, this.taps, this.icecastOutputs, server, mount, fd),
+			(output) => {
+				this.watchOutput(output);
+				this.sinks.add(output);
+			},
+		);
 	}
 
 	/** Ends a cover: its connection was handed to the profile that wanted the mount. */
 	uncover(output: IcecastOutput): void {
-		const at = this.sinks.indexOf(output);
-		if (at >= 0) this.sinks.splice(at, 1);
+		this.sinks.remove(output);
 		void output.stop();
 	}
 
@@ -255,6 +254,7 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		if (output.shared && !output.covering)
 			output.on('state', () => {
 				this.deadAir?.outputChanged();
+				this.harbor?.outputChanged(output);
 				if (this.recordingsWait && output.onAir && !this.abort.signal.aborted) {
 					this.recordingsWait = false;
 					for (const recording of this.recordings) void recording.start();
@@ -268,14 +268,13 @@ export class Supervisor extends EventEmitter<JdcastEvents> {
 		// Watched and listed before it can fail at birth: its 'failed' is heard by whoever looks at the outputs.
 		newOutput(this.profile.servers[target.server]!, encoder, tap, target, credentials, (output) => {
 			this.watchOutput(output);
-			this.sinks.push(output);
+			this.sinks.add(output);
 		});
 	}
 
-	private addRecording(spec: RecordingSpec, tap: Tap, nowPlaying: Metadata): void {
-		const sink = new RecordingSink(spec, this.profile, tap, nowPlaying);
+	private watchRecording(sink: RecordingSink): void {
 		forwardRecordingEvents(sink, this.name, this.forward, (level, message) => this.log(level, message));
-		this.sinks.push(sink);
+		this.sinks.add(sink);
 	}
 
 	/** Whether the profile has failed for want of any output or recording left (encoder-watch.ts). */

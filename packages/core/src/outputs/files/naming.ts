@@ -23,7 +23,9 @@ export function expandRecordingPath(
 		template
 			.replaceAll('{profile}', profile)
 			.replaceAll('{date}', dateStamp(now))
-			.replaceAll('{slot}', slot ?? 'none'),
+			.replaceAll('{slot}', slot ?? 'none')
+			// A harbor's recording: the DJ whose set it is.
+			.replaceAll('{dj}', slot ?? 'none'),
 	);
 }
 
@@ -49,7 +51,12 @@ export function recordingFilePattern(
 	const stem = path
 		.basename(file, ext)
 		.split('{date}')
-		.map((part) => part.split('{slot}').map(literal).join('[A-Za-z0-9][A-Za-z0-9._-]*'))
+		.map((part) =>
+			part
+				.split(/\{slot\}|\{dj\}/)
+				.map(literal)
+				.join('[A-Za-z0-9][A-Za-z0-9._-]*'),
+		)
 		.join('\\d{4}-\\d{2}-\\d{2}_\\d{6}');
 	return { dir: path.dirname(file), name: new RegExp(`^${stem}(-part\\d+)?${literal(ext)}$`) };
 }

@@ -6,8 +6,11 @@ import type { Clock } from '../../util/clock.js';
 import { connectWithRetry, type RetryInfo } from './connect.js';
 import { afterDrop, NO_DROPS } from './drop-policy.js';
 
-/** Why a shared output stands by: its mount handed to another profile, held back before its slot, or yielded for dead air. */
-export type ParkReason = 'handover' | 'hold' | 'yield';
+/**
+ * Why a shared output stands by: its mount handed to another profile, held back before its slot,
+ * yielded for dead air, or its harbor has no DJ on air.
+ */
+export type ParkReason = 'handover' | 'hold' | 'yield' | 'harbor';
 
 /**
  * Where the loop is with its mount. One field, changed only by `enter`: each kind holds what belongs to it

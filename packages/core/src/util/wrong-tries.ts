@@ -4,7 +4,7 @@ const PAUSE_MS = 1000;
 const MAX_WRONG_PER_PAUSE = 20;
 
 /**
- * How wrong tokens are answered, looked at only once a token was found wrong: a right token is
+ * How wrong tokens and passwords are answered (the HTTP side and the harbor), looked at only once a token was found wrong: a right token is
  * never held up by anyone's wrong ones, least of all by clients that share its address (behind a
  * proxy every client does). An address's wrong token is answered as wrong (401) once a second;
  * more are slowed (429), and so is every wrong token beyond 20 a second from all addresses
