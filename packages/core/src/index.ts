@@ -55,6 +55,8 @@ export type {
 	MountOnServer,
 	MountSource,
 	MountEvent,
+	FailoverEvent,
+	FailoverStatus,
 	HarborDj,
 	HarborEvent,
 	HarborStatus,

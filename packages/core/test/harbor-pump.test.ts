@@ -65,7 +65,7 @@ it('harbor pump: silence in real time while no DJ sends, their audio after a 250
 	pump.stop();
 });
 
-it('harbor pump: a DJ whose audio runs out is told once (dry), and plays again after a new pre-roll; more than 2 s held stops reading them until half has gone', async (t) => {
+it('harbor pump: a DJ whose audio runs out is told (dry) and plays again after a pre-roll twice as long; one who leaves while waiting for more has the rest played out', async (t) => {
 	const time = mockTime(t);
 	const pump = new PcmPump(RATE, 2, time.clock);
 	const out = stdin();
@@ -75,27 +75,41 @@ it('harbor pump: a DJ whose audio runs out is told once (dry), and plays again a
 	pump.push(djAudio(300), () => {});
 	await time.advance(600);
 	assert.deepEqual(events, ['playing', 'dry']);
-	pump.push(djAudio(100), () => {});
+	assert.equal(pump.playing, true, 'still the DJ on air while more is awaited');
+	pump.push(djAudio(300), () => {});
 	await time.advance(100);
-	assert.deepEqual(events, ['playing', 'dry'], 'under the pre-roll: still waiting');
-	pump.push(djAudio(200), () => {});
+	assert.deepEqual(events, ['playing', 'dry'], 'under the doubled pre-roll (500 ms): still waiting');
+	pump.push(djAudio(300), () => {});
 	await time.advance(40);
 	assert.deepEqual(events, ['playing', 'dry', 'playing']);
+	await time.advance(1000);
+	pump.push(djAudio(200), () => {});
+	pump.end();
+	await time.advance(400);
+	assert.equal(events.at(-1), 'drained');
+	assert.equal(out.djFrames(), (1100 * RATE) / 1000, 'every frame the DJ sent went out, the last 200 ms too');
+	pump.stop();
+});
 
+it('harbor pump: more than 3 s held stops reading the DJ until half of it has gone', async (t) => {
+	const time = mockTime(t);
+	const pump = new PcmPump(RATE, 2, time.clock);
+	pump.attach(stdin().sink);
+	pump.begin();
 	let resumed = 0;
 	assert.equal(
-		pump.push(djAudio(1500), () => resumed++),
+		pump.push(djAudio(2000), () => resumed++),
 		true,
 	);
 	assert.equal(
-		pump.push(djAudio(1000), () => resumed++),
+		pump.push(djAudio(1500), () => resumed++),
 		false,
-		'over 2 s held: the caller pauses',
+		'over 3 s held: the caller pauses',
 	);
-	await time.advance(500);
-	assert.equal(resumed, 0, 'still more than 1 s held');
-	await time.advance(1500);
-	assert.equal(resumed, 1, 'read again once under 1 s is held');
+	await time.advance(1000);
+	assert.equal(resumed, 0, 'still more than 1.5 s held');
+	await time.advance(1200);
+	assert.equal(resumed, 1, 'read again once under 1.5 s is held');
 	pump.stop();
 });
 

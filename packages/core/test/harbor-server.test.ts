@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { it, type TestContext } from 'node:test';
 import { Dechunker } from '../src/harbor/chunked.js';
 import { ask, basic } from './harbor-client.js';
@@ -9,15 +10,22 @@ import type { HarborSource } from '../src/harbor/source.js';
 import { Secret } from '../src/profile/secret.js';
 import type { Clock } from '../src/util/clock.js';
 
-/** A clock whose time and interval timers move only when the test says (the sockets stay real). */
+/** A clock whose time and timers move only when the test says (the sockets stay real). */
 function handClock() {
 	let now = 0;
 	const intervals = new Set<() => void>();
+	const timeouts = new Map<object, { at: number; run: () => void }>();
 	const clock: Clock = {
 		monotonic: () => now,
 		wall: () => now,
-		setTimeout: () => setTimeout(() => {}, 0),
-		clearTimeout: () => {},
+		setTimeout: (run, ms) => {
+			const timer = { run };
+			timeouts.set(timer, { at: now + ms, run });
+			return timer as unknown as NodeJS.Timeout;
+		},
+		clearTimeout: (timer) => {
+			if (timer) timeouts.delete(timer);
+		},
 		setInterval: (run) => {
 			intervals.add(run);
 			return { run } as unknown as NodeJS.Timeout;
@@ -32,6 +40,11 @@ function handClock() {
 			for (let step = 0; step < ms; step += 250) {
 				now += 250;
 				for (const run of [...intervals]) run();
+				for (const [timer, { at, run }] of [...timeouts])
+					if (at <= now) {
+						timeouts.delete(timer);
+						run();
+					}
 			}
 		},
 	};
@@ -92,13 +105,27 @@ it('harbor protocol: PUT with Expect gets 100 and 200 in one answer, SOURCE gets
 	b.socket.destroy();
 });
 
-it('harbor protocol: a wrong password is 401 (and 429 again within a second from that address, never a 100 first), no credentials is 401 without counting as a refusal, a wrong mount 404, another method 405, a huge head 431', async (t) => {
-	const { server, sources, refused } = await harbor(t);
+it('harbor protocol: a wrong password is 401 (another within a second from that address, a second later; never a 100 first), no credentials is 401 without counting as a refusal, a wrong mount 404, another method 405, a huge head 431', async (t) => {
+	const hand = handClock();
+	const { server, sources, refused } = await harbor(t, { clock: hand.clock });
 	const wrong = await ask(server.port, put(basic('anna', 'nope')));
 	assert.match(wrong.answer, /^HTTP\/1\.0 401 /);
 	assert.doesNotMatch(wrong.answer, /100 Continue/);
 	assert.match(wrong.answer, /WWW-Authenticate: Basic/);
-	assert.match((await ask(server.port, put(basic('anna', 'nope')))).answer, /^HTTP\/1\.0 429 /);
+	let answered = false;
+	const again = ask(server.port, put(basic('anna', 'nope'))).then((a) => {
+		answered = true;
+		return a;
+	});
+	// The hand clock moves in steps, the sockets in real time between them: the answer waits a second of it.
+	let waited = 0;
+	while (!answered && waited < 10_000) {
+		await new Promise((r) => setTimeout(r, 10));
+		hand.advance(250);
+		waited += 250;
+	}
+	assert.ok(waited >= 1000, `held for a second: answered after ${waited} ms`);
+	assert.match((await again).answer, /^HTTP\/1\.0 401 /);
 	const challenge = await ask(server.port, 'SOURCE /dj HTTP/1.0\r\nContent-Length: 0\r\n\r\n');
 	assert.match(challenge.answer, /^HTTP\/1\.0 401 /);
 	assert.match(
@@ -116,6 +143,32 @@ it('harbor protocol: a wrong password is 401 (and 429 again within a second from
 		refused.every((r) => !r.includes('pw')),
 		'no password in a refusal',
 	);
+});
+
+it('harbor limits: an answered request is closed even if the client keeps its side open; half-sent requests make room for a real DJ', async (t) => {
+	const { server, sources } = await harbor(t);
+	const challenge = await ask(server.port, 'SOURCE /dj HTTP/1.0\r\nContent-Length: 0\r\n\r\n');
+	assert.match(challenge.answer, /^HTTP\/1\.0 401 /);
+	await new Promise((resolve) =>
+		challenge.socket.destroyed ? resolve(null) : challenge.socket.once('close', resolve),
+	);
+	// Four connections from this address that never finish their request (the per-address limit).
+	const stalled = await Promise.all(
+		Array.from({ length: 4 }, async () => {
+			const socket = connect(server.port, '127.0.0.1');
+			socket.on('error', () => {});
+			await new Promise((r) => socket.once('connect', r));
+			socket.write('PUT /dj HTTP/1.1\r\nHost: x\r\n');
+			return socket;
+		}),
+	);
+	await until(() => server.connections === 4);
+	const dj = await ask(server.port, put(basic('anna', 'anna-pw')));
+	assert.match(dj.answer, /200 OK/, 'the DJ is let in');
+	assert.equal(sources.length, 1);
+	await until(() => stalled.some((s) => s.destroyed || s.readableEnded));
+	for (const s of stalled) s.destroy();
+	dj.socket.destroy();
 });
 
 it('harbor protocol: a second DJ is refused with 403 "Mountpoint in use", or takes over with takeover: true', async (t) => {

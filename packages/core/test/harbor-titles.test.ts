@@ -48,4 +48,7 @@ it("a DJ's Ogg titles: each new link's TITLE and ARTIST, read across any cut of 
 		]),
 	);
 	assert.equal(found.length, 2, 'a header too short to read: nothing, no throw');
+	// A red team's one page that once stopped the whole process: an Ogg FLAC head of six bytes.
+	titles.push(Buffer.concat(packetPages(Buffer.from('\x7fFLAC\x01', 'latin1'), { serial: 5, sequence: 0, bos: true })));
+	assert.equal(found.length, 2);
 });

@@ -155,9 +155,9 @@ function banner(
 		...(harborPort === undefined
 			? []
 			: [
-					`Harbor: remote DJs send to 127.0.0.1:${harborPort}, mount /dj (BUTT, Mixxx: server type Icecast; any password here), e.g.:`,
+					`Harbor: remote DJs send to 127.0.0.1:${harborPort}, mount /dj (BUTT, Mixxx: server type Icecast; no password is checked here), e.g.:`,
 					`  ffmpeg -re -i SONG -c:a libmp3lame -content_type audio/mpeg -f mp3 icecast://source:x@127.0.0.1:${harborPort}/dj`,
-					`  what they send goes out on ffplay -nodisp http://127.0.0.1:${port}/live.opus (the demo tone between DJs)`,
+					`Hear what they send (the demo tone between DJs): ffplay -nodisp http://127.0.0.1:${port}/live.opus`,
 				]),
 		...(dashboard ? [`Dashboard (levels, listeners, players, now playing): ${dashboard}`] : []),
 		'Ctrl-C stops it all.',

@@ -58,6 +58,15 @@ export function renderTable(snapshot: StatusSnapshot, options: TableOptions = {}
 				paint: stateColor(o.state),
 				...(o.state === 'live' ? {} : { error: o.lastError ?? '' }),
 			});
+			const took = o.failover?.last;
+			if (took)
+				rows.push({
+					cells: [
+						'    failover',
+						`took it ${momentText(new Date(took.at), new Date(now))} from ${took.from ?? 'a silent source'} after ${took.silentSeconds.toFixed(1)} s without audio${o.failover!.count > 1 ? ` (${o.failover!.count} times)` : ''}`,
+					],
+					paint: 'dim',
+				});
 		}
 		// A recording's path is long: its own line, `rec STATE PATH`, shortened to fit.
 		for (const r of p.recordings) {

@@ -1,5 +1,5 @@
 import type { StatusSnapshot } from '../../src/status/types.js';
-import { plural } from './format.js';
+import { plural, stationTime } from './format.js';
 import { holderText, nextSlotText, sinceText, sourceName, stationRows } from './station.js';
 
 /**
@@ -32,6 +32,12 @@ export function StationStrip({ status, now }: { status: StatusSnapshot; now: num
 						<strong class="mount">{row.mount}</strong>
 						<span class="holder">{holderText(row)}</span>
 						{since && <span>{since}</span>}
+						{row.tookOver && (
+							<span class="warn">
+								took over {stationTime(row.tookOver.at, now)} from {row.tookOver.from ?? 'a silent source'} (
+								{row.tookOver.silentSeconds.toFixed(1)} s without audio)
+							</span>
+						)}
 						{listeners && <span>{listeners}</span>}
 						{row.elsewhere.map((s) => (
 							<span key={s.server} class="warn">

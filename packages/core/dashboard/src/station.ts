@@ -17,6 +17,8 @@ export interface StationRow {
 	fallbackListeners: number | null;
 	/** The harbor DJ on air through the profile that feeds it, if that profile is a harbor. */
 	dj: string | null;
+	/** When the profile that feeds it took it from a silent holder (failover), and from whom. */
+	tookOver: { at: string; from: string | null; silentSeconds: number } | null;
 	/** Servers (edges) whose source is not the first server's: rare, and worth saying. */
 	elsewhere: { server: string; source: MountSource }[];
 }
@@ -39,10 +41,12 @@ export function stationRows(status: StatusSnapshot): StationRow[] {
 			fallbackSource: null,
 		};
 		const fallback = first.fallback;
-		const harborDj = status.profiles.find((p) => p.name === first.source)?.harbor?.dj;
+		const holder = status.profiles.find((p) => p.name === first.source);
+		const harborDj = holder?.harbor?.dj;
 		return {
 			mount,
 			dj: harborDj?.onAirSince ? harborDj.user : null,
+			tookOver: holder?.outputs.find((o) => o.mount === mount && o.failover?.last)?.failover?.last ?? null,
 			source: first.source,
 			sourceSince: first.sourceSince,
 			listeners: known?.listeners ?? null,

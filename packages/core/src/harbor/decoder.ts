@@ -62,8 +62,11 @@ export interface Decoder {
 	pcm: Readable;
 	/** What ffmpeg says the DJ sends (`mp3, 44100 Hz, stereo`), once it knows. */
 	codec: Promise<string | null>;
-	/** Resolves when ffmpeg has exited, with its last line when it failed. */
-	exited: Promise<{ ok: boolean; reason: string }>;
+	/**
+	 * Resolves when ffmpeg has exited: `ended` (their stream ended), `failed` (it could not decode it:
+	 * its last line), or `killed` (by a signal from outside: not the DJ's doing).
+	 */
+	exited: Promise<{ how: 'ended' | 'failed' | 'killed'; reason: string }>;
 	stop(): Promise<void>;
 }
 
@@ -129,8 +132,9 @@ export function startDecoder(options: {
 	});
 	const exited = child.then((result) => {
 		foundCodec(null);
-		const ok = result.exitCode === 0 || result.signal !== undefined;
-		return { ok, reason: lines.at(-1)?.replace(/^\[[^\]]+\]\s*/, '') ?? 'ffmpeg exited' };
+		if (result.signal) return { how: 'killed' as const, reason: `its decoder was ended by ${result.signal}` };
+		const reason = lines.at(-1)?.replace(/^\[[^\]]+\]\s*/, '') ?? 'ffmpeg exited';
+		return { how: result.exitCode === 0 ? ('ended' as const) : ('failed' as const), reason };
 	});
 	return {
 		input: child.stdin!,

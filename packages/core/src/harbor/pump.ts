@@ -6,8 +6,13 @@ import { type Clock, realClock } from '../util/clock.js';
 const TICK_MS = 20;
 /** A DJ's audio is held this long before it goes out, so that the network's jitter makes no gaps. */
 const PREROLL_MS = 250;
+/**
+ * Each time their audio runs out the pre-roll doubles, up to this: a DJ whose software sends a
+ * second of audio at a time (ffmpeg's Ogg pages by default) is then played without gaps.
+ */
+const MAX_PREROLL_MS = 2000;
 /** More than this held back stops reading the DJ (their software then waits, as with a slow server). */
-const MAX_HELD_MS = 2000;
+const MAX_HELD_MS = 3000;
 /** After a pause of the event loop (or a new ffmpeg) no more than this is written at once. */
 const MAX_CATCH_UP_MS = 200;
 /** ffmpeg not reading this much: it is stuck (its loop kills it); the steps are not kept for it. */
@@ -15,7 +20,7 @@ const MAX_UNREAD_MS = 1000;
 const BYTES_PER_SAMPLE = 4;
 
 export interface PcmPumpEvents {
-	/** A DJ's audio goes out from now on (after its pre-roll): the moment listeners can hear them. */
+	/** A DJ's audio goes out from now on (after its pre-roll): the moment listeners can hear them; again after running dry. */
 	playing: [];
 	/** The DJ's audio ran out while they are connected: silence goes out until enough has come again. */
 	dry: [];
@@ -39,6 +44,9 @@ export class PcmPump extends EventEmitter<PcmPumpEvents> {
 	#queue: Buffer[] = [];
 	#queued = 0;
 	#state: 'idle' | 'buffering' | 'playing' | 'leaving' = 'idle';
+	#preroll = PREROLL_MS;
+	/** The DJ's audio has gone out (at least once since `begin`). */
+	#played = false;
 	#resume: (() => void) | undefined;
 	/** Monotonic ms of the DJ's last audio that came. */
 	lastAudioAt = 0;
@@ -70,9 +78,9 @@ export class PcmPump extends EventEmitter<PcmPumpEvents> {
 		this.#clear();
 	}
 
-	/** Whether a DJ's audio goes out now. */
+	/** Whether a DJ is on: their audio goes out now, or went out and more is awaited after running dry. */
 	get playing(): boolean {
-		return this.#state === 'playing' || this.#state === 'leaving';
+		return this.#state === 'playing' || this.#state === 'leaving' || (this.#state === 'buffering' && this.#played);
 	}
 
 	/** Milliseconds of the DJ's audio held back, not yet written. */
@@ -84,6 +92,8 @@ export class PcmPump extends EventEmitter<PcmPumpEvents> {
 	begin(): void {
 		this.#clear();
 		this.#state = 'buffering';
+		this.#preroll = PREROLL_MS;
+		this.#played = false;
 	}
 
 	/**
@@ -103,8 +113,9 @@ export class PcmPump extends EventEmitter<PcmPumpEvents> {
 	/** The DJ left: what of theirs is held back still goes out, then `drained`. */
 	end(): void {
 		if (this.#state === 'idle' || this.#state === 'leaving') return;
-		// Not playing (never began, or ran dry), or nothing held: nothing more of theirs goes out.
-		if (this.#state === 'buffering' || this.#queued === 0) {
+		// Never heard, or nothing held: nothing more of theirs goes out. A DJ heard before, waiting for
+		// more after running dry, has what came last played out.
+		if ((this.#state === 'buffering' && !this.#played) || this.#queued === 0) {
 			this.#clear();
 			this.emit('drained');
 			return;
@@ -132,8 +143,9 @@ export class PcmPump extends EventEmitter<PcmPumpEvents> {
 	/** `frames` of PCM: the DJ's when they play, silence for what is missing. */
 	#take(frames: number): Buffer {
 		const bytes = frames * this.#frameBytes;
-		if (this.#state === 'buffering' && this.heldMs >= PREROLL_MS) {
+		if (this.#state === 'buffering' && this.heldMs >= this.#preroll) {
 			this.#state = 'playing';
+			this.#played = true;
 			this.emit('playing');
 		}
 		if (this.#state !== 'playing' && this.#state !== 'leaving') return Buffer.alloc(bytes);
@@ -160,6 +172,7 @@ export class PcmPump extends EventEmitter<PcmPumpEvents> {
 				this.emit('drained');
 			} else {
 				this.#state = 'buffering';
+				this.#preroll = Math.min(MAX_PREROLL_MS, this.#preroll * 2);
 				this.emit('dry');
 			}
 		}

@@ -5,6 +5,7 @@ import type { Secret } from '../profile/secret.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { withoutControlCharacters } from '../util/text.js';
 import { WrongTries } from '../util/wrong-tries.js';
+import { Admission } from './admission.js';
 import { checkPassword } from './auth.js';
 import { HarborSource } from './source.js';
 import {
@@ -19,9 +20,6 @@ import {
 	songOf,
 } from './request.js';
 
-/** Connections at once, all addresses together, and from one address: a flood cannot keep a DJ out. */
-const MAX_CONNECTIONS = 64;
-const MAX_PER_ADDRESS = 4;
 /** A request head must be complete within this long. */
 const HEAD_TIMEOUT_MS = 5000;
 /** A DJ accepted must send audio within this long, and never pause longer than `STALL_MS` after. */
@@ -30,6 +28,8 @@ const STALL_MS = 3000;
 /** The bitrate limit is measured over this long. */
 const RATE_WINDOW_MS = 5000;
 const CHECK_MS = 250;
+/** A wrong password from an address that gave one within the last second is answered after this. */
+const WRONG_PAUSE_MS = 1000;
 /** A user name as the profile's `users` allow them. */
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -73,10 +73,8 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 	readonly #server: Server;
 	readonly #clock: Clock;
 	readonly #wrong = new WrongTries();
-	readonly #perAddress = new Map<string, number>();
-	#connections = 0;
 	#current: HarborSource | undefined;
-	readonly #sockets = new Set<Socket>();
+	readonly #admission = new Admission();
 
 	constructor(private readonly options: HarborServerOptions) {
 		super();
@@ -108,6 +106,11 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 		return typeof address === 'object' && address ? address.port : this.options.port;
 	}
 
+	/** Connections open now (requests and DJs). */
+	get connections(): number {
+		return this.#admission.size;
+	}
+
 	/** The DJ connected now, if any. */
 	get current(): HarborSource | undefined {
 		return this.#current;
@@ -117,27 +120,16 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 	async close(): Promise<void> {
 		this.#current?.end('the profile stopped');
 		const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-		for (const socket of this.#sockets) socket.destroy();
+		this.#admission.destroyAll();
 		await closed;
 	}
 
 	#accept(socket: Socket): void {
 		const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
-		const count = this.#perAddress.get(address) ?? 0;
-		if (this.#connections >= MAX_CONNECTIONS || count >= MAX_PER_ADDRESS) {
-			this.#refuse(socket, address, 503, 'too many connections from this address', null);
+		if (!this.#admission.admit(socket, address, this.#clock.monotonic())) {
+			this.#refuse(socket, address, 503, 'too many connections (from this address, or in all)', null);
 			return;
 		}
-		this.#connections++;
-		this.#perAddress.set(address, count + 1);
-		this.#sockets.add(socket);
-		socket.once('close', () => {
-			this.#sockets.delete(socket);
-			this.#connections--;
-			const left = (this.#perAddress.get(address) ?? 1) - 1;
-			if (left > 0) this.#perAddress.set(address, left);
-			else this.#perAddress.delete(address);
-		});
 		socket.on('error', () => socket.destroy());
 		let head = Buffer.alloc(0);
 		const timer = this.#clock.setTimeout(() => {
@@ -148,6 +140,7 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 			const end = headEnd(head);
 			if (end < 0 && head.length <= MAX_HEAD_BYTES) return;
 			socket.off('data', onData);
+			this.#admission.headDone(socket);
 			this.#clock.clearTimeout(timer);
 			if (end < 0 || end > MAX_HEAD_BYTES) {
 				this.#refuse(socket, address, 431, `a request head over ${MAX_HEAD_BYTES} bytes`, null);
@@ -159,6 +152,15 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 			else this.#route(socket, address, parsed, head.subarray(end));
 		};
 		socket.on('data', onData);
+		socket.once('close', () => this.#clock.clearTimeout(timer));
+	}
+
+	/** An answer, and the connection closed once it is out: a client that keeps its side open holds nothing. */
+	#answer(socket: Socket, text: string): void {
+		if (socket.destroyed) return;
+		socket.end(text, () => socket.destroy());
+		// One that never reads it is not waited for long.
+		const timer = this.#clock.setTimeout(() => socket.destroy(), 2000);
 		socket.once('close', () => this.#clock.clearTimeout(timer));
 	}
 
@@ -186,20 +188,20 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 		// libshout (Mixxx, ezstream) asks once without credentials to learn that it must give them: a step
 		// of its protocol, answered as Icecast does and not counted as a refusal.
 		if (!credentials) {
-			socket.end(response(401, 'You need to authenticate\n'));
+			this.#answer(socket, response(401, 'You need to authenticate\n'));
 			return;
 		}
 		if (!checkPassword(this.options.users, credentials.user, credentials.password)) {
+			// Another wrong one within the second from that address: the same 401, a second later (a 429 is a
+			// riddle to source clients: ffmpeg says "4XX Client Error").
 			const slow = this.#wrong.note(address, this.#clock.monotonic()) === 'slow-down';
-			const reason = `wrong user or password (user ${JSON.stringify(credentials.user)})`;
-			this.#refuse(
-				socket,
-				address,
-				slow ? 429 : 401,
-				reason,
-				user,
-				slow ? 'Too many wrong passwords' : 'You need to authenticate',
-			);
+			const refuse = () =>
+				this.#refuse(socket, address, 401, 'wrong user or password', user, 'You need to authenticate');
+			if (!slow) refuse();
+			else {
+				const timer = this.#clock.setTimeout(refuse, WRONG_PAUSE_MS);
+				socket.once('close', () => this.#clock.clearTimeout(timer));
+			}
 			return;
 		}
 		if (isMetadata) this.#metadata(socket, address, head, credentials.user);
@@ -209,16 +211,19 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 	#metadata(socket: Socket, address: string, head: RequestHead, user: string): void {
 		const song = songOf(head);
 		if (head.query.get('mode') !== 'updinfo' || song === undefined) {
-			socket.end(metadataResponse(false, 'only mode=updinfo with song= (or artist= and title=) is understood here'));
+			this.#answer(
+				socket,
+				metadataResponse(false, 'only mode=updinfo with song= (or artist= and title=) is understood here'),
+			);
 			return;
 		}
 		if (this.#current?.info.user !== user) {
 			const why = this.#current ? `${this.#current.info.user} is on air, not ${user}` : 'no DJ is on air';
-			socket.end(metadataResponse(false, why));
+			this.#answer(socket, metadataResponse(false, why));
 			this.emit('refused', { address, status: 403, reason: `a title from ${user}: ${why}`, user });
 			return;
 		}
-		socket.end(metadataResponse(true, 'Metadata update successful'));
+		this.#answer(socket, metadataResponse(true, 'Metadata update successful'));
 		// BUTT follows a title with an empty one: not a title.
 		const clean = withoutControlCharacters(song).trim().slice(0, 500);
 		if (clean) this.emit('metadata', { user, address, song: clean });
@@ -271,8 +276,7 @@ export class HarborServer extends EventEmitter<HarborServerEvents> {
 	}
 
 	#refuse(socket: Socket, address: string, status: number, reason: string, user: string | null, body = reason): void {
-		if (!socket.destroyed) socket.end(response(status, `${body}\n`));
-		socket.destroy();
+		this.#answer(socket, response(status, `${body}\n`));
 		this.emit('refused', { address, status, reason, user });
 	}
 }

@@ -110,6 +110,16 @@ const SPECS: Spec[] = [
 			p.audio ? LUFS_WINDOWS.map(([window, key]) => [{ profile: p.name, window }, db(p.audio![key])] as Sample) : [],
 	},
 	{
+		name: 'jdcast_failover_total',
+		help: 'Times a backup output removed a silent holder of its mount (failover) and took it over',
+		labels: ['profile', 'server', 'mount'],
+		counter: true,
+		read: (p) =>
+			p.outputs.flatMap((o) =>
+				o.failover ? [[{ profile: p.name, server: o.server, mount: o.mount }, o.failover.count] as Sample] : [],
+			),
+	},
+	{
 		name: 'jdcast_harbor_dj_on_air',
 		help: "With input.harbor: 1 while a DJ's audio goes to air, 0 between DJs",
 		labels: ['profile'],

@@ -7,7 +7,8 @@ export function identify(packet: Buffer): { codec: OggCodec; headerPackets: numb
 	if (packet.subarray(0, 8).toString('latin1') === 'OpusHead') return { codec: 'opus', headerPackets: 2 };
 	if (packet[0] === 1 && packet.subarray(1, 7).toString('latin1') === 'vorbis')
 		return { codec: 'vorbis', headerPackets: 3 };
-	if (packet[0] === 0x7f && packet.subarray(1, 5).toString('latin1') === 'FLAC') {
+	// A FLAC mapping header is 13 bytes at least; a shorter one (from outside: a DJ's stream) is no FLAC.
+	if (packet[0] === 0x7f && packet.length >= 13 && packet.subarray(1, 5).toString('latin1') === 'FLAC') {
 		const more = packet.readUInt16BE(7);
 		return { codec: 'flac', headerPackets: more === 0 ? undefined : 1 + more };
 	}

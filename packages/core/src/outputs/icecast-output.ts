@@ -12,6 +12,7 @@ import { type Clock, realClock } from '../util/clock.js';
 import type { Sink } from './sink.js';
 import { endOfStream } from './icecast/end-of-stream.js';
 import { type AdminCredentials, NowPlaying } from './icecast/now-playing.js';
+import { FailoverWatch, OutputFailover } from './icecast/failover.js';
 import { openSource } from './icecast/open-source.js';
 import { type IcecastOutputEvents, OutputReport } from './icecast/report.js';
 import { type ParkReason, SourceLoop } from './icecast/source-loop.js';
@@ -61,6 +62,8 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 	private readonly playing: NowPlaying;
 	private readonly report: OutputReport;
 	private readonly loop: SourceLoop;
+	/** `failover` on its mount: a silent holder removed while this output waits. */
+	private readonly failover: OutputFailover | undefined;
 
 	constructor(o: IcecastOutputOptions) {
 		super();
@@ -84,6 +87,12 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 		this.report = new OutputReport(this, this.playing, this.clock);
 		const open = o.open ?? ((signal) => openSource({ server, mount, info, encoder, password }, signal));
 		this.loop = new SourceLoop({ mount, tap, shared: this.shared, clock: this.clock, open }, this.report);
+		const after = server.mounts[mount]?.failover?.after;
+		const credentials = o.admin ?? (password ? { user: server.user, password } : undefined);
+		if (this.shared && !this.covering && after !== undefined && credentials) {
+			const watch = new FailoverWatch({ server, mount, afterMs: after * 1000, credentials, clock: this.clock });
+			this.failover = new OutputFailover(this, watch, { mount, afterSeconds: after, clock: this.clock });
+		}
 	}
 
 	get state(): OutputState {
@@ -167,6 +176,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 
 	/** Ends it for good: no connection, no timer, and its state `stopped`. */
 	async stop(): Promise<void> {
+		this.failover?.stop();
 		await this.loop.stop();
 		this.report.setState('stopped');
 	}
@@ -252,6 +262,7 @@ export class IcecastOutput extends EventEmitter<IcecastOutputEvents> implements 
 			nowPlaying: this.nowPlaying,
 			liveSince: onAir ? (this.liveSince?.toISOString() ?? null) : null,
 			url: `${this.server.tls ? 'https' : 'http'}://${this.server.host}:${this.server.port}${this.mount}`,
+			...(this.failover ? { failover: this.failover.status() } : {}),
 		};
 	}
 

@@ -108,6 +108,17 @@ export function normalizeProfile(
 			'key',
 		);
 
+	// A backup watches a mount only while it waits for it: a stream of this profile must take it in turns.
+	for (const [serverName, server] of Object.entries(servers))
+		for (const [mount, settings] of Object.entries(server.mounts))
+			if (settings.failover && !streams.some((s) => s.shared && s.mount === mount && s.servers.includes(serverName)))
+				report(
+					'warning',
+					['servers', serverName, 'mounts', mount, 'failover'],
+					`servers.${serverName}.mounts.${mount}.failover: no stream of this profile feeds ${mount} with shared: true, so nothing here waits on it to take over`,
+					'key',
+				);
+
 	const seenMounts = new Map<string, string>();
 	for (const [i, s] of streams.entries()) {
 		for (const server of s.servers) {

@@ -34,11 +34,23 @@ export function normalizeServers(
 			embedded,
 			// Air checks are added by `normalizeMountRecords`, once the streams are known.
 			mounts: Object.fromEntries(
-				Object.entries(s.mounts ?? {}).map(([mount, { record: _record, ...settings }]) => [mount, settings]),
+				Object.entries(s.mounts ?? {}).map(([mount, { record: _record, failover, ...settings }]) => [
+					mount,
+					{ ...settings, ...(failover ? { failover: { after: failoverSeconds(failover.after) } } : {}) },
+				]),
 			),
 			...adminOf(s, embedded),
 			at: at(['servers', serverName], 'key'),
 		};
+		for (const [mount, settings] of Object.entries(servers[serverName]!.mounts)) {
+			const after = settings.failover?.after;
+			if (after !== undefined && !(after >= 1 && after <= 60))
+				report(
+					'error',
+					['servers', serverName, 'mounts', mount, 'failover', 'after'],
+					`servers.${serverName}.mounts.${mount}.failover.after: give 1 to 60 seconds (a holder silent that long is removed), not ${after} s`,
+				);
+		}
 		if (s.tls === false && s.tls_ca !== undefined)
 			report(
 				'error',
@@ -69,6 +81,15 @@ function adminOf(s: RawProfile['servers'][string], embedded: boolean): Pick<Serv
 	if (embedded) return { admin: { user: 'admin', password: { kind: 'generated' } } };
 	const password = sourceOf(s.admin_password, s.admin_password_env, s.admin_password_file);
 	return password ? { admin: { user: s.admin_user ?? 'admin', password } } : {};
+}
+
+/** A backup waits this long for a silent holder before it takes the mount (`failover: {}`). */
+const DEFAULT_FAILOVER_SECONDS = 3;
+
+/** `after: 3`, `after: 3s` or `after: 2.5 s` as seconds (the schema has checked the form). */
+function failoverSeconds(after: number | string | undefined): number {
+	if (after === undefined) return DEFAULT_FAILOVER_SECONDS;
+	return typeof after === 'number' ? after : Number.parseFloat(after);
 }
 
 /** Where a password comes from, as written: the value itself, a variable or a file (the first given). */

@@ -116,6 +116,8 @@ export interface MountSettings {
 	keep?: boolean;
 	/** An air check of the mount: what its listeners heard, whoever fed it. */
 	record?: MountRecordingSpec;
+	/** A backup: the holder that delivers nothing for `after` seconds is removed (killsource) and the mount taken. */
+	failover?: { after: number };
 }
 
 /** `servers.NAME.mounts.MOUNT.record`: its encoding is the mount's, whichever source feeds it. */
@@ -134,6 +136,7 @@ export interface MountRecordingSpec {
 export interface RawMountSettings {
 	fallback?: string;
 	keep?: boolean;
+	failover?: { after?: number | string };
 	record?: { path: string; split?: string; keep?: string };
 }
 

@@ -29,4 +29,5 @@ export const EVENT_NAMES = [
 	'handover',
 	'mount',
 	'harbor',
+	'failover',
 ] as const satisfies readonly (keyof JdcastEvents)[];

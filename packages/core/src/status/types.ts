@@ -42,6 +42,33 @@ export interface OutputStatus {
 	liveSince: string | null;
 	/** Where a listener tunes in. */
 	url: string;
+	/** With `failover` on its mount: how long a silent holder is suffered, how often this output took over, the last time. */
+	failover?: FailoverStatus;
+}
+
+export interface FailoverStatus {
+	/** Seconds a holder may deliver nothing before it is removed. */
+	after: number;
+	/** Times this output removed a silent holder and took the mount. */
+	count: number;
+	last: { at: string; from: string | null; silentSeconds: number; gapSeconds: number } | null;
+}
+
+/**
+ * A backup removed a silent holder of a shared mount and took it (`took`), or could not (`took:
+ * false`, with why): `from` is the holder's address as the server knew it.
+ */
+export interface FailoverEvent {
+	profile: string;
+	server: string;
+	mount: string;
+	took: boolean;
+	from: string | null;
+	/** How long the holder had delivered nothing when it was removed. */
+	silentSeconds: number | null;
+	/** What listeners missed: from the holder's last byte to this output on air. */
+	gapSeconds: number | null;
+	message: string;
 }
 
 export interface RecordingStatus {
@@ -314,6 +341,8 @@ export interface JdcastEvents {
 	mount: [MountEvent];
 	/** A harbor's DJ came, went to air, left, or a connection was refused. */
 	harbor: [HarborEvent];
+	/** A backup took a shared mount from a holder that had gone silent, or could not. */
+	failover: [FailoverEvent];
 }
 
 /** What a reload did, profile by profile. */

@@ -8,10 +8,13 @@ import type { HarborInput, Profile } from '../profile/types.js';
 import type { AudioWatch } from '../signal/audio-watch.js';
 import type { HarborEvent, HarborStatus } from '../status/types.js';
 import { type Clock, realClock } from '../util/clock.js';
+import { withoutControlCharacters } from '../util/text.js';
 import type { SharedMounts } from './dead-air-yield.js';
 import { HarborSession } from './harbor-session.js';
 
 const CHECK_MS = 250;
+/** Refusals are all counted, but said (logged, an event) at most this often. */
+const REFUSALS_SAID_EVERY_MS = 1000;
 
 export interface HarborWiring {
 	profile: Profile;
@@ -44,12 +47,18 @@ export class HarborDesk {
 	#lastRefusal: HarborStatus['lastRefusal'] = null;
 	#timer: NodeJS.Timeout | undefined;
 	#lastTitle = '';
+	/** When a refusal was last said, and how many have not been since. */
+	#lastSaid = Number.NEGATIVE_INFINITY;
+	#unsaid = 0;
 	readonly #clock: Clock;
 
 	constructor(private readonly w: HarborWiring) {
 		this.#clock = w.clock ?? realClock;
 		this.pump = new PcmPump(48000, w.input.channels, this.#clock);
-		this.pump.on('playing', () => this.#onAir());
+		// Once a session: audio that ran dry and came back is the same DJ on air (a gap, counted).
+		this.pump.on('playing', () => {
+			if (this.#session && !this.#session.onAirSince) this.#onAir();
+		});
 		this.pump.on('dry', () => {
 			if (this.#session) this.#session.gaps++;
 		});
@@ -130,9 +139,15 @@ export class HarborDesk {
 			this.#clock.monotonic(),
 			{
 				problem: (message) => this.w.log('warning', `harbor: ${message}`),
-				decoderExit: (ok, reason) => {
-					if (source.endedFor === null)
-						source.end(ok ? 'their stream ended' : `their stream cannot be decoded: ${reason}`);
+				decoderExit: (how, reason) => {
+					if (source.endedFor !== null) return;
+					source.end(
+						how === 'ended'
+							? 'their stream ended'
+							: how === 'killed'
+								? reason
+								: `their stream cannot be decoded: ${reason}`,
+					);
 				},
 				title: (tags) => {
 					if (this.#session === session) this.#title(source.info.user, tags);
@@ -201,7 +216,7 @@ export class HarborDesk {
 
 	/** The DJ's title, once: libshout sends each one twice, and BUTT may repeat it. */
 	#title(user: string, tags: Metadata): void {
-		const line = songLine(tags);
+		const line = withoutControlCharacters(songLine(tags)).slice(0, 200);
 		if (line === this.#lastTitle) return;
 		this.#lastTitle = line;
 		this.w.log('info', `harbor: ${user}'s title: ${line}`);
@@ -214,17 +229,29 @@ export class HarborDesk {
 		if (session && problem) session.source.end(problem);
 	}
 
-	#refusedOne(refusal: HarborRefusal): void {
+	#refusedOne(given: HarborRefusal): void {
+		// What a client sent is in a refusal's words: no control characters, and not at length.
+		const clean = (text: string) => withoutControlCharacters(text).slice(0, 120);
+		const refusal = { ...given, reason: clean(given.reason), user: given.user === null ? null : clean(given.user) };
 		this.#refused++;
 		this.#lastRefusal = { ...refusal, at: new Date(this.#clock.wall()).toISOString() };
+		// Each refusal is counted; one a second is said (a flood must not flood the log too).
+		const now = this.#clock.monotonic();
+		if (now - this.#lastSaid < REFUSALS_SAID_EVERY_MS) {
+			this.#unsaid++;
+			return;
+		}
+		const more = this.#unsaid > 0 ? ` (and ${this.#unsaid} more refused since the last one said)` : '';
+		this.#unsaid = 0;
+		this.#lastSaid = now;
 		this.w.log(
 			'warning',
-			`harbor: refused ${refusal.address}${refusal.user ? ` (user ${refusal.user})` : ''}: ${refusal.status} ${refusal.reason}`,
+			`harbor: refused ${refusal.address}${refusal.user ? ` (user ${refusal.user})` : ''}: ${refusal.status} ${refusal.reason}${more}`,
 		);
 		this.w.event({
 			kind: 'refused',
 			dj: null,
-			reason: refusal.reason,
+			reason: `${refusal.reason}${more}`,
 			address: refusal.address,
 			status: refusal.status,
 		});

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { type Decoder, demuxerFor, rawExtension, sniffDemuxer, startDecoder } from '../harbor/decoder.js';
 import { OggTitles } from '../harbor/ogg-titles.js';
@@ -20,8 +20,8 @@ const SNIFF_BYTES = 4;
 export interface SessionHooks {
 	/** Something went wrong beside the audio (its `record_raw` file). */
 	problem: (message: string) => void;
-	/** Their decoder ended: their stream ended (`ok`) or cannot be decoded. */
-	decoderExit: (ok: boolean, reason: string) => void;
+	/** Their decoder ended: their stream ended, cannot be decoded, or the decoder was killed. */
+	decoderExit: (how: 'ended' | 'failed' | 'killed', reason: string) => void;
 	/** A title in their own Ogg stream (a new link's comments). */
 	title: (tags: Metadata) => void;
 }
@@ -64,7 +64,15 @@ export class HarborSession {
 			chunk = head;
 		}
 		if (this.#raw && !this.#raw.destroyed) this.#raw.write(chunk);
-		this.#titles?.push(chunk);
+		// Titles are read from bytes anyone with a DJ's password sends: nothing in them may stop the harbor.
+		try {
+			this.#titles?.push(chunk);
+		} catch (error) {
+			this.#titles = undefined;
+			this.hooks.problem(
+				`the titles in ${this.source.info.user}'s stream cannot be read (${(error as Error).message}); their audio goes on`,
+			);
+		}
 		const input = this.decoder!.input;
 		// The decoder is behind (the pump holds enough): the DJ's connection waits, and so do they.
 		if (!input.write(chunk)) {
@@ -77,7 +85,7 @@ export class HarborSession {
 		const decoder = startDecoder({ ffmpeg: this.ffmpeg, demuxer, rate: 48000, channels: this.input.channels });
 		this.decoder = decoder;
 		void decoder.codec.then((codec) => (this.codec = codec));
-		void decoder.exited.then(({ ok, reason }) => this.hooks.decoderExit(ok, reason));
+		void decoder.exited.then(({ how, reason }) => this.hooks.decoderExit(how, reason));
 		if (demuxer === 'ogg') this.#titles = new OggTitles(this.hooks.title);
 		if (this.input.recordRaw)
 			this.#raw = openRaw(this.input.recordRaw, this.profile, this.source, demuxer, this.hooks.problem);
@@ -136,15 +144,29 @@ function openRaw(
 		.replaceAll('{profile}', profile.name)
 		.replaceAll('{user}', source.info.user)
 		.replaceAll('{date}', `${date}_${hh}${mm}${ss}`);
-	const file = path.resolve(profile.baseDir, `${name}.${rawExtension(demuxer)}`);
+	const base = path.resolve(profile.baseDir, name);
+	const extension = rawExtension(demuxer);
+	let file = `${base}.${extension}`;
+	let fd: number | undefined;
 	try {
 		mkdirSync(path.dirname(file), { recursive: true });
+		// Never over a file that is there already (the same DJ back within the second: -2, -3, …), nor through
+		// a symlink someone put in its place.
+		for (let n = 2; fd === undefined; n++) {
+			try {
+				fd = openSync(file, 'wx', 0o640);
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 99) throw error;
+				file = `${base}-${n}.${extension}`;
+			}
+		}
 	} catch (error) {
-		problem(`record_raw: cannot make ${path.dirname(file)} (${(error as NodeJS.ErrnoException).code})`);
+		problem(
+			`record_raw: cannot write ${file} (${(error as NodeJS.ErrnoException).code}); the DJ's own bytes are not kept`,
+		);
 		return undefined;
 	}
-	// Never over a file that is there already, nor through a symlink someone put in its place.
-	const stream = createWriteStream(file, { flags: 'wx', mode: 0o640 });
+	const stream = createWriteStream(file, { fd });
 	stream.on('error', (error: NodeJS.ErrnoException) => {
 		problem(`record_raw: ${file}: ${error.code ?? error.message}; the DJ's own bytes are no longer kept`);
 		stream.destroy();

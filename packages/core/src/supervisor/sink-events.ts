@@ -2,7 +2,10 @@ import type { IcecastOutput } from '../outputs/icecast-output.js';
 import type { RecordingSink } from '../outputs/recording.js';
 import type { JdcastEvents, RecordingState } from '../status/types.js';
 
-export type Emit = <E extends 'output' | 'retry' | 'recording'>(event: E, payload: JdcastEvents[E][0]) => void;
+export type Emit = <E extends 'output' | 'retry' | 'recording' | 'failover' | 'log'>(
+	event: E,
+	payload: JdcastEvents[E][0],
+) => void;
 type Log = (level: 'info' | 'warning', message: string) => void;
 
 /** An output's state changes and scheduled retries, as the profile's `output` and `retry` events. */
@@ -16,6 +19,11 @@ export function forwardOutputEvents(output: IcecastOutput, profile: string, emit
 			code: error?.code ?? output.lastErrorCode,
 		}),
 	);
+	// A takeover from a silent holder, or why there could be none: an event, and a line in the log.
+	output.on('failover', (note) => {
+		emit('failover', { profile, server: base.server, mount: base.mount, ...note });
+		emit('log', { profile, level: note.took ? 'warning' : 'error', message: note.message });
+	});
 	output.on('retry', ({ attempt, delayMs, error }) =>
 		emit('retry', {
 			profile,

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { IcecastError } from '../../icecast/errors.js';
-import type { OutputState } from '../../status/types.js';
+import type { FailoverEvent, OutputState } from '../../status/types.js';
 import { RateMeter } from '../rate.js';
 import type { Clock } from '../../util/clock.js';
 import type { RetryInfo } from './connect.js';
@@ -16,6 +16,8 @@ export interface IcecastOutputEvents {
 	/** A shared mount it seeks is held by another source (once per wait). */
 	blocked: [];
 	retry: [info: RetryInfo];
+	/** It removed a silent holder of its mount and took it, or could not (`failover` on the mount). */
+	failover: [note: Omit<FailoverEvent, 'profile' | 'server' | 'mount'>];
 }
 
 /**
