@@ -136,6 +136,9 @@ it('remote DJs through the harbor: autodj, anna (MP3), autodj, a DJ sending Ogg 
 		assert.equal(heard.codec, codec);
 		assert.deepEqual(heard.decodeErrors, [], `${codec}: no decoder error through two DJs and the autodj`);
 		const pitches = (await pitchSequence(file)).map((r) => r.hz);
+		// A listener joining seconds after the start gets Icecast's burst of what went out before: it may
+		// begin with the live profile's silent first moment on its connection, before the autodj covered it.
+		while (pitches[0] === 0) pitches.shift();
 		assert.deepEqual(pitches, [330, 880, 330, 660, 330], `${codec}: ${JSON.stringify(await pitchSequence(file))}`);
 		assert.ok(heard.longestSilence <= 0.3, `${codec}: ${heard.longestSilence} s of silence at a change`);
 	}

@@ -31,6 +31,8 @@ export interface PlayOptions {
 	seconds: number;
 	/** Ends it earlier, when this settles: a test's "heard enough". */
 	until?: Promise<unknown>;
+	/** Each line the player prints, as it prints it (a test waits for what a player shows). */
+	onLine?: (line: string) => void;
 }
 
 const TAIL_LINES = 40;
@@ -56,6 +58,7 @@ async function run(
 			const lines = text.split(/\r\n|\r|\n/);
 			rest = lines.pop() ?? '';
 			into.push(...lines);
+			for (const line of lines) o.onLine?.(line);
 		};
 	};
 	let outBytes = 0;
@@ -245,6 +248,7 @@ export async function playMetadataJs(o: PlayOptions & { module?: string; icy?: b
 			},
 			onMetadata: ({ metadata }: { metadata: Record<string, string> }) => {
 				log.push(`metadata ${JSON.stringify(metadata)}`);
+				o.onLine?.(`metadata ${JSON.stringify(metadata)}`);
 				const title = o.icy ? metadata.StreamTitle : metadata.TITLE;
 				if (title !== undefined) titles.push(title);
 			},
@@ -261,15 +265,21 @@ export async function playMetadataJs(o: PlayOptions & { module?: string; icy?: b
 }
 
 /** All of them at once, on the same stream, for the same time. */
-export async function playAll(o: PlayOptions & { metadataJs?: string | false; icy?: boolean }) {
+export async function playAll(
+	o: PlayOptions & { metadataJs?: string | false; icy?: boolean; heard?: (player: string, line: string) => void },
+) {
+	const as = (player: string): PlayOptions & { icy?: boolean } => ({
+		...o,
+		onLine: (line) => o.heard?.(player, line),
+	});
 	const [vlc, mpv, gst, ffmpeg, metadataJs] = await Promise.all([
-		playVlc(o),
-		playMpv(o),
-		playGst(o),
-		playFfmpeg(o),
+		playVlc(as('vlc')),
+		playMpv(as('mpv')),
+		playGst(as('gst')),
+		playFfmpeg(as('ffmpeg')),
 		o.metadataJs === false
 			? undefined
-			: playMetadataJs({ ...o, ...(o.metadataJs === undefined ? {} : { module: o.metadataJs }) }),
+			: playMetadataJs({ ...as('metadataJs'), ...(o.metadataJs === undefined ? {} : { module: o.metadataJs }) }),
 	]);
 	return { vlc, mpv, gst, ffmpeg, metadataJs };
 }
