@@ -142,9 +142,13 @@ export async function playVlc(o: PlayOptions & { icy?: boolean }): Promise<Playe
 		if (/interface|dbus|hotkeys/.test(l)) return;
 		// VLC's own, with files ffmpeg made too: "Consider increasing access caching" at each link it joins; its
 		// FLAC decoder losing sync once right after each STREAMINFO (every link's start); faad decoding the first
-		// frame it joins at to nothing.
+		// frame it joins at to nothing; and, on a loaded machine, "buffer deadlock prevented" as it kills its FLAC
+		// decoder to start a new one at a chain link (its queue full of the old link's blocks: seen twice in some
+		// ten loaded runs, never alone).
 		const benign =
 			/Consider increasing access caching/.test(l) ||
+			(/main decoder error: buffer deadlock prevented/.test(l) &&
+				/killing decoder fourcc `flac'/.test(err[i + 1] ?? '')) ||
 			(/flac decoder warning: .*lose synchronization/.test(l) && /STREAMINFO decoded/.test(err[i - 1] ?? '')) ||
 			(/faad decoder warning: decoded zero sample/.test(l) && !faad);
 		if (/faad/.test(l)) faad = true;
